@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// operation_attributes_t / tensor_args_t of ttnn.layernorm_fused_rm, named as tt-metal device operations
+// name them. No tt-metal headers: a tensor is described by what the program factory needs from it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "device/program_descriptor.hpp"
+
+namespace layernorm_fused_rm {
+
+enum class Layout : uint8_t { ROW_MAJOR = 0, TILE = 1 };
+enum class DType : uint8_t { BFLOAT16 = 0, FLOAT32 = 1, BFLOAT8_B = 2, UINT32 = 3, INT32 = 4, UINT16 = 5, UINT8 = 6 };
+enum class BufferType : uint8_t { DRAM = 0, L1 = 1 };
+enum class TensorMemoryLayout : uint8_t { INTERLEAVED = 0, HEIGHT_SHARDED = 1, WIDTH_SHARDED = 2, BLOCK_SHARDED = 3 };
+
+const char* to_string(Layout v);
+const char* to_string(DType v);
+const char* to_string(BufferType v);
+const char* to_string(TensorMemoryLayout v);
+
+struct MemoryConfig {
+    TensorMemoryLayout memory_layout = TensorMemoryLayout::INTERLEAVED;
+    BufferType buffer_type = BufferType::DRAM;
+};
+
+/// What the op needs to know about one tensor. `address` is the bank-local base address of the
+/// interleaved buffer (same in every bank, as tt-metal's allocator places it); 0 until allocated.
+struct TensorDesc {
+    std::vector<uint32_t> shape;  ///< logical shape, outermost first
+    DType dtype = DType::BFLOAT16;
+    Layout layout = Layout::ROW_MAJOR;
+    MemoryConfig memory_config;
+    uint32_t address = 0;
+    bool on_device = false;  ///< true: a real Tenstorrent device tensor; false: host tensor (emulator path)
+    int device_id = -1;      ///< identifies the device for "tensors on different devices" checks
+};
+
+struct operation_attributes_t {
+    float eps = 1e-5f;
+    MemoryConfig output_memory_config;
+    DType output_dtype = DType::BFLOAT16;
+    ComputeConfigDescriptor compute_config;
+    std::string arch = "wormhole_b0";  ///< "wormhole_b0" or "blackhole": sets L1 size, DRAM alignment, grid
+};
+
+struct tensor_args_t {
+    TensorDesc input;
+    std::optional<TensorDesc> gamma;
+    std::optional<TensorDesc> beta;
+};
+
+/// Shape, dtype, layout and memory of the output, as tt-metal's TensorSpec carries them.
+struct spec_return_value_t {
+    std::vector<uint32_t> shape;
+    DType dtype = DType::BFLOAT16;
+    Layout layout = Layout::ROW_MAJOR;
+    MemoryConfig memory_config;
+};
+
+/// The output tensor handed to the program factory (address filled in by whoever allocated it).
+using tensor_return_value_t = TensorDesc;
+
+}  // namespace layernorm_fused_rm

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// Host Tensix emulator: public host-side API. Runs a layernorm_fused_rm::ProgramDescriptor by JIT-compiling
+// its kernel sources with the host C++ compiler against the emulator's kernel API headers
+// (cpp/emulator/include/api/..., the include paths tt-metal 0.81 uses), one thread per kernel per core,
+// over emulated L1 circular buffers and interleaved DRAM banks.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "device/program_descriptor.hpp"
+
+namespace tensix_emu {
+
+/// Architecture parameters. Sources are cited in arch.cpp.
+struct ArchParams {
+    std::string name;              ///< "wormhole_b0" | "blackhole"
+    uint32_t grid_x = 0, grid_y = 0;  ///< worker compute grid
+    uint32_t l1_size = 0;          ///< bytes of worker L1
+    uint32_t l1_unreserved_base = 0;  ///< first byte of L1 free for circular buffers
+    uint32_t num_dram_banks = 0;
+    uint32_t dram_alignment = 0;   ///< bytes
+    uint32_t l1_alignment = 0;     ///< bytes
+    uint64_t dram_bank_size = 0;   ///< bytes emulated per bank (address space; memory is allocated lazily)
+
+    static ArchParams wormhole_b0();
+    static ArchParams blackhole();
+    /// "wormhole_b0"/"wormhole"/"n150" or "blackhole"/"p150"; throws std::invalid_argument otherwise.
+    static ArchParams by_name(const std::string& name);
+};
+
+/// Any rule violation the emulator detects (strict mode): message names kernel, call, CB/address, numbers.
+class EmulatorError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// Every kernel thread of the program is blocked: message holds the per-kernel report.
+class DeadlockError : public EmulatorError {
+public:
+    using EmulatorError::EmulatorError;
+};
+
+/// A kernel failed to JIT-compile: message holds the compiler output.
+class CompileError : public EmulatorError {
+public:
+    using EmulatorError::EmulatorError;
+};
+
+/// Counters of one run.
+struct RunStats {
+    uint64_t dram_bytes_read = 0;
+    uint64_t dram_bytes_written = 0;
+    uint64_t noc_transactions = 0;
+    std::map<uint32_t, uint64_t> dram_bytes_read_per_buffer;     ///< keyed by buffer address
+    std::map<uint32_t, uint64_t> dram_bytes_written_per_buffer;  ///< keyed by buffer address
+    uint32_t cores_used = 0;
+    uint64_t tiles_computed = 0;   ///< tiles packed by compute kernels, all cores
+    uint32_t l1_high_water = 0;    ///< bytes: highest CB end address on any core, minus nothing (absolute)
+    uint32_t jit_cache_hits = 0;   ///< kernels found in the JIT cache
+    uint32_t jit_compiles = 0;     ///< kernels compiled this run
+    std::vector<std::string> warnings;
+};
+
+struct RunOptions {
+    /// Hard bound on one run, seconds; only a safety net (deadlocks are detected directly). 0 = none.
+    double watchdog_seconds = 300.0;
+};
+
+/// Directories the JIT needs; set once by the Python package at import (or by tests).
+/// include_root: the folder containing `api/...` emulator kernel headers (cpp/emulator/include).
+/// cache_dir: where compiled kernels are kept (default $LAYERNORM_FUSED_RM_JIT_CACHE or
+/// ~/.cache/layernorm_fused_rm/jit).
+void set_include_root(const std::string& dir);
+void set_cache_dir(const std::string& dir);
+std::string include_root();
+std::string cache_dir();
+
+class DeviceImpl;
+
+/// One emulated chip: DRAM banks plus a grid of Tensix cores.
+class Device {
+public:
+    explicit Device(const ArchParams& arch = ArchParams::wormhole_b0());
+    ~Device();
+    Device(const Device&) = delete;
+    Device& operator=(const Device&) = delete;
+
+    const ArchParams& arch() const;
+
+    /// Allocates an interleaved DRAM buffer of size_bytes with page_size-byte pages (round-robin over
+    /// banks, each page padded to dram_alignment). Returns its bank-local base address.
+    uint32_t allocate_dram_buffer(uint64_t size_bytes, uint32_t page_size);
+    /// Host write/read of a whole buffer in page order (size_bytes = num_pages * page_size, unpadded).
+    void write_dram_buffer(uint32_t address, const void* src, uint64_t size_bytes);
+    void read_dram_buffer(uint32_t address, void* dst, uint64_t size_bytes) const;
+    void deallocate_dram_buffer(uint32_t address);
+
+    /// Runs the program to completion. Throws DeadlockError, EmulatorError, CompileError.
+    RunStats run(const layernorm_fused_rm::ProgramDescriptor& program, const RunOptions& options = {});
+
+private:
+    std::unique_ptr<DeviceImpl> impl_;
+};
+
+/// Tilizes row-major data of `rows` x `cols` elements (multiples of 32) in `format` into tiles in
+/// tile order (row of tiles outer), each tile 4 faces of 16x16, face-major, exactly as tilize_block
+/// lays them out in L1. Used by tests to check the emulator's tilize against ttnn's host tilize.
+std::vector<uint8_t> tilize_reference(const void* data, uint32_t rows, uint32_t cols, layernorm_fused_rm::DataFormat format);
+
+}  // namespace tensix_emu
