@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// Program factory of ttnn.layernorm_fused_rm: the row-resident, single-core program.
+//
+// Circular buffers (capacities in pages; Wt = W / 32; "tile" = one 32x32 tile of the CB's format,
+// 2048 B for bfloat16). Row-major CBs are paged in tile-sized pages: a 32-stick block Wt tiles wide is
+// exactly Wt pages, which is what tilize_block and pack_untilize count (tt-metal 0.81.1
+// api/compute/tilize.h, pack_untilize.h).
+//
+//   c_0  input sticks, one tile-row block    Wt   reader -> compute (tilize)
+//   c_1  input tilized                       Wt   compute, waited by three passes, then popped
+//   c_2  reduce scaler (1.0)                 1    reader, persistent
+//   c_3  epsilon                             1    reader, persistent
+//   c_4  gamma row-major block               Wt   reader -> compute (tilized once)
+//   c_5  beta row-major block                Wt   reader -> compute (tilized once)
+//   c_6  gamma tilized                       Wt   compute, persistent
+//   c_7  beta tilized                        Wt   compute, persistent
+//   c_16 output sticks, one tile-row block   Wt   compute (pack_untilize) -> writer
+//   c_24 (x - mean)^2, then x - mean         Wt   compute
+//   c_25 mean                                1    compute
+//   c_26 variance                            1    compute
+//   c_27 1 / sqrt(variance + eps)            1    compute
+//
+// Every capacity is a multiple of the chunk its producer reserves (Wt or 1); the persistent CBs hold
+// all the reader pushes into them.
+#include "device/layernorm_fused_rm_program_factory.hpp"
+
+#include <bit>
+#include <cstring>
+#include <mutex>
+#include <stdexcept>
+
+#include "emu/emulator.hpp"
+
+namespace layernorm_fused_rm {
+
+namespace {
+
+std::mutex g_root_mutex;
+std::string g_kernel_root;
+
+uint32_t align_up(uint32_t v, uint32_t a) { return (v + a - 1) / a * a; }
+
+DataFormat to_format(DType d) {
+    switch (d) {
+        case DType::BFLOAT16: return DataFormat::Float16_b;
+        case DType::FLOAT32: return DataFormat::Float32;
+        default: throw std::invalid_argument(std::string("layernorm_fused_rm: no data format for dtype ") + to_string(d));
+    }
+}
+
+// bf16 bits of a float, rounded to nearest even, in both 16-bit halves (the scalar packing tt-metal
+// readers use for bf16 scaler/epsilon words).
+uint32_t packed_bf16(float f) {
+    uint32_t u = std::bit_cast<uint32_t>(f);
+    u += 0x7fffu + ((u >> 16) & 1u);
+    const uint32_t b = u >> 16;
+    return (b << 16) | b;
+}
+
+// TensorAccessorArgs of a DRAM-interleaved tensor, as tt-metal 0.81 encodes them: ArgConfig flags
+// (IsDram = 2) and the aligned page size (hostdevcommon/tensor_accessor/arg_config.hpp).
+void append_interleaved_accessor_args(std::vector<uint32_t>& args, uint32_t aligned_page_size) {
+    constexpr uint32_t kIsDram = 1u << 1;
+    args.push_back(kIsDram);
+    args.push_back(aligned_page_size);
+}
+
+// Largest divisor of Wt not above the DEST capacity: the pack_untilize block width.
+uint32_t untilize_block_width(uint32_t Wt, uint32_t dest_tiles) {
+    for (uint32_t b = std::min(Wt, dest_tiles); b > 1; --b) {
+        if (Wt % b == 0) {
+            return b;
+        }
+    }
+    return 1;
+}
+
+uint64_t volume(const std::vector<uint32_t>& shape) {
+    uint64_t v = 1;
+    for (uint32_t d : shape) {
+        v *= d;
+    }
+    return v;
+}
+
+}  // namespace
+
+void set_kernel_root(const std::string& dir) {
+    std::lock_guard<std::mutex> lk(g_root_mutex);
+    g_kernel_root = dir;
+}
+
+const std::string& kernel_root() {
+    std::lock_guard<std::mutex> lk(g_root_mutex);
+    return g_kernel_root;
+}
+
+ProgramDescriptor LayerNormFusedRMProgramFactory::create_descriptor(
+    const operation_attributes_t& attrs, const tensor_args_t& tensor_args, const tensor_return_value_t& output) {
+    const TensorDesc& in = tensor_args.input;
+    if (in.shape.empty()) {
+        throw std::invalid_argument("layernorm_fused_rm: input_tensor has rank 0");
+    }
+    const auto arch = tensix_emu::ArchParams::by_name(attrs.arch);
+    const uint32_t W = in.shape.back();
+    const uint32_t num_rows = static_cast<uint32_t>(volume(in.shape) / W);
+    const uint32_t Wt = W / 32;
+    const DataFormat fmt = to_format(in.dtype);
+    const uint32_t tile_bytes = tile_size(fmt);
+    const uint32_t stick_bytes = W * datum_size(fmt);
+    const uint32_t aligned_stick = align_up(stick_bytes, arch.dram_alignment);
+    const uint32_t num_blocks = (num_rows + 31) / 32;
+    const ComputeConfigDescriptor& cc = attrs.compute_config;
+    const uint32_t dest_tiles = (cc.dst_full_sync_en ? 16u : 8u) / (cc.fp32_dest_acc_en ? 2u : 1u);
+
+    const CoreRangeSet cores{{CoreRange{{0, 0}, {0, 0}}}};
+    const CoreCoord core0{0, 0};
+
+    ProgramDescriptor desc;
+    desc.program_factory = name;
+    auto add_cb = [&](uint8_t index, uint32_t pages) {
+        desc.cbs.push_back(CBDescriptor{pages * tile_bytes, cores, {CBFormatDescriptor{index, fmt, tile_bytes}}});
+    };
+    add_cb(cb::in_rm, Wt);
+    add_cb(cb::in_tiled, Wt);
+    add_cb(cb::scaler, 1);
+    add_cb(cb::eps, 1);
+    add_cb(cb::gamma_rm, Wt);
+    add_cb(cb::beta_rm, Wt);
+    add_cb(cb::gamma_tiled, Wt);
+    add_cb(cb::beta_tiled, Wt);
+    add_cb(cb::out_rm, Wt);
+    add_cb(cb::centered, Wt);
+    add_cb(cb::mean, 1);
+    add_cb(cb::variance, 1);
+    add_cb(cb::inv_std, 1);
+
+    const std::string root = kernel_root();
+    const uint32_t gamma_addr = tensor_args.gamma ? tensor_args.gamma->address : 0;
+    const uint32_t beta_addr = tensor_args.beta ? tensor_args.beta->address : 0;
+
+    KernelDescriptor reader;
+    reader.kernel_source = root + "/dataflow/reader_layernorm_fused_rm.cpp";
+    reader.core_ranges = cores;
+    reader.compile_time_args = {stick_bytes, Wt};
+    append_interleaved_accessor_args(reader.compile_time_args, aligned_stick);  // input
+    append_interleaved_accessor_args(reader.compile_time_args, aligned_stick);  // gamma
+    append_interleaved_accessor_args(reader.compile_time_args, aligned_stick);  // beta
+    reader.runtime_args = {{core0,
+                            {in.address, gamma_addr, beta_addr, num_rows, 0u, packed_bf16(1.0f),
+                             packed_bf16(attrs.eps)}}};
+    reader.config = ReaderConfigDescriptor{};
+
+    KernelDescriptor compute;
+    compute.kernel_source = root + "/compute/layernorm_fused_rm.cpp";
+    compute.core_ranges = cores;
+    compute.compile_time_args = {Wt, untilize_block_width(Wt, dest_tiles),
+                                 std::bit_cast<uint32_t>(1.0f / static_cast<float>(W))};
+    compute.runtime_args = {{core0, {num_blocks}}};
+    compute.config = cc;
+
+    KernelDescriptor writer;
+    writer.kernel_source = root + "/dataflow/writer_layernorm_fused_rm.cpp";
+    writer.core_ranges = cores;
+    writer.compile_time_args = {stick_bytes, Wt};
+    append_interleaved_accessor_args(writer.compile_time_args, aligned_stick);
+    writer.runtime_args = {{core0, {output.address, num_rows, 0u}}};
+    writer.config = WriterConfigDescriptor{};
+
+    desc.kernels = {std::move(reader), std::move(compute), std::move(writer)};
+    return desc;
+}
+
+}  // namespace layernorm_fused_rm

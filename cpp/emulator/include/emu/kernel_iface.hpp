@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// The seam between a JIT-compiled kernel and the emulator core. A kernel shared object never links
+// against the emulator: the runner calls its exported `emu_kernel_entry(KernelApi*)`, which stores the
+// pointer in a thread_local and calls the kernel's `kernel_main()`. Every tt-metal API call in the
+// emulator's kernel headers (api/dataflow/..., api/compute/...) forwards to one virtual method here, so
+// all semantics, strict checks and counters live in the emulator core, compiled once.
+#pragma once
+
+#include <cstdint>
+
+namespace tensix_emu {
+
+enum class PoolType : uint32_t { SUM = 0, AVG = 1, MAX = 2 };
+enum class ReduceDim : uint32_t { REDUCE_ROW = 0, REDUCE_COL = 1, REDUCE_SCALAR = 2 };
+enum class BcastDim : uint32_t { NONE = 0, ROW = 1, COL = 2, SCALAR = 3 };
+enum class BinaryOp : uint32_t { ADD = 0, SUB = 1, MUL = 2 };
+enum class SfpuOp : uint32_t { SQUARE = 0, RSQRT = 1, MUL_SCALAR = 2, ADD_SCALAR = 3, SUB_SCALAR = 4, RECIP = 5, SQRT = 6 };
+
+class KernelApi {
+public:
+    virtual ~KernelApi() = default;
+
+    // ---- arguments and identity ----
+    virtual uint32_t get_arg(uint32_t idx, const char* call) = 0;
+    virtual uint32_t get_common_arg(uint32_t idx, const char* call) = 0;
+    virtual uint32_t my_x() = 0;
+    virtual uint32_t my_y() = 0;
+
+    // ---- circular buffers (both dataflow and compute) ----
+    virtual void cb_reserve_back(int32_t cb, int32_t pages) = 0;
+    virtual void cb_push_back(int32_t cb, int32_t pages) = 0;
+    virtual void cb_wait_front(int32_t cb, int32_t pages) = 0;
+    virtual void cb_pop_front(int32_t cb, int32_t pages) = 0;
+    virtual uint32_t get_write_ptr(int32_t cb) = 0;  ///< kernel-visible L1 address
+    virtual uint32_t get_read_ptr(int32_t cb) = 0;
+
+    // ---- NOC (dataflow) ----
+    virtual uint32_t num_dram_banks() = 0;
+    virtual uint32_t dram_alignment() = 0;
+    virtual uint64_t dram_noc_addr(uint32_t bank_id, uint32_t bank_offset) = 0;
+    virtual uint64_t l1_noc_addr(uint32_t x, uint32_t y, uint32_t l1_addr) = 0;
+    virtual void noc_read(uint64_t src_noc_addr, uint32_t dst_l1_addr, uint32_t size) = 0;
+    virtual void noc_write(uint32_t src_l1_addr, uint64_t dst_noc_addr, uint32_t size) = 0;
+    virtual void noc_read_barrier() = 0;
+    virtual void noc_write_barrier() = 0;
+
+    // ---- compute: configuration ----
+    virtual void hw_startup(uint32_t icb0, uint32_t icb1, uint32_t ocb) = 0;
+    virtual void tilize_init(uint32_t icb, uint32_t block, uint32_t ocb) = 0;
+    virtual void tilize_block(uint32_t icb, uint32_t block, uint32_t ocb, uint32_t in_tile, uint32_t out_tile) = 0;
+    virtual void tilize_uninit(uint32_t icb, uint32_t ocb) = 0;
+    virtual void pack_untilize_init(uint32_t block_ct, uint32_t full_ct, uint32_t ocb, bool from_dest) = 0;
+    virtual void pack_untilize_dest(uint32_t block_ct, uint32_t full_ct, uint32_t ocb, uint32_t block_rt,
+                                    uint32_t block_c_index) = 0;
+    virtual void pack_untilize_block(uint32_t block_ct, uint32_t full_ct, uint32_t icb, uint32_t block_rt,
+                                     uint32_t ocb, uint32_t block_c_index) = 0;
+    virtual void pack_untilize_uninit(uint32_t ocb) = 0;
+    virtual void reduce_init(PoolType type, ReduceDim dim, uint32_t icb, uint32_t icb_scaler, uint32_t ocb) = 0;
+    virtual void reduce_tile(PoolType type, ReduceDim dim, uint32_t icb, uint32_t icb_scaler, uint32_t itile,
+                             uint32_t itile_scaler, uint32_t idst) = 0;
+    virtual void reduce_uninit() = 0;
+    virtual void binary_init(BinaryOp op, BcastDim bcast, uint32_t icb0, uint32_t icb1, const char* call) = 0;
+    virtual void binary_tiles(BinaryOp op, BcastDim bcast, uint32_t icb0, uint32_t icb1, uint32_t itile0,
+                              uint32_t itile1, uint32_t idst, const char* call) = 0;
+    virtual void copy_init(uint32_t icb) = 0;
+    virtual void copy_tile(uint32_t icb, uint32_t itile, uint32_t idst) = 0;
+    virtual void sfpu_init(SfpuOp op) = 0;
+    virtual void sfpu_op(SfpuOp op, uint32_t idst, uint32_t param_bits, const char* call) = 0;
+
+    // ---- compute: DST and packer ----
+    virtual void tile_regs_acquire() = 0;
+    virtual void tile_regs_commit() = 0;
+    virtual void tile_regs_wait() = 0;
+    virtual void tile_regs_release() = 0;
+    virtual void pack_tile(uint32_t idst, uint32_t ocb, uint32_t out_tile, bool out_of_order) = 0;
+
+    /// A call (or argument combination) the emulator does not implement: always an error, never ignored.
+    virtual void unsupported(const char* what) = 0;
+};
+
+namespace kernel_side {
+/// The API object of the kernel running on this thread (set by emu_kernel_entry).
+inline thread_local KernelApi* current_api = nullptr;
+inline KernelApi& api() { return *current_api; }
+}  // namespace kernel_side
+
+}  // namespace tensix_emu
+
+/// Signature of the entry point every JIT-compiled kernel exports.
+extern "C" using emu_kernel_entry_fn = void (*)(tensix_emu::KernelApi*);

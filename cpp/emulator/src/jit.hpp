@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: Apache-2.0
+// JIT build of kernel sources with the host C++ compiler (internal to the emulator).
+#pragma once
+#include <string>
+#include <vector>
+
+#include "device/program_descriptor.hpp"
+#include "emu/kernel_iface.hpp"
+
+namespace tensix_emu {
+
+struct JitResult {
+    emu_kernel_entry_fn entry = nullptr;
+    bool cache_hit = false;
+    std::string so_path;
+};
+
+/// Compiles (or finds in the cache) the kernel of `k` and returns its entry point. The cache key is a
+/// 64-bit FNV-1a hash of the kernel source, every emulator header, the compile-time args, the defines
+/// and the compiler command line. Throws CompileError with the compiler output.
+JitResult jit_kernel(const layernorm_fused_rm::KernelDescriptor& k);
+
+}  // namespace tensix_emu
