@@ -1,0 +1,123 @@
+"""Stage 6: the real kernels JIT-compile and run on the emulated Tensix core.
+
+Checks the data movement the kernels must do (bytes read and written per buffer), the JIT cache, and
+that a kernel broken to push one page too few is reported as a deadlock naming that CB, fast.
+"""
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+import torch
+import ttnn
+
+import layernorm_fused_rm
+from layernorm_fused_rm import _C
+
+
+def _host(t):
+    return ttnn.from_torch(t.to(torch.bfloat16), dtype=ttnn.bfloat16, layout=ttnn.ROW_MAJOR_LAYOUT)
+
+
+def _run(shape, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(shape, generator=g)
+    w = shape[-1]
+    gamma = torch.randn(w, generator=g)
+    beta = torch.randn(w, generator=g)
+    return ttnn.layernorm_fused_rm(_host(x), _host(gamma), _host(beta), eps=1e-5, return_stats=True)
+
+
+@pytest.mark.parametrize("shape", [[1, 1, 32, 32], [1, 1, 33, 64], [5, 96]])
+def test_kernels_run_and_move_exactly_the_tensor_bytes(shape):
+    out, stats = _run(shape)
+    assert list(out.shape) == shape
+    assert out.dtype == ttnn.bfloat16
+    assert out.layout == ttnn.ROW_MAJOR_LAYOUT
+    w = shape[-1]
+    rows = 1
+    for d in shape[:-1]:
+        rows *= d
+    stick = w * 2
+    # Input read once, gamma and beta one stick each; output written once and never past the last row.
+    assert stats["dram_bytes_read"] == rows * stick + 2 * stick
+    assert stats["dram_bytes_written"] == rows * stick
+    # Tiles packed by the compute kernel: gamma and beta tilized once (2 Wt), then per 32-row block:
+    # tilize, (x-m)^2, x-m, normalize, gamma, untilize (6 Wt) plus mean, variance, inverse std (3).
+    wt = w // 32
+    blocks = (rows + 31) // 32
+    assert stats["tiles_computed"] == 2 * wt + blocks * (6 * wt + 3)
+    assert stats["cores_used"] == 1
+    assert stats["warnings"] == []
+
+
+def test_jit_cache_hits_on_second_run():
+    _run([1, 1, 32, 64])
+    _, stats = _run([1, 1, 32, 64], seed=1)
+    assert stats["jit_cache_hits"] == 3
+    assert stats["jit_compiles"] == 0
+
+
+def _descriptor_and_buffers(dev, shape):
+    """Builds a descriptor over freshly allocated emulator buffers (bf16, ones/zeros affine)."""
+    w = shape[-1]
+    rows = 1
+    for d in shape[:-1]:
+        rows *= d
+    stick = 2 * w
+    x = torch.randn(shape).to(torch.bfloat16)
+    addr_in = dev.allocate_dram_buffer(rows * stick, stick)
+    dev.write_dram_buffer(addr_in, x.view(torch.int16).numpy().tobytes())
+    addr_g = dev.allocate_dram_buffer(stick, stick)
+    dev.write_dram_buffer(addr_g, torch.ones(w, dtype=torch.bfloat16).view(torch.int16).numpy().tobytes())
+    addr_b = dev.allocate_dram_buffer(stick, stick)
+    dev.write_dram_buffer(addr_b, torch.zeros(w, dtype=torch.bfloat16).view(torch.int16).numpy().tobytes())
+    addr_out = dev.allocate_dram_buffer(rows * stick, stick)
+    desc = layernorm_fused_rm.create_program_descriptor(_host(x), _host(torch.ones(w)), _host(torch.zeros(w)))
+    reader, compute, writer = desc.kernels
+    # Point the runtime args at the buffers just allocated (reader: in, gamma, beta; writer: out).
+    core, rargs = reader.runtime_args[0]
+    rargs = list(rargs)
+    rargs[0:3] = [addr_in, addr_g, addr_b]
+    reader.runtime_args = [(core, rargs)]
+    core, wargs = writer.runtime_args[0]
+    wargs = list(wargs)
+    wargs[0] = addr_out
+    writer.runtime_args = [(core, wargs)]
+    desc.kernels = [reader, compute, writer]
+    return desc, [addr_in, addr_g, addr_b, addr_out]
+
+
+def test_push_one_page_too_few_is_reported_as_deadlock_naming_the_cb(tmp_path):
+    src = Path(_C.kernel_root()) / "dataflow" / "reader_layernorm_fused_rm.cpp"
+    text = src.read_text()
+    assert "cb_push_back(cb_in_rm, Wt);" in text
+    broken = tmp_path / "reader_push_one_too_few.cpp"
+    broken.write_text(text.replace("cb_push_back(cb_in_rm, Wt);", "cb_push_back(cb_in_rm, Wt - 1);"))
+
+    dev = _C.EmuDevice(_C.ArchParams.by_name("wormhole_b0"))
+    desc, addrs = _descriptor_and_buffers(dev, [1, 1, 32, 128])
+    reader = desc.kernels[0]
+    reader.kernel_source = str(broken)
+    desc.kernels = [reader, desc.kernels[1], desc.kernels[2]]
+    t0 = time.monotonic()
+    with pytest.raises(layernorm_fused_rm.DeadlockError) as info:
+        dev.run(desc)
+    elapsed = time.monotonic() - t0
+    msg = str(info.value)
+    # The compute kernel waits for the 4 pages of c_0 that never all arrive.
+    assert re.search(r"compute .*blocked in cb_wait_front\(c_0, 4\): wants 4 pages, 3 available, capacity 4 pages", msg), msg
+    assert re.search(r"writer .*blocked in cb_wait_front\(c_16, 4\)", msg), msg
+    assert elapsed < 5.0, f"deadlock took {elapsed:.1f} s to report"
+    for a in addrs:
+        dev.deallocate_dram_buffer(a)
+
+
+def test_unbroken_descriptor_runs_on_the_same_device():
+    dev = _C.EmuDevice(_C.ArchParams.by_name("wormhole_b0"))
+    desc, addrs = _descriptor_and_buffers(dev, [1, 1, 32, 128])
+    stats = dev.run(desc)
+    assert stats.dram_bytes_written == 32 * 128 * 2
+    for a in addrs:
+        dev.deallocate_dram_buffer(a)

@@ -1,0 +1,110 @@
+"""Stage 7: ttnn.layernorm_fused_rm matches torch in float64 on the same bf16 inputs.
+
+Tolerance. Inputs are bf16 and exact in the reference. The kernel rounds to bf16 at every point a
+value leaves DEST or is written to DEST in 16-bit mode: the mean, the centered value, its square, the
+variance, the inverse std, the normalized value, the value times gamma, the output (8 roundings of at
+most half a bf16 ULP of a value no larger than the output scale, plus the propagation of the relative
+rounding of the inverse std through the product). We allow 8 bf16 ULPs of the tensor's largest |output|
+as the max absolute error, and require PCC >= 0.9999 (upstream's own layernorm gate).
+"""
+
+import pytest
+import torch
+import ttnn
+
+import layernorm_fused_rm
+from _compare import bf16_ulp, report
+
+SHAPES = [
+    [1, 1, 32, 32],
+    [1, 1, 128, 128],
+    [1, 1, 32, 1024],
+    [1, 1, 1024, 32],
+    [1, 1, 4096, 32],
+    [1, 1, 512, 512],
+    [2, 3, 64, 128],
+    [1, 64, 128],
+    [1, 32],
+    [4, 128],
+    [32, 32],
+    [2, 2, 512],
+    [1, 1, 33, 64],
+    [3, 5, 7, 96],
+]
+
+
+def _host(t):
+    return ttnn.from_torch(t.to(torch.bfloat16), dtype=ttnn.bfloat16, layout=ttnn.ROW_MAJOR_LAYOUT)
+
+
+def _check(x, gamma, beta, eps=1e-5):
+    xb = x.to(torch.bfloat16)
+    gb = None if gamma is None else gamma.to(torch.bfloat16)
+    bb = None if beta is None else beta.to(torch.bfloat16)
+    out = ttnn.layernorm_fused_rm(
+        _host(xb), None if gb is None else _host(gb), None if bb is None else _host(bb), eps=eps
+    )
+    y = ttnn.to_torch(out)
+    assert list(y.shape) == list(x.shape)
+    assert y.dtype == torch.bfloat16
+    ref = layernorm_fused_rm.golden(xb, gb, bb, eps)
+    assert ref.dtype == torch.float64
+    r = report(y, ref)
+    bound = 8 * float(bf16_ulp(torch.tensor(r["max_ref"])))
+    assert torch.isfinite(y.double()).all()
+    assert r["pcc"] >= 0.9999, r
+    assert r["max_abs"] <= bound, (r, bound)
+    return r
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=lambda s: "x".join(map(str, s)))
+def test_shapes_random_affine(shape):
+    g = torch.Generator().manual_seed(sum(shape))
+    w = shape[-1]
+    _check(torch.randn(shape, generator=g) * 2 + 0.5, torch.randn(w, generator=g), torch.randn(w, generator=g))
+
+
+@pytest.mark.parametrize(
+    "gamma_value,beta_value",
+    [(1.0, 0.0), (2.0, 1.0)],
+    ids=["gamma1_beta0", "gamma2_beta1"],
+)
+def test_constant_affine(gamma_value, beta_value):
+    x = torch.randn(2, 64, 256, generator=torch.Generator().manual_seed(7))
+    _check(x, torch.full((256,), gamma_value), torch.full((256,), beta_value))
+
+
+def test_gamma_beta_none_is_plain_normalization():
+    x = torch.randn(64, 128, generator=torch.Generator().manual_seed(8))
+    r = _check(x, None, None)
+    assert r["max_ref"] > 1.0
+
+
+def test_constant_rows_give_beta():
+    # Variance 0: (x - mean) is exactly 0, so every output is beta.
+    x = torch.arange(40, dtype=torch.float32).repeat_interleave(64).reshape(40, 64) - 20.0
+    beta = torch.randn(64, generator=torch.Generator().manual_seed(9))
+    out = ttnn.to_torch(
+        ttnn.layernorm_fused_rm(_host(x), _host(torch.randn(64)), _host(beta), eps=1e-5)
+    )
+    assert torch.equal(out, beta.to(torch.bfloat16).expand(40, 64))
+
+
+def test_large_values():
+    g = torch.Generator().manual_seed(10)
+    x = torch.randn(1, 1, 64, 512, generator=g) * 100 + 50
+    _check(x, torch.randn(512, generator=g), torch.randn(512, generator=g))
+
+
+def test_rows_are_independent_of_their_neighbours():
+    # The last tile-row block is partial; changing rows in one block must not change any other row.
+    g = torch.Generator().manual_seed(11)
+    x = torch.randn(45, 64, generator=g)
+    gamma, beta = torch.randn(64, generator=g), torch.randn(64, generator=g)
+    y1 = ttnn.to_torch(ttnn.layernorm_fused_rm(_host(x), _host(gamma), _host(beta)))
+    x2 = x.clone()
+    x2[40] = 1000.0
+    y2 = ttnn.to_torch(ttnn.layernorm_fused_rm(_host(x2), _host(gamma), _host(beta)))
+    keep = [i for i in range(45) if i != 40]
+    assert torch.equal(y1[keep], y2[keep])
+    assert not torch.equal(y1[40], y2[40])
