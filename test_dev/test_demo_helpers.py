@@ -1,15 +1,30 @@
-"""The demo's plumbing (python -m layernorm_fused_rm demo), without running the op itself."""
+"""The demo's plumbing (python -m layernorm_fused_rm demo), without running the op itself.
+
+The package is imported inside fixtures, not at module level: an import error at collection
+would stop pytest from running any test, including the staged gates that explain it.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from layernorm_fused_rm import demo
-from layernorm_fused_rm.__main__ import build_parser
+
+@pytest.fixture(scope="module")
+def demo():
+    from layernorm_fused_rm import demo
+
+    return demo
 
 
-def test_pcc_basic_properties():
+@pytest.fixture(scope="module")
+def build_parser():
+    from layernorm_fused_rm.__main__ import build_parser
+
+    return build_parser
+
+
+def test_pcc_basic_properties(demo):
     rng = np.random.default_rng(0)
     a = rng.standard_normal(1000)
     assert demo.pcc(a, a) == pytest.approx(1.0, abs=1e-15)
@@ -21,7 +36,7 @@ def test_pcc_basic_properties():
     assert demo.pcc(a, b) == pytest.approx(np.corrcoef(a, b)[0, 1], abs=1e-12)
 
 
-def test_pick_sentences():
+def test_pick_sentences(demo):
     assert demo.pick_sentences(demo.DEFAULT_SENTENCES) == demo.SENTENCES[: demo.DEFAULT_SENTENCES]
     two = demo.pick_sentences(2)
     assert two == [demo.SENTENCES[0], demo.SENTENCES[demo.DEFAULT_SENTENCES - 1]]
@@ -31,7 +46,7 @@ def test_pick_sentences():
             demo.pick_sentences(bad)
 
 
-def test_cli_parser():
+def test_cli_parser(build_parser):
     args = build_parser().parse_args(["demo", "--json", "--sentences", "3"])
     assert (args.command, args.json, args.sentences) == ("demo", True, 3)
     args = build_parser().parse_args(["demo"])
@@ -41,7 +56,7 @@ def test_cli_parser():
 
 
 @pytest.fixture(scope="module")
-def tokenizer_and_model():
+def tokenizer_and_model(demo):
     import transformers
 
     path = demo.model_dir()
@@ -50,7 +65,7 @@ def tokenizer_and_model():
     return tok, model
 
 
-def test_default_sentences_span_3_to_60_tokens(tokenizer_and_model):
+def test_default_sentences_span_3_to_60_tokens(demo, tokenizer_and_model):
     tok, _ = tokenizer_and_model
     counts = [len(tok(s)["input_ids"]) for s in demo.pick_sentences(demo.DEFAULT_SENTENCES)]
     assert min(counts) == 3
@@ -58,7 +73,7 @@ def test_default_sentences_span_3_to_60_tokens(tokenizer_and_model):
     assert len(set(counts)) == len(counts)
 
 
-def test_replaces_all_13_layernorms_with_checkpoint_parameters(tokenizer_and_model):
+def test_replaces_all_13_layernorms_with_checkpoint_parameters(demo, tokenizer_and_model):
     import copy
 
     import torch
