@@ -1,0 +1,76 @@
+# ttnn.layernorm_fused_rm — developer entry points.
+#   make demo    all-MiniLM-L6-v2 with its LayerNorms on ttnn.layernorm_fused_rm
+#   make test    the staged gates in test_dev/ (stage1 .. stage7, then the other tests)
+#   make clean   remove build artefacts (keeps the venv)
+# The venv is created on first use with Python 3.12 (ttnn 0.81.1 has cp310/cp312 wheels only).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+VENV_PY := $(VENV)/bin/python
+PIP := $(VENV_PY) -m pip
+export PIP_NO_INPUT := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+# Python 3.12 interpreter used to create the venv: `python3.12` on PATH, else pyenv's
+# $(pyenv root)/versions/3.12*/bin/python3.12 (newest first; $PYENV_ROOT or ~/.pyenv when the
+# pyenv command is not on PATH). Each candidate is run, because a pyenv shim can be on PATH yet
+# refuse to run when 3.12 is not the selected version.
+FIND_PYTHON312 = for c in $$(command -v python3.12 2>/dev/null) \
+    $$(ls -1d "$$(pyenv root 2>/dev/null || echo "$${PYENV_ROOT:-$$HOME/.pyenv}")"/versions/3.12*/bin/python3.12 2>/dev/null | sort -rV); do \
+  if "$$c" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))' >/dev/null 2>&1; then echo "$$c"; break; fi; \
+done
+PYTHON312 ?= $(shell $(FIND_PYTHON312))
+
+# What the installed extension is built from: reinstall the project when any of it changes.
+PROJECT_SOURCES := $(shell find cpp python -type f -not -path '*/__pycache__/*' 2>/dev/null) \
+                   $(wildcard CMakeLists.txt pyproject.toml)
+
+DEPS_STAMP := $(VENV)/.installed
+PROJECT_STAMP := $(VENV)/.project-installed
+
+.PHONY: help setup demo test clean
+
+help:
+	@echo "make demo    run all-MiniLM-L6-v2 with every LayerNorm on ttnn.layernorm_fused_rm"
+	@echo "make test    run the staged gates in test_dev/"
+	@echo "make setup   create $(VENV) (Python 3.12), install requirements-dev.txt and the project"
+	@echo "make clean   remove build artefacts and the project stamp (keeps $(VENV))"
+
+# Third-party packages. Re-run when requirements-dev.txt changes.
+$(DEPS_STAMP): requirements-dev.txt
+	@if [ ! -x "$(VENV_PY)" ]; then \
+	  py="$(PYTHON312)"; \
+	  if [ -z "$$py" ]; then \
+	    echo "error: no Python 3.12 found (tried python3.12 on PATH and \$$(pyenv root)/versions/3.12*/bin/python3.12)." >&2; \
+	    echo "       ttnn 0.81.1 needs CPython 3.10 or 3.12. Install 3.12 (e.g. 'pyenv install 3.12') or pass PYTHON312=/path/to/python3.12." >&2; \
+	    exit 1; \
+	  fi; \
+	  echo "creating $(VENV) with $$py"; \
+	  "$$py" -m venv "$(VENV)"; \
+	fi
+	@"$(VENV_PY)" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))' || { \
+	  echo "error: $(VENV) is not a Python 3.12 venv ($$("$(VENV_PY)" -V 2>&1)); remove it or set VENV=..." >&2; exit 1; }
+	$(PIP) install --upgrade pip
+	$(PIP) install -r requirements-dev.txt
+	@touch "$@"
+
+# The project itself (C++ core + nanobind extension + Python package). Re-run when its sources change.
+$(PROJECT_STAMP): $(DEPS_STAMP) $(PROJECT_SOURCES)
+	$(PIP) install --no-build-isolation .
+	@touch "$@"
+
+setup: $(PROJECT_STAMP)
+
+demo: setup
+	$(VENV_PY) -m layernorm_fused_rm demo
+
+# pytest orders files alphabetically: test_stage1_* .. test_stage7_* run first, in order.
+test: setup
+	$(VENV_PY) -m pytest test_dev -q
+
+clean:
+	rm -rf build _skbuild dist .pytest_cache .hypothesis "$(PROJECT_STAMP)"
+	rm -rf *.egg-info python/*.egg-info
+	find cpp python test_dev -name __pycache__ -type d -prune -exec rm -rf {} + 2>/dev/null || true
