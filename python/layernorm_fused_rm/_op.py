@@ -257,6 +257,7 @@ def _run_on_emulator(p: _Prepared) -> tuple[ttnn.Tensor, dict[str, Any]]:
     nbytes = p.rows * stick
     allocated: list[int] = []
     with lock:
+        completed = False
         try:
 
             def upload(data: bytes, size: int) -> int:
@@ -277,9 +278,17 @@ def _run_on_emulator(p: _Prepared) -> tuple[ttnn.Tensor, dict[str, Any]]:
             program = _C.create_program_descriptor(p.attrs, p.tensor_args(), p.output)
             stats = dev.run(program)
             raw = dev.read_dram_buffer(out_addr, nbytes)
+            completed = True
         finally:
+            # Free every buffer even when the run failed; a failing free must not hide the run's own error.
+            free_errors = []
             for addr in allocated:
-                dev.deallocate_dram_buffer(addr)
+                try:
+                    dev.deallocate_dram_buffer(addr)
+                except Exception as e:  # noqa: BLE001
+                    free_errors.append(e)
+            if completed and free_errors:
+                raise free_errors[0]
 
     out = torch.from_numpy(np.frombuffer(raw, dtype=np.int16).copy()).view(torch.bfloat16)
     out = out.reshape([int(d) for d in p.input.shape])
