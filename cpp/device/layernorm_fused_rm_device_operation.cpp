@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "device/layernorm_fused_rm_device_operation.hpp"
+
+#include <cmath>
+#include <sstream>
+#include <stdexcept>
+
+#include "device/layernorm_fused_rm_program_factory.hpp"
+#include "emu/emulator.hpp"
+
+namespace layernorm_fused_rm {
+
+const char* to_string(Layout v) {
+    switch (v) {
+        case Layout::ROW_MAJOR: return "ROW_MAJOR";
+        case Layout::TILE: return "TILE";
+    }
+    return "Layout(?)";
+}
+
+const char* to_string(DType v) {
+    switch (v) {
+        case DType::BFLOAT16: return "BFLOAT16";
+        case DType::FLOAT32: return "FLOAT32";
+        case DType::BFLOAT8_B: return "BFLOAT8_B";
+        case DType::UINT32: return "UINT32";
+        case DType::INT32: return "INT32";
+        case DType::UINT16: return "UINT16";
+        case DType::UINT8: return "UINT8";
+    }
+    return "DType(?)";
+}
+
+const char* to_string(BufferType v) {
+    switch (v) {
+        case BufferType::DRAM: return "DRAM";
+        case BufferType::L1: return "L1";
+    }
+    return "BufferType(?)";
+}
+
+const char* to_string(TensorMemoryLayout v) {
+    switch (v) {
+        case TensorMemoryLayout::INTERLEAVED: return "INTERLEAVED";
+        case TensorMemoryLayout::HEIGHT_SHARDED: return "HEIGHT_SHARDED";
+        case TensorMemoryLayout::WIDTH_SHARDED: return "WIDTH_SHARDED";
+        case TensorMemoryLayout::BLOCK_SHARDED: return "BLOCK_SHARDED";
+    }
+    return "TensorMemoryLayout(?)";
+}
+
+namespace {
+
+constexpr const char* kOp = "ttnn.layernorm_fused_rm: ";
+constexpr uint32_t kTileWidth = 32;
+
+std::string shape_str(const std::vector<uint32_t>& shape) {
+    std::ostringstream os;
+    os << '[';
+    for (size_t i = 0; i < shape.size(); ++i) {
+        os << (i ? ", " : "") << shape[i];
+    }
+    os << ']';
+    return os.str();
+}
+
+uint64_t volume(const std::vector<uint32_t>& shape) {
+    uint64_t v = 1;
+    for (uint32_t d : shape) {
+        v *= d;
+    }
+    return v;
+}
+
+std::string device_str(const TensorDesc& t) {
+    std::ostringstream os;
+    if (t.on_device) {
+        os << "device " << t.device_id;
+    } else {
+        os << "host";
+    }
+    return os.str();
+}
+
+[[noreturn]] void fail(const std::string& msg) { throw std::invalid_argument(kOp + msg); }
+
+DataFormat data_format_of(DType d) { return d == DType::FLOAT32 ? DataFormat::Float32 : DataFormat::Float16_b; }
+
+void validate_input(const TensorDesc& in) {
+    if (in.layout != Layout::ROW_MAJOR) {
+        fail(std::string("input_tensor layout must be ROW_MAJOR, got ") + to_string(in.layout));
+    }
+    if (in.dtype != DType::BFLOAT16) {
+        fail(std::string("input_tensor dtype must be BFLOAT16 (FLOAT32 is not supported yet), got ") +
+             to_string(in.dtype));
+    }
+    if (in.shape.empty()) {
+        fail("input_tensor rank must be at least 1, got rank 0 (shape [])");
+    }
+    for (size_t i = 0; i < in.shape.size(); ++i) {
+        if (in.shape[i] == 0) {
+            fail("input_tensor dimensions must all be > 0, got 0 at dim " + std::to_string(i) + " of shape " +
+                 shape_str(in.shape));
+        }
+    }
+    const uint32_t W = in.shape.back();
+    if (W % kTileWidth != 0) {
+        fail("input_tensor last dim W must be a multiple of 32 for now, got W = " + std::to_string(W) +
+             " (shape " + shape_str(in.shape) + ")");
+    }
+    if (in.memory_config.memory_layout != TensorMemoryLayout::INTERLEAVED) {
+        fail(std::string("input_tensor memory layout must be INTERLEAVED (sharded inputs are not supported), got ") +
+             to_string(in.memory_config.memory_layout));
+    }
+}
+
+void validate_affine(const char* name, const TensorDesc& p, const TensorDesc& in) {
+    const uint32_t W = in.shape.back();
+    if (p.layout != Layout::ROW_MAJOR) {
+        fail(std::string(name) + " layout must be ROW_MAJOR, got " + to_string(p.layout));
+    }
+    if (p.dtype != DType::BFLOAT16) {
+        fail(std::string(name) + " dtype must be BFLOAT16, got " + to_string(p.dtype));
+    }
+    if (p.shape.empty() || volume(p.shape) != W) {
+        fail(std::string(name) + " must have volume W = " + std::to_string(W) +
+             " (the input_tensor's last dim), got shape " + shape_str(p.shape) + " with volume " +
+             std::to_string(p.shape.empty() ? 0 : volume(p.shape)));
+    }
+    if (p.memory_config.memory_layout != TensorMemoryLayout::INTERLEAVED) {
+        fail(std::string(name) + " memory layout must be INTERLEAVED (sharded is not supported), got " +
+             to_string(p.memory_config.memory_layout));
+    }
+    if (p.on_device != in.on_device || (p.on_device && p.device_id != in.device_id)) {
+        fail(std::string(name) + " must be on the same device as input_tensor: expected " + device_str(in) +
+             ", got " + device_str(p));
+    }
+}
+
+}  // namespace
+
+uint64_t row_resident_cb_bytes(uint32_t W, DType dtype) {
+    const uint64_t Wt = W / kTileWidth;
+    const uint64_t tile_bytes = tile_size(data_format_of(dtype));
+    return 9 * Wt * tile_bytes + 4 * tile_bytes;
+}
+
+void LayerNormFusedRMDeviceOperation::validate(const operation_attributes_t& attrs, const tensor_args_t& tensor_args) {
+    const TensorDesc& in = tensor_args.input;
+    validate_input(in);
+    if (tensor_args.gamma) {
+        validate_affine("gamma", *tensor_args.gamma, in);
+    }
+    if (tensor_args.beta) {
+        validate_affine("beta", *tensor_args.beta, in);
+    }
+    if (!std::isfinite(attrs.eps) || !(attrs.eps > 0.0f)) {
+        std::ostringstream os;
+        os << "eps must be a finite number > 0, got " << attrs.eps;
+        fail(os.str());
+    }
+    if (attrs.output_memory_config.memory_layout != TensorMemoryLayout::INTERLEAVED) {
+        fail(std::string("memory_config (output) memory layout must be INTERLEAVED (sharded output is not "
+                         "supported), got ") +
+             to_string(attrs.output_memory_config.memory_layout));
+    }
+    if (attrs.output_dtype != DType::BFLOAT16) {
+        fail(std::string("output dtype must be BFLOAT16 for now, got ") + to_string(attrs.output_dtype));
+    }
+
+    tensix_emu::ArchParams arch;
+    try {
+        arch = tensix_emu::ArchParams::by_name(attrs.arch);
+    } catch (const std::exception& e) {
+        fail("arch must be \"wormhole_b0\" or \"blackhole\", got \"" + attrs.arch + "\" (" + e.what() + ")");
+    }
+    const uint32_t W = in.shape.back();
+    const uint64_t need = row_resident_cb_bytes(W, in.dtype);
+    const uint64_t have = arch.l1_size > arch.l1_unreserved_base ? arch.l1_size - arch.l1_unreserved_base : 0;
+    if (need > have) {
+        std::ostringstream os;
+        os << kOp << "input_tensor last dim W = " << W << " is too large for the row-resident single-core program ("
+           << LayerNormFusedRMProgramFactory::name << "): its circular buffers need " << need
+           << " bytes of L1 (9 * Wt * tile_bytes + 4 * tile_bytes, Wt = " << W / kTileWidth << ", tile_bytes = "
+           << tile_size(data_format_of(in.dtype)) << "), expected at most " << have << " bytes free on "
+           << arch.name << " (l1_size " << arch.l1_size << " - l1_unreserved_base " << arch.l1_unreserved_base
+           << "); the streaming program for wide rows does not exist yet";
+        throw std::runtime_error(os.str());
+    }
+}
+
+spec_return_value_t LayerNormFusedRMDeviceOperation::compute_output_specs(
+    const operation_attributes_t& attrs, const tensor_args_t& tensor_args) {
+    spec_return_value_t spec;
+    spec.shape = tensor_args.input.shape;
+    spec.dtype = attrs.output_dtype;
+    spec.layout = Layout::ROW_MAJOR;
+    spec.memory_config = attrs.output_memory_config;
+    return spec;
+}
+
+std::string LayerNormFusedRMDeviceOperation::select_program_factory(
+    const operation_attributes_t& /*attrs*/, const tensor_args_t& /*tensor_args*/) {
+    return LayerNormFusedRMProgramFactory::name;
+}
+
+}  // namespace layernorm_fused_rm

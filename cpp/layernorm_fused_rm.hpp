@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// Entry point of the op's C++ core: validate the arguments and build the program descriptor. The Python
+// package (python/layernorm_fused_rm) runs the descriptor on the host Tensix emulator or, for device
+// tensors, hands it to ttnn.generic_op.
+#pragma once
+
+#include "device/layernorm_fused_rm_device_operation.hpp"
+#include "device/layernorm_fused_rm_device_operation_types.hpp"
+#include "device/program_descriptor.hpp"
+
+namespace layernorm_fused_rm {
+
+/// LayerNormFusedRMDeviceOperation::validate(attrs, tensor_args), then
+/// LayerNormFusedRMProgramFactory::create_descriptor(attrs, tensor_args, output).
+/// `output` must match compute_output_specs(attrs, tensor_args) in shape, dtype and layout; its address goes
+/// into the writer's runtime args. Throws what validate throws, and std::invalid_argument on an output mismatch.
+ProgramDescriptor create_program_descriptor(
+    const operation_attributes_t& attrs, const tensor_args_t& tensor_args, const tensor_return_value_t& output);
+
+}  // namespace layernorm_fused_rm

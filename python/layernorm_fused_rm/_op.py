@@ -1,0 +1,402 @@
+# SPDX-License-Identifier: Apache-2.0
+"""ttnn.layernorm_fused_rm: argument conversion, validation and dispatch by tensor location.
+
+Host tensors (``ttnn.from_torch(..., device=None)``) run on the project's host Tensix emulator
+(``_C.EmuDevice``); device tensors will go through ``ttnn.generic_op`` (not wired yet).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+from typing import Any
+
+import numpy as np
+import torch
+import ttnn
+
+from . import _C
+
+ARCH_ENV = "LAYERNORM_FUSED_RM_ARCH"
+DEFAULT_ARCH = "wormhole_b0"
+
+_BF16_BYTES = 2
+
+_devices: dict[str, tuple[_C.EmuDevice, threading.Lock]] = {}
+_devices_lock = threading.Lock()
+
+
+# --------------------------------------------------------------------------------------------- emulator
+
+
+def _arch_name(arch: str | None) -> str:
+    """Canonical arch name ("wormhole_b0" | "blackhole") of `arch`, or of $LAYERNORM_FUSED_RM_ARCH when None."""
+    if arch is None:
+        arch = os.environ.get(ARCH_ENV) or DEFAULT_ARCH
+    if not isinstance(arch, str):
+        raise TypeError(f"arch must be a str such as 'wormhole_b0' or 'blackhole', got {type(arch).__name__}")
+    try:
+        return _C.ArchParams.by_name(arch).name
+    except ValueError as e:
+        raise ValueError(f"arch must be 'wormhole_b0' or 'blackhole', got {arch!r} ({e})") from None
+
+
+def _emulator(arch: str | None) -> tuple[_C.EmuDevice, threading.Lock]:
+    name = _arch_name(arch)
+    with _devices_lock:
+        entry = _devices.get(name)
+        if entry is None:
+            entry = (_C.EmuDevice(name), threading.Lock())
+            _devices[name] = entry
+        return entry
+
+
+def emulator_device(arch: str | None = None) -> _C.EmuDevice:
+    """The cached host Tensix emulator device for `arch`, created on first use.
+
+    Args:
+        arch: "wormhole_b0" (aliases "wormhole", "n150") or "blackhole" ("p150"); None means
+            $LAYERNORM_FUSED_RM_ARCH, default "wormhole_b0".
+
+    Returns:
+        ``_C.EmuDevice``: one per arch for the whole process (its DRAM persists between calls).
+
+    Raises:
+        ValueError: unknown arch. TypeError: arch not a str.
+    """
+    return _emulator(arch)[0]
+
+
+# --------------------------------------------------------------------------------------------- conversion
+
+
+def _enum_name(v: Any) -> str:
+    return getattr(v, "name", str(v).split(".")[-1])
+
+
+def _check_tensor(t: Any, argname: str, optional: bool) -> None:
+    if t is None and optional:
+        return
+    if not isinstance(t, ttnn.Tensor):
+        expected = "a ttnn.Tensor or None" if optional else "a ttnn.Tensor"
+        raise TypeError(f"ttnn.layernorm_fused_rm: {argname} must be {expected}, got {type(t).__module__}.{type(t).__name__}")
+
+
+def _c_memory_config(mc: Any, argname: str) -> _C.MemoryConfig:
+    if isinstance(mc, _C.MemoryConfig):
+        return mc
+    if not isinstance(mc, ttnn.MemoryConfig):
+        raise TypeError(f"ttnn.layernorm_fused_rm: {argname} must be a ttnn.MemoryConfig or None, got {type(mc).__name__}")
+    layout = _enum_name(mc.memory_layout)
+    buffer_type = _enum_name(mc.buffer_type)
+    if not hasattr(_C.TensorMemoryLayout, layout):
+        raise ValueError(
+            f"ttnn.layernorm_fused_rm: {argname} memory layout must be INTERLEAVED (sharded is not supported), got {layout}"
+        )
+    if buffer_type not in ("DRAM", "L1"):
+        raise ValueError(f"ttnn.layernorm_fused_rm: {argname} buffer type must be DRAM or L1, got {buffer_type}")
+    return _C.MemoryConfig(getattr(_C.TensorMemoryLayout, layout), getattr(_C.BufferType, buffer_type))
+
+
+def _tensor_desc(t: ttnn.Tensor, argname: str) -> _C.TensorDesc:
+    dtype = _enum_name(t.dtype)
+    if not hasattr(_C.DType, dtype):
+        raise ValueError(f"ttnn.layernorm_fused_rm: {argname} dtype must be BFLOAT16, got {dtype}")
+    layout = _enum_name(t.layout)
+    if not hasattr(_C.Layout, layout):
+        raise ValueError(f"ttnn.layernorm_fused_rm: {argname} layout must be ROW_MAJOR, got {layout}")
+    on_device = bool(ttnn.is_tensor_storage_on_device(t))
+    device_id = -1
+    if on_device:
+        dev = t.device()
+        device_id = int(dev.id()) if dev is not None else -1
+    return _C.TensorDesc(
+        shape=[int(d) for d in t.shape],
+        dtype=getattr(_C.DType, dtype),
+        layout=getattr(_C.Layout, layout),
+        memory_config=_c_memory_config(t.memory_config(), f"{argname} memory_config"),
+        address=0,
+        on_device=on_device,
+        device_id=device_id,
+    )
+
+
+def _compute_config(cfg: Any) -> _C.ComputeConfigDescriptor:
+    if cfg is None:
+        return _C.ComputeConfigDescriptor()
+    if isinstance(cfg, _C.ComputeConfigDescriptor):
+        return cfg
+    if all(hasattr(cfg, a) for a in ("math_fidelity", "fp32_dest_acc_en", "math_approx_mode", "dst_full_sync_en")):
+        fidelity = _enum_name(cfg.math_fidelity)
+        if not hasattr(_C.MathFidelity, fidelity):
+            raise ValueError(
+                f"ttnn.layernorm_fused_rm: compute_kernel_config.math_fidelity must be LoFi, HiFi2, HiFi3 or HiFi4, got {fidelity}"
+            )
+        return _C.ComputeConfigDescriptor(
+            math_fidelity=getattr(_C.MathFidelity, fidelity),
+            fp32_dest_acc_en=bool(cfg.fp32_dest_acc_en),
+            dst_full_sync_en=bool(cfg.dst_full_sync_en),
+            math_approx_mode=bool(cfg.math_approx_mode),
+        )
+    raise TypeError(
+        "ttnn.layernorm_fused_rm: compute_kernel_config must be a ttnn.WormholeComputeKernelConfig, "
+        f"a layernorm_fused_rm._C.ComputeConfigDescriptor or None, got {type(cfg).__name__}"
+    )
+
+
+def _eps(eps: Any) -> float:
+    if isinstance(eps, bool) or not isinstance(eps, (int, float)):
+        raise TypeError(f"ttnn.layernorm_fused_rm: eps must be a float, got {type(eps).__name__}")
+    eps = float(eps)
+    if not math.isfinite(eps) or eps <= 0.0:
+        raise ValueError(f"ttnn.layernorm_fused_rm: eps must be a finite number > 0, got {eps!r}")
+    return eps
+
+
+def _bf16_bytes(t: ttnn.Tensor) -> bytes:
+    x = ttnn.to_torch(t).contiguous()
+    if x.dtype != torch.bfloat16:
+        x = x.to(torch.bfloat16)
+    return x.view(torch.int16).numpy().tobytes()
+
+
+def _volume(shape: list[int]) -> int:
+    v = 1
+    for d in shape:
+        v *= d
+    return v
+
+
+class _Prepared:
+    """Validated arguments of one call: attrs, TensorArgs, output TensorDesc, tensors to upload."""
+
+    def __init__(self, input_tensor, gamma, beta, eps, memory_config, compute_kernel_config):
+        _check_tensor(input_tensor, "input_tensor", optional=False)
+        _check_tensor(gamma, "gamma", optional=True)
+        _check_tensor(beta, "beta", optional=True)
+        self.input_tensor, self.gamma, self.beta = input_tensor, gamma, beta
+        self.input = _tensor_desc(input_tensor, "input_tensor")
+        self.gamma_desc = _tensor_desc(gamma, "gamma") if gamma is not None else None
+        self.beta_desc = _tensor_desc(beta, "beta") if beta is not None else None
+        self.on_device = self.input.on_device
+
+        out_mc = (
+            _c_memory_config(memory_config, "memory_config") if memory_config is not None else self.input.memory_config
+        )
+        self.attrs = _C.OperationAttributes(
+            eps=_eps(eps),
+            output_memory_config=out_mc,
+            output_dtype=self.input.dtype,
+            compute_config=_compute_config(compute_kernel_config),
+            arch=_arch_name(None) if not self.on_device else _device_arch(input_tensor),
+        )
+        # Validate what the caller gave (gamma/beta None stay None here).
+        _C.validate(self.attrs, _C.TensorArgs(self.input, self.gamma_desc, self.beta_desc))
+
+        self.W = self.input.shape[-1]
+        self.rows = _volume(self.input.shape) // self.W
+        # For now gamma=None / beta=None are run as a ones / zeros row (a later issue replaces this with
+        # compile-time flags that skip the multiply / add).
+        if self.gamma_desc is None:
+            self.gamma_desc = _C.TensorDesc(shape=[self.W], dtype=self.input.dtype, memory_config=self.input.memory_config,
+                                            on_device=self.input.on_device, device_id=self.input.device_id)
+        if self.beta_desc is None:
+            self.beta_desc = _C.TensorDesc(shape=[self.W], dtype=self.input.dtype, memory_config=self.input.memory_config,
+                                           on_device=self.input.on_device, device_id=self.input.device_id)
+        self.output = _C.TensorDesc(
+            shape=list(self.input.shape),
+            dtype=self.attrs.output_dtype,
+            layout=_C.Layout.ROW_MAJOR,
+            memory_config=out_mc,
+            on_device=self.input.on_device,
+            device_id=self.input.device_id,
+        )
+
+    def tensor_args(self) -> _C.TensorArgs:
+        return _C.TensorArgs(self.input, self.gamma_desc, self.beta_desc)
+
+    def gamma_bytes(self) -> bytes:
+        if self.gamma is not None:
+            return _bf16_bytes(self.gamma)
+        return torch.ones(self.W, dtype=torch.bfloat16).view(torch.int16).numpy().tobytes()
+
+    def beta_bytes(self) -> bytes:
+        if self.beta is not None:
+            return _bf16_bytes(self.beta)
+        return torch.zeros(self.W, dtype=torch.bfloat16).view(torch.int16).numpy().tobytes()
+
+
+def _device_arch(t: ttnn.Tensor) -> str:
+    try:
+        return _arch_name(_enum_name(t.device().arch()).lower())
+    except Exception:  # no arch query on this device object: fall back to the configured arch
+        return _arch_name(None)
+
+
+def _stats_dict(stats: _C.RunStats, arch: str) -> dict[str, Any]:
+    return {
+        "arch": arch,
+        "dram_bytes_read": stats.dram_bytes_read,
+        "dram_bytes_written": stats.dram_bytes_written,
+        "noc_transactions": stats.noc_transactions,
+        "dram_bytes_read_per_buffer": dict(stats.dram_bytes_read_per_buffer),
+        "dram_bytes_written_per_buffer": dict(stats.dram_bytes_written_per_buffer),
+        "cores_used": stats.cores_used,
+        "tiles_computed": stats.tiles_computed,
+        "l1_high_water": stats.l1_high_water,
+        "jit_cache_hits": stats.jit_cache_hits,
+        "jit_compiles": stats.jit_compiles,
+        "warnings": list(stats.warnings),
+    }
+
+
+def _run_on_emulator(p: _Prepared) -> tuple[ttnn.Tensor, dict[str, Any]]:
+    dev, lock = _emulator(p.attrs.arch)
+    stick = p.W * _BF16_BYTES
+    nbytes = p.rows * stick
+    allocated: list[int] = []
+    with lock:
+        completed = False
+        try:
+
+            def upload(data: bytes, size: int) -> int:
+                if len(data) != size:
+                    raise RuntimeError(f"ttnn.layernorm_fused_rm: internal error: {size} bytes expected, got {len(data)}")
+                addr = dev.allocate_dram_buffer(size, stick)
+                allocated.append(addr)
+                dev.write_dram_buffer(addr, data)
+                return addr
+
+            p.input.address = upload(_bf16_bytes(p.input_tensor), nbytes)
+            p.gamma_desc.address = upload(p.gamma_bytes(), stick)
+            p.beta_desc.address = upload(p.beta_bytes(), stick)
+            out_addr = dev.allocate_dram_buffer(nbytes, stick)
+            allocated.append(out_addr)
+            p.output.address = out_addr
+
+            program = _C.create_program_descriptor(p.attrs, p.tensor_args(), p.output)
+            stats = dev.run(program)
+            raw = dev.read_dram_buffer(out_addr, nbytes)
+            completed = True
+        finally:
+            # Free every buffer even when the run failed; a failing free must not hide the run's own error.
+            free_errors = []
+            for addr in allocated:
+                try:
+                    dev.deallocate_dram_buffer(addr)
+                except Exception as e:  # noqa: BLE001
+                    free_errors.append(e)
+            if completed and free_errors:
+                raise free_errors[0]
+
+    out = torch.from_numpy(np.frombuffer(raw, dtype=np.int16).copy()).view(torch.bfloat16)
+    out = out.reshape([int(d) for d in p.input.shape])
+    result = ttnn.from_torch(out, dtype=ttnn.bfloat16, layout=ttnn.ROW_MAJOR_LAYOUT)
+    return result, _stats_dict(stats, p.attrs.arch)
+
+
+# --------------------------------------------------------------------------------------------- public API
+
+
+def layernorm_fused_rm(
+    input_tensor: ttnn.Tensor,
+    gamma: ttnn.Tensor | None = None,
+    beta: ttnn.Tensor | None = None,
+    eps: float = 1e-5,
+    *,
+    memory_config: ttnn.MemoryConfig | None = None,
+    compute_kernel_config: Any = None,
+    return_stats: bool = False,
+):
+    """LayerNorm over the last dimension of a ROW_MAJOR tensor, in one fused Tenstorrent program.
+
+    ``y = (x - mean(x)) / sqrt(var(x) + eps) * gamma + beta``, mean and (biased) variance over the last
+    dim W, computed per row. The program reads row-major sticks, tilizes, reduces, normalizes, applies
+    gamma/beta and untilizes on the core; no tile-layout round trip through DRAM.
+
+    Args:
+        input_tensor: ttnn.Tensor, ROW_MAJOR, BFLOAT16, any rank >= 1 with all dims > 0, last dim W a
+            multiple of 32 (for now), interleaved memory. A host tensor (``ttnn.from_torch(...)`` without
+            ``device``) runs on the host Tensix emulator; a device tensor will run via ``ttnn.generic_op``.
+        gamma: optional ttnn.Tensor of W elements, shape [W], [1, W], [1, 1, W] or [1, 1, 1, W], ROW_MAJOR,
+            BFLOAT16, on the same device (or host) as input_tensor. None means all ones (for now run as a
+            ones row).
+        beta: optional ttnn.Tensor like gamma. None means all zeros (for now run as a zeros row).
+        eps: float > 0, finite, added to the variance (used as float32).
+        memory_config: ttnn.MemoryConfig of the output (interleaved only); None: same as input_tensor's.
+        compute_kernel_config: ttnn.WormholeComputeKernelConfig (math_fidelity, fp32_dest_acc_en,
+            math_approx_mode, dst_full_sync_en) or None (HiFi4, 16-bit DEST).
+        return_stats: when True, return ``(output, stats)`` where stats is a dict of the emulator's run
+            counters (DRAM bytes read/written in bytes, NOC transactions, cores used, tiles computed,
+            L1 high-water address in bytes, JIT cache hits/compiles, warnings, arch).
+
+    Returns:
+        ttnn.Tensor with input_tensor's shape, BFLOAT16, ROW_MAJOR (a host tensor for host input);
+        or ``(tensor, dict)`` when return_stats is True.
+
+    Raises:
+        TypeError: input_tensor, gamma or beta is not a ttnn.Tensor; eps not a number; bad config types.
+        ValueError: a violated precondition (layout, dtype, rank, zero dim, W % 32, gamma/beta volume,
+            dtype or layout, eps, sharded memory, tensors on different devices); the message names the
+            argument, the expected and the given value.
+        RuntimeError: W too large for the row-resident single-core program's L1 (the streaming program
+            does not exist yet).
+        NotImplementedError: device tensors (ttnn.generic_op dispatch lands with issue 6).
+        layernorm_fused_rm.EmulatorError / DeadlockError / CompileError: the emulator detected a rule
+            violation, a deadlock, or a kernel that does not compile.
+    """
+    p = _Prepared(input_tensor, gamma, beta, eps, memory_config, compute_kernel_config)
+    if p.on_device:
+        raise NotImplementedError("device path: ttnn.generic_op dispatch lands with issue 6")
+    out, stats = _run_on_emulator(p)
+    return (out, stats) if return_stats else out
+
+
+def create_program_descriptor(
+    input_tensor: ttnn.Tensor,
+    gamma: ttnn.Tensor | None = None,
+    beta: ttnn.Tensor | None = None,
+    eps: float = 1e-5,
+    *,
+    memory_config: ttnn.MemoryConfig | None = None,
+    compute_kernel_config: Any = None,
+) -> _C.ProgramDescriptor:
+    """The program ``layernorm_fused_rm`` would run for these arguments, without running it.
+
+    Arguments and validation errors are those of :func:`layernorm_fused_rm`. No buffers are allocated:
+    all tensor addresses in the runtime args are 0. gamma/beta None are described as a W-element BFLOAT16
+    row each (as they are run for now).
+
+    Returns:
+        ``_C.ProgramDescriptor`` (kernels, cbs, program_factory), tt-metal field names; kernel_source
+        paths are absolute.
+    """
+    p = _Prepared(input_tensor, gamma, beta, eps, memory_config, compute_kernel_config)
+    return _C.create_program_descriptor(p.attrs, p.tensor_args(), p.output)
+
+
+def golden(x: torch.Tensor, gamma: torch.Tensor | None = None, beta: torch.Tensor | None = None,
+           eps: float = 1e-5) -> torch.Tensor:
+    """Reference LayerNorm: ``torch.nn.functional.layer_norm`` over the last dim, in float64.
+
+    Args:
+        x: torch.Tensor (or host ttnn.Tensor) of shape [..., W], any float dtype; it is used as given
+            (pass the bf16-rounded values to compare with the op).
+        gamma, beta: None or W-element tensors (any shape with W elements, e.g. [W] or [1, 1, 1, W]).
+        eps: float > 0.
+
+    Returns:
+        torch.Tensor, float64, shape of x.
+    """
+
+    def as_torch(t):
+        return ttnn.to_torch(t) if isinstance(t, ttnn.Tensor) else t
+
+    x = as_torch(x)
+    w = x.shape[-1]
+    g = as_torch(gamma)
+    b = as_torch(beta)
+    g = g.reshape(w).to(torch.float64) if g is not None else None
+    b = b.reshape(w).to(torch.float64) if b is not None else None
+    return torch.nn.functional.layer_norm(x.to(torch.float64), (w,), weight=g, bias=b, eps=float(eps))
