@@ -66,7 +66,7 @@ setup: $(PROJECT_STAMP)
 demo: setup
 	$(VENV_PY) -m layernorm_fused_rm demo
 
-# pytest orders files alphabetically: test_stage1_* .. test_stage7_* run first, in order.
+# test_dev/conftest.py runs test_stage1_* .. test_stage7_* first, in stage order, then the rest.
 test: setup
 	$(VENV_PY) -m pytest test_dev -q
 

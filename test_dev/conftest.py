@@ -33,3 +33,15 @@ def to_tt(t: torch.Tensor, device, *, dtype=ttnn.bfloat16, layout=ttnn.ROW_MAJOR
         if memory_config is not None:
             kwargs["memory_config"] = memory_config
     return ttnn.from_torch(t, dtype=dtype, layout=layout, **kwargs)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Run the staged gates first, stage 1 to stage 7 in order, then the other tests (file order kept)."""
+
+    def stage(item) -> int:
+        name = item.path.name
+        if name.startswith("test_stage") and name[len("test_stage")].isdigit():
+            return int(name[len("test_stage")])
+        return 100
+
+    items.sort(key=stage)  # stable: keeps the order inside each file

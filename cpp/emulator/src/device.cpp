@@ -232,6 +232,10 @@ private:
     CBState& cb(int32_t idx, const char* call);
     void check_aborted();
     void record(CBState& c, const std::string& op);
+    // Sleeps until pred() holds (lk held on entry and exit). Before sleeping, records what this kernel waits
+    // for and asks the run whether every kernel is now blocked (then the run reports the deadlock).
+    template <typename Pred, typename Describe>
+    void block_until(std::unique_lock<std::mutex>& lk, Pred pred, Describe describe);
     uint8_t* l1_ptr(uint32_t l1_offset) { return core_.l1 + l1_offset; }
     uint32_t visible_addr(uint32_t l1_offset) const {
         return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(core_.l1) + l1_offset);
@@ -380,6 +384,23 @@ void KernelContext::record(CBState& c, const std::string& op) {
     }
 }
 
+template <typename Pred, typename Describe>
+void KernelContext::block_until(std::unique_lock<std::mutex>& lk, Pred pred, Describe describe) {
+    if (pred()) {
+        return;
+    }
+    blocked = true;
+    unblock_pred = pred;
+    blocked_on = describe();
+    if (!run_.check_deadlock_locked()) {
+        run_.cv.wait(lk, [&] { return run_.aborted || pred(); });
+    }
+    blocked = false;
+    if (run_.aborted) {
+        throw AbortSignal{};
+    }
+}
+
 uint32_t KernelContext::get_arg(uint32_t idx, const char* call) {
     check_aborted();
     if (idx >= rt_args_.size()) {
@@ -414,21 +435,10 @@ void KernelContext::cb_reserve_back(int32_t idx, int32_t pages) {
              std::to_string(c.page_size) + " B pages)");
     }
     record(c, call);
-    auto pred = [&c, pages] { return c.num_pages - c.occupied() >= uint32_t(pages); };
-    if (!pred()) {
-        blocked = true;
-        unblock_pred = pred;
-        blocked_on = call + ": wants " + std::to_string(pages) + " free pages, " +
-                     std::to_string(c.num_pages - c.occupied()) + " free, capacity " + std::to_string(c.num_pages) +
-                     " pages";
-        if (!run_.check_deadlock_locked()) {
-            run_.cv.wait(lk, [&] { return run_.aborted || pred(); });
-        }
-        blocked = false;
-        if (run_.aborted) {
-            throw AbortSignal{};
-        }
-    }
+    block_until(lk, [&c, pages] { return c.num_pages - c.occupied() >= uint32_t(pages); }, [&] {
+        return call + ": wants " + std::to_string(pages) + " free pages, " + std::to_string(c.num_pages - c.occupied()) +
+               " free, capacity " + std::to_string(c.num_pages) + " pages";
+    });
     // Checked once the space is there: a chunk that would run past the end of the CB overwrites the next
     // CB on silicon (tt-metal's CB pointers wrap only at the end, never inside a reserved chunk).
     if (c.wr_page + uint32_t(pages) > c.num_pages) {
@@ -477,20 +487,10 @@ void KernelContext::cb_wait_front(int32_t idx, int32_t pages) {
              std::to_string(c.num_pages) + " pages");
     }
     record(c, call);
-    auto pred = [&c, pages] { return c.occupied() >= uint32_t(pages); };
-    if (!pred()) {
-        blocked = true;
-        unblock_pred = pred;
-        blocked_on = call + ": wants " + std::to_string(pages) + " pages, " + std::to_string(c.occupied()) +
-                     " available, capacity " + std::to_string(c.num_pages) + " pages";
-        if (!run_.check_deadlock_locked()) {
-            run_.cv.wait(lk, [&] { return run_.aborted || pred(); });
-        }
-        blocked = false;
-        if (run_.aborted) {
-            throw AbortSignal{};
-        }
-    }
+    block_until(lk, [&c, pages] { return c.occupied() >= uint32_t(pages); }, [&] {
+        return call + ": wants " + std::to_string(pages) + " pages, " + std::to_string(c.occupied()) +
+               " available, capacity " + std::to_string(c.num_pages) + " pages";
+    });
     if (c.rd_page + uint32_t(pages) > c.num_pages) {
         fail(call + ": the waited chunk would cross the end of the CB (read page " + std::to_string(c.rd_page) +
              " + " + std::to_string(pages) + " > capacity " + std::to_string(c.num_pages) +

@@ -102,6 +102,24 @@ ALWI void centered(uint32_t tiles, bool square) {
     }
     cb_push_back(cb_xmm, tiles);
 }
+// Rewrites the `tiles` tiles of c_24 in place: for each, op(t) computes the new tile t into DST 0 from the
+// front tile of c_24, whose page is then popped and re-reserved at the back for the result. After `tiles`
+// steps c_24 holds the results in the original order.
+template <typename Op>
+ALWI void rotate_xmm(uint32_t tiles, Op op) {
+    for (uint32_t t = 0; t < tiles; ++t) {
+        cb_wait_front(cb_xmm, 1);
+        tile_regs_acquire();
+        op(t);
+        tile_regs_commit();
+        cb_pop_front(cb_xmm, 1);
+        cb_reserve_back(cb_xmm, 1);
+        tile_regs_wait();
+        pack_tile(0, cb_xmm);
+        tile_regs_release();
+        cb_push_back(cb_xmm, 1);
+    }
+}
 }  // namespace
 
 void kernel_main() {
@@ -155,34 +173,12 @@ void kernel_main() {
         // 7: (x - mean) * inv_std, rotating c_24 in place.
         mul_bcast_cols_init(cb_xmm, cb_inv_std);
         cb_wait_front(cb_inv_std, 1);
-        for (uint32_t t = 0; t < Wt; ++t) {
-            cb_wait_front(cb_xmm, 1);
-            tile_regs_acquire();
-            mul_tiles_bcast_cols(cb_xmm, cb_inv_std, 0, 0, 0);
-            tile_regs_commit();
-            cb_pop_front(cb_xmm, 1);
-            cb_reserve_back(cb_xmm, 1);
-            tile_regs_wait();
-            pack_tile(0, cb_xmm);
-            tile_regs_release();
-            cb_push_back(cb_xmm, 1);
-        }
+        rotate_xmm(Wt, [](uint32_t) { mul_tiles_bcast_cols(cb_xmm, cb_inv_std, 0, 0, 0); });
         cb_pop_front(cb_inv_std, 1);
 
         // 8: * gamma (row 0 of each gamma tile broadcast down the rows), in place.
         mul_bcast_rows_init(cb_xmm, cb_gamma);
-        for (uint32_t t = 0; t < Wt; ++t) {
-            cb_wait_front(cb_xmm, 1);
-            tile_regs_acquire();
-            mul_tiles_bcast_rows(cb_xmm, cb_gamma, 0, t, 0);
-            tile_regs_commit();
-            cb_pop_front(cb_xmm, 1);
-            cb_reserve_back(cb_xmm, 1);
-            tile_regs_wait();
-            pack_tile(0, cb_xmm);
-            tile_regs_release();
-            cb_push_back(cb_xmm, 1);
-        }
+        rotate_xmm(Wt, [](uint32_t t) { mul_tiles_bcast_rows(cb_xmm, cb_gamma, 0, t, 0); });
 
         // 9: + beta in DEST, untilized straight from DEST into the row-major output block.
         add_bcast_rows_init(cb_xmm, cb_beta);

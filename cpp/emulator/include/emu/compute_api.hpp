@@ -11,6 +11,7 @@
 #include <cstdint>
 
 #include "api/compile_time_args.h"
+#include "emu/kernel_args.hpp"
 #include "emu/kernel_common.hpp"
 
 namespace ckernel {
@@ -28,23 +29,6 @@ ALWI void cb_wait_front(uint32_t cbid, uint32_t ntiles) { api().cb_wait_front(in
 ALWI void cb_pop_front(uint32_t cbid, uint32_t ntiles) { api().cb_pop_front(int32_t(cbid), int32_t(ntiles)); }
 ALWI void cb_reserve_back(uint32_t cbid, uint32_t ntiles) { api().cb_reserve_back(int32_t(cbid), int32_t(ntiles)); }
 ALWI void cb_push_back(uint32_t cbid, uint32_t ntiles) { api().cb_push_back(int32_t(cbid), int32_t(ntiles)); }
-
-// ---- runtime args (compute kernels read them too) ----
-template <typename T>
-ALWI T get_arg_val(int arg_idx) {
-    static_assert(sizeof(T) == 4, "get_arg_val: runtime args are 32-bit");
-    uint32_t v = api().get_arg(uint32_t(arg_idx), "get_arg_val");
-    T out;
-    std::memcpy(&out, &v, 4);
-    return out;
-}
-template <typename T>
-ALWI T get_common_arg_val(int arg_idx) {
-    uint32_t v = api().get_common_arg(uint32_t(arg_idx), "get_common_arg_val");
-    T out;
-    std::memcpy(&out, &v, 4);
-    return out;
-}
 
 // ---- start-up (compute_kernel_hw_startup.h) ----
 template <SrcOrder src_order = SrcOrder::Regular>

@@ -8,26 +8,11 @@
 
 #include "api/compile_time_args.h"
 #include "api/tensor/tensor_accessor.h"
+#include "emu/kernel_args.hpp"
 #include "emu/kernel_common.hpp"
 
 inline constexpr uint8_t noc_index = 0;
 
-template <typename T>
-FORCE_INLINE T get_arg_val(int arg_idx) {
-    static_assert(sizeof(T) == 4, "get_arg_val: runtime args are 32-bit");
-    uint32_t v = tensix_emu::kernel_side::api().get_arg(static_cast<uint32_t>(arg_idx), "get_arg_val");
-    T out;
-    std::memcpy(&out, &v, 4);
-    return out;
-}
-template <typename T>
-FORCE_INLINE T get_common_arg_val(int arg_idx) {
-    static_assert(sizeof(T) == 4, "get_common_arg_val: runtime args are 32-bit");
-    uint32_t v = tensix_emu::kernel_side::api().get_common_arg(static_cast<uint32_t>(arg_idx), "get_common_arg_val");
-    T out;
-    std::memcpy(&out, &v, 4);
-    return out;
-}
 inline uint8_t get_absolute_logical_x() { return static_cast<uint8_t>(tensix_emu::kernel_side::api().my_x()); }
 inline uint8_t get_absolute_logical_y() { return static_cast<uint8_t>(tensix_emu::kernel_side::api().my_y()); }
 
