@@ -121,3 +121,26 @@ def test_unbroken_descriptor_runs_on_the_same_device():
     assert stats.dram_bytes_written == 32 * 128 * 2
     for a in addrs:
         dev.deallocate_dram_buffer(a)
+
+
+def test_seed_hang_stick_paged_cb_is_named():
+    # The earlier attempts paged the row-major input CB one stick per page while tilize_block counts
+    # tile-sized pages, and hung on silicon (shared/seeds/001, 004). Same kernels, c_0 re-paged that way.
+    dev = _C.EmuDevice(_C.ArchParams.by_name("wormhole_b0"))
+    desc, addrs = _descriptor_and_buffers(dev, [1, 1, 32, 128])
+    stick = 128 * 2
+    cbs = desc.cbs
+    c0 = [cb for cb in cbs if cb.format_descriptors[0].buffer_index == 0][0]
+    assert c0.total_size == 32 * stick  # one tile-row block either way
+    fmt = c0.format_descriptors[0]
+    fmt.page_size = stick
+    c0.format_descriptors = [fmt]
+    t0 = time.monotonic()
+    with pytest.raises(layernorm_fused_rm.EmulatorError) as info:
+        dev.run(desc)
+    assert time.monotonic() - t0 < 5.0
+    msg = str(info.value)
+    assert "tilize_block(c_0, 4, c_1)" in msg, msg
+    assert "256 B pages but tilize_block counts tile-sized pages (2048 B)" in msg, msg
+    for a in addrs:
+        dev.deallocate_dram_buffer(a)

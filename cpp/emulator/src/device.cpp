@@ -175,7 +175,7 @@ public:
     bool done = false;
     bool blocked = false;
     std::function<bool()> unblock_pred;
-    std::string blocked_on;
+    std::function<std::string()> blocked_on;  // evaluated when a report is written, so its counts are current
     std::deque<std::string> history;
 
     // ---- KernelApi ----
@@ -316,7 +316,7 @@ public:
             if (k->done) {
                 os << "finished\n";
             } else {
-                os << "blocked in " << k->blocked_on << "\n";
+                os << "blocked in " << k->blocked_on() << "\n";
             }
             if (!k->history.empty()) {
                 os << "    last CB operations:";
@@ -391,11 +391,13 @@ void KernelContext::block_until(std::unique_lock<std::mutex>& lk, Pred pred, Des
     }
     blocked = true;
     unblock_pred = pred;
-    blocked_on = describe();
+    blocked_on = describe;
     if (!run_.check_deadlock_locked()) {
         run_.cv.wait(lk, [&] { return run_.aborted || pred(); });
     }
     blocked = false;
+    blocked_on = nullptr;  // it refers to this frame's locals
+    unblock_pred = nullptr;
     if (run_.aborted) {
         throw AbortSignal{};
     }
