@@ -119,8 +119,9 @@ ProgramDescriptor LayerNormFusedRMProgramFactory::create_descriptor(
 
     ProgramDescriptor desc;
     desc.program_factory = name;
-    auto add_cb = [&](uint8_t index, uint32_t pages) {
-        desc.cbs.push_back(CBDescriptor{pages * tile_bytes, cores, {CBFormatDescriptor{index, fmt, tile_bytes}}});
+    auto add_cb = [&](unsigned index, uint32_t pages) {
+        desc.cbs.push_back(
+            CBDescriptor{pages * tile_bytes, cores, {CBFormatDescriptor{static_cast<uint8_t>(index), fmt, tile_bytes}}});
     };
     add_cb(cb::in_rm, Wt);
     add_cb(cb::in_tiled, Wt);

@@ -33,20 +33,23 @@
 #include "api/compute/reduce.h"
 #include "api/compute/tilize.h"
 
+#include "../layernorm_fused_rm_cb_index.hpp"
+
 namespace {
-constexpr uint32_t cb_in_rm = 0;
-constexpr uint32_t cb_in = 1;
-constexpr uint32_t cb_scaler = 2;
-constexpr uint32_t cb_eps = 3;
-constexpr uint32_t cb_gamma_rm = 4;
-constexpr uint32_t cb_beta_rm = 5;
-constexpr uint32_t cb_gamma = 6;
-constexpr uint32_t cb_beta = 7;
-constexpr uint32_t cb_out_rm = 16;
-constexpr uint32_t cb_xmm = 24;
-constexpr uint32_t cb_mean = 25;
-constexpr uint32_t cb_var = 26;
-constexpr uint32_t cb_inv_std = 27;
+namespace cb = layernorm_fused_rm::cb;
+constexpr uint32_t cb_in_rm = cb::in_rm;
+constexpr uint32_t cb_in = cb::in_tiled;
+constexpr uint32_t cb_scaler = cb::scaler;
+constexpr uint32_t cb_eps = cb::eps;
+constexpr uint32_t cb_gamma_rm = cb::gamma_rm;
+constexpr uint32_t cb_beta_rm = cb::beta_rm;
+constexpr uint32_t cb_gamma = cb::gamma_tiled;
+constexpr uint32_t cb_beta = cb::beta_tiled;
+constexpr uint32_t cb_out_rm = cb::out_rm;
+constexpr uint32_t cb_xmm = cb::centered;
+constexpr uint32_t cb_mean = cb::mean;
+constexpr uint32_t cb_var = cb::variance;
+constexpr uint32_t cb_inv_std = cb::inv_std;
 
 // Tilizes one 32-row block of `tiles` tiles from a row-major CB into a tile CB.
 ALWI void tilize_rows(uint32_t icb, uint32_t ocb, uint32_t tiles) {

@@ -15,12 +15,14 @@
 
 #include "api/dataflow/dataflow_api.h"
 
+#include "../layernorm_fused_rm_cb_index.hpp"
+
 namespace {
-constexpr uint32_t cb_in_rm = 0;
-constexpr uint32_t cb_scaler = 2;
-constexpr uint32_t cb_eps = 3;
-constexpr uint32_t cb_gamma_rm = 4;
-constexpr uint32_t cb_beta_rm = 5;
+constexpr uint32_t cb_in_rm = layernorm_fused_rm::cb::in_rm;
+constexpr uint32_t cb_scaler = layernorm_fused_rm::cb::scaler;
+constexpr uint32_t cb_eps = layernorm_fused_rm::cb::eps;
+constexpr uint32_t cb_gamma_rm = layernorm_fused_rm::cb::gamma_rm;
+constexpr uint32_t cb_beta_rm = layernorm_fused_rm::cb::beta_rm;
 constexpr uint32_t TILE_HW = 32 * 32;
 constexpr uint32_t FACE_HW = 16 * 16;
 

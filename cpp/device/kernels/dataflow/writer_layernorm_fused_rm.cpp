@@ -9,9 +9,10 @@
 #include <cstdint>
 
 #include "api/dataflow/dataflow_api.h"
+#include "../layernorm_fused_rm_cb_index.hpp"
 
 void kernel_main() {
-    constexpr uint32_t cb_out_rm = 16;
+    constexpr uint32_t cb_out_rm = layernorm_fused_rm::cb::out_rm;
     constexpr uint32_t stick_bytes = get_compile_time_arg_val(0);
     constexpr uint32_t Wt = get_compile_time_arg_val(1);
     constexpr auto out_args = TensorAccessorArgs<2>();
