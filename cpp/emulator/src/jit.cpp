@@ -74,6 +74,31 @@ uint64_t headers_hash(const std::string& root) {
     return h;
 }
 
+// Hash of the headers beside the kernel and one folder up (.h/.hpp/.inl): the headers a kernel includes
+// with a relative path, such as cpp/device/kernels/layernorm_fused_rm_cb_index.hpp. Deeper relative
+// includes are not tracked.
+uint64_t kernel_local_headers_hash(const fs::path& kernel_source) {
+    std::vector<fs::path> files;
+    for (const fs::path& dir : {kernel_source.parent_path(), kernel_source.parent_path().parent_path()}) {
+        if (!fs::is_directory(dir)) {
+            continue;
+        }
+        for (const auto& e : fs::directory_iterator(dir)) {
+            const auto ext = e.path().extension();
+            if (e.is_regular_file() && (ext == ".h" || ext == ".hpp" || ext == ".inl")) {
+                files.push_back(e.path());
+            }
+        }
+    }
+    std::sort(files.begin(), files.end());
+    uint64_t h = 1469598103934665603ull;
+    for (const auto& p : files) {
+        h = fnv1a(h, p.string());
+        h = fnv1a(h, read_file(p.string()));
+    }
+    return h;
+}
+
 }  // namespace
 
 void set_include_root(const std::string& dir) {
@@ -150,6 +175,7 @@ JitResult jit_kernel(const layernorm_fused_rm::KernelDescriptor& k) {
     h = fnv1a(h, wrapper);
     h = fnv1a(h, read_file(k.kernel_source));
     h ^= headers_hash(inc);
+    h = fnv1a(h, std::to_string(kernel_local_headers_hash(k.kernel_source)));
     char hex[17];
     std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
     const fs::path dir = cache_dir();

@@ -16,8 +16,8 @@ struct JitResult {
 };
 
 /// Compiles (or finds in the cache) the kernel of `k` and returns its entry point. The cache key is a
-/// 64-bit FNV-1a hash of the kernel source, every emulator header, the compile-time args, the defines
-/// and the compiler command line. Throws CompileError with the compiler output.
+/// 64-bit FNV-1a hash of the kernel source, the headers beside it and one folder up, every emulator
+/// header, the compile-time args, the defines and the compiler command line. Throws CompileError with the compiler output.
 JitResult jit_kernel(const layernorm_fused_rm::KernelDescriptor& k);
 
 }  // namespace tensix_emu
