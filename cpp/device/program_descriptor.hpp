@@ -92,6 +92,10 @@ inline const char* to_string(DataFormat f) {
 
 enum class MathFidelity : uint8_t { LoFi = 0, HiFi2 = 2, HiFi3 = 3, HiFi4 = 4 };
 
+/// Per-CB unpack mode, as tt::tt_metal::UnpackToDestMode: UnpackToDestFp32 unpacks a Float32 CB straight
+/// into a 32-bit DEST (lossless), Default goes through the 19-bit source registers (SrcA/SrcB).
+enum class UnpackToDestMode : uint8_t { Default = 0, UnpackToDestFp32 = 1 };
+
 /// One (buffer index, format, page size) of a circular buffer, as tt::tt_metal::CBFormatDescriptor.
 struct CBFormatDescriptor {
     uint8_t buffer_index = 0;  ///< tt::CBIndex, 0..31
@@ -116,6 +120,8 @@ struct ComputeConfigDescriptor {
     bool dst_full_sync_en = false;
     bool math_approx_mode = false;
     bool bfp8_pack_precise = false;
+    /// Indexed by CB index (NUM_CIRCULAR_BUFFERS = 32 entries) or empty (all Default).
+    std::vector<UnpackToDestMode> unpack_to_dest_mode;
 };
 
 using KernelConfig = std::variant<ReaderConfigDescriptor, WriterConfigDescriptor, ComputeConfigDescriptor>;
