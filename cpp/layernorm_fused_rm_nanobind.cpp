@@ -202,6 +202,10 @@ NB_MODULE(_C, m) {
                                            "Data-movement writer kernel config (RISCV_0 / BRISC, NOC 0).")
         .def(nb::init<>())
         .def("__repr__", [](const lf::WriterConfigDescriptor&) { return "WriterConfigDescriptor()"; });
+    nb::enum_<lf::UnpackToDestMode>(m, "UnpackToDestMode",
+                                    "Per-CB unpack mode, as tt::tt_metal::UnpackToDestMode.")
+        .value("Default", lf::UnpackToDestMode::Default)
+        .value("UnpackToDestFp32", lf::UnpackToDestMode::UnpackToDestFp32);
     nb::class_<lf::ComputeConfigDescriptor>(m, "ComputeConfigDescriptor",
                                             "Compute kernel config, as ttnn.ComputeConfigDescriptor.")
         .def(
@@ -221,6 +225,9 @@ NB_MODULE(_C, m) {
         .def_rw("math_approx_mode", &lf::ComputeConfigDescriptor::math_approx_mode,
                 "Approximate SFPU functions (e.g. rsqrt).")
         .def_rw("bfp8_pack_precise", &lf::ComputeConfigDescriptor::bfp8_pack_precise, "Precise bfp8 packing.")
+        .def_rw("unpack_to_dest_mode", &lf::ComputeConfigDescriptor::unpack_to_dest_mode,
+                "list[UnpackToDestMode] indexed by CB index (32 entries) or empty (all Default). A copy when "
+                "read: assign a whole list to change it.")
         .def("__repr__", [](const lf::ComputeConfigDescriptor& c) {
             std::ostringstream os;
             os << "ComputeConfigDescriptor(math_fidelity=" << static_cast<int>(c.math_fidelity)
