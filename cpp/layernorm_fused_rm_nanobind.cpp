@@ -374,17 +374,21 @@ NB_MODULE(_C, m) {
         .def(
             "__init__",
             [](lf::operation_attributes_t* self, float eps, lf::MemoryConfig output_memory_config,
-               lf::DType output_dtype, lf::ComputeConfigDescriptor compute_config, std::string arch) {
+               lf::DType output_dtype, lf::ComputeConfigDescriptor compute_config, std::string arch,
+               lf::CoreCoord core_grid) {
                 new (self) lf::operation_attributes_t{eps, output_memory_config, output_dtype, compute_config,
-                                                      std::move(arch)};
+                                                      std::move(arch), core_grid};
             },
             "eps"_a = 1e-5f, "output_memory_config"_a = lf::MemoryConfig{}, "output_dtype"_a = lf::DType::BFLOAT16,
-            "compute_config"_a = lf::ComputeConfigDescriptor{}, "arch"_a = "wormhole_b0")
+            "compute_config"_a = lf::ComputeConfigDescriptor{}, "arch"_a = "wormhole_b0",
+            "core_grid"_a = lf::CoreCoord{0, 0})
         .def_rw("eps", &lf::operation_attributes_t::eps, "Epsilon added to the variance (float32).")
         .def_rw("output_memory_config", &lf::operation_attributes_t::output_memory_config, "MemoryConfig.")
         .def_rw("output_dtype", &lf::operation_attributes_t::output_dtype, "DType of the output.")
         .def_rw("compute_config", &lf::operation_attributes_t::compute_config, "ComputeConfigDescriptor.")
-        .def_rw("arch", &lf::operation_attributes_t::arch, "\"wormhole_b0\" or \"blackhole\".");
+        .def_rw("arch", &lf::operation_attributes_t::arch, "\"wormhole_b0\" or \"blackhole\".")
+        .def_rw("core_grid", &lf::operation_attributes_t::core_grid,
+                "CoreCoord(x=columns, y=rows) of worker cores to split the tile-rows over; (0, 0) = the arch's grid.");
 
     nb::class_<lf::tensor_args_t>(m, "TensorArgs", "tensor_args_t of the op: input, optional gamma and beta.")
         .def(

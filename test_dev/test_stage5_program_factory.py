@@ -37,7 +37,7 @@ def _by_kind(program):
 
 
 def test_program_factory_name(program):
-    assert program.program_factory == "LayerNormFusedRMSingleCoreProgramFactory"
+    assert program.program_factory == "LayerNormFusedRMProgramFactory"
 
 
 def test_thirteen_cbs_with_the_fixed_indices(program):

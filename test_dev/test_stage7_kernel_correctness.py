@@ -107,3 +107,38 @@ def test_rows_are_independent_of_their_neighbours():
     keep = [i for i in range(45) if i != 40]
     assert torch.equal(y1[keep], y2[keep])
     assert not torch.equal(y1[40], y2[40])
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [[1, 1, 4096, 32], [2, 3, 64, 128], [1, 1, 2080, 64], [1, 1, 33, 96]],
+    ids=lambda s: "x".join(map(str, s)),
+)
+def test_multicore_full_grid_equals_single_core_bit_for_bit(shape):
+    g = torch.Generator().manual_seed(12)
+    w = shape[-1]
+    x, gamma, beta = torch.randn(shape, generator=g), torch.randn(w, generator=g), torch.randn(w, generator=g)
+    multi, stats = ttnn.layernorm_fused_rm(_host(x), _host(gamma), _host(beta), return_stats=True)
+    single = ttnn.layernorm_fused_rm(_host(x), _host(gamma), _host(beta), core_grid=ttnn.CoreGrid(y=1, x=1))
+    tile_rows = (x.numel() // w + 31) // 32
+    assert stats["cores_used"] == min(64, tile_rows)
+    assert torch.equal(ttnn.to_torch(multi), ttnn.to_torch(single))
+    # Input and output cross DRAM once; gamma and beta once per core.
+    stick = 2 * w
+    assert stats["dram_bytes_read"] == x.numel() * 2 + stats["cores_used"] * 2 * stick
+    assert stats["dram_bytes_written"] == x.numel() * 2
+
+
+def test_work_split_matches_split_work_to_cores():
+    # 65 tile-rows on 64 cores: one core takes 2, 63 take 1 (tt-metal split_work_to_cores groups).
+    x = torch.randn(65 * 32, 64)
+    desc = layernorm_fused_rm.create_program_descriptor(_host(x), _host(torch.ones(64)), _host(torch.zeros(64)))
+    compute = desc.kernels[1]
+    blocks = [args[0] for _, args in compute.runtime_args]
+    assert sorted(blocks, reverse=True) == [2] + [1] * 63
+    assert blocks[0] == 2  # group 1 (the larger share) first
+    reader = desc.kernels[0]
+    starts = [args[4] for _, args in reader.runtime_args]
+    counts = [args[3] for _, args in reader.runtime_args]
+    assert starts[0] == 0 and all(starts[i + 1] == starts[i] + counts[i] for i in range(63))
+    assert sum(counts) == 65 * 32

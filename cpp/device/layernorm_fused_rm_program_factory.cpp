@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// Program factory of ttnn.layernorm_fused_rm: the row-resident, single-core program.
+// Program factory of ttnn.layernorm_fused_rm: the row-resident program. Tile-rows (32-row blocks) are
+// split over the worker grid with split_work_to_cores; every core has its own 13 CBs and processes its
+// tile-rows one after another.
 //
 // Circular buffers (capacities in pages; Wt = W / 32; "tile" = one 32x32 tile of the CB's format,
 // 2048 B for bfloat16). Row-major CBs are paged in tile-sized pages: a 32-stick block Wt tiles wide is
@@ -25,6 +27,7 @@
 // all the reader pushes into them.
 #include "device/layernorm_fused_rm_program_factory.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 #include <mutex>
@@ -86,6 +89,24 @@ uint64_t volume(const std::vector<uint32_t>& shape) {
 
 }  // namespace
 
+WorkSplit split_work_to_cores(uint32_t grid_x, uint32_t grid_y, uint32_t units) {
+    WorkSplit w;
+    const uint32_t grid = grid_x * grid_y;
+    if (units == 0 || grid == 0) {
+        return w;
+    }
+    w.num_cores = std::min(units, grid);
+    const uint32_t q = units / w.num_cores;
+    const uint32_t r = units % w.num_cores;
+    w.units_group_1 = r ? q + 1 : q;
+    w.units_group_2 = q;
+    w.group_1_cores = r ? r : w.num_cores;
+    for (uint32_t i = 0; i < w.num_cores; ++i) {
+        w.cores.push_back(CoreCoord{i % grid_x, i / grid_x});
+    }
+    return w;
+}
+
 void set_kernel_root(const std::string& dir) {
     std::lock_guard<std::mutex> lk(g_root_mutex);
     g_kernel_root = dir;
@@ -114,8 +135,24 @@ ProgramDescriptor LayerNormFusedRMProgramFactory::create_descriptor(
     const ComputeConfigDescriptor& cc = attrs.compute_config;
     const uint32_t dest_tiles = (cc.dst_full_sync_en ? 16u : 8u) / (cc.fp32_dest_acc_en ? 2u : 1u);
 
-    const CoreRangeSet cores{{CoreRange{{0, 0}, {0, 0}}}};
-    const CoreCoord core0{0, 0};
+    const uint32_t grid_x = attrs.core_grid.x ? attrs.core_grid.x : arch.grid_x;
+    const uint32_t grid_y = attrs.core_grid.y ? attrs.core_grid.y : arch.grid_y;
+    if (grid_x > arch.grid_x || grid_y > arch.grid_y) {
+        throw std::invalid_argument("layernorm_fused_rm: core_grid " + std::to_string(grid_x) + "x" +
+                                    std::to_string(grid_y) + " is larger than the " + arch.name + " worker grid " +
+                                    std::to_string(arch.grid_x) + "x" + std::to_string(arch.grid_y));
+    }
+    const WorkSplit split = split_work_to_cores(grid_x, grid_y, num_blocks);
+    // All used cores as rectangles: full rows of the grid, then the partial last row.
+    CoreRangeSet cores;
+    const uint32_t full_rows = split.num_cores / grid_x;
+    const uint32_t rest = split.num_cores % grid_x;
+    if (full_rows > 0) {
+        cores.ranges.push_back(CoreRange{{0, 0}, {grid_x - 1, full_rows - 1}});
+    }
+    if (rest > 0) {
+        cores.ranges.push_back(CoreRange{{0, full_rows}, {rest - 1, full_rows}});
+    }
 
     ProgramDescriptor desc;
     desc.program_factory = name;
@@ -148,9 +185,7 @@ ProgramDescriptor LayerNormFusedRMProgramFactory::create_descriptor(
     append_interleaved_accessor_args(reader.compile_time_args, aligned_stick);  // input
     append_interleaved_accessor_args(reader.compile_time_args, aligned_stick);  // gamma
     append_interleaved_accessor_args(reader.compile_time_args, aligned_stick);  // beta
-    reader.runtime_args = {{core0,
-                            {in.address, gamma_addr, beta_addr, num_rows, 0u, packed_bf16(1.0f),
-                             packed_bf16(attrs.eps)}}};
+
     reader.config = ReaderConfigDescriptor{};
 
     KernelDescriptor compute;
@@ -158,7 +193,7 @@ ProgramDescriptor LayerNormFusedRMProgramFactory::create_descriptor(
     compute.core_ranges = cores;
     compute.compile_time_args = {Wt, untilize_block_width(Wt, dest_tiles),
                                  std::bit_cast<uint32_t>(1.0f / static_cast<float>(W))};
-    compute.runtime_args = {{core0, {num_blocks}}};
+
     compute.config = cc;
 
     KernelDescriptor writer;
@@ -166,9 +201,23 @@ ProgramDescriptor LayerNormFusedRMProgramFactory::create_descriptor(
     writer.core_ranges = cores;
     writer.compile_time_args = {stick_bytes, Wt};
     append_interleaved_accessor_args(writer.compile_time_args, aligned_stick);
-    writer.runtime_args = {{core0, {output.address, num_rows, 0u}}};
+
     writer.config = WriterConfigDescriptor{};
 
+    // Per-core runtime args: core i takes tile-rows [first_block, first_block + blocks); the sticks past the
+    // end of the tensor in the last tile-row are neither read nor written.
+    uint32_t first_block = 0;
+    for (uint32_t i = 0; i < split.num_cores; ++i) {
+        const CoreCoord core = split.cores[i];
+        const uint32_t blocks = split.units_of(i);
+        const uint32_t first_stick = first_block * 32;
+        const uint32_t sticks = std::min(blocks * 32, num_rows - first_stick);
+        reader.runtime_args.push_back(
+            {core, {in.address, gamma_addr, beta_addr, sticks, first_stick, packed_bf16(1.0f), packed_bf16(attrs.eps)}});
+        compute.runtime_args.push_back({core, {blocks}});
+        writer.runtime_args.push_back({core, {output.address, sticks, first_stick}});
+        first_block += blocks;
+    }
     desc.kernels = {std::move(reader), std::move(compute), std::move(writer)};
     return desc;
 }

@@ -17,9 +17,26 @@ namespace layernorm_fused_rm {
 void set_kernel_root(const std::string& dir);
 const std::string& kernel_root();
 
-/// Row-resident, single-core program ("LayerNormFusedRMSingleCoreProgramFactory").
+/// Split of `units` work units over the first cores of a grid_x x grid_y grid, as tt-metal's
+/// split_work_to_cores does: num_cores = min(units, grid cores); the first `group_1_cores` cores take
+/// `units_group_1` units each, the rest `units_group_2` = units_group_1 - 1 (or all take units_group_1).
+/// Cores are taken row by row (x inner, y outer).
+struct WorkSplit {
+    uint32_t num_cores = 0;
+    uint32_t group_1_cores = 0;
+    uint32_t units_group_1 = 0;
+    uint32_t units_group_2 = 0;
+    std::vector<CoreCoord> cores;  ///< in order; core i starts at the sum of the units of cores 0..i-1
+    uint32_t units_of(uint32_t core_index) const {
+        return core_index < group_1_cores ? units_group_1 : units_group_2;
+    }
+};
+WorkSplit split_work_to_cores(uint32_t grid_x, uint32_t grid_y, uint32_t units);
+
+/// Row-resident program: each core keeps whole rows (Wt tiles) in L1 and processes its tile-rows one
+/// 32-row block at a time; the tile-rows are split over the grid ("LayerNormFusedRMProgramFactory").
 struct LayerNormFusedRMProgramFactory {
-    static constexpr const char* name = "LayerNormFusedRMSingleCoreProgramFactory";
+    static constexpr const char* name = "LayerNormFusedRMProgramFactory";
     /// Builds the descriptor. Tensor addresses in tensor_args/output go into runtime args.
     static ProgramDescriptor create_descriptor(
         const operation_attributes_t& attrs, const tensor_args_t& tensor_args, const tensor_return_value_t& output);

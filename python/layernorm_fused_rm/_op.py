@@ -145,6 +145,18 @@ def _compute_config(cfg: Any) -> _C.ComputeConfigDescriptor:
     )
 
 
+def _core_grid(grid: Any) -> _C.CoreCoord:
+    """ttnn.CoreGrid(y=rows, x=columns) -> CoreCoord(x, y); None -> (0, 0), the arch's whole worker grid."""
+    if grid is None:
+        return _C.CoreCoord(0, 0)
+    if not (hasattr(grid, "x") and hasattr(grid, "y")):
+        raise TypeError(f"ttnn.layernorm_fused_rm: core_grid must be a ttnn.CoreGrid or None, got {type(grid).__name__}")
+    x, y = int(grid.x), int(grid.y)
+    if x < 1 or y < 1:
+        raise ValueError(f"ttnn.layernorm_fused_rm: core_grid must have x >= 1 and y >= 1, got x={x}, y={y}")
+    return _C.CoreCoord(x, y)
+
+
 def _eps(eps: Any) -> float:
     if isinstance(eps, bool) or not isinstance(eps, (int, float)):
         raise TypeError(f"ttnn.layernorm_fused_rm: eps must be a float, got {type(eps).__name__}")
@@ -171,7 +183,7 @@ def _volume(shape: list[int]) -> int:
 class _Prepared:
     """Validated arguments of one call: attrs, TensorArgs, output TensorDesc, tensors to upload."""
 
-    def __init__(self, input_tensor, gamma, beta, eps, memory_config, compute_kernel_config):
+    def __init__(self, input_tensor, gamma, beta, eps, memory_config, compute_kernel_config, core_grid=None):
         _check_tensor(input_tensor, "input_tensor", optional=False)
         _check_tensor(gamma, "gamma", optional=True)
         _check_tensor(beta, "beta", optional=True)
@@ -190,6 +202,7 @@ class _Prepared:
             output_dtype=self.input.dtype,
             compute_config=_compute_config(compute_kernel_config),
             arch=_arch_name(None) if not self.on_device else _device_arch(input_tensor),
+            core_grid=_core_grid(core_grid),
         )
         # Validate what the caller gave (gamma/beta None stay None here).
         _C.validate(self.attrs, _C.TensorArgs(self.input, self.gamma_desc, self.beta_desc))
@@ -307,6 +320,7 @@ def layernorm_fused_rm(
     *,
     memory_config: ttnn.MemoryConfig | None = None,
     compute_kernel_config: Any = None,
+    core_grid: Any = None,
     return_stats: bool = False,
 ):
     """LayerNorm over the last dimension of a ROW_MAJOR tensor, in one fused Tenstorrent program.
@@ -327,6 +341,9 @@ def layernorm_fused_rm(
         memory_config: ttnn.MemoryConfig of the output (interleaved only); None: same as input_tensor's.
         compute_kernel_config: ttnn.WormholeComputeKernelConfig (math_fidelity, fp32_dest_acc_en,
             math_approx_mode, dst_full_sync_en) or None (HiFi4, 16-bit DEST).
+        core_grid: ttnn.CoreGrid(y=rows, x=columns) of worker cores to split the tile-rows (32-row blocks)
+            over, or None for the arch's whole grid (Wormhole n150 8x8, Blackhole p150 13x10). Each core takes
+            ceil or floor of tile-rows / cores, as tt-metal's split_work_to_cores.
         return_stats: when True, return ``(output, stats)`` where stats is a dict of the emulator's run
             counters (DRAM bytes read/written in bytes, NOC transactions, cores used, tiles computed,
             L1 high-water address in bytes, JIT cache hits/compiles, warnings, arch).
@@ -346,7 +363,7 @@ def layernorm_fused_rm(
         layernorm_fused_rm.EmulatorError / DeadlockError / CompileError: the emulator detected a rule
             violation, a deadlock, or a kernel that does not compile.
     """
-    p = _Prepared(input_tensor, gamma, beta, eps, memory_config, compute_kernel_config)
+    p = _Prepared(input_tensor, gamma, beta, eps, memory_config, compute_kernel_config, core_grid)
     if p.on_device:
         raise NotImplementedError("device path: ttnn.generic_op dispatch lands with issue 6")
     out, stats = _run_on_emulator(p)
@@ -361,6 +378,7 @@ def create_program_descriptor(
     *,
     memory_config: ttnn.MemoryConfig | None = None,
     compute_kernel_config: Any = None,
+    core_grid: Any = None,
 ) -> _C.ProgramDescriptor:
     """The program ``layernorm_fused_rm`` would run for these arguments, without running it.
 
@@ -372,7 +390,7 @@ def create_program_descriptor(
         ``_C.ProgramDescriptor`` (kernels, cbs, program_factory), tt-metal field names; kernel_source
         paths are absolute.
     """
-    p = _Prepared(input_tensor, gamma, beta, eps, memory_config, compute_kernel_config)
+    p = _Prepared(input_tensor, gamma, beta, eps, memory_config, compute_kernel_config, core_grid)
     return _C.create_program_descriptor(p.attrs, p.tensor_args(), p.output)
 
 
