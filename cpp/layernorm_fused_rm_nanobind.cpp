@@ -375,20 +375,23 @@ NB_MODULE(_C, m) {
             "__init__",
             [](lf::operation_attributes_t* self, float eps, lf::MemoryConfig output_memory_config,
                lf::DType output_dtype, lf::ComputeConfigDescriptor compute_config, std::string arch,
-               lf::CoreCoord core_grid) {
-                new (self) lf::operation_attributes_t{eps, output_memory_config, output_dtype, compute_config,
-                                                      std::move(arch), core_grid};
+               lf::CoreCoord core_grid, std::string program_factory) {
+                new (self) lf::operation_attributes_t{eps,           output_memory_config, output_dtype,
+                                                      compute_config, std::move(arch),      core_grid,
+                                                      std::move(program_factory)};
             },
             "eps"_a = 1e-5f, "output_memory_config"_a = lf::MemoryConfig{}, "output_dtype"_a = lf::DType::BFLOAT16,
             "compute_config"_a = lf::ComputeConfigDescriptor{}, "arch"_a = "wormhole_b0",
-            "core_grid"_a = lf::CoreCoord{0, 0})
+            "core_grid"_a = lf::CoreCoord{0, 0}, "program_factory"_a = "")
         .def_rw("eps", &lf::operation_attributes_t::eps, "Epsilon added to the variance (float32).")
         .def_rw("output_memory_config", &lf::operation_attributes_t::output_memory_config, "MemoryConfig.")
         .def_rw("output_dtype", &lf::operation_attributes_t::output_dtype, "DType of the output.")
         .def_rw("compute_config", &lf::operation_attributes_t::compute_config, "ComputeConfigDescriptor.")
         .def_rw("arch", &lf::operation_attributes_t::arch, "\"wormhole_b0\" or \"blackhole\".")
         .def_rw("core_grid", &lf::operation_attributes_t::core_grid,
-                "CoreCoord(x=columns, y=rows) of worker cores to split the tile-rows over; (0, 0) = the arch's grid.");
+                "CoreCoord(x=columns, y=rows) of worker cores to split the tile-rows over; (0, 0) = the arch's grid.")
+        .def_rw("program_factory", &lf::operation_attributes_t::program_factory,
+                "\"\" (chosen by select_program_factory) or a program factory name to force it.");
 
     nb::class_<lf::tensor_args_t>(m, "TensorArgs", "tensor_args_t of the op: input, optional gamma and beta.")
         .def(
@@ -426,7 +429,8 @@ NB_MODULE(_C, m) {
           "validate(attrs, tensor_args), then build the ProgramDescriptor. `output` is the output TensorDesc "
           "(address 0 when not allocated). Raises what validate raises.");
     m.def("program_factory_name", []() { return std::string(lf::LayerNormFusedRMProgramFactory::name); },
-          "Name of the (single-core, row-resident) program factory.");
+          "Name of the row-resident program factory.");
+    m.attr("STREAMING_PROGRAM_FACTORY") = lf::LayerNormFusedRMStreamingProgramFactory::name;
 
     m.def("set_kernel_root", &lf::set_kernel_root, "dir"_a,
           "Directory holding the kernel sources; kernel_source paths are built from it.");

@@ -95,12 +95,12 @@ def _descriptor_and_buffers(dev, shape):
 def test_push_one_page_too_few_is_reported_as_deadlock_naming_the_cb(tmp_path):
     src = Path(_C.kernel_root()) / "dataflow" / "reader_layernorm_fused_rm.cpp"
     text = src.read_text()
-    assert "cb_push_back(cb_in_rm, Wt);" in text
+    assert "cb_push_back(cb_in_rm, tiles);" in text
     # Same layout as the kernel root: the kernel includes ../layernorm_fused_rm_cb_index.hpp.
     (tmp_path / "dataflow").mkdir()
     shutil.copy(src.parent.parent / "layernorm_fused_rm_cb_index.hpp", tmp_path)
     broken = tmp_path / "dataflow" / "reader_push_one_too_few.cpp"
-    broken.write_text(text.replace("cb_push_back(cb_in_rm, Wt);", "cb_push_back(cb_in_rm, Wt - 1);"))
+    broken.write_text(text.replace("cb_push_back(cb_in_rm, tiles);", "cb_push_back(cb_in_rm, tiles - 1);"))
 
     dev = _C.EmuDevice(_C.ArchParams.by_name("wormhole_b0"))
     desc, addrs = _descriptor_and_buffers(dev, [1, 1, 32, 128])

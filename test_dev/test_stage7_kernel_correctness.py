@@ -142,3 +142,36 @@ def test_work_split_matches_split_work_to_cores():
     counts = [args[3] for _, args in reader.runtime_args]
     assert starts[0] == 0 and all(starts[i + 1] == starts[i] + counts[i] for i in range(63))
     assert sum(counts) == 65 * 32
+
+
+STREAMING = layernorm_fused_rm._C.STREAMING_PROGRAM_FACTORY
+ROW_RESIDENT = layernorm_fused_rm._C.program_factory_name()
+
+
+@pytest.mark.parametrize("shape", [[1, 1, 64, 256], [45, 96], [1, 1, 32, 1056]], ids=lambda s: "x".join(map(str, s)))
+def test_streaming_equals_row_resident_where_both_fit(shape):
+    # Same per-tile math in the same order; partial sums leave DEST as bf16, the rounding 16-bit DEST
+    # applies anyway: the two programs agree bit for bit (the issue allows 1 bf16 ULP).
+    g = torch.Generator().manual_seed(13)
+    w = shape[-1]
+    x, gamma, beta = torch.randn(shape, generator=g), torch.randn(w, generator=g), torch.randn(w, generator=g)
+    s_out, s_stats = ttnn.layernorm_fused_rm(
+        _host(x), _host(gamma), _host(beta), program_factory=STREAMING, return_stats=True
+    )
+    r_out = ttnn.layernorm_fused_rm(_host(x), _host(gamma), _host(beta), program_factory=ROW_RESIDENT)
+    assert torch.equal(ttnn.to_torch(s_out), ttnn.to_torch(r_out))
+    # The streaming reader reads every tile-row three times, gamma and beta once per tile-row.
+    rows, stick = x.numel() // w, 2 * w
+    tile_rows = (rows + 31) // 32
+    assert s_stats["dram_bytes_read"] == 3 * rows * stick + 2 * tile_rows * stick
+    assert s_stats["dram_bytes_written"] == rows * stick
+
+
+@pytest.mark.parametrize("w", [16384, 65536])
+def test_streaming_wide_rows(w):
+    g = torch.Generator().manual_seed(w)
+    x = torch.randn(2, w, generator=g) * 3 + 1
+    gamma, beta = torch.randn(w, generator=g), torch.randn(w, generator=g)
+    desc = layernorm_fused_rm.create_program_descriptor(_host(x), _host(gamma), _host(beta))
+    assert desc.program_factory == STREAMING
+    _check(x, gamma, beta)

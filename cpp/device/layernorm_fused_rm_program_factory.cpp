@@ -69,15 +69,6 @@ void append_interleaved_accessor_args(std::vector<uint32_t>& args, uint32_t alig
     args.push_back(aligned_page_size);
 }
 
-// Largest divisor of Wt not above the DEST capacity: the pack_untilize block width.
-uint32_t untilize_block_width(uint32_t Wt, uint32_t dest_tiles) {
-    for (uint32_t b = std::min(Wt, dest_tiles); b > 1; --b) {
-        if (Wt % b == 0) {
-            return b;
-        }
-    }
-    return 1;
-}
 
 uint64_t volume(const std::vector<uint32_t>& shape) {
     uint64_t v = 1;
@@ -88,6 +79,27 @@ uint64_t volume(const std::vector<uint32_t>& shape) {
 }
 
 }  // namespace
+
+uint32_t dest_tile_capacity(const ComputeConfigDescriptor& cc) {
+    return (cc.dst_full_sync_en ? 16u : 8u) / (cc.fp32_dest_acc_en ? 2u : 1u);
+}
+
+uint32_t largest_divisor_at_most(uint32_t Wt, uint32_t limit) {
+    for (uint32_t b = std::min(Wt, limit); b > 1; --b) {
+        if (Wt % b == 0) {
+            return b;
+        }
+    }
+    return 1;
+}
+
+uint64_t LayerNormFusedRMProgramFactory::cb_bytes(uint32_t W, DataFormat format) {
+    return (9ull * (W / 32) + 4) * tile_size(format);
+}
+
+uint64_t LayerNormFusedRMStreamingProgramFactory::cb_bytes(uint32_t W, DataFormat format, uint32_t dest_tiles) {
+    return (9ull * largest_divisor_at_most(W / 32, dest_tiles) + 4) * tile_size(format);
+}
 
 WorkSplit split_work_to_cores(uint32_t grid_x, uint32_t grid_y, uint32_t units) {
     WorkSplit w;
@@ -117,8 +129,12 @@ const std::string& kernel_root() {
     return g_kernel_root;
 }
 
-ProgramDescriptor LayerNormFusedRMProgramFactory::create_descriptor(
-    const operation_attributes_t& attrs, const tensor_args_t& tensor_args, const tensor_return_value_t& output) {
+namespace {
+
+// Both programs: the same 13 CB roles, kernels and work split; `streaming` sizes the row CBs to one chunk
+// of Bt tiles and makes the reader send each tile-row three times.
+ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const tensor_args_t& tensor_args,
+                                   const tensor_return_value_t& output, bool streaming) {
     const TensorDesc& in = tensor_args.input;
     if (in.shape.empty()) {
         throw std::invalid_argument("layernorm_fused_rm: input_tensor has rank 0");
@@ -133,7 +149,12 @@ ProgramDescriptor LayerNormFusedRMProgramFactory::create_descriptor(
     const uint32_t aligned_stick = align_up(stick_bytes, arch.dram_alignment);
     const uint32_t num_blocks = (num_rows + 31) / 32;
     const ComputeConfigDescriptor& cc = attrs.compute_config;
-    const uint32_t dest_tiles = (cc.dst_full_sync_en ? 16u : 8u) / (cc.fp32_dest_acc_en ? 2u : 1u);
+    const uint32_t dest_tiles = dest_tile_capacity(cc);
+    // Row CBs hold Bt tiles: the whole row (row-resident) or one chunk (streaming). The untilize block
+    // width divides Bt and fits DEST.
+    const uint32_t Bt = streaming ? largest_divisor_at_most(Wt, dest_tiles) : Wt;
+    const uint32_t block_w = largest_divisor_at_most(Bt, dest_tiles);
+    const uint32_t chunk_bytes = Bt * 32 * datum_size(fmt);
 
     const uint32_t grid_x = attrs.core_grid.x ? attrs.core_grid.x : arch.grid_x;
     const uint32_t grid_y = attrs.core_grid.y ? attrs.core_grid.y : arch.grid_y;
@@ -155,21 +176,22 @@ ProgramDescriptor LayerNormFusedRMProgramFactory::create_descriptor(
     }
 
     ProgramDescriptor desc;
-    desc.program_factory = name;
+    desc.program_factory =
+        streaming ? LayerNormFusedRMStreamingProgramFactory::name : LayerNormFusedRMProgramFactory::name;
     auto add_cb = [&](unsigned index, uint32_t pages) {
         desc.cbs.push_back(
             CBDescriptor{pages * tile_bytes, cores, {CBFormatDescriptor{static_cast<uint8_t>(index), fmt, tile_bytes}}});
     };
-    add_cb(cb::in_rm, Wt);
-    add_cb(cb::in_tiled, Wt);
+    add_cb(cb::in_rm, Bt);
+    add_cb(cb::in_tiled, Bt);
     add_cb(cb::scaler, 1);
     add_cb(cb::eps, 1);
-    add_cb(cb::gamma_rm, Wt);
-    add_cb(cb::beta_rm, Wt);
-    add_cb(cb::gamma_tiled, Wt);
-    add_cb(cb::beta_tiled, Wt);
-    add_cb(cb::out_rm, Wt);
-    add_cb(cb::centered, Wt);
+    add_cb(cb::gamma_rm, Bt);
+    add_cb(cb::beta_rm, Bt);
+    add_cb(cb::gamma_tiled, Bt);
+    add_cb(cb::beta_tiled, Bt);
+    add_cb(cb::out_rm, Bt);
+    add_cb(cb::centered, Bt);
     add_cb(cb::mean, 1);
     add_cb(cb::variance, 1);
     add_cb(cb::inv_std, 1);
@@ -181,7 +203,7 @@ ProgramDescriptor LayerNormFusedRMProgramFactory::create_descriptor(
     KernelDescriptor reader;
     reader.kernel_source = root + "/dataflow/reader_layernorm_fused_rm.cpp";
     reader.core_ranges = cores;
-    reader.compile_time_args = {stick_bytes, Wt};
+    reader.compile_time_args = {stick_bytes, Wt, Bt, streaming ? 3u : 1u, chunk_bytes};
     append_interleaved_accessor_args(reader.compile_time_args, aligned_stick);  // input
     append_interleaved_accessor_args(reader.compile_time_args, aligned_stick);  // gamma
     append_interleaved_accessor_args(reader.compile_time_args, aligned_stick);  // beta
@@ -189,17 +211,18 @@ ProgramDescriptor LayerNormFusedRMProgramFactory::create_descriptor(
     reader.config = ReaderConfigDescriptor{};
 
     KernelDescriptor compute;
-    compute.kernel_source = root + "/compute/layernorm_fused_rm.cpp";
+    compute.kernel_source =
+        root + (streaming ? "/compute/layernorm_fused_rm_streaming.cpp" : "/compute/layernorm_fused_rm.cpp");
     compute.core_ranges = cores;
-    compute.compile_time_args = {Wt, untilize_block_width(Wt, dest_tiles),
-                                 std::bit_cast<uint32_t>(1.0f / static_cast<float>(W))};
+    // Row-resident: arg 1 is the untilize block width; streaming: the chunk width (its own block width).
+    compute.compile_time_args = {Wt, streaming ? Bt : block_w, std::bit_cast<uint32_t>(1.0f / static_cast<float>(W))};
 
     compute.config = cc;
 
     KernelDescriptor writer;
     writer.kernel_source = root + "/dataflow/writer_layernorm_fused_rm.cpp";
     writer.core_ranges = cores;
-    writer.compile_time_args = {stick_bytes, Wt};
+    writer.compile_time_args = {stick_bytes, Wt, Bt, chunk_bytes};
     append_interleaved_accessor_args(writer.compile_time_args, aligned_stick);
 
     writer.config = WriterConfigDescriptor{};
@@ -220,6 +243,18 @@ ProgramDescriptor LayerNormFusedRMProgramFactory::create_descriptor(
     }
     desc.kernels = {std::move(reader), std::move(compute), std::move(writer)};
     return desc;
+}
+
+}  // namespace
+
+ProgramDescriptor LayerNormFusedRMProgramFactory::create_descriptor(
+    const operation_attributes_t& attrs, const tensor_args_t& tensor_args, const tensor_return_value_t& output) {
+    return build_descriptor(attrs, tensor_args, output, /*streaming=*/false);
+}
+
+ProgramDescriptor LayerNormFusedRMStreamingProgramFactory::create_descriptor(
+    const operation_attributes_t& attrs, const tensor_args_t& tensor_args, const tensor_return_value_t& output) {
+    return build_descriptor(attrs, tensor_args, output, /*streaming=*/true);
 }
 
 }  // namespace layernorm_fused_rm

@@ -157,6 +157,14 @@ def _core_grid(grid: Any) -> _C.CoreCoord:
     return _C.CoreCoord(x, y)
 
 
+def _program_factory(name: Any) -> str:
+    if name is None:
+        return ""
+    if not isinstance(name, str):
+        raise TypeError(f"ttnn.layernorm_fused_rm: program_factory must be a str or None, got {type(name).__name__}")
+    return name
+
+
 def _eps(eps: Any) -> float:
     if isinstance(eps, bool) or not isinstance(eps, (int, float)):
         raise TypeError(f"ttnn.layernorm_fused_rm: eps must be a float, got {type(eps).__name__}")
@@ -183,7 +191,8 @@ def _volume(shape: list[int]) -> int:
 class _Prepared:
     """Validated arguments of one call: attrs, TensorArgs, output TensorDesc, tensors to upload."""
 
-    def __init__(self, input_tensor, gamma, beta, eps, memory_config, compute_kernel_config, core_grid=None):
+    def __init__(self, input_tensor, gamma, beta, eps, memory_config, compute_kernel_config, core_grid=None,
+                 program_factory=None):
         _check_tensor(input_tensor, "input_tensor", optional=False)
         _check_tensor(gamma, "gamma", optional=True)
         _check_tensor(beta, "beta", optional=True)
@@ -203,6 +212,7 @@ class _Prepared:
             compute_config=_compute_config(compute_kernel_config),
             arch=_arch_name(None) if not self.on_device else _device_arch(input_tensor),
             core_grid=_core_grid(core_grid),
+            program_factory=_program_factory(program_factory),
         )
         # Validate what the caller gave (gamma/beta None stay None here).
         _C.validate(self.attrs, _C.TensorArgs(self.input, self.gamma_desc, self.beta_desc))
@@ -321,6 +331,7 @@ def layernorm_fused_rm(
     memory_config: ttnn.MemoryConfig | None = None,
     compute_kernel_config: Any = None,
     core_grid: Any = None,
+    program_factory: str | None = None,
     return_stats: bool = False,
 ):
     """LayerNorm over the last dimension of a ROW_MAJOR tensor, in one fused Tenstorrent program.
@@ -344,6 +355,11 @@ def layernorm_fused_rm(
         core_grid: ttnn.CoreGrid(y=rows, x=columns) of worker cores to split the tile-rows (32-row blocks)
             over, or None for the arch's whole grid (Wormhole n150 8x8, Blackhole p150 13x10). Each core takes
             ceil or floor of tile-rows / cores, as tt-metal's split_work_to_cores.
+        program_factory: None (default) lets the op choose: the row-resident program when its circular
+            buffers (9 * Wt + 4 tiles) fit the core's free L1, else the streaming program, which holds one
+            chunk of at most 8 tiles per row CB and reads each tile-row three times. A factory name
+            (``_C.program_factory_name()`` or ``_C.STREAMING_PROGRAM_FACTORY``) forces one: for tests and
+            benchmarks.
         return_stats: when True, return ``(output, stats)`` where stats is a dict of the emulator's run
             counters (DRAM bytes read/written in bytes, NOC transactions, cores used, tiles computed,
             L1 high-water address in bytes, JIT cache hits/compiles, warnings, arch).
@@ -357,13 +373,13 @@ def layernorm_fused_rm(
         ValueError: a violated precondition (layout, dtype, rank, zero dim, W % 32, gamma/beta volume,
             dtype or layout, eps, sharded memory, tensors on different devices); the message names the
             argument, the expected and the given value.
-        RuntimeError: W too large for the row-resident single-core program's L1 (the streaming program
-            does not exist yet).
+        RuntimeError: W too large for L1 even for the streaming program, or for the row-resident program
+            when it is forced with program_factory.
         NotImplementedError: device tensors (ttnn.generic_op dispatch lands with issue 6).
         layernorm_fused_rm.EmulatorError / DeadlockError / CompileError: the emulator detected a rule
             violation, a deadlock, or a kernel that does not compile.
     """
-    p = _Prepared(input_tensor, gamma, beta, eps, memory_config, compute_kernel_config, core_grid)
+    p = _Prepared(input_tensor, gamma, beta, eps, memory_config, compute_kernel_config, core_grid, program_factory)
     if p.on_device:
         raise NotImplementedError("device path: ttnn.generic_op dispatch lands with issue 6")
     out, stats = _run_on_emulator(p)
@@ -379,6 +395,7 @@ def create_program_descriptor(
     memory_config: ttnn.MemoryConfig | None = None,
     compute_kernel_config: Any = None,
     core_grid: Any = None,
+    program_factory: str | None = None,
 ) -> _C.ProgramDescriptor:
     """The program ``layernorm_fused_rm`` would run for these arguments, without running it.
 
@@ -390,7 +407,7 @@ def create_program_descriptor(
         ``_C.ProgramDescriptor`` (kernels, cbs, program_factory), tt-metal field names; kernel_source
         paths are absolute.
     """
-    p = _Prepared(input_tensor, gamma, beta, eps, memory_config, compute_kernel_config, core_grid)
+    p = _Prepared(input_tensor, gamma, beta, eps, memory_config, compute_kernel_config, core_grid, program_factory)
     return _C.create_program_descriptor(p.attrs, p.tensor_args(), p.output)
 
 
