@@ -256,6 +256,9 @@ def _l1_limits(arch_name):
 def test_cb_bytes_formula(arch_name):
     for w in (32, 128, 1024):
         assert _C.row_resident_cb_bytes(w, _C.DType.BFLOAT16) == 9 * (w // 32) * 2048 + 4 * 2048
+        # fp32 DEST: the mean, variance and inverse-std CBs hold Float32 tiles (4096 B).
+        fp32_dest = _C.ComputeConfigDescriptor(fp32_dest_acc_en=True)
+        assert _C.row_resident_cb_bytes(w, _C.DType.BFLOAT16, fp32_dest) == (9 * (w // 32) + 1) * 2048 + 3 * 4096
 
 
 @pytest.mark.parametrize("arch_name", ["wormhole_b0", "blackhole"])

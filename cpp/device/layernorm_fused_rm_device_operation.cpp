@@ -139,8 +139,8 @@ void validate_affine(const char* name, const TensorDesc& p, const TensorDesc& in
 
 }  // namespace
 
-uint64_t row_resident_cb_bytes(uint32_t W, DType dtype) {
-    return LayerNormFusedRMProgramFactory::cb_bytes(W, data_format_of(dtype));
+uint64_t row_resident_cb_bytes(uint32_t W, DType dtype, const ComputeConfigDescriptor& cc) {
+    return LayerNormFusedRMProgramFactory::cb_bytes(W, data_format_of(dtype), cc);
 }
 
 void LayerNormFusedRMDeviceOperation::validate(const operation_attributes_t& attrs, const tensor_args_t& tensor_args) {
@@ -180,19 +180,19 @@ void LayerNormFusedRMDeviceOperation::validate(const operation_attributes_t& att
         fail(std::string("program_factory must be \"\", \"") + LayerNormFusedRMProgramFactory::name + "\" or \"" +
              LayerNormFusedRMStreamingProgramFactory::name + "\", got \"" + forced + "\"");
     }
-    const uint64_t need_resident = row_resident_cb_bytes(W, in.dtype);
+    const uint64_t need_resident = row_resident_cb_bytes(W, in.dtype, attrs.compute_config);
     if (forced == LayerNormFusedRMProgramFactory::name && need_resident > have) {
         std::ostringstream os;
         os << kOp << "input_tensor last dim W = " << W << " is too large for the row-resident program ("
            << LayerNormFusedRMProgramFactory::name << "): its circular buffers need " << need_resident
-           << " bytes of L1 (9 * Wt * tile_bytes + 4 * tile_bytes, Wt = " << W / kTileWidth << ", tile_bytes = "
-           << tile_size(data_format_of(in.dtype)) << "), expected at most " << have << " bytes free on "
+           << " bytes of L1 ((9 * Wt + 1) tiles of " << tile_size(data_format_of(in.dtype))
+           << " B and 3 statistics tiles, Wt = " << W / kTileWidth << "), expected at most " << have << " bytes free on "
            << arch.name << " (l1_size " << arch.l1_size << " - l1_unreserved_base " << arch.l1_unreserved_base
            << "); leave program_factory empty to use the streaming program";
         throw std::runtime_error(os.str());
     }
-    const uint64_t need_streaming = LayerNormFusedRMStreamingProgramFactory::cb_bytes(
-        W, data_format_of(in.dtype), dest_tile_capacity(attrs.compute_config));
+    const uint64_t need_streaming =
+        LayerNormFusedRMStreamingProgramFactory::cb_bytes(W, data_format_of(in.dtype), attrs.compute_config);
     if (need_streaming > have) {
         std::ostringstream os;
         os << kOp << "input_tensor last dim W = " << W << ": even the streaming program's circular buffers need "
@@ -219,7 +219,7 @@ std::string LayerNormFusedRMDeviceOperation::select_program_factory(
     const auto arch = tensix_emu::ArchParams::by_name(attrs.arch);
     const uint64_t have = arch.l1_size - arch.l1_unreserved_base;
     const TensorDesc& in = tensor_args.input;
-    return row_resident_cb_bytes(in.shape.back(), in.dtype) <= have ? LayerNormFusedRMProgramFactory::name
+    return row_resident_cb_bytes(in.shape.back(), in.dtype, attrs.compute_config) <= have ? LayerNormFusedRMProgramFactory::name
                                                                     : LayerNormFusedRMStreamingProgramFactory::name;
 }
 

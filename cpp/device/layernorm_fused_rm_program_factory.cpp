@@ -93,12 +93,18 @@ uint32_t largest_divisor_at_most(uint32_t Wt, uint32_t limit) {
     return 1;
 }
 
-uint64_t LayerNormFusedRMProgramFactory::cb_bytes(uint32_t W, DataFormat format) {
-    return (9ull * (W / 32) + 4) * tile_size(format);
+DataFormat stats_format(const ComputeConfigDescriptor& cc, DataFormat input_format) {
+    return cc.fp32_dest_acc_en ? DataFormat::Float32 : input_format;
 }
 
-uint64_t LayerNormFusedRMStreamingProgramFactory::cb_bytes(uint32_t W, DataFormat format, uint32_t dest_tiles) {
-    return (9ull * largest_divisor_at_most(W / 32, dest_tiles) + 4) * tile_size(format);
+uint64_t LayerNormFusedRMProgramFactory::cb_bytes(uint32_t W, DataFormat format, const ComputeConfigDescriptor& cc) {
+    return (9ull * (W / 32) + 1) * tile_size(format) + 3ull * tile_size(stats_format(cc, format));
+}
+
+uint64_t LayerNormFusedRMStreamingProgramFactory::cb_bytes(uint32_t W, DataFormat format,
+                                                           const ComputeConfigDescriptor& cc) {
+    return (9ull * largest_divisor_at_most(W / 32, dest_tile_capacity(cc)) + 1) * tile_size(format) +
+           3ull * tile_size(stats_format(cc, format));
 }
 
 WorkSplit split_work_to_cores(uint32_t grid_x, uint32_t grid_y, uint32_t units) {
@@ -178,23 +184,26 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
     ProgramDescriptor desc;
     desc.program_factory =
         streaming ? LayerNormFusedRMStreamingProgramFactory::name : LayerNormFusedRMProgramFactory::name;
-    auto add_cb = [&](unsigned index, uint32_t pages) {
-        desc.cbs.push_back(
-            CBDescriptor{pages * tile_bytes, cores, {CBFormatDescriptor{static_cast<uint8_t>(index), fmt, tile_bytes}}});
+    auto add_cb = [&](unsigned index, uint32_t pages, DataFormat f) {
+        desc.cbs.push_back(CBDescriptor{
+            pages * tile_size(f), cores, {CBFormatDescriptor{static_cast<uint8_t>(index), f, tile_size(f)}}});
     };
-    add_cb(cb::in_rm, Bt);
-    add_cb(cb::in_tiled, Bt);
-    add_cb(cb::scaler, 1);
-    add_cb(cb::eps, 1);
-    add_cb(cb::gamma_rm, Bt);
-    add_cb(cb::beta_rm, Bt);
-    add_cb(cb::gamma_tiled, Bt);
-    add_cb(cb::beta_tiled, Bt);
-    add_cb(cb::out_rm, Bt);
-    add_cb(cb::centered, Bt);
-    add_cb(cb::mean, 1);
-    add_cb(cb::variance, 1);
-    add_cb(cb::inv_std, 1);
+    // The statistics (mean, variance, inverse std) stay in Float32 when DEST accumulates in fp32, so the
+    // row sums (and the streaming program's partial sums) never drop to the input's precision.
+    const DataFormat stats_fmt = stats_format(cc, fmt);
+    add_cb(cb::in_rm, Bt, fmt);
+    add_cb(cb::in_tiled, Bt, fmt);
+    add_cb(cb::scaler, 1, fmt);
+    add_cb(cb::eps, 1, fmt);
+    add_cb(cb::gamma_rm, Bt, fmt);
+    add_cb(cb::beta_rm, Bt, fmt);
+    add_cb(cb::gamma_tiled, Bt, fmt);
+    add_cb(cb::beta_tiled, Bt, fmt);
+    add_cb(cb::out_rm, Bt, fmt);
+    add_cb(cb::centered, Bt, fmt);
+    add_cb(cb::mean, 1, stats_fmt);
+    add_cb(cb::variance, 1, stats_fmt);
+    add_cb(cb::inv_std, 1, stats_fmt);
 
     const std::string root = kernel_root();
     const uint32_t gamma_addr = tensor_args.gamma ? tensor_args.gamma->address : 0;
@@ -218,6 +227,14 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
     compute.compile_time_args = {Wt, streaming ? Bt : block_w, std::bit_cast<uint32_t>(1.0f / static_cast<float>(W))};
 
     compute.config = cc;
+    if (stats_fmt == DataFormat::Float32) {
+        // The partial sums come back into DEST with copy_tile: unpack them straight to the 32-bit DEST
+        // (lossless) rather than through the 19-bit source registers.
+        auto& modes = std::get<ComputeConfigDescriptor>(compute.config).unpack_to_dest_mode;
+        modes.assign(32, UnpackToDestMode::Default);
+        modes[cb::mean] = UnpackToDestMode::UnpackToDestFp32;
+        modes[cb::variance] = UnpackToDestMode::UnpackToDestFp32;
+    }
 
     KernelDescriptor writer;
     writer.kernel_source = root + "/dataflow/writer_layernorm_fused_rm.cpp";

@@ -37,8 +37,8 @@ WorkSplit split_work_to_cores(uint32_t grid_x, uint32_t grid_y, uint32_t units);
 /// 32-row block at a time; the tile-rows are split over the grid ("LayerNormFusedRMProgramFactory").
 struct LayerNormFusedRMProgramFactory {
     static constexpr const char* name = "LayerNormFusedRMProgramFactory";
-    /// Bytes of L1 its 13 CBs take per core: 9 * Wt + 4 tiles.
-    static uint64_t cb_bytes(uint32_t W, DataFormat format);
+    /// Bytes of L1 its 13 CBs take per core: 9 * Wt + 1 tiles of the input format plus 3 statistics tiles.
+    static uint64_t cb_bytes(uint32_t W, DataFormat format, const ComputeConfigDescriptor& cc);
     /// Builds the descriptor. Tensor addresses in tensor_args/output go into runtime args.
     static ProgramDescriptor create_descriptor(
         const operation_attributes_t& attrs, const tensor_args_t& tensor_args, const tensor_return_value_t& output);
@@ -48,8 +48,8 @@ struct LayerNormFusedRMProgramFactory {
 /// tile-row is read three times (mean, variance, normalize) as upstream's large-tensor layernorm does.
 struct LayerNormFusedRMStreamingProgramFactory {
     static constexpr const char* name = "LayerNormFusedRMStreamingProgramFactory";
-    /// Bytes of L1 its 13 CBs take per core: 9 * Bt + 4 tiles.
-    static uint64_t cb_bytes(uint32_t W, DataFormat format, uint32_t dest_tiles);
+    /// Bytes of L1 its 13 CBs take per core: 9 * Bt + 1 tiles of the input format plus 3 statistics tiles.
+    static uint64_t cb_bytes(uint32_t W, DataFormat format, const ComputeConfigDescriptor& cc);
     static ProgramDescriptor create_descriptor(
         const operation_attributes_t& attrs, const tensor_args_t& tensor_args, const tensor_return_value_t& output);
 };
@@ -57,6 +57,9 @@ struct LayerNormFusedRMStreamingProgramFactory {
 /// Tiles DEST holds per half (half-sync) or in all (full-sync): 8 / 16 with 16-bit DEST, 4 / 8 with fp32
 /// (tt-metal 0.81 pack_untilize.h block-width limits).
 uint32_t dest_tile_capacity(const ComputeConfigDescriptor& cc);
+
+/// Format of the statistics CBs c_25, c_26, c_27: Float32 when DEST accumulates in fp32, else the input's.
+DataFormat stats_format(const ComputeConfigDescriptor& cc, DataFormat input_format);
 
 /// Largest divisor of Wt not above `limit`: the untilize block / streaming chunk width in tiles.
 uint32_t largest_divisor_at_most(uint32_t Wt, uint32_t limit);
