@@ -425,7 +425,7 @@ NB_MODULE(_C, m) {
           "Name of the program factory that builds the program.");
     m.def("row_resident_cb_bytes", &lf::row_resident_cb_bytes, "W"_a, "dtype"_a,
           "compute_config"_a = lf::ComputeConfigDescriptor{},
-          "L1 bytes the row-resident program's CBs need for rows of W elements: (9*Wt + 1) tiles of dtype plus "
+          "L1 bytes the row-resident program's CBs need for rows of W elements: (8*Wt + 2) tiles of dtype plus "
           "3 statistics tiles (Float32 when compute_config.fp32_dest_acc_en).");
     m.def("create_program_descriptor", &lf::create_program_descriptor, "attrs"_a, "tensor_args"_a, "output"_a,
           "validate(attrs, tensor_args), then build the ProgramDescriptor. `output` is the output TensorDesc "

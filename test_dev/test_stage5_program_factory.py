@@ -64,9 +64,10 @@ def test_cbs_on_core_0_0_and_fit_in_l1(program):
         assert cb.core_ranges.contains(_C.CoreCoord(0, 0))
         total += cb.total_size
     assert total <= arch.l1_size - arch.l1_unreserved_base
-    # The op's default compute config accumulates in fp32 DEST: the 3 statistics CBs are Float32 tiles.
-    assert total == _C.row_resident_cb_bytes(128, _C.DType.BFLOAT16, _C.ComputeConfigDescriptor(fp32_dest_acc_en=True))
-    assert total == (9 * 4 + 1) * 2048 + 3 * 4096
+    # (8 * Wt + 2) bf16 tiles plus 3 statistics tiles, Float32 when the compute config accumulates in fp32.
+    cc = [k for k in program.kernels if k.is_compute][0].config
+    assert total == _C.row_resident_cb_bytes(128, _C.DType.BFLOAT16, cc)
+    assert total == (8 * 4 + 2) * 2048 + 3 * (4096 if cc.fp32_dest_acc_en else 2048)
 
 
 def test_three_kernels_reader_compute_writer(program):

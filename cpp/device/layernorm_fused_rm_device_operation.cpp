@@ -185,7 +185,7 @@ void LayerNormFusedRMDeviceOperation::validate(const operation_attributes_t& att
         std::ostringstream os;
         os << kOp << "input_tensor last dim W = " << W << " is too large for the row-resident program ("
            << LayerNormFusedRMProgramFactory::name << "): its circular buffers need " << need_resident
-           << " bytes of L1 ((9 * Wt + 1) tiles of " << tile_size(data_format_of(in.dtype))
+           << " bytes of L1 ((8 * Wt + 2) tiles of " << tile_size(data_format_of(in.dtype))
            << " B and 3 statistics tiles, Wt = " << W / kTileWidth << "), expected at most " << have << " bytes free on "
            << arch.name << " (l1_size " << arch.l1_size << " - l1_unreserved_base " << arch.l1_unreserved_base
            << "); leave program_factory empty to use the streaming program";

@@ -28,7 +28,7 @@ struct LayerNormFusedRMDeviceOperation {
 };
 
 /// L1 bytes the row-resident program's 13 circular buffers take for rows of W elements of dtype under
-/// compute_config: (9 * Wt + 1) tiles of dtype (row-sized CBs, scaler, eps) plus 3 statistics tiles
+/// compute_config: (8 * Wt + 2) tiles of dtype (8 row-sized CBs, scaler, eps) plus 3 statistics tiles
 /// (Float32 when fp32_dest_acc_en), Wt = W / 32. select_program_factory compares it with the free L1.
 uint64_t row_resident_cb_bytes(uint32_t W, DType dtype, const ComputeConfigDescriptor& compute_config);
 

@@ -98,12 +98,12 @@ DataFormat stats_format(const ComputeConfigDescriptor& cc, DataFormat input_form
 }
 
 uint64_t LayerNormFusedRMProgramFactory::cb_bytes(uint32_t W, DataFormat format, const ComputeConfigDescriptor& cc) {
-    return (9ull * (W / 32) + 1) * tile_size(format) + 3ull * tile_size(stats_format(cc, format));
+    return (8ull * (W / 32) + 2) * tile_size(format) + 3ull * tile_size(stats_format(cc, format));
 }
 
 uint64_t LayerNormFusedRMStreamingProgramFactory::cb_bytes(uint32_t W, DataFormat format,
                                                            const ComputeConfigDescriptor& cc) {
-    return (9ull * largest_divisor_at_most(W / 32, dest_tile_capacity(cc)) + 1) * tile_size(format) +
+    return (8ull * largest_divisor_at_most(W / 32, dest_tile_capacity(cc)) + 2) * tile_size(format) +
            3ull * tile_size(stats_format(cc, format));
 }
 

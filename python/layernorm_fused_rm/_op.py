@@ -359,7 +359,7 @@ def layernorm_fused_rm(
             over, or None for the arch's whole grid (Wormhole n150 8x8, Blackhole p150 13x10). Each core takes
             ceil or floor of tile-rows / cores, as tt-metal's split_work_to_cores.
         program_factory: None (default) lets the op choose: the row-resident program when its circular
-            buffers (9 * Wt + 4 tiles) fit the core's free L1, else the streaming program, which holds one
+            buffers (8 * Wt + 2 tiles plus 3 statistics tiles) fit the core's free L1, else the streaming program, which holds one
             chunk of at most 8 tiles per row CB and reads each tile-row three times. A factory name
             (``_C.program_factory_name()`` or ``_C.STREAMING_PROGRAM_FACTORY``) forces one: for tests and
             benchmarks.
