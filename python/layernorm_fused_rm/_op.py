@@ -359,8 +359,9 @@ def layernorm_fused_rm(
             over, or None for the arch's whole grid (Wormhole n150 8x8, Blackhole p150 13x10). Each core takes
             ceil or floor of tile-rows / cores, as tt-metal's split_work_to_cores.
         program_factory: None (default) lets the op choose: the row-resident program when its circular
-            buffers (8 * Wt + 2 tiles plus 3 statistics tiles) fit the core's free L1, else the streaming program, which holds one
-            chunk of at most 8 tiles per row CB and reads each tile-row three times. A factory name
+            buffers (8 * Wt + 2 tiles plus 3 statistics tiles) fit the core's free L1, else the streaming
+            program, which holds one chunk of at most 8 tiles (4 with fp32 DEST) per row CB and reads each
+            tile-row three times. A factory name
             (``_C.program_factory_name()`` or ``_C.STREAMING_PROGRAM_FACTORY``) forces one: for tests and
             benchmarks.
         return_stats: when True, return ``(output, stats)`` where stats is a dict of the emulator's run
