@@ -1,11 +1,13 @@
 """Stage 7: ttnn.layernorm_fused_rm matches torch in float64 on the same bf16 inputs.
 
-Tolerance. Inputs are bf16 and exact in the reference. The kernel rounds to bf16 at every point a
-value leaves DEST or is written to DEST in 16-bit mode: the mean, the centered value, its square, the
-variance, the inverse std, the normalized value, the value times gamma, the output (8 roundings of at
-most half a bf16 ULP of a value no larger than the output scale, plus the propagation of the relative
-rounding of the inverse std through the product). We allow 8 bf16 ULPs of the tensor's largest |output|
-as the max absolute error, and require PCC >= 0.9999 (upstream's own layernorm gate).
+Tolerance. Inputs are bf16 and exact in the reference. With the op's default fp32 DEST the mean,
+variance and inverse std are accumulated and kept in fp32; values are rounded to bf16 where they are
+packed into bf16 CBs: the centered value, its square, the normalized value, the value times gamma and
+the output (at most half a bf16 ULP each, of a value no larger than the output scale, plus the relative
+error of the fp32 statistics, ~1e-7). We allow 4 bf16 ULPs of the tensor's largest |output| as the max
+absolute error (measured: at most 1.5) and require PCC >= 0.9999 (upstream's own layernorm gate). With
+the opt-in 16-bit DEST every DEST result is also rounded to bf16 (mean, variance, inverse std, partial
+row sums): 8 ULPs.
 """
 
 import pytest
@@ -37,12 +39,16 @@ def _host(t):
     return ttnn.from_torch(t.to(torch.bfloat16), dtype=ttnn.bfloat16, layout=ttnn.ROW_MAJOR_LAYOUT)
 
 
-def _check(x, gamma, beta, eps=1e-5):
+def _check(x, gamma, beta, eps=1e-5, compute_kernel_config=None, max_ulps=4.0):
     xb = x.to(torch.bfloat16)
     gb = None if gamma is None else gamma.to(torch.bfloat16)
     bb = None if beta is None else beta.to(torch.bfloat16)
     out = ttnn.layernorm_fused_rm(
-        _host(xb), None if gb is None else _host(gb), None if bb is None else _host(bb), eps=eps
+        _host(xb),
+        None if gb is None else _host(gb),
+        None if bb is None else _host(bb),
+        eps=eps,
+        compute_kernel_config=compute_kernel_config,
     )
     y = ttnn.to_torch(out)
     assert list(y.shape) == list(x.shape)
@@ -52,7 +58,7 @@ def _check(x, gamma, beta, eps=1e-5):
     r = report(y, ref)
     assert torch.isfinite(y.double()).all()
     assert r["pcc"] >= 0.9999, r
-    assert r["max_ulp_at_scale"] <= 8.0, r
+    assert r["max_ulp_at_scale"] <= max_ulps, r
     return r
 
 
@@ -77,6 +83,15 @@ def test_gamma_beta_none_is_plain_normalization():
     x = torch.randn(64, 128, generator=torch.Generator().manual_seed(8))
     r = _check(x, None, None)
     assert r["max_ref"] > 1.0
+
+
+@pytest.mark.parametrize("shape", [[1, 1, 128, 128], [1, 1, 32, 1024], [2, 2, 512]], ids=lambda s: "x".join(map(str, s)))
+def test_16bit_dest_opt_in(shape):
+    g = torch.Generator().manual_seed(sum(shape) + 1)
+    w = shape[-1]
+    cfg = layernorm_fused_rm._C.ComputeConfigDescriptor(fp32_dest_acc_en=False)
+    _check(torch.randn(shape, generator=g) * 2 + 0.5, torch.randn(w, generator=g), torch.randn(w, generator=g),
+           compute_kernel_config=cfg, max_ulps=8.0)
 
 
 def test_constant_rows_give_beta():
