@@ -424,9 +424,10 @@ NB_MODULE(_C, m) {
     m.def("select_program_factory", &Op::select_program_factory, "attrs"_a, "tensor_args"_a,
           "Name of the program factory that builds the program.");
     m.def("row_resident_cb_bytes", &lf::row_resident_cb_bytes, "W"_a, "dtype"_a,
-          "compute_config"_a = lf::ComputeConfigDescriptor{},
-          "L1 bytes the row-resident program's CBs need for rows of W elements: (8*Wt + 2) tiles of dtype plus "
-          "3 statistics tiles (Float32 when compute_config.fp32_dest_acc_en).");
+          "compute_config"_a = lf::ComputeConfigDescriptor{}, "has_gamma"_a = true, "has_beta"_a = true,
+          "L1 bytes the row-resident program's CBs need for rows of W elements (Wt = ceil(W/32)): 4 Wt tiles, "
+          "2 Wt each for gamma and beta when given (else 2 pages each), 1 scaler tile (2 when W % 32 != 0), "
+          "1 eps tile, 3 statistics tiles (Float32 when compute_config.fp32_dest_acc_en).");
     m.def("create_program_descriptor", &lf::create_program_descriptor, "attrs"_a, "tensor_args"_a, "output"_a,
           "validate(attrs, tensor_args), then build the ProgramDescriptor. `output` is the output TensorDesc "
           "(address 0 when not allocated). Raises what validate raises.");

@@ -98,13 +98,6 @@ def test_zero_dim_public():
     raises_with(ValueError, lambda: ttnn.layernorm_fused_rm(x), "input_tensor", "> 0", "got 0 at dim 0")
 
 
-@pytest.mark.parametrize("w", [1, 16, 31, 33, 48, 100])
-def test_last_dim_not_multiple_of_32(device, w):
-    x = to_tt(rand(2, 32, w), device)
-    raises_with(ValueError, lambda: ttnn.layernorm_fused_rm(x), "input_tensor", "multiple of 32", f"W = {w}",
-                "for now")
-
-
 def test_input_sharded_cpp():
     mc = _C.MemoryConfig(_C.TensorMemoryLayout.HEIGHT_SHARDED, _C.BufferType.L1)
     raises_with(ValueError, lambda: _C.validate(attrs(), _C.TensorArgs(desc([64, 128], memory_config=mc))),

@@ -25,8 +25,12 @@ def program(request, device):
     if request.param == "affine":
         g = to_tt(torch.randn(128, dtype=torch.bfloat16), device)
         b = to_tt(torch.randn(1, 128, dtype=torch.bfloat16), device)
-        return lf.create_program_descriptor(x, g, b, eps=1e-5)
-    return lf.create_program_descriptor(x)
+        program = lf.create_program_descriptor(x, g, b, eps=1e-5)
+        program.has_affine = True
+        return program
+    program = lf.create_program_descriptor(x)
+    program.has_affine = False
+    return program
 
 
 def _by_kind(program):
@@ -66,8 +70,12 @@ def test_cbs_on_core_0_0_and_fit_in_l1(program):
     assert total <= arch.l1_size - arch.l1_unreserved_base
     # (8 * Wt + 2) bf16 tiles plus 3 statistics tiles, Float32 when the compute config accumulates in fp32.
     cc = [k for k in program.kernels if k.is_compute][0].config
-    assert total == _C.row_resident_cb_bytes(128, _C.DType.BFLOAT16, cc)
-    assert total == (8 * 4 + 2) * 2048 + 3 * (4096 if cc.fp32_dest_acc_en else 2048)
+    affine = program.has_affine
+    assert total == _C.row_resident_cb_bytes(128, _C.DType.BFLOAT16, cc, has_gamma=affine, has_beta=affine)
+    # c_0, c_1, c_16, c_24: Wt = 4 tiles each; gamma/beta c_4..c_7: 4 tiles each when given, else 1 page;
+    # scaler, eps: 1 tile each; mean, variance, inverse std: 1 Float32 tile each (fp32 DEST).
+    gamma_beta_tiles = 4 * (4 if affine else 1)
+    assert total == (4 * 4 + gamma_beta_tiles + 2) * 2048 + 3 * (4096 if cc.fp32_dest_acc_en else 2048)
 
 
 def test_three_kernels_reader_compute_writer(program):
