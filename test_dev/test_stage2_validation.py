@@ -236,6 +236,11 @@ def test_memory_config_type():
 # --------------------------------------------------------------------------------------------- L1 capacity
 
 
+def _args_with_affine(w):
+    # gamma and beta given: their CBs take Wt tiles each (the largest L1 the program needs for W).
+    return _C.TensorArgs(desc([32, w]), desc([w]), desc([w]))
+
+
 def _l1_limits(arch_name):
     arch = _C.ArchParams.by_name(arch_name)
     free = arch.l1_size - arch.l1_unreserved_base
@@ -258,7 +263,7 @@ def test_cb_bytes_formula(arch_name):
 @pytest.mark.parametrize("arch_name", ["wormhole_b0", "blackhole"])
 def test_widest_row_that_fits_passes(arch_name):
     _, _, wt_max = _l1_limits(arch_name)
-    _C.validate(attrs(arch=arch_name), _C.TensorArgs(desc([32, 32 * wt_max])))
+    _C.validate(attrs(arch=arch_name), _args_with_affine(32 * wt_max))
 
 
 @pytest.mark.parametrize("arch_name", ["wormhole_b0", "blackhole"])
@@ -268,7 +273,7 @@ def test_row_too_wide_for_l1_when_row_resident_is_forced(arch_name):
     need = (8 * (wt_max + 1) + 5) * 2048
     forced = attrs(arch=arch_name)
     forced.program_factory = _C.program_factory_name()
-    raises_with(RuntimeError, lambda: _C.validate(forced, _C.TensorArgs(desc([32, w]))),
+    raises_with(RuntimeError, lambda: _C.validate(forced, _args_with_affine(w)),
                 "input_tensor", f"W = {w}", str(need), f"at most {free}", arch.name, "row-resident",
                 "streaming program")
 
@@ -277,11 +282,9 @@ def test_row_too_wide_for_l1_when_row_resident_is_forced(arch_name):
 def test_row_too_wide_for_l1_selects_streaming(arch_name):
     _, _, wt_max = _l1_limits(arch_name)
     a = attrs(arch=arch_name)
-    _C.validate(a, _C.TensorArgs(desc([32, 32 * (wt_max + 1)])))
-    assert _C.select_program_factory(
-        a, _C.TensorArgs(desc([32, 32 * (wt_max + 1)]))) == _C.STREAMING_PROGRAM_FACTORY
-    assert _C.select_program_factory(
-        a, _C.TensorArgs(desc([32, 32 * wt_max]))) == _C.program_factory_name()
+    _C.validate(a, _args_with_affine(32 * (wt_max + 1)))
+    assert _C.select_program_factory(a, _args_with_affine(32 * (wt_max + 1))) == _C.STREAMING_PROGRAM_FACTORY
+    assert _C.select_program_factory(a, _args_with_affine(32 * wt_max)) == _C.program_factory_name()
 
 
 def test_unknown_program_factory_is_rejected():
