@@ -699,7 +699,7 @@ void KernelContext::require_dst_index(uint32_t idst, const char* call) {
     if (idst >= dst_capacity_) {
         fail(std::string(call) + ": DST index " + std::to_string(idst) + " is beyond the " +
              std::to_string(dst_capacity_) + " tiles DST holds in this mode (" + (fp32_dest_ ? "fp32" : "16-bit") +
-             " DEST, half-sync)");
+             " DEST, " + (full_sync_ ? "full" : "half") + "-sync)");
     }
 }
 
@@ -848,7 +848,7 @@ void KernelContext::pack_untilize_init(uint32_t block_ct, uint32_t full_ct, uint
     if (block_ct == 0 || block_ct > dst_capacity_) {
         fail(std::string(call) + "<" + std::to_string(block_ct) + ", " + std::to_string(full_ct) +
              ">: block width " + std::to_string(block_ct) + " tiles exceeds the DEST limit of " +
-             std::to_string(dst_capacity_) + " tiles (" + (fp32_dest_ ? "fp32" : "16-bit") + " DEST, half-sync)");
+             std::to_string(dst_capacity_) + " tiles (" + (fp32_dest_ ? "fp32" : "16-bit") + " DEST, " + (full_sync_ ? "full" : "half") + "-sync)");
     }
     if (full_ct % block_ct != 0) {
         fail(std::string(call) + "<" + std::to_string(block_ct) + ", " + std::to_string(full_ct) +
