@@ -29,6 +29,21 @@
 //    is followed here -- the two differ only on exact ties. 16-bit Dst -> Float16_b is the identity; any Dst ->
 //    Float32 is exact.
 //
+// Where this model differs from silicon, and why:
+// - Order and fusion of FPU arithmetic: sums (reduce) accumulate sequentially in float32 per reduce_tile and
+//   round into DEST once per call; silicon's MVMUL/GAPOOL order and internal precision differ ("the functional
+//   model should be taken as a rough guide", ISA: ELWADD.md), so reduce results may differ in the last bit.
+// - Math fidelity: products are exact float32 products of the SrcA/SrcB values, i.e. HiFi4 (the default and what
+//   the op uses). LoFi/HiFi2/HiFi3 consume fewer mantissa bits (ISA: SrcASrcB.md "Fidelity phases") -- not
+//   modelled; neither is "the least significant bit of the TF32 mantissa is ignored" for SrcA in multiplies.
+// - SFPU transcendental ops (rsqrt) are exact float32 here; silicon refines an approximation
+//   (ckernel_sfpu_sqrt.h), within about an fp32 ulp before the bf16 store.
+// - Packer fp32 -> bf16 ties: away from zero per the ISA document (see 4.); llk_defs.h claims nearest-even. If
+//   silicon proves to round ties to even, only exact ties (low 16 bits == 0x8000) change.
+// - Unpacker FP32 -> BF16 (16-bit DEST) is assumed to truncate like FP32 -> TF32 (see 1.).
+// - Stochastic rounding (off unless a kernel enables it) and the FPU's non-IEEE NaN/infinity handling are not
+//   modelled; SFPU results keep denormals.
+//
 // Tile layout in L1 (tt-metal TILE_LAYOUT, 32x32 tile of four 16x16 faces): face 0 = rows 0-15 cols 0-15,
 // face 1 = rows 0-15 cols 16-31, face 2 = rows 16-31 cols 0-15, face 3 = rows 16-31 cols 16-31; faces
 // stored one after another, each face row-major.
