@@ -81,7 +81,7 @@ def parse_shape(text: str) -> list[int]:
     """"1x1x32x4096", "1,1,32,4096" or "[1, 1, 32, 4096]" -> [1, 1, 32, 4096]."""
     t = text.strip().strip("[]()").replace(",", "x").replace(" ", "")
     try:
-        shape = [int(d) for d in t.split("x") if d]
+        shape = [int(d) for d in t.split("x")]
     except ValueError:
         raise ValueError(f"shape must look like 1x1x32x4096, got {text!r}") from None
     if not shape or any(d <= 0 for d in shape):
