@@ -25,7 +25,7 @@ ROW_KEYS = {
     "arch", "dtype", "shape", "elements", "grid", "grid_cores", "l1_size", "status", "message", "program_factory",
     "cores_used", "cores_in_program", "tile_rows", "tile_rows_per_core_max", "tile_rows_per_core_mean", "dram",
     "unfused", "l1_cb_bytes_per_core", "l1_high_water", "l1_high_water_source", "l1_high_water_analytic",
-    "problems", "throughput_elements_per_s", "descriptor_build_us", "run",
+    "problems", "throughput_elements_per_s", "descriptor_build_us", "run", "targets",
 }
 DRAM_KEYS = {
     "minimum_bytes", "analytic_read", "analytic_written", "analytic_bytes", "analytic_ratio", "measured_read",
@@ -137,6 +137,12 @@ def test_work_split_and_cores(result):
         assert r["problems"] == []
         if r["status"] == "run":
             assert r["run"]["cores_used"] == r["cores_in_program"]
+        t = r["targets"]
+        assert t["cores_min_grid_tile_rows"] == (r["cores_used"] == min(r["grid_cores"], r["tile_rows"]))
+        if r["tile_rows_per_core_max"] > 1:
+            assert t["dram_ratio_le_1_05"] == (r["dram"]["ratio"] <= 1.05)
+        else:
+            assert t["dram_ratio_le_1_05"] is None
 
 
 def test_l1(result):

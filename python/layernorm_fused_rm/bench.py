@@ -260,6 +260,7 @@ def bench_one(arch: str, dtype: str, shape: list[int], *, max_elements: int, rep
         "throughput_elements_per_s": None,
         "descriptor_build_us": None,
         "run": None,
+        "targets": None,
     }
     will_run = elements <= max_elements
     with _arch_env(params.name):
@@ -303,6 +304,7 @@ def bench_one(arch: str, dtype: str, shape: list[int], *, max_elements: int, rep
             row["status"] = NOT_RUN
             row["message"] = f"not run: {elements} elements > --max-elements {max_elements}"
             row["throughput_elements_per_s"] = NOT_RUN
+            row["targets"] = _targets(row)
             return row
 
         if log:
@@ -332,8 +334,7 @@ def bench_one(arch: str, dtype: str, shape: list[int], *, max_elements: int, rep
     row["throughput_elements_per_s"] = elements / statistics.median(secs)
     row["run"] = {
         "seconds": secs,
-        "cores_used": _max_of(stats["cores_used"]) if not isinstance(stats["cores_used"], (list, dict))
-        else len(stats["cores_used"]),
+        "cores_used": len(stats["cores_used"]) if isinstance(stats["cores_used"], (list, dict)) else stats["cores_used"],
         "tiles_computed": _sum_of(stats["tiles_computed"]),
         "noc_transactions": _sum_of(stats["noc_transactions"]),
         "jit_compiles": stats["jit_compiles"],
@@ -342,7 +343,16 @@ def bench_one(arch: str, dtype: str, shape: list[int], *, max_elements: int, rep
         "warnings": list(stats.get("warnings", [])),
     }
     row["status"] = "run"
+    row["targets"] = _targets(row)
     return row
+
+
+def _targets(row: dict[str, Any]) -> dict[str, Any]:
+    """Issue 5's "done when" figures for this row: cores used = min(grid, tile-rows); DRAM bytes / minimum <= 1.05
+    when the program gives some core more than one tile-row (None when it gives none more than one)."""
+    cores_ok = row["cores_used"] == min(row["grid_cores"], row["tile_rows"])
+    dram_ok = row["dram"]["ratio"] <= 1.05 if row["tile_rows_per_core_max"] > 1 else None
+    return {"cores_min_grid_tile_rows": cores_ok, "dram_ratio_le_1_05": dram_ok}
 
 
 def run_bench(*, archs: list[str], dtypes: list[str], shapes: list[list[int]], max_elements: int, repeats: int,
@@ -383,6 +393,8 @@ DEFINITIONS = {
     "l1_high_water_analytic": "end address of the last CB computed from the descriptor: from l1_unreserved_base, "
                               "each CB aligned to l1_alignment, largest over cores",
     "l1_cb_bytes_per_core": "largest per-core sum of the descriptor's CB total_size",
+    "targets": "issue 5: cores_min_grid_tile_rows = (cores_used == min(grid_cores, tile_rows)); dram_ratio_le_1_05 "
+               "= (dram.ratio <= 1.05), None when no core has more than one tile-row",
     "problems": "descriptor inconsistencies found by the bench (sticks or tile-rows not summing to the tensor's)",
     "throughput_elements_per_s": "N*W / median wall time of one ttnn.layernorm_fused_rm call on the host emulator "
                                  "(after an untimed warm-up; includes host upload and download)",
@@ -401,18 +413,26 @@ def _fmt_bytes(n: Any) -> str:
     return str(n)
 
 
+def _fmt_targets(t: dict[str, Any] | None) -> str:
+    if not t:
+        return "-"
+    missed = [name for name, ok in (("cores", t["cores_min_grid_tile_rows"]), ("dram", t["dram_ratio_le_1_05"]))
+              if ok is False]
+    return "ok" if not missed else "MISS " + ",".join(missed)
+
+
 def format_table(result: dict[str, Any]) -> str:
     cols = ["arch", "dtype", "shape", "program", "cores", "tile-rows/core max/mean", "DRAM/min fused",
-            "src", "DRAM/min unfused", "L1 CBs", "L1 hw", "Melem/s", "build us", "note"]
+            "src", "DRAM/min unfused", "L1 CBs", "L1 hw", "Melem/s", "build us", "targets", "note"]
     lines = []
     table = []
     for r in result["rows"]:
         u = r["unfused"]
-        unfused = f"{u['ratio']:.3f} ({u['cores']} cores)"
+        unfused = f"{u['ratio']:.3f} ({u['cores']} core{'s' if u['cores'] != 1 else ''})"
         shape = "x".join(map(str, r["shape"]))
         base = [r["arch"], r["dtype"], shape]
         if r["status"] == "rejected" or r["dram"] is None:
-            table.append(base + ["-", "-", "-", "-", "-", unfused, "-", "-", "-", "-", r["message"]])
+            table.append(base + ["-", "-", "-", "-", "-", unfused, "-", "-", "-", "-", "-", r["message"]])
             continue
         prog = r["program_factory"].replace("LayerNormFusedRM", "").replace("ProgramFactory", "")
         d = r["dram"]
@@ -429,6 +449,7 @@ def format_table(result: dict[str, Any]) -> str:
             _fmt_bytes(hw) + ("" if r["l1_high_water_source"] == "measured" else "*"),
             f"{tput / 1e6:.2f}" if isinstance(tput, (int, float)) else NOT_RUN,
             f"{r['descriptor_build_us']:.0f}",
+            _fmt_targets(r["targets"]),
             "; ".join(([r["message"]] if r["message"] else []) + r["problems"]),
         ])
     widths = [max(len(str(c)), *(len(str(row[i])) for row in table)) if table else len(c)
@@ -447,6 +468,8 @@ def format_table(result: dict[str, Any]) -> str:
         " once on each of min(grid, tile-rows) cores; divided by that chain's own minimum.",
         "L1 CBs: largest per-core sum of CB sizes. L1 hw: emulator l1_high_water (absolute end address of the last"
         " CB); '*' = computed from the descriptor (shape not run).",
+        "targets (issue 5): 'cores' = cores used != min(grid, tile-rows); 'dram' = DRAM/min > 1.05 with more than"
+        " one tile-row on some core.",
         f"Melem/s: measured host-emulator throughput, median of {result['repeats']} calls after a warm-up; build us:"
         f" median of {result['builds']} create_program_descriptor calls. Shapes above {result['max_elements']}"
         " elements are not run (--max-elements).",
