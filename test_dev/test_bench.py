@@ -13,11 +13,11 @@ import pytest
 
 from layernorm_fused_rm import _C, bench
 
-# Tiny set: two shapes that run (one of 33 rows: tile-rows round up), one above the --max-elements budget, one
-# wide row (rejected until the streaming factory lands, then described without running), fp32 (rejected until
-# supported, then run like bf16). Every branch of a row is exercised whatever the op accepts.
-SHAPES = ["1x1x64x64", "2x1x96x128", "1x1x33x64", "1x1x256x64", "1x1x32x4096"]
-MAX_ELEMENTS = 30_000  # 2x1x96x128 (24576) runs; 1x1x32x4096 (131072) does not
+# Tiny set: row-resident shapes that run (one of 33 rows: tile-rows round up; 1x1x256x64: 8 tile-rows split
+# over cores), a streaming shape that runs (W = 4096 does not fit L1 row-resident) and one above the
+# --max-elements budget; fp32 rows are run or rejected, whatever the op accepts.
+SHAPES = ["1x1x64x64", "2x1x96x128", "1x1x33x64", "1x1x256x64", "1x1x32x4096", "1x1x64x4096"]
+MAX_ELEMENTS = 140_000  # 1x1x32x4096 (131072) runs; 1x1x64x4096 (262144) does not
 ARGS = ["bench", "--quick", "--json", "--arch", "wormhole_b0", "blackhole", "--dtype", "bf16", "fp32",
         "--max-elements", str(MAX_ELEMENTS), "--shapes", *SHAPES]
 
@@ -28,7 +28,7 @@ ROW_KEYS = {
     "problems", "throughput_elements_per_s", "descriptor_build_us", "run", "targets",
 }
 DRAM_KEYS = {
-    "minimum_bytes", "analytic_read", "analytic_written", "analytic_bytes", "analytic_ratio", "measured_read",
+    "minimum_bytes", "reads_per_stick", "analytic_read", "analytic_written", "analytic_bytes", "analytic_ratio", "measured_read",
     "measured_written", "measured_bytes", "measured_ratio", "ratio", "ratio_source",
 }
 
@@ -94,13 +94,16 @@ def test_status_follows_the_element_budget(result):
             assert r["dram"]["ratio"] == r["dram"]["analytic_ratio"]
 
 
-def test_bf16_small_shapes_run_today(result):
-    """The row-resident program accepts these; if they stop running the bench lost its measured rows."""
-    ran = {(r["arch"], "x".join(map(str, r["shape"]))) for r in result["rows"]
+def test_bf16_shapes_run_on_both_programs(result):
+    """bf16 rows under the budget run, on the row-resident and the streaming program: the measured-vs-analytic
+    checks below then cover both."""
+    ran = {(r["arch"], "x".join(map(str, r["shape"]))): r for r in result["rows"]
            if r["dtype"] == "bf16" and r["status"] == "run"}
     for arch in ("wormhole_b0", "blackhole"):
-        for s in ("1x1x64x64", "2x1x96x128", "1x1x33x64", "1x1x256x64"):
+        for s in ("1x1x64x64", "2x1x96x128", "1x1x33x64", "1x1x256x64", "1x1x32x4096"):
             assert (arch, s) in ran
+        assert {ran[(arch, s)]["dram"]["reads_per_stick"] for s in ("1x1x64x64", "1x1x32x4096")} == {1, 3}
+        assert ran[(arch, "1x1x32x4096")]["program_factory"] != ran[(arch, "1x1x64x64")]["program_factory"]
 
 
 def test_measured_dram_equals_analytic_and_minimum_formula(result):
@@ -113,6 +116,7 @@ def test_measured_dram_equals_analytic_and_minimum_formula(result):
         # minimum = input once + output once + gamma and beta once per core used
         assert d["minimum_bytes"] == 2 * n * W * e + r["cores_used"] * 2 * W * e
         assert d["analytic_written"] == n * W * e
+        assert d["analytic_read"] >= d["reads_per_stick"] * n * W * e + r["cores_used"] * 2 * W * e
         assert d["analytic_bytes"] == d["analytic_read"] + d["analytic_written"]
         assert d["analytic_ratio"] == pytest.approx(d["analytic_bytes"] / d["minimum_bytes"], rel=1e-12)
         if r["status"] == "run":

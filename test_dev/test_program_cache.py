@@ -101,11 +101,13 @@ VARIANTS = {
     "no_gamma": lambda x, g, b: _run(x, None, b),
     "no_beta": lambda x, g, b: _run(x, g, None),
     "gamma_shape": lambda x, g, b: _run(x, g.reshape(1, 64), b),
-    "fp32_dest_acc": lambda x, g, b: _run(
-        x, g, b, compute_kernel_config=_C.ComputeConfigDescriptor(fp32_dest_acc_en=True)),
+    "dest_acc_16bit": lambda x, g, b: _run(  # the default is fp32 DEST accumulation
+        x, g, b, compute_kernel_config=_C.ComputeConfigDescriptor(fp32_dest_acc_en=False)),
     "math_fidelity": lambda x, g, b: _run(
         x, g, b, compute_kernel_config=_C.ComputeConfigDescriptor(math_fidelity=_C.MathFidelity.HiFi2)),
     "output_memory_config": lambda x, g, b: _run(x, g, b, memory_config=ttnn.L1_MEMORY_CONFIG),
+    "core_grid": lambda x, g, b: _run(x, g, b, core_grid=ttnn.CoreGrid(y=1, x=2)),
+    "program_factory": lambda x, g, b: _run(x, g, b, program_factory=_C.STREAMING_PROGRAM_FACTORY),
 }
 
 
@@ -175,7 +177,8 @@ def test_hit_uses_the_new_buffer_addresses():
 
 @pytest.mark.parametrize("shape", [SHAPE, [4, 1, 256, 96], [1, 64]], ids=lambda s: "x".join(map(str, s)))
 @pytest.mark.parametrize("with_affine", [True, False])
-def test_override_equals_a_fresh_build_with_the_new_addresses(shape, with_affine):
+@pytest.mark.parametrize("factory", ["chosen", "streaming"])
+def test_override_equals_a_fresh_build_with_the_new_addresses(shape, with_affine, factory):
     """override_runtime_arguments on a descriptor built for addresses A gives exactly the descriptor built for
     addresses B (every field, every core), so nothing but the address args depends on an address."""
     x, gamma, beta = _inputs(shape, 6)
@@ -183,7 +186,8 @@ def test_override_equals_a_fresh_build_with_the_new_addresses(shape, with_affine
     b = _host(beta) if with_affine else None
 
     def build(addrs):
-        p = _Prepared(_host(x), g, b, 1e-5, None, None)
+        forced = _C.STREAMING_PROGRAM_FACTORY if factory == "streaming" else None
+        p = _Prepared(_host(x), g, b, 1e-5, None, None, None, forced)
         p.input.address, p.output.address = addrs[0], addrs[3]
         if p.gamma_desc is not None:
             p.gamma_desc.address = addrs[1]
@@ -195,6 +199,8 @@ def test_override_equals_a_fresh_build_with_the_new_addresses(shape, with_affine
 
     a_desc, _ = build((0x10000, 0x20000, 0x30000, 0x40000))
     b_desc, b_used = build((0x50040, 0x60080, 0x700C0, 0x80100))
+    if factory == "streaming":
+        assert a_desc.program_factory == _C.STREAMING_PROGRAM_FACTORY
     assert _signature(a_desc) != _signature(b_desc)
     _override_runtime_arguments(a_desc, *b_used)
     assert _signature(a_desc) == _signature(b_desc)

@@ -16,10 +16,12 @@ DRAM bytes / minimum (fused)
     N = rows (volume / W), e_* = bytes per element of each tensor (output in the input's dtype),
     C = cores with work (above). Gamma and beta are counted once per core because every core needs the whole
     row of them and cores do not share L1.
-    analytic bytes, from the descriptor's runtime args: every core's reader reads its sticks (reader arg [3]
-    sticks of W*e_in bytes) plus one gamma and one beta stick, every core's writer writes its sticks (writer
-    arg [1] sticks of W*e_out bytes). This assumes each stick is read once; a program that re-reads the row
-    per pass moves more, which only the measured figure shows.
+    analytic bytes, from the descriptor: every core's reader reads its sticks (reader runtime arg [3] sticks of
+    W*e_in bytes) P times, every core's writer writes its sticks once (writer runtime arg [1] sticks of
+    W*e_out bytes). P = reader compile-time arg [3], the passes over each tile-row: 1 for the row-resident
+    program, which also reads gamma and beta once per core; 3 for the streaming program (mean, variance,
+    normalize), which reads gamma and beta again for every 32-row block it normalizes (ceil(sticks / 32) times
+    per core). test_bench checks this model against the measured bytes of both programs.
     measured bytes: ``dram_bytes_read + dram_bytes_written`` from the emulator's RunStats, when the shape ran.
     The ratio printed is the measured one when the shape ran, else the analytic one (column "src").
 
@@ -166,8 +168,19 @@ def descriptor_facts(desc, arch_params, shape: list[int], e_in: int, e_out: int,
     reader_sticks = {(c.x, c.y): args[3] for c, args in reader.runtime_args}
     writer_sticks = {(c.x, c.y): args[1] for c, args in writer.runtime_args}
     working = sorted(k for k, b in blocks.items() if b > 0)
-    readers = [k for k, n in reader_sticks.items() if n > 0]
-    read = sum(reader_sticks.values()) * W * e_in + len(readers) * W * (e_gamma + e_beta)
+    problems = []
+    # Reads of each stick: reader compile-time arg [3] ("passes": 1 row-resident, 3 streaming, as the reader
+    # kernel documents). With 1 pass gamma and beta are read once per core; with 3, their chunks are read again
+    # for every 32-row block in the normalize pass.
+    passes = reader.compile_time_args[3] if len(reader.compile_time_args) > 3 else None
+    if passes not in (1, 3):
+        problems.append(f"reader compile-time arg [3] (passes) is {passes}, expected 1 or 3: analytic assumes 1")
+        passes = 1
+    vector_reads = 0
+    for n in reader_sticks.values():
+        if n > 0:
+            vector_reads += 1 if passes == 1 else -(-n // 32)
+    read = passes * sum(reader_sticks.values()) * W * e_in + vector_reads * W * (e_gamma + e_beta)
     written = sum(writer_sticks.values()) * W * e_out
     minimum = rows * W * (e_in + e_out) + len(working) * W * (e_gamma + e_beta)
 
@@ -185,7 +198,6 @@ def descriptor_facts(desc, arch_params, shape: list[int], e_in: int, e_out: int,
         l1_cb_bytes, l1_end = max(l1_cb_bytes, total), max(l1_end, end)
 
     per_core = [blocks[k] for k in working]
-    problems = []
     if sum(reader_sticks.values()) != rows:
         problems.append(f"reader sticks sum to {sum(reader_sticks.values())}, expected {rows} rows")
     if sum(writer_sticks.values()) != rows:
@@ -198,6 +210,7 @@ def descriptor_facts(desc, arch_params, shape: list[int], e_in: int, e_out: int,
         "cores_in_program": len(program_cores),
         "tile_rows_per_core_max": max(per_core) if per_core else 0,
         "tile_rows_per_core_mean": (sum(per_core) / len(per_core)) if per_core else 0.0,
+        "reads_per_stick": passes,
         "analytic_read": read,
         "analytic_written": written,
         "minimum_bytes": minimum,
@@ -285,6 +298,7 @@ def bench_one(arch: str, dtype: str, shape: list[int], *, max_elements: int, rep
         analytic = facts["analytic_read"] + facts["analytic_written"]
         dram = {
             "minimum_bytes": facts["minimum_bytes"],
+            "reads_per_stick": facts["reads_per_stick"],
             "analytic_read": facts["analytic_read"],
             "analytic_written": facts["analytic_written"],
             "analytic_bytes": analytic,
@@ -379,9 +393,10 @@ DEFINITIONS = {
     "tile_rows_per_core": "compute runtime arg [0] over the cores used: max and mean",
     "dram.minimum_bytes": "N*W*e_in + N*W*e_out + cores_used*(W*e_gamma + W*e_beta): input once, output once, "
                           "gamma and beta once per core used",
-    "dram.analytic_bytes": "from the descriptor: each core's reader reads reader-arg[3] sticks of W*e_in bytes plus "
-                           "one gamma and one beta stick; each core's writer writes writer-arg[1] sticks of W*e_out "
-                           "bytes; assumes each stick is read once",
+    "dram.analytic_bytes": "from the descriptor: each core's reader reads its reader-arg[3] sticks of W*e_in bytes "
+                           "P times (P = reader compile-time arg [3], passes: 1 row-resident, 3 streaming) and gamma "
+                           "and beta (W elements each) once per core when P = 1, once per 32-row block when P = 3; "
+                           "each core's writer writes its writer-arg[1] sticks of W*e_out bytes once",
     "dram.measured_bytes": "RunStats dram_bytes_read + dram_bytes_written of one run on the host emulator",
     "dram.ratio": "measured_bytes / minimum_bytes when run, else analytic_bytes / minimum_bytes (ratio_source)",
     "unfused": "to_layout(TILE) -> ttnn.layer_norm -> to_layout(ROW_MAJOR), analytic: each op reads its input and "
@@ -413,6 +428,23 @@ def _fmt_bytes(n: Any) -> str:
     return str(n)
 
 
+def _short_factory_name(name: str) -> str:
+    from . import _C
+
+    known = {_C.program_factory_name(): "row-resident",
+             getattr(_C, "STREAMING_PROGRAM_FACTORY", None): "streaming"}
+    return known.get(name) or name
+
+
+def _short_names_legend() -> str:
+    from . import _C
+
+    names = [_C.program_factory_name()]
+    if hasattr(_C, "STREAMING_PROGRAM_FACTORY"):
+        names.append(_C.STREAMING_PROGRAM_FACTORY)
+    return ", ".join(f"{_short_factory_name(n)} = {n}" for n in names)
+
+
 def _fmt_targets(t: dict[str, Any] | None) -> str:
     if not t:
         return "-"
@@ -434,7 +466,7 @@ def format_table(result: dict[str, Any]) -> str:
         if r["status"] == "rejected" or r["dram"] is None:
             table.append(base + ["-", "-", "-", "-", "-", unfused, "-", "-", "-", "-", "-", r["message"]])
             continue
-        prog = r["program_factory"].replace("LayerNormFusedRM", "").replace("ProgramFactory", "")
+        prog = _short_factory_name(r["program_factory"])
         d = r["dram"]
         tput = r["throughput_elements_per_s"]
         hw = r["l1_high_water"]
@@ -461,11 +493,13 @@ def format_table(result: dict[str, Any]) -> str:
     lines += [
         "",
         "DRAM/min fused: bytes moved / (input once + output once + gamma and beta once per core used). src: 'meas' ="
-        " emulator RunStats of a run; 'anal' = from the descriptor's runtime args (reader reads its sticks + gamma +"
-        " beta once per core, writer writes its sticks; one read per stick).",
+        " emulator RunStats of a run; 'anal' = from the descriptor (reader reads its sticks once per pass, 1 pass"
+        " row-resident with gamma + beta once per core, 3 passes streaming with gamma + beta once per 32-row block;"
+        " writer writes its sticks once).",
         "DRAM/min unfused: to_layout(TILE) -> ttnn.layer_norm -> to_layout(ROW_MAJOR), analytic: each op reads its"
         " input and writes its output once, TILE pads H and W to multiples of 32, layer_norm reads gamma and beta"
         " once on each of min(grid, tile-rows) cores; divided by that chain's own minimum.",
+        "program: " + _short_names_legend() + ".",
         "L1 CBs: largest per-core sum of CB sizes. L1 hw: emulator l1_high_water (absolute end address of the last"
         " CB); '*' = computed from the descriptor (shape not run).",
         "targets (issue 5): 'cores' = cores used != min(grid, tile-rows); 'dram' = DRAM/min > 1.05 with more than"
