@@ -1,0 +1,209 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Device path of ttnn.layernorm_fused_rm: our program descriptor -> ``ttnn.ProgramDescriptor`` -> ``ttnn.generic_op``.
+
+The C++ program factory builds the same descriptor for both targets (``_C.ProgramDescriptor``, a mirror of
+tt::tt_metal::ProgramDescriptor). For a device tensor this module
+
+  1. makes gamma / beta device rows when the caller passed None (ones / zeros, as the host path does) and
+     allocates the output on the input's device (``ttnn.allocate_tensor_on_device``);
+  2. puts the real buffer addresses into the tensor descriptors and asks the factory for the descriptor;
+  3. replaces the factory's own TensorAccessorArgs encoding in each data-movement kernel's compile-time args
+     with ``ttnn.TensorAccessorArgs(tensor).get_compile_time_args()`` of the real tensor (see ACCESSOR_ARGS);
+  4. converts everything field by field into ttnn's Python objects (CBDescriptor / CBFormatDescriptor,
+     KernelDescriptor with Reader/Writer/ComputeConfigDescriptor, ttnn.RuntimeArgs per core; kernel sources by
+     the absolute paths the factory gives, i.e. the ``kernels/`` folder installed with this package);
+  5. runs ``ttnn.generic_op([input, gamma, beta, output], program)``: tt-metal JIT-compiles the same kernel sources.
+
+Steps 3 and 4 are pure functions (``to_ttnn_program_descriptor``) tested without a device.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Mapping, Sequence
+
+import torch
+import ttnn
+
+from . import _C
+
+# Where each data-movement kernel's TensorAccessorArgs start in its compile-time args, and whose they are, in
+# order (the kernels chain them with next_compile_time_args_offset()). Keyed by kernel file name. Anything after
+# the last accessor is kept as it is. The factory encodes interleaved accessors as [ArgsConfig, aligned page
+# size]; test_dev/test_device_descriptor.py checks the factory still lays them out like this.
+ACCESSOR_ARGS: dict[str, tuple[int, tuple[str, ...]]] = {
+    "reader_layernorm_fused_rm.cpp": (2, ("input", "gamma", "beta")),
+    "writer_layernorm_fused_rm.cpp": (2, ("output",)),
+}
+IO_ORDER = ("input", "gamma", "beta", "output")  # ttnn.generic_op io_tensors order; output last
+
+# tensor_accessor::ArgConfig bits (hostdevcommon/tensor_accessor/arg_config.hpp)
+_ARG_SHARDED = 1 << 0
+_ARG_RUNTIME_PAGE_SIZE = 1 << 7
+
+_DATA_TYPES = {"Float16_b": "bfloat16", "Float32": "float32", "UInt32": "uint32"}
+_MATH_FIDELITY = {"LoFi": "LoFi", "HiFi2": "HiFi2", "HiFi3": "HiFi3", "HiFi4": "HiFi4"}
+
+
+def _name(v: Any) -> str:
+    return getattr(v, "name", str(v).split(".")[-1])
+
+
+# --------------------------------------------------------------------------------------------- field converters
+
+
+def core_coord(c: _C.CoreCoord) -> ttnn.CoreCoord:
+    return ttnn.CoreCoord(int(c.x), int(c.y))
+
+
+def core_range_set(s: _C.CoreRangeSet) -> ttnn.CoreRangeSet:
+    return ttnn.CoreRangeSet([ttnn.CoreRange(core_coord(r.start), core_coord(r.end)) for r in s.ranges])
+
+
+def data_type(fmt: _C.DataFormat) -> ttnn.DataType:
+    """ttnn.DataType whose tt::DataFormat is `fmt` (the CBFormatDescriptor constructor converts it)."""
+    try:
+        return getattr(ttnn, _DATA_TYPES[_name(fmt)])
+    except KeyError:
+        raise ValueError(f"layernorm_fused_rm: no ttnn data type for CB data format {_name(fmt)}") from None
+
+
+def compute_config(cc: _C.ComputeConfigDescriptor) -> ttnn.ComputeConfigDescriptor:
+    out = ttnn.ComputeConfigDescriptor(
+        math_fidelity=getattr(ttnn.MathFidelity, _MATH_FIDELITY[_name(cc.math_fidelity)]),
+        math_approx_mode=bool(cc.math_approx_mode),
+        fp32_dest_acc_en=bool(cc.fp32_dest_acc_en),
+        dst_full_sync_en=bool(cc.dst_full_sync_en),
+        bfp8_pack_precise=bool(cc.bfp8_pack_precise),
+    )
+    modes = list(cc.unpack_to_dest_mode)
+    if modes:
+        out.unpack_to_dest_mode = [getattr(ttnn.UnpackToDestMode, _name(m)) for m in modes]
+    return out
+
+
+def kernel_config(k: _C.KernelDescriptor):
+    if k.is_compute:
+        return compute_config(k.config)
+    if k.is_reader:
+        return ttnn.ReaderConfigDescriptor()  # RISCV_1 (NCRISC), NOC RISCV_1_default
+    return ttnn.WriterConfigDescriptor()  # RISCV_0 (BRISC), NOC RISCV_0_default
+
+
+def runtime_args(k: _C.KernelDescriptor) -> ttnn.RuntimeArgs:
+    rt = ttnn.RuntimeArgs()
+    for core, args in k.runtime_args:
+        rt.append(core_coord(core), [int(a) for a in args])
+    return rt
+
+
+def factory_accessor_length(args: Sequence[int], offset: int) -> int:
+    """Number of compile-time args of the factory's own interleaved TensorAccessorArgs encoding at `offset`."""
+    if offset >= len(args):
+        raise ValueError(f"layernorm_fused_rm: no TensorAccessorArgs at compile-time arg {offset} (only {len(args)} args)")
+    flags = int(args[offset])
+    if flags & _ARG_SHARDED:
+        raise ValueError(f"layernorm_fused_rm: sharded TensorAccessorArgs at compile-time arg {offset} are not supported")
+    return 1 if flags & _ARG_RUNTIME_PAGE_SIZE else 2
+
+
+def splice_accessor_args(k: _C.KernelDescriptor, accessor_args: Mapping[str, Sequence[int]] | None) -> list[int]:
+    """k's compile-time args with its TensorAccessorArgs replaced by the real tensors' ones.
+
+    accessor_args: tensor role ("input", "gamma", "beta", "output") -> compile-time args from
+    ``ttnn.TensorAccessorArgs(tensor).get_compile_time_args()``. None keeps the factory's encoding.
+    """
+    args = [int(a) for a in k.compile_time_args]
+    layout = ACCESSOR_ARGS.get(os.path.basename(k.kernel_source))
+    if accessor_args is None or layout is None:
+        return args
+    offset, roles = layout
+    out = args[:offset]
+    pos = offset
+    for role in roles:
+        n = factory_accessor_length(args, pos)
+        if role not in accessor_args:
+            raise KeyError(f"layernorm_fused_rm: no TensorAccessorArgs given for {role!r}")
+        out += [int(a) for a in accessor_args[role]]
+        pos += n
+    return out + args[pos:]
+
+
+def to_ttnn_program_descriptor(
+    desc: _C.ProgramDescriptor, accessor_args: Mapping[str, Sequence[int]] | None = None
+) -> ttnn.ProgramDescriptor:
+    """Field-by-field conversion of our descriptor into a real ``ttnn.ProgramDescriptor`` (no device needed)."""
+    cbs = []
+    for cb in desc.cbs:
+        fds = [
+            ttnn.CBFormatDescriptor(
+                buffer_index=int(fd.buffer_index), data_format=data_type(fd.data_format), page_size=int(fd.page_size)
+            )
+            for fd in cb.format_descriptors
+        ]
+        cbs.append(ttnn.CBDescriptor(total_size=int(cb.total_size), core_ranges=core_range_set(cb.core_ranges),
+                                     format_descriptors=fds))
+    kernels = []
+    for k in desc.kernels:
+        if not os.path.isfile(k.kernel_source):
+            raise FileNotFoundError(f"layernorm_fused_rm: kernel source {k.kernel_source} does not exist")
+        kernels.append(
+            ttnn.KernelDescriptor(
+                kernel_source=k.kernel_source,
+                source_type=ttnn.KernelDescriptor.SourceType.FILE_PATH,
+                core_ranges=core_range_set(k.core_ranges),
+                compile_time_args=splice_accessor_args(k, accessor_args),
+                defines=[(str(a), str(b)) for a, b in k.defines],
+                runtime_args=runtime_args(k),
+                common_runtime_args=[int(a) for a in k.common_runtime_args],
+                config=kernel_config(k),
+            )
+        )
+    return ttnn.ProgramDescriptor(kernels=kernels, semaphores=[], cbs=cbs)
+
+
+# --------------------------------------------------------------------------------------------- running on a device
+
+
+def accessor_args_of(tensors: Mapping[str, ttnn.Tensor]) -> dict[str, list[int]]:
+    """role -> ``ttnn.TensorAccessorArgs(tensor).get_compile_time_args()`` (device tensors only)."""
+    out = {}
+    for role, t in tensors.items():
+        a = ttnn.TensorAccessorArgs(t)
+        if list(a.get_common_runtime_args()):
+            raise NotImplementedError(
+                f"layernorm_fused_rm: TensorAccessorArgs of {role} need common runtime args; the kernels take "
+                "interleaved accessors with compile-time args only"
+            )
+        out[role] = [int(v) for v in a.get_compile_time_args()]
+    return out
+
+
+def _ttnn_memory_config(mc: _C.MemoryConfig):
+    if _name(mc.memory_layout) != "INTERLEAVED":
+        raise ValueError(f"layernorm_fused_rm: output memory layout must be INTERLEAVED, got {_name(mc.memory_layout)}")
+    return ttnn.L1_MEMORY_CONFIG if _name(mc.buffer_type) == "L1" else ttnn.DRAM_MEMORY_CONFIG
+
+
+def _row(value: float, w: int, like: ttnn.Tensor) -> ttnn.Tensor:
+    return ttnn.from_torch(torch.full((w,), value, dtype=torch.bfloat16), dtype=ttnn.bfloat16,
+                           layout=ttnn.ROW_MAJOR_LAYOUT, device=like.device(), memory_config=like.memory_config())
+
+
+def run_on_device(p) -> ttnn.Tensor:
+    """Run a validated call (``_op._Prepared``) on the input's Tenstorrent device through ttnn.generic_op."""
+    x = p.input_tensor
+    dev = x.device()
+    gamma = p.gamma if p.gamma is not None else _row(1.0, p.W, x)
+    beta = p.beta if p.beta is not None else _row(0.0, p.W, x)
+    out = ttnn.allocate_tensor_on_device(
+        ttnn.Shape([int(d) for d in p.input.shape]), ttnn.bfloat16, ttnn.ROW_MAJOR_LAYOUT, dev,
+        _ttnn_memory_config(p.attrs.output_memory_config))
+    p.input.address = int(x.buffer_address())
+    p.gamma_desc.address = int(gamma.buffer_address())
+    p.beta_desc.address = int(beta.buffer_address())
+    p.output.address = int(out.buffer_address())
+    desc = _C.create_program_descriptor(p.attrs, p.tensor_args(), p.output)
+    program = to_ttnn_program_descriptor(
+        desc, accessor_args_of({"input": x, "gamma": gamma, "beta": beta, "output": out}))
+    return ttnn.generic_op([x, gamma, beta, out], program)
