@@ -296,9 +296,10 @@ def test_unknown_arch_env(monkeypatch):
 # --------------------------------------------------------------------------------------------- device path
 
 
-def test_device_tensors_not_dispatched_yet(device):
+def test_device_tensors_are_dispatched_to_the_device(device):
     if device is None:
         pytest.skip("no Tenstorrent device")
     x = to_tt(rand(1, 1, 64, 128), device)
-    with pytest.raises(NotImplementedError, match="issue 6"):
-        ttnn.layernorm_fused_rm(x)
+    y = ttnn.layernorm_fused_rm(x)
+    assert ttnn.is_tensor_storage_on_device(y)
+    assert list(y.shape) == [1, 1, 64, 128]
