@@ -374,17 +374,24 @@ NB_MODULE(_C, m) {
         .def(
             "__init__",
             [](lf::operation_attributes_t* self, float eps, lf::MemoryConfig output_memory_config,
-               lf::DType output_dtype, lf::ComputeConfigDescriptor compute_config, std::string arch) {
-                new (self) lf::operation_attributes_t{eps, output_memory_config, output_dtype, compute_config,
-                                                      std::move(arch)};
+               lf::DType output_dtype, lf::ComputeConfigDescriptor compute_config, std::string arch,
+               lf::CoreCoord core_grid, std::string program_factory) {
+                new (self) lf::operation_attributes_t{eps,           output_memory_config, output_dtype,
+                                                      compute_config, std::move(arch),      core_grid,
+                                                      std::move(program_factory)};
             },
             "eps"_a = 1e-5f, "output_memory_config"_a = lf::MemoryConfig{}, "output_dtype"_a = lf::DType::BFLOAT16,
-            "compute_config"_a = lf::ComputeConfigDescriptor{}, "arch"_a = "wormhole_b0")
+            "compute_config"_a = lf::ComputeConfigDescriptor{}, "arch"_a = "wormhole_b0",
+            "core_grid"_a = lf::CoreCoord{0, 0}, "program_factory"_a = "")
         .def_rw("eps", &lf::operation_attributes_t::eps, "Epsilon added to the variance (float32).")
         .def_rw("output_memory_config", &lf::operation_attributes_t::output_memory_config, "MemoryConfig.")
         .def_rw("output_dtype", &lf::operation_attributes_t::output_dtype, "DType of the output.")
         .def_rw("compute_config", &lf::operation_attributes_t::compute_config, "ComputeConfigDescriptor.")
-        .def_rw("arch", &lf::operation_attributes_t::arch, "\"wormhole_b0\" or \"blackhole\".");
+        .def_rw("arch", &lf::operation_attributes_t::arch, "\"wormhole_b0\" or \"blackhole\".")
+        .def_rw("core_grid", &lf::operation_attributes_t::core_grid,
+                "CoreCoord(x=columns, y=rows) of worker cores to split the tile-rows over; (0, 0) = the arch's grid.")
+        .def_rw("program_factory", &lf::operation_attributes_t::program_factory,
+                "\"\" (chosen by select_program_factory) or a program factory name to force it.");
 
     nb::class_<lf::tensor_args_t>(m, "TensorArgs", "tensor_args_t of the op: input, optional gamma and beta.")
         .def(
@@ -417,12 +424,15 @@ NB_MODULE(_C, m) {
     m.def("select_program_factory", &Op::select_program_factory, "attrs"_a, "tensor_args"_a,
           "Name of the program factory that builds the program.");
     m.def("row_resident_cb_bytes", &lf::row_resident_cb_bytes, "W"_a, "dtype"_a,
-          "L1 bytes the row-resident program's CBs need for rows of W elements: 9*Wt*tile + 4*tile.");
+          "compute_config"_a = lf::ComputeConfigDescriptor{},
+          "L1 bytes the row-resident program's CBs need for rows of W elements: (8*Wt + 2) tiles of dtype plus "
+          "3 statistics tiles (Float32 when compute_config.fp32_dest_acc_en).");
     m.def("create_program_descriptor", &lf::create_program_descriptor, "attrs"_a, "tensor_args"_a, "output"_a,
           "validate(attrs, tensor_args), then build the ProgramDescriptor. `output` is the output TensorDesc "
           "(address 0 when not allocated). Raises what validate raises.");
     m.def("program_factory_name", []() { return std::string(lf::LayerNormFusedRMProgramFactory::name); },
-          "Name of the (single-core, row-resident) program factory.");
+          "Name of the row-resident program factory.");
+    m.attr("STREAMING_PROGRAM_FACTORY") = lf::LayerNormFusedRMStreamingProgramFactory::name;
 
     m.def("set_kernel_root", &lf::set_kernel_root, "dir"_a,
           "Directory holding the kernel sources; kernel_source paths are built from it.");

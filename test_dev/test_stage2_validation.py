@@ -247,15 +247,19 @@ def _l1_limits(arch_name):
     arch = _C.ArchParams.by_name(arch_name)
     free = arch.l1_size - arch.l1_unreserved_base
     tile = 2048  # bf16 tile bytes
-    wt_max = (free - 4 * tile) // (9 * tile)  # largest Wt with 9*Wt*tile + 4*tile <= free
-    assert 9 * wt_max * tile + 4 * tile <= free < 9 * (wt_max + 1) * tile + 4 * tile
+    # 8 row CBs of Wt tiles, scaler and eps, 3 statistics tiles (bf16 with the default 16-bit DEST).
+    wt_max = (free - 5 * tile) // (8 * tile)  # largest Wt with (8*Wt + 5)*tile <= free
+    assert (8 * wt_max + 5) * tile <= free < (8 * (wt_max + 1) + 5) * tile
     return arch, free, wt_max
 
 
 @pytest.mark.parametrize("arch_name", ["wormhole_b0", "blackhole"])
 def test_cb_bytes_formula(arch_name):
     for w in (32, 128, 1024):
-        assert _C.row_resident_cb_bytes(w, _C.DType.BFLOAT16) == 9 * (w // 32) * 2048 + 4 * 2048
+        assert _C.row_resident_cb_bytes(w, _C.DType.BFLOAT16) == (8 * (w // 32) + 5) * 2048
+        # fp32 DEST: the mean, variance and inverse-std CBs hold Float32 tiles (4096 B).
+        fp32_dest = _C.ComputeConfigDescriptor(fp32_dest_acc_en=True)
+        assert _C.row_resident_cb_bytes(w, _C.DType.BFLOAT16, fp32_dest) == (8 * (w // 32) + 2) * 2048 + 3 * 4096
 
 
 @pytest.mark.parametrize("arch_name", ["wormhole_b0", "blackhole"])
@@ -265,41 +269,30 @@ def test_widest_row_that_fits_passes(arch_name):
 
 
 @pytest.mark.parametrize("arch_name", ["wormhole_b0", "blackhole"])
-def test_row_too_wide_for_l1(arch_name):
+def test_row_too_wide_for_l1_when_row_resident_is_forced(arch_name):
     arch, free, wt_max = _l1_limits(arch_name)
     w = 32 * (wt_max + 1)
-    need = 9 * (wt_max + 1) * 2048 + 4 * 2048
-    raises_with(RuntimeError, lambda: _C.validate(attrs(arch=arch_name), _C.TensorArgs(desc([32, w]))),
-                "input_tensor", f"W = {w}", str(need), f"at most {free}", arch.name, "streaming program",
-                "does not exist yet")
-
-
-def test_row_too_wide_public(device, monkeypatch):
-    monkeypatch.setenv("LAYERNORM_FUSED_RM_ARCH", "wormhole_b0")
-    _, _, wt_max = _l1_limits("wormhole_b0")
-    x = to_tt(rand(1, 32 * (wt_max + 1)), device)
-    raises_with(RuntimeError, lambda: ttnn.layernorm_fused_rm(x), "input_tensor", f"W = {32 * (wt_max + 1)}",
+    need = (8 * (wt_max + 1) + 5) * 2048
+    forced = attrs(arch=arch_name)
+    forced.program_factory = _C.program_factory_name()
+    raises_with(RuntimeError, lambda: _C.validate(forced, _C.TensorArgs(desc([32, w]))),
+                "input_tensor", f"W = {w}", str(need), f"at most {free}", arch.name, "row-resident",
                 "streaming program")
 
 
-def test_unknown_arch():
-    raises_with(ValueError, lambda: _C.validate(attrs(arch="grayskull_x"), _C.TensorArgs(desc([64, 128]))),
-                "arch", "wormhole_b0", "grayskull_x")
+@pytest.mark.parametrize("arch_name", ["wormhole_b0", "blackhole"])
+def test_row_too_wide_for_l1_selects_streaming(arch_name):
+    _, _, wt_max = _l1_limits(arch_name)
+    a = attrs(arch=arch_name)
+    _C.validate(a, _C.TensorArgs(desc([32, 32 * (wt_max + 1)])))
+    assert _C.select_program_factory(
+        a, _C.TensorArgs(desc([32, 32 * (wt_max + 1)]))) == _C.STREAMING_PROGRAM_FACTORY
+    assert _C.select_program_factory(
+        a, _C.TensorArgs(desc([32, 32 * wt_max]))) == _C.program_factory_name()
 
 
-def test_unknown_arch_env(monkeypatch):
-    monkeypatch.setenv("LAYERNORM_FUSED_RM_ARCH", "grayskull_x")
-    x = ttnn.from_torch(rand(1, 1, 64, 128), layout=ttnn.ROW_MAJOR_LAYOUT)
-    raises_with(ValueError, lambda: ttnn.layernorm_fused_rm(x), "arch", "wormhole_b0", "grayskull_x")
-
-
-# --------------------------------------------------------------------------------------------- device path
-
-
-def test_device_tensors_are_dispatched_to_the_device(device):
-    if device is None:
-        pytest.skip("no Tenstorrent device")
-    x = to_tt(rand(1, 1, 64, 128), device)
-    y = ttnn.layernorm_fused_rm(x)
-    assert ttnn.is_tensor_storage_on_device(y)
-    assert list(y.shape) == [1, 1, 64, 128]
+def test_unknown_program_factory_is_rejected():
+    a = attrs()
+    a.program_factory = "NoSuchFactory"
+    raises_with(ValueError, lambda: _C.validate(a, _C.TensorArgs(desc([32, 64]))),
+                "program_factory", "NoSuchFactory", _C.STREAMING_PROGRAM_FACTORY)

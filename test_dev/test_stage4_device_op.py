@@ -34,7 +34,7 @@ def test_output_spec_follows_attrs():
 
 def test_select_program_factory():
     name = _C.select_program_factory(_C.OperationAttributes(), _C.TensorArgs(_C.TensorDesc(shape=[64, 128])))
-    assert name == "LayerNormFusedRMSingleCoreProgramFactory"
+    assert name == "LayerNormFusedRMProgramFactory"
     assert name == _C.program_factory_name()
 
 

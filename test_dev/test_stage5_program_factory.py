@@ -37,7 +37,7 @@ def _by_kind(program):
 
 
 def test_program_factory_name(program):
-    assert program.program_factory == "LayerNormFusedRMSingleCoreProgramFactory"
+    assert program.program_factory == "LayerNormFusedRMProgramFactory"
 
 
 def test_thirteen_cbs_with_the_fixed_indices(program):
@@ -64,7 +64,10 @@ def test_cbs_on_core_0_0_and_fit_in_l1(program):
         assert cb.core_ranges.contains(_C.CoreCoord(0, 0))
         total += cb.total_size
     assert total <= arch.l1_size - arch.l1_unreserved_base
-    assert total <= _C.row_resident_cb_bytes(128, _C.DType.BFLOAT16)
+    # (8 * Wt + 2) bf16 tiles plus 3 statistics tiles, Float32 when the compute config accumulates in fp32.
+    cc = [k for k in program.kernels if k.is_compute][0].config
+    assert total == _C.row_resident_cb_bytes(128, _C.DType.BFLOAT16, cc)
+    assert total == (8 * 4 + 2) * 2048 + 3 * (4096 if cc.fp32_dest_acc_en else 2048)
 
 
 def test_three_kernels_reader_compute_writer(program):

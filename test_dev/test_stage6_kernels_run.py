@@ -41,15 +41,17 @@ def test_kernels_run_and_move_exactly_the_tensor_bytes(shape):
     for d in shape[:-1]:
         rows *= d
     stick = w * 2
-    # Input read once, gamma and beta one stick each; output written once and never past the last row.
-    assert stats["dram_bytes_read"] == rows * stick + 2 * stick
+    # Input read once, gamma and beta one stick each per core; output written once and never past the
+    # last row.
+    cores = min((rows + 31) // 32, 64)
+    assert stats["dram_bytes_read"] == rows * stick + cores * 2 * stick
     assert stats["dram_bytes_written"] == rows * stick
-    # Tiles packed by the compute kernel: gamma and beta tilized once (2 Wt), then per 32-row block:
-    # tilize, (x-m)^2, x-m, normalize, gamma, untilize (6 Wt) plus mean, variance, inverse std (3).
+    # Tiles packed by the compute kernels: gamma and beta tilized once per core (2 Wt), then per 32-row
+    # block: tilize, (x-m)^2, x-m, normalize, gamma, untilize (6 Wt) plus mean, variance, inverse std (3).
     wt = w // 32
     blocks = (rows + 31) // 32
-    assert stats["tiles_computed"] == 2 * wt + blocks * (6 * wt + 3)
-    assert stats["cores_used"] == 1
+    assert stats["cores_used"] == cores  # one tile-row per core up to the 8x8 Wormhole grid
+    assert stats["tiles_computed"] == cores * 2 * wt + blocks * (6 * wt + 3)
     assert stats["warnings"] == []
 
 
@@ -93,12 +95,12 @@ def _descriptor_and_buffers(dev, shape):
 def test_push_one_page_too_few_is_reported_as_deadlock_naming_the_cb(tmp_path):
     src = Path(_C.kernel_root()) / "dataflow" / "reader_layernorm_fused_rm.cpp"
     text = src.read_text()
-    assert "cb_push_back(cb_in_rm, Wt);" in text
+    assert "cb_push_back(cb_in_rm, tiles);" in text
     # Same layout as the kernel root: the kernel includes ../layernorm_fused_rm_cb_index.hpp.
     (tmp_path / "dataflow").mkdir()
     shutil.copy(src.parent.parent / "layernorm_fused_rm_cb_index.hpp", tmp_path)
     broken = tmp_path / "dataflow" / "reader_push_one_too_few.cpp"
-    broken.write_text(text.replace("cb_push_back(cb_in_rm, Wt);", "cb_push_back(cb_in_rm, Wt - 1);"))
+    broken.write_text(text.replace("cb_push_back(cb_in_rm, tiles);", "cb_push_back(cb_in_rm, tiles - 1);"))
 
     dev = _C.EmuDevice(_C.ArchParams.by_name("wormhole_b0"))
     desc, addrs = _descriptor_and_buffers(dev, [1, 1, 32, 128])

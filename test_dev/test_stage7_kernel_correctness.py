@@ -1,11 +1,13 @@
 """Stage 7: ttnn.layernorm_fused_rm matches torch in float64 on the same bf16 inputs.
 
-Tolerance. Inputs are bf16 and exact in the reference. The kernel rounds to bf16 at every point a
-value leaves DEST or is written to DEST in 16-bit mode: the mean, the centered value, its square, the
-variance, the inverse std, the normalized value, the value times gamma, the output (8 roundings of at
-most half a bf16 ULP of a value no larger than the output scale, plus the propagation of the relative
-rounding of the inverse std through the product). We allow 8 bf16 ULPs of the tensor's largest |output|
-as the max absolute error, and require PCC >= 0.9999 (upstream's own layernorm gate).
+Tolerance. Inputs are bf16 and exact in the reference. With the op's default fp32 DEST the mean,
+variance and inverse std are accumulated and kept in fp32; values are rounded to bf16 where they are
+packed into bf16 CBs: the centered value, its square, the normalized value, the value times gamma and
+the output (at most half a bf16 ULP each, of a value no larger than the output scale, plus the relative
+error of the fp32 statistics, ~1e-7). We allow 4 bf16 ULPs of the tensor's largest |output| as the max
+absolute error (measured: at most 1.5) and require PCC >= 0.9999 (upstream's own layernorm gate). With
+the opt-in 16-bit DEST every DEST result is also rounded to bf16 (mean, variance, inverse std, partial
+row sums): 8 ULPs.
 """
 
 import pytest
@@ -37,12 +39,16 @@ def _host(t):
     return ttnn.from_torch(t.to(torch.bfloat16), dtype=ttnn.bfloat16, layout=ttnn.ROW_MAJOR_LAYOUT)
 
 
-def _check(x, gamma, beta, eps=1e-5):
+def _check(x, gamma, beta, eps=1e-5, compute_kernel_config=None, max_ulps=4.0):
     xb = x.to(torch.bfloat16)
     gb = None if gamma is None else gamma.to(torch.bfloat16)
     bb = None if beta is None else beta.to(torch.bfloat16)
     out = ttnn.layernorm_fused_rm(
-        _host(xb), None if gb is None else _host(gb), None if bb is None else _host(bb), eps=eps
+        _host(xb),
+        None if gb is None else _host(gb),
+        None if bb is None else _host(bb),
+        eps=eps,
+        compute_kernel_config=compute_kernel_config,
     )
     y = ttnn.to_torch(out)
     assert list(y.shape) == list(x.shape)
@@ -52,7 +58,7 @@ def _check(x, gamma, beta, eps=1e-5):
     r = report(y, ref)
     assert torch.isfinite(y.double()).all()
     assert r["pcc"] >= 0.9999, r
-    assert r["max_ulp_at_scale"] <= 8.0, r
+    assert r["max_ulp_at_scale"] <= max_ulps, r
     return r
 
 
@@ -77,6 +83,15 @@ def test_gamma_beta_none_is_plain_normalization():
     x = torch.randn(64, 128, generator=torch.Generator().manual_seed(8))
     r = _check(x, None, None)
     assert r["max_ref"] > 1.0
+
+
+@pytest.mark.parametrize("shape", [[1, 1, 128, 128], [1, 1, 32, 1024], [2, 2, 512]], ids=lambda s: "x".join(map(str, s)))
+def test_16bit_dest_opt_in(shape):
+    g = torch.Generator().manual_seed(sum(shape) + 1)
+    w = shape[-1]
+    cfg = layernorm_fused_rm._C.ComputeConfigDescriptor(fp32_dest_acc_en=False)
+    _check(torch.randn(shape, generator=g) * 2 + 0.5, torch.randn(w, generator=g), torch.randn(w, generator=g),
+           compute_kernel_config=cfg, max_ulps=8.0)
 
 
 def test_constant_rows_give_beta():
@@ -107,3 +122,71 @@ def test_rows_are_independent_of_their_neighbours():
     keep = [i for i in range(45) if i != 40]
     assert torch.equal(y1[keep], y2[keep])
     assert not torch.equal(y1[40], y2[40])
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [[1, 1, 4096, 32], [2, 3, 64, 128], [1, 1, 2080, 64], [1, 1, 33, 96]],
+    ids=lambda s: "x".join(map(str, s)),
+)
+def test_multicore_full_grid_equals_single_core_bit_for_bit(shape):
+    g = torch.Generator().manual_seed(12)
+    w = shape[-1]
+    x, gamma, beta = torch.randn(shape, generator=g), torch.randn(w, generator=g), torch.randn(w, generator=g)
+    multi, stats = ttnn.layernorm_fused_rm(_host(x), _host(gamma), _host(beta), return_stats=True)
+    single = ttnn.layernorm_fused_rm(_host(x), _host(gamma), _host(beta), core_grid=ttnn.CoreGrid(y=1, x=1))
+    tile_rows = (x.numel() // w + 31) // 32
+    assert stats["cores_used"] == min(64, tile_rows)
+    assert torch.equal(ttnn.to_torch(multi), ttnn.to_torch(single))
+    # Input and output cross DRAM once; gamma and beta once per core.
+    stick = 2 * w
+    assert stats["dram_bytes_read"] == x.numel() * 2 + stats["cores_used"] * 2 * stick
+    assert stats["dram_bytes_written"] == x.numel() * 2
+
+
+def test_work_split_matches_split_work_to_cores():
+    # 65 tile-rows on 64 cores: one core takes 2, 63 take 1 (tt-metal split_work_to_cores groups).
+    x = torch.randn(65 * 32, 64)
+    desc = layernorm_fused_rm.create_program_descriptor(_host(x), _host(torch.ones(64)), _host(torch.zeros(64)))
+    compute = desc.kernels[1]
+    blocks = [args[0] for _, args in compute.runtime_args]
+    assert sorted(blocks, reverse=True) == [2] + [1] * 63
+    assert blocks[0] == 2  # group 1 (the larger share) first
+    reader = desc.kernels[0]
+    starts = [args[4] for _, args in reader.runtime_args]
+    counts = [args[3] for _, args in reader.runtime_args]
+    assert starts[0] == 0 and all(starts[i + 1] == starts[i] + counts[i] for i in range(63))
+    assert sum(counts) == 65 * 32
+
+
+STREAMING = layernorm_fused_rm._C.STREAMING_PROGRAM_FACTORY
+ROW_RESIDENT = layernorm_fused_rm._C.program_factory_name()
+
+
+@pytest.mark.parametrize("shape", [[1, 1, 64, 256], [45, 96], [1, 1, 32, 1056]], ids=lambda s: "x".join(map(str, s)))
+def test_streaming_equals_row_resident_where_both_fit(shape):
+    # Same per-tile math in the same order; partial sums leave DEST as bf16, the rounding 16-bit DEST
+    # applies anyway: the two programs agree bit for bit (the issue allows 1 bf16 ULP).
+    g = torch.Generator().manual_seed(13)
+    w = shape[-1]
+    x, gamma, beta = torch.randn(shape, generator=g), torch.randn(w, generator=g), torch.randn(w, generator=g)
+    s_out, s_stats = ttnn.layernorm_fused_rm(
+        _host(x), _host(gamma), _host(beta), program_factory=STREAMING, return_stats=True
+    )
+    r_out = ttnn.layernorm_fused_rm(_host(x), _host(gamma), _host(beta), program_factory=ROW_RESIDENT)
+    assert torch.equal(ttnn.to_torch(s_out), ttnn.to_torch(r_out))
+    # The streaming reader reads every tile-row three times, gamma and beta once per tile-row.
+    rows, stick = x.numel() // w, 2 * w
+    tile_rows = (rows + 31) // 32
+    assert s_stats["dram_bytes_read"] == 3 * rows * stick + 2 * tile_rows * stick
+    assert s_stats["dram_bytes_written"] == rows * stick
+
+
+@pytest.mark.parametrize("w", [16384, 65536])
+def test_streaming_wide_rows(w):
+    g = torch.Generator().manual_seed(w)
+    x = torch.randn(2, w, generator=g) * 3 + 1
+    gamma, beta = torch.randn(w, generator=g), torch.randn(w, generator=g)
+    desc = layernorm_fused_rm.create_program_descriptor(_host(x), _host(gamma), _host(beta))
+    assert desc.program_factory == STREAMING
+    _check(x, gamma, beta)

@@ -139,10 +139,8 @@ void validate_affine(const char* name, const TensorDesc& p, const TensorDesc& in
 
 }  // namespace
 
-uint64_t row_resident_cb_bytes(uint32_t W, DType dtype) {
-    const uint64_t Wt = W / kTileWidth;
-    const uint64_t tile_bytes = tile_size(data_format_of(dtype));
-    return 9 * Wt * tile_bytes + 4 * tile_bytes;
+uint64_t row_resident_cb_bytes(uint32_t W, DType dtype, const ComputeConfigDescriptor& cc) {
+    return LayerNormFusedRMProgramFactory::cb_bytes(W, data_format_of(dtype), cc);
 }
 
 void LayerNormFusedRMDeviceOperation::validate(const operation_attributes_t& attrs, const tensor_args_t& tensor_args) {
@@ -175,16 +173,30 @@ void LayerNormFusedRMDeviceOperation::validate(const operation_attributes_t& att
         fail("arch must be \"wormhole_b0\" or \"blackhole\", got \"" + attrs.arch + "\" (" + e.what() + ")");
     }
     const uint32_t W = in.shape.back();
-    const uint64_t need = row_resident_cb_bytes(W, in.dtype);
     const uint64_t have = arch.l1_size > arch.l1_unreserved_base ? arch.l1_size - arch.l1_unreserved_base : 0;
-    if (need > have) {
+    const std::string& forced = attrs.program_factory;
+    if (!forced.empty() && forced != LayerNormFusedRMProgramFactory::name &&
+        forced != LayerNormFusedRMStreamingProgramFactory::name) {
+        fail(std::string("program_factory must be \"\", \"") + LayerNormFusedRMProgramFactory::name + "\" or \"" +
+             LayerNormFusedRMStreamingProgramFactory::name + "\", got \"" + forced + "\"");
+    }
+    const uint64_t need_resident = row_resident_cb_bytes(W, in.dtype, attrs.compute_config);
+    if (forced == LayerNormFusedRMProgramFactory::name && need_resident > have) {
         std::ostringstream os;
-        os << kOp << "input_tensor last dim W = " << W << " is too large for the row-resident single-core program ("
-           << LayerNormFusedRMProgramFactory::name << "): its circular buffers need " << need
-           << " bytes of L1 (9 * Wt * tile_bytes + 4 * tile_bytes, Wt = " << W / kTileWidth << ", tile_bytes = "
-           << tile_size(data_format_of(in.dtype)) << "), expected at most " << have << " bytes free on "
+        os << kOp << "input_tensor last dim W = " << W << " is too large for the row-resident program ("
+           << LayerNormFusedRMProgramFactory::name << "): its circular buffers need " << need_resident
+           << " bytes of L1 ((8 * Wt + 2) tiles of " << tile_size(data_format_of(in.dtype))
+           << " B and 3 statistics tiles, Wt = " << W / kTileWidth << "), expected at most " << have << " bytes free on "
            << arch.name << " (l1_size " << arch.l1_size << " - l1_unreserved_base " << arch.l1_unreserved_base
-           << "); the streaming program for wide rows does not exist yet";
+           << "); leave program_factory empty to use the streaming program";
+        throw std::runtime_error(os.str());
+    }
+    const uint64_t need_streaming =
+        LayerNormFusedRMStreamingProgramFactory::cb_bytes(W, data_format_of(in.dtype), attrs.compute_config);
+    if (need_streaming > have) {
+        std::ostringstream os;
+        os << kOp << "input_tensor last dim W = " << W << ": even the streaming program's circular buffers need "
+           << need_streaming << " bytes of L1, expected at most " << have << " bytes free on " << arch.name;
         throw std::runtime_error(os.str());
     }
 }
@@ -200,8 +212,15 @@ spec_return_value_t LayerNormFusedRMDeviceOperation::compute_output_specs(
 }
 
 std::string LayerNormFusedRMDeviceOperation::select_program_factory(
-    const operation_attributes_t& /*attrs*/, const tensor_args_t& /*tensor_args*/) {
-    return LayerNormFusedRMProgramFactory::name;
+    const operation_attributes_t& attrs, const tensor_args_t& tensor_args) {
+    if (!attrs.program_factory.empty()) {
+        return attrs.program_factory;
+    }
+    const auto arch = tensix_emu::ArchParams::by_name(attrs.arch);
+    const uint64_t have = arch.l1_size - arch.l1_unreserved_base;
+    const TensorDesc& in = tensor_args.input;
+    return row_resident_cb_bytes(in.shape.back(), in.dtype, attrs.compute_config) <= have ? LayerNormFusedRMProgramFactory::name
+                                                                    : LayerNormFusedRMStreamingProgramFactory::name;
 }
 
 }  // namespace layernorm_fused_rm

@@ -27,9 +27,9 @@ struct LayerNormFusedRMDeviceOperation {
     static std::string select_program_factory(const operation_attributes_t& attrs, const tensor_args_t& tensor_args);
 };
 
-/// Upper bound of the L1 bytes the row-resident program's 13 circular buffers take for a row of W elements
-/// of dtype: 9 * Wt * tile_bytes + 4 * tile_bytes, Wt = W / 32 (the row-sized CBs scale with Wt, the
-/// scaler/eps/statistics CBs hold a tile each). validate() compares it against the free L1 of the arch.
-uint64_t row_resident_cb_bytes(uint32_t W, DType dtype);
+/// L1 bytes the row-resident program's 13 circular buffers take for rows of W elements of dtype under
+/// compute_config: (8 * Wt + 2) tiles of dtype (8 row-sized CBs, scaler, eps) plus 3 statistics tiles
+/// (Float32 when fp32_dest_acc_en), Wt = W / 32. select_program_factory compares it with the free L1.
+uint64_t row_resident_cb_bytes(uint32_t W, DType dtype, const ComputeConfigDescriptor& compute_config);
 
 }  // namespace layernorm_fused_rm

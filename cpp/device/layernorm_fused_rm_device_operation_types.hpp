@@ -46,6 +46,11 @@ struct operation_attributes_t {
     DType output_dtype = DType::BFLOAT16;
     ComputeConfigDescriptor compute_config;
     std::string arch = "wormhole_b0";  ///< "wormhole_b0" or "blackhole": sets L1 size, DRAM alignment, grid
+    /// Worker grid to split the rows over: x = columns, y = rows of cores; {0, 0} = the arch's whole grid.
+    CoreCoord core_grid{0, 0};
+    /// Program factory to use: "" = chosen by select_program_factory (row-resident when its CBs fit L1,
+    /// else streaming), or a factory name to force one (tests, benchmarks).
+    std::string program_factory;
 };
 
 struct tensor_args_t {

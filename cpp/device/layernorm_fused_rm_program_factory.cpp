@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// Program factory of ttnn.layernorm_fused_rm: the row-resident, single-core program.
+// Program factory of ttnn.layernorm_fused_rm: the row-resident program. Tile-rows (32-row blocks) are
+// split over the worker grid with split_work_to_cores; every core has its own 13 CBs and processes its
+// tile-rows one after another.
 //
 // Circular buffers (capacities in pages; Wt = W / 32; "tile" = one 32x32 tile of the CB's format,
 // 2048 B for bfloat16). Row-major CBs are paged in tile-sized pages: a 32-stick block Wt tiles wide is
@@ -25,6 +27,7 @@
 // all the reader pushes into them.
 #include "device/layernorm_fused_rm_program_factory.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 #include <mutex>
@@ -66,15 +69,6 @@ void append_interleaved_accessor_args(std::vector<uint32_t>& args, uint32_t alig
     args.push_back(aligned_page_size);
 }
 
-// Largest divisor of Wt not above the DEST capacity: the pack_untilize block width.
-uint32_t untilize_block_width(uint32_t Wt, uint32_t dest_tiles) {
-    for (uint32_t b = std::min(Wt, dest_tiles); b > 1; --b) {
-        if (Wt % b == 0) {
-            return b;
-        }
-    }
-    return 1;
-}
 
 uint64_t volume(const std::vector<uint32_t>& shape) {
     uint64_t v = 1;
@@ -86,6 +80,51 @@ uint64_t volume(const std::vector<uint32_t>& shape) {
 
 }  // namespace
 
+uint32_t dest_tile_capacity(const ComputeConfigDescriptor& cc) {
+    return (cc.dst_full_sync_en ? 16u : 8u) / (cc.fp32_dest_acc_en ? 2u : 1u);
+}
+
+uint32_t largest_divisor_at_most(uint32_t Wt, uint32_t limit) {
+    for (uint32_t b = std::min(Wt, limit); b > 1; --b) {
+        if (Wt % b == 0) {
+            return b;
+        }
+    }
+    return 1;
+}
+
+DataFormat stats_format(const ComputeConfigDescriptor& cc, DataFormat input_format) {
+    return cc.fp32_dest_acc_en ? DataFormat::Float32 : input_format;
+}
+
+uint64_t LayerNormFusedRMProgramFactory::cb_bytes(uint32_t W, DataFormat format, const ComputeConfigDescriptor& cc) {
+    return (8ull * (W / 32) + 2) * tile_size(format) + 3ull * tile_size(stats_format(cc, format));
+}
+
+uint64_t LayerNormFusedRMStreamingProgramFactory::cb_bytes(uint32_t W, DataFormat format,
+                                                           const ComputeConfigDescriptor& cc) {
+    return (8ull * largest_divisor_at_most(W / 32, dest_tile_capacity(cc)) + 2) * tile_size(format) +
+           3ull * tile_size(stats_format(cc, format));
+}
+
+WorkSplit split_work_to_cores(uint32_t grid_x, uint32_t grid_y, uint32_t units) {
+    WorkSplit w;
+    const uint32_t grid = grid_x * grid_y;
+    if (units == 0 || grid == 0) {
+        return w;
+    }
+    w.num_cores = std::min(units, grid);
+    const uint32_t q = units / w.num_cores;
+    const uint32_t r = units % w.num_cores;
+    w.units_group_1 = r ? q + 1 : q;
+    w.units_group_2 = q;
+    w.group_1_cores = r ? r : w.num_cores;
+    for (uint32_t i = 0; i < w.num_cores; ++i) {
+        w.cores.push_back(CoreCoord{i % grid_x, i / grid_x});
+    }
+    return w;
+}
+
 void set_kernel_root(const std::string& dir) {
     std::lock_guard<std::mutex> lk(g_root_mutex);
     g_kernel_root = dir;
@@ -96,8 +135,12 @@ const std::string& kernel_root() {
     return g_kernel_root;
 }
 
-ProgramDescriptor LayerNormFusedRMProgramFactory::create_descriptor(
-    const operation_attributes_t& attrs, const tensor_args_t& tensor_args, const tensor_return_value_t& output) {
+namespace {
+
+// Both programs: the same 13 CB roles, kernels and work split; `streaming` sizes the row CBs to one chunk
+// of Bt tiles and makes the reader send each tile-row three times.
+ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const tensor_args_t& tensor_args,
+                                   const tensor_return_value_t& output, bool streaming) {
     const TensorDesc& in = tensor_args.input;
     if (in.shape.empty()) {
         throw std::invalid_argument("layernorm_fused_rm: input_tensor has rank 0");
@@ -112,30 +155,55 @@ ProgramDescriptor LayerNormFusedRMProgramFactory::create_descriptor(
     const uint32_t aligned_stick = align_up(stick_bytes, arch.dram_alignment);
     const uint32_t num_blocks = (num_rows + 31) / 32;
     const ComputeConfigDescriptor& cc = attrs.compute_config;
-    const uint32_t dest_tiles = (cc.dst_full_sync_en ? 16u : 8u) / (cc.fp32_dest_acc_en ? 2u : 1u);
+    const uint32_t dest_tiles = dest_tile_capacity(cc);
+    // Row CBs hold Bt tiles: the whole row (row-resident) or one chunk (streaming). The untilize block
+    // width divides Bt and fits DEST.
+    const uint32_t Bt = streaming ? largest_divisor_at_most(Wt, dest_tiles) : Wt;
+    const uint32_t block_w = largest_divisor_at_most(Bt, dest_tiles);
+    const uint32_t chunk_bytes = Bt * 32 * datum_size(fmt);
 
-    const CoreRangeSet cores{{CoreRange{{0, 0}, {0, 0}}}};
-    const CoreCoord core0{0, 0};
+    const uint32_t grid_x = attrs.core_grid.x ? attrs.core_grid.x : arch.grid_x;
+    const uint32_t grid_y = attrs.core_grid.y ? attrs.core_grid.y : arch.grid_y;
+    if (grid_x > arch.grid_x || grid_y > arch.grid_y) {
+        throw std::invalid_argument("layernorm_fused_rm: core_grid " + std::to_string(grid_x) + "x" +
+                                    std::to_string(grid_y) + " is larger than the " + arch.name + " worker grid " +
+                                    std::to_string(arch.grid_x) + "x" + std::to_string(arch.grid_y));
+    }
+    const WorkSplit split = split_work_to_cores(grid_x, grid_y, num_blocks);
+    // All used cores as rectangles: full rows of the grid, then the partial last row.
+    CoreRangeSet cores;
+    const uint32_t full_rows = split.num_cores / grid_x;
+    const uint32_t rest = split.num_cores % grid_x;
+    if (full_rows > 0) {
+        cores.ranges.push_back(CoreRange{{0, 0}, {grid_x - 1, full_rows - 1}});
+    }
+    if (rest > 0) {
+        cores.ranges.push_back(CoreRange{{0, full_rows}, {rest - 1, full_rows}});
+    }
 
     ProgramDescriptor desc;
-    desc.program_factory = name;
-    auto add_cb = [&](unsigned index, uint32_t pages) {
-        desc.cbs.push_back(
-            CBDescriptor{pages * tile_bytes, cores, {CBFormatDescriptor{static_cast<uint8_t>(index), fmt, tile_bytes}}});
+    desc.program_factory =
+        streaming ? LayerNormFusedRMStreamingProgramFactory::name : LayerNormFusedRMProgramFactory::name;
+    auto add_cb = [&](unsigned index, uint32_t pages, DataFormat f) {
+        desc.cbs.push_back(CBDescriptor{
+            pages * tile_size(f), cores, {CBFormatDescriptor{static_cast<uint8_t>(index), f, tile_size(f)}}});
     };
-    add_cb(cb::in_rm, Wt);
-    add_cb(cb::in_tiled, Wt);
-    add_cb(cb::scaler, 1);
-    add_cb(cb::eps, 1);
-    add_cb(cb::gamma_rm, Wt);
-    add_cb(cb::beta_rm, Wt);
-    add_cb(cb::gamma_tiled, Wt);
-    add_cb(cb::beta_tiled, Wt);
-    add_cb(cb::out_rm, Wt);
-    add_cb(cb::centered, Wt);
-    add_cb(cb::mean, 1);
-    add_cb(cb::variance, 1);
-    add_cb(cb::inv_std, 1);
+    // The statistics (mean, variance, inverse std) stay in Float32 when DEST accumulates in fp32, so the
+    // row sums (and the streaming program's partial sums) never drop to the input's precision.
+    const DataFormat stats_fmt = stats_format(cc, fmt);
+    add_cb(cb::in_rm, Bt, fmt);
+    add_cb(cb::in_tiled, Bt, fmt);
+    add_cb(cb::scaler, 1, fmt);
+    add_cb(cb::eps, 1, fmt);
+    add_cb(cb::gamma_rm, Bt, fmt);
+    add_cb(cb::beta_rm, Bt, fmt);
+    add_cb(cb::gamma_tiled, Bt, fmt);
+    add_cb(cb::beta_tiled, Bt, fmt);
+    add_cb(cb::out_rm, Bt, fmt);
+    add_cb(cb::centered, Bt, fmt);
+    add_cb(cb::mean, 1, stats_fmt);
+    add_cb(cb::variance, 1, stats_fmt);
+    add_cb(cb::inv_std, 1, stats_fmt);
 
     const std::string root = kernel_root();
     const uint32_t gamma_addr = tensor_args.gamma ? tensor_args.gamma->address : 0;
@@ -144,33 +212,66 @@ ProgramDescriptor LayerNormFusedRMProgramFactory::create_descriptor(
     KernelDescriptor reader;
     reader.kernel_source = root + "/dataflow/reader_layernorm_fused_rm.cpp";
     reader.core_ranges = cores;
-    reader.compile_time_args = {stick_bytes, Wt};
+    reader.compile_time_args = {stick_bytes, Wt, Bt, streaming ? 3u : 1u, chunk_bytes};
     append_interleaved_accessor_args(reader.compile_time_args, aligned_stick);  // input
     append_interleaved_accessor_args(reader.compile_time_args, aligned_stick);  // gamma
     append_interleaved_accessor_args(reader.compile_time_args, aligned_stick);  // beta
-    reader.runtime_args = {{core0,
-                            {in.address, gamma_addr, beta_addr, num_rows, 0u, packed_bf16(1.0f),
-                             packed_bf16(attrs.eps)}}};
+
     reader.config = ReaderConfigDescriptor{};
 
     KernelDescriptor compute;
-    compute.kernel_source = root + "/compute/layernorm_fused_rm.cpp";
+    compute.kernel_source =
+        root + (streaming ? "/compute/layernorm_fused_rm_streaming.cpp" : "/compute/layernorm_fused_rm.cpp");
     compute.core_ranges = cores;
-    compute.compile_time_args = {Wt, untilize_block_width(Wt, dest_tiles),
-                                 std::bit_cast<uint32_t>(1.0f / static_cast<float>(W))};
-    compute.runtime_args = {{core0, {num_blocks}}};
+    // Row-resident: arg 1 is the untilize block width; streaming: the chunk width (its own block width).
+    compute.compile_time_args = {Wt, streaming ? Bt : block_w, std::bit_cast<uint32_t>(1.0f / static_cast<float>(W))};
+
     compute.config = cc;
+    if (stats_fmt == DataFormat::Float32) {
+        // The partial sums come back into DEST with copy_tile: unpack them straight to the 32-bit DEST
+        // (lossless) rather than through the 19-bit source registers.
+        auto& modes = std::get<ComputeConfigDescriptor>(compute.config).unpack_to_dest_mode;
+        modes.assign(32, UnpackToDestMode::Default);
+        modes[cb::mean] = UnpackToDestMode::UnpackToDestFp32;
+        modes[cb::variance] = UnpackToDestMode::UnpackToDestFp32;
+    }
 
     KernelDescriptor writer;
     writer.kernel_source = root + "/dataflow/writer_layernorm_fused_rm.cpp";
     writer.core_ranges = cores;
-    writer.compile_time_args = {stick_bytes, Wt};
+    writer.compile_time_args = {stick_bytes, Wt, Bt, chunk_bytes};
     append_interleaved_accessor_args(writer.compile_time_args, aligned_stick);
-    writer.runtime_args = {{core0, {output.address, num_rows, 0u}}};
+
     writer.config = WriterConfigDescriptor{};
 
+    // Per-core runtime args: core i takes tile-rows [first_block, first_block + blocks); the sticks past the
+    // end of the tensor in the last tile-row are neither read nor written.
+    uint32_t first_block = 0;
+    for (uint32_t i = 0; i < split.num_cores; ++i) {
+        const CoreCoord core = split.cores[i];
+        const uint32_t blocks = split.units_of(i);
+        const uint32_t first_stick = first_block * 32;
+        const uint32_t sticks = std::min(blocks * 32, num_rows - first_stick);
+        reader.runtime_args.push_back(
+            {core, {in.address, gamma_addr, beta_addr, sticks, first_stick, packed_bf16(1.0f), packed_bf16(attrs.eps)}});
+        compute.runtime_args.push_back({core, {blocks}});
+        writer.runtime_args.push_back({core, {output.address, sticks, first_stick}});
+        first_block += blocks;
+    }
     desc.kernels = {std::move(reader), std::move(compute), std::move(writer)};
     return desc;
+}
+
+}  // namespace
+
+ProgramDescriptor LayerNormFusedRMProgramFactory::create_descriptor(
+    const operation_attributes_t& attrs, const tensor_args_t& tensor_args, const tensor_return_value_t& output) {
+    return build_descriptor(attrs, tensor_args, output, /*streaming=*/false);
+}
+
+ProgramDescriptor LayerNormFusedRMStreamingProgramFactory::create_descriptor(
+    const operation_attributes_t& attrs, const tensor_args_t& tensor_args, const tensor_return_value_t& output) {
+    return build_descriptor(attrs, tensor_args, output, /*streaming=*/true);
 }
 
 }  // namespace layernorm_fused_rm

@@ -17,12 +17,51 @@ namespace layernorm_fused_rm {
 void set_kernel_root(const std::string& dir);
 const std::string& kernel_root();
 
-/// Row-resident, single-core program ("LayerNormFusedRMSingleCoreProgramFactory").
+/// Split of `units` work units over the first cores of a grid_x x grid_y grid, as tt-metal's
+/// split_work_to_cores does: num_cores = min(units, grid cores); the first `group_1_cores` cores take
+/// `units_group_1` units each, the rest `units_group_2` = units_group_1 - 1 (or all take units_group_1).
+/// Cores are taken row by row (x inner, y outer).
+struct WorkSplit {
+    uint32_t num_cores = 0;
+    uint32_t group_1_cores = 0;
+    uint32_t units_group_1 = 0;
+    uint32_t units_group_2 = 0;
+    std::vector<CoreCoord> cores;  ///< in order; core i starts at the sum of the units of cores 0..i-1
+    uint32_t units_of(uint32_t core_index) const {
+        return core_index < group_1_cores ? units_group_1 : units_group_2;
+    }
+};
+WorkSplit split_work_to_cores(uint32_t grid_x, uint32_t grid_y, uint32_t units);
+
+/// Row-resident program: each core keeps whole rows (Wt tiles) in L1 and processes its tile-rows one
+/// 32-row block at a time; the tile-rows are split over the grid ("LayerNormFusedRMProgramFactory").
 struct LayerNormFusedRMProgramFactory {
-    static constexpr const char* name = "LayerNormFusedRMSingleCoreProgramFactory";
+    static constexpr const char* name = "LayerNormFusedRMProgramFactory";
+    /// Bytes of L1 its 13 CBs take per core: 8 * Wt + 2 tiles of the input format plus 3 statistics tiles.
+    static uint64_t cb_bytes(uint32_t W, DataFormat format, const ComputeConfigDescriptor& cc);
     /// Builds the descriptor. Tensor addresses in tensor_args/output go into runtime args.
     static ProgramDescriptor create_descriptor(
         const operation_attributes_t& attrs, const tensor_args_t& tensor_args, const tensor_return_value_t& output);
 };
+
+/// Streaming program for rows too wide for L1: the same 13 CB roles sized to one chunk of Bt tiles; every
+/// tile-row is read three times (mean, variance, normalize) as upstream's large-tensor layernorm does.
+struct LayerNormFusedRMStreamingProgramFactory {
+    static constexpr const char* name = "LayerNormFusedRMStreamingProgramFactory";
+    /// Bytes of L1 its 13 CBs take per core: 8 * Bt + 2 tiles of the input format plus 3 statistics tiles.
+    static uint64_t cb_bytes(uint32_t W, DataFormat format, const ComputeConfigDescriptor& cc);
+    static ProgramDescriptor create_descriptor(
+        const operation_attributes_t& attrs, const tensor_args_t& tensor_args, const tensor_return_value_t& output);
+};
+
+/// Tiles DEST holds per half (half-sync) or in all (full-sync): 8 / 16 with 16-bit DEST, 4 / 8 with fp32
+/// (tt-metal 0.81 pack_untilize.h block-width limits).
+uint32_t dest_tile_capacity(const ComputeConfigDescriptor& cc);
+
+/// Format of the statistics CBs c_25, c_26, c_27: Float32 when DEST accumulates in fp32, else the input's.
+DataFormat stats_format(const ComputeConfigDescriptor& cc, DataFormat input_format);
+
+/// Largest divisor of Wt not above `limit`: the untilize block / streaming chunk width in tiles.
+uint32_t largest_divisor_at_most(uint32_t Wt, uint32_t limit);
 
 }  // namespace layernorm_fused_rm

@@ -124,7 +124,8 @@ def _tensor_desc(t: ttnn.Tensor, argname: str) -> _C.TensorDesc:
 
 def _compute_config(cfg: Any) -> _C.ComputeConfigDescriptor:
     if cfg is None:
-        return _C.ComputeConfigDescriptor()
+        # HiFi4 and fp32 DEST accumulation: row sums of wide rows stay accurate (see the docstring).
+        return _C.ComputeConfigDescriptor(fp32_dest_acc_en=True)
     if isinstance(cfg, _C.ComputeConfigDescriptor):
         return cfg
     if all(hasattr(cfg, a) for a in ("math_fidelity", "fp32_dest_acc_en", "math_approx_mode", "dst_full_sync_en")):
@@ -143,6 +144,26 @@ def _compute_config(cfg: Any) -> _C.ComputeConfigDescriptor:
         "ttnn.layernorm_fused_rm: compute_kernel_config must be a ttnn.WormholeComputeKernelConfig, "
         f"a layernorm_fused_rm._C.ComputeConfigDescriptor or None, got {type(cfg).__name__}"
     )
+
+
+def _core_grid(grid: Any) -> _C.CoreCoord:
+    """ttnn.CoreGrid(y=rows, x=columns) -> CoreCoord(x, y); None -> (0, 0), the arch's whole worker grid."""
+    if grid is None:
+        return _C.CoreCoord(0, 0)
+    if not (hasattr(grid, "x") and hasattr(grid, "y")):
+        raise TypeError(f"ttnn.layernorm_fused_rm: core_grid must be a ttnn.CoreGrid or None, got {type(grid).__name__}")
+    x, y = int(grid.x), int(grid.y)
+    if x < 1 or y < 1:
+        raise ValueError(f"ttnn.layernorm_fused_rm: core_grid must have x >= 1 and y >= 1, got x={x}, y={y}")
+    return _C.CoreCoord(x, y)
+
+
+def _program_factory(name: Any) -> str:
+    if name is None:
+        return ""
+    if not isinstance(name, str):
+        raise TypeError(f"ttnn.layernorm_fused_rm: program_factory must be a str or None, got {type(name).__name__}")
+    return name
 
 
 def _eps(eps: Any) -> float:
@@ -171,7 +192,8 @@ def _volume(shape: list[int]) -> int:
 class _Prepared:
     """Validated arguments of one call: attrs, TensorArgs, output TensorDesc, tensors to upload."""
 
-    def __init__(self, input_tensor, gamma, beta, eps, memory_config, compute_kernel_config):
+    def __init__(self, input_tensor, gamma, beta, eps, memory_config, compute_kernel_config, core_grid=None,
+                 program_factory=None):
         _check_tensor(input_tensor, "input_tensor", optional=False)
         _check_tensor(gamma, "gamma", optional=True)
         _check_tensor(beta, "beta", optional=True)
@@ -190,6 +212,8 @@ class _Prepared:
             output_dtype=self.input.dtype,
             compute_config=_compute_config(compute_kernel_config),
             arch=_arch_name(None) if not self.on_device else _device_arch(input_tensor),
+            core_grid=_core_grid(core_grid),
+            program_factory=_program_factory(program_factory),
         )
         # Validate what the caller gave (gamma/beta None stay None here).
         _C.validate(self.attrs, _C.TensorArgs(self.input, self.gamma_desc, self.beta_desc))
@@ -307,6 +331,8 @@ def layernorm_fused_rm(
     *,
     memory_config: ttnn.MemoryConfig | None = None,
     compute_kernel_config: Any = None,
+    core_grid: Any = None,
+    program_factory: str | None = None,
     return_stats: bool = False,
 ):
     """LayerNorm over the last dimension of a ROW_MAJOR tensor, in one fused Tenstorrent program.
@@ -326,7 +352,18 @@ def layernorm_fused_rm(
         eps: float > 0, finite, added to the variance (used as float32).
         memory_config: ttnn.MemoryConfig of the output (interleaved only); None: same as input_tensor's.
         compute_kernel_config: ttnn.WormholeComputeKernelConfig (math_fidelity, fp32_dest_acc_en,
-            math_approx_mode, dst_full_sync_en) or None (HiFi4, 16-bit DEST).
+            math_approx_mode, dst_full_sync_en) or None: HiFi4 with fp32_dest_acc_en=True, so row sums
+            accumulate in fp32 and the mean / variance / inverse std stay Float32 (with a 16-bit DEST a
+            65536-wide row sum in bf16 loses the mean: PCC 0.9997 at W = 16384).
+        core_grid: ttnn.CoreGrid(y=rows, x=columns) of worker cores to split the tile-rows (32-row blocks)
+            over, or None for the arch's whole grid (Wormhole n150 8x8, Blackhole p150 13x10). Each core takes
+            ceil or floor of tile-rows / cores, as tt-metal's split_work_to_cores.
+        program_factory: None (default) lets the op choose: the row-resident program when its circular
+            buffers (8 * Wt + 2 tiles plus 3 statistics tiles) fit the core's free L1, else the streaming
+            program, which holds one chunk of at most 8 tiles (4 with fp32 DEST) per row CB and reads each
+            tile-row three times. A factory name
+            (``_C.program_factory_name()`` or ``_C.STREAMING_PROGRAM_FACTORY``) forces one: for tests and
+            benchmarks.
         return_stats: when True, return ``(output, stats)`` where stats is a dict of the emulator's run
             counters (DRAM bytes read/written in bytes, NOC transactions, cores used, tiles computed,
             L1 high-water address in bytes, JIT cache hits/compiles, warnings, arch).
@@ -340,12 +377,12 @@ def layernorm_fused_rm(
         ValueError: a violated precondition (layout, dtype, rank, zero dim, W % 32, gamma/beta volume,
             dtype or layout, eps, sharded memory, tensors on different devices); the message names the
             argument, the expected and the given value.
-        RuntimeError: W too large for the row-resident single-core program's L1 (the streaming program
-            does not exist yet).
+        RuntimeError: W too large for L1 even for the streaming program, or for the row-resident program
+            when it is forced with program_factory.
         layernorm_fused_rm.EmulatorError / DeadlockError / CompileError: the emulator detected a rule
             violation, a deadlock, or a kernel that does not compile.
     """
-    p = _Prepared(input_tensor, gamma, beta, eps, memory_config, compute_kernel_config)
+    p = _Prepared(input_tensor, gamma, beta, eps, memory_config, compute_kernel_config, core_grid, program_factory)
     if p.on_device:
         from . import _device  # descriptor -> ttnn.ProgramDescriptor -> ttnn.generic_op
 
@@ -363,6 +400,8 @@ def create_program_descriptor(
     *,
     memory_config: ttnn.MemoryConfig | None = None,
     compute_kernel_config: Any = None,
+    core_grid: Any = None,
+    program_factory: str | None = None,
 ) -> _C.ProgramDescriptor:
     """The program ``layernorm_fused_rm`` would run for these arguments, without running it.
 
@@ -374,7 +413,7 @@ def create_program_descriptor(
         ``_C.ProgramDescriptor`` (kernels, cbs, program_factory), tt-metal field names; kernel_source
         paths are absolute.
     """
-    p = _Prepared(input_tensor, gamma, beta, eps, memory_config, compute_kernel_config)
+    p = _Prepared(input_tensor, gamma, beta, eps, memory_config, compute_kernel_config, core_grid, program_factory)
     return _C.create_program_descriptor(p.attrs, p.tensor_args(), p.output)
 
 

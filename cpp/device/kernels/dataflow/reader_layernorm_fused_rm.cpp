@@ -1,14 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// Reader of ttnn.layernorm_fused_rm (RISCV_1 / NCRISC). Generates the reduce-scaler and epsilon tiles,
-// stages gamma and beta as 32-row row-major blocks (row 0 = the vector, rows 1..31 = 0) for the compute
-// kernel to tilize once, then streams the input one tile-row block (32 sticks) at a time.
+// Reader of ttnn.layernorm_fused_rm (RISCV_1 / NCRISC), for both programs. Generates the reduce-scaler
+// and epsilon tiles, then streams the input one tile-row block (32 sticks) at a time, in column chunks of
+// Bt tiles (chunk_bytes of every stick). gamma and beta are staged as 32-row row-major blocks (row 0 =
+// the vector, rows 1..31 = 0) for the compute kernel to tilize.
+//   row-resident (passes = 1): one chunk = the whole row; gamma and beta once; every block once.
+//   streaming (passes = 3): every block is sent three times, chunk by chunk (mean, variance,
+//   normalize); in the third pass each x chunk is preceded by its gamma and beta chunks.
 //
-// Row-major CBs are paged in TILE-SIZED pages: 32 sticks of Wt tiles' width = Wt pages. That is what
+// Row-major CBs are paged in TILE-SIZED pages: 32 sticks of Bt tiles' width = Bt pages. That is what
 // tilize_block counts (tt-metal 0.81 tilize.h; the stick-paged CB was the earlier attempts' hang).
 //
-// Compile-time args: 0 stick_bytes (W * element size), 1 Wt (tiles per row), 2.. TensorAccessorArgs of
-// input, then gamma, then beta (chained with next_compile_time_args_offset()).
+// Compile-time args: 0 stick_bytes (W * element size), 1 Wt, 2 Bt (chunk tiles), 3 passes (1 or 3),
+// 4 chunk_bytes (Bt * 32 * element size), 5.. TensorAccessorArgs of input, then gamma, then beta
+// (chained with next_compile_time_args_offset()).
 // Runtime args: 0 input address, 1 gamma address, 2 beta address, 3 number of sticks for this core,
 // 4 first stick id, 5 reduce scaler (bf16 in both halves), 6 epsilon (bf16 in both halves).
 #include <cstdint>
@@ -53,22 +58,50 @@ FORCE_INLINE void push_scalar_tile(uint32_t cb, uint32_t packed_bf16) {
     cb_push_back(cb, 1);
 }
 
-// gamma / beta: one stick of W values into row 0 of a 32-row block of Wt tile-sized pages, rows 1..31 zero.
+// Zeroes the Bt pages at the write pointer of a gamma/beta CB once. Its capacity is one chunk, so every
+// later chunk lands on the same L1 and only row 0 is ever rewritten: rows 1..31 stay 0.
+FORCE_INLINE void zero_vector_block(uint32_t cb, uint32_t tiles) {
+    cb_reserve_back(cb, tiles);
+    fill_l1(get_write_ptr(cb), tiles * TILE_HW / 2, 0);
+}
+
+// Chunk `chunk` of a gamma/beta stick (bytes [chunk * chunk_bytes, +chunk_bytes) of its single page)
+// into row 0 of the CB's 32-row block.
 template <typename Accessor>
-FORCE_INLINE void push_vector_block(uint32_t cb, const Accessor& acc, uint32_t stick_bytes, uint32_t Wt) {
-    cb_reserve_back(cb, Wt);
-    const uint32_t l1 = get_write_ptr(cb);
-    fill_l1(l1, Wt * TILE_HW / 2, 0);
-    noc_async_read(acc.get_noc_addr(0), l1, stick_bytes);
+FORCE_INLINE void push_vector_chunk(uint32_t cb, const Accessor& acc, uint32_t tiles, uint32_t chunk_bytes,
+                                    uint32_t chunk) {
+    cb_reserve_back(cb, tiles);
+    noc_async_read(acc.get_noc_addr(0, chunk * chunk_bytes), get_write_ptr(cb), chunk_bytes);
     noc_async_read_barrier();
-    cb_push_back(cb, Wt);
+    cb_push_back(cb, tiles);
+}
+
+// Chunk `chunk` of `rows` sticks starting at `stick` into one row-major block of c_0 (row stride
+// chunk_bytes). The rows past the end of the tensor in a partial last block are not read: they keep stale
+// data, which the row-wise math never mixes into valid rows and the writer never writes back.
+template <typename Accessor>
+FORCE_INLINE void push_input_chunk(const Accessor& acc, uint32_t stick, uint32_t rows, uint32_t tiles,
+                                   uint32_t chunk_bytes, uint32_t chunk) {
+    cb_reserve_back(cb_in_rm, tiles);
+    uint32_t l1 = get_write_ptr(cb_in_rm);
+    for (uint32_t r = 0; r < rows; ++r) {
+        noc_async_read(acc.get_noc_addr(stick + r, chunk * chunk_bytes), l1, chunk_bytes);
+        l1 += chunk_bytes;
+    }
+    noc_async_read_barrier();
+    cb_push_back(cb_in_rm, tiles);
 }
 }  // namespace
 
 void kernel_main() {
-    constexpr uint32_t stick_bytes = get_compile_time_arg_val(0);
     constexpr uint32_t Wt = get_compile_time_arg_val(1);
-    constexpr auto in_args = TensorAccessorArgs<2>();
+    constexpr uint32_t Bt = get_compile_time_arg_val(2);
+    constexpr uint32_t passes = get_compile_time_arg_val(3);
+    constexpr uint32_t chunk_bytes = get_compile_time_arg_val(4);
+    constexpr uint32_t chunks = Wt / Bt;
+    static_assert(Wt % Bt == 0, "chunk width must divide Wt");
+    static_assert(passes == 1 || passes == 3, "1 pass (row-resident) or 3 (streaming)");
+    constexpr auto in_args = TensorAccessorArgs<5>();
     constexpr auto gamma_args = TensorAccessorArgs<in_args.next_compile_time_args_offset()>();
     constexpr auto beta_args = TensorAccessorArgs<gamma_args.next_compile_time_args_offset()>();
 
@@ -86,24 +119,31 @@ void kernel_main() {
 
     push_reduce_scaler_tile(cb_scaler, scaler_packed);
     push_scalar_tile(cb_eps, eps_packed);
-    push_vector_block(cb_gamma_rm, gamma_acc, stick_bytes, Wt);
-    push_vector_block(cb_beta_rm, beta_acc, stick_bytes, Wt);
+    zero_vector_block(cb_gamma_rm, Bt);
+    zero_vector_block(cb_beta_rm, Bt);
+    if constexpr (passes == 1) {
+        push_vector_chunk(cb_gamma_rm, gamma_acc, Bt, chunk_bytes, 0);
+        push_vector_chunk(cb_beta_rm, beta_acc, Bt, chunk_bytes, 0);
+    }
 
-    // Input: one tile-row block (32 sticks) per push. The last block may be partial: only the sticks
-    // that exist are read; the rows past the end keep stale data, which the row-wise math never mixes
-    // into valid rows and the writer never writes back.
     uint32_t stick = start_stick;
     const uint32_t end_stick = start_stick + num_sticks;
     while (stick < end_stick) {
         const uint32_t rows = (end_stick - stick) < 32 ? (end_stick - stick) : 32;
-        cb_reserve_back(cb_in_rm, Wt);
-        uint32_t l1 = get_write_ptr(cb_in_rm);
-        for (uint32_t r = 0; r < rows; ++r) {
-            noc_async_read(in_acc.get_noc_addr(stick + r), l1, stick_bytes);
-            l1 += stick_bytes;
+        if constexpr (passes == 1) {
+            push_input_chunk(in_acc, stick, rows, Bt, chunk_bytes, 0);
+        } else {
+            for (uint32_t pass = 0; pass < 2; ++pass) {
+                for (uint32_t c = 0; c < chunks; ++c) {
+                    push_input_chunk(in_acc, stick, rows, Bt, chunk_bytes, c);
+                }
+            }
+            for (uint32_t c = 0; c < chunks; ++c) {
+                push_vector_chunk(cb_gamma_rm, gamma_acc, Bt, chunk_bytes, c);
+                push_vector_chunk(cb_beta_rm, beta_acc, Bt, chunk_bytes, c);
+                push_input_chunk(in_acc, stick, rows, Bt, chunk_bytes, c);
+            }
         }
-        noc_async_read_barrier();
-        cb_push_back(cb_in_rm, Wt);
         stick += rows;
     }
 }

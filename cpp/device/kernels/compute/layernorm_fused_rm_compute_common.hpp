@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// Compute steps shared by the row-resident (layernorm_fused_rm.cpp) and streaming
+// (layernorm_fused_rm_streaming.cpp) compute kernels. Both run the same per-tile math in the same order,
+// so the two programs give the same results where both fit.
+#pragma once
+#include <cstdint>
+
+#include "api/compute/compute_kernel_api.h"
+#include "api/compute/bcast.h"
+#include "api/compute/eltwise_unary/binop_with_scalar.h"
+#include "api/compute/eltwise_unary/rsqrt.h"
+#include "api/compute/pack_untilize.h"
+#include "api/compute/reduce.h"
+#include "api/compute/tile_move_copy.h"
+#include "api/compute/tilize.h"
+
+#include "../layernorm_fused_rm_cb_index.hpp"
+
+namespace lnfrm {
+namespace cb = layernorm_fused_rm::cb;
+constexpr uint32_t cb_in_rm = cb::in_rm;
+constexpr uint32_t cb_in = cb::in_tiled;
+constexpr uint32_t cb_scaler = cb::scaler;
+constexpr uint32_t cb_eps = cb::eps;
+constexpr uint32_t cb_gamma_rm = cb::gamma_rm;
+constexpr uint32_t cb_beta_rm = cb::beta_rm;
+constexpr uint32_t cb_gamma = cb::gamma_tiled;
+constexpr uint32_t cb_beta = cb::beta_tiled;
+constexpr uint32_t cb_out_rm = cb::out_rm;
+constexpr uint32_t cb_xmm = cb::centered;
+constexpr uint32_t cb_mean = cb::mean;
+constexpr uint32_t cb_var = cb::variance;
+constexpr uint32_t cb_inv_std = cb::inv_std;
+
+// Tilizes one 32-row block of `tiles` tiles from a row-major CB into a tile CB.
+ALWI void tilize_rows(uint32_t icb, uint32_t ocb, uint32_t tiles) {
+    tilize_init(icb, tiles, ocb);
+    cb_wait_front(icb, tiles);
+    cb_reserve_back(ocb, tiles);
+    tilize_block(icb, tiles, ocb);
+    cb_push_back(ocb, tiles);
+    cb_pop_front(icb, tiles);
+    tilize_uninit(icb, ocb);
+}
+
+// Row-wise SUM (scaler 1.0) of `tiles` tiles of icb, accumulated in DEST onto the running partial sum in
+// ocb (when `first` is false: the partial is copied into DEST first and popped), times 1/W in DEST when
+// `last`; the result replaces the partial in ocb. With first = last = true this is the plain row mean.
+// icb is popped after the math when pop_input is set.
+ALWI void row_sum(uint32_t icb, uint32_t ocb, uint32_t tiles, uint32_t inv_w_bits, bool first, bool last,
+                  bool pop_input) {
+    if (!first) {
+        copy_init(ocb);
+        cb_wait_front(ocb, 1);
+    }
+    cb_wait_front(icb, tiles);
+    tile_regs_acquire();
+    if (!first) {
+        copy_tile(ocb, 0, 0);
+    }
+    reduce_init<PoolType::SUM, ReduceDim::REDUCE_ROW>(icb, cb_scaler, ocb);
+    for (uint32_t t = 0; t < tiles; ++t) {
+        reduce_tile<PoolType::SUM, ReduceDim::REDUCE_ROW>(icb, cb_scaler, t, 0, 0);
+    }
+    if (last) {
+        binop_with_scalar_tile_init();
+        mul_unary_tile(0, inv_w_bits);
+    }
+    tile_regs_commit();
+    if (pop_input) {
+        cb_pop_front(icb, tiles);
+    }
+    if (!first) {
+        cb_pop_front(ocb, 1);
+    }
+    cb_reserve_back(ocb, 1);
+    tile_regs_wait();
+    pack_tile(0, ocb);
+    tile_regs_release();
+    cb_push_back(ocb, 1);
+    reduce_uninit();
+}
+
+// x - mean (bcast cols) of the first `tiles` tiles of cb_in into cb_xmm; squared when `square` is set.
+ALWI void centered(uint32_t tiles, bool square) {
+    sub_bcast_cols_init(cb_in, cb_mean);
+    if (square) {
+        square_tile_init();
+    }
+    cb_reserve_back(cb_xmm, tiles);
+    for (uint32_t t = 0; t < tiles; ++t) {
+        tile_regs_acquire();
+        sub_tiles_bcast_cols(cb_in, cb_mean, t, 0, 0);
+        if (square) {
+            square_tile(0);
+        }
+        tile_regs_commit();
+        tile_regs_wait();
+        pack_tile(0, cb_xmm);
+        tile_regs_release();
+    }
+    cb_push_back(cb_xmm, tiles);
+}
+
+// 1 / sqrt(variance + eps): c_26 -> c_27.
+ALWI void inv_std() {
+    add_bcast_scalar_init(cb_var, cb_eps);
+    rsqrt_tile_init();
+    cb_wait_front(cb_var, 1);
+    tile_regs_acquire();
+    add_tiles_bcast_scalar(cb_var, cb_eps, 0, 0, 0);
+    rsqrt_tile(0);
+    tile_regs_commit();
+    cb_pop_front(cb_var, 1);
+    cb_reserve_back(cb_inv_std, 1);
+    tile_regs_wait();
+    pack_tile(0, cb_inv_std);
+    tile_regs_release();
+    cb_push_back(cb_inv_std, 1);
+}
+
+// Rewrites the `tiles` tiles of c_24 in place: for each, op(t) computes the new tile t into DST 0 from the
+// front tile of c_24, whose page is then popped and re-reserved at the back for the result. After `tiles`
+// steps c_24 holds the results in the original order.
+template <typename Op>
+ALWI void rotate_xmm(uint32_t tiles, Op op) {
+    for (uint32_t t = 0; t < tiles; ++t) {
+        cb_wait_front(cb_xmm, 1);
+        tile_regs_acquire();
+        op(t);
+        tile_regs_commit();
+        cb_pop_front(cb_xmm, 1);
+        cb_reserve_back(cb_xmm, 1);
+        tile_regs_wait();
+        pack_tile(0, cb_xmm);
+        tile_regs_release();
+        cb_push_back(cb_xmm, 1);
+    }
+}
+
+// Normalizes the `tiles` centered tiles in c_24: * inv_std (bcast cols), then * gamma tile
+// (gamma_offset + t) with row 0 broadcast down the rows.
+ALWI void normalize_and_scale(uint32_t tiles, uint32_t gamma_offset) {
+    mul_bcast_cols_init(cb_xmm, cb_inv_std);
+    rotate_xmm(tiles, [](uint32_t) { mul_tiles_bcast_cols(cb_xmm, cb_inv_std, 0, 0, 0); });
+    mul_bcast_rows_init(cb_xmm, cb_gamma);
+    rotate_xmm(tiles, [gamma_offset](uint32_t t) { mul_tiles_bcast_rows(cb_xmm, cb_gamma, 0, gamma_offset + t, 0); });
+}
+
+// + beta (bcast rows, beta tiles beta_offset + ...) in DEST, untilized straight from DEST into a
+// row-major block of full_w tiles in c_16, block_w tiles at a time; pops the `full_w` tiles of c_24.
+template <uint32_t block_w, uint32_t full_w>
+ALWI void add_beta_untilize(uint32_t beta_offset) {
+    static_assert(full_w % block_w == 0, "untilize block width must divide the untilized width");
+    add_bcast_rows_init(cb_xmm, cb_beta);
+    pack_untilize_dest_init<block_w, full_w>(cb_out_rm);
+    cb_reserve_back(cb_out_rm, full_w);
+    for (uint32_t b = 0; b < full_w / block_w; ++b) {
+        cb_wait_front(cb_xmm, block_w);
+        tile_regs_acquire();
+        for (uint32_t j = 0; j < block_w; ++j) {
+            add_tiles_bcast_rows(cb_xmm, cb_beta, j, beta_offset + b * block_w + j, j);
+        }
+        tile_regs_commit();
+        cb_pop_front(cb_xmm, block_w);
+        tile_regs_wait();
+        pack_untilize_dest<block_w, full_w>(cb_out_rm, 1, b);
+        tile_regs_release();
+    }
+    cb_push_back(cb_out_rm, full_w);
+    pack_untilize_uninit(cb_out_rm);
+}
+}  // namespace lnfrm
