@@ -25,7 +25,10 @@ CONFIGS = [
     {"name": "bf16_w320_rows150", "shape": [3, 50, 320]},
     {"name": "bf16_w1024_fp32acc_hifi2", "shape": [1, 1, 32, 1024],
      "compute": {"fp32_dest_acc_en": True, "math_fidelity": "HiFi2", "math_approx_mode": True}},
-    {"name": "bf16_w128_rows2048", "shape": [1, 1, 2048, 128]},
+    {"name": "bf16_w128_rows2048_64cores", "shape": [1, 1, 2048, 128], "core_grid": [8, 8]},
+    {"name": "bf16_w128_rows2048_1core", "shape": [1, 1, 2048, 128], "core_grid": [1, 1]},
+    {"name": "bf16_w512_streaming", "shape": [1, 1, 64, 512], "program_factory": "streaming"},
+    {"name": "bf16_w8192_streaming_64cores", "shape": [1, 1, 2048, 8192], "core_grid": [8, 8]},
     {"name": "bf16_w384_fullsync", "shape": [1, 1, 64, 384], "compute": {"dst_full_sync_en": True}},
     {"name": "fp32_w128", "shape": [1, 1, 64, 128], "dtype": "float32", "compute": {"fp32_dest_acc_en": True}},
     {"name": "bf16_w16384_streaming", "shape": [1, 1, 32, 16384]},
@@ -43,8 +46,14 @@ def _program(cfg):
     if "compute" in cfg:
         c = dict(cfg["compute"])
         cc = _C.ComputeConfigDescriptor(math_fidelity=getattr(_C.MathFidelity, c.pop("math_fidelity", "HiFi4")), **c)
+    extra = {}
+    if "core_grid" in cfg:
+        extra["core_grid"] = ttnn.CoreGrid(y=cfg["core_grid"][0], x=cfg["core_grid"][1])
+    if "program_factory" in cfg:
+        extra["program_factory"] = {"resident": _C.program_factory_name(), "streaming": _C.STREAMING_PROGRAM_FACTORY}[
+            cfg["program_factory"]]
     try:
-        return lf.create_program_descriptor(x, g, b, eps=1e-5, compute_kernel_config=cc)
+        return lf.create_program_descriptor(x, g, b, eps=1e-5, compute_kernel_config=cc, **extra)
     except (ValueError, TypeError, RuntimeError) as e:
         pytest.skip(f"{cfg['name']}: rejected by validation: {e}")
 
@@ -137,6 +146,15 @@ def test_conversion_64_cores(cfg):
         assert cb.core_ranges.num_cores() == 64
 
 
+def test_factory_multi_core_descriptor_has_per_core_args():
+    desc = _program(CONFIGS[3])  # 2048 rows on an 8x8 grid
+    prog = _device.to_ttnn_program_descriptor(desc)
+    _assert_same(desc, prog)
+    for ours, theirs in zip(desc.kernels, prog.kernels):
+        assert ours.core_ranges.num_cores() == 64 == theirs.core_ranges.num_cores()
+        assert len({tuple(a) for _, a in ours.runtime_args}) > 1 or ours.is_compute
+
+
 def test_compute_config_fields_map_to_ttnn():
     cfg = {"name": "x", "shape": [1, 1, 32, 1024],
            "compute": {"fp32_dest_acc_en": True, "math_fidelity": "LoFi", "math_approx_mode": True, "dst_full_sync_en": True}}
@@ -151,18 +169,21 @@ def test_compute_config_fields_map_to_ttnn():
 
 
 def test_factory_accessor_encoding_is_where_the_device_path_replaces_it():
-    """The factory encodes each interleaved DRAM accessor as [ArgConfig IsDram, aligned page size] at the offsets
-    _device.ACCESSOR_ARGS names; the device path swaps exactly those words for the real ones."""
-    desc = _program(CONFIGS[1])  # W = 320: stick 640 B, DRAM-aligned 640
-    by_name = {os.path.basename(k.kernel_source): k for k in desc.kernels}
-    assert set(_device.ACCESSOR_ARGS) <= set(by_name), by_name.keys()
-    for name, (offset, roles) in _device.ACCESSOR_ARGS.items():
-        args = list(by_name[name].compile_time_args)
-        assert len(args) == offset + 2 * len(roles), (name, args)
-        for i in range(len(roles)):
-            flags, page = args[offset + 2 * i: offset + 2 * i + 2]
-            assert flags == 2, (name, args)  # tensor_accessor::ArgConfig::IsDram
-            assert page == 640, (name, args)
+    """The factory encodes each interleaved DRAM accessor as [ArgConfig IsDram, aligned page size], starting at
+    the offset the kernel source states (TensorAccessorArgs<N>()); the device path swaps exactly those words."""
+    for cfg in (CONFIGS[1], CONFIGS[5]):  # W = 320 resident (stick 640 B) and the streaming program
+        desc = _program(cfg)
+        page = cfg["shape"][-1] * 2
+        by_name = {os.path.basename(k.kernel_source): k for k in desc.kernels}
+        assert set(_device.ACCESSOR_ARGS) <= set(by_name), by_name.keys()
+        for name, roles in _device.ACCESSOR_ARGS.items():
+            offset = _device.first_accessor_offset(by_name[name].kernel_source)
+            args = list(by_name[name].compile_time_args)
+            assert len(args) == offset + 2 * len(roles), (cfg["name"], name, offset, args)
+            for i in range(len(roles)):
+                flags, aligned = args[offset + 2 * i: offset + 2 * i + 2]
+                assert flags == 2, (name, args)  # tensor_accessor::ArgConfig::IsDram
+                assert aligned == page, (name, args)
 
 
 def test_real_accessor_args_are_spliced_in_order_whatever_their_length():
@@ -171,12 +192,17 @@ def test_real_accessor_args_are_spliced_in_order_whatever_their_length():
     prog = _device.to_ttnn_program_descriptor(desc, fake)
     by_name = {os.path.basename(k.kernel_source): k for k in prog.kernels}
     ours = {os.path.basename(k.kernel_source): k for k in desc.kernels}
-    r = list(ours["reader_layernorm_fused_rm.cpp"].compile_time_args)
-    assert list(by_name["reader_layernorm_fused_rm.cpp"].compile_time_args) == r[:2] + [0x82, 2, 4096, 99, 2, 128]
-    w = list(ours["writer_layernorm_fused_rm.cpp"].compile_time_args)
-    assert list(by_name["writer_layernorm_fused_rm.cpp"].compile_time_args) == w[:2] + [0x82]
-    c = list(ours["layernorm_fused_rm.cpp"].compile_time_args)
-    assert list(by_name["layernorm_fused_rm.cpp"].compile_time_args) == c  # compute has no accessors
+    rk = ours["reader_layernorm_fused_rm.cpp"]
+    ro = _device.first_accessor_offset(rk.kernel_source)
+    r = list(rk.compile_time_args)
+    assert list(by_name["reader_layernorm_fused_rm.cpp"].compile_time_args) == r[:ro] + [0x82, 2, 4096, 99, 2, 128]
+    wk = ours["writer_layernorm_fused_rm.cpp"]
+    wo = _device.first_accessor_offset(wk.kernel_source)
+    w = list(wk.compile_time_args)
+    assert list(by_name["writer_layernorm_fused_rm.cpp"].compile_time_args) == w[:wo] + [0x82]
+    (ck,) = [k for k in desc.kernels if k.is_compute]
+    (ct,) = [k for k in prog.kernels if isinstance(k.config, ttnn.ComputeConfigDescriptor)]
+    assert list(ct.compile_time_args) == list(ck.compile_time_args)  # compute has no accessors
     _assert_same(desc, prog, fake)
 
 
@@ -200,7 +226,7 @@ def test_sharded_accessor_encoding_is_refused():
     desc = _program(CONFIGS[0])
     (reader,) = [k for k in desc.kernels if k.is_reader]
     args = list(reader.compile_time_args)
-    args[2] |= 1  # ArgConfig::Sharded
+    args[_device.first_accessor_offset(reader.kernel_source)] |= 1  # ArgConfig::Sharded
     reader.compile_time_args = args
     with pytest.raises(ValueError, match="sharded"):
         _device.to_ttnn_program_descriptor(desc, {"input": [2, 64], "gamma": [2, 64], "beta": [2, 64], "output": [2, 64]})

@@ -20,6 +20,8 @@ Steps 3 and 4 are pure functions (``to_ttnn_program_descriptor``) tested without
 from __future__ import annotations
 
 import os
+import re
+from functools import lru_cache
 from typing import Any, Mapping, Sequence
 
 import torch
@@ -27,14 +29,16 @@ import ttnn
 
 from . import _C
 
-# Where each data-movement kernel's TensorAccessorArgs start in its compile-time args, and whose they are, in
-# order (the kernels chain them with next_compile_time_args_offset()). Keyed by kernel file name. Anything after
-# the last accessor is kept as it is. The factory encodes interleaved accessors as [ArgsConfig, aligned page
-# size]; test_dev/test_device_descriptor.py checks the factory still lays them out like this.
-ACCESSOR_ARGS: dict[str, tuple[int, tuple[str, ...]]] = {
-    "reader_layernorm_fused_rm.cpp": (2, ("input", "gamma", "beta")),
-    "writer_layernorm_fused_rm.cpp": (2, ("output",)),
+# Whose TensorAccessorArgs each data-movement kernel takes, in the order it chains them with
+# next_compile_time_args_offset(). Keyed by kernel file name. Where the first one starts is read from the kernel
+# source itself (its `TensorAccessorArgs<N>()`), so the kernel stays the one statement of its arg layout; anything
+# after the last accessor is kept as it is. The factory encodes interleaved accessors as [ArgsConfig, aligned page
+# size]; test_dev/test_device_descriptor.py checks the factory's args against this.
+ACCESSOR_ARGS: dict[str, tuple[str, ...]] = {
+    "reader_layernorm_fused_rm.cpp": ("input", "gamma", "beta"),
+    "writer_layernorm_fused_rm.cpp": ("output",),
 }
+_FIRST_ACCESSOR = re.compile(r"TensorAccessorArgs\s*<\s*(\d+)\s*>\s*\(\s*\)")
 IO_ORDER = ("input", "gamma", "beta", "output")  # ttnn.generic_op io_tensors order; output last
 
 # tensor_accessor::ArgConfig bits (hostdevcommon/tensor_accessor/arg_config.hpp)
@@ -97,6 +101,20 @@ def runtime_args(k: _C.KernelDescriptor) -> ttnn.RuntimeArgs:
     return rt
 
 
+@lru_cache(maxsize=None)
+def _first_accessor_offset(path: str, mtime_ns: int) -> int:
+    with open(path, encoding="utf-8") as f:
+        m = _FIRST_ACCESSOR.search(f.read())
+    if m is None:
+        raise ValueError(f"layernorm_fused_rm: {path} has no TensorAccessorArgs<N>() with a literal N")
+    return int(m.group(1))
+
+
+def first_accessor_offset(kernel_source: str) -> int:
+    """The compile-time arg index of the kernel's first TensorAccessorArgs, as its source states it."""
+    return _first_accessor_offset(kernel_source, os.stat(kernel_source).st_mtime_ns)
+
+
 def factory_accessor_length(args: Sequence[int], offset: int) -> int:
     """Number of compile-time args of the factory's own interleaved TensorAccessorArgs encoding at `offset`."""
     if offset >= len(args):
@@ -114,10 +132,10 @@ def splice_accessor_args(k: _C.KernelDescriptor, accessor_args: Mapping[str, Seq
     ``ttnn.TensorAccessorArgs(tensor).get_compile_time_args()``. None keeps the factory's encoding.
     """
     args = [int(a) for a in k.compile_time_args]
-    layout = ACCESSOR_ARGS.get(os.path.basename(k.kernel_source))
-    if accessor_args is None or layout is None:
+    roles = ACCESSOR_ARGS.get(os.path.basename(k.kernel_source))
+    if accessor_args is None or roles is None:
         return args
-    offset, roles = layout
+    offset = first_accessor_offset(k.kernel_source)
     out = args[:offset]
     pos = offset
     for role in roles:

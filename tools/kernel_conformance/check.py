@@ -74,14 +74,20 @@ CONFIGS: list[dict[str, Any]] = [
     {"name": "bf16_w32_rows32", "shape": [1, 1, 32, 32]},  # Wt 1, block 1
     {"name": "bf16_w64_rows64", "shape": [1, 1, 64, 64]},  # Wt 2, block 2
     {"name": "bf16_w96_rows32", "shape": [1, 1, 32, 96]},  # Wt 3, block 3
-    {"name": "bf16_w128_rows2048", "shape": [1, 1, 2048, 128]},  # Wt 4, 64 tile-rows: many cores when split
+    {"name": "bf16_w128_rows2048", "shape": [1, 1, 2048, 128]},  # Wt 4, 64 tile-rows over the whole grid
+    {"name": "bf16_w128_rows2048_1core", "shape": [1, 1, 2048, 128], "core_grid": [1, 1]},
+    {"name": "bf16_w256_rows2080_8x8", "shape": [1, 1, 2080, 256], "core_grid": [8, 8]},  # uneven split
+    {"name": "bf16_w512_streaming", "shape": [1, 1, 64, 512], "program_factory": "streaming"},
+    {"name": "bf16_w1024_streaming_fp16dest", "shape": [1, 1, 32, 1024], "program_factory": "streaming",
+     "compute": {"fp32_dest_acc_en": False}},
+    {"name": "bf16_w4096_streaming_rows1024", "shape": [1, 1, 1024, 4096]},  # streaming chosen, many cores
     {"name": "bf16_w224_lofi_approx", "shape": [2, 40, 224], "compute": {"math_fidelity": "LoFi", "math_approx_mode": True}},
     {"name": "bf16_w320_rows_partial", "shape": [3, 50, 320]},  # Wt 10, block 5; 150 rows: partial tile-row
     {"name": "bf16_w384_fullsync", "shape": [1, 1, 64, 384], "compute": {"dst_full_sync_en": True}},  # Wt 12, block 12
     {"name": "bf16_w512_rows32", "shape": [1, 1, 32, 512]},  # Wt 16, block 8
     {"name": "bf16_w1024_fp32acc", "shape": [1, 1, 32, 1024], "compute": {"fp32_dest_acc_en": True}},  # Wt 32, block 4
     {"name": "bf16_w2048_rows4096", "shape": [1, 1, 4096, 2048]},  # Wt 64
-    {"name": "bf16_w8192", "shape": [1, 1, 32, 8192]},  # row-resident limit: rejected until streaming exists
+    {"name": "bf16_w8192", "shape": [1, 1, 32, 8192]},  # beyond the row-resident limit: streaming program
     {"name": "bf16_w100_any_width", "shape": [1, 1, 32, 100]},  # W % 32 != 0
     {"name": "fp32_w128", "shape": [1, 1, 64, 128], "dtype": "float32", "compute": {"fp32_dest_acc_en": True}},
     {"name": "fp32_w1024_rows2048", "shape": [1, 1, 2048, 1024], "dtype": "float32", "compute": {"fp32_dest_acc_en": True}},
@@ -268,7 +274,13 @@ def program_for(config: dict[str, Any]):
         c = dict(config["compute"])
         cc = lf._C.ComputeConfigDescriptor(
             math_fidelity=getattr(lf._C.MathFidelity, c.pop("math_fidelity", "HiFi4")), **c)
-    return lf.create_program_descriptor(x, g, b, eps=1e-5, compute_kernel_config=cc)
+    extra = {}
+    if "core_grid" in config:  # [y, x]
+        extra["core_grid"] = ttnn.CoreGrid(y=config["core_grid"][0], x=config["core_grid"][1])
+    if "program_factory" in config:  # "resident" | "streaming": force one
+        extra["program_factory"] = {"resident": lf._C.program_factory_name(),
+                                    "streaming": lf._C.STREAMING_PROGRAM_FACTORY}[config["program_factory"]]
+    return lf.create_program_descriptor(x, g, b, eps=1e-5, compute_kernel_config=cc, **extra)
 
 
 def plan(configs: Iterable[dict[str, Any]] = CONFIGS, *, kernel_root_map: tuple[str, str] | None = None,
