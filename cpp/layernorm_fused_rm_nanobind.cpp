@@ -424,9 +424,10 @@ NB_MODULE(_C, m) {
     m.def("select_program_factory", &Op::select_program_factory, "attrs"_a, "tensor_args"_a,
           "Name of the program factory that builds the program.");
     m.def("row_resident_cb_bytes", &lf::row_resident_cb_bytes, "W"_a, "dtype"_a,
-          "compute_config"_a = lf::ComputeConfigDescriptor{},
-          "L1 bytes the row-resident program's CBs need for rows of W elements: (8*Wt + 2) tiles of dtype plus "
-          "3 statistics tiles (Float32 when compute_config.fp32_dest_acc_en).");
+          "compute_config"_a = lf::ComputeConfigDescriptor{}, "has_gamma"_a = true, "has_beta"_a = true,
+          "L1 bytes the row-resident program's CBs need for rows of W elements (Wt = ceil(W/32)): 4 Wt tiles, "
+          "2 Wt each for gamma and beta when given (else 2 pages each), 1 scaler tile (2 when W % 32 != 0), "
+          "1 eps tile, 3 statistics tiles (Float32 when compute_config.fp32_dest_acc_en).");
     m.def("create_program_descriptor", &lf::create_program_descriptor, "attrs"_a, "tensor_args"_a, "output"_a,
           "validate(attrs, tensor_args), then build the ProgramDescriptor. `output` is the output TensorDesc "
           "(address 0 when not allocated). Raises what validate raises.");
@@ -483,6 +484,8 @@ NB_MODULE(_C, m) {
                     "\"wormhole_b0\"/\"wormhole\"/\"n150\" or \"blackhole\"/\"p150\"; ValueError otherwise.")
         .def_static("wormhole_b0", &tensix_emu::ArchParams::wormhole_b0, "Wormhole B0 parameters.")
         .def_static("blackhole", &tensix_emu::ArchParams::blackhole, "Blackhole parameters.")
+        .def_static("from_env", &tensix_emu::ArchParams::from_env,
+                    "Parameters of $LAYERNORM_FUSED_RM_ARCH (any name by_name accepts), default Wormhole B0.")
         .def("__repr__", [](const tensix_emu::ArchParams& a) {
             return "ArchParams(" + a.name + ", grid " + std::to_string(a.grid_x) + "x" + std::to_string(a.grid_y) +
                    ", l1_size " + std::to_string(a.l1_size) + ", l1_unreserved_base " +
@@ -502,6 +505,14 @@ NB_MODULE(_C, m) {
         .def_ro("l1_high_water", &tensix_emu::RunStats::l1_high_water, "Highest CB end address on any core, bytes.")
         .def_ro("jit_cache_hits", &tensix_emu::RunStats::jit_cache_hits, "Kernels found in the JIT cache.")
         .def_ro("jit_compiles", &tensix_emu::RunStats::jit_compiles, "Kernels compiled this run.")
+        .def_ro("tiles_computed_per_core", &tensix_emu::RunStats::tiles_computed_per_core,
+                "dict[tuple[int, int], int]: tiles packed by the compute kernel of each core, keyed by (x, y).")
+        .def_ro("l1_high_water_per_core", &tensix_emu::RunStats::l1_high_water_per_core,
+                "dict[tuple[int, int], int]: end of the last CB on each core (bytes, absolute L1 address).")
+        .def_ro("noc_transactions_per_core", &tensix_emu::RunStats::noc_transactions_per_core,
+                "dict[tuple[int, int], int]: NOC reads + writes issued by each core's kernels.")
+        .def_ro("kernels_run", &tensix_emu::RunStats::kernels_run, "Kernel instances (kernels x cores) run.")
+        .def_ro("host_threads", &tensix_emu::RunStats::host_threads, "Host threads of the pool that ran them.")
         .def_ro("warnings", &tensix_emu::RunStats::warnings, "list[str].");
 
     nb::class_<tensix_emu::Device>(m, "EmuDevice",
@@ -509,10 +520,13 @@ NB_MODULE(_C, m) {
                                    "Tensix cores. Not a ttnn device.")
         .def(
             "__init__",
-            [](tensix_emu::Device* self, const std::string& arch) {
-                new (self) tensix_emu::Device(tensix_emu::ArchParams::by_name(arch));
+            [](tensix_emu::Device* self, std::optional<std::string> arch) {
+                new (self) tensix_emu::Device(arch ? tensix_emu::ArchParams::by_name(*arch)
+                                                   : tensix_emu::ArchParams::from_env());
             },
-            "arch"_a = "wormhole_b0", "Emulated chip of the named arch (\"wormhole_b0\" or \"blackhole\").")
+            "arch"_a = nb::none(),
+            "Emulated chip of the named arch (\"wormhole_b0\" or \"blackhole\"); None: $LAYERNORM_FUSED_RM_ARCH, "
+            "default \"wormhole_b0\".")
         .def(nb::init<const tensix_emu::ArchParams&>(), "arch"_a, "Emulated chip with explicit ArchParams.")
         .def_prop_ro("arch", &tensix_emu::Device::arch, nb::rv_policy::reference_internal, "ArchParams of the chip.")
         .def("allocate_dram_buffer", &tensix_emu::Device::allocate_dram_buffer, "size_bytes"_a, "page_size"_a,
@@ -542,15 +556,18 @@ NB_MODULE(_C, m) {
              "Frees the buffer at `address`.")
         .def(
             "run",
-            [](tensix_emu::Device& d, const lf::ProgramDescriptor& program, double watchdog_seconds) {
+            [](tensix_emu::Device& d, const lf::ProgramDescriptor& program, double watchdog_seconds,
+               uint32_t max_threads) {
                 lf::ProgramDescriptor copy = program;  // Python may touch the original while the GIL is released
                 tensix_emu::RunOptions options;
                 options.watchdog_seconds = watchdog_seconds;
+                options.max_threads = max_threads;
                 nb::gil_scoped_release release;
                 return d.run(copy, options);
             },
-            "program"_a, "watchdog_seconds"_a = 300.0,
+            "program"_a, "watchdog_seconds"_a = 300.0, "max_threads"_a = 0,
             "Runs `program` to completion (GIL released) and returns RunStats. Raises DeadlockError when every "
             "kernel is blocked, CompileError when a kernel does not compile, EmulatorError on any rule violation. "
-            "watchdog_seconds: safety-net bound on the run (0 = none).");
+            "watchdog_seconds: safety-net bound on the run (0 = none). max_threads: host threads running the "
+            "kernels as fibers (0 = $LAYERNORM_FUSED_RM_EMU_THREADS or min(hardware threads, 4)).");
 }

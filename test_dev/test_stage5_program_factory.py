@@ -66,8 +66,13 @@ def test_cbs_on_core_0_0_and_fit_in_l1(program):
     assert total <= arch.l1_size - arch.l1_unreserved_base
     # (8 * Wt + 2) bf16 tiles plus 3 statistics tiles, Float32 when the compute config accumulates in fp32.
     cc = [k for k in program.kernels if k.is_compute][0].config
-    assert total == _C.row_resident_cb_bytes(128, _C.DType.BFLOAT16, cc)
-    assert total == (8 * 4 + 2) * 2048 + 3 * (4096 if cc.fp32_dest_acc_en else 2048)
+    # Compute compile-time arg 3: bit 0 gamma given, bit 1 beta given (both or neither in this fixture).
+    affine = [k for k in program.kernels if k.is_compute][0].compile_time_args[3] == 3
+    assert total == _C.row_resident_cb_bytes(128, _C.DType.BFLOAT16, cc, has_gamma=affine, has_beta=affine)
+    # c_0, c_1, c_16, c_24: Wt = 4 tiles each; gamma/beta c_4..c_7: 4 tiles each when given, else 1 page;
+    # scaler, eps: 1 tile each; mean, variance, inverse std: 1 Float32 tile each (fp32 DEST).
+    gamma_beta_tiles = 4 * (4 if affine else 1)
+    assert total == (4 * 4 + gamma_beta_tiles + 2) * 2048 + 3 * (4096 if cc.fp32_dest_acc_en else 2048)
 
 
 def test_three_kernels_reader_compute_writer(program):
@@ -124,8 +129,8 @@ def test_addresses_go_into_runtime_args():
 
 
 def test_create_program_descriptor_validates():
-    ta = _C.TensorArgs(_C.TensorDesc(shape=[64, 100]))
-    with pytest.raises(ValueError, match="multiple of 32"):
+    ta = _C.TensorArgs(_C.TensorDesc(shape=[64, 100]), _C.TensorDesc(shape=[99]))
+    with pytest.raises(ValueError, match="gamma"):
         _C.create_program_descriptor(_C.OperationAttributes(), ta, _C.TensorDesc(shape=[64, 100]))
     ta = _C.TensorArgs(_C.TensorDesc(shape=[64, 128]))
     with pytest.raises(ValueError, match="output shape"):

@@ -190,3 +190,30 @@ def test_streaming_wide_rows(w):
     desc = layernorm_fused_rm.create_program_descriptor(_host(x), _host(gamma), _host(beta))
     assert desc.program_factory == STREAMING
     _check(x, gamma, beta)
+
+
+@pytest.mark.parametrize("w", [1, 7, 33, 100, 384, 4544])
+@pytest.mark.parametrize("h", [1, 31, 33])
+def test_any_width_any_height(w, h):
+    # W not a multiple of 32: the padded columns are masked out of mean and variance by the partial
+    # reduce scaler, and never written back. W = 4544 also takes the streaming program (Wt = 142).
+    g = torch.Generator().manual_seed(w * 100 + h)
+    x = torch.randn(h, w, generator=g) * 2 + 0.5
+    if w == 1:
+        x = torch.randn(h, w, generator=g)  # single column: x - mean = 0, output = beta
+    _check(x, torch.randn(w, generator=g), torch.randn(w, generator=g))
+
+
+@pytest.mark.parametrize("gamma_given,beta_given", [(True, False), (False, True), (False, False)])
+@pytest.mark.parametrize("w", [96, 100])
+def test_gamma_beta_each_optional(gamma_given, beta_given, w):
+    g = torch.Generator().manual_seed(w + 2 * gamma_given + beta_given)
+    x = torch.randn(40, w, generator=g)
+    gamma = torch.randn(w, generator=g) if gamma_given else None
+    beta = torch.randn(w, generator=g) if beta_given else None
+    _check(x, gamma, beta)
+    desc = layernorm_fused_rm.create_program_descriptor(
+        _host(x), None if gamma is None else _host(gamma), None if beta is None else _host(beta)
+    )
+    # The program is built without the missing multiply / add (compute compile-time arg 3 flags).
+    assert desc.kernels[1].compile_time_args[3] == (1 if gamma_given else 0) | (2 if beta_given else 0)

@@ -104,10 +104,6 @@ void validate_input(const TensorDesc& in) {
         }
     }
     const uint32_t W = in.shape.back();
-    if (W % kTileWidth != 0) {
-        fail("input_tensor last dim W must be a multiple of 32 for now, got W = " + std::to_string(W) +
-             " (shape " + shape_str(in.shape) + ")");
-    }
     if (in.memory_config.memory_layout != TensorMemoryLayout::INTERLEAVED) {
         fail(std::string("input_tensor memory layout must be INTERLEAVED (sharded inputs are not supported), got ") +
              to_string(in.memory_config.memory_layout));
@@ -139,8 +135,9 @@ void validate_affine(const char* name, const TensorDesc& p, const TensorDesc& in
 
 }  // namespace
 
-uint64_t row_resident_cb_bytes(uint32_t W, DType dtype, const ComputeConfigDescriptor& cc) {
-    return LayerNormFusedRMProgramFactory::cb_bytes(W, data_format_of(dtype), cc);
+uint64_t row_resident_cb_bytes(uint32_t W, DType dtype, const ComputeConfigDescriptor& cc, bool has_gamma,
+                               bool has_beta) {
+    return LayerNormFusedRMProgramFactory::cb_bytes(W, data_format_of(dtype), cc, has_gamma, has_beta);
 }
 
 void LayerNormFusedRMDeviceOperation::validate(const operation_attributes_t& attrs, const tensor_args_t& tensor_args) {
@@ -180,19 +177,22 @@ void LayerNormFusedRMDeviceOperation::validate(const operation_attributes_t& att
         fail(std::string("program_factory must be \"\", \"") + LayerNormFusedRMProgramFactory::name + "\" or \"" +
              LayerNormFusedRMStreamingProgramFactory::name + "\", got \"" + forced + "\"");
     }
-    const uint64_t need_resident = row_resident_cb_bytes(W, in.dtype, attrs.compute_config);
+    const bool has_gamma = tensor_args.gamma.has_value();
+    const bool has_beta = tensor_args.beta.has_value();
+    const uint64_t need_resident = row_resident_cb_bytes(W, in.dtype, attrs.compute_config, has_gamma, has_beta);
     if (forced == LayerNormFusedRMProgramFactory::name && need_resident > have) {
         std::ostringstream os;
         os << kOp << "input_tensor last dim W = " << W << " is too large for the row-resident program ("
            << LayerNormFusedRMProgramFactory::name << "): its circular buffers need " << need_resident
-           << " bytes of L1 ((8 * Wt + 2) tiles of " << tile_size(data_format_of(in.dtype))
-           << " B and 3 statistics tiles, Wt = " << W / kTileWidth << "), expected at most " << have << " bytes free on "
+           << " bytes of L1 (row CBs of Wt = " << (W + kTileWidth - 1) / kTileWidth << " tiles of "
+           << tile_size(data_format_of(in.dtype)) << " B, scaler, eps and 3 statistics tiles), expected at most "
+           << have << " bytes free on "
            << arch.name << " (l1_size " << arch.l1_size << " - l1_unreserved_base " << arch.l1_unreserved_base
            << "); leave program_factory empty to use the streaming program";
         throw std::runtime_error(os.str());
     }
-    const uint64_t need_streaming =
-        LayerNormFusedRMStreamingProgramFactory::cb_bytes(W, data_format_of(in.dtype), attrs.compute_config);
+    const uint64_t need_streaming = LayerNormFusedRMStreamingProgramFactory::cb_bytes(
+        W, data_format_of(in.dtype), attrs.compute_config, has_gamma, has_beta);
     if (need_streaming > have) {
         std::ostringstream os;
         os << kOp << "input_tensor last dim W = " << W << ": even the streaming program's circular buffers need "
@@ -219,7 +219,8 @@ std::string LayerNormFusedRMDeviceOperation::select_program_factory(
     const auto arch = tensix_emu::ArchParams::by_name(attrs.arch);
     const uint64_t have = arch.l1_size - arch.l1_unreserved_base;
     const TensorDesc& in = tensor_args.input;
-    return row_resident_cb_bytes(in.shape.back(), in.dtype, attrs.compute_config) <= have ? LayerNormFusedRMProgramFactory::name
+    return row_resident_cb_bytes(in.shape.back(), in.dtype, attrs.compute_config, tensor_args.gamma.has_value(),
+                                 tensor_args.beta.has_value()) <= have ? LayerNormFusedRMProgramFactory::name
                                                                     : LayerNormFusedRMStreamingProgramFactory::name;
 }
 

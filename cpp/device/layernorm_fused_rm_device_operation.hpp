@@ -28,8 +28,10 @@ struct LayerNormFusedRMDeviceOperation {
 };
 
 /// L1 bytes the row-resident program's 13 circular buffers take for rows of W elements of dtype under
-/// compute_config: (8 * Wt + 2) tiles of dtype (8 row-sized CBs, scaler, eps) plus 3 statistics tiles
-/// (Float32 when fp32_dest_acc_en), Wt = W / 32. select_program_factory compares it with the free L1.
-uint64_t row_resident_cb_bytes(uint32_t W, DType dtype, const ComputeConfigDescriptor& compute_config);
+/// compute_config (LayerNormFusedRMProgramFactory::cb_bytes: row-sized CBs of Wt = ceil(W / 32) tiles,
+/// gamma/beta CBs when given, scaler, eps, 3 statistics tiles, Float32 when fp32_dest_acc_en).
+/// select_program_factory compares it with the free L1.
+uint64_t row_resident_cb_bytes(uint32_t W, DType dtype, const ComputeConfigDescriptor& compute_config,
+                               bool has_gamma = true, bool has_beta = true);
 
 }  // namespace layernorm_fused_rm

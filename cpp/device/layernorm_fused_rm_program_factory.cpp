@@ -97,14 +97,28 @@ DataFormat stats_format(const ComputeConfigDescriptor& cc, DataFormat input_form
     return cc.fp32_dest_acc_en ? DataFormat::Float32 : input_format;
 }
 
-uint64_t LayerNormFusedRMProgramFactory::cb_bytes(uint32_t W, DataFormat format, const ComputeConfigDescriptor& cc) {
-    return (8ull * (W / 32) + 2) * tile_size(format) + 3ull * tile_size(stats_format(cc, format));
+namespace {
+// L1 bytes of the 13 CBs for row CBs of Bt tiles: c_0, c_1, c_16, c_24 always Bt; gamma (c_4, c_6) and beta
+// (c_5, c_7) Bt when given, else 1 page; c_2 one scaler tile, two when W % 32 != 0; c_3 one tile; the 3
+// statistics tiles.
+uint64_t cb_bytes_for(uint32_t W, uint32_t Bt, DataFormat format, const ComputeConfigDescriptor& cc, bool has_gamma,
+                      bool has_beta) {
+    const uint64_t row_tiles = 4ull * Bt + 2ull * (has_gamma ? Bt : 1) + 2ull * (has_beta ? Bt : 1);
+    const uint64_t scalar_tiles = (W % 32 ? 2 : 1) + 1;
+    return (row_tiles + scalar_tiles) * tile_size(format) + 3ull * tile_size(stats_format(cc, format));
+}
+}  // namespace
+
+uint64_t LayerNormFusedRMProgramFactory::cb_bytes(uint32_t W, DataFormat format, const ComputeConfigDescriptor& cc,
+                                                  bool has_gamma, bool has_beta) {
+    return cb_bytes_for(W, (W + 31) / 32, format, cc, has_gamma, has_beta);
 }
 
 uint64_t LayerNormFusedRMStreamingProgramFactory::cb_bytes(uint32_t W, DataFormat format,
-                                                           const ComputeConfigDescriptor& cc) {
-    return (8ull * largest_divisor_at_most(W / 32, dest_tile_capacity(cc)) + 2) * tile_size(format) +
-           3ull * tile_size(stats_format(cc, format));
+                                                           const ComputeConfigDescriptor& cc, bool has_gamma,
+                                                           bool has_beta) {
+    return cb_bytes_for(W, largest_divisor_at_most((W + 31) / 32, dest_tile_capacity(cc)), format, cc, has_gamma,
+                        has_beta);
 }
 
 WorkSplit split_work_to_cores(uint32_t grid_x, uint32_t grid_y, uint32_t units) {
@@ -148,7 +162,11 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
     const auto arch = tensix_emu::ArchParams::by_name(attrs.arch);
     const uint32_t W = in.shape.back();
     const uint32_t num_rows = static_cast<uint32_t>(volume(in.shape) / W);
-    const uint32_t Wt = W / 32;
+    const uint32_t Wt = (W + 31) / 32;
+    const uint32_t last_tile_cols = W - 32 * (Wt - 1);  // 1..32
+    const bool has_gamma = tensor_args.gamma.has_value();
+    const bool has_beta = tensor_args.beta.has_value();
+    const uint32_t affine_flags = (has_gamma ? 1u : 0u) | (has_beta ? 2u : 0u);
     const DataFormat fmt = to_format(in.dtype);
     const uint32_t tile_bytes = tile_size(fmt);
     const uint32_t stick_bytes = W * datum_size(fmt);
@@ -193,12 +211,13 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
     const DataFormat stats_fmt = stats_format(cc, fmt);
     add_cb(cb::in_rm, Bt, fmt);
     add_cb(cb::in_tiled, Bt, fmt);
-    add_cb(cb::scaler, 1, fmt);
+    add_cb(cb::scaler, last_tile_cols < 32 ? 2 : 1, fmt);  // full scaler, then the partial one
     add_cb(cb::eps, 1, fmt);
-    add_cb(cb::gamma_rm, Bt, fmt);
-    add_cb(cb::beta_rm, Bt, fmt);
-    add_cb(cb::gamma_tiled, Bt, fmt);
-    add_cb(cb::beta_tiled, Bt, fmt);
+    // gamma/beta CBs exist either way (the design's 13 CBs); one page when the vector is not given.
+    add_cb(cb::gamma_rm, has_gamma ? Bt : 1, fmt);
+    add_cb(cb::beta_rm, has_beta ? Bt : 1, fmt);
+    add_cb(cb::gamma_tiled, has_gamma ? Bt : 1, fmt);
+    add_cb(cb::beta_tiled, has_beta ? Bt : 1, fmt);
     add_cb(cb::out_rm, Bt, fmt);
     add_cb(cb::centered, Bt, fmt);
     add_cb(cb::mean, 1, stats_fmt);
@@ -212,7 +231,7 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
     KernelDescriptor reader;
     reader.kernel_source = root + "/dataflow/reader_layernorm_fused_rm.cpp";
     reader.core_ranges = cores;
-    reader.compile_time_args = {stick_bytes, Wt, Bt, streaming ? 3u : 1u, chunk_bytes};
+    reader.compile_time_args = {stick_bytes, Wt, Bt, streaming ? 3u : 1u, chunk_bytes, affine_flags, last_tile_cols};
     append_interleaved_accessor_args(reader.compile_time_args, aligned_stick);  // input
     append_interleaved_accessor_args(reader.compile_time_args, aligned_stick);  // gamma
     append_interleaved_accessor_args(reader.compile_time_args, aligned_stick);  // beta
@@ -224,7 +243,8 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
         root + (streaming ? "/compute/layernorm_fused_rm_streaming.cpp" : "/compute/layernorm_fused_rm.cpp");
     compute.core_ranges = cores;
     // Row-resident: arg 1 is the untilize block width; streaming: the chunk width (its own block width).
-    compute.compile_time_args = {Wt, streaming ? Bt : block_w, std::bit_cast<uint32_t>(1.0f / static_cast<float>(W))};
+    compute.compile_time_args = {Wt, streaming ? Bt : block_w, std::bit_cast<uint32_t>(1.0f / static_cast<float>(W)),
+                                 affine_flags, last_tile_cols < 32 ? 1u : 0u};
 
     compute.config = cc;
     if (stats_fmt == DataFormat::Float32) {

@@ -220,14 +220,6 @@ class _Prepared:
 
         self.W = self.input.shape[-1]
         self.rows = _volume(self.input.shape) // self.W
-        # For now gamma=None / beta=None are run as a ones / zeros row (a later issue replaces this with
-        # compile-time flags that skip the multiply / add).
-        if self.gamma_desc is None:
-            self.gamma_desc = _C.TensorDesc(shape=[self.W], dtype=self.input.dtype, memory_config=self.input.memory_config,
-                                            on_device=self.input.on_device, device_id=self.input.device_id)
-        if self.beta_desc is None:
-            self.beta_desc = _C.TensorDesc(shape=[self.W], dtype=self.input.dtype, memory_config=self.input.memory_config,
-                                           on_device=self.input.on_device, device_id=self.input.device_id)
         self.output = _C.TensorDesc(
             shape=list(self.input.shape),
             dtype=self.attrs.output_dtype,
@@ -240,15 +232,6 @@ class _Prepared:
     def tensor_args(self) -> _C.TensorArgs:
         return _C.TensorArgs(self.input, self.gamma_desc, self.beta_desc)
 
-    def gamma_bytes(self) -> bytes:
-        if self.gamma is not None:
-            return _bf16_bytes(self.gamma)
-        return torch.ones(self.W, dtype=torch.bfloat16).view(torch.int16).numpy().tobytes()
-
-    def beta_bytes(self) -> bytes:
-        if self.beta is not None:
-            return _bf16_bytes(self.beta)
-        return torch.zeros(self.W, dtype=torch.bfloat16).view(torch.int16).numpy().tobytes()
 
 
 def _device_arch(t: ttnn.Tensor) -> str:
@@ -293,8 +276,11 @@ def _run_on_emulator(p: _Prepared) -> tuple[ttnn.Tensor, dict[str, Any]]:
                 return addr
 
             p.input.address = upload(_bf16_bytes(p.input_tensor), nbytes)
-            p.gamma_desc.address = upload(p.gamma_bytes(), stick)
-            p.beta_desc.address = upload(p.beta_bytes(), stick)
+            # gamma / beta None: nothing to upload; the program is built without them.
+            if p.gamma_desc is not None:
+                p.gamma_desc.address = upload(_bf16_bytes(p.gamma), stick)
+            if p.beta_desc is not None:
+                p.beta_desc.address = upload(_bf16_bytes(p.beta), stick)
             out_addr = dev.allocate_dram_buffer(nbytes, stick)
             allocated.append(out_addr)
             p.output.address = out_addr
@@ -342,13 +328,13 @@ def layernorm_fused_rm(
     gamma/beta and untilizes on the core; no tile-layout round trip through DRAM.
 
     Args:
-        input_tensor: ttnn.Tensor, ROW_MAJOR, BFLOAT16, any rank >= 1 with all dims > 0, last dim W a
-            multiple of 32 (for now), interleaved memory. A host tensor (``ttnn.from_torch(...)`` without
+        input_tensor: ttnn.Tensor, ROW_MAJOR, BFLOAT16, any rank >= 1 with all dims > 0 (all but the last
+            dim are rows), any last dim W >= 1, interleaved memory. A host tensor (``ttnn.from_torch(...)`` without
             ``device``) runs on the host Tensix emulator; a device tensor will run via ``ttnn.generic_op``.
         gamma: optional ttnn.Tensor of W elements, shape [W], [1, W], [1, 1, W] or [1, 1, 1, W], ROW_MAJOR,
-            BFLOAT16, on the same device (or host) as input_tensor. None means all ones (for now run as a
-            ones row).
-        beta: optional ttnn.Tensor like gamma. None means all zeros (for now run as a zeros row).
+            BFLOAT16, on the same device (or host) as input_tensor. None: no scaling (the program is built
+            without the multiply, not with a ones row).
+        beta: optional ttnn.Tensor like gamma. None: no shift (built without the add).
         eps: float > 0, finite, added to the variance (used as float32).
         memory_config: ttnn.MemoryConfig of the output (interleaved only); None: same as input_tensor's.
         compute_kernel_config: ttnn.WormholeComputeKernelConfig (math_fidelity, fp32_dest_acc_en,
@@ -374,7 +360,7 @@ def layernorm_fused_rm(
 
     Raises:
         TypeError: input_tensor, gamma or beta is not a ttnn.Tensor; eps not a number; bad config types.
-        ValueError: a violated precondition (layout, dtype, rank, zero dim, W % 32, gamma/beta volume,
+        ValueError: a violated precondition (layout, dtype, rank, zero dim, gamma/beta volume,
             dtype or layout, eps, sharded memory, tensors on different devices); the message names the
             argument, the expected and the given value.
         RuntimeError: W too large for L1 even for the streaming program, or for the row-resident program

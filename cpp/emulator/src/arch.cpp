@@ -1,14 +1,22 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// Architecture parameters of the emulated chips.
+// Architecture parameters of the emulated chips. Sources (tt-metal 0.81.1 unless noted):
 //
-// L1: MEM_L1_SIZE in tt-metal 0.81.1 tt_metal/hw/inc/internal/tt-1xx/{wormhole,blackhole}/dev_mem_map.h:
-//   Wormhole 1464 KiB = 1,499,136 B; Blackhole 1536 KiB = 1,572,864 B.
-// Unreserved L1 base: MEM_MAP_END of the same headers (Wormhole 35,168 B, Blackhole 41,088 B, evaluated
-//   with the host compiler) plus the 69 KiB kernel-config region tt-metal's HAL reserves after it for
-//   Tensix cores (L1_KERNEL_CONFIG_SIZE), aligned to 16 B. Issue 3 re-checks this against the HAL.
-// Grids: Wormhole n150 8x8 worker cores, Blackhole p150 13x10 (ARCHITECTURE.md, issue 5).
-// DRAM: Wormhole 12 banks (6 channels x 2), Blackhole 8 banks; alignment 32 B / 64 B (issue 3).
+// L1 size: MEM_L1_SIZE, ttnn/tt_metal/hw/inc/internal/tt-1xx/{wormhole,blackhole}/dev_mem_map.h:
+//   Wormhole (1464 * 1024) = 1,499,136 B; Blackhole (1536 * 1024) = 1,572,864 B.
+// Unreserved L1 base (first byte for circular buffers): upstream's HAL, tt_metal/llrt/hal/tt-1xx/wormhole/
+//   wh_hal_tensix.cpp and .../blackhole/bh_hal_tensix.cpp, create_tensix_mem_map():
+//     DEFAULT_UNRESERVED = ((MEM_MAP_END + default_l1_kernel_config_size - 1) | (max_alignment - 1)) + 1
+//   with default_l1_kernel_config_size = 69 * 1024 and max_alignment = max(DRAM_ALIGNMENT, L1_ALIGNMENT).
+//   MEM_MAP_END evaluated from the 0.81.1 dev_mem_map.h with the host compiler: Wormhole 35,168, Blackhole 41,088
+//   -> Wormhole 105,824 B, Blackhole 111,744 B.
+// Alignment: L1_ALIGNMENT / DRAM_ALIGNMENT, .../tt-1xx/{wormhole,blackhole}/noc/noc_parameters.h:
+//   Wormhole 16 / 32 B, Blackhole 16 / 64 B.
+// Worker grid: compute_with_storage_grid_range of ttnn/tt_metal/core_descriptors/wormhole_b0_80_arch.yaml
+//   (nebula_x1 = n150: [0,0]..[7,7] -> 8x8) and blackhole_140_arch.yaml (unharvested = p150: [0,0]..[12,9] -> 13x10).
+// DRAM banks: dram_views of ttnn/tt_metal/soc_descriptors/wormhole_b0_80_arch.yaml (12 views of 1 GiB each) and
+//   blackhole_140_arch.yaml (8 views).
+#include <cstdlib>
 #include <stdexcept>
 
 #include "emu/emulator.hpp"
@@ -16,8 +24,13 @@
 namespace tensix_emu {
 
 namespace {
-constexpr uint32_t align_up(uint32_t v, uint32_t a) { return (v + a - 1) / a * a; }
-constexpr uint32_t kKernelConfigBytes = 69 * 1024;
+constexpr uint32_t kKernelConfigBytes = 69 * 1024;  // default_l1_kernel_config_size (HAL)
+constexpr uint32_t hal_unreserved_base(uint32_t mem_map_end, uint32_t dram_align, uint32_t l1_align) {
+    const uint32_t max_alignment = dram_align > l1_align ? dram_align : l1_align;
+    return ((mem_map_end + kKernelConfigBytes - 1) | (max_alignment - 1)) + 1;
+}
+static_assert(hal_unreserved_base(35168, 32, 16) == 105824);
+static_assert(hal_unreserved_base(41088, 64, 16) == 111744);
 }  // namespace
 
 ArchParams ArchParams::wormhole_b0() {
@@ -26,10 +39,10 @@ ArchParams ArchParams::wormhole_b0() {
     p.grid_x = 8;
     p.grid_y = 8;
     p.l1_size = 1464 * 1024;
-    p.l1_unreserved_base = align_up(35168 + kKernelConfigBytes, 16);
     p.num_dram_banks = 12;
     p.dram_alignment = 32;
     p.l1_alignment = 16;
+    p.l1_unreserved_base = hal_unreserved_base(35168, p.dram_alignment, p.l1_alignment);
     p.dram_bank_size = 1ull << 30;
     return p;
 }
@@ -40,10 +53,10 @@ ArchParams ArchParams::blackhole() {
     p.grid_x = 13;
     p.grid_y = 10;
     p.l1_size = 1536 * 1024;
-    p.l1_unreserved_base = align_up(41088 + kKernelConfigBytes, 16);
     p.num_dram_banks = 8;
     p.dram_alignment = 64;
     p.l1_alignment = 16;
+    p.l1_unreserved_base = hal_unreserved_base(41088, p.dram_alignment, p.l1_alignment);
     p.dram_bank_size = 1ull << 31;
     return p;
 }
@@ -56,6 +69,11 @@ ArchParams ArchParams::by_name(const std::string& name) {
         return blackhole();
     }
     throw std::invalid_argument("unknown arch '" + name + "': expected 'wormhole_b0' or 'blackhole'");
+}
+
+ArchParams ArchParams::from_env() {
+    const char* env = std::getenv(kArchEnv);
+    return (env && *env) ? by_name(env) : wormhole_b0();
 }
 
 }  // namespace tensix_emu

@@ -4,11 +4,15 @@
 // addresses, one thread per kernel per core, the kernel API (KernelApi) with strict checks, DST and
 // tile math, and deterministic deadlock detection.
 //
-// Concurrency model: all CB state of a run lives under one mutex. A kernel that must wait records a
-// predicate and a description, then sleeps on the run's condition variable. Before sleeping (and when a
-// kernel finishes) the run checks whether every live kernel is blocked with a false predicate; since only
-// a running kernel can change CB state, that is an exact deadlock test, reported at once.
+// Concurrency model: every kernel instance (kernel x core) is a user-level fiber (ucontext) with its own stack;
+// a pool of at most N host threads runs the fibers (N = RunOptions::max_threads, default min(hardware threads,
+// 4)), so a program with far more kernels than threads still runs: a kernel that must wait (cb_reserve_back /
+// cb_wait_front) records a predicate and a description and yields its thread back to the pool. All CB state of
+// a run lives under one mutex. A blocked fiber is re-queued when a CB operation on its core makes its predicate
+// true. When no fiber is running or ready and some have not finished, every live kernel is blocked with a false
+// predicate: since only a running kernel can change CB state, that is an exact deadlock test, made at once.
 #include <sys/mman.h>
+#include <ucontext.h>
 
 #include <algorithm>
 #include <atomic>
@@ -124,6 +128,8 @@ public:
 // ----------------------------------------------------------------------------------------------------
 namespace {
 
+class KernelContext;
+
 struct CBState {
     bool configured = false;
     DataFormat format = DataFormat::Float16_b;
@@ -138,6 +144,8 @@ struct CBState {
     uint32_t waited = 0;    // pages the consumer waited for, not yet popped
     uint32_t pack_ptr = 0;  // tiles packed sequentially since the last push
     std::deque<std::string> history;
+    std::vector<KernelContext*> pushers;  // kernels that pushed pages into this CB
+    std::vector<KernelContext*> poppers;  // kernels that popped pages from it
     uint32_t occupied() const { return static_cast<uint32_t>(pushed - popped); }
 };
 
@@ -147,10 +155,24 @@ struct Core {
     uint8_t* l1 = nullptr;
     CBState cbs[kNumCBs];
     uint32_t cb_end = 0;  // L1 offset one past the last CB
+    uint64_t noc_transactions = 0;
+    std::vector<KernelContext*> kernels;  // the kernels running on this core
 };
 
+/// The fiber running on this host thread (set by the pool before switching to it), read by every kernel API call.
+thread_local KernelApi* t_current_api = nullptr;
+
 enum class DstState { Idle, Acquired, Committed, Waited };
-enum class UnpackMode { None, Tilize, Reduce, Binary, Copy };
+enum class UnpackMode { None, Tilize, Reduce, Binary, Copy, UnaryBcast };
+enum class FiberState { Ready, Running, Blocked, Done };
+
+/// Data format the unpacker's SrcA / SrcB or the packer is configured for, and which call configured it.
+struct FormatState {
+    bool set = false;
+    DataFormat format = DataFormat::Float16_b;
+    int32_t cb = -1;
+    std::string by;
+};
 
 class Run;
 
@@ -161,7 +183,12 @@ public:
         if (const auto* cc = std::get_if<layernorm_fused_rm::ComputeConfigDescriptor>(&k.config)) {
             compute_ = true;
             fp32_dest_ = cc->fp32_dest_acc_en;
+            full_sync_ = cc->dst_full_sync_en;
             dst_capacity_ = (cc->dst_full_sync_en ? 16u : 8u) / (cc->fp32_dest_acc_en ? 2u : 1u);
+            for (size_t i = 0; i < cc->unpack_to_dest_mode.size() && i < kNumCBs; ++i) {
+                unpack_to_dest_fp32_[i] =
+                    cc->unpack_to_dest_mode[i] == layernorm_fused_rm::UnpackToDestMode::UnpackToDestFp32;
+            }
         }
         const auto* rt = k.runtime_args_of(core.coord);
         if (rt) {
@@ -171,11 +198,22 @@ public:
     }
 
     const std::string& name() const { return name_; }
+    Core& core() { return core_; }
+    Run& run() { return run_; }
     // -- state read by the run under its mutex --
     bool done = false;
     bool blocked = false;
+    FiberState state = FiberState::Ready;
+    bool parking = false;            // yielded to the pool to block; the pool parks it under the mutex
+    ucontext_t ctx{};                // the fiber
+    ucontext_t* pool_ctx = nullptr;  // the pool thread context to yield to (set at every resume)
+    uint8_t* stack = nullptr;
+    size_t stack_size = 0;
+    emu_kernel_entry_fn entry = nullptr;
     std::function<bool()> unblock_pred;
     std::function<std::string()> blocked_on;  // evaluated when a report is written, so its counts are current
+    int32_t wait_cb = -1;                     // CB this kernel is blocked on
+    bool wait_front = false;                  // blocked in cb_wait_front (else cb_reserve_back)
     std::deque<std::string> history;
 
     // ---- KernelApi ----
@@ -218,6 +256,12 @@ public:
     void copy_tile(uint32_t icb, uint32_t itile, uint32_t idst) override;
     void sfpu_init(SfpuOp op) override;
     void sfpu_op(SfpuOp op, uint32_t idst, uint32_t param_bits, const char* call) override;
+    void sfpu_binary(SfpuOp op, uint32_t idst0, uint32_t idst1, uint32_t odst, bool round_nearest_even,
+                     const char* call) override;
+    void unary_bcast_init(BcastDim bcast, uint32_t icb) override;
+    void unary_bcast(BcastDim bcast, uint32_t icb, uint32_t itile, uint32_t idst) override;
+    void unary_bcast_uninit(BcastDim bcast, uint32_t icb) override;
+    void reconfig_data_format(Operand which, int32_t old_cb, uint32_t new_cb, const char* call) override;
     void tile_regs_acquire() override;
     void tile_regs_commit() override;
     void tile_regs_wait() override;
@@ -235,7 +279,7 @@ private:
     // Sleeps until pred() holds (lk held on entry and exit). Before sleeping, records what this kernel waits
     // for and asks the run whether every kernel is now blocked (then the run reports the deadlock).
     template <typename Pred, typename Describe>
-    void block_until(std::unique_lock<std::mutex>& lk, Pred pred, Describe describe);
+    void block_until(std::unique_lock<std::mutex>& lk, int32_t cb, bool front, Pred pred, Describe describe);
     uint8_t* l1_ptr(uint32_t l1_offset) { return core_.l1 + l1_offset; }
     uint32_t visible_addr(uint32_t l1_offset) const {
         return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(core_.l1) + l1_offset);
@@ -245,8 +289,18 @@ private:
     void require_started(const char* call);
     void require_dst(DstState s, const char* call);
     void require_dst_index(uint32_t idst, const char* call);
-    void read_tile(uint32_t icb, uint32_t itile, float* out, const char* call);
+    // Reads tile itile of icb (logical order) as the unpacker delivers it: to SrcA/SrcB (to_src) unless
+    // to_dest_exact, when a Float32 CB marked UnpackToDestFp32 goes straight to an fp32 DEST.
+    void read_tile(uint32_t icb, uint32_t itile, float* out, const char* call, bool to_dest_exact = false);
+    // FPU result into DEST: fp32 as is, 16-bit DEST rounds to nearest even (numerics.hpp, point 2).
     float round_dest(float v) const { return fp32_dest_ ? v : round_to_bf16(v); }
+    // SFPU result into DEST (numerics.hpp, point 3): 16-bit DEST truncates unless the op rounds in software.
+    float sfpu_store(float v, bool round_nearest_even) const {
+        return fp32_dest_ ? v : (round_nearest_even ? round_to_bf16(v) : truncate_to_bf16(v));
+    }
+    // The unpacker / packer format rule: the CB's format must be the one the hardware is configured for.
+    void require_format(const FormatState& st, const char* unit, uint32_t cb, const char* call);
+    bool unpacks_to_dest_fp32(uint32_t cb) const { return fp32_dest_ && cb < kNumCBs && unpack_to_dest_fp32_[cb]; }
     uint8_t* reserved_page_ptr(CBState& c, uint32_t page);
 
     Run& run_;
@@ -260,6 +314,10 @@ private:
     // compute state
     bool compute_ = false;
     bool fp32_dest_ = false;
+    bool full_sync_ = false;
+    bool unpack_to_dest_fp32_[kNumCBs] = {};
+    FormatState srca_fmt_, srcb_fmt_, pack_fmt_;
+    BcastDim ubcast_dim_ = BcastDim::NONE;
     uint32_t dst_capacity_ = 8;
     bool started_ = false;
     DstState dst_state_ = DstState::Idle;
@@ -272,7 +330,7 @@ private:
     ReduceDim red_dim_ = ReduceDim::REDUCE_ROW;
     bool reduce_mask_ = false;
     uint32_t reduce_ocb_ = 0;
-    bool sfpu_inited_[8] = {};
+    bool sfpu_inited_[uint32_t(SfpuOp::COUNT)] = {};
     bool untilize_active_ = false;
     bool untilize_from_dest_ = false;
     uint32_t untilize_block_ct_ = 0, untilize_full_ct_ = 0, untilize_ocb_ = 0;
@@ -286,60 +344,35 @@ public:
     const ProgramDescriptor& prog;
     const RunOptions& opts;
     std::mutex m;
-    std::condition_variable cv;
+    std::condition_variable cv;       // pool threads: a fiber became ready / the run ended
+    std::condition_variable done_cv;  // the caller: every fiber finished
     std::vector<std::unique_ptr<Core>> cores;
     std::vector<std::unique_ptr<KernelContext>> kernels;
+    std::deque<KernelContext*> ready;
+    size_t running = 0;
+    size_t finished = 0;
     std::atomic<bool> aborted{false};
     std::string error;
     bool deadlock = false;
     RunStats stats;
 
-    // Called with m held. Returns true (and records the report) if every live kernel is blocked.
-    bool check_deadlock_locked() {
-        bool any_live = false;
-        for (const auto& k : kernels) {
-            if (k->done) {
-                continue;
-            }
-            any_live = true;
-            if (!k->blocked || k->unblock_pred()) {
-                return false;
-            }
-        }
-        if (!any_live || aborted) {
-            return false;
-        }
-        std::ostringstream os;
-        os << "deadlock: every kernel of the program is blocked and none can make progress\n";
-        for (const auto& k : kernels) {
-            os << "  " << k->name() << ": ";
-            if (k->done) {
-                os << "finished\n";
-            } else {
-                os << "blocked in " << k->blocked_on() << "\n";
-            }
-            if (!k->history.empty()) {
-                os << "    last CB operations:";
-                for (const auto& h : k->history) {
-                    os << " " << h << ";";
-                }
-                os << "\n";
-            }
-        }
-        error = os.str();
-        deadlock = true;
-        aborted = true;
-        cv.notify_all();
-        return true;
-    }
+    // m held. Re-queues the blocked kernels of `core` whose wait is now satisfied (a CB of the core changed).
+    void wake_core_locked(Core& core);
+
+    // m held, nothing running or ready. Every fiber not finished is blocked with a false predicate: writes the
+    // deadlock report (with each blocked kernel's wait, its CB's counts and diagnosis, and recent CB operations).
+    void report_deadlock_locked();
 
     void fail_locked(const std::string& msg) {
         if (!aborted) {
             error = msg;
             aborted = true;
         }
-        cv.notify_all();
+        abort_wake_locked();
     }
+
+    // m held: after an abort, every blocked fiber is resumed so it unwinds its stack (AbortSignal).
+    void abort_wake_locked();
 };
 
 struct AbortSignal {};  // unwinds a kernel thread after another kernel failed
@@ -385,17 +418,30 @@ void KernelContext::record(CBState& c, const std::string& op) {
 }
 
 template <typename Pred, typename Describe>
-void KernelContext::block_until(std::unique_lock<std::mutex>& lk, Pred pred, Describe describe) {
+void KernelContext::block_until(std::unique_lock<std::mutex>& lk, int32_t cb, bool front, Pred pred,
+                                Describe describe) {
     if (pred()) {
         return;
     }
     blocked = true;
+    wait_cb = cb;
+    wait_front = front;
     unblock_pred = pred;
     blocked_on = describe;
-    if (!run_.check_deadlock_locked()) {
-        run_.cv.wait(lk, [&] { return run_.aborted || pred(); });
+    while (true) {
+        // Yield to the pool thread, which parks this fiber under the mutex (re-checking pred, so a CB change made
+        // between the unlock and the park is never lost). Resumed, possibly on another pool thread, once a CB
+        // operation on this core made pred true, or when the run aborted.
+        parking = true;
+        lk.unlock();
+        swapcontext(&ctx, pool_ctx);
+        lk.lock();
+        if (run_.aborted || pred()) {
+            break;
+        }
     }
     blocked = false;
+    wait_cb = -1;
     blocked_on = nullptr;  // it refers to this frame's locals
     unblock_pred = nullptr;
     if (run_.aborted) {
@@ -437,7 +483,7 @@ void KernelContext::cb_reserve_back(int32_t idx, int32_t pages) {
              std::to_string(c.page_size) + " B pages)");
     }
     record(c, call);
-    block_until(lk, [&c, pages] { return c.num_pages - c.occupied() >= uint32_t(pages); }, [&] {
+    block_until(lk, idx, false, [&c, pages] { return c.num_pages - c.occupied() >= uint32_t(pages); }, [&] {
         return call + ": wants " + std::to_string(pages) + " free pages, " + std::to_string(c.num_pages - c.occupied()) +
                " free, capacity " + std::to_string(c.num_pages) + " pages";
     });
@@ -473,7 +519,10 @@ void KernelContext::cb_push_back(int32_t idx, int32_t pages) {
     c.pushed += uint32_t(pages);
     c.reserved -= uint32_t(pages);
     c.pack_ptr = 0;
-    run_.cv.notify_all();
+    if (std::find(c.pushers.begin(), c.pushers.end(), this) == c.pushers.end()) {
+        c.pushers.push_back(this);
+    }
+    run_.wake_core_locked(core_);
 }
 
 void KernelContext::cb_wait_front(int32_t idx, int32_t pages) {
@@ -489,7 +538,7 @@ void KernelContext::cb_wait_front(int32_t idx, int32_t pages) {
              std::to_string(c.num_pages) + " pages");
     }
     record(c, call);
-    block_until(lk, [&c, pages] { return c.occupied() >= uint32_t(pages); }, [&] {
+    block_until(lk, idx, true, [&c, pages] { return c.occupied() >= uint32_t(pages); }, [&] {
         return call + ": wants " + std::to_string(pages) + " pages, " + std::to_string(c.occupied()) +
                " available, capacity " + std::to_string(c.num_pages) + " pages";
     });
@@ -522,7 +571,10 @@ void KernelContext::cb_pop_front(int32_t idx, int32_t pages) {
     c.rd_page = (c.rd_page + uint32_t(pages)) % c.num_pages;
     c.popped += uint32_t(pages);
     c.waited -= uint32_t(pages);
-    run_.cv.notify_all();
+    if (std::find(c.poppers.begin(), c.poppers.end(), this) == c.poppers.end()) {
+        c.poppers.push_back(this);
+    }
+    run_.wake_core_locked(core_);
 }
 
 uint32_t KernelContext::get_write_ptr(int32_t idx) {
@@ -580,6 +632,7 @@ void KernelContext::noc_read(uint64_t src, uint32_t dst_l1, uint32_t size) {
         run_.stats.dram_bytes_read += size;
         run_.stats.dram_bytes_read_per_buffer[b->address] += size;
         run_.stats.noc_transactions += 1;
+        core_.noc_transactions += 1;
     } else {
         fail("noc_async_read: only DRAM sources are implemented (source NOC address " + std::to_string(src) + ")");
     }
@@ -611,6 +664,7 @@ void KernelContext::noc_write(uint32_t src_l1, uint64_t dst, uint32_t size) {
         run_.stats.dram_bytes_written += size;
         run_.stats.dram_bytes_written_per_buffer[b->address] += size;
         run_.stats.noc_transactions += 1;
+        core_.noc_transactions += 1;
     } else {
         fail("noc_async_write: only DRAM destinations are implemented");
     }
@@ -645,11 +699,11 @@ void KernelContext::require_dst_index(uint32_t idst, const char* call) {
     if (idst >= dst_capacity_) {
         fail(std::string(call) + ": DST index " + std::to_string(idst) + " is beyond the " +
              std::to_string(dst_capacity_) + " tiles DST holds in this mode (" + (fp32_dest_ ? "fp32" : "16-bit") +
-             " DEST, half-sync)");
+             " DEST, " + (full_sync_ ? "full" : "half") + "-sync)");
     }
 }
 
-void KernelContext::read_tile(uint32_t icb, uint32_t itile, float* out, const char* call) {
+void KernelContext::read_tile(uint32_t icb, uint32_t itile, float* out, const char* call, bool to_dest_exact) {
     std::lock_guard<std::mutex> lk(run_.m);
     CBState& c = cb(int32_t(icb), call);
     if (itile >= c.waited) {
@@ -661,12 +715,32 @@ void KernelContext::read_tile(uint32_t icb, uint32_t itile, float* out, const ch
                          " lies past the end of the CB (read page " + std::to_string(c.rd_page) + ", capacity " +
                          std::to_string(c.num_pages) + ")");
     }
-    if (c.page_size < layernorm_fused_rm::tile_size(c.format)) {
+    // Tile ops count pages as tiles (the unpacker advances by the CB's page size, tile by tile).
+    if (c.page_size != layernorm_fused_rm::tile_size(c.format)) {
         fail(std::string(call) + ": " + cb_name(int32_t(icb)) + " has " + std::to_string(c.page_size) +
-                         " B pages, smaller than one " + layernorm_fused_rm::to_string(c.format) + " tile (" +
-                         std::to_string(layernorm_fused_rm::tile_size(c.format)) + " B)");
+                         " B pages but this call reads tile-sized pages (one " + layernorm_fused_rm::to_string(c.format) +
+                         " tile = " + std::to_string(layernorm_fused_rm::tile_size(c.format)) + " B)");
     }
     load_tile(l1_ptr(c.base + (c.rd_page + itile) * c.page_size), c.format, out);
+    if (!(to_dest_exact && unpacks_to_dest_fp32(icb) && c.format == DataFormat::Float32)) {
+        for (uint32_t i = 0; i < 1024; ++i) {
+            out[i] = to_src(out[i], c.format, fp32_dest_);
+        }
+    }
+}
+
+void KernelContext::require_format(const FormatState& st, const char* unit, uint32_t icb, const char* call) {
+    if (icb >= kNumCBs || !core_.cbs[icb].configured) {
+        return;  // reported by the CB lookup of the call itself
+    }
+    const CBState& c = core_.cbs[icb];
+    if (st.set && st.format != c.format) {
+        fail(std::string(call) + ": " + cb_name(int32_t(icb)) + " holds " + layernorm_fused_rm::to_string(c.format) +
+             " but the " + unit + " is configured for " + layernorm_fused_rm::to_string(st.format) + " (by " + st.by +
+             (st.cb >= 0 ? " from " + cb_name(st.cb) : std::string()) +
+             "): call reconfig_data_format / pack_reconfig_data_format for " + cb_name(int32_t(icb)) +
+             " first (inits do not reconfigure data formats)");
+    }
 }
 
 uint8_t* KernelContext::reserved_page_ptr(CBState& c, uint32_t page) {
@@ -681,6 +755,10 @@ void KernelContext::hw_startup(uint32_t icb0, uint32_t icb1, uint32_t ocb) {
     cb(int32_t(icb0), "compute_kernel_hw_startup");
     cb(int32_t(icb1), "compute_kernel_hw_startup");
     cb(int32_t(ocb), "compute_kernel_hw_startup");
+    // llk_unpack_hw_configure(srca=icb0, srcb=icb1), llk_pack_hw_configure(ocb) (compute_kernel_hw_startup.h).
+    srca_fmt_ = {true, core_.cbs[icb0].format, int32_t(icb0), "compute_kernel_hw_startup"};
+    srcb_fmt_ = {true, core_.cbs[icb1].format, int32_t(icb1), "compute_kernel_hw_startup"};
+    pack_fmt_ = {true, core_.cbs[ocb].format, int32_t(ocb), "compute_kernel_hw_startup"};
     started_ = true;
 }
 
@@ -740,16 +818,22 @@ void KernelContext::tilize_block(uint32_t icb, uint32_t block, uint32_t ocb, uin
                          cb_name(int32_t(ocb)) + " but only " + std::to_string(out.reserved - out.pack_ptr) +
                          " reserved pages are left");
     }
+    require_format(srca_fmt_, "unpacker (SrcA)", icb, call.c_str());
+    require_format(pack_fmt_, "packer", ocb, call.c_str());
+    // Unpack-tilize to SrcA, datacopy A2D to DEST, pack (tilize.h); a Float32 CB marked UnpackToDestFp32 with
+    // fp32 DEST goes to DEST losslessly, otherwise through SrcA (numerics.hpp, point 1).
+    const bool exact = unpacks_to_dest_fp32(icb) && in.format == DataFormat::Float32;
     const uint8_t* src = l1_ptr(in.base + in.rd_page * in.page_size);
     const uint32_t row_elems = block * 32;
     float tile[1024];
     for (uint32_t t = 0; t < block; ++t) {
         for (uint32_t r = 0; r < 32; ++r) {
             for (uint32_t c = 0; c < 32; ++c) {
-                tile[r * 32 + c] = round_dest(load_datum(src + (r * row_elems + t * 32 + c) * ds, in.format));
+                const float v = load_datum(src + (r * row_elems + t * 32 + c) * ds, in.format);
+                tile[r * 32 + c] = exact ? v : round_dest(to_src(v, in.format, fp32_dest_));
             }
         }
-        store_tile(reserved_page_ptr(out, out.pack_ptr), out.format, tile);
+        store_tile(reserved_page_ptr(out, out.pack_ptr), out.format, tile, fp32_dest_);
         ++out.pack_ptr;
         ++tiles_packed;
     }
@@ -764,12 +848,17 @@ void KernelContext::pack_untilize_init(uint32_t block_ct, uint32_t full_ct, uint
     if (block_ct == 0 || block_ct > dst_capacity_) {
         fail(std::string(call) + "<" + std::to_string(block_ct) + ", " + std::to_string(full_ct) +
              ">: block width " + std::to_string(block_ct) + " tiles exceeds the DEST limit of " +
-             std::to_string(dst_capacity_) + " tiles (" + (fp32_dest_ ? "fp32" : "16-bit") + " DEST, half-sync)");
+             std::to_string(dst_capacity_) + " tiles (" + (fp32_dest_ ? "fp32" : "16-bit") + " DEST, " + (full_sync_ ? "full" : "half") + "-sync)");
     }
     if (full_ct % block_ct != 0) {
         fail(std::string(call) + "<" + std::to_string(block_ct) + ", " + std::to_string(full_ct) +
              ">: full width " + std::to_string(full_ct) + " is not a multiple of the block width " +
              std::to_string(block_ct));
+    }
+    if (from_dest) {
+        // pack_untilize_dest_init calls llk_pack_reconfig_data_format(ocb) (pack_untilize.h).
+        std::lock_guard<std::mutex> lk(run_.m);
+        pack_fmt_ = {true, cb(int32_t(ocb), call).format, int32_t(ocb), call};
     }
     untilize_active_ = true;
     untilize_from_dest_ = from_dest;
@@ -784,6 +873,9 @@ void KernelContext::pack_untilize_uninit(uint32_t ocb) {
         fail("pack_untilize_uninit(" + cb_name(int32_t(ocb)) + "): pack_untilize was not initialised for this CB");
     }
     untilize_active_ = false;
+    // pack_untilize_uninit calls llk_pack_reconfig_data_format(ocb) (pack_untilize.h).
+    std::lock_guard<std::mutex> lk(run_.m);
+    pack_fmt_ = {true, cb(int32_t(ocb), "pack_untilize_uninit").format, int32_t(ocb), "pack_untilize_uninit"};
 }
 
 void KernelContext::pack_untilize_dest(uint32_t block_ct, uint32_t full_ct, uint32_t ocb, uint32_t block_rt,
@@ -803,6 +895,7 @@ void KernelContext::pack_untilize_dest(uint32_t block_ct, uint32_t full_ct, uint
         fail(call + ": block index " + std::to_string(block_c_index) + " is beyond the " +
              std::to_string(full_ct / block_ct) + " blocks of the row");
     }
+    require_format(pack_fmt_, "packer", ocb, call.c_str());
     std::lock_guard<std::mutex> lk(run_.m);
     CBState& out = cb(int32_t(ocb), call.c_str());
     if (out.reserved < full_ct) {
@@ -817,7 +910,8 @@ void KernelContext::pack_untilize_dest(uint32_t block_ct, uint32_t full_ct, uint
         const uint32_t col0 = (block_c_index * block_ct + t) * 32;
         for (uint32_t r = 0; r < 32; ++r) {
             for (uint32_t c = 0; c < 32; ++c) {
-                store_datum(dst + (r * row_elems + col0 + c) * ds, out.format, dst_[t][r * 32 + c]);
+                store_datum(dst + (r * row_elems + col0 + c) * ds, out.format,
+                            from_dst(dst_[t][r * 32 + c], out.format, fp32_dest_));
             }
         }
         ++tiles_packed;
@@ -863,18 +957,30 @@ void KernelContext::reduce_tile(PoolType type, ReduceDim dim, uint32_t icb, uint
     }
     require_dst(DstState::Acquired, call);
     require_dst_index(idst, call);
+    // Operand placement (reduce.h reduce_init): REDUCE_ROW SUM/AVG runs MVMUL with the scaler in SrcA and the data
+    // in SrcB ("Caller must call reconfig_data_format(icb_scaler, icb) before reduce_init for this path"); every
+    // other reduce has the data in SrcA and the scaler in SrcB.
+    const bool swapped = dim == ReduceDim::REDUCE_ROW && type != PoolType::MAX;
+    require_format(srca_fmt_, "unpacker (SrcA)", swapped ? icb_scaler : icb, call);
+    require_format(srcb_fmt_, "unpacker (SrcB)", swapped ? icb : icb_scaler, call);
     float a[1024], s[1024];
     read_tile(icb, itile, a, call);
     read_tile(icb_scaler, itile_scaler, s, call);
     float* d = dst_[idst];
-    // Model: the scaler tile's row 0 (first row of faces 0 and 1) multiplies each column; REDUCE_ROW
-    // writes each row's result to column 0 and accumulates into DST (reduce.h: "populate first row of
-    // each face"; outputs in column 0 / row 0 / [0,0]). Products and the sum are float32.
+    // Scaler layout (ttnn/cpp/ttnn/kernel_lib/reduce_helpers_dataflow.inl, fill_each_face_row0_partial): row 0 of
+    // EVERY face holds the scaler, for a partial last tile only in the valid positions. The scaler of input element
+    // (r, c) is therefore row 0 of the face holding (r, c): for REDUCE_ROW, logical scaler row (r/16)*16, column c
+    // (faces 0/1 for output rows 0-15, faces 2/3 for rows 16-31); for REDUCE_COL the face row 0 entries index the
+    // reduced rows: face ((r/16), (c/16)), column r%16 -> logical scaler row (r/16)*16, column (c/16)*16 + r%16.
+    // Results: REDUCE_ROW in column 0, REDUCE_COL in row 0, REDUCE_SCALAR in [0][0] (reduce.h). Products and sums
+    // in float32; each reduce_tile accumulates into DEST with DEST's rounding.
+    auto scaler_row = [&](uint32_t r, uint32_t c) { return s[(r / 16) * 16 * 32 + c]; };
+    auto scaler_col = [&](uint32_t r, uint32_t c) { return s[(r / 16) * 16 * 32 + (c / 16) * 16 + (r % 16)]; };
     if (dim == ReduceDim::REDUCE_ROW) {
         for (uint32_t r = 0; r < 32; ++r) {
             float acc = type == PoolType::MAX ? -std::numeric_limits<float>::infinity() : 0.0f;
             for (uint32_t c = 0; c < 32; ++c) {
-                const float v = a[r * 32 + c] * s[c];
+                const float v = a[r * 32 + c] * scaler_row(r, c);
                 acc = type == PoolType::MAX ? std::max(acc, v) : acc + v;
             }
             d[r * 32] = round_dest(type == PoolType::MAX ? std::max(d[r * 32], acc) : d[r * 32] + acc);
@@ -883,17 +989,18 @@ void KernelContext::reduce_tile(PoolType type, ReduceDim dim, uint32_t icb, uint
         for (uint32_t c = 0; c < 32; ++c) {
             float acc = type == PoolType::MAX ? -std::numeric_limits<float>::infinity() : 0.0f;
             for (uint32_t r = 0; r < 32; ++r) {
-                const float v = a[r * 32 + c] * s[r];
+                const float v = a[r * 32 + c] * scaler_col(r, c);
                 acc = type == PoolType::MAX ? std::max(acc, v) : acc + v;
             }
             d[c] = round_dest(type == PoolType::MAX ? std::max(d[c], acc) : d[c] + acc);
         }
     } else {
-        float acc = 0.0f;
+        float acc = type == PoolType::MAX ? -std::numeric_limits<float>::infinity() : 0.0f;
         for (uint32_t i = 0; i < 1024; ++i) {
-            acc += a[i] * s[0];
+            const float v = a[i] * s[0];
+            acc = type == PoolType::MAX ? std::max(acc, v) : acc + v;
         }
-        d[0] = round_dest(d[0] + acc);
+        d[0] = round_dest(type == PoolType::MAX ? std::max(d[0], acc) : d[0] + acc);
     }
 }
 
@@ -919,6 +1026,8 @@ void KernelContext::binary_tiles(BinaryOp op, BcastDim bcast, uint32_t icb0, uin
     }
     require_dst(DstState::Acquired, call);
     require_dst_index(idst, call);
+    require_format(srca_fmt_, "unpacker (SrcA)", icb0, call);
+    require_format(srcb_fmt_, "unpacker (SrcB)", icb1, call);
     float a[1024], b[1024];
     read_tile(icb0, itile0, a, call);
     read_tile(icb1, itile1, b, call);
@@ -955,8 +1064,9 @@ void KernelContext::copy_tile(uint32_t icb, uint32_t itile, uint32_t idst) {
     }
     require_dst(DstState::Acquired, "copy_tile");
     require_dst_index(idst, "copy_tile");
+    require_format(srca_fmt_, "unpacker (SrcA)", icb, "copy_tile");
     float a[1024];
-    read_tile(icb, itile, a, "copy_tile");
+    read_tile(icb, itile, a, "copy_tile", /*to_dest_exact=*/true);
     for (uint32_t i = 0; i < 1024; ++i) {
         dst_[idst][i] = round_dest(a[i]);
     }
@@ -987,7 +1097,8 @@ void KernelContext::sfpu_op(SfpuOp op, uint32_t idst, uint32_t param_bits, const
         float y;
         switch (op) {
             case SfpuOp::SQUARE: y = x * x; break;
-            case SfpuOp::RSQRT: y = 1.0f / std::sqrt(x); break;  // exact model; silicon is an approximation
+            // Exact in float32; silicon refines an approximation (ckernel_sfpu_sqrt.h), close to 1 ulp of fp32.
+            case SfpuOp::RSQRT: y = 1.0f / std::sqrt(x); break;
             case SfpuOp::MUL_SCALAR: y = x * p; break;
             case SfpuOp::ADD_SCALAR: y = x + p; break;
             case SfpuOp::SUB_SCALAR: y = x - p; break;
@@ -995,8 +1106,95 @@ void KernelContext::sfpu_op(SfpuOp op, uint32_t idst, uint32_t param_bits, const
             case SfpuOp::SQRT: y = std::sqrt(x); break;
             default: y = x;
         }
-        d[i] = round_dest(y);
+        // square and rsqrt round to bf16 in software; the binop_with_scalar ops store with SFPSTORE truncation.
+        d[i] = sfpu_store(y, op == SfpuOp::SQUARE || op == SfpuOp::RSQRT || op == SfpuOp::RECIP || op == SfpuOp::SQRT);
     }
+}
+
+void KernelContext::sfpu_binary(SfpuOp op, uint32_t idst0, uint32_t idst1, uint32_t odst, bool round_nearest_even,
+                                const char* call) {
+    require_started(call);
+    if (!sfpu_inited_[int(op)]) {
+        fail(std::string(call) + " without its *_binary_tile_init");
+    }
+    require_dst(DstState::Acquired, call);
+    require_dst_index(idst0, call);
+    require_dst_index(idst1, call);
+    require_dst_index(odst, call);
+    const float* x = dst_[idst0];
+    const float* y = dst_[idst1];
+    float r[1024];
+    for (uint32_t i = 0; i < 1024; ++i) {
+        const float v = op == SfpuOp::ADD_BINARY ? x[i] + y[i] : op == SfpuOp::SUB_BINARY ? x[i] - y[i] : x[i] * y[i];
+        r[i] = sfpu_store(v, round_nearest_even);
+    }
+    std::memcpy(dst_[odst], r, sizeof r);
+}
+
+void KernelContext::unary_bcast_init(BcastDim bcast, uint32_t icb) {
+    require_started("unary_bcast_init");
+    if (mode_ == UnpackMode::Tilize) {
+        fail("unary_bcast_init: tilize is still initialised (call tilize_uninit first)");
+    }
+    std::lock_guard<std::mutex> lk(run_.m);
+    cb(int32_t(icb), "unary_bcast_init");
+    mode_ = UnpackMode::UnaryBcast;
+    mode_icb0_ = icb;
+    ubcast_dim_ = bcast;
+}
+
+void KernelContext::unary_bcast_uninit(BcastDim bcast, uint32_t icb) {
+    require_started("unary_bcast_uninit");
+    if (mode_ != UnpackMode::UnaryBcast || ubcast_dim_ != bcast || mode_icb0_ != icb) {
+        fail("unary_bcast_uninit(" + cb_name(int32_t(icb)) + "): unary_bcast was not initialised for this CB and type");
+    }
+    mode_ = UnpackMode::None;
+}
+
+void KernelContext::unary_bcast(BcastDim bcast, uint32_t icb, uint32_t itile, uint32_t idst) {
+    const std::string call = "unary_bcast(" + cb_name(int32_t(icb)) + ")";
+    require_started(call.c_str());
+    if (mode_ != UnpackMode::UnaryBcast || ubcast_dim_ != bcast || mode_icb0_ != icb) {
+        fail(call + " without a matching unary_bcast_init");
+    }
+    require_dst(DstState::Acquired, call.c_str());
+    require_dst_index(idst, call.c_str());
+    // bcast.h: 32-bit formats unpack straight to DEST ("SrcB is only 19bits wide"); others go through SrcB.
+    // The SrcA/SrcB format rule is not applied here: which unpacker's format registers the broadcast unpack
+    // (llk_unpack_A with a broadcast type) reads is not pinned down by the 0.81 headers.
+    float a[1024];
+    {
+        std::lock_guard<std::mutex> lk(run_.m);
+        (void)cb(int32_t(icb), call.c_str());
+    }
+    const bool fp32_cb = core_.cbs[icb].format == DataFormat::Float32;
+    read_tile(icb, itile, a, call.c_str(), /*to_dest_exact=*/false);
+    if (fp32_cb && fp32_dest_) {  // unpack to DEST: exact
+        std::lock_guard<std::mutex> lk(run_.m);
+        CBState& c = core_.cbs[icb];
+        load_tile(l1_ptr(c.base + (c.rd_page + itile) * c.page_size), c.format, a);
+    }
+    float* d = dst_[idst];
+    for (uint32_t r = 0; r < 32; ++r) {
+        for (uint32_t c = 0; c < 32; ++c) {
+            const float v = bcast == BcastDim::ROW ? a[c] : bcast == BcastDim::COL ? a[r * 32] : bcast == BcastDim::SCALAR ? a[0] : a[r * 32 + c];
+            d[r * 32 + c] = fp32_cb && fp32_dest_ ? v : round_dest(v);
+        }
+    }
+}
+
+void KernelContext::reconfig_data_format(Operand which, int32_t old_cb, uint32_t new_cb, const char* call) {
+    require_started(call);
+    std::lock_guard<std::mutex> lk(run_.m);
+    const CBState& n = cb(int32_t(new_cb), call);
+    if (old_cb != kNoOldOperand) {
+        const CBState& o = cb(old_cb, call);
+        if (o.format == n.format) {
+            return;  // the conditional overloads skip equal formats, whatever the hardware holds
+        }
+    }
+    FormatState& st = which == Operand::SRCA ? srca_fmt_ : which == Operand::SRCB ? srcb_fmt_ : pack_fmt_;
+    st = {true, n.format, int32_t(new_cb), call};
 }
 
 // ---- compute: DST and packer ----
@@ -1042,8 +1240,14 @@ void KernelContext::pack_tile(uint32_t idst, uint32_t ocb, uint32_t out_tile, bo
         fail(call + ": the reduce packer mask set by reduce_init for " + cb_name(int32_t(reduce_ocb_)) +
              " is still active (call reduce_uninit first)");
     }
+    require_format(pack_fmt_, "packer", ocb, call.c_str());
     std::lock_guard<std::mutex> lk(run_.m);
     CBState& out = cb(int32_t(ocb), call.c_str());
+    if (out.page_size != layernorm_fused_rm::tile_size(out.format)) {
+        fail(call + ": " + cb_name(int32_t(ocb)) + " has " + std::to_string(out.page_size) +
+             " B pages but pack_tile writes tile-sized pages (one " + layernorm_fused_rm::to_string(out.format) +
+             " tile = " + std::to_string(layernorm_fused_rm::tile_size(out.format)) + " B)");
+    }
     const uint32_t pos = out_of_order ? out_tile : out.pack_ptr;
     if (pos >= out.reserved) {
         fail(call + ": writes tile " + std::to_string(pos) + " of " + cb_name(int32_t(ocb)) +
@@ -1063,7 +1267,7 @@ void KernelContext::pack_tile(uint32_t idst, uint32_t ocb, uint32_t out_tile, bo
             }
         }
     }
-    store_tile(reserved_page_ptr(out, pos), out.format, t);
+    store_tile(reserved_page_ptr(out, pos), out.format, t, fp32_dest_);
     if (!out_of_order) {
         ++out.pack_ptr;
     }
@@ -1072,6 +1276,95 @@ void KernelContext::pack_tile(uint32_t idst, uint32_t ocb, uint32_t out_tile, bo
 
 void KernelContext::unsupported(const char* what) { fail(std::string("not implemented by the emulator: ") + what); }
 
+// ---- Run: fiber scheduling ----
+
+void Run::wake_core_locked(Core& core) {
+    bool woke = false;
+    for (KernelContext* k : core.kernels) {
+        if (k->state == FiberState::Blocked && k->unblock_pred && k->unblock_pred()) {
+            k->state = FiberState::Ready;
+            ready.push_back(k);
+            woke = true;
+        }
+    }
+    if (woke) {
+        cv.notify_one();
+    }
+}
+
+void Run::abort_wake_locked() {
+    for (auto& k : kernels) {
+        if (k->state == FiberState::Blocked) {
+            k->state = FiberState::Ready;
+            ready.push_back(k.get());
+        }
+    }
+    cv.notify_all();
+}
+
+namespace {
+std::string kernel_names(const std::vector<KernelContext*>& ks) {
+    std::string out;
+    for (const KernelContext* k : ks) {
+        out += (out.empty() ? "" : ", ") + k->name();
+    }
+    return out;
+}
+}  // namespace
+
+void Run::report_deadlock_locked() {
+    std::ostringstream os;
+    os << "deadlock: every kernel of the program is blocked and none can make progress\n";
+    std::vector<std::string> diagnoses;
+    for (const auto& k : kernels) {
+        os << "  " << k->name() << ": ";
+        if (k->done) {
+            os << "finished\n";
+        } else {
+            os << "blocked in " << (k->blocked_on ? k->blocked_on() : std::string("?")) << "\n";
+        }
+        if (!k->history.empty()) {
+            os << "    last CB operations:";
+            for (const auto& h : k->history) {
+                os << " " << h << ";";
+            }
+            os << "\n";
+        }
+        // Name the cause when it is certain: a wait whose only possible producers (or consumers) have finished.
+        if (!k->done && k->wait_cb >= 0) {
+            const CBState& c = k->core().cbs[k->wait_cb];
+            const std::string cbn = cb_name(k->wait_cb);
+            const auto& peers = k->wait_front ? c.pushers : c.poppers;
+            bool peers_done = !peers.empty();
+            for (const KernelContext* p : peers) {
+                peers_done = peers_done && p->done && p != k.get();
+            }
+            if (k->wait_front && c.pushers.empty()) {
+                diagnoses.push_back(k->name() + " waits on " + cbn + ", which no kernel ever pushed to");
+            } else if (k->wait_front && peers_done) {
+                diagnoses.push_back(
+                    k->name() + " waits on " + cbn + " but its producer (" + kernel_names(c.pushers) +
+                    ") has finished after pushing " + std::to_string(c.pushed) + " pages, of which " +
+                    std::to_string(c.popped) + " were popped" +
+                    (c.popped > 0 && c.popped == c.pushed
+                         ? ": a persistent CB was popped before its last use (pop it once, after the last wait)"
+                         : ": the producer pushes fewer pages than the consumer waits for"));
+            } else if (!k->wait_front && peers_done) {
+                diagnoses.push_back(k->name() + " waits for space in " + cbn + " but its consumer (" +
+                                    kernel_names(c.poppers) + ") has finished, leaving " +
+                                    std::to_string(c.occupied()) + " pages unpopped");
+            }
+        }
+    }
+    for (const auto& d : diagnoses) {
+        os << "  diagnosis: " << d << "\n";
+    }
+    error = os.str();
+    deadlock = true;
+    aborted = true;
+    abort_wake_locked();
+}
+
 std::string kernel_label(const KernelDescriptor& k, const CoreCoord& c) {
     const char* role = k.is_compute() ? "compute" : k.is_reader() ? "reader" : "writer";
     return std::string(role) + " " + std::filesystem::path(k.kernel_source).filename().string() + " @ core (" +
@@ -1079,6 +1372,154 @@ std::string kernel_label(const KernelDescriptor& k, const CoreCoord& c) {
 }
 
 }  // namespace
+
+// ----------------------------------------------------------------------------------------------------
+// The fiber pool
+// ----------------------------------------------------------------------------------------------------
+namespace {
+
+constexpr size_t kFiberStack = 1u << 20;  // 1 MiB per kernel fiber, reserved lazily (MAP_NORESERVE), guard page
+
+uint32_t pool_size(const RunOptions& options) {
+    if (options.max_threads > 0) {
+        return options.max_threads;
+    }
+    if (const char* env = std::getenv(kThreadsEnv); env && *env) {
+        char* end = nullptr;
+        const long v = std::strtol(env, &end, 10);
+        if (end && *end == '\0' && v > 0 && v <= 1024) {
+            return uint32_t(v);
+        }
+        throw EmulatorError(std::string(kThreadsEnv) + "='" + env + "' is not a thread count in 1..1024");
+    }
+    const unsigned hw = std::thread::hardware_concurrency();
+    return std::max(1u, std::min(hw == 0 ? 1u : hw, 4u));
+}
+
+// Fiber entry: runs the kernel, turns every way out of it into state under the run's mutex, then returns to
+// the pool thread that resumed it last (uc_link is not used: it would return to the thread that created it).
+void fiber_main(unsigned hi, unsigned lo) {
+    auto* ctx = reinterpret_cast<KernelContext*>((uintptr_t(hi) << 32) | uintptr_t(lo));
+    Run& run = ctx->run();
+    try {
+        ctx->entry();
+    } catch (const AbortSignal&) {
+    } catch (const KernelFailure& f) {
+        std::lock_guard<std::mutex> lk(run.m);
+        run.fail_locked(f.message);
+    } catch (const std::exception& e) {
+        std::lock_guard<std::mutex> lk(run.m);
+        run.fail_locked(ctx->name() + ": " + e.what());
+    } catch (...) {
+        std::lock_guard<std::mutex> lk(run.m);
+        run.fail_locked(ctx->name() + ": unknown exception");
+    }
+    ctx->parking = false;
+    ctx->done = true;  // read by the pool under the mutex after the switch below
+    setcontext(ctx->pool_ctx);
+}
+
+}  // namespace
+
+void run_fibers(Run& run, const RunOptions& options) {
+    const size_t n = run.kernels.size();
+    const uint32_t threads = std::min<uint32_t>(pool_size(options), std::max<size_t>(n, 1));
+    run.stats.host_threads = threads;
+    // Stacks and contexts.
+    for (auto& k : run.kernels) {
+        void* mem = ::mmap(nullptr, kFiberStack, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                           -1, 0);
+        if (mem == MAP_FAILED) {
+            throw EmulatorError("emulator: cannot map a kernel fiber stack");
+        }
+        ::mprotect(mem, 4096, PROT_NONE);  // guard page: a kernel stack overflow faults instead of corrupting
+        k->stack = static_cast<uint8_t*>(mem);
+        k->stack_size = kFiberStack;
+        getcontext(&k->ctx);
+        k->ctx.uc_stack.ss_sp = mem;
+        k->ctx.uc_stack.ss_size = kFiberStack;
+        k->ctx.uc_link = nullptr;
+        const auto p = reinterpret_cast<uintptr_t>(k.get());
+        makecontext(&k->ctx, reinterpret_cast<void (*)()>(&fiber_main), 2, unsigned(p >> 32), unsigned(p & 0xffffffffu));
+        k->state = FiberState::Ready;
+        run.ready.push_back(k.get());
+    }
+    auto worker = [&run, n] {
+        ucontext_t pool_ctx;
+        std::unique_lock<std::mutex> lk(run.m);
+        while (true) {
+            if (run.finished == n) {
+                break;
+            }
+            if (run.ready.empty()) {
+                if (run.running == 0 && !run.aborted) {
+                    run.report_deadlock_locked();  // nothing runs, nothing can: every live fiber is blocked
+                    continue;
+                }
+                run.cv.wait(lk);
+                continue;
+            }
+            KernelContext* k = run.ready.front();
+            run.ready.pop_front();
+            k->state = FiberState::Running;
+            k->pool_ctx = &pool_ctx;
+            ++run.running;
+            lk.unlock();
+            t_current_api = k;
+            swapcontext(&pool_ctx, &k->ctx);
+            t_current_api = nullptr;
+            lk.lock();
+            --run.running;
+            if (k->done) {
+                k->state = FiberState::Done;
+                k->blocked = false;
+                ++run.finished;
+                if (run.finished == n) {
+                    run.cv.notify_all();
+                    run.done_cv.notify_all();
+                }
+            } else if (k->parking) {
+                k->parking = false;
+                if (run.aborted || (k->unblock_pred && k->unblock_pred())) {
+                    k->state = FiberState::Ready;
+                    run.ready.push_back(k);
+                } else {
+                    k->state = FiberState::Blocked;
+                }
+            }
+            if (!run.ready.empty()) {
+                run.cv.notify_one();
+            } else if (run.running == 0 && run.finished < n && !run.aborted) {
+                run.report_deadlock_locked();
+            }
+        }
+    };
+    std::vector<std::thread> pool;
+    pool.reserve(threads);
+    for (uint32_t i = 0; i < threads; ++i) {
+        pool.emplace_back(worker);
+    }
+    // Watchdog: a safety net only; deadlocks are detected directly.
+    {
+        const auto t0 = std::chrono::steady_clock::now();
+        std::unique_lock<std::mutex> lk(run.m);
+        while (run.finished < n) {
+            run.done_cv.wait_for(lk, std::chrono::milliseconds(200));
+            const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            if (options.watchdog_seconds > 0 && secs > options.watchdog_seconds && !run.aborted) {
+                run.fail_locked("watchdog: the program ran longer than " + std::to_string(options.watchdog_seconds) +
+                                " s (a kernel looping without calling the kernel API?)");
+            }
+        }
+    }
+    for (auto& t : pool) {
+        t.join();
+    }
+    for (auto& k : run.kernels) {
+        ::munmap(k->stack, k->stack_size);
+        k->stack = nullptr;
+    }
+}
 
 // ----------------------------------------------------------------------------------------------------
 // DeviceImpl::run
@@ -1158,64 +1599,18 @@ RunStats DeviceImpl::run(const ProgramDescriptor& program, const RunOptions& opt
         entries.push_back(jr.entry);
     }
 
-    // One thread per kernel per core.
-    std::vector<emu_kernel_entry_fn> thread_entries;
+    // One fiber per kernel per core.
     for (size_t ki = 0; ki < program.kernels.size(); ++ki) {
         const auto& k = program.kernels[ki];
         for (const auto& c : k.core_ranges.cores()) {
             Core& core = *core_map.at({c.x, c.y});
-            run.kernels.push_back(std::make_unique<KernelContext>(run, core, k, kernel_label(k, c)));
-            thread_entries.push_back(entries[ki]);
+            auto ctx = std::make_unique<KernelContext>(run, core, k, kernel_label(k, c));
+            ctx->entry = entries[ki];
+            core.kernels.push_back(ctx.get());
+            run.kernels.push_back(std::move(ctx));
         }
     }
-    std::vector<std::thread> threads;
-    const auto t0 = std::chrono::steady_clock::now();
-    for (size_t i = 0; i < run.kernels.size(); ++i) {
-        KernelContext* ctx = run.kernels[i].get();
-        emu_kernel_entry_fn entry = thread_entries[i];
-        threads.emplace_back([&run, ctx, entry] {
-            try {
-                entry(ctx);
-            } catch (const AbortSignal&) {
-            } catch (const KernelFailure& f) {
-                std::lock_guard<std::mutex> lk(run.m);
-                run.fail_locked(f.message);
-            } catch (const std::exception& e) {
-                std::lock_guard<std::mutex> lk(run.m);
-                run.fail_locked(ctx->name() + ": " + e.what());
-            } catch (...) {
-                std::lock_guard<std::mutex> lk(run.m);
-                run.fail_locked(ctx->name() + ": unknown exception");
-            }
-            std::lock_guard<std::mutex> lk(run.m);
-            ctx->done = true;
-            ctx->blocked = false;
-            run.check_deadlock_locked();
-            run.cv.notify_all();
-        });
-    }
-    // Watchdog: a safety net only; deadlocks are detected directly.
-    {
-        std::unique_lock<std::mutex> lk(run.m);
-        while (true) {
-            bool all_done = true;
-            for (const auto& k : run.kernels) {
-                all_done = all_done && k->done;
-            }
-            if (all_done) {
-                break;
-            }
-            run.cv.wait_for(lk, std::chrono::milliseconds(200));
-            const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-            if (options.watchdog_seconds > 0 && secs > options.watchdog_seconds && !run.aborted) {
-                run.fail_locked("watchdog: the program ran longer than " + std::to_string(options.watchdog_seconds) +
-                                " s (a kernel looping without calling the kernel API?)");
-            }
-        }
-    }
-    for (auto& t : threads) {
-        t.join();
-    }
+    run_fibers(run, options);
     if (run.aborted) {
         if (run.deadlock) {
             throw DeadlockError(run.error);
@@ -1225,7 +1620,17 @@ RunStats DeviceImpl::run(const ProgramDescriptor& program, const RunOptions& opt
 
     for (const auto& k : run.kernels) {
         run.stats.tiles_computed += k->tiles_packed;
+        const CoreKey key{k->core().coord.x, k->core().coord.y};
+        if (k->tiles_packed > 0 || run.stats.tiles_computed_per_core.count(key) == 0) {
+            run.stats.tiles_computed_per_core[key] += k->tiles_packed;
+        }
     }
+    for (const auto& core : run.cores) {
+        const CoreKey key{core->coord.x, core->coord.y};
+        run.stats.l1_high_water_per_core[key] = core->cb_end;
+        run.stats.noc_transactions_per_core[key] = core->noc_transactions;
+    }
+    run.stats.kernels_run = static_cast<uint32_t>(run.kernels.size());
     // Pages left in CBs at the end: a warning with counts (a persistent CB never popped, or a leak).
     for (const auto& core : run.cores) {
         for (uint32_t i = 0; i < kNumCBs; ++i) {
@@ -1240,6 +1645,8 @@ RunStats DeviceImpl::run(const ProgramDescriptor& program, const RunOptions& opt
     }
     return run.stats;
 }
+
+KernelApi* current_kernel_api() { return t_current_api; }
 
 // ----------------------------------------------------------------------------------------------------
 // Device (public)

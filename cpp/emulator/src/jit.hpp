@@ -20,4 +20,7 @@ struct JitResult {
 /// header, the compile-time args, the defines and the compiler command line. Throws CompileError with the compiler output.
 JitResult jit_kernel(const layernorm_fused_rm::KernelDescriptor& k);
 
+/// The KernelApi of the fiber running on the calling host thread (device.cpp); installed into every kernel .so.
+KernelApi* current_kernel_api();
+
 }  // namespace tensix_emu

@@ -23,7 +23,8 @@
 // at most the DEST capacity (8 tiles 16-bit half-sync, 4 tiles fp32) and must divide the full width.
 //
 // Compile-time args: 0 Wt, 1 untilize block width (tiles, divides Wt, <= DEST capacity),
-// 2 1/W as float32 bits. Runtime args: 0 number of tile-row blocks for this core.
+// 2 1/W as float32 bits, 3 flags (bit 0: gamma, bit 1: beta), 4 1 when the last tile of a row is partial
+// (W not a multiple of 32). Runtime args: 0 number of tile-row blocks for this core.
 #include <cstdint>
 
 #include "layernorm_fused_rm_compute_common.hpp"
@@ -34,28 +35,36 @@ void kernel_main() {
     constexpr uint32_t Wt = get_compile_time_arg_val(0);
     constexpr uint32_t block_w = get_compile_time_arg_val(1);
     constexpr uint32_t inv_w_bits = get_compile_time_arg_val(2);
+    constexpr bool has_gamma = (get_compile_time_arg_val(3) & 1u) != 0;
+    constexpr bool has_beta = (get_compile_time_arg_val(3) & 2u) != 0;
+    constexpr bool partial = get_compile_time_arg_val(4) != 0;
+    constexpr uint32_t scaler_tiles = partial ? 2 : 1;
     const uint32_t num_blocks = get_arg_val<uint32_t>(0);
 
     compute_kernel_hw_startup(cb_in_rm, cb_in_rm, cb_in);
 
     // gamma and beta: tilized once, then persistent (waited, never popped until the end).
-    tilize_rows(cb_gamma_rm, cb_gamma, Wt);
-    tilize_rows(cb_beta_rm, cb_beta, Wt);
-    cb_wait_front(cb_gamma, Wt);
-    cb_wait_front(cb_beta, Wt);
-    cb_wait_front(cb_scaler, 1);
+    if constexpr (has_gamma) {
+        tilize_rows(cb_gamma_rm, cb_gamma, Wt);
+        cb_wait_front(cb_gamma, Wt);
+    }
+    if constexpr (has_beta) {
+        tilize_rows(cb_beta_rm, cb_beta, Wt);
+        cb_wait_front(cb_beta, Wt);
+    }
+    cb_wait_front(cb_scaler, scaler_tiles);
     cb_wait_front(cb_eps, 1);
 
     for (uint32_t block = 0; block < num_blocks; ++block) {
         tilize_rows(cb_in_rm, cb_in, Wt);
 
         // 2: mean; c_1 stays for passes 3 and 6.
-        row_sum(cb_in, cb_mean, Wt, inv_w_bits, /*first=*/true, /*last=*/true, /*pop_input=*/false);
+        row_sum(cb_in, cb_mean, Wt, inv_w_bits, /*first=*/true, /*last=*/true, partial, /*pop_input=*/false);
         cb_wait_front(cb_mean, 1);
 
         // 3, 4: variance of the centered values; 5: 1/sqrt(var + eps).
         centered(Wt, /*square=*/true);
-        row_sum(cb_xmm, cb_var, Wt, inv_w_bits, /*first=*/true, /*last=*/true, /*pop_input=*/true);
+        row_sum(cb_xmm, cb_var, Wt, inv_w_bits, /*first=*/true, /*last=*/true, partial, /*pop_input=*/true);
         inv_std();
 
         // 6: x - mean again; the input tiles and the mean are done after this.
@@ -63,16 +72,20 @@ void kernel_main() {
         cb_pop_front(cb_in, Wt);
         cb_pop_front(cb_mean, 1);
 
-        // 7, 8: * inv_std, * gamma, in place in c_24; 9: + beta and untilize into c_16.
+        // 7: * inv_std in place in c_24; 8, 9: * gamma, + beta, untilize into c_16.
         cb_wait_front(cb_inv_std, 1);
-        normalize_and_scale(Wt, 0);
+        normalize(Wt);
         cb_pop_front(cb_inv_std, 1);
-        add_beta_untilize<block_w, Wt>(0);
+        affine_untilize<block_w, Wt, has_gamma, has_beta>(0);
     }
 
     // Persistent CBs: balance the reader's pushes once at the end.
-    cb_pop_front(cb_gamma, Wt);
-    cb_pop_front(cb_beta, Wt);
-    cb_pop_front(cb_scaler, 1);
+    if constexpr (has_gamma) {
+        cb_pop_front(cb_gamma, Wt);
+    }
+    if constexpr (has_beta) {
+        cb_pop_front(cb_beta, Wt);
+    }
+    cb_pop_front(cb_scaler, scaler_tiles);
     cb_pop_front(cb_eps, 1);
 }

@@ -47,9 +47,10 @@ ALWI void tilize_rows(uint32_t icb, uint32_t ocb, uint32_t tiles) {
 // Row-wise SUM (scaler 1.0) of `tiles` tiles of icb, accumulated in DEST onto the running partial sum in
 // ocb (when `first` is false: the partial is copied into DEST first and popped), times 1/W in DEST when
 // `last`; the result replaces the partial in ocb. With first = last = true this is the plain row mean.
-// icb is popped after the math when pop_input is set.
+// When `last` and `partial_last_tile`, the row's last tile is reduced with scaler tile 1, whose columns
+// past W are 0 (W not a multiple of 32). icb is popped after the math when pop_input is set.
 ALWI void row_sum(uint32_t icb, uint32_t ocb, uint32_t tiles, uint32_t inv_w_bits, bool first, bool last,
-                  bool pop_input) {
+                  bool partial_last_tile, bool pop_input) {
     if (!first) {
         copy_init(ocb);
         cb_wait_front(ocb, 1);
@@ -61,7 +62,8 @@ ALWI void row_sum(uint32_t icb, uint32_t ocb, uint32_t tiles, uint32_t inv_w_bit
     }
     reduce_init<PoolType::SUM, ReduceDim::REDUCE_ROW>(icb, cb_scaler, ocb);
     for (uint32_t t = 0; t < tiles; ++t) {
-        reduce_tile<PoolType::SUM, ReduceDim::REDUCE_ROW>(icb, cb_scaler, t, 0, 0);
+        const uint32_t scaler_tile = (last && partial_last_tile && t == tiles - 1) ? 1 : 0;
+        reduce_tile<PoolType::SUM, ReduceDim::REDUCE_ROW>(icb, cb_scaler, t, scaler_tile, 0);
     }
     if (last) {
         binop_with_scalar_tile_init();
@@ -139,28 +141,45 @@ ALWI void rotate_xmm(uint32_t tiles, Op op) {
     }
 }
 
-// Normalizes the `tiles` centered tiles in c_24: * inv_std (bcast cols), then * gamma tile
-// (gamma_offset + t) with row 0 broadcast down the rows.
-ALWI void normalize_and_scale(uint32_t tiles, uint32_t gamma_offset) {
+// * inv_std (bcast cols) on the `tiles` centered tiles of c_24, in place.
+ALWI void normalize(uint32_t tiles) {
     mul_bcast_cols_init(cb_xmm, cb_inv_std);
     rotate_xmm(tiles, [](uint32_t) { mul_tiles_bcast_cols(cb_xmm, cb_inv_std, 0, 0, 0); });
-    mul_bcast_rows_init(cb_xmm, cb_gamma);
-    rotate_xmm(tiles, [gamma_offset](uint32_t t) { mul_tiles_bcast_rows(cb_xmm, cb_gamma, 0, gamma_offset + t, 0); });
 }
 
-// + beta (bcast rows, beta tiles beta_offset + ...) in DEST, untilized straight from DEST into a
-// row-major block of full_w tiles in c_16, block_w tiles at a time; pops the `full_w` tiles of c_24.
-template <uint32_t block_w, uint32_t full_w>
-ALWI void add_beta_untilize(uint32_t beta_offset) {
+// The last step of a row chunk: the normalized tiles of c_24 times gamma and plus beta (row 0 of their
+// tiles gamma_offset + t broadcast down the rows; each optional), untilized straight from DEST into a
+// row-major block of full_w tiles in c_16, block_w tiles at a time. With both gamma and beta the
+// multiply is a pass over c_24 in place and the add is done in DEST; with one of them that op is done in
+// DEST; with neither the tiles are copied into DEST. Pops the full_w tiles of c_24.
+template <uint32_t block_w, uint32_t full_w, bool has_gamma, bool has_beta>
+ALWI void affine_untilize(uint32_t offset) {
     static_assert(full_w % block_w == 0, "untilize block width must divide the untilized width");
-    add_bcast_rows_init(cb_xmm, cb_beta);
+    if constexpr (has_gamma && has_beta) {
+        mul_bcast_rows_init(cb_xmm, cb_gamma);
+        rotate_xmm(full_w, [offset](uint32_t t) { mul_tiles_bcast_rows(cb_xmm, cb_gamma, 0, offset + t, 0); });
+    }
+    if constexpr (has_beta) {
+        add_bcast_rows_init(cb_xmm, cb_beta);
+    } else if constexpr (has_gamma) {
+        mul_bcast_rows_init(cb_xmm, cb_gamma);
+    } else {
+        copy_init(cb_xmm);
+    }
     pack_untilize_dest_init<block_w, full_w>(cb_out_rm);
     cb_reserve_back(cb_out_rm, full_w);
     for (uint32_t b = 0; b < full_w / block_w; ++b) {
         cb_wait_front(cb_xmm, block_w);
         tile_regs_acquire();
         for (uint32_t j = 0; j < block_w; ++j) {
-            add_tiles_bcast_rows(cb_xmm, cb_beta, j, beta_offset + b * block_w + j, j);
+            const uint32_t t = offset + b * block_w + j;
+            if constexpr (has_beta) {
+                add_tiles_bcast_rows(cb_xmm, cb_beta, j, t, j);
+            } else if constexpr (has_gamma) {
+                mul_tiles_bcast_rows(cb_xmm, cb_gamma, j, t, j);
+            } else {
+                copy_tile(cb_xmm, j, j);
+            }
         }
         tile_regs_commit();
         cb_pop_front(cb_xmm, block_w);

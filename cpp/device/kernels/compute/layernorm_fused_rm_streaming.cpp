@@ -9,14 +9,15 @@
 //           the last chunk multiplies by 1/W: c_25 = mean
 //   pass 2  per chunk: tilize, (x - mean)^2 -> c_24, row sums accumulated onto the partial in c_26;
 //           the last chunk multiplies by 1/W: c_26 = variance; then c_27 = 1/sqrt(c_26 + eps)
-//   pass 3  per chunk: tilize gamma c_4 -> c_6, beta c_5 -> c_7, x c_0 -> c_1; x - mean -> c_24;
-//           * inv_std, * gamma in place; + beta in DEST and pack_untilize into c_16 (Bt pages)
+//   pass 3  per chunk: tilize gamma c_4 -> c_6, beta c_5 -> c_7 (when given), x c_0 -> c_1;
+//           x - mean -> c_24; * inv_std, * gamma, + beta; pack_untilize into c_16 (Bt pages)
 //
 // The per-tile math and its order are those of the row-resident kernel; a partial sum leaves DEST in the
 // CB's format, which for bfloat16 CBs and 16-bit DEST is the rounding DEST applies anyway.
 //
 // Compile-time args: 0 Wt, 1 Bt (chunk width in tiles, divides Wt, <= DEST capacity), 2 1/W as float32
-// bits. Runtime args: 0 number of tile-row blocks for this core.
+// bits, 3 flags (bit 0: gamma, bit 1: beta), 4 1 when the last tile of a row is partial.
+// Runtime args: 0 number of tile-row blocks for this core.
 #include <cstdint>
 
 #include "layernorm_fused_rm_compute_common.hpp"
@@ -27,19 +28,23 @@ void kernel_main() {
     constexpr uint32_t Wt = get_compile_time_arg_val(0);
     constexpr uint32_t Bt = get_compile_time_arg_val(1);
     constexpr uint32_t inv_w_bits = get_compile_time_arg_val(2);
+    constexpr bool has_gamma = (get_compile_time_arg_val(3) & 1u) != 0;
+    constexpr bool has_beta = (get_compile_time_arg_val(3) & 2u) != 0;
+    constexpr bool partial = get_compile_time_arg_val(4) != 0;
+    constexpr uint32_t scaler_tiles = partial ? 2 : 1;
     static_assert(Wt % Bt == 0, "chunk width must divide Wt");
     constexpr uint32_t chunks = Wt / Bt;
     const uint32_t num_blocks = get_arg_val<uint32_t>(0);
 
     compute_kernel_hw_startup(cb_in_rm, cb_in_rm, cb_in);
-    cb_wait_front(cb_scaler, 1);
+    cb_wait_front(cb_scaler, scaler_tiles);
     cb_wait_front(cb_eps, 1);
 
     for (uint32_t block = 0; block < num_blocks; ++block) {
         // Pass 1: mean.
         for (uint32_t c = 0; c < chunks; ++c) {
             tilize_rows(cb_in_rm, cb_in, Bt);
-            row_sum(cb_in, cb_mean, Bt, inv_w_bits, c == 0, c == chunks - 1, /*pop_input=*/true);
+            row_sum(cb_in, cb_mean, Bt, inv_w_bits, c == 0, c == chunks - 1, partial, /*pop_input=*/true);
         }
         cb_wait_front(cb_mean, 1);
 
@@ -49,29 +54,37 @@ void kernel_main() {
             cb_wait_front(cb_in, Bt);
             centered(Bt, /*square=*/true);
             cb_pop_front(cb_in, Bt);
-            row_sum(cb_xmm, cb_var, Bt, inv_w_bits, c == 0, c == chunks - 1, /*pop_input=*/true);
+            row_sum(cb_xmm, cb_var, Bt, inv_w_bits, c == 0, c == chunks - 1, partial, /*pop_input=*/true);
         }
         inv_std();
 
         // Pass 3: normalize, scale, shift, untilize, chunk by chunk.
         cb_wait_front(cb_inv_std, 1);
         for (uint32_t c = 0; c < chunks; ++c) {
-            tilize_rows(cb_gamma_rm, cb_gamma, Bt);
-            tilize_rows(cb_beta_rm, cb_beta, Bt);
+            if constexpr (has_gamma) {
+                tilize_rows(cb_gamma_rm, cb_gamma, Bt);
+                cb_wait_front(cb_gamma, Bt);
+            }
+            if constexpr (has_beta) {
+                tilize_rows(cb_beta_rm, cb_beta, Bt);
+                cb_wait_front(cb_beta, Bt);
+            }
             tilize_rows(cb_in_rm, cb_in, Bt);
-            cb_wait_front(cb_gamma, Bt);
-            cb_wait_front(cb_beta, Bt);
             cb_wait_front(cb_in, Bt);
             centered(Bt, /*square=*/false);
             cb_pop_front(cb_in, Bt);
-            normalize_and_scale(Bt, 0);
-            add_beta_untilize<Bt, Bt>(0);
-            cb_pop_front(cb_gamma, Bt);
-            cb_pop_front(cb_beta, Bt);
+            normalize(Bt);
+            affine_untilize<Bt, Bt, has_gamma, has_beta>(0);
+            if constexpr (has_gamma) {
+                cb_pop_front(cb_gamma, Bt);
+            }
+            if constexpr (has_beta) {
+                cb_pop_front(cb_beta, Bt);
+            }
         }
         cb_pop_front(cb_inv_std, 1);
         cb_pop_front(cb_mean, 1);
     }
-    cb_pop_front(cb_scaler, 1);
+    cb_pop_front(cb_scaler, scaler_tiles);
     cb_pop_front(cb_eps, 1);
 }

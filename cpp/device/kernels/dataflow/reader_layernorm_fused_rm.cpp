@@ -11,8 +11,14 @@
 // Row-major CBs are paged in TILE-SIZED pages: 32 sticks of Bt tiles' width = Bt pages. That is what
 // tilize_block counts (tt-metal 0.81 tilize.h; the stick-paged CB was the earlier attempts' hang).
 //
+// W need not be a multiple of 32: Wt = ceil(W / 32), rows are laid out in L1 with a stride of whole tiles
+// and the columns past W stay 0 (c_0 is zeroed once; only [0, W) of a row is ever written). A second,
+// partial reduce-scaler tile with only the valid columns set masks them out of the row sums (the layout
+// of upstream's kernel_lib fill_each_face_row0_partial).
+//
 // Compile-time args: 0 stick_bytes (W * element size), 1 Wt, 2 Bt (chunk tiles), 3 passes (1 or 3),
-// 4 chunk_bytes (Bt * 32 * element size), 5.. TensorAccessorArgs of input, then gamma, then beta
+// 4 chunk_bytes (Bt * 32 * element size), 5 flags (bit 0: gamma given, bit 1: beta given),
+// 6 valid columns of the last tile (1..32), 7.. TensorAccessorArgs of input, then gamma, then beta
 // (chained with next_compile_time_args_offset()).
 // Runtime args: 0 input address, 1 gamma address, 2 beta address, 3 number of sticks for this core,
 // 4 first stick id, 5 reduce scaler (bf16 in both halves), 6 epsilon (bf16 in both halves).
@@ -39,14 +45,21 @@ FORCE_INLINE void fill_l1(uint32_t l1_addr, uint32_t words, uint32_t value) {
     }
 }
 
-// One bf16 tile in c_<cb>: zero, then the first row of every face set to the bf16 value. That is the
-// reduce-scaler layout documented in tt-metal 0.81 api/compute/reduce.h (reduce_init).
-FORCE_INLINE void push_reduce_scaler_tile(uint32_t cb, uint32_t packed_bf16) {
+// One bf16 tile in c_<cb>: zero, then row 0 of every face set to the bf16 value in the first
+// `valid_cols` columns of the tile (32 = all). That is the reduce-scaler layout of tt-metal 0.81
+// api/compute/reduce.h (reduce_init: "populate first row of each face") and, for a partial last tile,
+// of kernel_lib/reduce_helpers_dataflow.inl (fill_each_face_row0_partial).
+FORCE_INLINE void push_reduce_scaler_tile(uint32_t cb, uint32_t packed_bf16, uint32_t valid_cols) {
     cb_reserve_back(cb, 1);
     const uint32_t l1 = get_write_ptr(cb);
     fill_l1(l1, TILE_HW / 2, 0);
+    volatile tt_l1_ptr uint16_t* p = reinterpret_cast<volatile tt_l1_ptr uint16_t*>(static_cast<uintptr_t>(l1));
+    const uint16_t value = static_cast<uint16_t>(packed_bf16 & 0xffffu);
     for (uint32_t face = 0; face < 4; ++face) {
-        fill_l1(l1 + face * FACE_HW * 2, 16 / 2, packed_bf16);
+        const uint32_t first_col = (face % 2) * 16;  // faces 0, 2: columns 0-15; faces 1, 3: 16-31
+        for (uint32_t c = 0; c < 16 && first_col + c < valid_cols; ++c) {
+            p[face * FACE_HW + c] = value;
+        }
     }
     cb_push_back(cb, 1);
 }
@@ -58,20 +71,29 @@ FORCE_INLINE void push_scalar_tile(uint32_t cb, uint32_t packed_bf16) {
     cb_push_back(cb, 1);
 }
 
-// Zeroes the Bt pages at the write pointer of a gamma/beta CB once. Its capacity is one chunk, so every
-// later chunk lands on the same L1 and only row 0 is ever rewritten: rows 1..31 stay 0.
-FORCE_INLINE void zero_vector_block(uint32_t cb, uint32_t tiles) {
+// Zeroes the Bt pages at the write pointer of a row-major CB once (c_0, c_4, c_5). Its capacity is one
+// chunk, so every later chunk lands on the same L1: what is never written (rows 1..31 of gamma/beta,
+// the columns past W) stays 0.
+FORCE_INLINE void zero_block(uint32_t cb, uint32_t tiles) {
     cb_reserve_back(cb, tiles);
     fill_l1(get_write_ptr(cb), tiles * TILE_HW / 2, 0);
+}
+
+// Bytes of chunk `chunk` that lie inside a stick: chunk_bytes, or less in the last chunk when W is not a
+// multiple of the chunk width.
+FORCE_INLINE uint32_t chunk_read_bytes(uint32_t stick_bytes, uint32_t chunk_bytes, uint32_t chunk) {
+    const uint32_t rest = stick_bytes - chunk * chunk_bytes;
+    return rest < chunk_bytes ? rest : chunk_bytes;
 }
 
 // Chunk `chunk` of a gamma/beta stick (bytes [chunk * chunk_bytes, +chunk_bytes) of its single page)
 // into row 0 of the CB's 32-row block.
 template <typename Accessor>
-FORCE_INLINE void push_vector_chunk(uint32_t cb, const Accessor& acc, uint32_t tiles, uint32_t chunk_bytes,
-                                    uint32_t chunk) {
+FORCE_INLINE void push_vector_chunk(uint32_t cb, const Accessor& acc, uint32_t tiles, uint32_t stick_bytes,
+                                    uint32_t chunk_bytes, uint32_t chunk) {
     cb_reserve_back(cb, tiles);
-    noc_async_read(acc.get_noc_addr(0, chunk * chunk_bytes), get_write_ptr(cb), chunk_bytes);
+    noc_async_read(acc.get_noc_addr(0, chunk * chunk_bytes), get_write_ptr(cb),
+                   chunk_read_bytes(stick_bytes, chunk_bytes, chunk));
     noc_async_read_barrier();
     cb_push_back(cb, tiles);
 }
@@ -81,11 +103,12 @@ FORCE_INLINE void push_vector_chunk(uint32_t cb, const Accessor& acc, uint32_t t
 // data, which the row-wise math never mixes into valid rows and the writer never writes back.
 template <typename Accessor>
 FORCE_INLINE void push_input_chunk(const Accessor& acc, uint32_t stick, uint32_t rows, uint32_t tiles,
-                                   uint32_t chunk_bytes, uint32_t chunk) {
+                                   uint32_t stick_bytes, uint32_t chunk_bytes, uint32_t chunk) {
     cb_reserve_back(cb_in_rm, tiles);
     uint32_t l1 = get_write_ptr(cb_in_rm);
+    const uint32_t bytes = chunk_read_bytes(stick_bytes, chunk_bytes, chunk);
     for (uint32_t r = 0; r < rows; ++r) {
-        noc_async_read(acc.get_noc_addr(stick + r, chunk * chunk_bytes), l1, chunk_bytes);
+        noc_async_read(acc.get_noc_addr(stick + r, chunk * chunk_bytes), l1, bytes);
         l1 += chunk_bytes;
     }
     noc_async_read_barrier();
@@ -94,14 +117,19 @@ FORCE_INLINE void push_input_chunk(const Accessor& acc, uint32_t stick, uint32_t
 }  // namespace
 
 void kernel_main() {
+    constexpr uint32_t stick_bytes = get_compile_time_arg_val(0);
     constexpr uint32_t Wt = get_compile_time_arg_val(1);
     constexpr uint32_t Bt = get_compile_time_arg_val(2);
     constexpr uint32_t passes = get_compile_time_arg_val(3);
     constexpr uint32_t chunk_bytes = get_compile_time_arg_val(4);
+    constexpr bool has_gamma = (get_compile_time_arg_val(5) & 1u) != 0;
+    constexpr bool has_beta = (get_compile_time_arg_val(5) & 2u) != 0;
+    constexpr uint32_t last_tile_cols = get_compile_time_arg_val(6);
     constexpr uint32_t chunks = Wt / Bt;
     static_assert(Wt % Bt == 0, "chunk width must divide Wt");
     static_assert(passes == 1 || passes == 3, "1 pass (row-resident) or 3 (streaming)");
-    constexpr auto in_args = TensorAccessorArgs<5>();
+    static_assert(last_tile_cols >= 1 && last_tile_cols <= 32, "valid columns of the last tile: 1..32");
+    constexpr auto in_args = TensorAccessorArgs<7>();
     constexpr auto gamma_args = TensorAccessorArgs<in_args.next_compile_time_args_offset()>();
     constexpr auto beta_args = TensorAccessorArgs<gamma_args.next_compile_time_args_offset()>();
 
@@ -117,13 +145,25 @@ void kernel_main() {
     const auto gamma_acc = TensorAccessor(gamma_args, gamma_addr);
     const auto beta_acc = TensorAccessor(beta_args, beta_addr);
 
-    push_reduce_scaler_tile(cb_scaler, scaler_packed);
+    push_reduce_scaler_tile(cb_scaler, scaler_packed, 32);
+    if constexpr (last_tile_cols < 32) {
+        push_reduce_scaler_tile(cb_scaler, scaler_packed, last_tile_cols);
+    }
     push_scalar_tile(cb_eps, eps_packed);
-    zero_vector_block(cb_gamma_rm, Bt);
-    zero_vector_block(cb_beta_rm, Bt);
+    zero_block(cb_in_rm, Bt);
+    if constexpr (has_gamma) {
+        zero_block(cb_gamma_rm, Bt);
+    }
+    if constexpr (has_beta) {
+        zero_block(cb_beta_rm, Bt);
+    }
     if constexpr (passes == 1) {
-        push_vector_chunk(cb_gamma_rm, gamma_acc, Bt, chunk_bytes, 0);
-        push_vector_chunk(cb_beta_rm, beta_acc, Bt, chunk_bytes, 0);
+        if constexpr (has_gamma) {
+            push_vector_chunk(cb_gamma_rm, gamma_acc, Bt, stick_bytes, chunk_bytes, 0);
+        }
+        if constexpr (has_beta) {
+            push_vector_chunk(cb_beta_rm, beta_acc, Bt, stick_bytes, chunk_bytes, 0);
+        }
     }
 
     uint32_t stick = start_stick;
@@ -131,17 +171,21 @@ void kernel_main() {
     while (stick < end_stick) {
         const uint32_t rows = (end_stick - stick) < 32 ? (end_stick - stick) : 32;
         if constexpr (passes == 1) {
-            push_input_chunk(in_acc, stick, rows, Bt, chunk_bytes, 0);
+            push_input_chunk(in_acc, stick, rows, Bt, stick_bytes, chunk_bytes, 0);
         } else {
             for (uint32_t pass = 0; pass < 2; ++pass) {
                 for (uint32_t c = 0; c < chunks; ++c) {
-                    push_input_chunk(in_acc, stick, rows, Bt, chunk_bytes, c);
+                    push_input_chunk(in_acc, stick, rows, Bt, stick_bytes, chunk_bytes, c);
                 }
             }
             for (uint32_t c = 0; c < chunks; ++c) {
-                push_vector_chunk(cb_gamma_rm, gamma_acc, Bt, chunk_bytes, c);
-                push_vector_chunk(cb_beta_rm, beta_acc, Bt, chunk_bytes, c);
-                push_input_chunk(in_acc, stick, rows, Bt, chunk_bytes, c);
+                if constexpr (has_gamma) {
+                    push_vector_chunk(cb_gamma_rm, gamma_acc, Bt, stick_bytes, chunk_bytes, c);
+                }
+                if constexpr (has_beta) {
+                    push_vector_chunk(cb_beta_rm, beta_acc, Bt, stick_bytes, chunk_bytes, c);
+                }
+                push_input_chunk(in_acc, stick, rows, Bt, stick_bytes, chunk_bytes, c);
             }
         }
         stick += rows;

@@ -3,8 +3,8 @@
 // Compute kernel API (TRISC0/1/2 as one host thread), emulator implementation. Function names,
 // parameters, defaults and template parameters follow tt-metal 0.81.1 tt_metal/hw/inc/api/compute/*.h
 // (cb_api.h, compute_kernel_hw_startup.h, tilize.h, pack_untilize.h, reduce.h, bcast.h,
-// eltwise_binary.h, tile_move_copy.h, reg_api.h, pack.h, compute_kernel_api.h,
-// eltwise_unary/{rsqrt,binop_with_scalar}.h) for the calls implemented here. Template parameters that
+// eltwise_binary.h, eltwise_binary_sfpu.h, reconfig_data_format.h, tile_move_copy.h, reg_api.h, pack.h,
+// compute_kernel_api.h, eltwise_unary/{rsqrt,binop_with_scalar}.h) for the calls implemented here. Template parameters that
 // only select hardware instruction variants are accepted and ignored; DEST accumulation mode comes from
 // the kernel's ComputeConfigDescriptor, as DST_ACCUM_MODE does on silicon.
 #pragma once
@@ -23,6 +23,8 @@ using ReduceDim = tensix_emu::ReduceDim;
 enum class BroadcastType : uint32_t { NONE = 0, COL = 2, ROW = 1, SCALAR = 3 };
 enum class EltwiseBinaryType : uint32_t { ELWADD = 0, ELWSUB = 1, ELWMUL = 2 };
 enum class SrcOrder : uint32_t { Regular = 0, Reverse = 1 };
+/// As tt-llk common/inc/ckernel_defs.h: how an SFPU result is narrowed into a 16-bit DEST.
+enum class DstRoundingMode : uint8_t { Default = 0, NearestEven = 1 };
 
 // ---- circular buffers (cb_api.h) ----
 ALWI void cb_wait_front(uint32_t cbid, uint32_t ntiles) { api().cb_wait_front(int32_t(cbid), int32_t(ntiles)); }
@@ -204,6 +206,86 @@ ALWI void add_unary_tile(uint32_t idst, uint32_t param1) {
 template <bool is_fp32_dest_acc_en = DST_ACCUM_MODE>
 ALWI void sub_unary_tile(uint32_t idst, uint32_t param1) {
     api().sfpu_op(tensix_emu::SfpuOp::SUB_SCALAR, idst, param1, "sub_unary_tile");
+}
+
+// ---- data-format reconfiguration (reconfig_data_format.h, pack.h) ----
+// The unconditional overloads always take the new operand's format; the (old, new) overloads change a source
+// only when old's and new's formats differ (they compare the operands' descriptors, not the hardware state:
+// "A stale claim can skip a required reconfiguration", reconfig_data_format.h).
+template <SrcOrder src_order = SrcOrder::Regular>
+ALWI void reconfig_data_format(const uint32_t icb0_new_operand, const uint32_t icb1_new_operand) {
+    constexpr bool reverse = src_order == SrcOrder::Reverse;
+    api().reconfig_data_format(tensix_emu::Operand::SRCA, tensix_emu::kNoOldOperand,
+                               reverse ? icb1_new_operand : icb0_new_operand, "reconfig_data_format");
+    api().reconfig_data_format(tensix_emu::Operand::SRCB, tensix_emu::kNoOldOperand,
+                               reverse ? icb0_new_operand : icb1_new_operand, "reconfig_data_format");
+}
+template <SrcOrder src_order = SrcOrder::Regular>
+ALWI void reconfig_data_format(const uint32_t icb0_old_operand, const uint32_t icb0_new_operand,
+                               const uint32_t icb1_old_operand, const uint32_t icb1_new_operand) {
+    constexpr bool reverse = src_order == SrcOrder::Reverse;
+    api().reconfig_data_format(tensix_emu::Operand::SRCA, int32_t(reverse ? icb1_old_operand : icb0_old_operand),
+                               reverse ? icb1_new_operand : icb0_new_operand, "reconfig_data_format");
+    api().reconfig_data_format(tensix_emu::Operand::SRCB, int32_t(reverse ? icb0_old_operand : icb1_old_operand),
+                               reverse ? icb0_new_operand : icb1_new_operand, "reconfig_data_format");
+}
+ALWI void reconfig_data_format_srca(const uint32_t srca_new_operand) {
+    api().reconfig_data_format(tensix_emu::Operand::SRCA, tensix_emu::kNoOldOperand, srca_new_operand,
+                               "reconfig_data_format_srca");
+}
+ALWI void reconfig_data_format_srca(const uint32_t srca_old_operand, const uint32_t srca_new_operand) {
+    api().reconfig_data_format(tensix_emu::Operand::SRCA, int32_t(srca_old_operand), srca_new_operand,
+                               "reconfig_data_format_srca");
+}
+ALWI void reconfig_data_format_srcb(const uint32_t srcb_new_operand) {
+    api().reconfig_data_format(tensix_emu::Operand::SRCB, tensix_emu::kNoOldOperand, srcb_new_operand,
+                               "reconfig_data_format_srcb");
+}
+ALWI void reconfig_data_format_srcb(const uint32_t srcb_old_operand, const uint32_t srcb_new_operand) {
+    api().reconfig_data_format(tensix_emu::Operand::SRCB, int32_t(srcb_old_operand), srcb_new_operand,
+                               "reconfig_data_format_srcb");
+}
+template <bool is_tile_dim_reconfig_en = false>
+ALWI void pack_reconfig_data_format(const uint32_t new_cb_id) {
+    api().reconfig_data_format(tensix_emu::Operand::PACK, tensix_emu::kNoOldOperand, new_cb_id,
+                               "pack_reconfig_data_format");
+}
+template <bool is_tile_dim_reconfig_en = false>
+ALWI void pack_reconfig_data_format(const uint32_t old_cb_id, const uint32_t new_cb_id) {
+    api().reconfig_data_format(tensix_emu::Operand::PACK, int32_t(old_cb_id), new_cb_id, "pack_reconfig_data_format");
+}
+
+// ---- SFPU binary on DST tiles (eltwise_binary_sfpu.h) ----
+ALWI void add_binary_tile_init() { api().sfpu_init(tensix_emu::SfpuOp::ADD_BINARY); }
+ALWI void sub_binary_tile_init() { api().sfpu_init(tensix_emu::SfpuOp::SUB_BINARY); }
+ALWI void mul_binary_tile_init() { api().sfpu_init(tensix_emu::SfpuOp::MUL_BINARY); }
+template <DstRoundingMode dst_rounding_mode = DstRoundingMode::Default, bool is_fp32_dest_acc_en = DST_ACCUM_MODE>
+ALWI void add_binary_tile(uint32_t idst0, uint32_t idst1, uint32_t odst) {
+    api().sfpu_binary(tensix_emu::SfpuOp::ADD_BINARY, idst0, idst1, odst,
+                      dst_rounding_mode == DstRoundingMode::NearestEven, "add_binary_tile");
+}
+template <DstRoundingMode dst_rounding_mode = DstRoundingMode::Default, bool is_fp32_dest_acc_en = DST_ACCUM_MODE>
+ALWI void sub_binary_tile(uint32_t idst0, uint32_t idst1, uint32_t odst) {
+    api().sfpu_binary(tensix_emu::SfpuOp::SUB_BINARY, idst0, idst1, odst,
+                      dst_rounding_mode == DstRoundingMode::NearestEven, "sub_binary_tile");
+}
+template <bool is_fp32_dest_acc_en = DST_ACCUM_MODE>
+ALWI void mul_binary_tile(uint32_t idst0, uint32_t idst1, uint32_t odst) {
+    api().sfpu_binary(tensix_emu::SfpuOp::MUL_BINARY, idst0, idst1, odst, true, "mul_binary_tile");
+}
+
+// ---- unary broadcast (bcast.h) ----
+template <BroadcastType bcast_type, bool is_fp32_dest_acc_en = DST_ACCUM_MODE>
+ALWI void unary_bcast_init(uint32_t icb) {
+    api().unary_bcast_init(tensix_emu::BcastDim(uint32_t(bcast_type)), icb);
+}
+template <BroadcastType bcast_type, bool is_fp32_dest_acc_en = DST_ACCUM_MODE>
+ALWI void unary_bcast(uint32_t icb, uint32_t in_tile_index, uint32_t dst_tile_index) {
+    api().unary_bcast(tensix_emu::BcastDim(uint32_t(bcast_type)), icb, in_tile_index, dst_tile_index);
+}
+template <BroadcastType bcast_type>
+ALWI void unary_bcast_uninit(uint32_t icb) {
+    api().unary_bcast_uninit(tensix_emu::BcastDim(uint32_t(bcast_type)), icb);
 }
 
 }  // namespace ckernel

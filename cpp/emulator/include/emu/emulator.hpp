@@ -11,6 +11,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "device/program_descriptor.hpp"
@@ -32,7 +33,14 @@ struct ArchParams {
     static ArchParams blackhole();
     /// "wormhole_b0"/"wormhole"/"n150" or "blackhole"/"p150"; throws std::invalid_argument otherwise.
     static ArchParams by_name(const std::string& name);
+    /// $LAYERNORM_FUSED_RM_ARCH when set (any name by_name accepts), else Wormhole B0.
+    static ArchParams from_env();
 };
+
+/// Environment variable naming the default emulated arch.
+inline constexpr const char* kArchEnv = "LAYERNORM_FUSED_RM_ARCH";
+/// Environment variable overriding the default host-thread pool size of a run.
+inline constexpr const char* kThreadsEnv = "LAYERNORM_FUSED_RM_EMU_THREADS";
 
 /// Any rule violation the emulator detects (strict mode): message names kernel, call, CB/address, numbers.
 class EmulatorError : public std::runtime_error {
@@ -52,6 +60,9 @@ public:
     using EmulatorError::EmulatorError;
 };
 
+/// Logical core coordinate used as a key of the per-core counters: (x, y).
+using CoreKey = std::pair<uint32_t, uint32_t>;
+
 /// Counters of one run.
 struct RunStats {
     uint64_t dram_bytes_read = 0;
@@ -64,12 +75,20 @@ struct RunStats {
     uint32_t l1_high_water = 0;    ///< bytes: highest CB end address on any core, minus nothing (absolute)
     uint32_t jit_cache_hits = 0;   ///< kernels found in the JIT cache
     uint32_t jit_compiles = 0;     ///< kernels compiled this run
+    std::map<CoreKey, uint64_t> tiles_computed_per_core;    ///< tiles packed by the compute kernel of each core
+    std::map<CoreKey, uint32_t> l1_high_water_per_core;     ///< bytes: end of the last CB on each core
+    std::map<CoreKey, uint64_t> noc_transactions_per_core;  ///< NOC reads + writes issued by each core's kernels
+    uint32_t kernels_run = 0;      ///< kernel instances (kernels x cores) run as fibers
+    uint32_t host_threads = 0;     ///< host threads of the pool that ran them
     std::vector<std::string> warnings;
 };
 
 struct RunOptions {
     /// Hard bound on one run, seconds; only a safety net (deadlocks are detected directly). 0 = none.
     double watchdog_seconds = 300.0;
+    /// Host threads running the program's kernels (user-level fibers scheduled by a pool). 0 = default:
+    /// $LAYERNORM_FUSED_RM_EMU_THREADS if set, else min(std::thread::hardware_concurrency(), 4).
+    uint32_t max_threads = 0;
 };
 
 /// Directories the JIT needs; set once by the Python package at import (or by tests).
@@ -86,7 +105,7 @@ class DeviceImpl;
 /// One emulated chip: DRAM banks plus a grid of Tensix cores.
 class Device {
 public:
-    explicit Device(const ArchParams& arch = ArchParams::wormhole_b0());
+    explicit Device(const ArchParams& arch = ArchParams::from_env());
     ~Device();
     Device(const Device&) = delete;
     Device& operator=(const Device&) = delete;

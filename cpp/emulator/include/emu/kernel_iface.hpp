@@ -15,7 +15,15 @@ enum class PoolType : uint32_t { SUM = 0, AVG = 1, MAX = 2 };
 enum class ReduceDim : uint32_t { REDUCE_ROW = 0, REDUCE_COL = 1, REDUCE_SCALAR = 2 };
 enum class BcastDim : uint32_t { NONE = 0, ROW = 1, COL = 2, SCALAR = 3 };
 enum class BinaryOp : uint32_t { ADD = 0, SUB = 1, MUL = 2 };
-enum class SfpuOp : uint32_t { SQUARE = 0, RSQRT = 1, MUL_SCALAR = 2, ADD_SCALAR = 3, SUB_SCALAR = 4, RECIP = 5, SQRT = 6 };
+enum class SfpuOp : uint32_t {
+    SQUARE = 0, RSQRT = 1, MUL_SCALAR = 2, ADD_SCALAR = 3, SUB_SCALAR = 4, RECIP = 5, SQRT = 6,
+    ADD_BINARY = 7, SUB_BINARY = 8, MUL_BINARY = 9,
+    COUNT = 10
+};
+/// Source register a data-format reconfiguration targets.
+enum class Operand : uint32_t { SRCA = 0, SRCB = 1, PACK = 2 };
+/// Marks an unconditional reconfig (no "old operand" given).
+inline constexpr int32_t kNoOldOperand = -1;
 
 class KernelApi {
 public:
@@ -67,6 +75,17 @@ public:
     virtual void copy_tile(uint32_t icb, uint32_t itile, uint32_t idst) = 0;
     virtual void sfpu_init(SfpuOp op) = 0;
     virtual void sfpu_op(SfpuOp op, uint32_t idst, uint32_t param_bits, const char* call) = 0;
+    /// SFPU binary on DST tiles (eltwise_binary_sfpu.h): odst = idst0 op idst1. round_nearest_even selects
+    /// DstRoundingMode::NearestEven for add/sub.
+    virtual void sfpu_binary(SfpuOp op, uint32_t idst0, uint32_t idst1, uint32_t odst, bool round_nearest_even,
+                             const char* call) = 0;
+    /// unary_bcast (bcast.h): copy one tile of icb into DST broadcasting row 0 / column 0 / [0][0].
+    virtual void unary_bcast_init(BcastDim bcast, uint32_t icb) = 0;
+    virtual void unary_bcast(BcastDim bcast, uint32_t icb, uint32_t itile, uint32_t idst) = 0;
+    virtual void unary_bcast_uninit(BcastDim bcast, uint32_t icb) = 0;
+    /// Data-format reconfiguration (reconfig_data_format.h): `which` source (or the packer) takes new_cb's format;
+    /// with old_cb != kNoOldOperand only when old_cb's and new_cb's formats differ (the conditional overloads).
+    virtual void reconfig_data_format(Operand which, int32_t old_cb, uint32_t new_cb, const char* call) = 0;
 
     // ---- compute: DST and packer ----
     virtual void tile_regs_acquire() = 0;
@@ -80,12 +99,17 @@ public:
 };
 
 namespace kernel_side {
-/// The API object of the kernel running on this thread (set by emu_kernel_entry).
-inline thread_local KernelApi* current_api = nullptr;
-inline KernelApi& api() { return *current_api; }
+/// Returns the API object of the kernel running on the calling host thread. Kernels run as user-level fibers
+/// that may resume on a different pool thread after every blocking call, so the pointer is never cached in the
+/// kernel's own (per-.so) thread-local storage: every call asks the emulator core, which the scheduler keeps
+/// current. Set once per loaded kernel .so by emu_kernel_set_api_getter.
+inline KernelApi* (*current_api_getter)() = nullptr;
+inline KernelApi& api() { return *current_api_getter(); }
 }  // namespace kernel_side
 
 }  // namespace tensix_emu
 
-/// Signature of the entry point every JIT-compiled kernel exports.
-extern "C" using emu_kernel_entry_fn = void (*)(tensix_emu::KernelApi*);
+/// Entry points every JIT-compiled kernel exports: the getter is installed once after dlopen, then
+/// emu_kernel_entry() runs kernel_main() on the calling fiber.
+extern "C" using emu_kernel_set_api_getter_fn = void (*)(tensix_emu::KernelApi* (*)());
+extern "C" using emu_kernel_entry_fn = void (*)();

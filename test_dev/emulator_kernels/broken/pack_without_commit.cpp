@@ -1,0 +1,14 @@
+// BROKEN: pack_tile straight after the math, without tile_regs_commit / tile_regs_wait.
+#include "api/compute/compute_kernel_api.h"
+#include "api/compute/tile_move_copy.h"
+void kernel_main() {
+    compute_kernel_hw_startup(0, 0, 16);
+    cb_reserve_back(0, 1);
+    cb_push_back(0, 1);
+    cb_wait_front(0, 1);
+    copy_init(0);
+    tile_regs_acquire();
+    copy_tile(0, 0, 0);
+    cb_reserve_back(16, 1);
+    pack_tile(0, 16);
+}

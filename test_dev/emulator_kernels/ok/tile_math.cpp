@@ -1,0 +1,112 @@
+// One compute call per OP_* define, on tiles of c_0 (A, NA tiles) and c_1 (B, NB tiles), result tiles into c_16.
+// CT args: 0 NA, 1 scalar parameter (float32 bits) for the *_unary_tile ops.
+#include <cstdint>
+#include "api/compute/compute_kernel_api.h"
+#include "api/compute/bcast.h"
+#include "api/compute/eltwise_binary.h"
+#include "api/compute/eltwise_binary_sfpu.h"
+#include "api/compute/eltwise_unary/binop_with_scalar.h"
+#include "api/compute/eltwise_unary/rsqrt.h"
+#include "api/compute/pack_untilize.h"
+#include "api/compute/reconfig_data_format.h"
+#include "api/compute/reduce.h"
+#include "api/compute/tile_move_copy.h"
+#include "api/compute/tilize.h"
+
+constexpr uint32_t A = 0, B = 1, OUT = 16;
+
+template <typename F>
+void one_tile_out(F f) {
+    tile_regs_acquire();
+    f();
+    tile_regs_commit();
+    cb_reserve_back(OUT, 1);
+    tile_regs_wait();
+    pack_tile(0, OUT);
+    tile_regs_release();
+    cb_push_back(OUT, 1);
+}
+
+void kernel_main() {
+    constexpr uint32_t NA = get_compile_time_arg_val(0);
+    constexpr uint32_t P = get_compile_time_arg_val(1);
+    compute_kernel_hw_startup(A, B, OUT);
+    cb_wait_front(A, NA);
+    cb_wait_front(B, 1);
+#if defined(OP_BINARY)
+    // OP_BINARY = <init>, <call>: e.g. add_bcast_rows_init, add_tiles_bcast_rows
+    OP_BINARY_INIT(A, B);
+    one_tile_out([] { OP_BINARY(A, B, 0, 0, 0); });
+#elif defined(OP_REDUCE_ROW) || defined(OP_REDUCE_COL) || defined(OP_REDUCE_SCALAR)
+#if defined(OP_REDUCE_ROW)
+    constexpr auto DIM = ReduceDim::REDUCE_ROW;
+#elif defined(OP_REDUCE_COL)
+    constexpr auto DIM = ReduceDim::REDUCE_COL;
+#else
+    constexpr auto DIM = ReduceDim::REDUCE_SCALAR;
+#endif
+    reduce_init<POOL, DIM>(A, B, OUT);
+    one_tile_out([] {
+        for (uint32_t t = 0; t < NA; ++t) {
+            reduce_tile<POOL, DIM>(A, B, t, 0, 0);
+        }
+    });
+    reduce_uninit();
+#elif defined(OP_SFPU_UNARY)
+    copy_init(A);
+    OP_SFPU_UNARY_INIT();
+    one_tile_out([] {
+        copy_tile(A, 0, 0);
+        OP_SFPU_UNARY(0);
+    });
+#elif defined(OP_SFPU_SCALAR)
+    copy_init(A);
+    binop_with_scalar_tile_init();
+    one_tile_out([] {
+        copy_tile(A, 0, 0);
+        OP_SFPU_SCALAR(0, P);
+    });
+#elif defined(OP_SFPU_BINARY)
+    copy_init(A);
+    OP_SFPU_BINARY_INIT();
+    one_tile_out([] {
+        copy_tile(A, 0, 0);
+        copy_init(B);
+        copy_tile(B, 0, 1);
+        OP_SFPU_BINARY(0, 1, 0);
+    });
+#elif defined(OP_UNARY_BCAST)
+    unary_bcast_init<BroadcastType::OP_UNARY_BCAST>(A);
+    one_tile_out([] { unary_bcast<BroadcastType::OP_UNARY_BCAST>(A, 0, 0); });
+    unary_bcast_uninit<BroadcastType::OP_UNARY_BCAST>(A);
+#elif defined(OP_COPY)
+    copy_init(A);
+    one_tile_out([] { copy_tile(A, 0, 0); });
+#elif defined(OP_UNTILIZE)
+    // NA tiles of A untilized from DEST into NA row-major pages of c_16 (one 32-row block).
+    copy_init(A);
+    pack_untilize_dest_init<NA, NA>(OUT);
+    cb_reserve_back(OUT, NA);
+    tile_regs_acquire();
+    for (uint32_t t = 0; t < NA; ++t) {
+        copy_tile(A, t, t);
+    }
+    tile_regs_commit();
+    tile_regs_wait();
+    pack_untilize_dest<NA, NA>(OUT, 1, 0);
+    tile_regs_release();
+    cb_push_back(OUT, NA);
+    pack_untilize_uninit(OUT);
+#elif defined(OP_TILIZE)
+    // c_0 holds one 32-row block of NA tiles' width, row-major, in NA tile-sized pages.
+    tilize_init(A, NA, OUT);
+    cb_reserve_back(OUT, NA);
+    tilize_block(A, NA, OUT);
+    cb_push_back(OUT, NA);
+    tilize_uninit(A, OUT);
+#else
+#error "define one OP_*"
+#endif
+    cb_pop_front(A, NA);
+    cb_pop_front(B, 1);
+}

@@ -1,0 +1,250 @@
+"""Tile math of every compute call the kernels use (plus the SFPU binary ops, unary_bcast and the data-format
+reconfiguration), run through the emulator on random tiles and checked bit-exactly against a numpy model of the
+documented numerics (cpp/emulator/src/numerics.hpp): bf16 inputs are exact in SrcA/SrcB, FPU results round to
+nearest even into a 16-bit DEST, SFPU results are truncated unless the op rounds in software, the packer rounds
+fp32 DEST to bf16 to nearest with ties away from zero, Float32 CB data reaches SrcA/SrcB as TF32 (truncated)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from layernorm_fused_rm import _C
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "emulator_kernels"))
+import harness as h  # noqa: E402
+
+F32 = np.float32
+
+
+@pytest.fixture(scope="module")
+def dev():
+    return _C.EmuDevice("wormhole_b0")
+
+
+def run_op(dev, defines, a_tiles, b_tile, *, fmt_a=h.BF16, fmt_b=h.BF16, fmt_out=h.BF16, fp32_dest=False,
+           param=0.0, out_pages=1, a_raw=None, unpack_to_dest=None, out_raw=False):
+    """Runs tile_math.cpp; returns the output tiles as logical 32x32 arrays (or the raw row-major values)."""
+    na = len(a_tiles) if a_raw is None else a_raw[1]
+    bufs = h.Buffers(dev)
+    try:
+        ts_a, ts_b, ts_o = (_C.tile_size(f) for f in (fmt_a, fmt_b, fmt_out))
+        a_bytes = a_raw[0] if a_raw is not None else b"".join(h.to_bytes(h.tilize(t), fmt_a) for t in a_tiles)
+        addr_a = bufs.put(a_bytes, ts_a)
+        addr_b = bufs.put(h.to_bytes(h.tilize(b_tile), fmt_b), ts_b)
+        addr_o = bufs.alloc(out_pages * ts_o, ts_o)
+        ks = [
+            h.reader("ok/reader_tiles.cpp", ct=[na, 1, *h.accessor_args(ts_a), *h.accessor_args(ts_b)],
+                     rt=[addr_a, addr_b]),
+            h.compute("ok/tile_math.cpp", ct=[na, h.f32_bits(param)], defines=defines, fp32_dest=fp32_dest,
+                      unpack_to_dest=unpack_to_dest),
+            h.writer("ok/writer_tiles.cpp", ct=[out_pages, *h.accessor_args(ts_o)], rt=[addr_o]),
+        ]
+        cbs = [h.cb(0, na, fmt_a), h.cb(1, 1, fmt_b), h.cb(16, out_pages, fmt_out)]
+        stats = dev.run(h.program(ks, cbs))
+        assert stats.warnings == []
+        out = h.from_bytes(dev.read_dram_buffer(addr_o, out_pages * ts_o), fmt_out)
+    finally:
+        bufs.free()
+    if out_raw:
+        return out
+    return [h.untilize(out[i * 1024:(i + 1) * 1024]) for i in range(out_pages)]
+
+
+def rand_bf16(rng, scale=1.0, positive=False):
+    x = rng.standard_normal((32, 32)).astype(F32) * F32(scale)
+    if positive:
+        x = np.abs(x) + F32(0.1)
+    return h.bf16_round(x)
+
+
+def assert_bits_equal(got, want):
+    got = np.asarray(got, dtype=F32)
+    want = np.asarray(want, dtype=F32)
+    bad = got.view(np.uint32) != want.view(np.uint32)
+    assert not bad.any(), f"{bad.sum()} mismatches, first at {np.argwhere(bad)[0]}: got {got[bad][0]!r}, want {want[bad][0]!r}"
+
+
+BINARY = {
+    "add_tiles": ("add_init", lambda a, b: a + b), "sub_tiles": ("sub_init", lambda a, b: a - b),
+    "mul_tiles": ("mul_init", lambda a, b: a * b),
+}
+for _op, _f in (("add", np.add), ("sub", np.subtract), ("mul", np.multiply)):
+    BINARY[f"{_op}_tiles_bcast_rows"] = (f"{_op}_bcast_rows_init", lambda a, b, f=_f: f(a, b[0:1, :]))
+    BINARY[f"{_op}_tiles_bcast_cols"] = (f"{_op}_bcast_cols_init", lambda a, b, f=_f: f(a, b[:, 0:1]))
+    BINARY[f"{_op}_tiles_bcast_scalar"] = (f"{_op}_bcast_scalar_init", lambda a, b, f=_f: f(a, b[0, 0]))
+
+
+@pytest.mark.parametrize("call", sorted(BINARY))
+def test_binary_and_bcast_tiles_bf16(dev, call):
+    init, model = BINARY[call]
+    rng = np.random.default_rng(abs(hash(call)) % 2**32)
+    a, b = rand_bf16(rng), rand_bf16(rng)
+    (out,) = run_op(dev, [("OP_BINARY", call), ("OP_BINARY_INIT", init)], [a], b)
+    assert_bits_equal(out, h.bf16_round(model(a, b).astype(F32)))
+
+
+def scaler_tile(rng):
+    """Row 0 of every face holds (different, random) scalers: the per-face semantics must pick the right face."""
+    s = np.zeros((32, 32), dtype=F32)
+    s[0, :] = rand_bf16(rng)[0]
+    s[16, :] = rand_bf16(rng)[0]
+    return s
+
+
+def seq_sum(vals):
+    acc = F32(0)
+    for v in vals:
+        acc = F32(acc + v)
+    return acc
+
+
+@pytest.mark.parametrize("ntiles", [1, 3])
+def test_reduce_row_sum_uses_row0_of_the_face_of_each_row(dev, ntiles):
+    rng = np.random.default_rng(7 + ntiles)
+    a = [rand_bf16(rng) for _ in range(ntiles)]
+    s = scaler_tile(rng)
+    (out,) = run_op(dev, [("OP_REDUCE_ROW", "1"), ("POOL", "PoolType::SUM")], a, s)
+    want = np.zeros((32, 32), dtype=F32)
+    for r in range(32):
+        d = F32(0)
+        for t in a:
+            acc = seq_sum(F32(t[r, c] * s[(r // 16) * 16, c]) for c in range(32))
+            d = h.bf16_round(np.array([d + acc], dtype=F32))[0]
+        want[r, 0] = d
+    assert_bits_equal(out, want)
+
+
+def test_reduce_row_max(dev):
+    rng = np.random.default_rng(11)
+    a = rand_bf16(rng)
+    s = np.zeros((32, 32), dtype=F32)
+    s[0, :] = 1.0
+    s[16, :] = 1.0
+    (out,) = run_op(dev, [("OP_REDUCE_ROW", "1"), ("POOL", "PoolType::MAX")], [a], s)
+    want = np.zeros((32, 32), dtype=F32)
+    want[:, 0] = np.maximum(a.max(axis=1), 0.0)  # MAX accumulates into the zeroed DEST
+    assert_bits_equal(out, h.bf16_round(want))
+
+
+def test_reduce_col_sum(dev):
+    rng = np.random.default_rng(12)
+    a = rand_bf16(rng)
+    s = np.zeros((32, 32), dtype=F32)
+    s[0, :] = 1.0
+    s[16, :] = 1.0
+    (out,) = run_op(dev, [("OP_REDUCE_COL", "1"), ("POOL", "PoolType::SUM")], [a], s)
+    want = np.zeros((32, 32), dtype=F32)
+    for c in range(32):
+        want[0, c] = seq_sum(a[r, c] for r in range(32))
+    assert_bits_equal(out, h.bf16_round(want))
+
+
+SFPU_UNARY = {
+    # name: (init, model, rounding into 16-bit DEST)
+    "square_tile": ("square_tile_init", lambda x: x * x, h.bf16_round),
+    "rsqrt_tile": ("rsqrt_tile_init", lambda x: (F32(1) / np.sqrt(x)).astype(F32), h.bf16_round),
+}
+
+
+@pytest.mark.parametrize("call", sorted(SFPU_UNARY))
+def test_sfpu_unary(dev, call):
+    init, model, rnd = SFPU_UNARY[call]
+    a = rand_bf16(np.random.default_rng(3), positive=True)
+    (out,) = run_op(dev, [("OP_SFPU_UNARY", call), ("OP_SFPU_UNARY_INIT", init)], [a], a)
+    assert_bits_equal(out, rnd(model(a).astype(F32)))
+
+
+@pytest.mark.parametrize("call,model", [("mul_unary_tile", np.multiply), ("add_unary_tile", np.add),
+                                        ("sub_unary_tile", np.subtract)])
+def test_sfpu_binop_with_scalar_truncates_into_16bit_dest(dev, call, model):
+    a = rand_bf16(np.random.default_rng(4))
+    p = 0.3141592
+    (out,) = run_op(dev, [("OP_SFPU_SCALAR", call)], [a], a, param=p)
+    assert_bits_equal(out, h.bf16_trunc(model(a, F32(p)).astype(F32)))
+
+
+@pytest.mark.parametrize("call,model,rnd", [("add_binary_tile", np.add, h.bf16_trunc),
+                                            ("sub_binary_tile", np.subtract, h.bf16_trunc),
+                                            ("mul_binary_tile", np.multiply, h.bf16_round)])
+def test_sfpu_binary(dev, call, model, rnd):
+    rng = np.random.default_rng(5)
+    a, b = rand_bf16(rng), rand_bf16(rng)
+    (out,) = run_op(dev, [("OP_SFPU_BINARY", call), ("OP_SFPU_BINARY_INIT", call + "_init")], [a], b)
+    assert_bits_equal(out, rnd(model(a, b).astype(F32)))
+
+
+@pytest.mark.parametrize("bcast,model", [("ROW", lambda a: np.broadcast_to(a[0:1, :], (32, 32))),
+                                         ("COL", lambda a: np.broadcast_to(a[:, 0:1], (32, 32))),
+                                         ("SCALAR", lambda a: np.full((32, 32), a[0, 0], dtype=F32)),
+                                         ("NONE", lambda a: a)])
+def test_unary_bcast(dev, bcast, model):
+    a = rand_bf16(np.random.default_rng(6))
+    (out,) = run_op(dev, [("OP_UNARY_BCAST", bcast)], [a], a)
+    assert_bits_equal(out, model(a))
+
+
+def test_copy_tile_bf16_is_exact(dev):
+    a = rand_bf16(np.random.default_rng(8))
+    (out,) = run_op(dev, [("OP_COPY", "1")], [a], a)
+    assert_bits_equal(out, a)
+
+
+@pytest.mark.parametrize("nt", [1, 4])
+def test_tilize_and_pack_untilize(dev, nt):
+    rng = np.random.default_rng(9)
+    rm = h.bf16_round(rng.standard_normal((32, 32 * nt)).astype(F32))
+    tiles = run_op(dev, [("OP_TILIZE", "1")], None, rm[:, :32], a_raw=(h.to_bytes(rm, h.BF16), nt), out_pages=nt)
+    for t in range(nt):
+        assert_bits_equal(tiles[t], rm[:, 32 * t:32 * (t + 1)])
+    back = run_op(dev, [("OP_UNTILIZE", "1")], tiles, tiles[0], out_pages=nt, out_raw=True)
+    assert_bits_equal(back.reshape(32, 32 * nt), rm)
+
+
+# ---------------------------------------------------------------- fp32 CBs, fp32 DEST, packer rounding
+
+def rand_f32(rng):
+    return rng.standard_normal((32, 32)).astype(F32)
+
+
+def test_fp32_cb_through_srca_srcb_is_tf32(dev):
+    rng = np.random.default_rng(10)
+    a, b = rand_f32(rng), rand_f32(rng)
+    (out,) = run_op(dev, [("OP_BINARY", "add_tiles"), ("OP_BINARY_INIT", "add_init")], [a], b,
+                    fmt_a=h.FP32, fmt_b=h.FP32, fmt_out=h.FP32, fp32_dest=True)
+    assert_bits_equal(out, h.tf32_trunc(a) + h.tf32_trunc(b))
+
+
+def test_fp32_cb_with_16bit_dest_is_bf16_truncated_then_rounded(dev):
+    rng = np.random.default_rng(13)
+    a, b = rand_f32(rng), rand_f32(rng)
+    (out,) = run_op(dev, [("OP_BINARY", "add_tiles"), ("OP_BINARY_INIT", "add_init")], [a], b,
+                    fmt_a=h.FP32, fmt_b=h.FP32, fmt_out=h.FP32, fp32_dest=False)
+    assert_bits_equal(out, h.bf16_round(h.bf16_trunc(a) + h.bf16_trunc(b)))
+
+
+@pytest.mark.parametrize("unpack_to_dest", [False, True])
+def test_copy_tile_fp32_exact_only_with_unpack_to_dest(dev, unpack_to_dest):
+    a = rand_f32(np.random.default_rng(14))
+    (out,) = run_op(dev, [("OP_COPY", "1")], [a], a, fmt_a=h.FP32, fmt_b=h.FP32, fmt_out=h.FP32, fp32_dest=True,
+                    unpack_to_dest=[0] if unpack_to_dest else None)
+    assert_bits_equal(out, a if unpack_to_dest else h.tf32_trunc(a))
+
+
+def test_packer_fp32_dest_to_bf16_rounds_ties_away_from_zero(dev):
+    rng = np.random.default_rng(15)
+    a = rand_f32(rng)
+    bits = a.view(np.uint32).copy()
+    bits[:16] = (bits[:16] & 0xFFFF0000) | 0x8000  # exact ties in the top rows
+    bits[16:] &= 0xFFFFFFFF
+    a = bits.view(F32)
+    (out,) = run_op(dev, [("OP_COPY", "1")], [a], a, fmt_a=h.FP32, fmt_b=h.FP32, fmt_out=h.BF16, fp32_dest=True,
+                    unpack_to_dest=[0])
+    u = a.view(np.uint32).astype(np.uint64)
+    want = (((u + 0x8000) & 0xFFFF0000).astype(np.uint32)).view(F32)  # magnitude + half ulp, truncate
+    assert_bits_equal(out, want)
+    # Ties really are away from zero, not to even: 0x3F808000 -> 0x3F810000.
+    assert (out.view(np.uint32)[:16] & 0xFFFF).sum() == 0
