@@ -31,6 +31,8 @@ CONFIGS = [
     {"name": "bf16_w8192_streaming_64cores", "shape": [1, 1, 2048, 8192], "core_grid": [8, 8]},
     {"name": "bf16_w384_fullsync", "shape": [1, 1, 64, 384], "compute": {"dst_full_sync_en": True}},
     {"name": "fp32_w128", "shape": [1, 1, 64, 128], "dtype": "float32", "compute": {"fp32_dest_acc_en": True}},
+    {"name": "bf16_w100_no_affine", "shape": [1, 1, 32, 100], "affine": "none"},
+    {"name": "bf16_w200_gamma_only_streaming", "shape": [3, 40, 200], "affine": "gamma", "program_factory": "streaming"},
     {"name": "bf16_w16384_streaming", "shape": [1, 1, 32, 16384]},
 ]
 DTYPES = {"bfloat16": (torch.bfloat16, ttnn.bfloat16, 5), "float32": (torch.float32, ttnn.float32, 0)}
@@ -42,6 +44,9 @@ def _program(cfg):
     x = ttnn.from_torch(torch.zeros(cfg["shape"], dtype=tdt), dtype=dt, layout=ttnn.ROW_MAJOR_LAYOUT)
     g = ttnn.from_torch(torch.ones(w, dtype=tdt), dtype=dt, layout=ttnn.ROW_MAJOR_LAYOUT)
     b = ttnn.from_torch(torch.zeros(w, dtype=tdt), dtype=dt, layout=ttnn.ROW_MAJOR_LAYOUT)
+    affine = cfg.get("affine", "both")
+    g = g if affine in ("both", "gamma") else None
+    b = b if affine in ("both", "beta") else None
     cc = None
     if "compute" in cfg:
         c = dict(cfg["compute"])
@@ -213,6 +218,17 @@ def test_tensor_accessor_args_need_a_device_tensor():
         ttnn.TensorAccessorArgs(t)
     with pytest.raises(RuntimeError, match="DeviceStorage"):
         _device.accessor_args_of({"input": t})
+
+
+def test_absent_gamma_beta_keep_the_factory_placeholder_accessors():
+    cfg = {"name": "x", "shape": [1, 1, 32, 100], "affine": "none"}
+    desc = _program(cfg)
+    prog = _device.to_ttnn_program_descriptor(desc, {"input": [0x82], "output": [0x82]})
+    (rk,) = [k for k in desc.kernels if k.is_reader]
+    (rt,) = [k for k in prog.kernels if isinstance(k.config, ttnn.ReaderConfigDescriptor)]
+    off = _device.first_accessor_offset(rk.kernel_source)
+    r = list(rk.compile_time_args)
+    assert list(rt.compile_time_args) == r[:off] + [0x82] + r[off + 2:]
 
 
 def test_missing_kernel_source_is_reported(tmp_path):

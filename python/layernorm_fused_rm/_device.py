@@ -4,15 +4,16 @@
 The C++ program factory builds the same descriptor for both targets (``_C.ProgramDescriptor``, a mirror of
 tt::tt_metal::ProgramDescriptor). For a device tensor this module
 
-  1. makes gamma / beta device rows when the caller passed None (ones / zeros, as the host path does) and
-     allocates the output on the input's device (``ttnn.allocate_tensor_on_device``);
+  1. allocates the output on the input's device (``ttnn.allocate_tensor_on_device``); gamma / beta None stay
+     absent (the factory's affine flags make the kernels skip them);
   2. puts the real buffer addresses into the tensor descriptors and asks the factory for the descriptor;
   3. replaces the factory's own TensorAccessorArgs encoding in each data-movement kernel's compile-time args
      with ``ttnn.TensorAccessorArgs(tensor).get_compile_time_args()`` of the real tensor (see ACCESSOR_ARGS);
   4. converts everything field by field into ttnn's Python objects (CBDescriptor / CBFormatDescriptor,
      KernelDescriptor with Reader/Writer/ComputeConfigDescriptor, ttnn.RuntimeArgs per core; kernel sources by
      the absolute paths the factory gives, i.e. the ``kernels/`` folder installed with this package);
-  5. runs ``ttnn.generic_op([input, gamma, beta, output], program)``: tt-metal JIT-compiles the same kernel sources.
+  5. runs ``ttnn.generic_op([input, gamma, beta, output], program)`` (the tensors the call has; output last):
+     tt-metal JIT-compiles the same kernel sources.
 
 Steps 3 and 4 are pure functions (``to_ttnn_program_descriptor``) tested without a device.
 """
@@ -24,7 +25,6 @@ import re
 from functools import lru_cache
 from typing import Any, Mapping, Sequence
 
-import torch
 import ttnn
 
 from . import _C
@@ -140,9 +140,9 @@ def splice_accessor_args(k: _C.KernelDescriptor, accessor_args: Mapping[str, Seq
     pos = offset
     for role in roles:
         n = factory_accessor_length(args, pos)
-        if role not in accessor_args:
-            raise KeyError(f"layernorm_fused_rm: no TensorAccessorArgs given for {role!r}")
-        out += [int(a) for a in accessor_args[role]]
+        # A tensor the call does not have (gamma / beta None: the kernel's affine flags skip it) keeps the
+        # factory's placeholder encoding; the kernel still chains past it.
+        out += [int(a) for a in accessor_args[role]] if role in accessor_args else args[pos:pos + n]
         pos += n
     return out + args[pos:]
 
@@ -203,25 +203,24 @@ def _ttnn_memory_config(mc: _C.MemoryConfig):
     return ttnn.L1_MEMORY_CONFIG if _name(mc.buffer_type) == "L1" else ttnn.DRAM_MEMORY_CONFIG
 
 
-def _row(value: float, w: int, like: ttnn.Tensor) -> ttnn.Tensor:
-    return ttnn.from_torch(torch.full((w,), value, dtype=torch.bfloat16), dtype=ttnn.bfloat16,
-                           layout=ttnn.ROW_MAJOR_LAYOUT, device=like.device(), memory_config=like.memory_config())
-
-
 def run_on_device(p) -> ttnn.Tensor:
-    """Run a validated call (``_op._Prepared``) on the input's Tenstorrent device through ttnn.generic_op."""
+    """Run a validated call (``_op._Prepared``) on the input's Tenstorrent device through ttnn.generic_op.
+
+    gamma / beta None stay absent: the factory's affine flags make the kernels skip them."""
     x = p.input_tensor
-    dev = x.device()
-    gamma = p.gamma if p.gamma is not None else _row(1.0, p.W, x)
-    beta = p.beta if p.beta is not None else _row(0.0, p.W, x)
     out = ttnn.allocate_tensor_on_device(
-        ttnn.Shape([int(d) for d in p.input.shape]), ttnn.bfloat16, ttnn.ROW_MAJOR_LAYOUT, dev,
+        ttnn.Shape([int(d) for d in p.input.shape]), ttnn.bfloat16, ttnn.ROW_MAJOR_LAYOUT, x.device(),
         _ttnn_memory_config(p.attrs.output_memory_config))
+    tensors = {"input": x}
     p.input.address = int(x.buffer_address())
-    p.gamma_desc.address = int(gamma.buffer_address())
-    p.beta_desc.address = int(beta.buffer_address())
+    if p.gamma is not None:
+        p.gamma_desc.address = int(p.gamma.buffer_address())
+        tensors["gamma"] = p.gamma
+    if p.beta is not None:
+        p.beta_desc.address = int(p.beta.buffer_address())
+        tensors["beta"] = p.beta
     p.output.address = int(out.buffer_address())
+    tensors["output"] = out
     desc = _C.create_program_descriptor(p.attrs, p.tensor_args(), p.output)
-    program = to_ttnn_program_descriptor(
-        desc, accessor_args_of({"input": x, "gamma": gamma, "beta": beta, "output": out}))
-    return ttnn.generic_op([x, gamma, beta, out], program)
+    program = to_ttnn_program_descriptor(desc, accessor_args_of(tensors))
+    return ttnn.generic_op([tensors[r] for r in IO_ORDER if r in tensors], program)

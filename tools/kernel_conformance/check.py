@@ -68,7 +68,7 @@ STANDINS = HERE / "standins"
 # Data-driven: each entry is what a caller would pass to ttnn.layernorm_fused_rm. Widths are chosen so the
 # untilize block width (a compile-time arg: the largest divisor of Wt within the DEST capacity) takes many
 # values; row counts include one tile-row and thousands (one core vs many once the factory splits rows).
-# Entries the factory does not accept yet (fp32, widths that are not multiples of 32, rows beyond L1)
+# Entries the factory does not accept yet (e.g. fp32)
 # are reported as skipped with the validation message and start being checked when validation accepts them.
 CONFIGS: list[dict[str, Any]] = [
     {"name": "bf16_w32_rows32", "shape": [1, 1, 32, 32]},  # Wt 1, block 1
@@ -88,7 +88,13 @@ CONFIGS: list[dict[str, Any]] = [
     {"name": "bf16_w1024_fp32acc", "shape": [1, 1, 32, 1024], "compute": {"fp32_dest_acc_en": True}},  # Wt 32, block 4
     {"name": "bf16_w2048_rows4096", "shape": [1, 1, 4096, 2048]},  # Wt 64
     {"name": "bf16_w8192", "shape": [1, 1, 32, 8192]},  # beyond the row-resident limit: streaming program
+    {"name": "bf16_w100000_rows64", "shape": [1, 1, 64, 100000]},  # very wide: streaming if L1 allows, else skipped
     {"name": "bf16_w100_any_width", "shape": [1, 1, 32, 100]},  # W % 32 != 0
+    {"name": "bf16_w100_no_affine", "shape": [1, 1, 32, 100], "affine": "none"},
+    {"name": "bf16_w64_gamma_only", "shape": [1, 1, 64, 64], "affine": "gamma"},
+    {"name": "bf16_w96_beta_only", "shape": [2, 17, 96], "affine": "beta"},
+    {"name": "bf16_w1000_streaming_no_affine", "shape": [1, 1, 96, 1000], "program_factory": "streaming", "affine": "none"},
+    {"name": "bf16_w7_tiny", "shape": [5, 7]},
     {"name": "fp32_w128", "shape": [1, 1, 64, 128], "dtype": "float32", "compute": {"fp32_dest_acc_en": True}},
     {"name": "fp32_w1024_rows2048", "shape": [1, 1, 2048, 1024], "dtype": "float32", "compute": {"fp32_dest_acc_en": True}},
 ]
@@ -269,6 +275,9 @@ def program_for(config: dict[str, Any]):
     x = ttnn.from_torch(torch.zeros(shape, dtype=tdtype), dtype=dtype, layout=ttnn.ROW_MAJOR_LAYOUT)
     g = ttnn.from_torch(torch.ones(w, dtype=tdtype), dtype=dtype, layout=ttnn.ROW_MAJOR_LAYOUT)
     b = ttnn.from_torch(torch.zeros(w, dtype=tdtype), dtype=dtype, layout=ttnn.ROW_MAJOR_LAYOUT)
+    affine = config.get("affine", "both")  # both | gamma | beta | none: which of gamma / beta the call passes
+    g = g if affine in ("both", "gamma") else None
+    b = b if affine in ("both", "beta") else None
     cc = None
     if "compute" in config:
         c = dict(config["compute"])
