@@ -425,6 +425,7 @@ NB_MODULE(_C, m) {
           "Name of the program factory that builds the program.");
     m.def("row_resident_cb_bytes", &lf::row_resident_cb_bytes, "W"_a, "dtype"_a,
           "compute_config"_a = lf::ComputeConfigDescriptor{}, "has_gamma"_a = true, "has_beta"_a = true,
+          "output_dtype"_a = nb::none(),
           "L1 bytes the row-resident program's CBs need for rows of W elements (Wt = ceil(W/32)): 4 Wt tiles, "
           "2 Wt each for gamma and beta when given (else 2 pages each), 1 scaler tile (2 when W % 32 != 0), "
           "1 eps tile, 3 statistics tiles (Float32 when compute_config.fp32_dest_acc_en).");

@@ -90,9 +90,8 @@ void validate_input(const TensorDesc& in) {
     if (in.layout != Layout::ROW_MAJOR) {
         fail(std::string("input_tensor layout must be ROW_MAJOR, got ") + to_string(in.layout));
     }
-    if (in.dtype != DType::BFLOAT16) {
-        fail(std::string("input_tensor dtype must be BFLOAT16 (FLOAT32 is not supported yet), got ") +
-             to_string(in.dtype));
+    if (in.dtype != DType::BFLOAT16 && in.dtype != DType::FLOAT32) {
+        fail(std::string("input_tensor dtype must be BFLOAT16 or FLOAT32, got ") + to_string(in.dtype));
     }
     if (in.shape.empty()) {
         fail("input_tensor rank must be at least 1, got rank 0 (shape [])");
@@ -115,13 +114,18 @@ void validate_affine(const char* name, const TensorDesc& p, const TensorDesc& in
     if (p.layout != Layout::ROW_MAJOR) {
         fail(std::string(name) + " layout must be ROW_MAJOR, got " + to_string(p.layout));
     }
-    if (p.dtype != DType::BFLOAT16) {
-        fail(std::string(name) + " dtype must be BFLOAT16, got " + to_string(p.dtype));
+    if (p.dtype != in.dtype) {
+        fail(std::string(name) + " dtype must equal input_tensor's (" + to_string(in.dtype) + "; the Python API "
+             "converts gamma/beta of the other float dtype once), got " + to_string(p.dtype));
     }
     if (p.shape.empty() || volume(p.shape) != W) {
         fail(std::string(name) + " must have volume W = " + std::to_string(W) +
              " (the input_tensor's last dim), got shape " + shape_str(p.shape) + " with volume " +
              std::to_string(p.shape.empty() ? 0 : volume(p.shape)));
+    }
+    if (p.shape.back() != W) {
+        fail(std::string(name) + " last dim must be W = " + std::to_string(W) + " (shape [W], [1, W], [1, 1, W] or "
+             "[1, 1, 1, W]), got shape " + shape_str(p.shape));
     }
     if (p.memory_config.memory_layout != TensorMemoryLayout::INTERLEAVED) {
         fail(std::string(name) + " memory layout must be INTERLEAVED (sharded is not supported), got " +
@@ -136,8 +140,10 @@ void validate_affine(const char* name, const TensorDesc& p, const TensorDesc& in
 }  // namespace
 
 uint64_t row_resident_cb_bytes(uint32_t W, DType dtype, const ComputeConfigDescriptor& cc, bool has_gamma,
-                               bool has_beta) {
-    return LayerNormFusedRMProgramFactory::cb_bytes(W, data_format_of(dtype), cc, has_gamma, has_beta);
+                               bool has_beta, std::optional<DType> output_dtype_opt) {
+    const DType output_dtype = output_dtype_opt.value_or(dtype);
+    return LayerNormFusedRMProgramFactory::cb_bytes(W, data_format_of(dtype), data_format_of(output_dtype), cc,
+                                                    has_gamma, has_beta);
 }
 
 void LayerNormFusedRMDeviceOperation::validate(const operation_attributes_t& attrs, const tensor_args_t& tensor_args) {
@@ -159,8 +165,12 @@ void LayerNormFusedRMDeviceOperation::validate(const operation_attributes_t& att
                          "supported), got ") +
              to_string(attrs.output_memory_config.memory_layout));
     }
-    if (attrs.output_dtype != DType::BFLOAT16) {
-        fail(std::string("output dtype must be BFLOAT16 for now, got ") + to_string(attrs.output_dtype));
+    if (attrs.output_dtype != DType::BFLOAT16 && attrs.output_dtype != DType::FLOAT32) {
+        fail(std::string("output dtype must be BFLOAT16 or FLOAT32, got ") + to_string(attrs.output_dtype));
+    }
+    if (in.dtype == DType::FLOAT32 && !attrs.compute_config.fp32_dest_acc_en) {
+        fail("FLOAT32 input_tensor needs compute_kernel_config.fp32_dest_acc_en = True (a 16-bit DEST and the "
+             "19-bit source registers would truncate it), got fp32_dest_acc_en = False");
     }
 
     tensix_emu::ArchParams arch;
@@ -179,7 +189,8 @@ void LayerNormFusedRMDeviceOperation::validate(const operation_attributes_t& att
     }
     const bool has_gamma = tensor_args.gamma.has_value();
     const bool has_beta = tensor_args.beta.has_value();
-    const uint64_t need_resident = row_resident_cb_bytes(W, in.dtype, attrs.compute_config, has_gamma, has_beta);
+    const uint64_t need_resident =
+        row_resident_cb_bytes(W, in.dtype, attrs.compute_config, has_gamma, has_beta, attrs.output_dtype);
     if (forced == LayerNormFusedRMProgramFactory::name && need_resident > have) {
         std::ostringstream os;
         os << kOp << "input_tensor last dim W = " << W << " is too large for the row-resident program ("
@@ -192,7 +203,7 @@ void LayerNormFusedRMDeviceOperation::validate(const operation_attributes_t& att
         throw std::runtime_error(os.str());
     }
     const uint64_t need_streaming = LayerNormFusedRMStreamingProgramFactory::cb_bytes(
-        W, data_format_of(in.dtype), attrs.compute_config, has_gamma, has_beta);
+        W, data_format_of(in.dtype), data_format_of(attrs.output_dtype), attrs.compute_config, has_gamma, has_beta);
     if (need_streaming > have) {
         std::ostringstream os;
         os << kOp << "input_tensor last dim W = " << W << ": even the streaming program's circular buffers need "
@@ -220,7 +231,7 @@ std::string LayerNormFusedRMDeviceOperation::select_program_factory(
     const uint64_t have = arch.l1_size - arch.l1_unreserved_base;
     const TensorDesc& in = tensor_args.input;
     return row_resident_cb_bytes(in.shape.back(), in.dtype, attrs.compute_config, tensor_args.gamma.has_value(),
-                                 tensor_args.beta.has_value()) <= have ? LayerNormFusedRMProgramFactory::name
+                                 tensor_args.beta.has_value(), attrs.output_dtype) <= have ? LayerNormFusedRMProgramFactory::name
                                                                     : LayerNormFusedRMStreamingProgramFactory::name;
 }
 

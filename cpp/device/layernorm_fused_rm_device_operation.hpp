@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "device/layernorm_fused_rm_device_operation_types.hpp"
@@ -32,6 +33,7 @@ struct LayerNormFusedRMDeviceOperation {
 /// gamma/beta CBs when given, scaler, eps, 3 statistics tiles, Float32 when fp32_dest_acc_en).
 /// select_program_factory compares it with the free L1.
 uint64_t row_resident_cb_bytes(uint32_t W, DType dtype, const ComputeConfigDescriptor& compute_config,
-                               bool has_gamma = true, bool has_beta = true);
+                               bool has_gamma = true, bool has_beta = true,
+                               std::optional<DType> output_dtype = std::nullopt);
 
 }  // namespace layernorm_fused_rm

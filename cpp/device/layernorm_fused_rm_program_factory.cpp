@@ -98,27 +98,29 @@ DataFormat stats_format(const ComputeConfigDescriptor& cc, DataFormat input_form
 }
 
 namespace {
-// L1 bytes of the 13 CBs for row CBs of Bt tiles: c_0, c_1, c_16, c_24 always Bt; gamma (c_4, c_6) and beta
-// (c_5, c_7) Bt when given, else 1 page; c_2 one scaler tile, two when W % 32 != 0; c_3 one tile; the 3
-// statistics tiles.
-uint64_t cb_bytes_for(uint32_t W, uint32_t Bt, DataFormat format, const ComputeConfigDescriptor& cc, bool has_gamma,
-                      bool has_beta) {
-    const uint64_t row_tiles = 4ull * Bt + 2ull * (has_gamma ? Bt : 1) + 2ull * (has_beta ? Bt : 1);
+// L1 bytes of the 13 CBs for row CBs of Bt tiles: c_0, c_1, c_24 Bt tiles of the input format and c_16 Bt
+// tiles of the output format; gamma (c_4, c_6) and beta (c_5, c_7) Bt input tiles when given, else 1 page;
+// c_2 one bf16 scaler tile, two when W % 32 != 0; c_3 one bf16 tile; the 3 statistics tiles.
+uint64_t cb_bytes_for(uint32_t W, uint32_t Bt, DataFormat in_format, DataFormat out_format,
+                      const ComputeConfigDescriptor& cc, bool has_gamma, bool has_beta) {
+    const uint64_t in_tiles = 3ull * Bt + 2ull * (has_gamma ? Bt : 1) + 2ull * (has_beta ? Bt : 1);
     const uint64_t scalar_tiles = (W % 32 ? 2 : 1) + 1;
-    return (row_tiles + scalar_tiles) * tile_size(format) + 3ull * tile_size(stats_format(cc, format));
+    return in_tiles * tile_size(in_format) + uint64_t(Bt) * tile_size(out_format) +
+           scalar_tiles * tile_size(DataFormat::Float16_b) + 3ull * tile_size(stats_format(cc, in_format));
 }
 }  // namespace
 
-uint64_t LayerNormFusedRMProgramFactory::cb_bytes(uint32_t W, DataFormat format, const ComputeConfigDescriptor& cc,
-                                                  bool has_gamma, bool has_beta) {
-    return cb_bytes_for(W, (W + 31) / 32, format, cc, has_gamma, has_beta);
+uint64_t LayerNormFusedRMProgramFactory::cb_bytes(uint32_t W, DataFormat in_format, DataFormat out_format,
+                                                  const ComputeConfigDescriptor& cc, bool has_gamma,
+                                                  bool has_beta) {
+    return cb_bytes_for(W, (W + 31) / 32, in_format, out_format, cc, has_gamma, has_beta);
 }
 
-uint64_t LayerNormFusedRMStreamingProgramFactory::cb_bytes(uint32_t W, DataFormat format,
+uint64_t LayerNormFusedRMStreamingProgramFactory::cb_bytes(uint32_t W, DataFormat in_format, DataFormat out_format,
                                                            const ComputeConfigDescriptor& cc, bool has_gamma,
                                                            bool has_beta) {
-    return cb_bytes_for(W, largest_divisor_at_most((W + 31) / 32, dest_tile_capacity(cc)), format, cc, has_gamma,
-                        has_beta);
+    return cb_bytes_for(W, largest_divisor_at_most((W + 31) / 32, dest_tile_capacity(cc)), in_format, out_format,
+                        cc, has_gamma, has_beta);
 }
 
 WorkSplit split_work_to_cores(uint32_t grid_x, uint32_t grid_y, uint32_t units) {
@@ -168,9 +170,11 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
     const bool has_beta = tensor_args.beta.has_value();
     const uint32_t affine_flags = (has_gamma ? 1u : 0u) | (has_beta ? 2u : 0u);
     const DataFormat fmt = to_format(in.dtype);
-    const uint32_t tile_bytes = tile_size(fmt);
+    const DataFormat out_fmt = to_format(attrs.output_dtype);
     const uint32_t stick_bytes = W * datum_size(fmt);
     const uint32_t aligned_stick = align_up(stick_bytes, arch.dram_alignment);
+    const uint32_t out_stick_bytes = W * datum_size(out_fmt);
+    const uint32_t aligned_out_stick = align_up(out_stick_bytes, arch.dram_alignment);
     const uint32_t num_blocks = (num_rows + 31) / 32;
     const ComputeConfigDescriptor& cc = attrs.compute_config;
     const uint32_t dest_tiles = dest_tile_capacity(cc);
@@ -179,6 +183,7 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
     const uint32_t Bt = streaming ? largest_divisor_at_most(Wt, dest_tiles) : Wt;
     const uint32_t block_w = largest_divisor_at_most(Bt, dest_tiles);
     const uint32_t chunk_bytes = Bt * 32 * datum_size(fmt);
+    const uint32_t out_chunk_bytes = Bt * 32 * datum_size(out_fmt);
 
     const uint32_t grid_x = attrs.core_grid.x ? attrs.core_grid.x : arch.grid_x;
     const uint32_t grid_y = attrs.core_grid.y ? attrs.core_grid.y : arch.grid_y;
@@ -211,14 +216,15 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
     const DataFormat stats_fmt = stats_format(cc, fmt);
     add_cb(cb::in_rm, Bt, fmt);
     add_cb(cb::in_tiled, Bt, fmt);
-    add_cb(cb::scaler, last_tile_cols < 32 ? 2 : 1, fmt);  // full scaler, then the partial one
-    add_cb(cb::eps, 1, fmt);
+    // The reader writes the scaler and epsilon tiles as bf16 (1.0 is exact; eps is rounded to bf16).
+    add_cb(cb::scaler, last_tile_cols < 32 ? 2 : 1, DataFormat::Float16_b);  // full scaler, then the partial one
+    add_cb(cb::eps, 1, DataFormat::Float16_b);
     // gamma/beta CBs exist either way (the design's 13 CBs); one page when the vector is not given.
     add_cb(cb::gamma_rm, has_gamma ? Bt : 1, fmt);
     add_cb(cb::beta_rm, has_beta ? Bt : 1, fmt);
     add_cb(cb::gamma_tiled, has_gamma ? Bt : 1, fmt);
     add_cb(cb::beta_tiled, has_beta ? Bt : 1, fmt);
-    add_cb(cb::out_rm, Bt, fmt);
+    add_cb(cb::out_rm, Bt, out_fmt);
     add_cb(cb::centered, Bt, fmt);
     add_cb(cb::mean, 1, stats_fmt);
     add_cb(cb::variance, 1, stats_fmt);
@@ -231,7 +237,8 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
     KernelDescriptor reader;
     reader.kernel_source = root + "/dataflow/reader_layernorm_fused_rm.cpp";
     reader.core_ranges = cores;
-    reader.compile_time_args = {stick_bytes, Wt, Bt, streaming ? 3u : 1u, chunk_bytes, affine_flags, last_tile_cols};
+    reader.compile_time_args = {stick_bytes,  Wt,           Bt, streaming ? 3u : 1u, chunk_bytes, affine_flags,
+                                last_tile_cols, tile_size(fmt)};
     append_interleaved_accessor_args(reader.compile_time_args, aligned_stick);  // input
     append_interleaved_accessor_args(reader.compile_time_args, aligned_stick);  // gamma
     append_interleaved_accessor_args(reader.compile_time_args, aligned_stick);  // beta
@@ -247,20 +254,28 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
                                  affine_flags, last_tile_cols < 32 ? 1u : 0u};
 
     compute.config = cc;
-    if (stats_fmt == DataFormat::Float32) {
-        // The partial sums come back into DEST with copy_tile: unpack them straight to the 32-bit DEST
-        // (lossless) rather than through the 19-bit source registers.
-        auto& modes = std::get<ComputeConfigDescriptor>(compute.config).unpack_to_dest_mode;
+    // Float32 CBs that are copied or tilized into DEST unpack straight to the 32-bit DEST (lossless) rather
+    // than through the 19-bit source registers: the streaming program's partial sums (copy_tile) and fp32
+    // row-major input, gamma and beta (tilize).
+    auto& modes = std::get<ComputeConfigDescriptor>(compute.config).unpack_to_dest_mode;
+    if (stats_fmt == DataFormat::Float32 || fmt == DataFormat::Float32) {
         modes.assign(32, UnpackToDestMode::Default);
+    }
+    if (stats_fmt == DataFormat::Float32) {
         modes[cb::mean] = UnpackToDestMode::UnpackToDestFp32;
         modes[cb::variance] = UnpackToDestMode::UnpackToDestFp32;
+    }
+    if (fmt == DataFormat::Float32) {
+        modes[cb::in_rm] = UnpackToDestMode::UnpackToDestFp32;
+        modes[cb::gamma_rm] = UnpackToDestMode::UnpackToDestFp32;
+        modes[cb::beta_rm] = UnpackToDestMode::UnpackToDestFp32;
     }
 
     KernelDescriptor writer;
     writer.kernel_source = root + "/dataflow/writer_layernorm_fused_rm.cpp";
     writer.core_ranges = cores;
-    writer.compile_time_args = {stick_bytes, Wt, Bt, chunk_bytes};
-    append_interleaved_accessor_args(writer.compile_time_args, aligned_stick);
+    writer.compile_time_args = {out_stick_bytes, Wt, Bt, out_chunk_bytes};
+    append_interleaved_accessor_args(writer.compile_time_args, aligned_out_stick);
 
     writer.config = WriterConfigDescriptor{};
 

@@ -37,11 +37,11 @@ WorkSplit split_work_to_cores(uint32_t grid_x, uint32_t grid_y, uint32_t units);
 /// 32-row block at a time; the tile-rows are split over the grid ("LayerNormFusedRMProgramFactory").
 struct LayerNormFusedRMProgramFactory {
     static constexpr const char* name = "LayerNormFusedRMProgramFactory";
-    /// Bytes of L1 its 13 CBs take per core, Wt = ceil(W / 32): 4 Wt tiles (c_0, c_1, c_16, c_24), 2 Wt for
-    /// gamma and 2 Wt for beta when given (else 2 pages each), 1 or 2 scaler tiles, 1 eps tile, all in the
-    /// input format, plus 3 statistics tiles.
-    static uint64_t cb_bytes(uint32_t W, DataFormat format, const ComputeConfigDescriptor& cc, bool has_gamma = true,
-                             bool has_beta = true);
+    /// Bytes of L1 its 13 CBs take per core, Wt = ceil(W / 32): c_0, c_1, c_24 Wt input-format tiles, c_16
+    /// Wt output-format tiles, 2 Wt for gamma and 2 Wt for beta when given (else 2 pages each), 1 or 2 bf16
+    /// scaler tiles, 1 bf16 eps tile, 3 statistics tiles.
+    static uint64_t cb_bytes(uint32_t W, DataFormat in_format, DataFormat out_format, const ComputeConfigDescriptor& cc,
+                             bool has_gamma = true, bool has_beta = true);
     /// Builds the descriptor. Tensor addresses in tensor_args/output go into runtime args.
     static ProgramDescriptor create_descriptor(
         const operation_attributes_t& attrs, const tensor_args_t& tensor_args, const tensor_return_value_t& output);
@@ -52,8 +52,8 @@ struct LayerNormFusedRMProgramFactory {
 struct LayerNormFusedRMStreamingProgramFactory {
     static constexpr const char* name = "LayerNormFusedRMStreamingProgramFactory";
     /// Bytes of L1 its 13 CBs take per core: as the row-resident program with Bt in place of Wt.
-    static uint64_t cb_bytes(uint32_t W, DataFormat format, const ComputeConfigDescriptor& cc, bool has_gamma = true,
-                             bool has_beta = true);
+    static uint64_t cb_bytes(uint32_t W, DataFormat in_format, DataFormat out_format, const ComputeConfigDescriptor& cc,
+                             bool has_gamma = true, bool has_beta = true);
     static ProgramDescriptor create_descriptor(
         const operation_attributes_t& attrs, const tensor_args_t& tensor_args, const tensor_return_value_t& output);
 };

@@ -21,7 +21,9 @@ from . import _C
 ARCH_ENV = "LAYERNORM_FUSED_RM_ARCH"
 DEFAULT_ARCH = "wormhole_b0"
 
-_BF16_BYTES = 2
+# torch dtype and element size of each supported ttnn dtype (the bytes the emulator's DRAM holds).
+_TORCH_DTYPE = {"BFLOAT16": torch.bfloat16, "FLOAT32": torch.float32}
+_INT_VIEW = {torch.bfloat16: (torch.int16, np.int16), torch.float32: (torch.int32, np.int32)}
 
 _devices: dict[str, tuple[_C.EmuDevice, threading.Lock]] = {}
 _devices_lock = threading.Lock()
@@ -175,11 +177,39 @@ def _eps(eps: Any) -> float:
     return eps
 
 
-def _bf16_bytes(t: ttnn.Tensor) -> bytes:
+def _tensor_bytes(t: ttnn.Tensor, dtype: torch.dtype) -> bytes:
+    """Row-major bytes of a host tensor's logical values in `dtype` (any layout: to_torch untilizes)."""
     x = ttnn.to_torch(t).contiguous()
-    if x.dtype != torch.bfloat16:
-        x = x.to(torch.bfloat16)
-    return x.view(torch.int16).numpy().tobytes()
+    if x.dtype != dtype:
+        x = x.to(dtype)
+    return x.view(_INT_VIEW[dtype][0]).numpy().tobytes()
+
+
+def _affine_desc(t: ttnn.Tensor, argname: str, input_desc: _C.TensorDesc) -> _C.TensorDesc:
+    """TensorDesc of gamma/beta. Host tensors of either float dtype and of ROW_MAJOR or TILE layout are
+    converted once to a ROW_MAJOR row of the input's dtype when uploaded, so they are described that way."""
+    dtype = _enum_name(t.dtype)
+    if dtype not in _TORCH_DTYPE:
+        raise ValueError(f"ttnn.layernorm_fused_rm: {argname} dtype must be BFLOAT16 or FLOAT32, got {dtype}")
+    layout = _enum_name(t.layout)
+    if layout not in ("ROW_MAJOR", "TILE"):
+        raise ValueError(f"ttnn.layernorm_fused_rm: {argname} layout must be ROW_MAJOR or TILE, got {layout}")
+    d = _tensor_desc(t, argname)
+    if not d.on_device:
+        # TILE layout pads the logical shape to whole tiles; the logical shape is what to_torch returns.
+        d.shape = [int(v) for v in t.shape]
+        d.dtype = input_desc.dtype
+        d.layout = _C.Layout.ROW_MAJOR
+    return d
+
+
+def _output_dtype(dtype: Any, input_desc: _C.TensorDesc) -> Any:
+    if dtype is None:
+        return input_desc.dtype
+    name = _enum_name(dtype)
+    if name not in _TORCH_DTYPE:
+        raise ValueError(f"ttnn.layernorm_fused_rm: dtype (output) must be ttnn.bfloat16 or ttnn.float32, got {name}")
+    return getattr(_C.DType, name)
 
 
 def _volume(shape: list[int]) -> int:
@@ -193,14 +223,14 @@ class _Prepared:
     """Validated arguments of one call: attrs, TensorArgs, output TensorDesc, tensors to upload."""
 
     def __init__(self, input_tensor, gamma, beta, eps, memory_config, compute_kernel_config, core_grid=None,
-                 program_factory=None):
+                 program_factory=None, dtype=None):
         _check_tensor(input_tensor, "input_tensor", optional=False)
         _check_tensor(gamma, "gamma", optional=True)
         _check_tensor(beta, "beta", optional=True)
         self.input_tensor, self.gamma, self.beta = input_tensor, gamma, beta
         self.input = _tensor_desc(input_tensor, "input_tensor")
-        self.gamma_desc = _tensor_desc(gamma, "gamma") if gamma is not None else None
-        self.beta_desc = _tensor_desc(beta, "beta") if beta is not None else None
+        self.gamma_desc = _affine_desc(gamma, "gamma", self.input) if gamma is not None else None
+        self.beta_desc = _affine_desc(beta, "beta", self.input) if beta is not None else None
         self.on_device = self.input.on_device
 
         out_mc = (
@@ -209,7 +239,7 @@ class _Prepared:
         self.attrs = _C.OperationAttributes(
             eps=_eps(eps),
             output_memory_config=out_mc,
-            output_dtype=self.input.dtype,
+            output_dtype=_output_dtype(dtype, self.input),
             compute_config=_compute_config(compute_kernel_config),
             arch=_arch_name(None) if not self.on_device else _device_arch(input_tensor),
             core_grid=_core_grid(core_grid),
@@ -260,8 +290,12 @@ def _stats_dict(stats: _C.RunStats, arch: str) -> dict[str, Any]:
 
 def _run_on_emulator(p: _Prepared) -> tuple[ttnn.Tensor, dict[str, Any]]:
     dev, lock = _emulator(p.attrs.arch)
-    stick = p.W * _BF16_BYTES
+    in_dtype = _TORCH_DTYPE[_enum_name(p.input.dtype)]
+    out_dtype = _TORCH_DTYPE[_enum_name(p.attrs.output_dtype)]
+    stick = p.W * in_dtype.itemsize
     nbytes = p.rows * stick
+    out_stick = p.W * out_dtype.itemsize
+    out_nbytes = p.rows * out_stick
     allocated: list[int] = []
     with lock:
         completed = False
@@ -275,19 +309,20 @@ def _run_on_emulator(p: _Prepared) -> tuple[ttnn.Tensor, dict[str, Any]]:
                 dev.write_dram_buffer(addr, data)
                 return addr
 
-            p.input.address = upload(_bf16_bytes(p.input_tensor), nbytes)
-            # gamma / beta None: nothing to upload; the program is built without them.
+            p.input.address = upload(_tensor_bytes(p.input_tensor, in_dtype), nbytes)
+            # gamma / beta None: nothing to upload; the program is built without them. Given ones are
+            # converted to the input's dtype (and from TILE layout) here, once.
             if p.gamma_desc is not None:
-                p.gamma_desc.address = upload(_bf16_bytes(p.gamma), stick)
+                p.gamma_desc.address = upload(_tensor_bytes(p.gamma, in_dtype), stick)
             if p.beta_desc is not None:
-                p.beta_desc.address = upload(_bf16_bytes(p.beta), stick)
-            out_addr = dev.allocate_dram_buffer(nbytes, stick)
+                p.beta_desc.address = upload(_tensor_bytes(p.beta, in_dtype), stick)
+            out_addr = dev.allocate_dram_buffer(out_nbytes, out_stick)
             allocated.append(out_addr)
             p.output.address = out_addr
 
             program = _C.create_program_descriptor(p.attrs, p.tensor_args(), p.output)
             stats = dev.run(program)
-            raw = dev.read_dram_buffer(out_addr, nbytes)
+            raw = dev.read_dram_buffer(out_addr, out_nbytes)
             completed = True
         finally:
             # Free every buffer even when the run failed; a failing free must not hide the run's own error.
@@ -300,9 +335,10 @@ def _run_on_emulator(p: _Prepared) -> tuple[ttnn.Tensor, dict[str, Any]]:
             if completed and free_errors:
                 raise free_errors[0]
 
-    out = torch.from_numpy(np.frombuffer(raw, dtype=np.int16).copy()).view(torch.bfloat16)
+    out = torch.from_numpy(np.frombuffer(raw, dtype=_INT_VIEW[out_dtype][1]).copy()).view(out_dtype)
     out = out.reshape([int(d) for d in p.input.shape])
-    result = ttnn.from_torch(out, dtype=ttnn.bfloat16, layout=ttnn.ROW_MAJOR_LAYOUT)
+    ttnn_dtype = ttnn.float32 if out_dtype == torch.float32 else ttnn.bfloat16
+    result = ttnn.from_torch(out, dtype=ttnn_dtype, layout=ttnn.ROW_MAJOR_LAYOUT)
     return result, _stats_dict(stats, p.attrs.arch)
 
 
@@ -319,6 +355,7 @@ def layernorm_fused_rm(
     compute_kernel_config: Any = None,
     core_grid: Any = None,
     program_factory: str | None = None,
+    dtype: Any = None,
     return_stats: bool = False,
 ):
     """LayerNorm over the last dimension of a ROW_MAJOR tensor, in one fused Tenstorrent program.
@@ -328,7 +365,8 @@ def layernorm_fused_rm(
     gamma/beta and untilizes on the core; no tile-layout round trip through DRAM.
 
     Args:
-        input_tensor: ttnn.Tensor, ROW_MAJOR, BFLOAT16, any rank >= 1 with all dims > 0 (all but the last
+        input_tensor: ttnn.Tensor, ROW_MAJOR, BFLOAT16 or FLOAT32 (FLOAT32 needs fp32_dest_acc_en, the
+            default), any rank >= 1 with all dims > 0 (all but the last
             dim are rows), any last dim W >= 1, interleaved memory. A host tensor (``ttnn.from_torch(...)`` without
             ``device``) runs on the host Tensix emulator; a device tensor will run via ``ttnn.generic_op``.
         gamma: optional ttnn.Tensor of W elements, shape [W], [1, W], [1, 1, W] or [1, 1, 1, W], ROW_MAJOR,
@@ -350,6 +388,7 @@ def layernorm_fused_rm(
             tile-row three times. A factory name
             (``_C.program_factory_name()`` or ``_C.STREAMING_PROGRAM_FACTORY``) forces one: for tests and
             benchmarks.
+        dtype: ttnn.bfloat16 or ttnn.float32 for the output, or None for the input's dtype.
         return_stats: when True, return ``(output, stats)`` where stats is a dict of the emulator's run
             counters (DRAM bytes read/written in bytes, NOC transactions, cores used, tiles computed,
             L1 high-water address in bytes, JIT cache hits/compiles, warnings, arch).
@@ -368,7 +407,8 @@ def layernorm_fused_rm(
         layernorm_fused_rm.EmulatorError / DeadlockError / CompileError: the emulator detected a rule
             violation, a deadlock, or a kernel that does not compile.
     """
-    p = _Prepared(input_tensor, gamma, beta, eps, memory_config, compute_kernel_config, core_grid, program_factory)
+    p = _Prepared(input_tensor, gamma, beta, eps, memory_config, compute_kernel_config, core_grid, program_factory,
+                  dtype)
     if p.on_device:
         from . import _device  # descriptor -> ttnn.ProgramDescriptor -> ttnn.generic_op
 
@@ -388,6 +428,7 @@ def create_program_descriptor(
     compute_kernel_config: Any = None,
     core_grid: Any = None,
     program_factory: str | None = None,
+    dtype: Any = None,
 ) -> _C.ProgramDescriptor:
     """The program ``layernorm_fused_rm`` would run for these arguments, without running it.
 
@@ -399,7 +440,8 @@ def create_program_descriptor(
         ``_C.ProgramDescriptor`` (kernels, cbs, program_factory), tt-metal field names; kernel_source
         paths are absolute.
     """
-    p = _Prepared(input_tensor, gamma, beta, eps, memory_config, compute_kernel_config, core_grid, program_factory)
+    p = _Prepared(input_tensor, gamma, beta, eps, memory_config, compute_kernel_config, core_grid, program_factory,
+                  dtype)
     return _C.create_program_descriptor(p.attrs, p.tensor_args(), p.output)
 
 

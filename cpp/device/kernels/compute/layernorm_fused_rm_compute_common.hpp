@@ -10,7 +10,9 @@
 #include "api/compute/bcast.h"
 #include "api/compute/eltwise_unary/binop_with_scalar.h"
 #include "api/compute/eltwise_unary/rsqrt.h"
+#include "api/compute/pack.h"
 #include "api/compute/pack_untilize.h"
+#include "api/compute/reconfig_data_format.h"
 #include "api/compute/reduce.h"
 #include "api/compute/tile_move_copy.h"
 #include "api/compute/tilize.h"
@@ -33,8 +35,17 @@ constexpr uint32_t cb_mean = cb::mean;
 constexpr uint32_t cb_var = cb::variance;
 constexpr uint32_t cb_inv_std = cb::inv_std;
 
+// Points the unpacker's SrcA and SrcB and the packer at the data formats of these CBs. The inits do not
+// reconfigure data formats (tt-metal 0.81 reconfig_data_format.h); the op mixes bf16/fp32 row CBs with
+// Float32 statistics CBs, so every step states the formats it unpacks and packs.
+ALWI void formats(uint32_t srca_cb, uint32_t srcb_cb, uint32_t pack_cb) {
+    reconfig_data_format(srca_cb, srcb_cb);
+    pack_reconfig_data_format(pack_cb);
+}
+
 // Tilizes one 32-row block of `tiles` tiles from a row-major CB into a tile CB.
 ALWI void tilize_rows(uint32_t icb, uint32_t ocb, uint32_t tiles) {
+    formats(icb, icb, ocb);
     tilize_init(icb, tiles, ocb);
     cb_wait_front(icb, tiles);
     cb_reserve_back(ocb, tiles);
@@ -52,6 +63,7 @@ ALWI void tilize_rows(uint32_t icb, uint32_t ocb, uint32_t tiles) {
 ALWI void row_sum(uint32_t icb, uint32_t ocb, uint32_t tiles, uint32_t inv_w_bits, bool first, bool last,
                   bool partial_last_tile, bool pop_input) {
     if (!first) {
+        formats(ocb, ocb, ocb);
         copy_init(ocb);
         cb_wait_front(ocb, 1);
     }
@@ -60,6 +72,8 @@ ALWI void row_sum(uint32_t icb, uint32_t ocb, uint32_t tiles, uint32_t inv_w_bit
     if (!first) {
         copy_tile(ocb, 0, 0);
     }
+    // REDUCE_ROW SUM unpacks the scaler to SrcA and the data to SrcB (reduce.h).
+    formats(cb_scaler, icb, ocb);
     reduce_init<PoolType::SUM, ReduceDim::REDUCE_ROW>(icb, cb_scaler, ocb);
     for (uint32_t t = 0; t < tiles; ++t) {
         const uint32_t scaler_tile = (last && partial_last_tile && t == tiles - 1) ? 1 : 0;
@@ -86,6 +100,7 @@ ALWI void row_sum(uint32_t icb, uint32_t ocb, uint32_t tiles, uint32_t inv_w_bit
 
 // x - mean (bcast cols) of the first `tiles` tiles of cb_in into cb_xmm; squared when `square` is set.
 ALWI void centered(uint32_t tiles, bool square) {
+    formats(cb_in, cb_mean, cb_xmm);
     sub_bcast_cols_init(cb_in, cb_mean);
     if (square) {
         square_tile_init();
@@ -107,6 +122,7 @@ ALWI void centered(uint32_t tiles, bool square) {
 
 // 1 / sqrt(variance + eps): c_26 -> c_27.
 ALWI void inv_std() {
+    formats(cb_var, cb_eps, cb_inv_std);
     add_bcast_scalar_init(cb_var, cb_eps);
     rsqrt_tile_init();
     cb_wait_front(cb_var, 1);
@@ -143,6 +159,7 @@ ALWI void rotate_xmm(uint32_t tiles, Op op) {
 
 // * inv_std (bcast cols) on the `tiles` centered tiles of c_24, in place.
 ALWI void normalize(uint32_t tiles) {
+    formats(cb_xmm, cb_inv_std, cb_xmm);
     mul_bcast_cols_init(cb_xmm, cb_inv_std);
     rotate_xmm(tiles, [](uint32_t) { mul_tiles_bcast_cols(cb_xmm, cb_inv_std, 0, 0, 0); });
 }
@@ -156,14 +173,19 @@ template <uint32_t block_w, uint32_t full_w, bool has_gamma, bool has_beta>
 ALWI void affine_untilize(uint32_t offset) {
     static_assert(full_w % block_w == 0, "untilize block width must divide the untilized width");
     if constexpr (has_gamma && has_beta) {
+        formats(cb_xmm, cb_gamma, cb_xmm);
         mul_bcast_rows_init(cb_xmm, cb_gamma);
         rotate_xmm(full_w, [offset](uint32_t t) { mul_tiles_bcast_rows(cb_xmm, cb_gamma, 0, offset + t, 0); });
     }
+    // pack_untilize_dest_init points the packer at c_16 itself.
     if constexpr (has_beta) {
+        reconfig_data_format(cb_xmm, cb_beta);
         add_bcast_rows_init(cb_xmm, cb_beta);
     } else if constexpr (has_gamma) {
+        reconfig_data_format(cb_xmm, cb_gamma);
         mul_bcast_rows_init(cb_xmm, cb_gamma);
     } else {
+        reconfig_data_format(cb_xmm, cb_xmm);
         copy_init(cb_xmm);
     }
     pack_untilize_dest_init<block_w, full_w>(cb_out_rm);

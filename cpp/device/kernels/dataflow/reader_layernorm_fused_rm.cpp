@@ -18,8 +18,9 @@
 //
 // Compile-time args: 0 stick_bytes (W * element size), 1 Wt, 2 Bt (chunk tiles), 3 passes (1 or 3),
 // 4 chunk_bytes (Bt * 32 * element size), 5 flags (bit 0: gamma given, bit 1: beta given),
-// 6 valid columns of the last tile (1..32), 7.. TensorAccessorArgs of input, then gamma, then beta
-// (chained with next_compile_time_args_offset()).
+// 6 valid columns of the last tile (1..32), 7 tile bytes of the input format (2048 bf16, 4096 fp32),
+// 8.. TensorAccessorArgs of input, then gamma, then beta (chained with next_compile_time_args_offset()).
+// The scaler and epsilon CBs are bfloat16 whatever the input format.
 // Runtime args: 0 input address, 1 gamma address, 2 beta address, 3 number of sticks for this core,
 // 4 first stick id, 5 reduce scaler (bf16 in both halves), 6 epsilon (bf16 in both halves).
 #include <cstdint>
@@ -74,9 +75,9 @@ FORCE_INLINE void push_scalar_tile(uint32_t cb, uint32_t packed_bf16) {
 // Zeroes the Bt pages at the write pointer of a row-major CB once (c_0, c_4, c_5). Its capacity is one
 // chunk, so every later chunk lands on the same L1: what is never written (rows 1..31 of gamma/beta,
 // the columns past W) stays 0.
-FORCE_INLINE void zero_block(uint32_t cb, uint32_t tiles) {
+FORCE_INLINE void zero_block(uint32_t cb, uint32_t tiles, uint32_t tile_bytes) {
     cb_reserve_back(cb, tiles);
-    fill_l1(get_write_ptr(cb), tiles * TILE_HW / 2, 0);
+    fill_l1(get_write_ptr(cb), tiles * tile_bytes / 4, 0);
 }
 
 // Bytes of chunk `chunk` that lie inside a stick: chunk_bytes, or less in the last chunk when W is not a
@@ -125,11 +126,12 @@ void kernel_main() {
     constexpr bool has_gamma = (get_compile_time_arg_val(5) & 1u) != 0;
     constexpr bool has_beta = (get_compile_time_arg_val(5) & 2u) != 0;
     constexpr uint32_t last_tile_cols = get_compile_time_arg_val(6);
+    constexpr uint32_t tile_bytes = get_compile_time_arg_val(7);
     constexpr uint32_t chunks = Wt / Bt;
     static_assert(Wt % Bt == 0, "chunk width must divide Wt");
     static_assert(passes == 1 || passes == 3, "1 pass (row-resident) or 3 (streaming)");
     static_assert(last_tile_cols >= 1 && last_tile_cols <= 32, "valid columns of the last tile: 1..32");
-    constexpr auto in_args = TensorAccessorArgs<7>();
+    constexpr auto in_args = TensorAccessorArgs<8>();
     constexpr auto gamma_args = TensorAccessorArgs<in_args.next_compile_time_args_offset()>();
     constexpr auto beta_args = TensorAccessorArgs<gamma_args.next_compile_time_args_offset()>();
 
@@ -150,12 +152,12 @@ void kernel_main() {
         push_reduce_scaler_tile(cb_scaler, scaler_packed, last_tile_cols);
     }
     push_scalar_tile(cb_eps, eps_packed);
-    zero_block(cb_in_rm, Bt);
+    zero_block(cb_in_rm, Bt, tile_bytes);
     if constexpr (has_gamma) {
-        zero_block(cb_gamma_rm, Bt);
+        zero_block(cb_gamma_rm, Bt, tile_bytes);
     }
     if constexpr (has_beta) {
-        zero_block(cb_beta_rm, Bt);
+        zero_block(cb_beta_rm, Bt, tile_bytes);
     }
     if constexpr (passes == 1) {
         if constexpr (has_gamma) {
