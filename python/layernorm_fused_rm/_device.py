@@ -208,8 +208,9 @@ def run_on_device(p) -> ttnn.Tensor:
 
     gamma / beta None stay absent: the factory's affine flags make the kernels skip them."""
     x = p.input_tensor
+    out_dtype = {"BFLOAT16": ttnn.bfloat16, "FLOAT32": ttnn.float32}[_name(p.attrs.output_dtype)]
     out = ttnn.allocate_tensor_on_device(
-        ttnn.Shape([int(d) for d in p.input.shape]), ttnn.bfloat16, ttnn.ROW_MAJOR_LAYOUT, x.device(),
+        ttnn.Shape([int(d) for d in p.input.shape]), out_dtype, ttnn.ROW_MAJOR_LAYOUT, x.device(),
         _ttnn_memory_config(p.attrs.output_memory_config))
     tensors = {"input": x}
     p.input.address = int(x.buffer_address())
