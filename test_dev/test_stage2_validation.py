@@ -70,15 +70,23 @@ def test_layout_not_row_major_cpp():
                 "input_tensor", "ROW_MAJOR", "got TILE")
 
 
-def test_dtype_not_bf16(device):
+def test_fp32_input_needs_fp32_dest(device):
     x = to_tt(torch.randn(1, 1, 64, 128), device, dtype=ttnn.float32)
-    raises_with(ValueError, lambda: ttnn.layernorm_fused_rm(x), "input_tensor", "dtype", "BFLOAT16", "FLOAT32")
+    cfg = _C.ComputeConfigDescriptor(fp32_dest_acc_en=False)
+    raises_with(ValueError, lambda: ttnn.layernorm_fused_rm(x, compute_kernel_config=cfg), "FLOAT32 input_tensor",
+                "fp32_dest_acc_en = True", "got fp32_dest_acc_en = False")
 
 
-@pytest.mark.parametrize("dtype", [_C.DType.FLOAT32, _C.DType.BFLOAT8_B, _C.DType.UINT32])
-def test_dtype_not_bf16_cpp(dtype):
+@pytest.mark.parametrize("dtype", [_C.DType.BFLOAT8_B, _C.DType.UINT32, _C.DType.INT32, _C.DType.UINT16])
+def test_dtype_unsupported_cpp(dtype):
     raises_with(ValueError, lambda: _C.validate(attrs(), _C.TensorArgs(desc([64, 128], dtype=dtype))),
-                "input_tensor", "BFLOAT16", "got " + _C.to_string(dtype))
+                "input_tensor", "BFLOAT16 or FLOAT32", "got " + _C.to_string(dtype))
+
+
+def test_output_dtype_unsupported():
+    x = to_tt(torch.randn(64, 128), None)
+    raises_with(ValueError, lambda: ttnn.layernorm_fused_rm(x, dtype=ttnn.uint32), "dtype (output)",
+                "ttnn.bfloat16 or ttnn.float32", "UINT32")
 
 
 def test_rank_zero():
@@ -124,17 +132,33 @@ def test_affine_volume(device, which):
 @pytest.mark.parametrize("which", ["gamma", "beta"])
 def test_affine_dtype(device, which):
     x = to_tt(rand(1, 1, 64, 128), device)
-    p = to_tt(torch.randn(128), device, dtype=ttnn.float32)
+    p = to_tt(torch.randint(0, 5, (128,), dtype=torch.int32), device, dtype=ttnn.uint32)
     kw = {which: p}
-    raises_with(ValueError, lambda: ttnn.layernorm_fused_rm(x, **kw), which, "dtype", "BFLOAT16", "FLOAT32")
+    raises_with(ValueError, lambda: ttnn.layernorm_fused_rm(x, **kw), which, "dtype", "BFLOAT16 or FLOAT32",
+                "UINT32")
 
 
 @pytest.mark.parametrize("which", ["gamma", "beta"])
-def test_affine_layout(device, which):
-    x = to_tt(rand(1, 1, 64, 128), device)
-    p = to_tt(rand(1, 128), device, layout=ttnn.TILE_LAYOUT)
-    kw = {which: p}
-    raises_with(ValueError, lambda: ttnn.layernorm_fused_rm(x, **kw), which, "layout", "ROW_MAJOR", "TILE")
+def test_affine_dtype_must_match_input_cpp(which):
+    # The C++ op (and so the device path) takes gamma/beta in the input's dtype; the Python API converts
+    # host tensors of the other float dtype once.
+    kw = {which: desc([128], dtype=_C.DType.FLOAT32)}
+    raises_with(ValueError, lambda: _C.validate(attrs(), _C.TensorArgs(desc([64, 128]), **kw)), which,
+                "dtype must equal input_tensor's", "BFLOAT16", "got FLOAT32")
+
+
+@pytest.mark.parametrize("which", ["gamma", "beta"])
+def test_affine_layout_cpp(which):
+    kw = {which: desc([128], layout=_C.Layout.TILE)}
+    raises_with(ValueError, lambda: _C.validate(attrs(), _C.TensorArgs(desc([64, 128]), **kw)), which,
+                "layout", "ROW_MAJOR", "TILE")
+
+
+@pytest.mark.parametrize("which", ["gamma", "beta"])
+def test_affine_last_dim_not_w(which):
+    kw = {which: desc([128, 1])}
+    raises_with(ValueError, lambda: _C.validate(attrs(), _C.TensorArgs(desc([64, 128]), **kw)), which,
+                "last dim must be W = 128", "[128, 1]")
 
 
 @pytest.mark.parametrize("which", ["gamma", "beta"])

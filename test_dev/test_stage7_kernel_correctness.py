@@ -217,3 +217,29 @@ def test_gamma_beta_each_optional(gamma_given, beta_given, w):
     )
     # The program is built without the missing multiply / add (compute compile-time arg 3 flags).
     assert desc.kernels[1].compile_time_args[3] == (1 if gamma_given else 0) | (2 if beta_given else 0)
+
+
+def test_gamma_beta_fp32_and_tile_layout_are_converted_once():
+    g = torch.Generator().manual_seed(21)
+    x = torch.randn(2, 40, 96, generator=g)
+    gamma, beta = torch.randn(96, generator=g), torch.randn(1, 96, generator=g)
+    ref = ttnn.to_torch(ttnn.layernorm_fused_rm(_host(x), _host(gamma), _host(beta)))
+    g32 = ttnn.from_torch(gamma.to(torch.bfloat16).float(), dtype=ttnn.float32, layout=ttnn.ROW_MAJOR_LAYOUT)
+    btile = ttnn.from_torch(beta.to(torch.bfloat16), dtype=ttnn.bfloat16, layout=ttnn.TILE_LAYOUT)
+    out = ttnn.to_torch(ttnn.layernorm_fused_rm(_host(x), g32, btile))
+    assert torch.equal(out, ref)
+
+
+@pytest.mark.parametrize("out_dtype", [ttnn.float32, ttnn.bfloat16])
+def test_output_dtype_keyword(out_dtype):
+    g = torch.Generator().manual_seed(22)
+    x = torch.randn(33, 160, generator=g)
+    gamma, beta = torch.randn(160, generator=g), torch.randn(160, generator=g)
+    y = ttnn.layernorm_fused_rm(_host(x), _host(gamma), _host(beta), dtype=out_dtype)
+    assert y.dtype == out_dtype
+    yt = ttnn.to_torch(y)
+    ref = layernorm_fused_rm.golden(x.to(torch.bfloat16), gamma.to(torch.bfloat16), beta.to(torch.bfloat16))
+    r = report(yt, ref)
+    assert r["pcc"] >= 0.9999, r
+    # fp32 output skips the final bf16 rounding: its error is the bf16 intermediates' only.
+    assert r["max_ulp_at_scale"] <= 4.0, r
