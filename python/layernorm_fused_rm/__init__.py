@@ -20,7 +20,14 @@ from pathlib import Path
 import ttnn
 
 from . import _C
-from ._op import create_program_descriptor, emulator_device, golden, layernorm_fused_rm
+from ._op import (
+    clear_program_cache,
+    create_program_descriptor,
+    emulator_device,
+    golden,
+    layernorm_fused_rm,
+    program_cache_stats,
+)
 
 EmulatorError = _C.EmulatorError
 DeadlockError = _C.DeadlockError
@@ -56,6 +63,8 @@ __all__ = [
     "create_program_descriptor",
     "golden",
     "emulator_device",
+    "program_cache_stats",
+    "clear_program_cache",
     "EmulatorError",
     "DeadlockError",
     "CompileError",

@@ -32,6 +32,33 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="how many sentences to embed (default 6, spread from 3 to 58 tokens; at most 8)",
     )
+
+    bench = sub.add_parser(
+        "bench",
+        help="per shape, dtype and arch: program, cores, DRAM bytes vs the minimum, L1, throughput, build time",
+        description=(
+            "Benchmark (not a test). For each shape, dtype and arch: the program factory chosen, cores used, "
+            "tile-rows per core, DRAM bytes moved / the minimum (input once + output once + gamma and beta once "
+            "per core) for this op and, analytically, for to_layout(TILE) -> ttnn.layer_norm -> "
+            "to_layout(ROW_MAJOR), L1 use, host-emulator throughput and descriptor build time. Shapes above "
+            "--max-elements are described from their descriptor but not run. Definitions: "
+            "python -c 'import layernorm_fused_rm.bench as b; help(b)'. Progress goes to stderr; exit status 1 "
+            "when a run failed."
+        ),
+    )
+    bench.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    bench.add_argument("--arch", nargs="+", metavar="ARCH", default=None,
+                       help="wormhole_b0 and/or blackhole (default both)")
+    bench.add_argument("--dtype", nargs="+", choices=["bf16", "fp32"], default=None, help="default both")
+    bench.add_argument("--shapes", nargs="+", metavar="SHAPE", default=None,
+                       help="shapes like 1x1x32x4096 (default: the issue-5 table of 7 shapes)")
+    bench.add_argument("--max-elements", type=int, default=None, metavar="N",
+                       help="run on the emulator only shapes of at most N elements (default 4194304)")
+    bench.add_argument("--quick", action="store_true",
+                       help="fewer repetitions: 1 timed call per shape, 5 descriptor builds")
+    bench.add_argument("--repeats", type=int, default=None, metavar="N", help="timed calls per shape (default 3)")
+    bench.add_argument("--builds", type=int, default=None, metavar="N",
+                       help="descriptor builds timed per shape (default 25)")
     return parser
 
 
@@ -44,6 +71,33 @@ def main(argv: list[str] | None = None) -> int:
         if not 1 <= n <= len(demo.SENTENCES):
             build_parser().error(f"--sentences must be between 1 and {len(demo.SENTENCES)}")
         return demo.main(n_sentences=n, as_json=args.json)
+    if args.command == "bench":
+        from layernorm_fused_rm import _C, bench
+
+        parser = build_parser()
+        try:
+            shapes = [bench.parse_shape(t) for t in args.shapes] if args.shapes else None
+        except ValueError as e:
+            parser.error(f"--shapes: {e}")
+        for a in args.arch or []:
+            try:
+                _C.ArchParams.by_name(a)
+            except ValueError:
+                parser.error(f"--arch must be wormhole_b0 or blackhole, got {a!r}")
+        for name in ("max_elements", "repeats", "builds"):
+            v = getattr(args, name)
+            if v is not None and v < (0 if name == "max_elements" else 1):
+                parser.error(f"--{name.replace('_', '-')} must be at least {0 if name == 'max_elements' else 1}")
+        return bench.main(
+            archs=args.arch,
+            dtypes=args.dtype,
+            shapes=shapes,
+            max_elements=bench.DEFAULT_MAX_ELEMENTS if args.max_elements is None else args.max_elements,
+            quick=args.quick,
+            repeats=args.repeats,
+            builds=args.builds,
+            as_json=args.json,
+        )
     raise AssertionError(args.command)
 
 

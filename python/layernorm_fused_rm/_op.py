@@ -7,6 +7,7 @@ Host tensors (``ttnn.from_torch(..., device=None)``) run on the project's host T
 
 from __future__ import annotations
 
+import enum
 import math
 import os
 import threading
@@ -27,6 +28,11 @@ _INT_VIEW = {torch.bfloat16: (torch.int16, np.int16), torch.float32: (torch.int3
 
 _devices: dict[str, tuple[_C.EmuDevice, threading.Lock]] = {}
 _devices_lock = threading.Lock()
+
+# Program cache (as tt-metal's per-device program cache): key -> ProgramDescriptor. See _cached_program.
+_program_cache: dict[tuple, _C.ProgramDescriptor] = {}
+_program_cache_lock = threading.Lock()
+_program_cache_counts = {"hits": 0, "misses": 0}
 
 
 # --------------------------------------------------------------------------------------------- emulator
@@ -285,6 +291,12 @@ def _stats_dict(stats: _C.RunStats, arch: str) -> dict[str, Any]:
         "jit_cache_hits": stats.jit_cache_hits,
         "jit_compiles": stats.jit_compiles,
         "warnings": list(stats.warnings),
+        # per core, keyed by (x, y)
+        "tiles_computed_per_core": dict(stats.tiles_computed_per_core),
+        "l1_high_water_per_core": dict(stats.l1_high_water_per_core),
+        "noc_transactions_per_core": dict(stats.noc_transactions_per_core),
+        "kernels_run": stats.kernels_run,
+        "host_threads": stats.host_threads,
     }
 
 
@@ -320,7 +332,7 @@ def _run_on_emulator(p: _Prepared) -> tuple[ttnn.Tensor, dict[str, Any]]:
             allocated.append(out_addr)
             p.output.address = out_addr
 
-            program = _C.create_program_descriptor(p.attrs, p.tensor_args(), p.output)
+            program, cache_hit = _cached_program(p)
             stats = dev.run(program)
             raw = dev.read_dram_buffer(out_addr, out_nbytes)
             completed = True
@@ -339,7 +351,106 @@ def _run_on_emulator(p: _Prepared) -> tuple[ttnn.Tensor, dict[str, Any]]:
     out = out.reshape([int(d) for d in p.input.shape])
     ttnn_dtype = ttnn.float32 if out_dtype == torch.float32 else ttnn.bfloat16
     result = ttnn.from_torch(out, dtype=ttnn_dtype, layout=ttnn.ROW_MAJOR_LAYOUT)
-    return result, _stats_dict(stats, p.attrs.arch)
+    stats_dict = _stats_dict(stats, p.attrs.arch)
+    stats_dict["program_cache_hit"] = cache_hit
+    return result, stats_dict
+
+
+# --------------------------------------------------------------------------------------------- program cache
+
+
+def _freeze(v: Any, depth: int = 0) -> Any:
+    """A hashable value equal for equal configurations: enums by type and name, floats by exact value, nanobind
+    structs by all their public data fields (so a field added to OperationAttributes, TensorDesc, MemoryConfig or
+    ComputeConfigDescriptor is part of the key without anyone touching this), TensorDesc.address excluded."""
+    if depth > 8:
+        raise RuntimeError("ttnn.layernorm_fused_rm: internal error: program cache key nests too deep")
+    if v is None or isinstance(v, (bool, int, str)):
+        return v
+    if isinstance(v, float):
+        return ("float", v.hex())
+    if isinstance(v, enum.Enum):
+        return (type(v).__name__, v.name)
+    if isinstance(v, (list, tuple)):
+        return tuple(_freeze(x, depth + 1) for x in v)
+    fields = []
+    for name in dir(v):
+        if name.startswith("_") or (name == "address" and isinstance(v, _C.TensorDesc)):
+            continue
+        attr = getattr(v, name)
+        if callable(attr):
+            continue
+        fields.append((name, _freeze(attr, depth + 1)))
+    return (type(v).__name__, tuple(fields))
+
+
+def _program_cache_key(p: _Prepared) -> tuple:
+    """Everything the descriptor depends on except buffer addresses: the input, gamma and beta descriptions
+    (shape, dtype, layout, memory config, device; whether the caller gave gamma/beta at all), the output
+    description, every operation attribute (eps, output dtype and memory config, compute config, arch) and the
+    kernel root (kernel_source paths are built from it)."""
+    return (
+        _freeze(p.attrs),
+        _freeze(p.input),
+        p.gamma is not None,
+        p.beta is not None,
+        _freeze(p.gamma_desc),
+        _freeze(p.beta_desc),
+        _freeze(p.output),
+        _C.kernel_root(),
+    )
+
+
+def _override_runtime_arguments(program: _C.ProgramDescriptor, input_addr: int, gamma_addr: int, beta_addr: int,
+                                 output_addr: int) -> None:
+    """Rewrites, in place, the buffer addresses in every core's runtime args (as tt-metal's
+    override_runtime_arguments): reader args [0..2] = input, gamma, beta; writer args [0] = output. Nothing else
+    in the descriptor depends on an address."""
+    reader, compute, writer = program.kernels  # the factory's contract: [reader, compute, writer]
+    if not (isinstance(reader.config, _C.ReaderConfigDescriptor) and isinstance(writer.config, _C.WriterConfigDescriptor)):
+        raise RuntimeError("ttnn.layernorm_fused_rm: internal error: cached program's kernels are not [reader, compute, writer]")
+    reader.runtime_args = [(core, [input_addr, gamma_addr, beta_addr, *args[3:]]) for core, args in reader.runtime_args]
+    writer.runtime_args = [(core, [output_addr, *args[1:]]) for core, args in writer.runtime_args]
+
+
+def _cached_program(p: _Prepared) -> tuple[_C.ProgramDescriptor, bool]:
+    """The descriptor for p with p's buffer addresses, and whether it came from the program cache.
+
+    Miss: build it (create_program_descriptor) and keep it. Hit: take the cached one and rewrite its address
+    runtime args. The caller holds the emulator lock of p.attrs.arch; the arch is part of the key, so a cached
+    descriptor is only ever rewritten and run under that one lock."""
+    key = _program_cache_key(p)
+    with _program_cache_lock:
+        program = _program_cache.get(key)
+        _program_cache_counts["hits" if program is not None else "misses"] += 1
+    if program is None:
+        program = _C.create_program_descriptor(p.attrs, p.tensor_args(), p.output)
+        with _program_cache_lock:
+            _program_cache[key] = program
+        return program, False
+    addr = lambda d: d.address if d is not None else 0  # noqa: E731  (the factory writes 0 for an absent tensor)
+    _override_runtime_arguments(program, p.input.address, addr(p.gamma_desc), addr(p.beta_desc), p.output.address)
+    return program, True
+
+
+def program_cache_stats() -> dict[str, int]:
+    """Counters of the program cache: ``{"hits": int, "misses": int, "entries": int}``.
+
+    A call whose shapes, dtypes, layouts, memory configs, eps, compute config, arch and gamma/beta presence
+    and shapes equal an earlier call's is a hit: it reuses that call's program descriptor and only rewrites the
+    buffer addresses in its runtime args (as tt-metal's program cache and override_runtime_arguments). Counts
+    since import or the last :func:`clear_program_cache`.
+    """
+    with _program_cache_lock:
+        return {**_program_cache_counts, "entries": len(_program_cache)}
+
+
+def clear_program_cache() -> None:
+    """Drops every cached program descriptor and resets the hit and miss counters to 0."""
+    with _program_cache_lock:
+        _program_cache.clear()
+        _program_cache_counts["hits"] = 0
+        _program_cache_counts["misses"] = 0
 
 
 # --------------------------------------------------------------------------------------------- public API
@@ -391,7 +502,8 @@ def layernorm_fused_rm(
         dtype: ttnn.bfloat16 or ttnn.float32 for the output, or None for the input's dtype.
         return_stats: when True, return ``(output, stats)`` where stats is a dict of the emulator's run
             counters (DRAM bytes read/written in bytes, NOC transactions, cores used, tiles computed,
-            L1 high-water address in bytes, JIT cache hits/compiles, warnings, arch).
+            L1 high-water address in bytes, JIT cache hits/compiles, warnings, arch, and
+            ``program_cache_hit``: whether the program descriptor came from the program cache).
 
     Returns:
         ttnn.Tensor with input_tensor's shape, BFLOAT16, ROW_MAJOR (a host tensor for host input);

@@ -1,0 +1,534 @@
+# SPDX-License-Identifier: Apache-2.0
+"""``python -m layernorm_fused_rm bench``: what the op's program does with each shape, and what it costs.
+
+A benchmark, not a test. For every (arch, dtype, shape) it builds the program descriptor the op would run
+(with gamma and beta of W elements each, in the input's dtype) and reports:
+
+program, cores, tile-rows per core
+    ``program_factory`` of the descriptor; cores = cores whose compute runtime args give them at least one
+    tile-row (compute arg [0] = that core's number of 32-row blocks); max and mean of that arg over them.
+
+DRAM bytes / minimum (fused)
+    minimum = input once + output once + gamma and beta once per core used::
+
+        minimum = N*W*e_in + N*W*e_out + C*(W*e_gamma + W*e_beta)
+
+    N = rows (volume / W), e_* = bytes per element of each tensor (output in the input's dtype),
+    C = cores with work (above). Gamma and beta are counted once per core because every core needs the whole
+    row of them and cores do not share L1.
+    analytic bytes, from the descriptor: every core's reader reads its sticks (reader runtime arg [3] sticks of
+    W*e_in bytes) P times, every core's writer writes its sticks once (writer runtime arg [1] sticks of
+    W*e_out bytes). P = reader compile-time arg [3], the passes over each tile-row: 1 for the row-resident
+    program, which also reads gamma and beta once per core; 3 for the streaming program (mean, variance,
+    normalize), which reads gamma and beta again for every 32-row block it normalizes (ceil(sticks / 32) times
+    per core). test_bench checks this model against the measured bytes of both programs.
+    measured bytes: ``dram_bytes_read + dram_bytes_written`` from the emulator's RunStats, when the shape ran.
+    The ratio printed is the measured one when the shape ran, else the analytic one (column "src").
+
+DRAM bytes / minimum (unfused chain), analytic only
+    to_layout(TILE) -> ttnn.layer_norm -> to_layout(ROW_MAJOR), each op reading its input once and writing
+    its output once. TILE layout pads H (the second-to-last dim) and W up to multiples of 32, so each tiled
+    tensor holds T = B*ceil32(H)*ceil32(W)*e bytes (B = product of the leading dims). Upstream layer_norm
+    splits tile-rows over the grid: C_u = min(grid cores, B*ceil32(H)/32) cores, each reading gamma and beta
+    (ceil32(W) elements each) once. Total = N*W*e (read RM) + T (write tiled) + T (read tiled) +
+    2*C_u*ceil32(W)*e (gamma, beta) + T (write tiled) + T (read tiled) + N*W*e (write RM), divided by that
+    chain's own minimum N*W*e*2 + 2*C_u*W*e. Upstream layer_norm in ttnn 0.81 wants gamma as [W/32, 32]
+    row-major; gamma in TILE layout would be padded to 32 rows and cost 32x more than counted here.
+
+L1
+    "L1 CBs" = the largest per-core sum of circular-buffer sizes in the descriptor; "L1 hw" = the emulator's
+    l1_high_water (end address of the last CB on any core, absolute, CBs placed from l1_unreserved_base at
+    l1_alignment as the emulator does); for shapes not run, the same end address computed from the descriptor.
+
+Throughput, build time
+    elements/s = N*W / median wall time of one ``ttnn.layernorm_fused_rm`` call on the host emulator (after one
+    untimed warm-up call that JIT-compiles the kernels and fills the program cache; it includes the host
+    upload and download). build us = median over several calls of ``layernorm_fused_rm.create_program_descriptor``
+    (argument conversion, validation and the C++ program factory; no program cache).
+
+Shapes whose element count exceeds ``--max-elements`` are not run (the emulator runs on the host's CPU cores):
+their measured columns say "not run". Shapes or dtypes the op rejects appear as rows "rejected: <message>".
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import statistics
+import sys
+import time
+from contextlib import contextmanager
+from typing import Any, Iterator, TextIO
+
+SHAPES: list[list[int]] = [
+    [1, 1, 32, 4096],  # decode
+    [1, 1, 32, 8192],
+    [1, 1, 2048, 4096],  # prefill
+    [8, 1, 128, 768],  # BERT
+    [1, 1, 8192, 1024],
+    [1, 1, 32, 32768],  # wide
+    [1, 1, 128, 65536],
+]
+DTYPES = ["bf16", "fp32"]
+ARCHS = ["wormhole_b0", "blackhole"]
+DEFAULT_MAX_ELEMENTS = 4 * 1024 * 1024
+DEFAULT_REPEATS, QUICK_REPEATS = 3, 1
+DEFAULT_BUILDS, QUICK_BUILDS = 25, 5
+
+NOT_RUN = "not run"
+
+
+def parse_shape(text: str) -> list[int]:
+    """"1x1x32x4096", "1,1,32,4096" or "[1, 1, 32, 4096]" -> [1, 1, 32, 4096]."""
+    t = text.strip().strip("[]()").replace(",", "x").replace(" ", "")
+    try:
+        shape = [int(d) for d in t.split("x")]
+    except ValueError:
+        raise ValueError(f"shape must look like 1x1x32x4096, got {text!r}") from None
+    if not shape or any(d <= 0 for d in shape):
+        raise ValueError(f"shape must be positive dims like 1x1x32x4096, got {text!r}")
+    return shape
+
+
+def _ceil32(v: int) -> int:
+    return (v + 31) // 32 * 32
+
+
+def _volume(shape: list[int]) -> int:
+    return math.prod(shape)
+
+
+def _max_of(v: Any) -> Any:
+    """A RunStats counter as one number: itself, or the max of a per-core list/dict."""
+    if isinstance(v, dict):
+        return max(v.values()) if v else 0
+    if isinstance(v, (list, tuple)):
+        return max(v) if v else 0
+    return v
+
+
+def _sum_of(v: Any) -> Any:
+    if isinstance(v, dict):
+        return sum(v.values())
+    if isinstance(v, (list, tuple)):
+        return sum(v)
+    return v
+
+
+@contextmanager
+def _arch_env(arch: str) -> Iterator[None]:
+    from ._op import ARCH_ENV
+
+    old = os.environ.get(ARCH_ENV)
+    os.environ[ARCH_ENV] = arch
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop(ARCH_ENV, None)
+        else:
+            os.environ[ARCH_ENV] = old
+
+
+def unfused_chain(shape: list[int], elem_bytes: int, grid_cores: int) -> dict[str, Any]:
+    """Analytic DRAM traffic of to_layout(TILE) -> ttnn.layer_norm -> to_layout(ROW_MAJOR) (module docstring)."""
+    W = shape[-1]
+    H = shape[-2] if len(shape) >= 2 else 1
+    B = _volume(shape[:-2]) if len(shape) > 2 else 1
+    rm = _volume(shape) * elem_bytes
+    tiled = B * _ceil32(H) * _ceil32(W) * elem_bytes
+    tile_rows = B * _ceil32(H) // 32
+    cores = min(grid_cores, tile_rows)
+    gamma_beta = 2 * cores * _ceil32(W) * elem_bytes
+    total = rm + tiled + tiled + gamma_beta + tiled + tiled + rm
+    minimum = 2 * rm + 2 * cores * W * elem_bytes
+    return {
+        "cores": cores,
+        "tile_rows": tile_rows,
+        "bytes": total,
+        "minimum_bytes": minimum,
+        "ratio": total / minimum,
+        "steps": {
+            "to_layout_tile": {"read": rm, "written": tiled},
+            "layer_norm": {"read": tiled + gamma_beta, "written": tiled},
+            "to_layout_row_major": {"read": tiled, "written": rm},
+        },
+    }
+
+
+def descriptor_facts(desc, arch_params, shape: list[int], e_in: int, e_out: int, e_gamma: int, e_beta: int) -> dict:
+    """Work split, analytic DRAM bytes and L1 of a descriptor (module docstring), from its runtime args and CBs."""
+    from . import _C
+
+    reader, compute, writer = desc.kernels  # the factory's contract: [reader, compute, writer]
+    W = shape[-1]
+    rows = _volume(shape) // W
+    blocks = {(c.x, c.y): args[0] for c, args in compute.runtime_args}
+    reader_sticks = {(c.x, c.y): args[3] for c, args in reader.runtime_args}
+    writer_sticks = {(c.x, c.y): args[1] for c, args in writer.runtime_args}
+    working = sorted(k for k, b in blocks.items() if b > 0)
+    problems = []
+    # Reads of each stick: reader compile-time arg [3] ("passes": 1 row-resident, 3 streaming, as the reader
+    # kernel documents). With 1 pass gamma and beta are read once per core; with 3, their chunks are read again
+    # for every 32-row block in the normalize pass.
+    passes = reader.compile_time_args[3] if len(reader.compile_time_args) > 3 else None
+    if passes not in (1, 3):
+        problems.append(f"reader compile-time arg [3] (passes) is {passes}, expected 1 or 3: analytic assumes 1")
+        passes = 1
+    vector_reads = 0
+    for n in reader_sticks.values():
+        if n > 0:
+            vector_reads += 1 if passes == 1 else -(-n // 32)
+    read = passes * sum(reader_sticks.values()) * W * e_in + vector_reads * W * (e_gamma + e_beta)
+    written = sum(writer_sticks.values()) * W * e_out
+    minimum = rows * W * (e_in + e_out) + len(working) * W * (e_gamma + e_beta)
+
+    program_cores: set[tuple[int, int]] = set()
+    for k in desc.kernels:
+        program_cores.update((c.x, c.y) for c in k.core_ranges.cores())
+    l1_cb_bytes, l1_end = 0, 0
+    for x, y in program_cores:
+        core = _C.CoreCoord(x, y)
+        total, end = 0, arch_params.l1_unreserved_base
+        for cb in desc.cbs:
+            if cb.core_ranges.contains(core):
+                total += cb.total_size
+                end = -(-end // arch_params.l1_alignment) * arch_params.l1_alignment + cb.total_size
+        l1_cb_bytes, l1_end = max(l1_cb_bytes, total), max(l1_end, end)
+
+    per_core = [blocks[k] for k in working]
+    if sum(reader_sticks.values()) != rows:
+        problems.append(f"reader sticks sum to {sum(reader_sticks.values())}, expected {rows} rows")
+    if sum(writer_sticks.values()) != rows:
+        problems.append(f"writer sticks sum to {sum(writer_sticks.values())}, expected {rows} rows")
+    if sum(per_core) != -(-rows // 32):
+        problems.append(f"compute blocks sum to {sum(per_core)}, expected ceil(rows/32) = {-(-rows // 32)}")
+    return {
+        "program_factory": desc.program_factory,
+        "cores_used": len(working),
+        "cores_in_program": len(program_cores),
+        "tile_rows_per_core_max": max(per_core) if per_core else 0,
+        "tile_rows_per_core_mean": (sum(per_core) / len(per_core)) if per_core else 0.0,
+        "reads_per_stick": passes,
+        "analytic_read": read,
+        "analytic_written": written,
+        "minimum_bytes": minimum,
+        "l1_cb_bytes_per_core": l1_cb_bytes,
+        "l1_end_analytic": l1_end,
+        "problems": problems,
+    }
+
+
+def _tensors(shape: list[int], dtype: str, random: bool):
+    import torch
+    import ttnn
+
+    tt_dtype, torch_dtype = {"bf16": (ttnn.bfloat16, torch.bfloat16), "fp32": (ttnn.float32, torch.float32)}[dtype]
+    W = shape[-1]
+    g = torch.Generator().manual_seed(0)
+    make = (lambda s: torch.randn(s, generator=g)) if random else torch.zeros
+    x = make(shape).to(torch_dtype)
+    gamma = (make([W]) + 1).to(torch_dtype)
+    beta = make([W]).to(torch_dtype)
+    conv = lambda t: ttnn.from_torch(t, dtype=tt_dtype, layout=ttnn.ROW_MAJOR_LAYOUT)  # noqa: E731
+    return conv(x), conv(gamma), conv(beta), x.element_size()
+
+
+def bench_one(arch: str, dtype: str, shape: list[int], *, max_elements: int, repeats: int, builds: int,
+              log: TextIO | None = None) -> dict[str, Any]:
+    """One row of the bench: see the module docstring for every field."""
+    import ttnn
+
+    from . import _C
+    from ._op import create_program_descriptor
+
+    params = _C.ArchParams.by_name(arch)
+    grid = params.grid_x * params.grid_y
+    elements = _volume(shape)
+    e = 2 if dtype == "bf16" else 4
+    row: dict[str, Any] = {
+        "arch": params.name,
+        "dtype": dtype,
+        "shape": list(shape),
+        "elements": elements,
+        "grid": [params.grid_x, params.grid_y],
+        "grid_cores": grid,
+        "l1_size": params.l1_size,
+        "status": None,
+        "message": None,
+        "program_factory": None,
+        "cores_used": None,
+        "cores_in_program": None,
+        "tile_rows": -(-(elements // shape[-1]) // 32),
+        "tile_rows_per_core_max": None,
+        "tile_rows_per_core_mean": None,
+        "dram": None,
+        "unfused": unfused_chain(shape, e, grid),
+        "l1_cb_bytes_per_core": None,
+        "l1_high_water": None,
+        "l1_high_water_source": None,
+        "l1_high_water_analytic": None,
+        "problems": [],
+        "throughput_elements_per_s": None,
+        "descriptor_build_us": None,
+        "run": None,
+        "targets": None,
+    }
+    will_run = elements <= max_elements
+    with _arch_env(params.name):
+        x, gamma, beta, e_in = _tensors(shape, dtype, random=will_run)
+        try:
+            desc = create_program_descriptor(x, gamma, beta)
+        except (ValueError, RuntimeError) as err:  # validation: ValueError (argument), RuntimeError (L1 limit)
+            row["status"] = "rejected"
+            row["message"] = f"rejected: {err}"
+            return row
+        times = []
+        for _ in range(builds):
+            t0 = time.perf_counter()
+            create_program_descriptor(x, gamma, beta)
+            times.append(time.perf_counter() - t0)
+        row["descriptor_build_us"] = statistics.median(times) * 1e6
+
+        facts = descriptor_facts(desc, params, shape, e_in, e_in, e_in, e_in)
+        row.update({k: facts[k] for k in ("program_factory", "cores_used", "cores_in_program",
+                                          "tile_rows_per_core_max", "tile_rows_per_core_mean",
+                                          "l1_cb_bytes_per_core")})
+        analytic = facts["analytic_read"] + facts["analytic_written"]
+        dram = {
+            "minimum_bytes": facts["minimum_bytes"],
+            "reads_per_stick": facts["reads_per_stick"],
+            "analytic_read": facts["analytic_read"],
+            "analytic_written": facts["analytic_written"],
+            "analytic_bytes": analytic,
+            "analytic_ratio": analytic / facts["minimum_bytes"],
+            "measured_read": NOT_RUN,
+            "measured_written": NOT_RUN,
+            "measured_bytes": NOT_RUN,
+            "measured_ratio": NOT_RUN,
+            "ratio": analytic / facts["minimum_bytes"],
+            "ratio_source": "analytic",
+        }
+        row["dram"] = dram
+        row["l1_high_water"] = row["l1_high_water_analytic"] = facts["l1_end_analytic"]
+        row["l1_high_water_source"] = "analytic"
+        row["problems"] = facts["problems"]
+        if not will_run:
+            row["status"] = NOT_RUN
+            row["message"] = f"not run: {elements} elements > --max-elements {max_elements}"
+            row["throughput_elements_per_s"] = NOT_RUN
+            row["targets"] = _targets(row)
+            return row
+
+        if log:
+            print(f"  running {params.name} {dtype} {'x'.join(map(str, shape))} ...", file=log, flush=True)
+        try:
+            ttnn.layernorm_fused_rm(x, gamma, beta)  # warm-up: JIT compile, program cache fill
+            secs, stats = [], None
+            for _ in range(max(1, repeats)):
+                t0 = time.perf_counter()
+                _, stats = ttnn.layernorm_fused_rm(x, gamma, beta, return_stats=True)
+                secs.append(time.perf_counter() - t0)
+        except Exception as err:  # noqa: BLE001  (a run failure is a finding: report it, go on, exit 1)
+            row["status"] = "failed"
+            row["message"] = f"failed: {type(err).__name__}: {err}"
+            return row
+    measured_read, measured_written = stats["dram_bytes_read"], stats["dram_bytes_written"]
+    dram.update({
+        "measured_read": measured_read,
+        "measured_written": measured_written,
+        "measured_bytes": measured_read + measured_written,
+        "measured_ratio": (measured_read + measured_written) / facts["minimum_bytes"],
+        "ratio": (measured_read + measured_written) / facts["minimum_bytes"],
+        "ratio_source": "measured",
+    })
+    row["l1_high_water"] = _max_of(stats["l1_high_water"])
+    row["l1_high_water_source"] = "measured"
+    row["throughput_elements_per_s"] = elements / statistics.median(secs)
+    row["run"] = {
+        "seconds": secs,
+        "cores_used": len(stats["cores_used"]) if isinstance(stats["cores_used"], (list, dict)) else stats["cores_used"],
+        "tiles_computed": _sum_of(stats["tiles_computed"]),
+        "noc_transactions": _sum_of(stats["noc_transactions"]),
+        "jit_compiles": stats["jit_compiles"],
+        "jit_cache_hits": stats["jit_cache_hits"],
+        "program_cache_hit": stats.get("program_cache_hit"),
+        "warnings": list(stats.get("warnings", [])),
+    }
+    row["status"] = "run"
+    row["targets"] = _targets(row)
+    return row
+
+
+def _targets(row: dict[str, Any]) -> dict[str, Any]:
+    """Issue 5's "done when" figures for this row: cores used = min(grid, tile-rows); DRAM bytes / minimum <= 1.05
+    when the program gives some core more than one tile-row (None when it gives none more than one)."""
+    cores_ok = row["cores_used"] == min(row["grid_cores"], row["tile_rows"])
+    dram_ok = row["dram"]["ratio"] <= 1.05 if row["tile_rows_per_core_max"] > 1 else None
+    return {"cores_min_grid_tile_rows": cores_ok, "dram_ratio_le_1_05": dram_ok}
+
+
+def run_bench(*, archs: list[str], dtypes: list[str], shapes: list[list[int]], max_elements: int, repeats: int,
+              builds: int, log: TextIO | None = None) -> dict[str, Any]:
+    rows = []
+    for arch in archs:
+        for dtype in dtypes:
+            for shape in shapes:
+                rows.append(bench_one(arch, dtype, shape, max_elements=max_elements, repeats=repeats,
+                                      builds=builds, log=log))
+    return {
+        "command": "bench",
+        "max_elements": max_elements,
+        "repeats": repeats,
+        "builds": builds,
+        "definitions": DEFINITIONS,
+        "rows": rows,
+        "failed": sum(r["status"] == "failed" for r in rows),
+    }
+
+
+DEFINITIONS = {
+    "cores_used": "cores whose compute runtime arg [0] (tile-rows) is > 0",
+    "tile_rows_per_core": "compute runtime arg [0] over the cores used: max and mean",
+    "dram.minimum_bytes": "N*W*e_in + N*W*e_out + cores_used*(W*e_gamma + W*e_beta): input once, output once, "
+                          "gamma and beta once per core used",
+    "dram.analytic_bytes": "from the descriptor: each core's reader reads its reader-arg[3] sticks of W*e_in bytes "
+                           "P times (P = reader compile-time arg [3], passes: 1 row-resident, 3 streaming) and gamma "
+                           "and beta (W elements each) once per core when P = 1, once per 32-row block when P = 3; "
+                           "each core's writer writes its writer-arg[1] sticks of W*e_out bytes once",
+    "dram.measured_bytes": "RunStats dram_bytes_read + dram_bytes_written of one run on the host emulator",
+    "dram.ratio": "measured_bytes / minimum_bytes when run, else analytic_bytes / minimum_bytes (ratio_source)",
+    "unfused": "to_layout(TILE) -> ttnn.layer_norm -> to_layout(ROW_MAJOR), analytic: each op reads its input and "
+               "writes its output once; TILE pads H and W to multiples of 32; layer_norm splits tile-rows over "
+               "min(grid, tile-rows) cores, each reading gamma and beta (ceil32(W) elements each) once; ratio = bytes "
+               "/ (2*N*W*e + 2*cores*W*e)",
+    "l1_high_water": "emulator RunStats l1_high_water (end address of the last CB, absolute) when run, else the "
+                     "same end address computed from the descriptor's CBs (l1_high_water_source)",
+    "l1_high_water_analytic": "end address of the last CB computed from the descriptor: from l1_unreserved_base, "
+                              "each CB aligned to l1_alignment, largest over cores",
+    "l1_cb_bytes_per_core": "largest per-core sum of the descriptor's CB total_size",
+    "targets": "issue 5: cores_min_grid_tile_rows = (cores_used == min(grid_cores, tile_rows)); dram_ratio_le_1_05 "
+               "= (dram.ratio <= 1.05), None when no core has more than one tile-row",
+    "problems": "descriptor inconsistencies found by the bench (sticks or tile-rows not summing to the tensor's)",
+    "throughput_elements_per_s": "N*W / median wall time of one ttnn.layernorm_fused_rm call on the host emulator "
+                                 "(after an untimed warm-up; includes host upload and download)",
+    "descriptor_build_us": "median wall time of layernorm_fused_rm.create_program_descriptor (conversion, "
+                           "validation, C++ program factory; the program cache is not used)",
+}
+
+
+def _fmt_bytes(n: Any) -> str:
+    if not isinstance(n, (int, float)):
+        return str(n)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if abs(n) < 1024 or unit == "GiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return str(n)
+
+
+def _short_factory_name(name: str) -> str:
+    from . import _C
+
+    known = {_C.program_factory_name(): "row-resident",
+             getattr(_C, "STREAMING_PROGRAM_FACTORY", None): "streaming"}
+    return known.get(name) or name
+
+
+def _short_names_legend() -> str:
+    from . import _C
+
+    names = [_C.program_factory_name()]
+    if hasattr(_C, "STREAMING_PROGRAM_FACTORY"):
+        names.append(_C.STREAMING_PROGRAM_FACTORY)
+    return ", ".join(f"{_short_factory_name(n)} = {n}" for n in names)
+
+
+def _fmt_targets(t: dict[str, Any] | None) -> str:
+    if not t:
+        return "-"
+    missed = [name for name, ok in (("cores", t["cores_min_grid_tile_rows"]), ("dram", t["dram_ratio_le_1_05"]))
+              if ok is False]
+    return "ok" if not missed else "MISS " + ",".join(missed)
+
+
+def format_table(result: dict[str, Any]) -> str:
+    cols = ["arch", "dtype", "shape", "program", "cores", "tile-rows/core max/mean", "DRAM/min fused",
+            "src", "DRAM/min unfused", "L1 CBs", "L1 hw", "Melem/s", "build us", "targets", "note"]
+    lines = []
+    table = []
+    for r in result["rows"]:
+        u = r["unfused"]
+        unfused = f"{u['ratio']:.3f} ({u['cores']} core{'s' if u['cores'] != 1 else ''})"
+        shape = "x".join(map(str, r["shape"]))
+        base = [r["arch"], r["dtype"], shape]
+        if r["status"] == "rejected" or r["dram"] is None:
+            table.append(base + ["-", "-", "-", "-", "-", unfused, "-", "-", "-", "-", "-", r["message"]])
+            continue
+        prog = _short_factory_name(r["program_factory"])
+        d = r["dram"]
+        tput = r["throughput_elements_per_s"]
+        hw = r["l1_high_water"]
+        table.append(base + [
+            prog,
+            f"{r['cores_used']}/{r['grid_cores']}",
+            f"{r['tile_rows_per_core_max']}/{r['tile_rows_per_core_mean']:.2f}",
+            f"{d['ratio']:.4f}",
+            "meas" if d["ratio_source"] == "measured" else "anal",
+            unfused,
+            _fmt_bytes(r["l1_cb_bytes_per_core"]),
+            _fmt_bytes(hw) + ("" if r["l1_high_water_source"] == "measured" else "*"),
+            f"{tput / 1e6:.2f}" if isinstance(tput, (int, float)) else NOT_RUN,
+            f"{r['descriptor_build_us']:.0f}",
+            _fmt_targets(r["targets"]),
+            "; ".join(([r["message"]] if r["message"] else []) + r["problems"]),
+        ])
+    widths = [max(len(str(c)), *(len(str(row[i])) for row in table)) if table else len(c)
+              for i, c in enumerate(cols)]
+    fmt = lambda row: "  ".join(str(v).ljust(w) for v, w in zip(row, widths)).rstrip()  # noqa: E731
+    lines.append(fmt(cols))
+    lines.append(fmt(["-" * w for w in widths]))
+    lines.extend(fmt(row) for row in table)
+    lines += [
+        "",
+        "DRAM/min fused: bytes moved / (input once + output once + gamma and beta once per core used). src: 'meas' ="
+        " emulator RunStats of a run; 'anal' = from the descriptor (reader reads its sticks once per pass, 1 pass"
+        " row-resident with gamma + beta once per core, 3 passes streaming with gamma + beta once per 32-row block;"
+        " writer writes its sticks once).",
+        "DRAM/min unfused: to_layout(TILE) -> ttnn.layer_norm -> to_layout(ROW_MAJOR), analytic: each op reads its"
+        " input and writes its output once, TILE pads H and W to multiples of 32, layer_norm reads gamma and beta"
+        " once on each of min(grid, tile-rows) cores; divided by that chain's own minimum.",
+        "program: " + _short_names_legend() + ".",
+        "L1 CBs: largest per-core sum of CB sizes. L1 hw: emulator l1_high_water (absolute end address of the last"
+        " CB); '*' = computed from the descriptor (shape not run).",
+        "targets (issue 5): 'cores' = cores used != min(grid, tile-rows); 'dram' = DRAM/min > 1.05 with more than"
+        " one tile-row on some core.",
+        f"Melem/s: measured host-emulator throughput, median of {result['repeats']} calls after a warm-up; build us:"
+        f" median of {result['builds']} create_program_descriptor calls. Shapes above {result['max_elements']}"
+        " elements are not run (--max-elements).",
+    ]
+    return "\n".join(lines)
+
+
+def main(*, archs: list[str] | None = None, dtypes: list[str] | None = None, shapes: list[list[int]] | None = None,
+         max_elements: int = DEFAULT_MAX_ELEMENTS, quick: bool = False, repeats: int | None = None,
+         builds: int | None = None, as_json: bool = False, out: TextIO = sys.stdout, log: TextIO = sys.stderr) -> int:
+    from . import _C
+
+    archs = [_C.ArchParams.by_name(a).name for a in (archs or ARCHS)]
+    result = run_bench(
+        archs=archs,
+        dtypes=dtypes or DTYPES,
+        shapes=shapes or SHAPES,
+        max_elements=max_elements,
+        repeats=repeats if repeats is not None else (QUICK_REPEATS if quick else DEFAULT_REPEATS),
+        builds=builds if builds is not None else (QUICK_BUILDS if quick else DEFAULT_BUILDS),
+        log=log,
+    )
+    if as_json:
+        json.dump(result, out)
+        out.write("\n")
+    else:
+        out.write(format_table(result) + "\n")
+    return 1 if result["failed"] else 0

@@ -1,0 +1,211 @@
+# SPDX-License-Identifier: Apache-2.0
+"""`python -m layernorm_fused_rm bench`: JSON structure and invariants that fail when the bench's arithmetic or
+its reading of the descriptor and RunStats is wrong. A benchmark is not a test: nothing here checks speed."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+
+import pytest
+
+from layernorm_fused_rm import _C, bench
+
+# Tiny set: row-resident shapes that run (one of 33 rows: tile-rows round up; 1x1x256x64: 8 tile-rows split
+# over cores), a streaming shape that runs (W = 4096 does not fit L1 row-resident) and one above the
+# --max-elements budget; fp32 rows are run or rejected, whatever the op accepts.
+SHAPES = ["1x1x64x64", "2x1x96x128", "1x1x33x64", "1x1x256x64", "1x1x32x4096", "1x1x64x4096"]
+MAX_ELEMENTS = 140_000  # 1x1x32x4096 (131072) runs; 1x1x64x4096 (262144) does not
+ARGS = ["bench", "--quick", "--json", "--arch", "wormhole_b0", "blackhole", "--dtype", "bf16", "fp32",
+        "--max-elements", str(MAX_ELEMENTS), "--shapes", *SHAPES]
+
+ROW_KEYS = {
+    "arch", "dtype", "shape", "elements", "grid", "grid_cores", "l1_size", "status", "message", "program_factory",
+    "cores_used", "cores_in_program", "tile_rows", "tile_rows_per_core_max", "tile_rows_per_core_mean", "dram",
+    "unfused", "l1_cb_bytes_per_core", "l1_high_water", "l1_high_water_source", "l1_high_water_analytic",
+    "problems", "throughput_elements_per_s", "descriptor_build_us", "run", "targets",
+}
+DRAM_KEYS = {
+    "minimum_bytes", "reads_per_stick", "analytic_read", "analytic_written", "analytic_bytes", "analytic_ratio", "measured_read",
+    "measured_written", "measured_bytes", "measured_ratio", "ratio", "ratio_source",
+}
+
+
+@pytest.fixture(scope="module")
+def result():
+    proc = subprocess.run([sys.executable, "-m", "layernorm_fused_rm", *ARGS], capture_output=True, text=True,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    return json.loads(proc.stdout)  # one JSON object, nothing else on stdout
+
+
+def _e(dtype):
+    return {"bf16": 2, "fp32": 4}[dtype]
+
+
+def test_top_level(result):
+    assert result["command"] == "bench"
+    assert result["max_elements"] == MAX_ELEMENTS
+    assert result["repeats"] == bench.QUICK_REPEATS and result["builds"] == bench.QUICK_BUILDS
+    assert result["failed"] == 0
+    assert isinstance(result["definitions"], dict) and "dram.minimum_bytes" in result["definitions"]
+    rows = result["rows"]
+    assert len(rows) == 2 * 2 * len(SHAPES)
+    combos = {(r["arch"], r["dtype"], "x".join(map(str, r["shape"]))) for r in rows}
+    assert combos == {(a, d, s) for a in ("wormhole_b0", "blackhole") for d in ("bf16", "fp32") for s in SHAPES}
+
+
+def test_every_row_has_every_field_and_a_known_status(result):
+    for r in result["rows"]:
+        assert set(r) == ROW_KEYS, sorted(set(r) ^ ROW_KEYS)
+        assert r["status"] in ("run", "not run", "rejected"), r["status"]
+        params = _C.ArchParams.by_name(r["arch"])
+        assert r["grid"] == [params.grid_x, params.grid_y]
+        assert r["grid_cores"] == params.grid_x * params.grid_y
+        assert r["elements"] == math.prod(r["shape"])
+        if r["status"] == "rejected":
+            assert r["message"].startswith("rejected: ") and len(r["message"]) > len("rejected: ") + 10
+            assert r["dram"] is None and r["program_factory"] is None
+        else:
+            assert set(r["dram"]) == DRAM_KEYS
+            assert r["program_factory"]
+            assert r["descriptor_build_us"] > 0
+
+
+def test_status_follows_the_element_budget(result):
+    for r in result["rows"]:
+        if r["status"] == "rejected":
+            continue
+        if r["elements"] <= MAX_ELEMENTS:
+            assert r["status"] == "run", r
+            assert r["throughput_elements_per_s"] > 0
+            assert r["dram"]["ratio_source"] == "measured"
+            assert r["l1_high_water_source"] == "measured"
+            assert r["run"]["program_cache_hit"] is True  # timed calls follow the warm-up
+            assert r["run"]["jit_compiles"] == 0
+        else:
+            assert r["status"] == "not run", r
+            assert r["message"].startswith("not run: ")
+            assert r["throughput_elements_per_s"] == "not run"
+            assert r["dram"]["measured_bytes"] == "not run" and r["run"] is None
+            assert r["dram"]["ratio_source"] == "analytic"
+            assert r["dram"]["ratio"] == r["dram"]["analytic_ratio"]
+
+
+def test_bf16_shapes_run_on_both_programs(result):
+    """bf16 rows under the budget run, on the row-resident and the streaming program: the measured-vs-analytic
+    checks below then cover both."""
+    ran = {(r["arch"], "x".join(map(str, r["shape"]))): r for r in result["rows"]
+           if r["dtype"] == "bf16" and r["status"] == "run"}
+    for arch in ("wormhole_b0", "blackhole"):
+        for s in ("1x1x64x64", "2x1x96x128", "1x1x33x64", "1x1x256x64", "1x1x32x4096"):
+            assert (arch, s) in ran
+        assert {ran[(arch, s)]["dram"]["reads_per_stick"] for s in ("1x1x64x64", "1x1x32x4096")} == {1, 3}
+        assert ran[(arch, "1x1x32x4096")]["program_factory"] != ran[(arch, "1x1x64x64")]["program_factory"]
+
+
+def test_measured_dram_equals_analytic_and_minimum_formula(result):
+    for r in result["rows"]:
+        if r["status"] == "rejected":
+            continue
+        d, e = r["dram"], _e(r["dtype"])
+        W = r["shape"][-1]
+        n = r["elements"] // W
+        # minimum = input once + output once + gamma and beta once per core used
+        assert d["minimum_bytes"] == 2 * n * W * e + r["cores_used"] * 2 * W * e
+        assert d["analytic_written"] == n * W * e
+        assert d["analytic_read"] >= d["reads_per_stick"] * n * W * e + r["cores_used"] * 2 * W * e
+        assert d["analytic_bytes"] == d["analytic_read"] + d["analytic_written"]
+        assert d["analytic_ratio"] == pytest.approx(d["analytic_bytes"] / d["minimum_bytes"], rel=1e-12)
+        if r["status"] == "run":
+            assert d["measured_written"] == n * W * e  # the output is written exactly once
+            assert (d["measured_read"], d["measured_written"]) == (d["analytic_read"], d["analytic_written"])
+            assert d["measured_ratio"] == pytest.approx(d["analytic_ratio"], rel=1e-12)
+            assert d["ratio"] == d["measured_ratio"]
+            assert d["ratio"] >= 1.0
+
+
+def test_work_split_and_cores(result):
+    for r in result["rows"]:
+        if r["status"] == "rejected":
+            continue
+        n = r["elements"] // r["shape"][-1]
+        assert r["tile_rows"] == -(-n // 32)
+        assert 1 <= r["cores_used"] <= r["grid_cores"]
+        assert r["cores_used"] <= r["tile_rows"]
+        assert r["cores_used"] <= r["cores_in_program"] <= r["grid_cores"]
+        assert r["tile_rows_per_core_mean"] * r["cores_used"] == pytest.approx(r["tile_rows"])
+        assert r["tile_rows_per_core_mean"] <= r["tile_rows_per_core_max"] <= r["tile_rows"]
+        assert r["problems"] == []
+        if r["status"] == "run":
+            assert r["run"]["cores_used"] == r["cores_in_program"]
+        t = r["targets"]
+        assert t["cores_min_grid_tile_rows"] == (r["cores_used"] == min(r["grid_cores"], r["tile_rows"]))
+        if r["tile_rows_per_core_max"] > 1:
+            assert t["dram_ratio_le_1_05"] == (r["dram"]["ratio"] <= 1.05)
+        else:
+            assert t["dram_ratio_le_1_05"] is None
+
+
+def test_l1(result):
+    for r in result["rows"]:
+        if r["status"] == "rejected":
+            continue
+        params = _C.ArchParams.by_name(r["arch"])
+        assert params.l1_unreserved_base + r["l1_cb_bytes_per_core"] <= r["l1_high_water_analytic"] <= r["l1_size"]
+        if r["status"] == "run":
+            assert r["l1_high_water"] == r["l1_high_water_analytic"]
+
+
+def test_unfused_chain_arithmetic(result):
+    for r in result["rows"]:
+        u, e = r["unfused"], _e(r["dtype"])
+        shape = r["shape"]
+        W, H = shape[-1], shape[-2]
+        B = math.prod(shape[:-2])
+        rm = r["elements"] * e
+        tiled = B * (-(-H // 32) * 32) * (-(-W // 32) * 32) * e
+        assert u["tile_rows"] == B * -(-H // 32)
+        assert u["cores"] == min(r["grid_cores"], u["tile_rows"])
+        assert u["bytes"] == 2 * rm + 4 * tiled + 2 * u["cores"] * (-(-W // 32) * 32) * e
+        assert u["bytes"] == sum(s["read"] + s["written"] for s in u["steps"].values())
+        assert u["minimum_bytes"] == 2 * rm + 2 * u["cores"] * W * e
+        if r["status"] == "run":
+            assert u["ratio"] > r["dram"]["ratio"]  # the fused op avoids two tiled round trips
+    # By hand, 1x1x33x64 bf16: RM 4224 B, tiled 64x64x2 = 8192 B, 2 tile-rows on 2 cores.
+    r = next(r for r in result["rows"] if r["shape"] == [1, 1, 33, 64] and r["dtype"] == "bf16")
+    assert r["unfused"]["bytes"] == 2 * 4224 + 4 * 8192 + 2 * 2 * 64 * 2
+    assert r["unfused"]["minimum_bytes"] == 2 * 4224 + 2 * 2 * 64 * 2
+
+
+def test_table_has_one_line_per_row_and_names_rejections():
+    result = bench.run_bench(archs=["wormhole_b0"], dtypes=["bf16", "fp32"], shapes=[[1, 1, 32, 64]],
+                             max_elements=0, repeats=1, builds=1)
+    text = bench.format_table(result)
+    lines = text.splitlines()
+    assert lines[0].split()[:3] == ["arch", "dtype", "shape"]
+    body = [ln for ln in lines[2:] if ln.startswith("wormhole_b0")]
+    assert len(body) == 2
+    for r, ln in zip(result["rows"], body):
+        assert r["status"] in ("not run", "rejected")  # max_elements=0: nothing runs
+        assert r["message"] in ln
+    assert "to_layout(TILE) -> ttnn.layer_norm -> to_layout(ROW_MAJOR)" in text
+
+
+def test_parse_shape():
+    assert bench.parse_shape("1x1x32x4096") == [1, 1, 32, 4096]
+    assert bench.parse_shape("[8, 1, 128, 768]") == [8, 1, 128, 768]
+    assert bench.parse_shape("4,128") == [4, 128]
+    for bad in ("", "1xx", "0x32", "ax32"):
+        with pytest.raises(ValueError):
+            bench.parse_shape(bad)
+
+
+def test_cli_rejects_bad_arguments():
+    for argv in (["bench", "--shapes", "1xq"], ["bench", "--arch", "grayskull"], ["bench", "--dtype", "int8"],
+                 ["bench", "--repeats", "0"]):
+        proc = subprocess.run([sys.executable, "-m", "layernorm_fused_rm", *argv], capture_output=True, text=True,
+                              timeout=120)
+        assert proc.returncode == 2, (argv, proc.stderr[-2000:])
