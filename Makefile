@@ -30,12 +30,13 @@ PROJECT_SOURCES := $(shell find cpp python -type f -not -path '*/__pycache__/*' 
 DEPS_STAMP := $(VENV)/.installed
 PROJECT_STAMP := $(VENV)/.project-installed
 
-.PHONY: help setup demo test clean
+.PHONY: help setup conformance-deps demo test clean
 
 help:
 	@echo "make demo    run all-MiniLM-L6-v2 with every LayerNorm on ttnn.layernorm_fused_rm"
 	@echo "make test    run the staged gates in test_dev/"
-	@echo "make setup   create $(VENV) (Python 3.12), install requirements-dev.txt and the project"
+	@echo "make setup   create $(VENV) (Python 3.12), install requirements-dev.txt and the project;"
+	@echo "             as root, apt-get install the kernel conformance toolchain ($(CONFORMANCE_DEBS))"
 	@echo "make clean   remove build artefacts and the project stamp (keeps $(VENV))"
 
 # Third-party packages. Re-run when requirements-dev.txt changes.
@@ -61,7 +62,29 @@ $(PROJECT_STAMP): $(DEPS_STAMP) $(PROJECT_SOURCES)
 	$(PIP) install --no-build-isolation .
 	@touch "$@"
 
-setup: $(PROJECT_STAMP)
+# Debian packages for the kernel conformance check (tools/kernel_conformance, test_dev/test_kernel_conformance.py):
+# clang 19 (riscv32 target), newlib's C headers and arm-none-eabi libstdc++ headers for the C++ standard library.
+# Debian 12 (bookworm) has all three in main. Idempotent: nothing happens when they are present. Installs only as
+# root with apt-get; anywhere else it prints what to install and does not fail, so `make test` still runs (the
+# conformance tests then skip, except under CI=true, where a missing toolchain fails them).
+CONFORMANCE_DEBS ?= clang-19 libnewlib-dev libstdc++-arm-none-eabi-dev
+CONFORMANCE_PRESENT = command -v clang++-19 >/dev/null 2>&1 && test -f /usr/include/newlib/stdint.h && \
+  ls /usr/include/newlib/c++/*/arm-none-eabi/bits/c++config.h >/dev/null 2>&1
+
+conformance-deps:
+	@if $(CONFORMANCE_PRESENT); then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing Debian packages for the kernel conformance check: $(CONFORMANCE_DEBS)"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y --no-install-recommends $(CONFORMANCE_DEBS) >/dev/null 2>&1 || \
+	    { apt-get update -qq && apt-get install -y -qq --no-install-recommends $(CONFORMANCE_DEBS); } || \
+	    echo "warning: could not install $(CONFORMANCE_DEBS); the kernel conformance tests will skip (fail under CI)" >&2; \
+	else \
+	  echo "note: the kernel conformance check needs Debian packages $(CONFORMANCE_DEBS) (not root or no apt-get:" \
+	       "not installed); its tests will skip (fail under CI)" >&2; \
+	fi
+
+setup: $(PROJECT_STAMP) conformance-deps
 
 demo: setup
 	$(VENV_PY) -m layernorm_fused_rm demo

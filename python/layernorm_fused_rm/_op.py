@@ -2,7 +2,7 @@
 """ttnn.layernorm_fused_rm: argument conversion, validation and dispatch by tensor location.
 
 Host tensors (``ttnn.from_torch(..., device=None)``) run on the project's host Tensix emulator
-(``_C.EmuDevice``); device tensors will go through ``ttnn.generic_op`` (not wired yet).
+(``_C.EmuDevice``); device tensors go through ``ttnn.generic_op`` (``_device``).
 """
 
 from __future__ import annotations
@@ -516,14 +516,16 @@ def layernorm_fused_rm(
             argument, the expected and the given value.
         RuntimeError: W too large for L1 even for the streaming program, or for the row-resident program
             when it is forced with program_factory.
-        NotImplementedError: device tensors (ttnn.generic_op dispatch lands with issue 6).
         layernorm_fused_rm.EmulatorError / DeadlockError / CompileError: the emulator detected a rule
             violation, a deadlock, or a kernel that does not compile.
     """
     p = _Prepared(input_tensor, gamma, beta, eps, memory_config, compute_kernel_config, core_grid, program_factory,
                   dtype)
     if p.on_device:
-        raise NotImplementedError("device path: ttnn.generic_op dispatch lands with issue 6")
+        from . import _device  # descriptor -> ttnn.ProgramDescriptor -> ttnn.generic_op
+
+        out = _device.run_on_device(p)
+        return (out, {"arch": p.attrs.arch, "target": "device"}) if return_stats else out
     out, stats = _run_on_emulator(p)
     return (out, stats) if return_stats else out
 
