@@ -316,26 +316,3 @@ def test_unknown_program_factory_is_rejected():
     a.program_factory = "NoSuchFactory"
     raises_with(ValueError, lambda: _C.validate(a, _C.TensorArgs(desc([32, 64]))),
                 "program_factory", "NoSuchFactory", _C.STREAMING_PROGRAM_FACTORY)
-
-
-# --------------------------------------------------------------------------------------------- buffer type
-
-
-def test_l1_input_rejected_cpp():
-    mc = _C.MemoryConfig(_C.TensorMemoryLayout.INTERLEAVED, _C.BufferType.L1)
-    raises_with(ValueError, lambda: _C.validate(attrs(), _C.TensorArgs(desc([64, 128], memory_config=mc))),
-                "input_tensor buffer type must be DRAM", "got L1")
-
-
-@pytest.mark.parametrize("which", ["gamma", "beta"])
-def test_l1_affine_rejected_cpp(which):
-    mc = _C.MemoryConfig(_C.TensorMemoryLayout.INTERLEAVED, _C.BufferType.L1)
-    kw = {which: desc([128], memory_config=mc)}
-    raises_with(ValueError, lambda: _C.validate(attrs(), _C.TensorArgs(desc([64, 128]), **kw)),
-                f"{which} buffer type must be DRAM", "got L1")
-
-
-def test_l1_output_rejected():
-    x = to_tt(torch.randn(64, 128), None)
-    raises_with(ValueError, lambda: ttnn.layernorm_fused_rm(x, memory_config=ttnn.L1_MEMORY_CONFIG),
-                "memory_config (output) buffer type must be DRAM", "got L1")

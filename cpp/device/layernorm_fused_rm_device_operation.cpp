@@ -107,11 +107,6 @@ void validate_input(const TensorDesc& in) {
         fail(std::string("input_tensor memory layout must be INTERLEAVED (sharded inputs are not supported), got ") +
              to_string(in.memory_config.memory_layout));
     }
-    if (in.memory_config.buffer_type != BufferType::DRAM) {
-        fail(std::string("input_tensor buffer type must be DRAM (the kernels read DRAM-interleaved pages; L1 "
-                         "inputs are not supported yet), got ") +
-             to_string(in.memory_config.buffer_type));
-    }
 }
 
 void validate_affine(const char* name, const TensorDesc& p, const TensorDesc& in) {
@@ -135,10 +130,6 @@ void validate_affine(const char* name, const TensorDesc& p, const TensorDesc& in
     if (p.memory_config.memory_layout != TensorMemoryLayout::INTERLEAVED) {
         fail(std::string(name) + " memory layout must be INTERLEAVED (sharded is not supported), got " +
              to_string(p.memory_config.memory_layout));
-    }
-    if (p.memory_config.buffer_type != BufferType::DRAM) {
-        fail(std::string(name) + " buffer type must be DRAM (L1 is not supported yet), got " +
-             to_string(p.memory_config.buffer_type));
     }
     if (p.on_device != in.on_device || (p.on_device && p.device_id != in.device_id)) {
         fail(std::string(name) + " must be on the same device as input_tensor: expected " + device_str(in) +
@@ -173,11 +164,6 @@ void LayerNormFusedRMDeviceOperation::validate(const operation_attributes_t& att
         fail(std::string("memory_config (output) memory layout must be INTERLEAVED (sharded output is not "
                          "supported), got ") +
              to_string(attrs.output_memory_config.memory_layout));
-    }
-    if (attrs.output_memory_config.buffer_type != BufferType::DRAM) {
-        fail(std::string("memory_config (output) buffer type must be DRAM (the writer writes DRAM-interleaved "
-                         "pages; L1 output is not supported yet), got ") +
-             to_string(attrs.output_memory_config.buffer_type));
     }
     if (attrs.output_dtype != DType::BFLOAT16 && attrs.output_dtype != DType::FLOAT32) {
         fail(std::string("output dtype must be BFLOAT16 or FLOAT32, got ") + to_string(attrs.output_dtype));
