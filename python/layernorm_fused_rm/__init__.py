@@ -9,7 +9,7 @@ Importing this package
   * registers ``ttnn.layernorm_fused_rm``.
 
 Host tensors run on the host Tensix emulator (arch from ``$LAYERNORM_FUSED_RM_ARCH``, default
-"wormhole_b0"); device tensors go through ``ttnn.generic_op`` (not wired yet).
+"wormhole_b0"); device tensors go through ``ttnn.generic_op`` (untested on silicon: no device here).
 """
 
 from __future__ import annotations
