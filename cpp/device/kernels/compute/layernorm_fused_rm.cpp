@@ -32,13 +32,7 @@
 using namespace lnfrm;
 
 void kernel_main() {
-    constexpr uint32_t Wt = get_compile_time_arg_val(0);
-    constexpr uint32_t block_w = get_compile_time_arg_val(1);
-    constexpr uint32_t inv_w_bits = get_compile_time_arg_val(2);
-    constexpr bool has_gamma = (get_compile_time_arg_val(3) & 1u) != 0;
-    constexpr bool has_beta = (get_compile_time_arg_val(3) & 2u) != 0;
-    constexpr bool partial = get_compile_time_arg_val(4) != 0;
-    constexpr uint32_t scaler_tiles = partial ? 2 : 1;
+    using namespace args;
     const uint32_t num_blocks = get_arg_val<uint32_t>(0);
 
     compute_kernel_hw_startup(cb_in_rm, cb_in_rm, cb_in);

@@ -35,6 +35,20 @@ constexpr uint32_t cb_mean = cb::mean;
 constexpr uint32_t cb_var = cb::variance;
 constexpr uint32_t cb_inv_std = cb::inv_std;
 
+// Compile-time args, the same layout for both compute kernels: 0 Wt, 1 block width (row-resident: the
+// untilize block width; streaming: the chunk width Bt), 2 1/W as float32 bits, 3 flags (bit 0: gamma given,
+// bit 1: beta given), 4 1 when the last tile of a row is partial (W % 32 != 0).
+namespace args {
+constexpr uint32_t Wt = get_compile_time_arg_val(0);
+constexpr uint32_t block_w = get_compile_time_arg_val(1);
+constexpr uint32_t inv_w_bits = get_compile_time_arg_val(2);
+constexpr bool has_gamma = (get_compile_time_arg_val(3) & 1u) != 0;
+constexpr bool has_beta = (get_compile_time_arg_val(3) & 2u) != 0;
+constexpr bool partial = get_compile_time_arg_val(4) != 0;
+constexpr uint32_t scaler_tiles = partial ? 2 : 1;  // full scaler tile, then the partial one
+static_assert(Wt % block_w == 0, "the block width must divide Wt");
+}  // namespace args
+
 // Points the unpacker's SrcA and SrcB and the packer at the data formats of these CBs. The inits do not
 // reconfigure data formats (tt-metal 0.81 reconfig_data_format.h); the op mixes bf16/fp32 row CBs with
 // Float32 statistics CBs, so every step states the formats it unpacks and packs.

@@ -25,14 +25,8 @@
 using namespace lnfrm;
 
 void kernel_main() {
-    constexpr uint32_t Wt = get_compile_time_arg_val(0);
-    constexpr uint32_t Bt = get_compile_time_arg_val(1);
-    constexpr uint32_t inv_w_bits = get_compile_time_arg_val(2);
-    constexpr bool has_gamma = (get_compile_time_arg_val(3) & 1u) != 0;
-    constexpr bool has_beta = (get_compile_time_arg_val(3) & 2u) != 0;
-    constexpr bool partial = get_compile_time_arg_val(4) != 0;
-    constexpr uint32_t scaler_tiles = partial ? 2 : 1;
-    static_assert(Wt % Bt == 0, "chunk width must divide Wt");
+    using namespace args;
+    constexpr uint32_t Bt = block_w;  // the chunk width: each row CB holds one chunk
     constexpr uint32_t chunks = Wt / Bt;
     const uint32_t num_blocks = get_arg_val<uint32_t>(0);
 
