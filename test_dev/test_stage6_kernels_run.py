@@ -150,3 +150,17 @@ def test_seed_hang_stick_paged_cb_is_named():
     assert "256 B pages but tilize_block counts tile-sized pages (2048 B)" in msg, msg
     for a in addrs:
         dev.deallocate_dram_buffer(a)
+
+
+def test_counters_per_tensor_and_per_core():
+    x = torch.randn(3 * 32 + 5, 160)
+    out, stats = ttnn.layernorm_fused_rm(_host(x), _host(torch.randn(160)), _host(torch.randn(160)), return_stats=True)
+    stick = 160 * 2
+    cores = 4  # 4 tile-rows, one per core
+    assert stats["dram_bytes_read_per_tensor"] == {"input": x.shape[0] * stick, "gamma": cores * stick,
+                                                   "beta": cores * stick}
+    assert stats["dram_bytes_written_per_tensor"] == {"output": x.shape[0] * stick}
+    assert len(stats["tiles_computed_per_core"]) == cores
+    assert sum(stats["tiles_computed_per_core"].values()) == stats["tiles_computed"]
+    assert len(stats["l1_high_water_per_core"]) == cores
+    assert stats["cores_used"] == cores

@@ -243,3 +243,36 @@ def test_output_dtype_keyword(out_dtype):
     assert r["pcc"] >= 0.9999, r
     # fp32 output skips the final bf16 rounding: its error is the bf16 intermediates' only.
     assert r["max_ulp_at_scale"] <= 4.0, r
+
+
+@pytest.mark.parametrize("shape", [[128], [1, 128], [1, 1, 128], [1, 1, 1, 128]], ids=lambda s: "x".join(map(str, s)))
+def test_each_gamma_beta_shape(shape):
+    g = torch.Generator().manual_seed(len(shape))
+    x = torch.randn(2, 33, 128, generator=g)
+    gamma, beta = torch.randn(shape, generator=g), torch.randn(shape, generator=g)
+    out = ttnn.to_torch(ttnn.layernorm_fused_rm(_host(x), _host(gamma), _host(beta)))
+    flat = ttnn.to_torch(ttnn.layernorm_fused_rm(_host(x), _host(gamma.reshape(128)), _host(beta.reshape(128))))
+    assert torch.equal(out, flat)
+    _check(x, gamma.reshape(128), beta.reshape(128))
+
+
+def _host32(t):
+    return ttnn.from_torch(t.float(), dtype=ttnn.float32, layout=ttnn.ROW_MAJOR_LAYOUT)
+
+
+@pytest.mark.parametrize("shape", [[1, 1, 64, 128], [3, 5, 7, 96], [2, 4544], [2, 65536]], ids=lambda s: "x".join(map(str, s)))
+def test_fp32_input(shape):
+    # fp32 in, fp32 out. Bound (test_stage7_properties.py): 2^-9 x (max|x| / std + 1) of the row scale, from
+    # TF32 source registers; the 1e-5 target of issue 4 is not met yet. W = 65536 runs the streaming program.
+    g = torch.Generator().manual_seed(sum(shape))
+    w = shape[-1]
+    x, gamma, beta = torch.randn(shape, generator=g) * 2 + 0.5, torch.randn(w, generator=g), torch.randn(w, generator=g)
+    y = ttnn.layernorm_fused_rm(_host32(x), _host32(gamma), _host32(beta))
+    assert y.dtype == ttnn.float32
+    yt = ttnn.to_torch(y).double()
+    ref = layernorm_fused_rm.golden(x, gamma, beta)
+    row_scale = ref.abs().amax(dim=-1, keepdim=True)
+    xd = x.double()
+    bound = 2.0**-9 * (xd.abs().amax(dim=-1, keepdim=True) / xd.std(dim=-1, unbiased=False, keepdim=True) + 1)
+    assert ((yt - ref).abs() <= bound * row_scale).all()
+    assert report(yt, ref)["pcc"] >= 0.99999

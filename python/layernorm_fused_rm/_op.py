@@ -353,6 +353,18 @@ def _run_on_emulator(p: _Prepared) -> tuple[ttnn.Tensor, dict[str, Any]]:
     result = ttnn.from_torch(out, dtype=ttnn_dtype, layout=ttnn.ROW_MAJOR_LAYOUT)
     stats_dict = _stats_dict(stats, p.attrs.arch)
     stats_dict["program_cache_hit"] = cache_hit
+    # The same DRAM counters by tensor name (the emulator keys them by buffer address).
+    names = {p.input.address: "input", out_addr: "output"}
+    if p.gamma_desc is not None:
+        names[p.gamma_desc.address] = "gamma"
+    if p.beta_desc is not None:
+        names[p.beta_desc.address] = "beta"
+    stats_dict["dram_bytes_read_per_tensor"] = {
+        names.get(a, hex(a)): n for a, n in stats_dict["dram_bytes_read_per_buffer"].items()
+    }
+    stats_dict["dram_bytes_written_per_tensor"] = {
+        names.get(a, hex(a)): n for a, n in stats_dict["dram_bytes_written_per_buffer"].items()
+    }
     return result, stats_dict
 
 
