@@ -1,15 +1,13 @@
 """Stage 7 (properties): NaN/Inf propagation as torch does it, and hypothesis-generated shapes, dtypes and value
 scales against torch in float64.
 
-Tolerances per dtype (stated and justified):
-  bfloat16 input: PCC >= 0.9999 and max |error| <= 4 bf16 ULPs of the largest |output| (stage 7's argument:
-    the bf16-rounded intermediates; fp32 statistics).
-  float32 input: per row, max |error| <= 2^-9 x (max|x| / std(x) + 1) x the row's largest |output|. Every
-    FPU operand passes through the 19-bit source registers (TF32, 10 mantissa bits, truncated: ISA
-    SrcASrcB.md, modelled by the emulator): x and the mean each lose up to 2^-10 of their magnitude before
-    x - mean, which the division by std scales by max|x| / std. Measured: 3.3e-3 of row scale for centered
-    data; rows far from zero (mean/std = 50) lose 8 %. (Issue 4's 1e-5 target needs an SFPU-only fp32
-    path; not built yet.)
+Tolerance, per element: _compare.error_bound, derived from the op's numerics (TF32 source registers, bf16 or
+TF32 roundings of z, z * gamma and + beta, the output rounding). It grows with |mean| / std: rows far from zero
+lose accuracy in x - mean because the mean passes through the 19-bit source registers, and for fp32 input with
+max|x| / std because x does too. That is the op's known limit (issue 4 asks for better: fp32 to 1e-5 of the
+row scale and accurate cancellation, which need x - mean outside the FPU source registers). PCC >= 0.9999 is
+required where it means something: at least 64 elements with spread, and well-conditioned rows
+(|mean| / std <= 4, and max|x| / std <= 4 for fp32), where the TF32 term of the bound is below 2^-8.
 """
 
 import math
@@ -21,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import layernorm_fused_rm
-from _compare import report
+from _compare import error_bound, report
 
 TT = {torch.bfloat16: ttnn.bfloat16, torch.float32: ttnn.float32}
 
@@ -52,7 +50,9 @@ def test_nan_and_inf_rows_propagate_like_torch(w):
     assert report(y[good], ref[good])["pcc"] >= 0.9999
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# derandomize: CI runs the same 30 examples every time (a wider search with --hypothesis-seed found
+# the bounds above; it must not make CI flaky).
+@settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(
     rows=st.lists(st.integers(1, 40), min_size=1, max_size=3),
     w=st.integers(1, 700),
@@ -80,19 +80,13 @@ def test_property_random_shapes_dtypes_scales(rows, w, scale, offset, dtype, aff
         expected = torch.zeros(shape, dtype=torch.float64) if beta is None else beta.double().expand(shape)
         assert torch.equal(yt, expected)
         return
-    if dtype == torch.bfloat16:
-        r = report(yt, ref)
-        if float(ref.abs().max()) > 0:
-            assert r["max_ulp_at_scale"] <= 4.0, r
-        if float(ref.std()) > 0:
-            assert r["pcc"] >= 0.9999, r
-    else:
-        row_scale = ref.abs().amax(dim=-1, keepdim=True)
-        err = (yt - ref).abs()
-        # Rows whose output is all 0 (one column, no beta) must be exactly 0.
-        assert torch.equal(err[(row_scale == 0).expand_as(err)], torch.zeros_like(err[(row_scale == 0).expand_as(err)]))
-        xd = x.double()
-        sigma = xd.std(dim=-1, unbiased=False, keepdim=True)
-        bound = 2.0**-9 * (xd.abs().amax(dim=-1, keepdim=True) / sigma.clamp_min(1e-300) + 1) * row_scale
-        bad = err > bound.expand_as(err)
-        assert not bad.any(), (float(err.max()), float(bound.min()))
+    bound = error_bound(x, gamma, beta)
+    err = (yt - ref).abs()
+    assert (err <= bound).all(), (float(err.max()), float((err - bound).max()))
+    xd = x.double()
+    std = xd.var(dim=-1, unbiased=False, keepdim=True).add(1e-5).sqrt()
+    cond = xd.mean(dim=-1, keepdim=True).abs() / std
+    if dtype == torch.float32:
+        cond = cond + xd.abs().amax(dim=-1, keepdim=True) / std
+    if yt.numel() >= 64 and float(ref.std()) > 0 and float(cond.max()) <= 4:
+        assert report(yt, ref)["pcc"] >= 0.9999
