@@ -276,6 +276,9 @@ private:
     CBState& cb(int32_t idx, const char* call);
     void check_aborted();
     void record(CBState& c, const std::string& op);
+    // With the run's mutex held: stops when another kernel failed, then returns this CB and the call's text,
+    // e.g. "cb_wait_front(c_0, 4)".
+    std::pair<CBState*, std::string> begin_cb_call(int32_t idx, int32_t pages, const char* name);
     // Sleeps until pred() holds (lk held on entry and exit). Before sleeping, records what this kernel waits
     // for and asks the run whether every kernel is now blocked (then the run reports the deadlock).
     template <typename Pred, typename Describe>
@@ -417,6 +420,14 @@ void KernelContext::record(CBState& c, const std::string& op) {
     }
 }
 
+std::pair<CBState*, std::string> KernelContext::begin_cb_call(int32_t idx, int32_t pages, const char* name) {
+    if (run_.aborted) {
+        throw AbortSignal{};
+    }
+    CBState& c = cb(idx, name);
+    return {&c, std::string(name) + "(" + cb_name(idx) + ", " + std::to_string(pages) + ")"};
+}
+
 template <typename Pred, typename Describe>
 void KernelContext::block_until(std::unique_lock<std::mutex>& lk, int32_t cb, bool front, Pred pred,
                                 Describe describe) {
@@ -471,13 +482,9 @@ uint32_t KernelContext::get_common_arg(uint32_t idx, const char* call) {
 
 void KernelContext::cb_reserve_back(int32_t idx, int32_t pages) {
     std::unique_lock<std::mutex> lk(run_.m);
-    if (run_.aborted) {
-        throw AbortSignal{};
-    }
-    CBState& c = cb(idx, "cb_reserve_back");
-    const std::string call = "cb_reserve_back(" + cb_name(idx) + ", " + std::to_string(pages) + ")";
+    const auto [cp, call] = begin_cb_call(idx, pages, "cb_reserve_back");
+    CBState& c = *cp;
     if (pages <= 0 || uint32_t(pages) > c.num_pages) {
-        lk.unlock();
         fail(call + ": reserves " + std::to_string(pages) + " pages but the CB holds only " +
              std::to_string(c.num_pages) + " pages (" + std::to_string(c.num_pages * c.page_size) + " B of " +
              std::to_string(c.page_size) + " B pages)");
@@ -499,18 +506,13 @@ void KernelContext::cb_reserve_back(int32_t idx, int32_t pages) {
 
 void KernelContext::cb_push_back(int32_t idx, int32_t pages) {
     std::unique_lock<std::mutex> lk(run_.m);
-    if (run_.aborted) {
-        throw AbortSignal{};
-    }
-    CBState& c = cb(idx, "cb_push_back");
-    const std::string call = "cb_push_back(" + cb_name(idx) + ", " + std::to_string(pages) + ")";
+    const auto [cp, call] = begin_cb_call(idx, pages, "cb_push_back");
+    CBState& c = *cp;
     if (pages <= 0 || uint32_t(pages) > c.reserved) {
-        lk.unlock();
         fail(call + ": pushes " + std::to_string(pages) + " pages but only " + std::to_string(c.reserved) +
              " are reserved (push without reserve)");
     }
     if (pending_reads_ > 0) {
-        lk.unlock();
         fail(call + ": " + std::to_string(pending_reads_) +
              " NOC reads into L1 were issued without noc_async_read_barrier() before the push");
     }
@@ -527,13 +529,9 @@ void KernelContext::cb_push_back(int32_t idx, int32_t pages) {
 
 void KernelContext::cb_wait_front(int32_t idx, int32_t pages) {
     std::unique_lock<std::mutex> lk(run_.m);
-    if (run_.aborted) {
-        throw AbortSignal{};
-    }
-    CBState& c = cb(idx, "cb_wait_front");
-    const std::string call = "cb_wait_front(" + cb_name(idx) + ", " + std::to_string(pages) + ")";
+    const auto [cp, call] = begin_cb_call(idx, pages, "cb_wait_front");
+    CBState& c = *cp;
     if (pages <= 0 || uint32_t(pages) > c.num_pages) {
-        lk.unlock();
         fail(call + ": waits for " + std::to_string(pages) + " pages but the CB holds only " +
              std::to_string(c.num_pages) + " pages");
     }
@@ -552,18 +550,13 @@ void KernelContext::cb_wait_front(int32_t idx, int32_t pages) {
 
 void KernelContext::cb_pop_front(int32_t idx, int32_t pages) {
     std::unique_lock<std::mutex> lk(run_.m);
-    if (run_.aborted) {
-        throw AbortSignal{};
-    }
-    CBState& c = cb(idx, "cb_pop_front");
-    const std::string call = "cb_pop_front(" + cb_name(idx) + ", " + std::to_string(pages) + ")";
+    const auto [cp, call] = begin_cb_call(idx, pages, "cb_pop_front");
+    CBState& c = *cp;
     if (pages <= 0 || uint32_t(pages) > c.waited) {
-        lk.unlock();
         fail(call + ": pops " + std::to_string(pages) + " pages but waited for only " + std::to_string(c.waited) +
              " (pop beyond what was waited for)");
     }
     if (pending_writes_ > 0) {
-        lk.unlock();
         fail(call + ": " + std::to_string(pending_writes_) +
              " NOC writes from this CB were issued without noc_async_write_barrier() before the pop");
     }
