@@ -74,9 +74,11 @@ def test_kernel_compiles_against_real_headers(job, results):
     assert r.ok, f"{job.label} (configs {job.configs}) does not compile against ttnn's headers:\n{r.output}"
 
 
-@pytest.mark.parametrize("skipped", SKIPPED, ids=[s.config for s in SKIPPED])
-def test_configuration_rejected_by_validation(skipped):
-    pytest.skip(f"{skipped.config}: {skipped.reason}")
+def test_configurations_rejected_by_validation():
+    # Configurations of the plan that validation rejects are not compiled; each is listed with the
+    # validation message (none today: every planned configuration is accepted).
+    if SKIPPED:
+        pytest.skip("; ".join(f"{s.config}: {s.reason}" for s in SKIPPED))
 
 
 def test_trisc1_math_is_not_checked():
