@@ -80,6 +80,10 @@ uint64_t volume(const std::vector<uint32_t>& shape) {
 
 }  // namespace
 
+bool uses_precise_kernel(DataFormat in_format, bool streaming) {
+    return in_format == DataFormat::Float32 && !streaming;
+}
+
 uint32_t dest_tile_capacity(const ComputeConfigDescriptor& cc) {
     return (cc.dst_full_sync_en ? 16u : 8u) / (cc.fp32_dest_acc_en ? 2u : 1u);
 }
@@ -101,26 +105,32 @@ namespace {
 // L1 bytes of the 13 CBs for row CBs of Bt tiles: c_0, c_1, c_24 Bt tiles of the input format and c_16 Bt
 // tiles of the output format; gamma (c_4, c_6) and beta (c_5, c_7) Bt input tiles when given, else 1 page;
 // c_2 one bf16 scaler tile, two when W % 32 != 0; c_3 one bf16 tile; the 3 statistics tiles.
+// The precise row-resident path (Float32 input) keeps the centered values in DEST: c_24 is one page (the
+// row-sum tile), and c_25 (m1, m2) and c_26 (hi/lo split of the row-sum tile) hold 2 tiles each: 5
+// statistics tiles.
 uint64_t cb_bytes_for(uint32_t W, uint32_t Bt, DataFormat in_format, DataFormat out_format,
-                      const ComputeConfigDescriptor& cc, bool has_gamma, bool has_beta) {
-    const uint64_t in_tiles = 3ull * Bt + 2ull * (has_gamma ? Bt : 1) + 2ull * (has_beta ? Bt : 1);
+                      const ComputeConfigDescriptor& cc, bool has_gamma, bool has_beta, bool precise) {
+    const uint64_t in_tiles =
+        (precise ? 2ull * Bt + 1 : 3ull * Bt) + 2ull * (has_gamma ? Bt : 1) + 2ull * (has_beta ? Bt : 1);
     const uint64_t scalar_tiles = (W % 32 ? 2 : 1) + 1;
     return in_tiles * tile_size(in_format) + uint64_t(Bt) * tile_size(out_format) +
-           scalar_tiles * tile_size(DataFormat::Float16_b) + 3ull * tile_size(stats_format(cc, in_format));
+           scalar_tiles * tile_size(DataFormat::Float16_b) +
+           (precise ? 5ull : 3ull) * tile_size(stats_format(cc, in_format));
 }
 }  // namespace
 
 uint64_t LayerNormFusedRMProgramFactory::cb_bytes(uint32_t W, DataFormat in_format, DataFormat out_format,
                                                   const ComputeConfigDescriptor& cc, bool has_gamma,
                                                   bool has_beta) {
-    return cb_bytes_for(W, (W + 31) / 32, in_format, out_format, cc, has_gamma, has_beta);
+    return cb_bytes_for(W, (W + 31) / 32, in_format, out_format, cc, has_gamma, has_beta,
+                        uses_precise_kernel(in_format, /*streaming=*/false));
 }
 
 uint64_t LayerNormFusedRMStreamingProgramFactory::cb_bytes(uint32_t W, DataFormat in_format, DataFormat out_format,
                                                            const ComputeConfigDescriptor& cc, bool has_gamma,
                                                            bool has_beta) {
     return cb_bytes_for(W, largest_divisor_at_most((W + 31) / 32, dest_tile_capacity(cc)), in_format, out_format,
-                        cc, has_gamma, has_beta);
+                        cc, has_gamma, has_beta, uses_precise_kernel(in_format, /*streaming=*/true));
 }
 
 WorkSplit split_work_to_cores(uint32_t grid_x, uint32_t grid_y, uint32_t units) {
@@ -181,7 +191,10 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
     // Row CBs hold Bt tiles: the whole row (row-resident) or one chunk (streaming). The untilize block
     // width divides Bt and fits DEST.
     const uint32_t Bt = streaming ? largest_divisor_at_most(Wt, dest_tiles) : Wt;
-    const uint32_t block_w = largest_divisor_at_most(Bt, dest_tiles);
+    // The precise kernel (Float32 input, row-resident) computes each output tile in DEST next to one scratch
+    // tile: its untilize block is at most DEST capacity - 1.
+    const bool precise = uses_precise_kernel(fmt, streaming);
+    const uint32_t block_w = largest_divisor_at_most(Bt, precise ? dest_tiles - 1 : dest_tiles);
     const uint32_t chunk_bytes = Bt * 32 * datum_size(fmt);
     const uint32_t out_chunk_bytes = Bt * 32 * datum_size(out_fmt);
 
@@ -225,9 +238,9 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
     add_cb(cb::gamma_tiled, has_gamma ? Bt : 1, fmt);
     add_cb(cb::beta_tiled, has_beta ? Bt : 1, fmt);
     add_cb(cb::out_rm, Bt, out_fmt);
-    add_cb(cb::centered, Bt, fmt);
-    add_cb(cb::mean, 1, stats_fmt);
-    add_cb(cb::variance, 1, stats_fmt);
+    add_cb(cb::centered, precise ? 1 : Bt, fmt);
+    add_cb(cb::mean, precise ? 2 : 1, stats_fmt);
+    add_cb(cb::variance, precise ? 2 : 1, stats_fmt);
     add_cb(cb::inv_std, 1, stats_fmt);
 
     const std::string root = kernel_root();
@@ -246,8 +259,9 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
     reader.config = ReaderConfigDescriptor{};
 
     KernelDescriptor compute;
-    compute.kernel_source =
-        root + (streaming ? "/compute/layernorm_fused_rm_streaming.cpp" : "/compute/layernorm_fused_rm.cpp");
+    compute.kernel_source = root + (streaming ? "/compute/layernorm_fused_rm_streaming.cpp"
+                                    : precise ? "/compute/layernorm_fused_rm_precise.cpp"
+                                              : "/compute/layernorm_fused_rm.cpp");
     compute.core_ranges = cores;
     // Row-resident: arg 1 is the untilize block width; streaming: the chunk width (its own block width).
     compute.compile_time_args = {Wt, streaming ? Bt : block_w, std::bit_cast<uint32_t>(1.0f / static_cast<float>(W)),
@@ -270,6 +284,11 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
         modes[cb::gamma_rm] = UnpackToDestMode::UnpackToDestFp32;
         modes[cb::beta_rm] = UnpackToDestMode::UnpackToDestFp32;
     }
+    if (precise) {
+        // The precise kernel copies x tiles (c_1) and row-sum tiles (c_24) into DEST exactly.
+        modes[cb::in_tiled] = UnpackToDestMode::UnpackToDestFp32;
+        modes[cb::centered] = UnpackToDestMode::UnpackToDestFp32;
+    }
 
     KernelDescriptor writer;
     writer.kernel_source = root + "/dataflow/writer_layernorm_fused_rm.cpp";
@@ -289,7 +308,11 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
         const uint32_t sticks = std::min(blocks * 32, num_rows - first_stick);
         reader.runtime_args.push_back(
             {core, {in.address, gamma_addr, beta_addr, sticks, first_stick, packed_bf16(1.0f), packed_bf16(attrs.eps)}});
-        compute.runtime_args.push_back({core, {blocks}});
+        if (precise) {
+            compute.runtime_args.push_back({core, {blocks, std::bit_cast<uint32_t>(attrs.eps)}});
+        } else {
+            compute.runtime_args.push_back({core, {blocks}});
+        }
         writer.runtime_args.push_back({core, {output.address, sticks, first_stick}});
         first_block += blocks;
     }

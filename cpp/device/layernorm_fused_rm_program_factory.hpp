@@ -58,6 +58,11 @@ struct LayerNormFusedRMStreamingProgramFactory {
         const operation_attributes_t& attrs, const tensor_args_t& tensor_args, const tensor_return_value_t& output);
 };
 
+/// Whether the program runs the precise compute kernel (layernorm_fused_rm_precise.cpp: SFPU math in the fp32
+/// DEST, accurate to about 1e-6 of the output scale): Float32 input in the row-resident program. The streaming
+/// program keeps the FPU path (TF32 source registers) for every input format.
+bool uses_precise_kernel(DataFormat in_format, bool streaming);
+
 /// Tiles DEST holds per half (half-sync) or in all (full-sync): 8 / 16 with 16-bit DEST, 4 / 8 with fp32
 /// (tt-metal 0.81 pack_untilize.h block-width limits).
 uint32_t dest_tile_capacity(const ComputeConfigDescriptor& cc);
