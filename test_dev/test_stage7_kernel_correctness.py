@@ -335,3 +335,20 @@ def test_fp32_full_sync_dest(shape):
     y = ttnn.layernorm_fused_rm(_host32(x), _host32(gamma), _host32(beta), compute_kernel_config=cfg)
     yt, ref = ttnn.to_torch(y).double(), layernorm_fused_rm.golden(x, gamma, beta)
     assert float(row_scale_error(yt, ref).max()) <= 1e-5
+
+
+@pytest.mark.parametrize("program_factory", ["resident", "streaming"])
+def test_fp32_precise_program_configuration(program_factory):
+    # The precise kernels' silicon assumptions, as the descriptor states them: HiFi4 whatever the caller asked
+    # (the hi/lo reduces need every mantissa bit), Float32 CBs copied or broadcast into DEST marked
+    # UnpackToDestFp32, and c_26 (the hi/lo split, read by copy_tile as TF32 and by reduce) not marked.
+    from test_device_descriptor import _program
+
+    desc = _program({"name": "x", "shape": [1, 1, 64, 100], "dtype": "float32", "program_factory": program_factory,
+                     "compute": {"fp32_dest_acc_en": True, "math_fidelity": "LoFi"}})
+    (k,) = [k for k in desc.kernels if k.is_compute]
+    assert k.kernel_source.endswith("_precise.cpp" if program_factory == "resident" else "_precise_streaming.cpp")
+    assert k.config.math_fidelity == layernorm_fused_rm._C.MathFidelity.HiFi4
+    modes = k.config.unpack_to_dest_mode
+    fp32 = layernorm_fused_rm._C.UnpackToDestMode.UnpackToDestFp32
+    assert [i for i, m in enumerate(modes) if m == fp32] == [0, 1, 4, 5, 6, 7, 24, 25, 27]

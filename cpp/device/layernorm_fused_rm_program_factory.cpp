@@ -296,9 +296,18 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
         modes[cb::beta_rm] = UnpackToDestMode::UnpackToDestFp32;
     }
     if (precise) {
-        // The precise kernel copies x tiles (c_1) and row-sum tiles (c_24) into DEST exactly.
+        // The precise kernels copy x tiles (c_1) and row-sum tiles (c_24) into DEST exactly and unary_bcast the
+        // mean (c_25), inverse std (c_27), gamma (c_6) and beta (c_7) (bcast.h: Float32 unpacks to DEST). c_26 is
+        // NOT unpacked to DEST: copy_tile from it is the TF32 truncation that splits a row sum into hi and lo,
+        // and reduce reads it through SrcB. The reduces need HiFi4 (lower fidelities drop mantissa bits).
         modes[cb::in_tiled] = UnpackToDestMode::UnpackToDestFp32;
         modes[cb::centered] = UnpackToDestMode::UnpackToDestFp32;
+        modes[cb::mean] = UnpackToDestMode::UnpackToDestFp32;
+        modes[cb::inv_std] = UnpackToDestMode::UnpackToDestFp32;
+        modes[cb::gamma_tiled] = UnpackToDestMode::UnpackToDestFp32;
+        modes[cb::beta_tiled] = UnpackToDestMode::UnpackToDestFp32;
+        modes[cb::variance] = UnpackToDestMode::Default;
+        std::get<ComputeConfigDescriptor>(compute.config).math_fidelity = MathFidelity::HiFi4;
     }
 
     KernelDescriptor writer;

@@ -8,14 +8,16 @@
 // (layernorm_fused_rm_compute_common.hpp) loses up to 2^-10 of x, of the mean and of every intermediate. Here
 // the FPU touches data only where that is harmless:
 //   * copy_tile from a Float32 CB marked UnpackToDestFp32 (c_1, c_24) and unary_bcast from a Float32 CB
-//     (c_6, c_7, c_25, c_27: bcast.h unpacks 32-bit formats straight to DEST, "SrcB is only 19bits wide")
-//     bring operands into the fp32 DEST exactly; so does unary_bcast of the bf16 scaler tile (0 / 1.0);
+//     (c_6, c_7, c_25, c_27, also marked: bcast.h unpacks 32-bit formats straight to DEST, "SrcB is only
+//     19bits wide") bring operands into the fp32 DEST exactly; so does unary_bcast of the bf16 scaler tile
+//     (0 / 1.0);
 //   * all arithmetic is SFPU arithmetic on DEST tiles in fp32 (sub/add/mul_binary_tile, square_tile,
 //     mul/add_unary_tile, rsqrt_tile);
-//   * the only FPU reductions are the 32-column row sums of a split tile: the element-wise row-sum tile S is
-//     split into hi = TF32(S) (mul_tiles_bcast_scalar by the scaler tile's exact 1.0: S passes SrcA once) and
-//     lo = S - hi (SFPU, exact); reduce(hi) is exact per product and reduce(lo) loses at most
-//     2^-10 |lo| <= 2^-20 |S|.
+//   * the only FPU ops are the 32-column row sums (reduce) of a split tile: the element-wise row-sum tile S is
+//     split into hi = TF32(S) (copy_tile from c_26, which is NOT marked UnpackToDestFp32: S passes SrcA once)
+//     and lo = S - hi (SFPU, exact); reduce(hi) is exact per product and reduce(lo) loses at most
+//     2^-10 |lo| <= 2^-20 |S|. No FPU op reads a CB marked UnpackToDestFp32, and the reduces need HiFi4
+//     (the factory sets it: lower fidelities drop mantissa bits of hi).
 // The mean is m1 + m2: m1 the mean of x, m2 the mean of x - m1 (corrected two-pass algorithm). x - m1 is exact
 // when x is near m1 (Sterbenz), so rows with a large mean relative to their spread (x ~ 1e4 +- 1) keep their
 // centered values to fp32 accuracy of the spread, not of the mean.
@@ -30,7 +32,7 @@
 namespace lnfrm::precise {
 
 constexpr uint32_t cb_sum = cb_xmm;    // c_24: element-wise row-sum tiles S
-constexpr uint32_t cb_split = cb_var;  // c_26: hi and lo of S
+constexpr uint32_t cb_split = cb_var;  // c_26: S twice (unpacked through SrcA: TF32), then hi and lo of S
 
 ALWI void copy_from(uint32_t icb, uint32_t tile, uint32_t idst) {
     reconfig_data_format(icb, icb);
@@ -84,17 +86,29 @@ enum class Finish : uint32_t {
 
 // Row sums of the front tile S of c_24 (its 32 columns added per row), finished as `finish` says, into column 0
 // of a tile pushed to ocb; pops S. S is split into hi = TF32(S) and lo = S - hi first, both packed into c_26
-// and reduced into the same DEST tile.
+// and reduced into the same DEST tile. Every push into c_26 is 2 tiles (S is staged there twice), so its
+// reserves never straddle the end of the 2-page CB.
 ALWI void split_reduce(uint32_t ocb, Finish finish, uint32_t eps_bits) {
     cb_wait_front(cb_sum, 1);
     tile_regs_acquire();
-    formats(cb_sum, cb_scaler, cb_split);
-    mul_bcast_scalar_init(cb_sum, cb_scaler);
-    mul_tiles_bcast_scalar(cb_sum, cb_scaler, 0, 0, 0);  // hi: S through SrcA, times the exact 1.0
-    copy_from(cb_sum, 0, 1);                             // S, exact
-    sub_dst(1, 0);                                       // lo = S - hi, exact
+    copy_from(cb_sum, 0, 0);  // S, exact
+    tile_regs_commit();
+    cb_reserve_back(cb_split, 2);
+    tile_regs_wait();
+    pack_reconfig_data_format(cb_split);
+    pack_tile(0, cb_split);
+    pack_tile(0, cb_split);
+    tile_regs_release();
+    cb_push_back(cb_split, 2);
+
+    cb_wait_front(cb_split, 2);
+    tile_regs_acquire();
+    copy_from(cb_split, 0, 0);  // hi = TF32(S): c_26 unpacks through SrcA
+    copy_from(cb_sum, 0, 1);    // S, exact
+    sub_dst(1, 0);              // lo = S - hi, exact
     tile_regs_commit();
     cb_pop_front(cb_sum, 1);
+    cb_pop_front(cb_split, 2);
     cb_reserve_back(cb_split, 2);
     tile_regs_wait();
     pack_tile(0, cb_split);
