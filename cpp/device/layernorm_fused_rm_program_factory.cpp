@@ -25,6 +25,13 @@
 //
 // Every capacity is a multiple of the chunk its producer reserves (Wt or 1); the persistent CBs hold
 // all the reader pushes into them.
+//
+// FLOAT32 input runs the precise compute kernels (layernorm_fused_rm_precise{,_streaming}.cpp; numerics in
+// layernorm_fused_rm_precise_common.hpp): the centered values stay in DEST, so c_24 holds only the element-wise
+// row-sum tile (1 page; 2 in the streaming program, whose partial sums are 2 tiles), c_25 holds the mean as
+// m1 and m2 (2 pages), c_26 the hi/lo split of a row sum (2 pages); the untilize block (streaming: the chunk)
+// is at most DEST capacity - 1, one DEST tile being scratch; eps goes to the compute kernel in fp32 (runtime
+// arg 1); math fidelity is HiFi4.
 #include "device/layernorm_fused_rm_program_factory.hpp"
 
 #include <algorithm>
