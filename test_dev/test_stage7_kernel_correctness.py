@@ -15,7 +15,7 @@ import torch
 import ttnn
 
 import layernorm_fused_rm
-from _compare import error_bound, report
+from _compare import error_bound, report, row_scale_error
 
 SHAPES = [
     [1, 1, 32, 32],
@@ -260,16 +260,95 @@ def _host32(t):
     return ttnn.from_torch(t.float(), dtype=ttnn.float32, layout=ttnn.ROW_MAJOR_LAYOUT)
 
 
+def _fp32_run(x, gamma, beta, eps=1e-5):
+    y = ttnn.layernorm_fused_rm(
+        _host32(x), None if gamma is None else _host32(gamma), None if beta is None else _host32(beta), eps=eps
+    )
+    assert y.dtype == ttnn.float32
+    return ttnn.to_torch(y).double(), layernorm_fused_rm.golden(x, gamma, beta, eps)
+
+
 @pytest.mark.parametrize("shape", [[1, 1, 64, 128], [3, 5, 7, 96], [2, 4544], [2, 65536]], ids=lambda s: "x".join(map(str, s)))
 def test_fp32_input(shape):
-    # fp32 in, fp32 out, within _compare.error_bound (TF32 source registers); the 1e-5 target of issue 4 is
-    # not met yet. W = 65536 runs the streaming program.
+    # fp32 in, fp32 out: the precise kernels (fp32 SFPU math in DEST) meet issue 4's target, max error <= 1e-5 of
+    # each row's max |output|, and _compare.error_bound. W = 4544 and 65536 run the precise streaming program.
     g = torch.Generator().manual_seed(sum(shape))
     w = shape[-1]
     x, gamma, beta = torch.randn(shape, generator=g) * 2 + 0.5, torch.randn(w, generator=g), torch.randn(w, generator=g)
-    y = ttnn.layernorm_fused_rm(_host32(x), _host32(gamma), _host32(beta))
-    assert y.dtype == ttnn.float32
-    yt = ttnn.to_torch(y).double()
-    ref = layernorm_fused_rm.golden(x, gamma, beta)
+    yt, ref = _fp32_run(x, gamma, beta)
     assert ((yt - ref).abs() <= error_bound(x, gamma, beta)).all()
+    assert float(row_scale_error(yt, ref).max()) <= 1e-5
     assert report(yt, ref)["pcc"] >= 0.99999
+
+
+FP32_SHAPES = [s for s in SHAPES] + [[h, w] for h in (1, 31, 33) for w in (1, 7, 100, 384)]
+
+
+@pytest.mark.parametrize("affine", ["both", "none"])
+@pytest.mark.parametrize("shape", FP32_SHAPES, ids=lambda s: "x".join(map(str, s)))
+def test_fp32_row_scale_1e5(shape, affine):
+    # Issue 4: float32 input accurate to max |error| <= 1e-5 x the row's max |output| against torch float64.
+    g = torch.Generator().manual_seed(7 * sum(shape) + len(affine))
+    w = shape[-1]
+    x = torch.randn(shape, generator=g) * 3 - 1.0
+    gamma = torch.randn(w, generator=g) if affine == "both" else None
+    beta = torch.randn(w, generator=g) if affine == "both" else None
+    yt, ref = _fp32_run(x, gamma, beta)
+    assert float(row_scale_error(yt, ref).max()) <= 1e-5
+    assert ((yt - ref).abs() <= error_bound(x, gamma, beta)).all()
+
+
+@pytest.mark.parametrize("shape", [[33, 100], [31, 384], [1, 7], [2, 4544]], ids=lambda s: "x".join(map(str, s)))
+def test_fp32_cancellation(shape):
+    # Rows with a large mean against their spread: x = 1e4 + randn in fp32 (mean / std ~ 1e4). The mean is
+    # m1 + m2 (corrected two-pass) and x - m1 is exact, so the target holds; W = 4544 runs the streaming program.
+    g = torch.Generator().manual_seed(sum(shape))
+    w = shape[-1]
+    x = (1e4 + torch.randn(shape, generator=g)).float()
+    gamma, beta = torch.randn(w, generator=g), torch.randn(w, generator=g)
+    yt, ref = _fp32_run(x, gamma, beta)
+    assert float(row_scale_error(yt, ref).max()) <= 1e-5
+    assert report(yt, ref)["pcc"] >= 0.99999
+
+
+def test_bf16_cancellation_is_bounded_not_precise():
+    # bfloat16 input runs the FPU kernels: the Float32 mean enters x - mean through the TF32 source registers, so
+    # the error grows with |mean| / std (_compare.error_bound's cancellation term). x = 256 + 8 randn in bf16
+    # (bf16 spacing is 2 at 256): mean / std ~ 32. Not the 1e-5 target -- issue 4's bf16 cancellation part is
+    # not done; this pins the documented bound.
+    g = torch.Generator().manual_seed(4)
+    x = (256 + 8 * torch.randn(33, 384, generator=g)).to(torch.bfloat16)
+    gamma, beta = torch.randn(384, generator=g).to(torch.bfloat16), torch.randn(384, generator=g).to(torch.bfloat16)
+    y = ttnn.to_torch(ttnn.layernorm_fused_rm(_host(x), _host(gamma), _host(beta))).double()
+    ref = layernorm_fused_rm.golden(x, gamma, beta)
+    assert ((y - ref).abs() <= error_bound(x, gamma, beta)).all()
+    assert report(y, ref)["pcc"] >= 0.9999
+
+
+@pytest.mark.parametrize("shape", [[33, 256], [2, 4544]], ids=lambda s: "x".join(map(str, s)))
+def test_fp32_full_sync_dest(shape):
+    # Full-sync fp32 DEST holds 8 tiles: wider untilize blocks / streaming chunks (DEST capacity - 1), same target.
+    g = torch.Generator().manual_seed(5)
+    w = shape[-1]
+    x, gamma, beta = 1e4 + torch.randn(shape, generator=g), torch.randn(w, generator=g), torch.randn(w, generator=g)
+    cfg = layernorm_fused_rm._C.ComputeConfigDescriptor(fp32_dest_acc_en=True, dst_full_sync_en=True)
+    y = ttnn.layernorm_fused_rm(_host32(x), _host32(gamma), _host32(beta), compute_kernel_config=cfg)
+    yt, ref = ttnn.to_torch(y).double(), layernorm_fused_rm.golden(x, gamma, beta)
+    assert float(row_scale_error(yt, ref).max()) <= 1e-5
+
+
+@pytest.mark.parametrize("program_factory", ["resident", "streaming"])
+def test_fp32_precise_program_configuration(program_factory):
+    # The precise kernels' silicon assumptions, as the descriptor states them: HiFi4 whatever the caller asked
+    # (the hi/lo reduces need every mantissa bit), Float32 CBs copied or broadcast into DEST marked
+    # UnpackToDestFp32, and c_26 (the hi/lo split, read by copy_tile as TF32 and by reduce) not marked.
+    from test_device_descriptor import _program
+
+    desc = _program({"name": "x", "shape": [1, 1, 64, 100], "dtype": "float32", "program_factory": program_factory,
+                     "compute": {"fp32_dest_acc_en": True, "math_fidelity": "LoFi"}})
+    (k,) = [k for k in desc.kernels if k.is_compute]
+    assert k.kernel_source.endswith("_precise.cpp" if program_factory == "resident" else "_precise_streaming.cpp")
+    assert k.config.math_fidelity == layernorm_fused_rm._C.MathFidelity.HiFi4
+    modes = k.config.unpack_to_dest_mode
+    fp32 = layernorm_fused_rm._C.UnpackToDestMode.UnpackToDestFp32
+    assert [i for i, m in enumerate(modes) if m == fp32] == [0, 1, 4, 5, 6, 7, 24, 25, 27]

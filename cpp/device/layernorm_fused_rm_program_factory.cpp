@@ -25,6 +25,13 @@
 //
 // Every capacity is a multiple of the chunk its producer reserves (Wt or 1); the persistent CBs hold
 // all the reader pushes into them.
+//
+// FLOAT32 input runs the precise compute kernels (layernorm_fused_rm_precise{,_streaming}.cpp; numerics in
+// layernorm_fused_rm_precise_common.hpp): the centered values stay in DEST, so c_24 holds only the element-wise
+// row-sum tile (1 page; 2 in the streaming program, whose partial sums are 2 tiles), c_25 holds the mean as
+// m1 and m2 (2 pages), c_26 the hi/lo split of a row sum (2 pages); the untilize block (streaming: the chunk)
+// is at most DEST capacity - 1, one DEST tile being scratch; eps goes to the compute kernel in fp32 (runtime
+// arg 1); math fidelity is HiFi4.
 #include "device/layernorm_fused_rm_program_factory.hpp"
 
 #include <algorithm>
@@ -80,6 +87,11 @@ uint64_t volume(const std::vector<uint32_t>& shape) {
 
 }  // namespace
 
+bool uses_precise_kernel(DataFormat in_format, bool streaming) {
+    (void)streaming;
+    return in_format == DataFormat::Float32;
+}
+
 uint32_t dest_tile_capacity(const ComputeConfigDescriptor& cc) {
     return (cc.dst_full_sync_en ? 16u : 8u) / (cc.fp32_dest_acc_en ? 2u : 1u);
 }
@@ -101,26 +113,41 @@ namespace {
 // L1 bytes of the 13 CBs for row CBs of Bt tiles: c_0, c_1, c_24 Bt tiles of the input format and c_16 Bt
 // tiles of the output format; gamma (c_4, c_6) and beta (c_5, c_7) Bt input tiles when given, else 1 page;
 // c_2 one bf16 scaler tile, two when W % 32 != 0; c_3 one bf16 tile; the 3 statistics tiles.
+// The precise kernels (Float32 input) keep the centered values in DEST: c_24 holds only row-sum tiles (1 page
+// row-resident, 2 streaming), and c_25 (m1, m2) and c_26 (hi/lo split of a row-sum tile) hold 2 tiles each:
+// 5 statistics tiles.
+uint32_t centered_pages(uint32_t Bt, bool precise, bool streaming) { return precise ? (streaming ? 2 : 1) : Bt; }
+
+// Row CB width of the streaming program: the largest divisor of Wt that fits DEST (the precise kernel needs
+// one DEST tile more as scratch).
+uint32_t streaming_chunk(uint32_t Wt, const ComputeConfigDescriptor& cc, bool precise) {
+    return largest_divisor_at_most(Wt, dest_tile_capacity(cc) - (precise ? 1 : 0));
+}
+
 uint64_t cb_bytes_for(uint32_t W, uint32_t Bt, DataFormat in_format, DataFormat out_format,
-                      const ComputeConfigDescriptor& cc, bool has_gamma, bool has_beta) {
-    const uint64_t in_tiles = 3ull * Bt + 2ull * (has_gamma ? Bt : 1) + 2ull * (has_beta ? Bt : 1);
+                      const ComputeConfigDescriptor& cc, bool has_gamma, bool has_beta, bool precise, bool streaming) {
+    const uint64_t in_tiles = 2ull * Bt + centered_pages(Bt, precise, streaming) + 2ull * (has_gamma ? Bt : 1) +
+                              2ull * (has_beta ? Bt : 1);
     const uint64_t scalar_tiles = (W % 32 ? 2 : 1) + 1;
     return in_tiles * tile_size(in_format) + uint64_t(Bt) * tile_size(out_format) +
-           scalar_tiles * tile_size(DataFormat::Float16_b) + 3ull * tile_size(stats_format(cc, in_format));
+           scalar_tiles * tile_size(DataFormat::Float16_b) +
+           (precise ? 5ull : 3ull) * tile_size(stats_format(cc, in_format));
 }
 }  // namespace
 
 uint64_t LayerNormFusedRMProgramFactory::cb_bytes(uint32_t W, DataFormat in_format, DataFormat out_format,
                                                   const ComputeConfigDescriptor& cc, bool has_gamma,
                                                   bool has_beta) {
-    return cb_bytes_for(W, (W + 31) / 32, in_format, out_format, cc, has_gamma, has_beta);
+    return cb_bytes_for(W, (W + 31) / 32, in_format, out_format, cc, has_gamma, has_beta,
+                        uses_precise_kernel(in_format, /*streaming=*/false), /*streaming=*/false);
 }
 
 uint64_t LayerNormFusedRMStreamingProgramFactory::cb_bytes(uint32_t W, DataFormat in_format, DataFormat out_format,
                                                            const ComputeConfigDescriptor& cc, bool has_gamma,
                                                            bool has_beta) {
-    return cb_bytes_for(W, largest_divisor_at_most((W + 31) / 32, dest_tile_capacity(cc)), in_format, out_format,
-                        cc, has_gamma, has_beta);
+    const bool precise = uses_precise_kernel(in_format, /*streaming=*/true);
+    return cb_bytes_for(W, streaming_chunk((W + 31) / 32, cc, precise), in_format, out_format, cc, has_gamma,
+                        has_beta, precise, /*streaming=*/true);
 }
 
 WorkSplit split_work_to_cores(uint32_t grid_x, uint32_t grid_y, uint32_t units) {
@@ -180,8 +207,11 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
     const uint32_t dest_tiles = dest_tile_capacity(cc);
     // Row CBs hold Bt tiles: the whole row (row-resident) or one chunk (streaming). The untilize block
     // width divides Bt and fits DEST.
-    const uint32_t Bt = streaming ? largest_divisor_at_most(Wt, dest_tiles) : Wt;
-    const uint32_t block_w = largest_divisor_at_most(Bt, dest_tiles);
+    // The precise kernels (Float32 input) compute each output tile in DEST next to one scratch tile: their
+    // untilize block (and streaming chunk) is at most DEST capacity - 1.
+    const bool precise = uses_precise_kernel(fmt, streaming);
+    const uint32_t Bt = streaming ? streaming_chunk(Wt, cc, precise) : Wt;
+    const uint32_t block_w = largest_divisor_at_most(Bt, precise ? dest_tiles - 1 : dest_tiles);
     const uint32_t chunk_bytes = Bt * 32 * datum_size(fmt);
     const uint32_t out_chunk_bytes = Bt * 32 * datum_size(out_fmt);
 
@@ -225,9 +255,9 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
     add_cb(cb::gamma_tiled, has_gamma ? Bt : 1, fmt);
     add_cb(cb::beta_tiled, has_beta ? Bt : 1, fmt);
     add_cb(cb::out_rm, Bt, out_fmt);
-    add_cb(cb::centered, Bt, fmt);
-    add_cb(cb::mean, 1, stats_fmt);
-    add_cb(cb::variance, 1, stats_fmt);
+    add_cb(cb::centered, centered_pages(Bt, precise, streaming), fmt);
+    add_cb(cb::mean, precise ? 2 : 1, stats_fmt);
+    add_cb(cb::variance, precise ? 2 : 1, stats_fmt);
     add_cb(cb::inv_std, 1, stats_fmt);
 
     const std::string root = kernel_root();
@@ -247,7 +277,9 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
 
     KernelDescriptor compute;
     compute.kernel_source =
-        root + (streaming ? "/compute/layernorm_fused_rm_streaming.cpp" : "/compute/layernorm_fused_rm.cpp");
+        root + (precise ? (streaming ? "/compute/layernorm_fused_rm_precise_streaming.cpp"
+                                     : "/compute/layernorm_fused_rm_precise.cpp")
+                        : (streaming ? "/compute/layernorm_fused_rm_streaming.cpp" : "/compute/layernorm_fused_rm.cpp"));
     compute.core_ranges = cores;
     // Row-resident: arg 1 is the untilize block width; streaming: the chunk width (its own block width).
     compute.compile_time_args = {Wt, streaming ? Bt : block_w, std::bit_cast<uint32_t>(1.0f / static_cast<float>(W)),
@@ -270,6 +302,20 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
         modes[cb::gamma_rm] = UnpackToDestMode::UnpackToDestFp32;
         modes[cb::beta_rm] = UnpackToDestMode::UnpackToDestFp32;
     }
+    if (precise) {
+        // The precise kernels copy x tiles (c_1) and row-sum tiles (c_24) into DEST exactly and unary_bcast the
+        // mean (c_25), inverse std (c_27), gamma (c_6) and beta (c_7) (bcast.h: Float32 unpacks to DEST). c_26 is
+        // NOT unpacked to DEST: copy_tile from it is the TF32 truncation that splits a row sum into hi and lo,
+        // and reduce reads it through SrcB. The reduces need HiFi4 (lower fidelities drop mantissa bits).
+        modes[cb::in_tiled] = UnpackToDestMode::UnpackToDestFp32;
+        modes[cb::centered] = UnpackToDestMode::UnpackToDestFp32;
+        modes[cb::mean] = UnpackToDestMode::UnpackToDestFp32;
+        modes[cb::inv_std] = UnpackToDestMode::UnpackToDestFp32;
+        modes[cb::gamma_tiled] = UnpackToDestMode::UnpackToDestFp32;
+        modes[cb::beta_tiled] = UnpackToDestMode::UnpackToDestFp32;
+        modes[cb::variance] = UnpackToDestMode::Default;
+        std::get<ComputeConfigDescriptor>(compute.config).math_fidelity = MathFidelity::HiFi4;
+    }
 
     KernelDescriptor writer;
     writer.kernel_source = root + "/dataflow/writer_layernorm_fused_rm.cpp";
@@ -289,7 +335,11 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
         const uint32_t sticks = std::min(blocks * 32, num_rows - first_stick);
         reader.runtime_args.push_back(
             {core, {in.address, gamma_addr, beta_addr, sticks, first_stick, packed_bf16(1.0f), packed_bf16(attrs.eps)}});
-        compute.runtime_args.push_back({core, {blocks}});
+        if (precise) {
+            compute.runtime_args.push_back({core, {blocks, std::bit_cast<uint32_t>(attrs.eps)}});
+        } else {
+            compute.runtime_args.push_back({core, {blocks}});
+        }
         writer.runtime_args.push_back({core, {output.address, sticks, first_stick}});
         first_block += blocks;
     }

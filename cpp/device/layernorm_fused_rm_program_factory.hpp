@@ -58,6 +58,11 @@ struct LayerNormFusedRMStreamingProgramFactory {
         const operation_attributes_t& attrs, const tensor_args_t& tensor_args, const tensor_return_value_t& output);
 };
 
+/// Whether the program runs a precise compute kernel (layernorm_fused_rm_precise{,_streaming}.cpp: SFPU math in
+/// the fp32 DEST, accurate to about 1e-6 of the output scale): Float32 input, in both programs. bfloat16 input
+/// runs the FPU kernels (TF32 source registers).
+bool uses_precise_kernel(DataFormat in_format, bool streaming);
+
 /// Tiles DEST holds per half (half-sync) or in all (full-sync): 8 / 16 with 16-bit DEST, 4 / 8 with fp32
 /// (tt-metal 0.81 pack_untilize.h block-width limits).
 uint32_t dest_tile_capacity(const ComputeConfigDescriptor& cc);

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// Precise compute kernel of ttnn.layernorm_fused_rm (row-resident program, FLOAT32 input; fp32 DEST).
+//
+// The numerics (why SFPU math in DEST, the hi/lo split of row sums, m1 + m2) are described in
+// layernorm_fused_rm_precise_common.hpp.
+//
+// Per tile-row block of 32 rows x Wt tiles (DST: fp32, 4 tiles per half-sync section, 8 full-sync):
+//   tilize      c_0 -> c_1 (exact: UnpackToDestFp32), kept for all passes
+//   A  m1       S = sum_t x_t (element-wise, SFPU) -> c_24; hi/lo -> c_26; reduce, x 1/W -> c_25 tile 0
+//   B  m2       S = sum_t (x_t - m1)                 -> c_24; hi/lo -> c_26; reduce, x 1/W -> c_25 tile 1
+//   C  inv std  S = sum_t (x_t - m1 - m2)^2          -> c_24; hi/lo -> c_26; reduce, x 1/W, + eps, rsqrt -> c_27
+//   D  output   ((x_t - m1 - m2) * inv_std) * gamma_t + beta_t in DEST -> pack_untilize_dest -> c_16
+// CB use (roles of the 13-CB design): the centered values live in DEST, so c_24 holds one tile, the element-wise
+// sum S of the centered values (or of x, or of their squares); c_25 holds the mean as two tiles (m1, m2);
+// c_26 holds the hi/lo split of S (2 pages), whose row sums give the variance; c_3 (bf16 eps) is
+// waited and popped for the reader's sake, eps itself is runtime arg 1 in fp32.
+//
+// Compile-time args: as layernorm_fused_rm.cpp (0 Wt, 1 untilize block width: divides Wt, at most DEST
+// capacity - 1, 2 1/W as float32 bits, 3 flags, 4 partial last tile). Runtime args: 0 number of tile-row
+// blocks, 1 eps as float32 bits.
+#include <cstdint>
+
+#include "layernorm_fused_rm_precise_common.hpp"
+
+using namespace lnfrm;
+using namespace lnfrm::precise;
+
+namespace {
+// DST slots of the row-sum passes.
+constexpr uint32_t d_acc = 0;
+constexpr uint32_t d_work = 1;
+constexpr uint32_t d_tmp = 2;
+
+// Pass `stage` (0: x, 1: x - m1, 2: (x - m1 - m2)^2): the element-wise sum over the row's Wt tiles, in DEST,
+// packed into c_24.
+ALWI void tile_sum(uint32_t stage) {
+    using namespace args;
+    tile_regs_acquire();
+    for (uint32_t t = 0; t < Wt; ++t) {
+        const uint32_t w = t == 0 ? d_acc : d_work;
+        if (stage == 0) {
+            copy_from(cb_in, t, w);
+        } else {
+            centered_into(t, w, d_tmp, stage, t == Wt - 1);
+            if (stage == 2) {
+                square_tile_init();
+                square_tile(w);
+            }
+        }
+        if (t > 0) {
+            add_dst(d_acc, d_work);
+        }
+    }
+    tile_regs_commit();
+    cb_reserve_back(cb_sum, 1);
+    tile_regs_wait();
+    pack_reconfig_data_format(cb_sum);
+    pack_tile(d_acc, cb_sum);
+    tile_regs_release();
+    cb_push_back(cb_sum, 1);
+}
+}  // namespace
+
+void kernel_main() {
+    using namespace args;
+    static_assert(block_w >= 1, "the factory sizes the untilize block to DEST capacity - 1 (one scratch tile)");
+    const uint32_t num_blocks = get_arg_val<uint32_t>(0);
+    const uint32_t eps_bits = get_arg_val<uint32_t>(1);
+
+    compute_kernel_hw_startup(cb_in_rm, cb_in_rm, cb_in);
+
+    if constexpr (has_gamma) {
+        tilize_rows(cb_gamma_rm, cb_gamma, Wt);
+        cb_wait_front(cb_gamma, Wt);
+    }
+    if constexpr (has_beta) {
+        tilize_rows(cb_beta_rm, cb_beta, Wt);
+        cb_wait_front(cb_beta, Wt);
+    }
+    cb_wait_front(cb_scaler, scaler_tiles);
+    cb_wait_front(cb_eps, 1);
+
+    for (uint32_t block = 0; block < num_blocks; ++block) {
+        tilize_rows(cb_in_rm, cb_in, Wt);
+        cb_wait_front(cb_in, Wt);
+
+        tile_sum(0);
+        split_reduce(cb_mean, Finish::Mean, 0);  // m1
+        cb_wait_front(cb_mean, 1);
+        tile_sum(1);
+        split_reduce(cb_mean, Finish::Mean, 0);  // m2
+        cb_wait_front(cb_mean, 2);
+        tile_sum(2);
+        split_reduce(cb_inv_std, Finish::InvStd, eps_bits);
+        cb_wait_front(cb_inv_std, 1);
+
+        output_block<block_w, Wt, has_gamma, has_beta>(/*last_chunk=*/true);
+
+        cb_pop_front(cb_in, Wt);
+        cb_pop_front(cb_mean, 2);
+        cb_pop_front(cb_inv_std, 1);
+    }
+
+    if constexpr (has_gamma) {
+        cb_pop_front(cb_gamma, Wt);
+    }
+    if constexpr (has_beta) {
+        cb_pop_front(cb_beta, Wt);
+    }
+    cb_pop_front(cb_scaler, scaler_tiles);
+    cb_pop_front(cb_eps, 1);
+}
