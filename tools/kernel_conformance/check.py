@@ -97,6 +97,17 @@ CONFIGS: list[dict[str, Any]] = [
     {"name": "bf16_w7_tiny", "shape": [5, 7]},
     {"name": "fp32_w128", "shape": [1, 1, 64, 128], "dtype": "float32", "compute": {"fp32_dest_acc_en": True}},
     {"name": "fp32_w1024_rows2048", "shape": [1, 1, 2048, 1024], "dtype": "float32", "compute": {"fp32_dest_acc_en": True}},
+    # float32 input runs the precise kernels (layernorm_fused_rm_precise*.cpp): their other configurations.
+    {"name": "fp32_w4544_streaming", "shape": [2, 4544], "dtype": "float32"},  # precise streaming kernel
+    {"name": "fp32_w512_streaming_forced", "shape": [1, 1, 64, 512], "dtype": "float32", "program_factory": "streaming"},
+    {"name": "fp32_w100_no_affine", "shape": [1, 1, 33, 100], "dtype": "float32", "affine": "none"},  # partial tile
+    {"name": "fp32_w96_beta_only", "shape": [2, 17, 96], "dtype": "float32", "affine": "beta"},
+    {"name": "fp32_w64_gamma_only", "shape": [1, 1, 64, 64], "dtype": "float32", "affine": "gamma"},
+    {"name": "fp32_w384_fullsync", "shape": [1, 1, 64, 384], "dtype": "float32",
+     "compute": {"fp32_dest_acc_en": True, "dst_full_sync_en": True}},
+    {"name": "fp32_w7_streaming_no_affine", "shape": [5, 7], "dtype": "float32", "program_factory": "streaming",
+     "affine": "none"},
+    {"name": "fp32_in_bf16_out", "shape": [1, 1, 32, 160], "dtype": "float32", "output_dtype": "bfloat16"},
 ]
 
 # ------------------------------------------------------------------------------------------ tt-metal facts
@@ -286,6 +297,8 @@ def program_for(config: dict[str, Any]):
     extra = {}
     if "core_grid" in config:  # [y, x]
         extra["core_grid"] = ttnn.CoreGrid(y=config["core_grid"][0], x=config["core_grid"][1])
+    if "output_dtype" in config:  # "bfloat16" | "float32": the dtype= keyword
+        extra["dtype"] = {"bfloat16": ttnn.bfloat16, "float32": ttnn.float32}[config["output_dtype"]]
     if "program_factory" in config:  # "resident" | "streaming": force one
         extra["program_factory"] = {"resident": lf._C.program_factory_name(),
                                     "streaming": lf._C.STREAMING_PROGRAM_FACTORY}[config["program_factory"]]
