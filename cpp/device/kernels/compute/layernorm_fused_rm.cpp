@@ -38,14 +38,7 @@ void kernel_main() {
     compute_kernel_hw_startup(cb_in_rm, cb_in_rm, cb_in);
 
     // gamma and beta: tilized once, then persistent (waited, never popped until the end).
-    if constexpr (has_gamma) {
-        tilize_rows(cb_gamma_rm, cb_gamma, Wt);
-        cb_wait_front(cb_gamma, Wt);
-    }
-    if constexpr (has_beta) {
-        tilize_rows(cb_beta_rm, cb_beta, Wt);
-        cb_wait_front(cb_beta, Wt);
-    }
+    tilize_affine<has_gamma, has_beta>(Wt);
     cb_wait_front(cb_scaler, scaler_tiles);
     cb_wait_front(cb_eps, 1);
 
@@ -74,12 +67,7 @@ void kernel_main() {
     }
 
     // Persistent CBs: balance the reader's pushes once at the end.
-    if constexpr (has_gamma) {
-        cb_pop_front(cb_gamma, Wt);
-    }
-    if constexpr (has_beta) {
-        cb_pop_front(cb_beta, Wt);
-    }
+    pop_affine<has_gamma, has_beta>(Wt);
     cb_pop_front(cb_scaler, scaler_tiles);
     cb_pop_front(cb_eps, 1);
 }

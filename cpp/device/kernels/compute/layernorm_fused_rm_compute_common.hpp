@@ -69,6 +69,30 @@ ALWI void tilize_rows(uint32_t icb, uint32_t ocb, uint32_t tiles) {
     tilize_uninit(icb, ocb);
 }
 
+// gamma and beta, those given, for `tiles` tiles: tilized from their row-major CBs and waited for.
+template <bool has_gamma, bool has_beta>
+ALWI void tilize_affine(uint32_t tiles) {
+    if constexpr (has_gamma) {
+        tilize_rows(cb_gamma_rm, cb_gamma, tiles);
+        cb_wait_front(cb_gamma, tiles);
+    }
+    if constexpr (has_beta) {
+        tilize_rows(cb_beta_rm, cb_beta, tiles);
+        cb_wait_front(cb_beta, tiles);
+    }
+}
+
+// Pops the `tiles` tiles of gamma and beta, those given.
+template <bool has_gamma, bool has_beta>
+ALWI void pop_affine(uint32_t tiles) {
+    if constexpr (has_gamma) {
+        cb_pop_front(cb_gamma, tiles);
+    }
+    if constexpr (has_beta) {
+        cb_pop_front(cb_beta, tiles);
+    }
+}
+
 // Row-wise SUM (scaler 1.0) of `tiles` tiles of icb, accumulated in DEST onto the running partial sum in
 // ocb (when `first` is false: the partial is copied into DEST first and popped), times 1/W in DEST when
 // `last`; the result replaces the partial in ocb. With first = last = true this is the plain row mean.

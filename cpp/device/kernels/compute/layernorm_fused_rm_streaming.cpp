@@ -55,26 +55,14 @@ void kernel_main() {
         // Pass 3: normalize, scale, shift, untilize, chunk by chunk.
         cb_wait_front(cb_inv_std, 1);
         for (uint32_t c = 0; c < chunks; ++c) {
-            if constexpr (has_gamma) {
-                tilize_rows(cb_gamma_rm, cb_gamma, Bt);
-                cb_wait_front(cb_gamma, Bt);
-            }
-            if constexpr (has_beta) {
-                tilize_rows(cb_beta_rm, cb_beta, Bt);
-                cb_wait_front(cb_beta, Bt);
-            }
+            tilize_affine<has_gamma, has_beta>(Bt);
             tilize_rows(cb_in_rm, cb_in, Bt);
             cb_wait_front(cb_in, Bt);
             centered(Bt, /*square=*/false);
             cb_pop_front(cb_in, Bt);
             normalize(Bt);
             affine_untilize<Bt, Bt, has_gamma, has_beta>(0);
-            if constexpr (has_gamma) {
-                cb_pop_front(cb_gamma, Bt);
-            }
-            if constexpr (has_beta) {
-                cb_pop_front(cb_beta, Bt);
-            }
+            pop_affine<has_gamma, has_beta>(Bt);
         }
         cb_pop_front(cb_inv_std, 1);
         cb_pop_front(cb_mean, 1);
