@@ -271,3 +271,40 @@ def test_device_tensor_dispatches_to_device_path(monkeypatch):
     assert seen["p"].W == 64
     out, stats = ttnn.layernorm_fused_rm(x, return_stats=True)
     assert out == "device-result" and stats["target"] == "device"
+
+
+# ------------------------------------------------------------------------------ gamma/beta on a device
+
+@pytest.mark.parametrize(
+    "layout,dtype,expected",
+    [
+        ("TILE", "bfloat16", [("typecast", "FLOAT32"), ("to_layout", "ROW_MAJOR")]),
+        ("ROW_MAJOR", "bfloat16", [("to_layout", "TILE"), ("typecast", "FLOAT32"), ("to_layout", "ROW_MAJOR")]),
+        ("TILE", "float32", [("to_layout", "ROW_MAJOR")]),
+        ("ROW_MAJOR", "float32", []),
+    ],
+)
+def test_device_gamma_is_converted_once_on_its_device(monkeypatch, layout, dtype, expected):
+    # Up to the device: ttnn's conversion ops are replaced by recorders that do the same on the host; the
+    # real calls (ttnn.to_layout / ttnn.typecast on device storage) need a Tenstorrent device.
+    from layernorm_fused_rm import _op
+
+    calls = []
+
+    def to_layout(t, lay):
+        calls.append(("to_layout", lay.name))
+        return ttnn.from_torch(ttnn.to_torch(t), dtype=t.dtype, layout=lay)
+
+    def typecast(t, dt):
+        calls.append(("typecast", dt.name))
+        return ttnn.from_torch(ttnn.to_torch(t).float(), dtype=dt, layout=t.layout)
+
+    monkeypatch.setattr(ttnn, "is_tensor_storage_on_device", lambda t: True)
+    monkeypatch.setattr(ttnn, "to_layout", to_layout)
+    monkeypatch.setattr(ttnn, "typecast", typecast)
+    values = torch.randn(1, 128).to(torch.bfloat16).float()
+    g = ttnn.from_torch(values, dtype=getattr(ttnn, dtype), layout=getattr(ttnn, f"{layout}_LAYOUT"))
+    t, d = _op._affine(g, "gamma", _C.TensorDesc(shape=[64, 128], dtype=_C.DType.FLOAT32))
+    assert calls == expected
+    assert d.dtype == _C.DType.FLOAT32 and d.layout == _C.Layout.ROW_MAJOR
+    assert torch.equal(ttnn.to_torch(t).float(), values)

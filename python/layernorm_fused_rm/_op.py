@@ -191,22 +191,35 @@ def _tensor_bytes(t: ttnn.Tensor, dtype: torch.dtype) -> bytes:
     return x.view(_INT_VIEW[dtype][0]).numpy().tobytes()
 
 
-def _affine_desc(t: ttnn.Tensor, argname: str, input_desc: _C.TensorDesc) -> _C.TensorDesc:
-    """TensorDesc of gamma/beta. Host tensors of either float dtype and of ROW_MAJOR or TILE layout are
-    converted once to a ROW_MAJOR row of the input's dtype when uploaded, so they are described that way."""
+def _affine(t: ttnn.Tensor, argname: str, input_desc: _C.TensorDesc) -> tuple[ttnn.Tensor, _C.TensorDesc]:
+    """gamma/beta as the program takes them, and their TensorDesc: a ROW_MAJOR row of the input's dtype.
+
+    Either float dtype and ROW_MAJOR or TILE layout are accepted and converted once: host tensors when their
+    bytes are uploaded (so they are described converted), device tensors here, on their device, with
+    ttnn.to_layout and ttnn.typecast (the device path: not run on silicon yet).
+    Raises ValueError for other dtypes or layouts."""
     dtype = _enum_name(t.dtype)
     if dtype not in _TORCH_DTYPE:
         raise ValueError(f"ttnn.layernorm_fused_rm: {argname} dtype must be BFLOAT16 or FLOAT32, got {dtype}")
     layout = _enum_name(t.layout)
     if layout not in ("ROW_MAJOR", "TILE"):
         raise ValueError(f"ttnn.layernorm_fused_rm: {argname} layout must be ROW_MAJOR or TILE, got {layout}")
+    if ttnn.is_tensor_storage_on_device(t):
+        want = getattr(ttnn, _enum_name(input_desc.dtype).lower())
+        if dtype != _enum_name(input_desc.dtype):
+            if layout != "TILE":
+                t = ttnn.to_layout(t, ttnn.TILE_LAYOUT)  # typecast works on tiles
+                layout = "TILE"
+            t = ttnn.typecast(t, want)
+        if layout == "TILE":
+            t = ttnn.to_layout(t, ttnn.ROW_MAJOR_LAYOUT)
+        return t, _tensor_desc(t, argname)
     d = _tensor_desc(t, argname)
-    if not d.on_device:
-        # TILE layout pads the logical shape to whole tiles; the logical shape is what to_torch returns.
-        d.shape = [int(v) for v in t.shape]
-        d.dtype = input_desc.dtype
-        d.layout = _C.Layout.ROW_MAJOR
-    return d
+    # TILE layout pads the logical shape to whole tiles; the logical shape is what to_torch returns.
+    d.shape = [int(v) for v in t.shape]
+    d.dtype = input_desc.dtype
+    d.layout = _C.Layout.ROW_MAJOR
+    return t, d
 
 
 def _output_dtype(dtype: Any, input_desc: _C.TensorDesc) -> Any:
@@ -235,8 +248,11 @@ class _Prepared:
         _check_tensor(beta, "beta", optional=True)
         self.input_tensor, self.gamma, self.beta = input_tensor, gamma, beta
         self.input = _tensor_desc(input_tensor, "input_tensor")
-        self.gamma_desc = _affine_desc(gamma, "gamma", self.input) if gamma is not None else None
-        self.beta_desc = _affine_desc(beta, "beta", self.input) if beta is not None else None
+        self.gamma_desc = self.beta_desc = None
+        if gamma is not None:
+            self.gamma, self.gamma_desc = _affine(gamma, "gamma", self.input)
+        if beta is not None:
+            self.beta, self.beta_desc = _affine(beta, "beta", self.input)
         self.on_device = self.input.on_device
 
         out_mc = (
