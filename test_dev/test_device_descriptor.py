@@ -278,7 +278,7 @@ def test_device_tensor_dispatches_to_device_path(monkeypatch):
 @pytest.mark.parametrize(
     "layout,dtype,expected",
     [
-        ("TILE", "bfloat16", [("typecast", "FLOAT32"), ("to_layout", "ROW_MAJOR")]),
+        ("TILE", "bfloat16", [("typecast", "FLOAT32"), ("to_layout", "ROW_MAJOR")]),  # typecast, then untilize
         ("ROW_MAJOR", "bfloat16", [("to_layout", "TILE"), ("typecast", "FLOAT32"), ("to_layout", "ROW_MAJOR")]),
         ("TILE", "float32", [("to_layout", "ROW_MAJOR")]),
         ("ROW_MAJOR", "float32", []),
@@ -297,13 +297,16 @@ def test_device_gamma_is_converted_once_on_its_device(monkeypatch, layout, dtype
 
     def typecast(t, dt):
         calls.append(("typecast", dt.name))
-        return ttnn.from_torch(ttnn.to_torch(t).float(), dtype=dt, layout=t.layout)
+        assert t.layout == ttnn.TILE_LAYOUT  # the op typecasts tiles
+        # (a host fp32 TILE tensor would need an arch to tilize: return it row-major, as to_layout then would)
+        return ttnn.from_torch(ttnn.to_torch(t).float(), dtype=dt, layout=ttnn.ROW_MAJOR_LAYOUT)
 
     monkeypatch.setattr(ttnn, "is_tensor_storage_on_device", lambda t: True)
     monkeypatch.setattr(ttnn, "to_layout", to_layout)
     monkeypatch.setattr(ttnn, "typecast", typecast)
     values = torch.randn(1, 128).to(torch.bfloat16).float()
-    g = ttnn.from_torch(values, dtype=getattr(ttnn, dtype), layout=getattr(ttnn, f"{layout}_LAYOUT"))
+    g = ttnn.from_torch(values.to(getattr(torch, dtype)), dtype=getattr(ttnn, dtype),
+                        layout=getattr(ttnn, f"{layout}_LAYOUT"))
     t, d = _op._affine(g, "gamma", _C.TensorDesc(shape=[64, 128], dtype=_C.DType.FLOAT32))
     assert calls == expected
     assert d.dtype == _C.DType.FLOAT32 and d.layout == _C.Layout.ROW_MAJOR
