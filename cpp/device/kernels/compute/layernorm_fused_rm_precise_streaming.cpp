@@ -28,6 +28,25 @@
 using namespace lnfrm;
 using namespace lnfrm::precise;
 
+namespace {
+// Ends a chunk's DST section: frees the previous partial sums (when there are any) and the chunk's `tiles`
+// input tiles, then stores DST tiles dst_a and dst_b as the two new partial tiles of c_24.
+ALWI void store_partials(bool had_partials, uint32_t tiles, uint32_t dst_a, uint32_t dst_b) {
+    tile_regs_commit();
+    if (had_partials) {
+        cb_pop_front(cb_sum, 2);
+    }
+    cb_pop_front(cb_in, tiles);
+    cb_reserve_back(cb_sum, 2);
+    tile_regs_wait();
+    pack_reconfig_data_format(cb_sum);
+    pack_tile(dst_a, cb_sum);
+    pack_tile(dst_b, cb_sum);
+    tile_regs_release();
+    cb_push_back(cb_sum, 2);
+}
+}  // namespace
+
 void kernel_main() {
     using namespace args;
     constexpr uint32_t Bt = block_w;  // the chunk width: each row CB holds one chunk
@@ -57,18 +76,7 @@ void kernel_main() {
                     add_dst(0, 1);
                 }
             }
-            tile_regs_commit();
-            if (c > 0) {
-                cb_pop_front(cb_sum, 2);
-            }
-            cb_pop_front(cb_in, Bt);
-            cb_reserve_back(cb_sum, 2);
-            tile_regs_wait();
-            pack_reconfig_data_format(cb_sum);
-            pack_tile(0, cb_sum);
-            pack_tile(0, cb_sum);
-            tile_regs_release();
-            cb_push_back(cb_sum, 2);
+            store_partials(c > 0, Bt, 0, 0);  // S1, twice: every push into c_24 is 2 tiles
         }
         split_reduce(cb_mean, Finish::Mean, 0);  // m1
         cb_wait_front(cb_sum, 1);  // the second copy of S1
@@ -99,18 +107,7 @@ void kernel_main() {
                     add_dst(1, 3);
                 }
             }
-            tile_regs_commit();
-            if (c > 0) {
-                cb_pop_front(cb_sum, 2);
-            }
-            cb_pop_front(cb_in, Bt);
-            cb_reserve_back(cb_sum, 2);
-            tile_regs_wait();
-            pack_reconfig_data_format(cb_sum);
-            pack_tile(0, cb_sum);
-            pack_tile(1, cb_sum);
-            tile_regs_release();
-            cb_push_back(cb_sum, 2);
+            store_partials(c > 0, Bt, 0, 1);  // S2, S3
         }
         split_reduce(cb_mean, Finish::Mean, 0);  // m2, from S2
         cb_wait_front(cb_mean, 2);
