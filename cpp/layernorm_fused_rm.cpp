@@ -42,11 +42,12 @@ ProgramDescriptor create_program_descriptor(
             std::string("ttnn.layernorm_fused_rm: output memory layout must be INTERLEAVED, got ") +
             to_string(output.memory_config.memory_layout));
     }
-    if (LayerNormFusedRMDeviceOperation::select_program_factory(attrs, tensor_args) ==
-        LayerNormFusedRMStreamingProgramFactory::name) {
-        return LayerNormFusedRMStreamingProgramFactory::create_descriptor(attrs, tensor_args, output);
-    }
-    return LayerNormFusedRMProgramFactory::create_descriptor(attrs, tensor_args, output);
+    const std::string factory = LayerNormFusedRMDeviceOperation::select_program_factory(attrs, tensor_args);
+    ProgramDescriptor desc = factory == LayerNormFusedRMStreamingProgramFactory::name
+                                 ? LayerNormFusedRMStreamingProgramFactory::create_descriptor(attrs, tensor_args, output)
+                                 : LayerNormFusedRMProgramFactory::create_descriptor(attrs, tensor_args, output);
+    desc.program_factory = factory;
+    return desc;
 }
 
 }  // namespace layernorm_fused_rm

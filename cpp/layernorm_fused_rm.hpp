@@ -7,7 +7,7 @@
 
 #include "device/layernorm_fused_rm_device_operation.hpp"
 #include "device/layernorm_fused_rm_device_operation_types.hpp"
-#include "device/program_descriptor.hpp"
+#include <tt-metalium/program_descriptors.hpp>
 
 namespace layernorm_fused_rm {
 

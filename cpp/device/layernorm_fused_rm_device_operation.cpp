@@ -6,7 +6,7 @@
 #include <stdexcept>
 
 #include "device/layernorm_fused_rm_program_factory.hpp"
-#include "emu/emulator.hpp"
+#include "arch/arch_params.hpp"
 
 namespace layernorm_fused_rm {
 
@@ -173,9 +173,9 @@ void LayerNormFusedRMDeviceOperation::validate(const operation_attributes_t& att
              "19-bit source registers would truncate it), got fp32_dest_acc_en = False");
     }
 
-    tensix_emu::ArchParams arch;
+    tt_metal_mirror::ArchParams arch;
     try {
-        arch = tensix_emu::ArchParams::by_name(attrs.arch);
+        arch = tt_metal_mirror::ArchParams::by_name(attrs.arch);
     } catch (const std::exception& e) {
         fail("arch must be \"wormhole_b0\" or \"blackhole\", got \"" + attrs.arch + "\" (" + e.what() + ")");
     }
@@ -227,7 +227,7 @@ std::string LayerNormFusedRMDeviceOperation::select_program_factory(
     if (!attrs.program_factory.empty()) {
         return attrs.program_factory;
     }
-    const auto arch = tensix_emu::ArchParams::by_name(attrs.arch);
+    const auto arch = tt_metal_mirror::ArchParams::by_name(attrs.arch);
     const uint64_t have = arch.l1_size - arch.l1_unreserved_base;
     const TensorDesc& in = tensor_args.input;
     return row_resident_cb_bytes(in.shape.back(), in.dtype, attrs.compute_config, tensor_args.gamma.has_value(),

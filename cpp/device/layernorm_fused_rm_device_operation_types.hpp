@@ -9,9 +9,25 @@
 #include <string>
 #include <vector>
 
-#include "device/program_descriptor.hpp"
+#include <tt-metalium/program_descriptors.hpp>
 
 namespace layernorm_fused_rm {
+
+// The tt-metal host types the op is written against (cpp/tt_metal_mirror mirrors them; in tt-metal they are
+// the real ones).
+using tt::DataFormat;
+using tt::datum_size;
+using tt::tile_size;
+using tt::to_string;
+using tt::tt_metal::CBDescriptor;
+using tt::tt_metal::CBFormatDescriptor;
+using tt::tt_metal::ComputeConfigDescriptor;
+using tt::tt_metal::KernelDescriptor;
+using tt::tt_metal::MathFidelity;
+using tt::tt_metal::ProgramDescriptor;
+using tt::tt_metal::ReaderConfigDescriptor;
+using tt::tt_metal::UnpackToDestMode;
+using tt::tt_metal::WriterConfigDescriptor;
 
 enum class Layout : uint8_t { ROW_MAJOR = 0, TILE = 1 };
 enum class DType : uint8_t { BFLOAT16 = 0, FLOAT32 = 1, BFLOAT8_B = 2, UINT32 = 3, INT32 = 4, UINT16 = 5, UINT8 = 6 };

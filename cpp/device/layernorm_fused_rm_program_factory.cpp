@@ -40,7 +40,7 @@
 #include <mutex>
 #include <stdexcept>
 
-#include "emu/emulator.hpp"
+#include "arch/arch_params.hpp"
 
 namespace layernorm_fused_rm {
 
@@ -90,10 +90,6 @@ uint64_t volume(const std::vector<uint32_t>& shape) {
 bool uses_precise_kernel(DataFormat in_format, bool streaming) {
     (void)streaming;
     return in_format == DataFormat::Float32;
-}
-
-uint32_t dest_tile_capacity(const ComputeConfigDescriptor& cc) {
-    return (cc.dst_full_sync_en ? 16u : 8u) / (cc.fp32_dest_acc_en ? 2u : 1u);
 }
 
 uint32_t largest_divisor_at_most(uint32_t Wt, uint32_t limit) {
@@ -188,7 +184,7 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
     if (in.shape.empty()) {
         throw std::invalid_argument("layernorm_fused_rm: input_tensor has rank 0");
     }
-    const auto arch = tensix_emu::ArchParams::by_name(attrs.arch);
+    const auto arch = tt_metal_mirror::ArchParams::by_name(attrs.arch);
     const uint32_t W = in.shape.back();
     const uint32_t num_rows = static_cast<uint32_t>(volume(in.shape) / W);
     const uint32_t Wt = (W + 31) / 32;
@@ -235,8 +231,6 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
     }
 
     ProgramDescriptor desc;
-    desc.program_factory =
-        streaming ? LayerNormFusedRMStreamingProgramFactory::name : LayerNormFusedRMProgramFactory::name;
     auto add_cb = [&](unsigned index, uint32_t pages, DataFormat f) {
         desc.cbs.push_back(CBDescriptor{
             pages * tile_size(f), cores, {CBFormatDescriptor{static_cast<uint8_t>(index), f, tile_size(f)}}});

@@ -5,9 +5,10 @@
 
 #include <string>
 
+#include "arch/arch_params.hpp"
 #include "device/layernorm_fused_rm_device_operation_types.hpp"
 #include "device/kernels/layernorm_fused_rm_cb_index.hpp"
-#include "device/program_descriptor.hpp"
+#include <tt-metalium/program_descriptors.hpp>
 
 namespace layernorm_fused_rm {
 
@@ -63,9 +64,7 @@ struct LayerNormFusedRMStreamingProgramFactory {
 /// runs the FPU kernels (TF32 source registers).
 bool uses_precise_kernel(DataFormat in_format, bool streaming);
 
-/// Tiles DEST holds per half (half-sync) or in all (full-sync): 8 / 16 with 16-bit DEST, 4 / 8 with fp32
-/// (tt-metal 0.81 pack_untilize.h block-width limits).
-uint32_t dest_tile_capacity(const ComputeConfigDescriptor& cc);
+using tt_metal_mirror::dest_tile_capacity;
 
 /// Format of the statistics CBs c_25, c_26, c_27: Float32 when DEST accumulates in fp32, else the input's.
 DataFormat stats_format(const ComputeConfigDescriptor& cc, DataFormat input_format);

@@ -37,10 +37,6 @@
 
 namespace tensix_emu {
 
-using layernorm_fused_rm::CoreCoord;
-using layernorm_fused_rm::DataFormat;
-using layernorm_fused_rm::KernelDescriptor;
-using layernorm_fused_rm::ProgramDescriptor;
 
 namespace {
 
@@ -180,14 +176,14 @@ class KernelContext final : public KernelApi {
 public:
     KernelContext(Run& run, Core& core, const KernelDescriptor& k, std::string name)
         : run_(run), core_(core), k_(k), name_(std::move(name)) {
-        if (const auto* cc = std::get_if<layernorm_fused_rm::ComputeConfigDescriptor>(&k.config)) {
+        if (const auto* cc = std::get_if<tt::tt_metal::ComputeConfigDescriptor>(&k.config)) {
             compute_ = true;
             fp32_dest_ = cc->fp32_dest_acc_en;
             full_sync_ = cc->dst_full_sync_en;
-            dst_capacity_ = (cc->dst_full_sync_en ? 16u : 8u) / (cc->fp32_dest_acc_en ? 2u : 1u);
+            dst_capacity_ = tt_metal_mirror::dest_tile_capacity(*cc);
             for (size_t i = 0; i < cc->unpack_to_dest_mode.size() && i < kNumCBs; ++i) {
                 unpack_to_dest_fp32_[i] =
-                    cc->unpack_to_dest_mode[i] == layernorm_fused_rm::UnpackToDestMode::UnpackToDestFp32;
+                    cc->unpack_to_dest_mode[i] == tt::tt_metal::UnpackToDestMode::UnpackToDestFp32;
             }
         }
         const auto* rt = k.runtime_args_of(core.coord);
@@ -709,10 +705,10 @@ void KernelContext::read_tile(uint32_t icb, uint32_t itile, float* out, const ch
                          std::to_string(c.num_pages) + ")");
     }
     // Tile ops count pages as tiles (the unpacker advances by the CB's page size, tile by tile).
-    if (c.page_size != layernorm_fused_rm::tile_size(c.format)) {
+    if (c.page_size != tt::tile_size(c.format)) {
         fail(std::string(call) + ": " + cb_name(int32_t(icb)) + " has " + std::to_string(c.page_size) +
-                         " B pages but this call reads tile-sized pages (one " + layernorm_fused_rm::to_string(c.format) +
-                         " tile = " + std::to_string(layernorm_fused_rm::tile_size(c.format)) + " B)");
+                         " B pages but this call reads tile-sized pages (one " + tt::to_string(c.format) +
+                         " tile = " + std::to_string(tt::tile_size(c.format)) + " B)");
     }
     load_tile(l1_ptr(c.base + (c.rd_page + itile) * c.page_size), c.format, out);
     if (!(to_dest_exact && unpacks_to_dest_fp32(icb) && c.format == DataFormat::Float32)) {
@@ -728,8 +724,8 @@ void KernelContext::require_format(const FormatState& st, const char* unit, uint
     }
     const CBState& c = core_.cbs[icb];
     if (st.set && st.format != c.format) {
-        fail(std::string(call) + ": " + cb_name(int32_t(icb)) + " holds " + layernorm_fused_rm::to_string(c.format) +
-             " but the " + unit + " is configured for " + layernorm_fused_rm::to_string(st.format) + " (by " + st.by +
+        fail(std::string(call) + ": " + cb_name(int32_t(icb)) + " holds " + tt::to_string(c.format) +
+             " but the " + unit + " is configured for " + tt::to_string(st.format) + " (by " + st.by +
              (st.cb >= 0 ? " from " + cb_name(st.cb) : std::string()) +
              "): call reconfig_data_format / pack_reconfig_data_format for " + cb_name(int32_t(icb)) +
              " first (inits do not reconfigure data formats)");
@@ -794,12 +790,12 @@ void KernelContext::tilize_block(uint32_t icb, uint32_t block, uint32_t ocb, uin
     std::lock_guard<std::mutex> lk(run_.m);
     CBState& in = cb(int32_t(icb), call.c_str());
     CBState& out = cb(int32_t(ocb), call.c_str());
-    const uint32_t ds = layernorm_fused_rm::datum_size(in.format);
+    const uint32_t ds = tt::datum_size(in.format);
     // The row-major block is 32 rows of `block` tiles' width; a page is one tile's worth of bytes.
-    if (in.page_size != layernorm_fused_rm::tile_size(in.format)) {
+    if (in.page_size != tt::tile_size(in.format)) {
         fail(call + ": input " + cb_name(int32_t(icb)) + " has " +
                          std::to_string(in.page_size) + " B pages but tilize_block counts tile-sized pages (" +
-                         std::to_string(layernorm_fused_rm::tile_size(in.format)) +
+                         std::to_string(tt::tile_size(in.format)) +
                          " B): 32 sticks of `block` tiles' width must be `block` pages");
     }
     if (in.waited < block) {
@@ -896,7 +892,7 @@ void KernelContext::pack_untilize_dest(uint32_t block_ct, uint32_t full_ct, uint
                          " pages of " + cb_name(int32_t(ocb)) + " but only " + std::to_string(out.reserved) +
                          " are reserved");
     }
-    const uint32_t ds = layernorm_fused_rm::datum_size(out.format);
+    const uint32_t ds = tt::datum_size(out.format);
     uint8_t* dst = reserved_page_ptr(out, 0);
     const uint32_t row_elems = full_ct * 32;
     for (uint32_t t = 0; t < block_ct; ++t) {
@@ -1236,10 +1232,10 @@ void KernelContext::pack_tile(uint32_t idst, uint32_t ocb, uint32_t out_tile, bo
     require_format(pack_fmt_, "packer", ocb, call.c_str());
     std::lock_guard<std::mutex> lk(run_.m);
     CBState& out = cb(int32_t(ocb), call.c_str());
-    if (out.page_size != layernorm_fused_rm::tile_size(out.format)) {
+    if (out.page_size != tt::tile_size(out.format)) {
         fail(call + ": " + cb_name(int32_t(ocb)) + " has " + std::to_string(out.page_size) +
-             " B pages but pack_tile writes tile-sized pages (one " + layernorm_fused_rm::to_string(out.format) +
-             " tile = " + std::to_string(layernorm_fused_rm::tile_size(out.format)) + " B)");
+             " B pages but pack_tile writes tile-sized pages (one " + tt::to_string(out.format) +
+             " tile = " + std::to_string(tt::tile_size(out.format)) + " B)");
     }
     const uint32_t pos = out_of_order ? out_tile : out.pack_ptr;
     if (pos >= out.reserved) {
@@ -1721,7 +1717,7 @@ std::vector<uint8_t> tilize_reference(const void* data, uint32_t rows, uint32_t 
     if (rows % 32 || cols % 32 || rows == 0 || cols == 0) {
         throw std::invalid_argument("tilize_reference: rows and cols must be positive multiples of 32");
     }
-    const uint32_t ds = layernorm_fused_rm::datum_size(format);
+    const uint32_t ds = tt::datum_size(format);
     const auto* src = static_cast<const uint8_t*>(data);
     std::vector<uint8_t> out(size_t(rows) * cols * ds);
     const uint32_t tiles_w = cols / 32;

@@ -125,8 +125,8 @@ std::string cache_dir() {
     return std::string(home ? home : "/tmp") + "/.cache/layernorm_fused_rm/jit";
 }
 
-JitResult jit_kernel(const layernorm_fused_rm::KernelDescriptor& k) {
-    using layernorm_fused_rm::ComputeConfigDescriptor;
+JitResult jit_kernel(const tt::tt_metal::KernelDescriptor& k) {
+    using tt::tt_metal::ComputeConfigDescriptor;
     const std::string inc = include_root();
     if (inc.empty() || !fs::is_directory(inc)) {
         throw CompileError("emulator JIT: include root '" + inc + "' is not a directory (set_include_root)");

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "device/program_descriptor.hpp"
+#include <tt-metalium/program_descriptors.hpp>
 #include "emu/kernel_iface.hpp"
 
 namespace tensix_emu {
@@ -18,7 +18,7 @@ struct JitResult {
 /// Compiles (or finds in the cache) the kernel of `k` and returns its entry point. The cache key is a
 /// 64-bit FNV-1a hash of the kernel source, the headers beside it and one folder up, every emulator
 /// header, the compile-time args, the defines and the compiler command line. Throws CompileError with the compiler output.
-JitResult jit_kernel(const layernorm_fused_rm::KernelDescriptor& k);
+JitResult jit_kernel(const tt::tt_metal::KernelDescriptor& k);
 
 /// The KernelApi of the fiber running on the calling host thread (device.cpp); installed into every kernel .so.
 KernelApi* current_kernel_api();

@@ -52,7 +52,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include "device/program_descriptor.hpp"
+#include <tt-metalium/program_descriptors.hpp>
 
 namespace tensix_emu {
 
@@ -132,8 +132,8 @@ inline uint32_t tile_elem_index(uint32_t r, uint32_t c) {
     return face * 256 + (r % 16) * 16 + (c % 16);
 }
 
-inline float load_datum(const uint8_t* p, layernorm_fused_rm::DataFormat f) {
-    if (f == layernorm_fused_rm::DataFormat::Float32) {
+inline float load_datum(const uint8_t* p, tt::DataFormat f) {
+    if (f == tt::DataFormat::Float32) {
         float v;
         std::memcpy(&v, p, 4);
         return v;
@@ -145,8 +145,8 @@ inline float load_datum(const uint8_t* p, layernorm_fused_rm::DataFormat f) {
 
 /// Stores `v` in format f. For Float16_b, `v` must already be a bf16 value (the caller applied the packer's
 /// conversion, from_dst); the low 16 bits are dropped.
-inline void store_datum(uint8_t* p, layernorm_fused_rm::DataFormat f, float v) {
-    if (f == layernorm_fused_rm::DataFormat::Float32) {
+inline void store_datum(uint8_t* p, tt::DataFormat f, float v) {
+    if (f == tt::DataFormat::Float32) {
         std::memcpy(p, &v, 4);
         return;
     }
@@ -155,24 +155,24 @@ inline void store_datum(uint8_t* p, layernorm_fused_rm::DataFormat f, float v) {
 }
 
 /// Unpacker L1 -> SrcA/SrcB (point 1 above), including the FPU's denormal flush.
-inline float to_src(float v, layernorm_fused_rm::DataFormat cb_format, bool fp32_dest) {
-    if (cb_format == layernorm_fused_rm::DataFormat::Float32) {
+inline float to_src(float v, tt::DataFormat cb_format, bool fp32_dest) {
+    if (cb_format == tt::DataFormat::Float32) {
         v = fp32_dest ? truncate_to_tf32(v) : truncate_to_bf16(v);
     }
     return flush_denormal(v);
 }
 
 /// Packer Dst -> L1 value conversion (point 4 above).
-inline float from_dst(float v, layernorm_fused_rm::DataFormat out_format, bool fp32_dest) {
-    if (out_format == layernorm_fused_rm::DataFormat::Float32) {
+inline float from_dst(float v, tt::DataFormat out_format, bool fp32_dest) {
+    if (out_format == tt::DataFormat::Float32) {
         return v;
     }
     return fp32_dest ? pack_round_to_bf16(v) : truncate_to_bf16(v);  // 16-bit Dst: already bf16 (identity)
 }
 
 /// Reads a tile stored in L1 tile layout into logical order.
-inline void load_tile(const uint8_t* src, layernorm_fused_rm::DataFormat f, float* out) {
-    const uint32_t ds = layernorm_fused_rm::datum_size(f);
+inline void load_tile(const uint8_t* src, tt::DataFormat f, float* out) {
+    const uint32_t ds = tt::datum_size(f);
     for (uint32_t r = 0; r < 32; ++r) {
         for (uint32_t c = 0; c < 32; ++c) {
             out[r * 32 + c] = load_datum(src + tile_elem_index(r, c) * ds, f);
@@ -182,8 +182,8 @@ inline void load_tile(const uint8_t* src, layernorm_fused_rm::DataFormat f, floa
 
 /// Writes a logical tile of Dst values into L1 tile layout in the CB's format, through the packer's
 /// conversion (from_dst).
-inline void store_tile(uint8_t* dst, layernorm_fused_rm::DataFormat f, const float* in, bool fp32_dest) {
-    const uint32_t ds = layernorm_fused_rm::datum_size(f);
+inline void store_tile(uint8_t* dst, tt::DataFormat f, const float* in, bool fp32_dest) {
+    const uint32_t ds = tt::datum_size(f);
     for (uint32_t r = 0; r < 32; ++r) {
         for (uint32_t c = 0; c < 32; ++c) {
             store_datum(dst + tile_elem_index(r, c) * ds, f, from_dst(in[r * 32 + c], f, fp32_dest));

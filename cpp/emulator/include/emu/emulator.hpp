@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// Host Tensix emulator: public host-side API. Runs a layernorm_fused_rm::ProgramDescriptor by JIT-compiling
-// its kernel sources with the host C++ compiler against the emulator's kernel API headers
-// (cpp/emulator/include/api/..., the include paths tt-metal 0.81 uses), one thread per kernel per core,
-// over emulated L1 circular buffers and interleaved DRAM banks.
+// Host Tensix emulator: public host-side API. Runs a tt::tt_metal::ProgramDescriptor (the mirror in
+// cpp/tt_metal_mirror) by JIT-compiling its kernel sources with the host C++ compiler against the emulator's
+// kernel API headers (cpp/emulator/include/api/..., the include paths tt-metal 0.81 uses); every kernel of
+// every core runs as a fiber on a bounded pool of host threads, over emulated L1 circular buffers and
+// interleaved DRAM banks.
 #pragma once
 
 #include <cstdint>
@@ -14,31 +15,19 @@
 #include <utility>
 #include <vector>
 
-#include "device/program_descriptor.hpp"
+#include <tt-metalium/program_descriptors.hpp>
+
+#include "arch/arch_params.hpp"
 
 namespace tensix_emu {
 
-/// Architecture parameters. Sources are cited in arch.cpp.
-struct ArchParams {
-    std::string name;              ///< "wormhole_b0" | "blackhole"
-    uint32_t grid_x = 0, grid_y = 0;  ///< worker compute grid
-    uint32_t l1_size = 0;          ///< bytes of worker L1
-    uint32_t l1_unreserved_base = 0;  ///< first byte of L1 free for circular buffers
-    uint32_t num_dram_banks = 0;
-    uint32_t dram_alignment = 0;   ///< bytes
-    uint32_t l1_alignment = 0;     ///< bytes
-    uint64_t dram_bank_size = 0;   ///< bytes emulated per bank (address space; memory is allocated lazily)
+using tt_metal_mirror::ArchParams;
+using tt_metal_mirror::kArchEnv;
+using tt::DataFormat;
+using tt::tt_metal::ComputeConfigDescriptor;
+using tt::tt_metal::KernelDescriptor;
+using tt::tt_metal::ProgramDescriptor;
 
-    static ArchParams wormhole_b0();
-    static ArchParams blackhole();
-    /// "wormhole_b0"/"wormhole"/"n150" or "blackhole"/"p150"; throws std::invalid_argument otherwise.
-    static ArchParams by_name(const std::string& name);
-    /// $LAYERNORM_FUSED_RM_ARCH when set (any name by_name accepts), else Wormhole B0.
-    static ArchParams from_env();
-};
-
-/// Environment variable naming the default emulated arch.
-inline constexpr const char* kArchEnv = "LAYERNORM_FUSED_RM_ARCH";
 /// Environment variable overriding the default host-thread pool size of a run.
 inline constexpr const char* kThreadsEnv = "LAYERNORM_FUSED_RM_EMU_THREADS";
 
@@ -121,7 +110,7 @@ public:
     void deallocate_dram_buffer(uint32_t address);
 
     /// Runs the program to completion. Throws DeadlockError, EmulatorError, CompileError.
-    RunStats run(const layernorm_fused_rm::ProgramDescriptor& program, const RunOptions& options = {});
+    RunStats run(const ProgramDescriptor& program, const RunOptions& options = {});
 
 private:
     std::unique_ptr<DeviceImpl> impl_;
@@ -130,6 +119,6 @@ private:
 /// Tilizes row-major data of `rows` x `cols` elements (multiples of 32) in `format` into tiles in
 /// tile order (row of tiles outer), each tile 4 faces of 16x16, face-major, exactly as tilize_block
 /// lays them out in L1. Used by tests to check the emulator's tilize against ttnn's host tilize.
-std::vector<uint8_t> tilize_reference(const void* data, uint32_t rows, uint32_t cols, layernorm_fused_rm::DataFormat format);
+std::vector<uint8_t> tilize_reference(const void* data, uint32_t rows, uint32_t cols, DataFormat format);
 
 }  // namespace tensix_emu

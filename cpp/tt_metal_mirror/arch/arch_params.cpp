@@ -19,9 +19,9 @@
 #include <cstdlib>
 #include <stdexcept>
 
-#include "emu/emulator.hpp"
+#include "arch/arch_params.hpp"
 
-namespace tensix_emu {
+namespace tt_metal_mirror {
 
 namespace {
 constexpr uint32_t kKernelConfigBytes = 69 * 1024;  // default_l1_kernel_config_size (HAL)
@@ -73,7 +73,14 @@ ArchParams ArchParams::by_name(const std::string& name) {
 
 ArchParams ArchParams::from_env() {
     const char* env = std::getenv(kArchEnv);
-    return (env && *env) ? by_name(env) : wormhole_b0();
+    if (!env || !*env) {
+        return wormhole_b0();
+    }
+    try {
+        return by_name(env);
+    } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument(std::string(kArchEnv) + ": " + e.what());
+    }
 }
 
-}  // namespace tensix_emu
+}  // namespace tt_metal_mirror

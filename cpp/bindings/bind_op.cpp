@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// Python bindings of the op (cpp/device, cpp/layernorm_fused_rm.hpp): operation_attributes_t, tensor_args_t and
+// the tensor descriptions, validate, compute_output_specs, select_program_factory and create_program_descriptor.
+#include <nanobind/stl/optional.h>
+#include <nanobind/stl/pair.h>
+#include <nanobind/stl/string.h>
+#include <nanobind/stl/vector.h>
+
+#include <string>
+
+#include "bindings/bindings.hpp"
+#include "device/layernorm_fused_rm_device_operation.hpp"
+#include "device/layernorm_fused_rm_program_factory.hpp"
+#include "layernorm_fused_rm.hpp"
+
+namespace nb = nanobind;
+using namespace nb::literals;
+namespace lf = layernorm_fused_rm;
+
+namespace layernorm_fused_rm::bindings {
+
+namespace {
+template <typename E>
+std::string enum_repr(E v) {
+    return lf::to_string(v);
+}
+}  // namespace
+
+void bind_op(nb::module_& m) {
+    nb::enum_<lf::Layout>(m, "Layout", "Tensor layout, as ttnn.Layout.")
+        .value("ROW_MAJOR", lf::Layout::ROW_MAJOR)
+        .value("TILE", lf::Layout::TILE);
+    nb::enum_<lf::DType>(m, "DType", "Tensor element type, as ttnn.DataType.")
+        .value("BFLOAT16", lf::DType::BFLOAT16)
+        .value("FLOAT32", lf::DType::FLOAT32)
+        .value("BFLOAT8_B", lf::DType::BFLOAT8_B)
+        .value("UINT32", lf::DType::UINT32)
+        .value("INT32", lf::DType::INT32)
+        .value("UINT16", lf::DType::UINT16)
+        .value("UINT8", lf::DType::UINT8);
+    nb::enum_<lf::BufferType>(m, "BufferType", "Where a buffer lives, as ttnn.BufferType.")
+        .value("DRAM", lf::BufferType::DRAM)
+        .value("L1", lf::BufferType::L1);
+    nb::enum_<lf::TensorMemoryLayout>(m, "TensorMemoryLayout", "Interleaved or sharded, as ttnn.TensorMemoryLayout.")
+        .value("INTERLEAVED", lf::TensorMemoryLayout::INTERLEAVED)
+        .value("HEIGHT_SHARDED", lf::TensorMemoryLayout::HEIGHT_SHARDED)
+        .value("WIDTH_SHARDED", lf::TensorMemoryLayout::WIDTH_SHARDED)
+        .value("BLOCK_SHARDED", lf::TensorMemoryLayout::BLOCK_SHARDED);
+    m.def("to_string", [](lf::Layout v) { return enum_repr(v); }, "value"_a);
+    m.def("to_string", [](lf::DType v) { return enum_repr(v); }, "value"_a);
+    m.def("to_string", [](lf::BufferType v) { return enum_repr(v); }, "value"_a);
+    m.def("to_string", [](lf::TensorMemoryLayout v) { return enum_repr(v); }, "value"_a);
+
+    nb::class_<lf::MemoryConfig>(m, "MemoryConfig", "Memory layout and buffer type of a tensor (ttnn.MemoryConfig subset).")
+        .def(
+            "__init__",
+            [](lf::MemoryConfig* self, lf::TensorMemoryLayout memory_layout, lf::BufferType buffer_type) {
+                new (self) lf::MemoryConfig{memory_layout, buffer_type};
+            },
+            "memory_layout"_a = lf::TensorMemoryLayout::INTERLEAVED, "buffer_type"_a = lf::BufferType::DRAM)
+        .def_rw("memory_layout", &lf::MemoryConfig::memory_layout, "TensorMemoryLayout.")
+        .def_rw("buffer_type", &lf::MemoryConfig::buffer_type, "BufferType.")
+        .def("__repr__", [](const lf::MemoryConfig& c) {
+            return std::string("MemoryConfig(") + lf::to_string(c.memory_layout) + ", " + lf::to_string(c.buffer_type) +
+                   ")";
+        });
+
+    nb::class_<lf::TensorDesc>(m, "TensorDesc", "What the op needs to know about one tensor.")
+        .def(
+            "__init__",
+            [](lf::TensorDesc* self, std::vector<uint32_t> shape, lf::DType dtype, lf::Layout layout,
+               lf::MemoryConfig memory_config, uint32_t address, bool on_device, int device_id) {
+                new (self) lf::TensorDesc{std::move(shape), dtype, layout, memory_config, address, on_device, device_id};
+            },
+            "shape"_a = std::vector<uint32_t>{}, "dtype"_a = lf::DType::BFLOAT16, "layout"_a = lf::Layout::ROW_MAJOR,
+            "memory_config"_a = lf::MemoryConfig{}, "address"_a = 0u, "on_device"_a = false, "device_id"_a = -1)
+        .def_rw("shape", &lf::TensorDesc::shape, "list[int]: logical shape, outermost first.")
+        .def_rw("dtype", &lf::TensorDesc::dtype, "DType.")
+        .def_rw("layout", &lf::TensorDesc::layout, "Layout.")
+        .def_rw("memory_config", &lf::TensorDesc::memory_config, "MemoryConfig.")
+        .def_rw("address", &lf::TensorDesc::address,
+                "Bank-local base address of the interleaved buffer (bytes); 0 until allocated.")
+        .def_rw("on_device", &lf::TensorDesc::on_device,
+                "True: a Tenstorrent device tensor; False: a host tensor (emulator path).")
+        .def_rw("device_id", &lf::TensorDesc::device_id, "Device id (-1 for host tensors).")
+        .def("__repr__", [](const lf::TensorDesc& t) {
+            std::string s = "TensorDesc(shape=[";
+            for (size_t i = 0; i < t.shape.size(); ++i) {
+                s += (i ? ", " : "") + std::to_string(t.shape[i]);
+            }
+            return s + "], dtype=" + lf::to_string(t.dtype) + ", layout=" + lf::to_string(t.layout) +
+                   ", address=" + std::to_string(t.address) + ", on_device=" + (t.on_device ? "True" : "False") +
+                   ", device_id=" + std::to_string(t.device_id) + ")";
+        });
+
+    nb::class_<lf::operation_attributes_t>(m, "OperationAttributes", "operation_attributes_t of the op.")
+        .def(
+            "__init__",
+            [](lf::operation_attributes_t* self, float eps, lf::MemoryConfig output_memory_config,
+               lf::DType output_dtype, tt::tt_metal::ComputeConfigDescriptor compute_config, std::string arch,
+               CoreCoord core_grid, std::string program_factory) {
+                new (self) lf::operation_attributes_t{eps,           output_memory_config, output_dtype,
+                                                      compute_config, std::move(arch),      core_grid,
+                                                      std::move(program_factory)};
+            },
+            "eps"_a = 1e-5f, "output_memory_config"_a = lf::MemoryConfig{}, "output_dtype"_a = lf::DType::BFLOAT16,
+            "compute_config"_a = tt::tt_metal::ComputeConfigDescriptor{}, "arch"_a = "wormhole_b0",
+            "core_grid"_a = CoreCoord{0, 0}, "program_factory"_a = "")
+        .def_rw("eps", &lf::operation_attributes_t::eps, "Epsilon added to the variance (float32).")
+        .def_rw("output_memory_config", &lf::operation_attributes_t::output_memory_config, "MemoryConfig.")
+        .def_rw("output_dtype", &lf::operation_attributes_t::output_dtype, "DType of the output.")
+        .def_rw("compute_config", &lf::operation_attributes_t::compute_config, "ComputeConfigDescriptor.")
+        .def_rw("arch", &lf::operation_attributes_t::arch, "\"wormhole_b0\" or \"blackhole\".")
+        .def_rw("core_grid", &lf::operation_attributes_t::core_grid,
+                "CoreCoord(x=columns, y=rows) of worker cores to split the tile-rows over; (0, 0) = the arch's grid.")
+        .def_rw("program_factory", &lf::operation_attributes_t::program_factory,
+                "\"\" (chosen by select_program_factory) or a program factory name to force it.");
+
+    nb::class_<lf::tensor_args_t>(m, "TensorArgs", "tensor_args_t of the op: input, optional gamma and beta.")
+        .def(
+            "__init__",
+            [](lf::tensor_args_t* self, lf::TensorDesc input, std::optional<lf::TensorDesc> gamma,
+               std::optional<lf::TensorDesc> beta) {
+                new (self) lf::tensor_args_t{std::move(input), std::move(gamma), std::move(beta)};
+            },
+            "input"_a, "gamma"_a = nb::none(), "beta"_a = nb::none())
+        .def_rw("input", &lf::tensor_args_t::input, "TensorDesc of the input.")
+        .def_rw("gamma", &lf::tensor_args_t::gamma,
+                "TensorDesc | None. Reading returns a copy; assign a whole TensorDesc to change it.")
+        .def_rw("beta", &lf::tensor_args_t::beta,
+                "TensorDesc | None. Reading returns a copy; assign a whole TensorDesc to change it.");
+
+    nb::class_<lf::spec_return_value_t>(m, "OutputSpec",
+                                        "spec_return_value_t: shape, dtype, layout and memory of the output.")
+        .def(nb::init<>())
+        .def_rw("shape", &lf::spec_return_value_t::shape, "list[int].")
+        .def_rw("dtype", &lf::spec_return_value_t::dtype, "DType.")
+        .def_rw("layout", &lf::spec_return_value_t::layout, "Layout.")
+        .def_rw("memory_config", &lf::spec_return_value_t::memory_config, "MemoryConfig.");
+
+    using Op = lf::LayerNormFusedRMDeviceOperation;
+    m.def("validate", &Op::validate, "attrs"_a, "tensor_args"_a,
+          "Checks every precondition of the op. Raises ValueError (bad argument: message names the argument, the "
+          "expected and the given value) or RuntimeError (the row does not fit the row-resident program's L1).");
+    m.def("compute_output_specs", &Op::compute_output_specs, "attrs"_a, "tensor_args"_a,
+          "OutputSpec: the input's shape, attrs.output_dtype, ROW_MAJOR, attrs.output_memory_config.");
+    m.def("select_program_factory", &Op::select_program_factory, "attrs"_a, "tensor_args"_a,
+          "Name of the program factory that builds the program.");
+    m.def("row_resident_cb_bytes", &lf::row_resident_cb_bytes, "W"_a, "dtype"_a,
+          "compute_config"_a = tt::tt_metal::ComputeConfigDescriptor{}, "has_gamma"_a = true, "has_beta"_a = true,
+          "output_dtype"_a = nb::none(),
+          "L1 bytes the row-resident program's CBs need for rows of W elements (Wt = ceil(W/32)): 4 Wt tiles, "
+          "2 Wt each for gamma and beta when given (else 2 pages each), 1 scaler tile (2 when W % 32 != 0), "
+          "1 eps tile, 3 statistics tiles (Float32 when compute_config.fp32_dest_acc_en).");
+    m.def("create_program_descriptor", &lf::create_program_descriptor, "attrs"_a, "tensor_args"_a, "output"_a,
+          "validate(attrs, tensor_args), then build the ProgramDescriptor. `output` is the output TensorDesc "
+          "(address 0 when not allocated). Raises what validate raises.");
+    m.def("program_factory_name", []() { return std::string(lf::LayerNormFusedRMProgramFactory::name); },
+          "Name of the row-resident program factory.");
+    m.attr("STREAMING_PROGRAM_FACTORY") = lf::LayerNormFusedRMStreamingProgramFactory::name;
+
+    m.def("set_kernel_root", &lf::set_kernel_root, "dir"_a,
+          "Directory holding the kernel sources; kernel_source paths are built from it.");
+    m.def("kernel_root", &lf::kernel_root, "Directory holding the kernel sources (str).");
+}
+
+}  // namespace layernorm_fused_rm::bindings
