@@ -62,7 +62,7 @@ $(PROJECT_STAMP): $(DEPS_STAMP) $(PROJECT_SOURCES)
 	$(PIP) install --no-build-isolation .
 	@touch "$@"
 
-# Debian packages for the kernel conformance check (tools/kernel_conformance, test_dev/test_kernel_conformance.py):
+# Debian packages for the kernel conformance check (tools/kernel_conformance, test_dev/device/test_kernel_conformance.py):
 # clang 19 (riscv32 target), newlib's C headers and arm-none-eabi libstdc++ headers for the C++ standard library.
 # Debian 12 (bookworm) has all three in main. Idempotent: nothing happens when they are present. Installs only as
 # root with apt-get; anywhere else it prints what to install and does not fail, so `make test` still runs (the

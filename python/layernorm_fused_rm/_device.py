@@ -33,7 +33,7 @@ from . import _C
 # next_compile_time_args_offset(). Keyed by kernel file name. Where the first one starts is read from the kernel
 # source itself (its `TensorAccessorArgs<N>()`), so the kernel stays the one statement of its arg layout; anything
 # after the last accessor is kept as it is. The factory encodes interleaved accessors as [ArgsConfig, aligned page
-# size]; test_dev/test_device_descriptor.py checks the factory's args against this.
+# size]; test_dev/device/test_device_descriptor.py checks the factory's args against this.
 ACCESSOR_ARGS: dict[str, tuple[str, ...]] = {
     "reader_layernorm_fused_rm.cpp": ("input", "gamma", "beta"),
     "writer_layernorm_fused_rm.cpp": ("output",),

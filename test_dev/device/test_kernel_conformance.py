@@ -25,7 +25,7 @@ import pytest
 
 import layernorm_fused_rm as lf
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tools" / "kernel_conformance"))
 import check  # noqa: E402
 

@@ -1,4 +1,4 @@
-"""Builds small emulator programs (CBs + kernels on core (0, 0) or a grid) for the emulator's own tests."""
+"""Builds small emulator programs (kernels in test_dev/emulator/kernels/) (CBs + kernels on core (0, 0) or a grid) for the emulator's own tests."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 
 from layernorm_fused_rm import _C
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent / "kernels"
 BF16 = _C.DataFormat.Float16_b
 FP32 = _C.DataFormat.Float32
 TILE_BF16 = 2048

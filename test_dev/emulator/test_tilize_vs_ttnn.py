@@ -26,7 +26,7 @@ import numpy as np
 import pytest
 
 HERE = Path(__file__).resolve().parent
-MOCK_CLUSTER_DESC = HERE / "data" / "mock_cluster_n150.yaml"
+MOCK_CLUSTER_DESC = HERE.parent / "data" / "mock_cluster_n150.yaml"
 SHAPES = [(32, 32), (64, 96), (128, 256)]
 
 # Runs in a fresh interpreter. argv: work dir; it holds in_<R>x<C>.bin (row-major bf16) and

@@ -1,19 +1,16 @@
-"""Emulator strict rules: one deliberately broken kernel per rule (test_dev/emulator_kernels/broken/), each
+"""Emulator strict rules: one deliberately broken kernel per rule (test_dev/emulator/kernels/broken/), each
 failing fast with the rule's specific error text (issue 3)."""
 
 from __future__ import annotations
 
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
 import layernorm_fused_rm
 from layernorm_fused_rm import _C
 
-sys.path.insert(0, str(Path(__file__).resolve().parent / "emulator_kernels"))
-import harness as h  # noqa: E402
+import harness as h
 
 EmulatorError = layernorm_fused_rm.EmulatorError
 DeadlockError = layernorm_fused_rm.DeadlockError

@@ -6,16 +6,13 @@ fp32 DEST to bf16 to nearest with ties away from zero, Float32 CB data reaches S
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from layernorm_fused_rm import _C
 
-sys.path.insert(0, str(Path(__file__).resolve().parent / "emulator_kernels"))
-import harness as h  # noqa: E402
+import harness as h
 
 F32 = np.float32
 
