@@ -15,10 +15,12 @@ struct JitResult {
     std::string so_path;
 };
 
-/// Compiles (or finds in the cache) the kernel of `k` and returns its entry point. The cache key is a
-/// 64-bit FNV-1a hash of the kernel source, the headers beside it and one folder up, every emulator
-/// header, the compile-time args, the defines and the compiler command line. Throws CompileError with the compiler output.
-JitResult jit_kernel(const tt::tt_metal::KernelDescriptor& k);
+/// Compiles (or finds in the cache) the kernel of `k` and returns its entry point. `cbs` are the program's CBs:
+/// the per-kernel generated headers (jit/generated_headers.hpp) take their formats and sizes from them. The cache
+/// key is a 64-bit FNV-1a hash of the kernel source, the headers beside it and one folder up, every emulator
+/// header, the compile-time args, the defines, the generated headers and the compiler command line. Throws
+/// CompileError with the compiler output.
+JitResult jit_kernel(const tt::tt_metal::KernelDescriptor& k, const std::vector<tt::tt_metal::CBDescriptor>& cbs);
 
 /// The KernelApi of the fiber running on the calling host thread (device.cpp); installed into every kernel .so.
 KernelApi* current_kernel_api();

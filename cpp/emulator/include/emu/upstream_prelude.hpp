@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// Kernel-side definitions that tt-metal's firmware build puts in scope of every kernel before its source
+// (through the JIT prologue and the arch headers), which ttnn 0.81's own kernels and kernel_lib helpers
+// (ttnn/cpp/ttnn/kernel_lib/) rely on. Included by the JIT-generated prelude (src/jit/generated_headers.cpp)
+// after the per-kernel tables tensix_emu::generated::cb_* it reads.
+#pragma once
+#include <cstdint>
+#include <cstdio>
+
+#include "emu/kernel_common.hpp"
+
+/// Data format codes as tt-metal 0.81 hw/inc/internal/tt-1xx/{wormhole,blackhole}/tensix_types.h (the values the
+/// JIT writes into unpack_src_format[] / pack_dst_format[]).
+enum class DataFormat : std::uint8_t {
+    Float32 = 0, Float16 = 1, Bfp8 = 2, Bfp4 = 3, Bfp2 = 11, Float16_b = 5, Bfp8_b = 6, Bfp4_b = 7, Bfp2_b = 15,
+    Lf8 = 10, Int8 = 14, UInt8 = 30, UInt16 = 9, Int32 = 8, UInt32 = 24, Tf32 = 4, Invalid = 0xff
+};
+
+/// tt-llk llk_lib/llk_defs.h: DEST split in two halves (SyncHalf) or used whole (SyncFull).
+enum class DstSync : std::uint8_t { SyncHalf = 0, SyncFull = 1 };
+
+namespace tt {
+/// hostdevcommon/api/hostdevcommon/kernel_structs.h: circular buffer indices c_0 .. c_31.
+enum CBIndex : std::uint8_t {
+    c_0, c_1, c_2, c_3, c_4, c_5, c_6, c_7, c_8, c_9, c_10, c_11, c_12, c_13, c_14, c_15,
+    c_16, c_17, c_18, c_19, c_20, c_21, c_22, c_23, c_24, c_25, c_26, c_27, c_28, c_29, c_30, c_31, SIZE
+};
+}  // namespace tt
+
+// tt-metal compiles a compute kernel once per TRISC with one of TRISC_UNPACK / TRISC_MATH / TRISC_PACK and wraps
+// thread-specific statements in UNPACK(...) / MATH(...) / PACK(...). The emulator runs the three threads as one,
+// so each statement runs once.
+#ifndef UNPACK
+#define UNPACK(x) x
+#endif
+#ifndef MATH
+#define MATH(x) x
+#endif
+#ifndef PACK
+#define PACK(x) x
+#endif
+
+namespace tensix_emu::kernel_side {
+/// A failed ASSERT: on silicon the watcher halts the core (tt-metal hw/inc/api/debug/assert.h); the emulator
+/// refuses the program with the condition's text and where it was written.
+[[noreturn]] inline void assert_failed(const char* cond, const char* file, int line) {
+    static thread_local char msg[512];
+    std::snprintf(msg, sizeof msg, "ASSERT(%s) failed at %s:%d (tt-metal's watcher would halt this core)", cond,
+                  file, line);
+    api().unsupported(msg);
+    __builtin_unreachable();
+}
+}  // namespace tensix_emu::kernel_side
+#ifndef ASSERT
+#define ASSERT(cond, ...) \
+    ((cond) ? (void)0 : ::tensix_emu::kernel_side::assert_failed(#cond, __FILE__, __LINE__))
+#endif
+
+/// The fields of tt-metal's LocalCBInterface a kernel may read, from the CB's descriptor on this kernel's cores.
+/// Units as on silicon: bytes on the data-movement RISCs; 16-byte words on the TRISCs (tt-metal's compute
+/// firmware keeps CB addresses and sizes shifted right by 4: ttnn kernel_lib dfb_helpers_compute.inl,
+/// DFB_COMPUTE_ADDR_SHIFT = 4).
+struct LocalCBInterface {
+    uint32_t fifo_size;
+    uint32_t fifo_page_size;
+    uint32_t fifo_num_pages;
+};
+
+inline LocalCBInterface get_local_cb_interface(uint32_t cb_id) {
+    using namespace tensix_emu::generated;
+    if (cb_id >= 32 || cb_page_size[cb_id] == 0) {
+        tensix_emu::kernel_side::api().unsupported(
+            "get_local_cb_interface: the CB is not configured on this kernel's cores");
+    }
+#if defined(COMPILE_FOR_TRISC)
+    constexpr uint32_t shift = 4;
+#else
+    constexpr uint32_t shift = 0;
+#endif
+    return {cb_total_size[cb_id] >> shift, cb_page_size[cb_id] >> shift, cb_total_size[cb_id] / cb_page_size[cb_id]};
+}
+
+/// Bytes of one tile of CB `operand` as tt-metal 0.81 api/dataflow/dataflow_api.h get_tile_size: the JIT's
+/// unpack_tile_size[] (the tile of the CB's data format, tt::tile_size; not the CB's page size, which a kernel
+/// reads with get_local_cb_interface). Refuses a CB not configured on this kernel's cores.
+constexpr inline std::int32_t get_tile_size(const std::int32_t operand) {
+    if (operand < 0 || operand >= 32 || unpack_tile_size[operand] == 0) {
+        tensix_emu::kernel_side::api().unsupported("get_tile_size: the CB is not configured on this kernel's cores");
+    }
+    return unpack_tile_size[operand];
+}
+/// api/dataflow/dataflow_api.h get_dataformat: the L1 data format of CB `operand` (unpack_src_format[]).
+constexpr inline DataFormat get_dataformat(const std::int32_t operand) {
+    return static_cast<DataFormat>(static_cast<std::uint8_t>(unpack_src_format[operand]));
+}

@@ -1,0 +1,85 @@
+"""ttnn 0.81's eltwise unary program (reader_unary_interleaved_start_id.cpp, eltwise_sfpu.cpp with an
+SFPU_OP_CHAIN_0, writer_unary_interleaved_start_id.cpp), unmodified from the wheel, on the emulator: one core and
+a multi-core split by start_id as upstream's UnaryProgramFactory does (issue 11).
+
+Reference: the emulator's numerics model (cpp/emulator/src/numerics.hpp) applied in numpy float32, which must
+match bit for bit: bf16 tiles enter a 16-bit DEST exactly (copy_tile of bf16); square_tile computes x*x in
+float32 (exact: an 8-bit mantissa squared fits in 24 bits) and rounds to bf16 to nearest even
+(ckernel_sfpu_square.h float32_to_bf16_rne); rsqrt_tile computes 1/sqrt(x) in float32 (IEEE sqrt and divide,
+as numpy) and rounds to nearest even (ckernel_sfpu_sqrt.h RoundMode::Nearest). Tolerance of the model against
+silicon, argued: silicon's rsqrt refines an approximation to within about one float32 ulp before the bf16
+rounding, so silicon and this model differ by at most one bf16 ulp, only where the float32 result lies within
+one float32 ulp of a bf16 rounding boundary; the test also checks the result against torch float64 within one
+bf16 ulp, which bounds that.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from layernorm_fused_rm import _C
+
+import harness as h
+import upstream as up
+
+KDIR = f"{up.OPS}/eltwise/unary/device/kernels"
+CHAIN = "square_tile_init(); square_tile(0); rsqrt_tile_init(); rsqrt_tile(0);"
+
+
+def eltwise_program(src, dst, num_tiles, cores, chain):
+    reader = up.pinned(f"{KDIR}/dataflow/reader_unary_interleaved_start_id.cpp")
+    writer = up.pinned(f"{KDIR}/dataflow/writer_unary_interleaved_start_id.cpp")
+    compute = up.pinned(f"{KDIR}/compute/eltwise_sfpu.cpp")
+    core_list = list(cores.cores())
+    split = dict(zip([(c.x, c.y) for c in core_list], up.split_pages(num_tiles, core_list)))
+    ta = h.accessor_args(h.TILE_BF16)
+    kernels = [
+        h.reader(reader, cores=cores, ct=ta, per_core_rt=lambda c: [src, split[(c.x, c.y)][1], split[(c.x, c.y)][0]]),
+        h.writer(writer, cores=cores, ct=[2, *ta], per_core_rt=lambda c: [dst, split[(c.x, c.y)][1], split[(c.x, c.y)][0]]),
+        h.compute(compute, cores=cores, per_core_rt=lambda c: [split[(c.x, c.y)][1]],
+                  defines=[("SFPU_OP_CHAIN_0", chain)]),
+    ]
+    return h.program(kernels, [h.cb(0, 2, cores=cores), h.cb(2, 2, cores=cores)])
+
+
+def to_tiles(x: np.ndarray) -> bytes:
+    """[R, C] float32 (bf16 values) -> interleaved TILE_LAYOUT bf16 bytes, tiles row-major."""
+    r, c = x.shape
+    tiles = [h.tilize(x[i:i + 32, j:j + 32]) for i in range(0, r, 32) for j in range(0, c, 32)]
+    return h.to_bytes(np.concatenate(tiles), h.BF16)
+
+
+def from_tiles(b: bytes, r: int, c: int) -> np.ndarray:
+    v = h.from_bytes(b, h.BF16).reshape(-1, 1024)
+    out = np.empty((r, c), np.float32)
+    k = 0
+    for i in range(0, r, 32):
+        for j in range(0, c, 32):
+            out[i:i + 32, j:j + 32] = h.untilize(v[k])
+            k += 1
+    return out
+
+
+@pytest.mark.parametrize("ncores,shape", [(1, (64, 96)), (4, (96, 160))])
+def test_square_rsqrt_chain_matches_model_bit_exact(ncores, shape):
+    rng = np.random.default_rng(11)
+    x = h.bf16_round(rng.uniform(0.05, 8.0, size=shape).astype(np.float32) * rng.choice([-1, 1], size=shape))
+    dev = _C.EmuDevice("wormhole_b0")
+    bufs = h.Buffers(dev)
+    try:
+        n = x.size // 1024
+        src = bufs.put(to_tiles(x), h.TILE_BF16)
+        dst = bufs.alloc(n * h.TILE_BF16, h.TILE_BF16)
+        stats = dev.run(eltwise_program(src, dst, n, up.grid(ncores), CHAIN))
+        y = from_tiles(dev.read_dram_buffer(dst, n * h.TILE_BF16), *shape)
+    finally:
+        bufs.free()
+    assert stats.cores_used == ncores
+    sq = h.bf16_round(x * x)  # float32 product is exact for bf16 x
+    model = h.bf16_round(np.float32(1.0) / np.sqrt(sq))
+    np.testing.assert_array_equal(y.view(np.uint32), model.view(np.uint32))
+    ref = 1.0 / torch.from_numpy(x).double().abs()
+    ulp = torch.from_numpy(np.spacing(np.abs(ref.numpy()).astype(np.float32))).double() * 2 ** 16
+    assert bool((torch.from_numpy(y).double() - ref).abs().le(ulp).all()), "beyond one bf16 ulp of torch float64"
