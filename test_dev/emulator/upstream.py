@@ -27,6 +27,19 @@ PINNED = {
     f"{OPS}/eltwise/unary/device/kernels/dataflow/reader_unary_interleaved_start_id.cpp": "8a337961b9debc552fe683301618ab8652d84eaf7f5a11776fa383e655d8e944",
     f"{OPS}/eltwise/unary/device/kernels/dataflow/writer_unary_interleaved_start_id.cpp": "9b7980c6a659ee45e05b2613584de7e7b133359c4d23cd04c8aaf8d7071ca3c4",
     f"{OPS}/eltwise/unary/device/kernels/compute/eltwise_sfpu.cpp": "2fa8a08ab3b8d052a25e5b6c559a7cd1908d69ac6fbec925fcb042101692ba54",
+    f"{OPS}/data_movement/tilize/device/kernels/dataflow/reader_unary_stick_layout_split_rows_singlecore.cpp": "66a9f4497de52262c230aee356b79542f3af137344001941031cfe728f9904ec",
+    f"ttnn/cpp/ttnn/kernel/compute/tilize_metal2.cpp": "979e38a2a03f7b5c90b49c891a007d94b5a6ae47553cbd4ebada9725b9775d37",
+    f"{OPS}/eltwise/unary/device/kernels/dataflow/writer_unary_interleaved_start_id_metal2.cpp": "2b38232254febd0cbe5ff8347f8b11e249569d09177588655b052dd966207cec",
+    f"{OPS}/data_movement/untilize/device/kernels/dataflow/reader_unary_start_id_metal2.cpp": "733acb936c5700e63b33838f8734cb4f0e81e1e799bba1148a198be32b75eee0",
+    f"{OPS}/data_movement/untilize/device/kernels/compute/untilize_metal2.cpp": "c5bbdff2f8e66fc1fc0ca854dab467174110c3514c9028d034779747e524fd2c",
+    f"{OPS}/data_movement/untilize/device/kernels/dataflow/writer_unary_stick_layout_split_rows_single_core.cpp": "b42c1b6ea7d64893d246c385e059e2cb9a45ed878b6f9ee37fc189418a7b2bd3",
+    f"{KLIB}/tilize_helpers.hpp": "a4b87948fa5aa96656b92a9ba9fc2c357a6e4ef36ebe620ca13800879711f526",
+    f"{KLIB}/tilize_helpers.inl": "f8b03fbf1bb7ce20fefe1b41e1907690e8be7283fd1ff5ed89cbbb9c368121cd",
+    f"{KLIB}/untilize_helpers.hpp": "47415a7315b836f6345fb54cce6189b48a14d5bef173a1f9692097cc1b0e2a8d",
+    f"{KLIB}/untilize_helpers.inl": "a20ce2cb275ec5603264389e5b46d15505cb11f2501de3655549fef2e0b3e831",
+    f"{KLIB}/dest_helpers.hpp": "581b21aa6830f1d2d0429a33aa9af81639d95f005e4d9ee38912363d6dcc72c8",
+    f"{KLIB}/dfb_helpers_compute.hpp": "a3809991c86a7d0fb6bf0912987f8f2ab2376d88de314544dfc4d2ce36bd42e3",
+    f"{KLIB}/dfb_helpers_compute.inl": "fc214395a30a0989e1b7186d9451f90e609d96b6705622dbacb8f772adaedb87",
 }
 
 

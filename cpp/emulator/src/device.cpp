@@ -844,8 +844,10 @@ void KernelContext::pack_untilize_init(uint32_t block_ct, uint32_t full_ct, uint
              ">: full width " + std::to_string(full_ct) + " is not a multiple of the block width " +
              std::to_string(block_ct));
     }
-    if (from_dest) {
-        // pack_untilize_dest_init calls llk_pack_reconfig_data_format(ocb) (pack_untilize.h).
+    {
+        // pack_untilize_dest_init calls llk_pack_reconfig_data_format(ocb), and so does pack_untilize_init through
+        // pack_untilize_dest_init_impl (pack_untilize.h); pack_untilize_init's unpack/math half (llk_unpack_A_init,
+        // A2D datacopy init for icb, the calls of copy_init) is issued by the kernel-side header as copy_init(icb).
         std::lock_guard<std::mutex> lk(run_.m);
         pack_fmt_ = {true, cb(int32_t(ocb), call).format, int32_t(ocb), call};
     }
@@ -909,8 +911,58 @@ void KernelContext::pack_untilize_dest(uint32_t block_ct, uint32_t full_ct, uint
 
 void KernelContext::pack_untilize_block(uint32_t block_ct, uint32_t full_ct, uint32_t icb, uint32_t block_rt,
                                         uint32_t ocb, uint32_t block_c_index) {
-    (void)block_ct; (void)full_ct; (void)icb; (void)block_rt; (void)ocb; (void)block_c_index;
-    unsupported("pack_untilize_block (the op untilizes from DEST with pack_untilize_dest)");
+    // pack_untilize.h pack_untilize_block: per row of blocks, wait for DEST, unpack tiles 0..block_ct-1 of icb
+    // (llk_unpack_A(icb, c)) and copy them A2D into DEST slots 0..block_ct-1, then pack them untilized into ocb
+    // at tile column block_c_index * block_ct (llk_pack_untilize), and release DEST. It acquires DEST itself.
+    const std::string call = "pack_untilize_block<" + std::to_string(block_ct) + ", " + std::to_string(full_ct) +
+                             ">(" + cb_name(int32_t(icb)) + ", " + cb_name(int32_t(ocb)) + ")";
+    require_started(call.c_str());
+    if (!untilize_active_ || untilize_from_dest_ || untilize_block_ct_ != block_ct || untilize_full_ct_ != full_ct ||
+        untilize_ocb_ != ocb) {
+        fail(call + " without a matching pack_untilize_init");
+    }
+    if (mode_ != UnpackMode::Copy || mode_icb0_ != icb) {
+        fail(call + ": the unpacker is not set up to copy " + cb_name(int32_t(icb)) +
+             " into DEST (pack_untilize_init(icb, ocb) does that; a later init replaced it)");
+    }
+    if (block_rt != 1) {
+        // The LLK re-reads tiles 0..block_ct-1 of icb for every row (llk_unpack_A(icb, c)) and advances the
+        // packer's L1 row offset internally; that multi-row addressing is not modelled: refused.
+        unsupported("pack_untilize_block with block_rt_dim != 1");
+    }
+    require_dst(DstState::Idle, call.c_str());
+    if (block_c_index >= full_ct / block_ct) {
+        fail(call + ": block index " + std::to_string(block_c_index) + " is beyond the " +
+             std::to_string(full_ct / block_ct) + " blocks of the row");
+    }
+    require_format(srca_fmt_, "unpacker (SrcA)", icb, call.c_str());
+    require_format(pack_fmt_, "packer", ocb, call.c_str());
+    for (uint32_t t = 0; t < block_ct; ++t) {
+        float a[1024];
+        read_tile(icb, t, a, call.c_str(), /*to_dest_exact=*/true);
+        for (uint32_t i = 0; i < 1024; ++i) {
+            dst_[t][i] = round_dest(a[i]);
+        }
+    }
+    std::lock_guard<std::mutex> lk(run_.m);
+    CBState& out = cb(int32_t(ocb), call.c_str());
+    if (out.reserved < full_ct) {
+        fail(call + ": the untilized block spans " + std::to_string(full_ct) + " pages of " + cb_name(int32_t(ocb)) +
+             " but only " + std::to_string(out.reserved) + " are reserved");
+    }
+    const uint32_t ds = tt::datum_size(out.format);
+    uint8_t* dst = reserved_page_ptr(out, 0);
+    const uint32_t row_elems = full_ct * 32;
+    for (uint32_t t = 0; t < block_ct; ++t) {
+        const uint32_t col0 = (block_c_index * block_ct + t) * 32;
+        for (uint32_t r = 0; r < 32; ++r) {
+            for (uint32_t c = 0; c < 32; ++c) {
+                store_datum(dst + (r * row_elems + col0 + c) * ds, out.format,
+                            from_dst(dst_[t][r * 32 + c], out.format, fp32_dest_));
+            }
+        }
+        ++tiles_packed;
+    }
 }
 
 void KernelContext::reduce_init(PoolType type, ReduceDim dim, uint32_t icb, uint32_t icb_scaler, uint32_t ocb) {

@@ -6,7 +6,9 @@
 // after the per-kernel tables tensix_emu::generated::cb_* it reads.
 #pragma once
 #include <cstdint>
+#include <array>
 #include <cstdio>
+#include <utility>
 
 #include "emu/kernel_common.hpp"
 
@@ -67,18 +69,32 @@ struct LocalCBInterface {
     uint32_t fifo_num_pages;
 };
 
-inline LocalCBInterface get_local_cb_interface(uint32_t cb_id) {
+namespace tensix_emu::kernel_side {
+#if defined(COMPILE_FOR_TRISC)
+inline constexpr uint32_t kCbAddrShift = 4;
+#else
+inline constexpr uint32_t kCbAddrShift = 0;
+#endif
+constexpr LocalCBInterface cb_interface_of(uint32_t i) {
     using namespace tensix_emu::generated;
-    if (cb_id >= 32 || cb_page_size[cb_id] == 0) {
+    return {cb_total_size[i] >> kCbAddrShift, cb_page_size[i] >> kCbAddrShift,
+            cb_page_size[i] ? cb_total_size[i] / cb_page_size[i] : 0};
+}
+template <uint32_t... I>
+constexpr auto make_cb_interfaces(std::integer_sequence<uint32_t, I...>) {
+    return std::array<LocalCBInterface, sizeof...(I)>{cb_interface_of(I)...};
+}
+inline constexpr auto cb_interfaces = make_cb_interfaces(std::make_integer_sequence<uint32_t, 32>{});
+}  // namespace tensix_emu::kernel_side
+
+/// The static fields of CB `cb_id` (fifo_size, fifo_page_size, fifo_num_pages). The pointer fields
+/// (fifo_rd_ptr, fifo_wr_ptr) are not provided: a kernel that reads them does not compile here.
+inline const LocalCBInterface& get_local_cb_interface(uint32_t cb_id) {
+    if (cb_id >= 32 || tensix_emu::generated::cb_page_size[cb_id] == 0) {
         tensix_emu::kernel_side::api().unsupported(
             "get_local_cb_interface: the CB is not configured on this kernel's cores");
     }
-#if defined(COMPILE_FOR_TRISC)
-    constexpr uint32_t shift = 4;
-#else
-    constexpr uint32_t shift = 0;
-#endif
-    return {cb_total_size[cb_id] >> shift, cb_page_size[cb_id] >> shift, cb_total_size[cb_id] / cb_page_size[cb_id]};
+    return tensix_emu::kernel_side::cb_interfaces[cb_id];
 }
 
 /// Bytes of one tile of CB `operand` as tt-metal 0.81 api/dataflow/dataflow_api.h get_tile_size: the JIT's

@@ -40,6 +40,8 @@ public:
     uint32_t get_entry_size() const { return cb_fact(tensix_emu::generated::cb_page_size); }
     uint32_t get_total_size_bytes() const { return cb_fact(tensix_emu::generated::cb_total_size); }
     uint32_t get_total_num_entries() const { return get_total_size_bytes() / get_entry_size(); }
+    /// Bytes of one tile of the CB's data format (the JIT's unpack_tile_size, as upstream's get_tile_size()).
+    uint32_t get_tile_size() const { return uint32_t(::get_tile_size(int32_t(id_))); }
     void finish() {}
 
 private:

@@ -1,0 +1,135 @@
+"""ttnn 0.81's tilize and untilize programs, unmodified from the wheel, on the emulator (issue 11). Both are
+Metal 2.0 programs: their kernels name their buffers, tensors and arguments (`dfb::in`, `tensor::src`,
+`get_arg(args::num_sticks)`), so each kernel descriptor carries the bindings tt-metal's single-core factories
+declare (tilize_single_core_program_factory.cpp, untilize_single_core_program_factory.cpp in the wheel), and the
+emulator's JIT generates the headers tt-metal's JIT would. Tilize and untilize move data only: the result must
+equal the reference layout conversion bit for bit (bf16 through a 16-bit DEST is exact; fp32 through
+UnpackToDest into a 32-bit DEST is exact, which is why upstream selects that mode for fp32).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import harness as h
+import upstream as up
+
+TILIZE_READER = f"{up.OPS}/data_movement/tilize/device/kernels/dataflow/reader_unary_stick_layout_split_rows_singlecore.cpp"
+TILIZE_COMPUTE = "ttnn/cpp/ttnn/kernel/compute/tilize_metal2.cpp"
+TILE_WRITER = f"{up.OPS}/eltwise/unary/device/kernels/dataflow/writer_unary_interleaved_start_id_metal2.cpp"
+UNTILIZE_READER = f"{up.OPS}/data_movement/untilize/device/kernels/dataflow/reader_unary_start_id_metal2.cpp"
+UNTILIZE_COMPUTE = f"{up.OPS}/data_movement/untilize/device/kernels/compute/untilize_metal2.cpp"
+STICK_WRITER = f"{up.OPS}/data_movement/untilize/device/kernels/dataflow/writer_unary_stick_layout_split_rows_single_core.cpp"
+
+
+def tiles_of(x: np.ndarray) -> np.ndarray:
+    """[R, C] -> face-major tiles in row-major tile order (TILE_LAYOUT element order)."""
+    r, c = x.shape
+    return np.concatenate([h.tilize(x[i:i + 32, j:j + 32]) for i in range(0, r, 32) for j in range(0, c, 32)])
+
+
+def untiles_of(v: np.ndarray, r: int, c: int) -> np.ndarray:
+    t = v.reshape(-1, 1024)
+    out = np.empty((r, c), np.float32)
+    k = 0
+    for i in range(0, r, 32):
+        for j in range(0, c, 32):
+            out[i:i + 32, j:j + 32] = h.untilize(t[k])
+            k += 1
+    return out
+
+
+def data(shape, fmt, seed):
+    x = np.random.default_rng(seed).standard_normal(shape).astype(np.float32) * 3
+    return h.bf16_round(x) if fmt == h.BF16 else x
+
+
+def tilize_program(src, dst, rows, cols, fmt):
+    """As TilizeSingleCoreProgramFactory with the whole row in one block (it fits L1 for these widths)."""
+    esz = 2 if fmt == h.BF16 else 4
+    tile = 1024 * esz
+    wt = cols // 32
+    fp32 = fmt == h.FP32
+    reader = h.reader(up.pinned(TILIZE_READER), ct=h.accessor_args(cols * esz),
+                      rt=[rows, wt, wt * 32 * esz, 1, 0])
+    reader.common_runtime_args = [src]
+    reader.named_compile_time_args = [("tile_height", 32)]
+    reader.metal2 = up.metal2(dfbs=[("in", 0)], tensors=[up.tensor_binding("src", 0)],
+                              runtime_arg_names=["num_sticks", "num_tiles_per_block", "block_width_size",
+                                                 "num_full_blocks_in_row", "start_stick_id"])
+    writer = h.writer(up.pinned(TILE_WRITER), ct=h.accessor_args(tile), rt=[rows // 32 * wt, 0])
+    writer.common_runtime_args = [dst]
+    writer.metal2 = up.metal2(dfbs=[("out", 16)], tensors=[up.tensor_binding("dst", 0)],
+                              runtime_arg_names=["num_pages", "start_id"])
+    compute = h.compute(up.pinned(TILIZE_COMPUTE), fp32_dest=fp32, unpack_to_dest=[0] if fp32 else None)
+    compute.named_compile_time_args = [("per_core_block_cnt", rows // 32), ("per_core_block_tile_cnt", wt)]
+    compute.metal2 = up.metal2(dfbs=[("in", 0), ("out", 16)])
+    return h.program([reader, writer, compute],
+                     [h.cb(0, wt, fmt, page_size=tile), h.cb(16, wt, fmt, page_size=tile)])
+
+
+def untilize_program(src, dst, rows, cols, fmt):
+    """As UntilizeSingleCoreProgramFactory (interleaved output: one column of blocks, whole row per block)."""
+    esz = 2 if fmt == h.BF16 else 4
+    tile = 1024 * esz
+    wt = cols // 32
+    fp32 = fmt == h.FP32
+    reader = h.reader(up.pinned(UNTILIZE_READER), ct=h.accessor_args(tile), rt=[rows // 32 * wt, 0])
+    reader.common_runtime_args = [src]
+    reader.metal2 = up.metal2(dfbs=[("in", 0)], tensors=[up.tensor_binding("src", 0)],
+                              runtime_arg_names=["num_tiles", "start_id"])
+    writer = h.writer(up.pinned(STICK_WRITER), ct=h.accessor_args(cols * esz))
+    writer.common_runtime_args = [dst]
+    writer.named_compile_time_args = [
+        ("tile_height", 32), ("num_blocks_across_height", rows // 32), ("num_output_columns_of_blocks", 1),
+        ("num_blocks_per_output_column_row", 1), ("num_tiles_per_output_block", wt),
+        ("output_single_block_width_size", wt * 32 * esz)]
+    writer.metal2 = up.metal2(dfbs=[("out", 16)], tensors=[up.tensor_binding("dst", 0)])
+    compute = h.compute(up.pinned(UNTILIZE_COMPUTE), fp32_dest=fp32, unpack_to_dest=[0] if fp32 else None)
+    compute.named_compile_time_args = [("per_core_block_cnt", rows // 32), ("per_core_block_tile_cnt", wt)]
+    compute.metal2 = up.metal2(dfbs=[("src", 0), ("out", 16)])
+    return h.program([reader, writer, compute],
+                     [h.cb(0, wt, fmt, page_size=tile), h.cb(16, wt, fmt, page_size=tile)])
+
+
+@pytest.fixture
+def dev():
+    return h._C.EmuDevice("wormhole_b0")
+
+
+@pytest.mark.parametrize("fmt", [h.BF16, h.FP32], ids=["bf16", "fp32_unpack_to_dest"])
+@pytest.mark.parametrize("shape", [(32, 32), (64, 96), (96, 256)])
+def test_tilize_single_core_bit_exact(dev, fmt, shape):
+    rows, cols = shape
+    x = data(shape, fmt, 1)
+    bufs = h.Buffers(dev)
+    try:
+        src = bufs.put(h.to_bytes(x, fmt), cols * (2 if fmt == h.BF16 else 4))
+        tile = 1024 * (2 if fmt == h.BF16 else 4)
+        dst = bufs.alloc(rows * cols // 1024 * tile, tile)
+        dev.run(tilize_program(src, dst, rows, cols, fmt))
+        got = h.from_bytes(dev.read_dram_buffer(dst, rows * cols // 1024 * tile), fmt)
+    finally:
+        bufs.free()
+    np.testing.assert_array_equal(got.view(np.uint32), tiles_of(x).view(np.uint32))
+
+
+@pytest.mark.parametrize("fmt", [h.BF16, h.FP32], ids=["bf16", "fp32_unpack_to_dest"])
+@pytest.mark.parametrize("shape", [(32, 64), (64, 384), (32, 160)])
+def test_untilize_single_core_bit_exact(dev, fmt, shape):
+    """(64, 384) bf16: 12 tiles per row, wider than the 8-tile half-sync DEST, so kernel_lib splits each row into
+    2 sub-blocks of 6 (pack_untilize_block with block_c_index 0, 1); fp32 (4-tile DEST) splits 160 into 5 x 1."""
+    rows, cols = shape
+    x = data(shape, fmt, 2)
+    esz = 2 if fmt == h.BF16 else 4
+    tile = 1024 * esz
+    bufs = h.Buffers(dev)
+    try:
+        src = bufs.put(h.to_bytes(tiles_of(x), fmt), tile)
+        dst = bufs.alloc(rows * cols * esz, cols * esz)
+        dev.run(untilize_program(src, dst, rows, cols, fmt))
+        got = h.from_bytes(dev.read_dram_buffer(dst, rows * cols * esz), fmt).reshape(rows, cols)
+    finally:
+        bufs.free()
+    np.testing.assert_array_equal(got.view(np.uint32), x.view(np.uint32))
