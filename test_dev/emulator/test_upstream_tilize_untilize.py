@@ -133,3 +133,59 @@ def test_untilize_single_core_bit_exact(dev, fmt, shape):
     finally:
         bufs.free()
     np.testing.assert_array_equal(got.view(np.uint32), x.view(np.uint32))
+
+
+MC_COMPUTE = f"{up.OPS}/data_movement/untilize/device/kernels/compute/untilize_variable_num_blocks_metal2.cpp"
+MC_WRITER = f"{up.OPS}/data_movement/untilize/device/kernels/dataflow/writer_unary_stick_layout_split_rows_multi_core.cpp"
+
+
+def untilize_multi_core_program(src, dst, rows, cols, fmt, ncores):
+    """As UntilizeMultiCoreProgramFactory for interleaved input and output: tile-rows (blocks of a whole row of
+    tiles) split over the cores; the writer places each block's 32 sticks by tile-row index."""
+    esz = 2 if fmt == h.BF16 else 4
+    tile = 1024 * esz
+    wt, ht = cols // 32, rows // 32
+    fp32 = fmt == h.FP32
+    cores = up.grid(ncores)
+    core_list = list(cores.cores())
+    split = {(c.x, c.y): s for c, s in zip(core_list, up.split_pages(ht, core_list))}
+    blk = lambda c: split[(c.x, c.y)]  # (first tile-row, tile-rows)
+    reader = h.reader(up.pinned(UNTILIZE_READER), cores=cores, ct=h.accessor_args(tile),
+                      per_core_rt=lambda c: [blk(c)[1] * wt, blk(c)[0] * wt])
+    reader.common_runtime_args = [src]
+    reader.metal2 = up.metal2(dfbs=[("in", 0)], tensors=[up.tensor_binding("src", 0)],
+                              runtime_arg_names=["num_tiles", "start_id"])
+    writer = h.writer(up.pinned(MC_WRITER), cores=cores, ct=h.accessor_args(cols * esz),
+                      per_core_rt=lambda c: [blk(c)[1], blk(c)[0], cols, 0, 0])
+    writer.common_runtime_args = [dst]
+    writer.named_compile_time_args = [
+        ("tile_height", 32), ("num_tiles_per_input_block", wt), ("num_output_blocks_across_width", 1),
+        ("output_element_size", esz), ("num_cols_per_input_block", cols), ("num_cols_per_output_block", cols)]
+    writer.metal2 = up.metal2(dfbs=[("out", 16)], tensors=[up.tensor_binding("dst", 0)], runtime_arg_names=[
+        "num_input_blocks_to_process", "height_wise_input_block_start_index", "num_unpadded_cols_per_input_block",
+        "width_wise_output_block_start_index", "num_cols_already_processed_in_first_output_block"])
+    compute = h.compute(up.pinned(MC_COMPUTE), cores=cores, fp32_dest=fp32, unpack_to_dest=[0] if fp32 else None,
+                        per_core_rt=lambda c: [blk(c)[1]])
+    compute.named_compile_time_args = [("per_core_block_tile_cnt", wt)]
+    compute.metal2 = up.metal2(dfbs=[("src", 0), ("out", 16)], runtime_arg_names=["per_core_block_cnt"])
+    return h.program([reader, writer, compute],
+                     [h.cb(0, wt, fmt, page_size=tile, cores=cores), h.cb(16, wt, fmt, page_size=tile, cores=cores)])
+
+
+@pytest.mark.parametrize("fmt", [h.BF16, h.FP32], ids=["bf16", "fp32_unpack_to_dest"])
+def test_untilize_multi_core_bit_exact(dev, fmt):
+    """5 tile-rows of 12 tiles over 3 cores (2, 2, 1 blocks): wider than DEST, so sub-blocks on every core."""
+    rows, cols, ncores = 160, 384, 3
+    x = data((rows, cols), fmt, 3)
+    esz = 2 if fmt == h.BF16 else 4
+    tile = 1024 * esz
+    bufs = h.Buffers(dev)
+    try:
+        src = bufs.put(h.to_bytes(tiles_of(x), fmt), tile)
+        dst = bufs.alloc(rows * cols * esz, cols * esz)
+        stats = dev.run(untilize_multi_core_program(src, dst, rows, cols, fmt, ncores))
+        got = h.from_bytes(dev.read_dram_buffer(dst, rows * cols * esz), fmt).reshape(rows, cols)
+    finally:
+        bufs.free()
+    assert stats.cores_used == ncores
+    np.testing.assert_array_equal(got.view(np.uint32), x.view(np.uint32))

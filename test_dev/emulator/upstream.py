@@ -40,6 +40,8 @@ PINNED = {
     f"{KLIB}/dest_helpers.hpp": "581b21aa6830f1d2d0429a33aa9af81639d95f005e4d9ee38912363d6dcc72c8",
     f"{KLIB}/dfb_helpers_compute.hpp": "a3809991c86a7d0fb6bf0912987f8f2ab2376d88de314544dfc4d2ce36bd42e3",
     f"{KLIB}/dfb_helpers_compute.inl": "fc214395a30a0989e1b7186d9451f90e609d96b6705622dbacb8f772adaedb87",
+    f"{OPS}/data_movement/untilize/device/kernels/compute/untilize_variable_num_blocks_metal2.cpp": "b49b8faeaa8dc4189b4451cf90aec2d3533ba8e9d7617fa67999b29049ddfd6c",
+    f"{OPS}/data_movement/untilize/device/kernels/dataflow/writer_unary_stick_layout_split_rows_multi_core.cpp": "957d7ac47e0be6f30c2cd7ac84cb497a17fb534ccee9c3a17dbb8bc1e0a2f83e",
 }
 
 
