@@ -1145,10 +1145,14 @@ void KernelContext::sfpu_op(SfpuOp op, uint32_t idst, uint32_t param_bits, const
             case SfpuOp::SUB_SCALAR: y = x - p; break;
             case SfpuOp::RECIP: y = 1.0f / x; break;
             case SfpuOp::SQRT: y = std::sqrt(x); break;
+            // Exact in float32; silicon's non-approximate exp (ckernel_sfpu_exp.h _sfpu_exp_21f_bf16_) evaluates a
+            // polynomial approximation and rounds to bf16 to nearest (RoundMode::Nearest) for a 16-bit DEST.
+            case SfpuOp::EXP: y = std::exp(x); break;
             default: y = x;
         }
         // square and rsqrt round to bf16 in software; the binop_with_scalar ops store with SFPSTORE truncation.
-        d[i] = sfpu_store(y, op == SfpuOp::SQUARE || op == SfpuOp::RSQRT || op == SfpuOp::RECIP || op == SfpuOp::SQRT);
+        d[i] = sfpu_store(y, op == SfpuOp::SQUARE || op == SfpuOp::RSQRT || op == SfpuOp::RECIP || op == SfpuOp::SQRT ||
+                                 op == SfpuOp::EXP);
     }
 }
 

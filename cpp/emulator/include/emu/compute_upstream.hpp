@@ -88,4 +88,26 @@ ALWI void fast_untilize_uninit(uint32_t) {
     api().unsupported("fast_untilize_uninit (Blackhole-only experimental API)");
 }
 
+// ---- exp (api/compute/eltwise_unary/exp.h) ----
+/// tt-llk ckernel_defs.h: which rows/columns of faces an SFPU op covers; the emulator implements RC only.
+enum class VectorMode { None = 0, R = 1, C = 2, RC = 4, RC_custom = 6, Invalid = 0xFF };
+enum class InputClamping : uint8_t { ClampToNegative = 1, None = 0 };
+template <bool approx = false, uint32_t scale = 0x3F800000, InputClamping input_clamping = InputClamping::ClampToNegative,
+          bool is_fp32_dest_acc_en = DST_ACCUM_MODE>
+ALWI void exp_tile_init() {
+    static_assert(!approx, "emulator: exp_tile_init<approx = true> (the approximate exp) is not modelled");
+    api().sfpu_init(tensix_emu::SfpuOp::EXP);
+}
+template <bool approx = false, bool scale_en = false, InputClamping input_clamping = InputClamping::ClampToNegative,
+          int iterations = 8, bool is_fp32_dest_acc_en = DST_ACCUM_MODE>
+ALWI void exp_tile(uint32_t idst, VectorMode vector_mode = VectorMode::RC, uint16_t scale = 0x3F80) {
+    static_assert(!approx && !scale_en && iterations == 8,
+                  "emulator: exp_tile with approx, scale_en or iterations != 8 is not modelled");
+    (void)scale;
+    if (vector_mode != VectorMode::RC) {
+        api().unsupported("exp_tile with a vector_mode other than VectorMode::RC");
+    }
+    api().sfpu_op(tensix_emu::SfpuOp::EXP, idst, 0, "exp_tile");
+}
+
 }  // namespace ckernel
