@@ -47,24 +47,6 @@ def eltwise_program(src, dst, num_tiles, cores, chain):
     return h.program(kernels, [h.cb(0, 2, cores=cores), h.cb(2, 2, cores=cores)])
 
 
-def to_tiles(x: np.ndarray) -> bytes:
-    """[R, C] float32 (bf16 values) -> interleaved TILE_LAYOUT bf16 bytes, tiles row-major."""
-    r, c = x.shape
-    tiles = [h.tilize(x[i:i + 32, j:j + 32]) for i in range(0, r, 32) for j in range(0, c, 32)]
-    return h.to_bytes(np.concatenate(tiles), h.BF16)
-
-
-def from_tiles(b: bytes, r: int, c: int) -> np.ndarray:
-    v = h.from_bytes(b, h.BF16).reshape(-1, 1024)
-    out = np.empty((r, c), np.float32)
-    k = 0
-    for i in range(0, r, 32):
-        for j in range(0, c, 32):
-            out[i:i + 32, j:j + 32] = h.untilize(v[k])
-            k += 1
-    return out
-
-
 @pytest.mark.parametrize("ncores,shape", [(1, (64, 96)), (4, (96, 160))])
 def test_square_rsqrt_exp_chain_matches_model(ncores, shape):
     rng = np.random.default_rng(11)
@@ -73,10 +55,10 @@ def test_square_rsqrt_exp_chain_matches_model(ncores, shape):
     bufs = h.Buffers(dev)
     try:
         n = x.size // 1024
-        src = bufs.put(to_tiles(x), h.TILE_BF16)
+        src = bufs.put(h.to_bytes(up.tiles_of(x), h.BF16), h.TILE_BF16)
         dst = bufs.alloc(n * h.TILE_BF16, h.TILE_BF16)
         stats = dev.run(eltwise_program(src, dst, n, up.grid(ncores), CHAIN))
-        y = from_tiles(dev.read_dram_buffer(dst, n * h.TILE_BF16), *shape)
+        y = up.untiles_of(h.from_bytes(dev.read_dram_buffer(dst, n * h.TILE_BF16), h.BF16), *shape)
     finally:
         bufs.free()
     assert stats.cores_used == ncores

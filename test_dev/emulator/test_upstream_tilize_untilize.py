@@ -23,23 +23,6 @@ UNTILIZE_COMPUTE = f"{up.OPS}/data_movement/untilize/device/kernels/compute/unti
 STICK_WRITER = f"{up.OPS}/data_movement/untilize/device/kernels/dataflow/writer_unary_stick_layout_split_rows_single_core.cpp"
 
 
-def tiles_of(x: np.ndarray) -> np.ndarray:
-    """[R, C] -> face-major tiles in row-major tile order (TILE_LAYOUT element order)."""
-    r, c = x.shape
-    return np.concatenate([h.tilize(x[i:i + 32, j:j + 32]) for i in range(0, r, 32) for j in range(0, c, 32)])
-
-
-def untiles_of(v: np.ndarray, r: int, c: int) -> np.ndarray:
-    t = v.reshape(-1, 1024)
-    out = np.empty((r, c), np.float32)
-    k = 0
-    for i in range(0, r, 32):
-        for j in range(0, c, 32):
-            out[i:i + 32, j:j + 32] = h.untilize(t[k])
-            k += 1
-    return out
-
-
 def data(shape, fmt, seed):
     x = np.random.default_rng(seed).standard_normal(shape).astype(np.float32) * 3
     return h.bf16_round(x) if fmt == h.BF16 else x
@@ -112,7 +95,7 @@ def test_tilize_single_core_bit_exact(dev, fmt, shape):
         got = h.from_bytes(dev.read_dram_buffer(dst, rows * cols // 1024 * tile), fmt)
     finally:
         bufs.free()
-    np.testing.assert_array_equal(got.view(np.uint32), tiles_of(x).view(np.uint32))
+    np.testing.assert_array_equal(got.view(np.uint32), up.tiles_of(x).view(np.uint32))
 
 
 @pytest.mark.parametrize("fmt", [h.BF16, h.FP32], ids=["bf16", "fp32_unpack_to_dest"])
@@ -126,7 +109,7 @@ def test_untilize_single_core_bit_exact(dev, fmt, shape):
     tile = 1024 * esz
     bufs = h.Buffers(dev)
     try:
-        src = bufs.put(h.to_bytes(tiles_of(x), fmt), tile)
+        src = bufs.put(h.to_bytes(up.tiles_of(x), fmt), tile)
         dst = bufs.alloc(rows * cols * esz, cols * esz)
         dev.run(untilize_program(src, dst, rows, cols, fmt))
         got = h.from_bytes(dev.read_dram_buffer(dst, rows * cols * esz), fmt).reshape(rows, cols)
@@ -181,7 +164,7 @@ def test_untilize_multi_core_bit_exact(dev, fmt):
     tile = 1024 * esz
     bufs = h.Buffers(dev)
     try:
-        src = bufs.put(h.to_bytes(tiles_of(x), fmt), tile)
+        src = bufs.put(h.to_bytes(up.tiles_of(x), fmt), tile)
         dst = bufs.alloc(rows * cols * esz, cols * esz)
         stats = dev.run(untilize_multi_core_program(src, dst, rows, cols, fmt, ncores))
         got = h.from_bytes(dev.read_dram_buffer(dst, rows * cols * esz), fmt).reshape(rows, cols)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import numpy as np
+
 import ttnn
 
 from layernorm_fused_rm import _C
@@ -87,3 +89,20 @@ def metal2(**kw):
 
 def tensor_binding(name: str, cta_offset: int, addr_crta_offset: int = 0):
     return _C.Metal2TensorBinding(name, cta_offset, addr_crta_offset)
+
+
+def tiles_of(x: np.ndarray) -> np.ndarray:
+    """[R, C] -> face-major tiles in row-major tile order (TILE_LAYOUT element order)."""
+    r, c = x.shape
+    return np.concatenate([h.tilize(x[i:i + 32, j:j + 32]) for i in range(0, r, 32) for j in range(0, c, 32)])
+
+
+def untiles_of(v: np.ndarray, r: int, c: int) -> np.ndarray:
+    t = v.reshape(-1, 1024)
+    out = np.empty((r, c), np.float32)
+    k = 0
+    for i in range(0, r, 32):
+        for j in range(0, c, 32):
+            out[i:i + 32, j:j + 32] = h.untilize(t[k])
+            k += 1
+    return out

@@ -241,6 +241,8 @@ public:
     void pack_untilize_block(uint32_t block_ct, uint32_t full_ct, uint32_t icb, uint32_t block_rt, uint32_t ocb,
                              uint32_t block_c_index) override;
     void pack_untilize_uninit(uint32_t ocb) override;
+    void pack_untilized(uint32_t block_ct, uint32_t full_ct, uint32_t ocb, uint32_t block_c_index,
+                        const std::string& call);
     void reduce_init(PoolType type, ReduceDim dim, uint32_t icb, uint32_t icb_scaler, uint32_t ocb) override;
     void reduce_tile(PoolType type, ReduceDim dim, uint32_t icb, uint32_t icb_scaler, uint32_t itile,
                      uint32_t itile_scaler, uint32_t idst) override;
@@ -887,6 +889,13 @@ void KernelContext::pack_untilize_dest(uint32_t block_ct, uint32_t full_ct, uint
              std::to_string(full_ct / block_ct) + " blocks of the row");
     }
     require_format(pack_fmt_, "packer", ocb, call.c_str());
+    pack_untilized(block_ct, full_ct, ocb, block_c_index, call);
+}
+
+// DEST slots 0..block_ct-1 -> ocb's reserved pages as 32 rows of full_ct tiles, at tile column
+// block_c_index * block_ct (llk_pack_untilize); shared by pack_untilize_dest and pack_untilize_block.
+void KernelContext::pack_untilized(uint32_t block_ct, uint32_t full_ct, uint32_t ocb, uint32_t block_c_index,
+                                   const std::string& call) {
     std::lock_guard<std::mutex> lk(run_.m);
     CBState& out = cb(int32_t(ocb), call.c_str());
     if (out.reserved < full_ct) {
@@ -944,25 +953,7 @@ void KernelContext::pack_untilize_block(uint32_t block_ct, uint32_t full_ct, uin
             dst_[t][i] = round_dest(a[i]);
         }
     }
-    std::lock_guard<std::mutex> lk(run_.m);
-    CBState& out = cb(int32_t(ocb), call.c_str());
-    if (out.reserved < full_ct) {
-        fail(call + ": the untilized block spans " + std::to_string(full_ct) + " pages of " + cb_name(int32_t(ocb)) +
-             " but only " + std::to_string(out.reserved) + " are reserved");
-    }
-    const uint32_t ds = tt::datum_size(out.format);
-    uint8_t* dst = reserved_page_ptr(out, 0);
-    const uint32_t row_elems = full_ct * 32;
-    for (uint32_t t = 0; t < block_ct; ++t) {
-        const uint32_t col0 = (block_c_index * block_ct + t) * 32;
-        for (uint32_t r = 0; r < 32; ++r) {
-            for (uint32_t c = 0; c < 32; ++c) {
-                store_datum(dst + (r * row_elems + col0 + c) * ds, out.format,
-                            from_dst(dst_[t][r * 32 + c], out.format, fp32_dest_));
-            }
-        }
-        ++tiles_packed;
-    }
+    pack_untilized(block_ct, full_ct, ocb, block_c_index, call);
 }
 
 void KernelContext::reduce_init(PoolType type, ReduceDim dim, uint32_t icb, uint32_t icb_scaler, uint32_t ocb) {
