@@ -44,6 +44,17 @@ PINNED = {
     f"{KLIB}/dfb_helpers_compute.inl": "fc214395a30a0989e1b7186d9451f90e609d96b6705622dbacb8f772adaedb87",
     f"{OPS}/data_movement/untilize/device/kernels/compute/untilize_variable_num_blocks_metal2.cpp": "b49b8faeaa8dc4189b4451cf90aec2d3533ba8e9d7617fa67999b29049ddfd6c",
     f"{OPS}/data_movement/untilize/device/kernels/dataflow/writer_unary_stick_layout_split_rows_multi_core.cpp": "957d7ac47e0be6f30c2cd7ac84cb497a17fb534ccee9c3a17dbb8bc1e0a2f83e",
+    f"{OPS}/reduction/generic/device/kernels/dataflow/reader_unary_reduce_universal_start_id.cpp": "379b8fec4e1ab0de415cf52d02f8089b6e0af2540f8be2cb601734e21eba1320",
+    f"{OPS}/reduction/generic/device/kernels/compute/reduce.cpp": "05c7e89bb0996dd50abf1c9c17eaf918e565c6dcd3dc1592d2cfe7a6eaf65b50",
+    f"{OPS}/reduction/generic/device/kernels/compute/reduce_compute_common.hpp": "9b7199d26978ca6b10d77e816fd216a67a4a7712e967422fe363dd494217031b",
+    f"{KLIB}/reduce_helpers_compute.hpp": "57b699e979f4904dff76dbf31494f6ccc12f594aa5ade44c5acf6cf003084cad",
+    f"{KLIB}/reduce_helpers_compute.inl": "fe6168678b0caa1a06bec58392f9eb22f357a3c20165386b2dbfbd2b3c1874bd",
+    f"{KLIB}/reduce_helpers_common.hpp": "46ed685f6c2785a61a7f5ff5659fce6b2207f37091aece70efff7d2a547a9e3e",
+    f"{KLIB}/reduce_helpers_dataflow.hpp": "dc20c6c01a650a278b100433c20cb76353690c985df9b8f3d0f82dd89ef25448",
+    f"{KLIB}/reduce_helpers_dataflow.inl": "48d1ddf1794712e241adc07916a27e8b9e1dfd5fbb35f7973b2fd745b6cb1f6d",
+    f"{KLIB}/l1_helpers.hpp": "440a68481bfc897e1f24ee0fd0b4dec545ab9419bb603aac90917ea4fac666ec",
+    f"{KLIB}/dfb_helpers_dataflow.hpp": "f645f905a6d9d9867ffaf500d862dba16fbae75f98dc58c517f9104349458f4b",
+    f"{KLIB}/dfb_helpers_dataflow.inl": "29f050d5dee3019b340c9d43563f884b3365c59c029dbcdcab5a251d54b5dc10",
 }
 
 

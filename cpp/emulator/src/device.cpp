@@ -958,6 +958,10 @@ void KernelContext::pack_untilize_block(uint32_t block_ct, uint32_t full_ct, uin
 
 void KernelContext::reduce_init(PoolType type, ReduceDim dim, uint32_t icb, uint32_t icb_scaler, uint32_t ocb) {
     require_started("reduce_init");
+    if (type == PoolType::MIN) {
+        // ttnn kernel_lib reduce_helpers_common.hpp is_sfpu_reduce_path: MIN runs as an SFPU reduce on WH/BH.
+        unsupported("reduce with PoolType::MIN (an SFPU reduce on Wormhole/Blackhole)");
+    }
     if (mode_ == UnpackMode::Tilize) {
         fail("reduce_init: tilize is still initialised (call tilize_uninit first)");
     }

@@ -89,8 +89,6 @@ ALWI void fast_untilize_uninit(uint32_t) {
 }
 
 // ---- exp (api/compute/eltwise_unary/exp.h) ----
-/// tt-llk ckernel_defs.h: which rows/columns of faces an SFPU op covers; the emulator implements RC only.
-enum class VectorMode { None = 0, R = 1, C = 2, RC = 4, RC_custom = 6, Invalid = 0xFF };
 enum class InputClamping : uint8_t { ClampToNegative = 1, None = 0 };
 template <bool approx = false, uint32_t scale = 0x3F800000, InputClamping input_clamping = InputClamping::ClampToNegative,
           bool is_fp32_dest_acc_en = DST_ACCUM_MODE>
@@ -109,5 +107,48 @@ ALWI void exp_tile(uint32_t idst, VectorMode vector_mode = VectorMode::RC, uint1
     }
     api().sfpu_op(tensix_emu::SfpuOp::EXP, idst, 0, "exp_tile");
 }
+
+// ---- names ttnn kernel_lib's reduce helpers use on paths the emulator does not model (reduce_helpers_compute.inl:
+// the SFPU reduce for Int32 / accurate Float32 / MIN, the accumulate-reload path that calls LLK functions
+// directly). Declared with upstream's signatures so kernel_lib compiles; each refuses when reached. ----
+enum class PackMode : uint32_t { Default = 0, Untilize = 1 };
+enum class p_dim_stride_target : uint32_t { FACE_ROW_MAJOR = 0, ROW_MAJOR = 1, IGNORE = 2 };
+#define EMU_REFUSE(NAME) api().unsupported(NAME " (used by ttnn kernel_lib on a path the emulator does not model)")
+ALWI void add_int_tile_init() { EMU_REFUSE("add_int_tile_init"); }
+template <DataFormat format, bool is_fp32_dest_acc_en = DST_ACCUM_MODE>
+ALWI void add_int_tile(uint32_t, uint32_t, uint32_t) { EMU_REFUSE("add_int_tile"); }
+ALWI void binary_max_tile_init() { EMU_REFUSE("binary_max_tile_init"); }
+ALWI void binary_min_tile_init() { EMU_REFUSE("binary_min_tile_init"); }
+ALWI void binary_max_int32_tile_init() { EMU_REFUSE("binary_max_int32_tile_init"); }
+ALWI void binary_min_int32_tile_init() { EMU_REFUSE("binary_min_int32_tile_init"); }
+ALWI void binary_max_tile(uint32_t, uint32_t, uint32_t, VectorMode = VectorMode::RC) { EMU_REFUSE("binary_max_tile"); }
+ALWI void binary_min_tile(uint32_t, uint32_t, uint32_t, VectorMode = VectorMode::RC) { EMU_REFUSE("binary_min_tile"); }
+ALWI void binary_max_int32_tile(uint32_t, uint32_t, uint32_t, VectorMode = VectorMode::RC) {
+    EMU_REFUSE("binary_max_int32_tile");
+}
+ALWI void binary_min_int32_tile(uint32_t, uint32_t, uint32_t, VectorMode = VectorMode::RC) {
+    EMU_REFUSE("binary_min_int32_tile");
+}
+template <uint32_t in_dtype, uint32_t out_dtype>
+ALWI void typecast_tile_init() { EMU_REFUSE("typecast_tile_init"); }
+template <uint32_t in_dtype, uint32_t out_dtype>
+ALWI void typecast_tile(uint32_t) { EMU_REFUSE("typecast_tile"); }
+template <PoolType pool_type, DataFormat format, bool is_fp32_dest_acc_en = DST_ACCUM_MODE>
+ALWI void sfpu_reduce_init() { EMU_REFUSE("sfpu_reduce_init"); }
+template <PoolType pool_type, DataFormat format, ReduceDim reduce_dim = ReduceDim::REDUCE_COL,
+          bool is_fp32_dest_acc_en = DST_ACCUM_MODE>
+ALWI void sfpu_reduce(uint32_t, uint32_t = 1, uint32_t = 1) { EMU_REFUSE("sfpu_reduce"); }
+template <bool is_fp32_dest_acc_en, p_dim_stride_target target>
+ALWI void llk_unpack_reconfig_data_format_srca(uint32_t, uint32_t) { EMU_REFUSE("llk_unpack_reconfig_data_format_srca"); }
+template <bool is_fp32_dest_acc_en>
+ALWI void llk_math_reconfig_data_format_srca(uint32_t, uint32_t) { EMU_REFUSE("llk_math_reconfig_data_format_srca"); }
+template <PoolType type, ReduceDim dim>
+ALWI void llk_unpack_AB_reduce_init(uint32_t, uint32_t) { EMU_REFUSE("llk_unpack_AB_reduce_init"); }
+template <PoolType type, ReduceDim dim, bool is_fp32_dest_acc_en, int math_fidelity>
+ALWI void llk_math_reduce_init(uint32_t, uint32_t) { EMU_REFUSE("llk_math_reduce_init"); }
+template <ReduceDim dim, PackMode mode>
+ALWI void llk_pack_reduce_mask_config(uint32_t) { EMU_REFUSE("llk_pack_reduce_mask_config"); }
+ALWI void llk_pack_reduce_mask_clear() { EMU_REFUSE("llk_pack_reduce_mask_clear"); }
+#undef EMU_REFUSE
 
 }  // namespace ckernel

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "emu/kernel_common.hpp"
+#include "llk_defs.h"
 
 /// Data format codes as tt-metal 0.81 hw/inc/internal/tt-1xx/{wormhole,blackhole}/tensix_types.h (the values the
 /// JIT writes into unpack_src_format[] / pack_dst_format[]).
@@ -19,8 +20,8 @@ enum class DataFormat : std::uint8_t {
     Lf8 = 10, Int8 = 14, UInt8 = 30, UInt16 = 9, Int32 = 8, UInt32 = 24, Tf32 = 4, Invalid = 0xff
 };
 
-/// tt-llk llk_lib/llk_defs.h: DEST split in two halves (SyncHalf) or used whole (SyncFull).
-enum class DstSync : std::uint8_t { SyncHalf = 0, SyncFull = 1 };
+// DST_SYNC_MODE names DstSync unqualified (tt-llk llk_defs.h, namespace ckernel).
+using ckernel::DstSync;
 
 namespace tt {
 /// hostdevcommon/api/hostdevcommon/kernel_structs.h: circular buffer indices c_0 .. c_31 (its SIZE member is left

@@ -7,6 +7,7 @@
 // NocOptions::DEFAULT is implemented; other options are refused at compile time.
 #pragma once
 #include <cstdint>
+#include <cstring>
 #include <type_traits>
 
 #include "emu/kernel_common.hpp"
@@ -78,6 +79,22 @@ public:
         static_assert(opts == NocOptions::DEFAULT, "emulator: barriers with NocOptions are not implemented");
         tensix_emu::kernel_side::api().noc_write_barrier();
     }
+    /// Zeroes [base + args.offset_bytes, + size_bytes) of a local-L1 endpoint (noc.h overload 1; base is the
+    /// write pointer of a CB / DataflowBuffer, the address of a CoreLocalMem). On Wormhole/Blackhole it is a NOC
+    /// loopback read, so the destination must be 16-byte aligned (NOC_L1_READ_ALIGNMENT_BYTES): refused
+    /// otherwise. The emulator writes the zeros at once; "UNDEFINED until write_zeros_l1_barrier()" is not
+    /// modelled (a kernel reading the window before the barrier is not caught).
+    template <typename Dst>
+    void async_write_zeros(const Dst& dst, uint32_t size_bytes,
+                           const typename noc_traits_t<Dst>::dst_args_type& args = {}) const {
+        const uint32_t addr = noc_traits_t<Dst>::dst_local_l1(dst, args);
+        if (addr % 16 != 0) {
+            tensix_emu::kernel_side::api().unsupported(
+                "Noc::async_write_zeros: the destination is not 16-byte aligned (NOC_L1_READ_ALIGNMENT_BYTES)");
+        }
+        std::memset(reinterpret_cast<void*>(static_cast<uintptr_t>(addr)), 0, size_bytes);
+    }
+    void write_zeros_l1_barrier() const {}
     void async_full_barrier() const {
         tensix_emu::kernel_side::api().noc_read_barrier();
         tensix_emu::kernel_side::api().noc_write_barrier();
