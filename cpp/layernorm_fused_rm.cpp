@@ -50,4 +50,18 @@ ProgramDescriptor create_program_descriptor(
     return desc;
 }
 
+void override_runtime_arguments(ProgramDescriptor& cached_program, const tensor_args_t& tensor_args,
+                                const tensor_return_value_t& output) {
+    const std::string& factory = cached_program.program_factory;
+    if (factory == LayerNormFusedRMProgramFactory::name) {
+        LayerNormFusedRMProgramFactory::override_runtime_arguments(cached_program, tensor_args, output);
+    } else if (factory == LayerNormFusedRMStreamingProgramFactory::name) {
+        LayerNormFusedRMStreamingProgramFactory::override_runtime_arguments(cached_program, tensor_args, output);
+    } else {
+        throw std::invalid_argument("ttnn.layernorm_fused_rm: override_runtime_arguments: program_factory must be \"" +
+                                    std::string(LayerNormFusedRMProgramFactory::name) + "\" or \"" +
+                                    LayerNormFusedRMStreamingProgramFactory::name + "\", got \"" + factory + "\"");
+    }
+}
+
 }  // namespace layernorm_fused_rm

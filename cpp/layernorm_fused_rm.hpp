@@ -18,4 +18,10 @@ namespace layernorm_fused_rm {
 ProgramDescriptor create_program_descriptor(
     const operation_attributes_t& attrs, const tensor_args_t& tensor_args, const tensor_return_value_t& output);
 
+/// Program-cache hit: the override_runtime_arguments of the factory named by cached_program.program_factory (a
+/// descriptor create_program_descriptor returned) rewrites the buffer addresses of tensor_args and output into
+/// its runtime args, in place. Throws std::invalid_argument for a descriptor no factory of this op built.
+void override_runtime_arguments(ProgramDescriptor& cached_program, const tensor_args_t& tensor_args,
+                                const tensor_return_value_t& output);
+
 }  // namespace layernorm_fused_rm

@@ -7,7 +7,9 @@
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/vector.h>
 
+#include <initializer_list>
 #include <string>
+#include <utility>
 
 #include "bindings/bindings.hpp"
 #include "device/layernorm_fused_rm_device_operation.hpp"
@@ -25,6 +27,62 @@ template <typename E>
 std::string enum_repr(E v) {
     return lf::to_string(v);
 }
+
+// One submodule per argument list of layernorm_fused_rm_kernel_args.hpp: _C.reader_rt_args.input_addr == 0, ...
+// Python (the device path, the bench, the tests) indexes compile-time and runtime args by these names.
+void bind_kernel_args(nb::module_& m) {
+    using Arg = std::pair<const char*, unsigned>;
+    auto add = [&m](const char* name, const char* doc, std::initializer_list<Arg> args) {
+        nb::module_ sub = m.def_submodule(name, doc);
+        for (const auto& [arg, index] : args) {
+            sub.attr(arg) = index;
+        }
+    };
+    {
+        namespace a = lf::affine_flag;
+        add("affine_flag", "Bits of the affine_flags compile-time args.", {{"gamma", a::gamma}, {"beta", a::beta}});
+    }
+    {
+        namespace a = lf::reader_ct_args;
+        add("reader_ct_args", "Reader compile-time arg indices (TensorAccessorArgs of input, gamma, beta from "
+            "input_accessor on).",
+            {{"stick_bytes", a::stick_bytes}, {"Wt", a::Wt}, {"Bt", a::Bt}, {"passes", a::passes},
+             {"chunk_bytes", a::chunk_bytes}, {"affine_flags", a::affine_flags}, {"last_tile_cols", a::last_tile_cols},
+             {"tile_bytes", a::tile_bytes}, {"count", a::count}, {"input_accessor", a::input_accessor}});
+    }
+    {
+        namespace a = lf::reader_rt_args;
+        add("reader_rt_args", "Reader runtime arg indices (per core).",
+            {{"input_addr", a::input_addr}, {"gamma_addr", a::gamma_addr}, {"beta_addr", a::beta_addr},
+             {"num_sticks", a::num_sticks}, {"start_stick", a::start_stick}, {"scaler", a::scaler}, {"eps", a::eps},
+             {"count", a::count}});
+    }
+    {
+        namespace a = lf::compute_ct_args;
+        add("compute_ct_args", "Compute compile-time arg indices (all four compute kernels).",
+            {{"Wt", a::Wt}, {"block_w", a::block_w}, {"inv_w_bits", a::inv_w_bits}, {"affine_flags", a::affine_flags},
+             {"partial", a::partial}, {"count", a::count}});
+    }
+    {
+        namespace a = lf::compute_rt_args;
+        add("compute_rt_args", "Compute runtime arg indices (per core); eps_bits in the precise kernels only.",
+            {{"num_blocks", a::num_blocks}, {"eps_bits", a::eps_bits}, {"count", a::count},
+             {"precise_count", a::precise_count}});
+    }
+    {
+        namespace a = lf::writer_ct_args;
+        add("writer_ct_args", "Writer compile-time arg indices (TensorAccessorArgs of the output at output_accessor).",
+            {{"stick_bytes", a::stick_bytes}, {"Wt", a::Wt}, {"Bt", a::Bt}, {"chunk_bytes", a::chunk_bytes},
+             {"count", a::count}, {"output_accessor", a::output_accessor}});
+    }
+    {
+        namespace a = lf::writer_rt_args;
+        add("writer_rt_args", "Writer runtime arg indices (per core).",
+            {{"output_addr", a::output_addr}, {"num_sticks", a::num_sticks}, {"start_stick", a::start_stick},
+             {"count", a::count}});
+    }
+}
+
 }  // namespace
 
 void bind_op(nb::module_& m) {
@@ -156,9 +214,16 @@ void bind_op(nb::module_& m) {
     m.def("create_program_descriptor", &lf::create_program_descriptor, "attrs"_a, "tensor_args"_a, "output"_a,
           "validate(attrs, tensor_args), then build the ProgramDescriptor. `output` is the output TensorDesc "
           "(address 0 when not allocated). Raises what validate raises.");
+    m.def("override_runtime_arguments", &lf::override_runtime_arguments, "program"_a, "tensor_args"_a, "output"_a,
+          "Program-cache hit, as tt-metal's override_runtime_arguments: rewrites the buffer addresses of tensor_args "
+          "and output (TensorDesc.address, bytes) into the runtime args of `program`, a ProgramDescriptor that "
+          "create_program_descriptor returned for the same shapes and attributes, in place. Raises ValueError for a "
+          "descriptor no program factory of this op built.");
     m.def("program_factory_name", []() { return std::string(lf::LayerNormFusedRMProgramFactory::name); },
           "Name of the row-resident program factory.");
     m.attr("STREAMING_PROGRAM_FACTORY") = lf::LayerNormFusedRMStreamingProgramFactory::name;
+
+    bind_kernel_args(m);
 
     m.def("set_kernel_root", &lf::set_kernel_root, "dir"_a,
           "Directory holding the kernel sources; kernel_source paths are built from it.");

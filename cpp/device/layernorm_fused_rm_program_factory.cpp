@@ -31,7 +31,7 @@
 // row-sum tile (1 page; 2 in the streaming program, whose partial sums are 2 tiles), c_25 holds the mean as
 // m1 and m2 (2 pages), c_26 the hi/lo split of a row sum (2 pages); the untilize block (streaming: the chunk)
 // is at most DEST capacity - 1, one DEST tile being scratch; eps goes to the compute kernel in fp32 (runtime
-// arg 1); math fidelity is HiFi4.
+// arg compute_rt_args::eps_bits); math fidelity is HiFi4.
 #include "device/layernorm_fused_rm_program_factory.hpp"
 
 #include <algorithm>
@@ -39,6 +39,9 @@
 #include <cstring>
 #include <mutex>
 #include <stdexcept>
+#include <string>
+#include <variant>
+#include <vector>
 
 #include "arch/arch_params.hpp"
 
@@ -176,6 +179,47 @@ const std::string& kernel_root() {
 
 namespace {
 
+// The one place buffer addresses enter a program (as tt-metal's override_runtime_arguments writes them): reader
+// runtime args input / gamma / beta (0 for an absent tensor) and writer runtime arg output, on every core. Nothing
+// else in a descriptor depends on an address. Kernels are found by their config (reader, writer), not position.
+void write_buffer_addresses(ProgramDescriptor& desc, const tensor_args_t& tensor_args,
+                            const tensor_return_value_t& output) {
+    KernelDescriptor* reader = nullptr;
+    KernelDescriptor* writer = nullptr;
+    for (KernelDescriptor& k : desc.kernels) {
+        if (k.is_reader()) {
+            reader = &k;
+        } else if (std::holds_alternative<WriterConfigDescriptor>(k.config)) {
+            writer = &k;
+        }
+    }
+    if (reader == nullptr || writer == nullptr) {
+        throw std::invalid_argument(
+            "layernorm_fused_rm: override_runtime_arguments: program has no reader or no writer kernel (program "
+            "factory \"" + desc.program_factory + "\"): not a program of this op");
+    }
+    const uint32_t gamma_addr = tensor_args.gamma ? tensor_args.gamma->address : 0;
+    const uint32_t beta_addr = tensor_args.beta ? tensor_args.beta->address : 0;
+    for (auto& [core, args] : reader->runtime_args) {
+        if (args.size() != reader_rt_args::count) {
+            throw std::invalid_argument("layernorm_fused_rm: override_runtime_arguments: reader runtime args must "
+                                        "have " + std::to_string(reader_rt_args::count) + " entries, got " +
+                                        std::to_string(args.size()));
+        }
+        args[reader_rt_args::input_addr] = tensor_args.input.address;
+        args[reader_rt_args::gamma_addr] = gamma_addr;
+        args[reader_rt_args::beta_addr] = beta_addr;
+    }
+    for (auto& [core, args] : writer->runtime_args) {
+        if (args.size() != writer_rt_args::count) {
+            throw std::invalid_argument("layernorm_fused_rm: override_runtime_arguments: writer runtime args must "
+                                        "have " + std::to_string(writer_rt_args::count) + " entries, got " +
+                                        std::to_string(args.size()));
+        }
+        args[writer_rt_args::output_addr] = output.address;
+    }
+}
+
 // Both programs: the same 13 CB roles, kernels and work split; `streaming` sizes the row CBs to one chunk
 // of Bt tiles and makes the reader send each tile-row three times.
 ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const tensor_args_t& tensor_args,
@@ -255,14 +299,24 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
     add_cb(cb::inv_std, 1, stats_fmt);
 
     const std::string root = kernel_root();
-    const uint32_t gamma_addr = tensor_args.gamma ? tensor_args.gamma->address : 0;
-    const uint32_t beta_addr = tensor_args.beta ? tensor_args.beta->address : 0;
 
     KernelDescriptor reader;
     reader.kernel_source = root + "/dataflow/reader_layernorm_fused_rm.cpp";
     reader.core_ranges = cores;
-    reader.compile_time_args = {stick_bytes,  Wt,           Bt, streaming ? 3u : 1u, chunk_bytes, affine_flags,
-                                last_tile_cols, tile_size(fmt)};
+    {
+        namespace ct = reader_ct_args;
+        auto& args = reader.compile_time_args;
+        args.assign(ct::count, 0);
+        args[ct::stick_bytes] = stick_bytes;
+        args[ct::Wt] = Wt;
+        args[ct::Bt] = Bt;
+        args[ct::passes] = streaming ? 3u : 1u;
+        args[ct::chunk_bytes] = chunk_bytes;
+        args[ct::affine_flags] = affine_flags;
+        args[ct::last_tile_cols] = last_tile_cols;
+        args[ct::tile_bytes] = tile_size(fmt);
+    }
+    static_assert(reader_ct_args::input_accessor == reader_ct_args::count, "accessors follow the plain args");
     append_interleaved_accessor_args(reader.compile_time_args, aligned_stick);  // input
     append_interleaved_accessor_args(reader.compile_time_args, aligned_stick);  // gamma
     append_interleaved_accessor_args(reader.compile_time_args, aligned_stick);  // beta
@@ -275,9 +329,17 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
                                      : "/compute/layernorm_fused_rm_precise.cpp")
                         : (streaming ? "/compute/layernorm_fused_rm_streaming.cpp" : "/compute/layernorm_fused_rm.cpp"));
     compute.core_ranges = cores;
-    // Row-resident: arg 1 is the untilize block width; streaming: the chunk width (its own block width).
-    compute.compile_time_args = {Wt, streaming ? Bt : block_w, std::bit_cast<uint32_t>(1.0f / static_cast<float>(W)),
-                                 affine_flags, last_tile_cols < 32 ? 1u : 0u};
+    {
+        namespace ct = compute_ct_args;
+        auto& args = compute.compile_time_args;
+        args.assign(ct::count, 0);
+        args[ct::Wt] = Wt;
+        // Row-resident: the untilize block width; streaming: the chunk width (its own block width).
+        args[ct::block_w] = streaming ? Bt : block_w;
+        args[ct::inv_w_bits] = std::bit_cast<uint32_t>(1.0f / static_cast<float>(W));
+        args[ct::affine_flags] = affine_flags;
+        args[ct::partial] = last_tile_cols < 32 ? 1u : 0u;
+    }
 
     compute.config = cc;
     // Float32 CBs that are copied or tilized into DEST unpack straight to the 32-bit DEST (lossless) rather
@@ -314,7 +376,16 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
     KernelDescriptor writer;
     writer.kernel_source = root + "/dataflow/writer_layernorm_fused_rm.cpp";
     writer.core_ranges = cores;
-    writer.compile_time_args = {out_stick_bytes, Wt, Bt, out_chunk_bytes};
+    {
+        namespace ct = writer_ct_args;
+        auto& args = writer.compile_time_args;
+        args.assign(ct::count, 0);
+        args[ct::stick_bytes] = out_stick_bytes;
+        args[ct::Wt] = Wt;
+        args[ct::Bt] = Bt;
+        args[ct::chunk_bytes] = out_chunk_bytes;
+    }
+    static_assert(writer_ct_args::output_accessor == writer_ct_args::count, "the accessor follows the plain args");
     append_interleaved_accessor_args(writer.compile_time_args, aligned_out_stick);
 
     writer.config = WriterConfigDescriptor{};
@@ -327,17 +398,26 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
         const uint32_t blocks = split.units_of(i);
         const uint32_t first_stick = first_block * 32;
         const uint32_t sticks = std::min(blocks * 32, num_rows - first_stick);
-        reader.runtime_args.push_back(
-            {core, {in.address, gamma_addr, beta_addr, sticks, first_stick, packed_bf16(1.0f), packed_bf16(attrs.eps)}});
+        std::vector<uint32_t> r(reader_rt_args::count, 0);
+        r[reader_rt_args::num_sticks] = sticks;
+        r[reader_rt_args::start_stick] = first_stick;
+        r[reader_rt_args::scaler] = packed_bf16(1.0f);
+        r[reader_rt_args::eps] = packed_bf16(attrs.eps);
+        reader.runtime_args.push_back({core, std::move(r)});
+        std::vector<uint32_t> c(precise ? compute_rt_args::precise_count : compute_rt_args::count, 0);
+        c[compute_rt_args::num_blocks] = blocks;
         if (precise) {
-            compute.runtime_args.push_back({core, {blocks, std::bit_cast<uint32_t>(attrs.eps)}});
-        } else {
-            compute.runtime_args.push_back({core, {blocks}});
+            c[compute_rt_args::eps_bits] = std::bit_cast<uint32_t>(attrs.eps);
         }
-        writer.runtime_args.push_back({core, {output.address, sticks, first_stick}});
+        compute.runtime_args.push_back({core, std::move(c)});
+        std::vector<uint32_t> w(writer_rt_args::count, 0);
+        w[writer_rt_args::num_sticks] = sticks;
+        w[writer_rt_args::start_stick] = first_stick;
+        writer.runtime_args.push_back({core, std::move(w)});
         first_block += blocks;
     }
     desc.kernels = {std::move(reader), std::move(compute), std::move(writer)};
+    write_buffer_addresses(desc, tensor_args, output);
     return desc;
 }
 
@@ -351,6 +431,18 @@ ProgramDescriptor LayerNormFusedRMProgramFactory::create_descriptor(
 ProgramDescriptor LayerNormFusedRMStreamingProgramFactory::create_descriptor(
     const operation_attributes_t& attrs, const tensor_args_t& tensor_args, const tensor_return_value_t& output) {
     return build_descriptor(attrs, tensor_args, output, /*streaming=*/true);
+}
+
+void LayerNormFusedRMProgramFactory::override_runtime_arguments(ProgramDescriptor& cached_program,
+                                                                const tensor_args_t& tensor_args,
+                                                                const tensor_return_value_t& output) {
+    write_buffer_addresses(cached_program, tensor_args, output);
+}
+
+void LayerNormFusedRMStreamingProgramFactory::override_runtime_arguments(ProgramDescriptor& cached_program,
+                                                                         const tensor_args_t& tensor_args,
+                                                                         const tensor_return_value_t& output) {
+    write_buffer_addresses(cached_program, tensor_args, output);
 }
 
 }  // namespace layernorm_fused_rm

@@ -21,8 +21,6 @@ Steps 3 and 4 are pure functions (``to_ttnn_program_descriptor``) tested without
 from __future__ import annotations
 
 import os
-import re
-from functools import lru_cache
 from typing import Any, Mapping, Sequence
 
 import ttnn
@@ -30,15 +28,18 @@ import ttnn
 from . import _C
 
 # Whose TensorAccessorArgs each data-movement kernel takes, in the order it chains them with
-# next_compile_time_args_offset(). Keyed by kernel file name. Where the first one starts is read from the kernel
-# source itself (its `TensorAccessorArgs<N>()`), so the kernel stays the one statement of its arg layout; anything
-# after the last accessor is kept as it is. The factory encodes interleaved accessors as [ArgsConfig, aligned page
-# size]; test_dev/device/test_device_descriptor.py checks the factory's args against this.
+# next_compile_time_args_offset(), keyed by kernel file name; anything after the last accessor is kept as it is.
+# Where the first one starts is the kernel's compile-time arg index from cpp/device/kernels/
+# layernorm_fused_rm_kernel_args.hpp, which the kernel and the factory use too. The factory encodes interleaved
+# accessors as [ArgsConfig, aligned page size]; test_dev/device/test_device_descriptor.py checks its args.
 ACCESSOR_ARGS: dict[str, tuple[str, ...]] = {
     "reader_layernorm_fused_rm.cpp": ("input", "gamma", "beta"),
     "writer_layernorm_fused_rm.cpp": ("output",),
 }
-_FIRST_ACCESSOR = re.compile(r"TensorAccessorArgs\s*<\s*(\d+)\s*>\s*\(\s*\)")
+_FIRST_ACCESSOR: dict[str, int] = {
+    "reader_layernorm_fused_rm.cpp": _C.reader_ct_args.input_accessor,
+    "writer_layernorm_fused_rm.cpp": _C.writer_ct_args.output_accessor,
+}
 IO_ORDER = ("input", "gamma", "beta", "output")  # ttnn.generic_op io_tensors order; output last
 
 # tensor_accessor::ArgConfig bits (hostdevcommon/tensor_accessor/arg_config.hpp)
@@ -101,18 +102,16 @@ def runtime_args(k: _C.KernelDescriptor) -> ttnn.RuntimeArgs:
     return rt
 
 
-@lru_cache(maxsize=None)
-def _first_accessor_offset(path: str, mtime_ns: int) -> int:
-    with open(path, encoding="utf-8") as f:
-        m = _FIRST_ACCESSOR.search(f.read())
-    if m is None:
-        raise ValueError(f"layernorm_fused_rm: {path} has no TensorAccessorArgs<N>() with a literal N")
-    return int(m.group(1))
-
-
 def first_accessor_offset(kernel_source: str) -> int:
-    """The compile-time arg index of the kernel's first TensorAccessorArgs, as its source states it."""
-    return _first_accessor_offset(kernel_source, os.stat(kernel_source).st_mtime_ns)
+    """The compile-time arg index of the first TensorAccessorArgs of a data-movement kernel (by file name).
+
+    Raises ValueError for a kernel that takes no TensorAccessorArgs (not in ACCESSOR_ARGS)."""
+    name = os.path.basename(kernel_source)
+    try:
+        return _FIRST_ACCESSOR[name]
+    except KeyError:
+        raise ValueError(f"layernorm_fused_rm: kernel {name} takes no TensorAccessorArgs (expected one of "
+                         f"{sorted(_FIRST_ACCESSOR)})") from None
 
 
 def factory_accessor_length(args: Sequence[int], offset: int) -> int:

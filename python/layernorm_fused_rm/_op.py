@@ -429,18 +429,6 @@ def _program_cache_key(p: _Prepared) -> tuple:
     )
 
 
-def _override_runtime_arguments(program: _C.ProgramDescriptor, input_addr: int, gamma_addr: int, beta_addr: int,
-                                 output_addr: int) -> None:
-    """Rewrites, in place, the buffer addresses in every core's runtime args (as tt-metal's
-    override_runtime_arguments): reader args [0..2] = input, gamma, beta; writer args [0] = output. Nothing else
-    in the descriptor depends on an address."""
-    reader, compute, writer = program.kernels  # the factory's contract: [reader, compute, writer]
-    if not (isinstance(reader.config, _C.ReaderConfigDescriptor) and isinstance(writer.config, _C.WriterConfigDescriptor)):
-        raise RuntimeError("ttnn.layernorm_fused_rm: internal error: cached program's kernels are not [reader, compute, writer]")
-    reader.runtime_args = [(core, [input_addr, gamma_addr, beta_addr, *args[3:]]) for core, args in reader.runtime_args]
-    writer.runtime_args = [(core, [output_addr, *args[1:]]) for core, args in writer.runtime_args]
-
-
 def _cached_program(p: _Prepared) -> tuple[_C.ProgramDescriptor, bool]:
     """The descriptor for p with p's buffer addresses, and whether it came from the program cache.
 
@@ -456,8 +444,7 @@ def _cached_program(p: _Prepared) -> tuple[_C.ProgramDescriptor, bool]:
         with _program_cache_lock:
             _program_cache[key] = program
         return program, False
-    addr = lambda d: d.address if d is not None else 0  # noqa: E731  (the factory writes 0 for an absent tensor)
-    _override_runtime_arguments(program, p.input.address, addr(p.gamma_desc), addr(p.beta_desc), p.output.address)
+    _C.override_runtime_arguments(program, p.tensor_args(), p.output)  # the program factory's rewrite
     return program, True
 
 

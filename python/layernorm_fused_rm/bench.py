@@ -6,7 +6,7 @@ A benchmark, not a test. For every (arch, dtype, shape) it builds the program de
 
 program, cores, tile-rows per core
     ``program_factory`` of the descriptor; cores = cores whose compute runtime args give them at least one
-    tile-row (compute arg [0] = that core's number of 32-row blocks); max and mean of that arg over them.
+    tile-row (compute runtime arg num_blocks = that core's number of 32-row blocks); max and mean of it over them.
 
 DRAM bytes / minimum (fused)
     minimum = input once + output once + gamma and beta once per core used::
@@ -16,9 +16,9 @@ DRAM bytes / minimum (fused)
     N = rows (volume / W), e_* = bytes per element of each tensor (output in the input's dtype),
     C = cores with work (above). Gamma and beta are counted once per core because every core needs the whole
     row of them and cores do not share L1.
-    analytic bytes, from the descriptor: every core's reader reads its sticks (reader runtime arg [3] sticks of
-    W*e_in bytes) P times, every core's writer writes its sticks once (writer runtime arg [1] sticks of
-    W*e_out bytes). P = reader compile-time arg [3], the passes over each tile-row: 1 for the row-resident
+    analytic bytes, from the descriptor: every core's reader reads its sticks (reader runtime arg num_sticks, of
+    W*e_in bytes each) P times, every core's writer writes its sticks once (writer runtime arg num_sticks, of
+    W*e_out bytes each). P = reader compile-time arg passes over each tile-row: 1 for the row-resident
     program, which also reads gamma and beta once per core; 3 for the streaming program (mean, variance,
     normalize), which reads gamma and beta again for every 32-row block it normalizes (ceil(sticks / 32) times
     per core). test_bench checks this model against the measured bytes of both programs.
@@ -95,10 +95,6 @@ def _ceil32(v: int) -> int:
     return (v + 31) // 32 * 32
 
 
-def _volume(shape: list[int]) -> int:
-    return math.prod(shape)
-
-
 def _max_of(v: Any) -> Any:
     """A RunStats counter as one number: itself, or the max of a per-core list/dict."""
     if isinstance(v, dict):
@@ -135,8 +131,8 @@ def unfused_chain(shape: list[int], elem_bytes: int, grid_cores: int) -> dict[st
     """Analytic DRAM traffic of to_layout(TILE) -> ttnn.layer_norm -> to_layout(ROW_MAJOR) (module docstring)."""
     W = shape[-1]
     H = shape[-2] if len(shape) >= 2 else 1
-    B = _volume(shape[:-2]) if len(shape) > 2 else 1
-    rm = _volume(shape) * elem_bytes
+    B = math.prod(shape[:-2]) if len(shape) > 2 else 1
+    rm = math.prod(shape) * elem_bytes
     tiled = B * _ceil32(H) * _ceil32(W) * elem_bytes
     tile_rows = B * _ceil32(H) // 32
     cores = min(grid_cores, tile_rows)
@@ -163,18 +159,18 @@ def descriptor_facts(desc, arch_params, shape: list[int], e_in: int, e_out: int,
 
     reader, compute, writer = desc.kernels  # the factory's contract: [reader, compute, writer]
     W = shape[-1]
-    rows = _volume(shape) // W
-    blocks = {(c.x, c.y): args[0] for c, args in compute.runtime_args}
-    reader_sticks = {(c.x, c.y): args[3] for c, args in reader.runtime_args}
-    writer_sticks = {(c.x, c.y): args[1] for c, args in writer.runtime_args}
+    rows = math.prod(shape) // W
+    blocks = {(c.x, c.y): args[_C.compute_rt_args.num_blocks] for c, args in compute.runtime_args}
+    reader_sticks = {(c.x, c.y): args[_C.reader_rt_args.num_sticks] for c, args in reader.runtime_args}
+    writer_sticks = {(c.x, c.y): args[_C.writer_rt_args.num_sticks] for c, args in writer.runtime_args}
     working = sorted(k for k, b in blocks.items() if b > 0)
     problems = []
-    # Reads of each stick: reader compile-time arg [3] ("passes": 1 row-resident, 3 streaming, as the reader
-    # kernel documents). With 1 pass gamma and beta are read once per core; with 3, their chunks are read again
-    # for every 32-row block in the normalize pass.
-    passes = reader.compile_time_args[3] if len(reader.compile_time_args) > 3 else None
+    # Reads of each stick: reader compile-time arg "passes" (1 row-resident, 3 streaming, as the reader kernel
+    # documents). With 1 pass gamma and beta are read once per core; with 3, their chunks are read again for every
+    # 32-row block in the normalize pass.
+    passes = reader.compile_time_args[_C.reader_ct_args.passes]
     if passes not in (1, 3):
-        problems.append(f"reader compile-time arg [3] (passes) is {passes}, expected 1 or 3: analytic assumes 1")
+        problems.append(f"reader compile-time arg passes is {passes}, expected 1 or 3: analytic assumes 1")
         passes = 1
     vector_reads = 0
     for n in reader_sticks.values():
@@ -245,7 +241,7 @@ def bench_one(arch: str, dtype: str, shape: list[int], *, max_elements: int, rep
 
     params = _C.ArchParams.by_name(arch)
     grid = params.grid_x * params.grid_y
-    elements = _volume(shape)
+    elements = math.prod(shape)
     e = 2 if dtype == "bf16" else 4
     row: dict[str, Any] = {
         "arch": params.name,
