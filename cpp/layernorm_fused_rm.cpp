@@ -5,20 +5,9 @@
 #include <string>
 
 #include "device/layernorm_fused_rm_program_factory.hpp"
+#include "device/layernorm_fused_rm_utils.hpp"
 
 namespace layernorm_fused_rm {
-
-namespace {
-
-std::string shape_str(const std::vector<uint32_t>& shape) {
-    std::string s = "[";
-    for (size_t i = 0; i < shape.size(); ++i) {
-        s += (i ? ", " : "") + std::to_string(shape[i]);
-    }
-    return s + "]";
-}
-
-}  // namespace
 
 ProgramDescriptor create_program_descriptor(
     const operation_attributes_t& attrs, const tensor_args_t& tensor_args, const tensor_return_value_t& output) {

@@ -14,6 +14,7 @@
 #include "bindings/bindings.hpp"
 #include "device/layernorm_fused_rm_device_operation.hpp"
 #include "device/layernorm_fused_rm_program_factory.hpp"
+#include "device/layernorm_fused_rm_utils.hpp"
 #include "layernorm_fused_rm.hpp"
 
 namespace nb = nanobind;
@@ -143,11 +144,7 @@ void bind_op(nb::module_& m) {
                 "True: a Tenstorrent device tensor; False: a host tensor (emulator path).")
         .def_rw("device_id", &lf::TensorDesc::device_id, "Device id (-1 for host tensors).")
         .def("__repr__", [](const lf::TensorDesc& t) {
-            std::string s = "TensorDesc(shape=[";
-            for (size_t i = 0; i < t.shape.size(); ++i) {
-                s += (i ? ", " : "") + std::to_string(t.shape[i]);
-            }
-            return s + "], dtype=" + lf::to_string(t.dtype) + ", layout=" + lf::to_string(t.layout) +
+            return "TensorDesc(shape=" + lf::shape_str(t.shape) + ", dtype=" + lf::to_string(t.dtype) + ", layout=" + lf::to_string(t.layout) +
                    ", address=" + std::to_string(t.address) + ", on_device=" + (t.on_device ? "True" : "False") +
                    ", device_id=" + std::to_string(t.device_id) + ")";
         });
@@ -211,6 +208,13 @@ void bind_op(nb::module_& m) {
           "L1 bytes the row-resident program's CBs need for rows of W elements (Wt = ceil(W/32)): 4 Wt tiles, "
           "2 Wt each for gamma and beta when given (else 2 pages each), 1 scaler tile (2 when W % 32 != 0), "
           "1 eps tile, 3 statistics tiles (Float32 when compute_config.fp32_dest_acc_en).");
+    m.def("tiles_of_width", &lf::tiles_of_width, "W"_a, "Tiles a row of W elements spans: Wt = ceil(W / 32).");
+    m.def("tile_rows_of", &lf::tile_rows_of, "rows"_a, "Tile-rows (32-row blocks) `rows` rows span: ceil(rows / 32).");
+    m.attr("TILE_WIDTH") = lf::TILE_WIDTH;
+    m.attr("TILE_HEIGHT") = lf::TILE_HEIGHT;
+    m.def("data_format_of", &lf::data_format_of, "dtype"_a,
+          "DataFormat of a DType in CBs and DRAM (BFLOAT16 -> Float16_b, FLOAT32 -> Float32); ValueError for "
+          "other dtypes.");
     m.def("create_program_descriptor", &lf::create_program_descriptor, "attrs"_a, "tensor_args"_a, "output"_a,
           "validate(attrs, tensor_args), then build the ProgramDescriptor. `output` is the output TensorDesc "
           "(address 0 when not allocated). Raises what validate raises.");

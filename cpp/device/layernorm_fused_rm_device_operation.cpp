@@ -5,8 +5,9 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "device/layernorm_fused_rm_program_factory.hpp"
 #include "arch/arch_params.hpp"
+#include "device/layernorm_fused_rm_program_factory.hpp"
+#include "device/layernorm_fused_rm_utils.hpp"
 
 namespace layernorm_fused_rm {
 
@@ -52,25 +53,6 @@ const char* to_string(TensorMemoryLayout v) {
 namespace {
 
 constexpr const char* kOp = "ttnn.layernorm_fused_rm: ";
-constexpr uint32_t kTileWidth = 32;
-
-std::string shape_str(const std::vector<uint32_t>& shape) {
-    std::ostringstream os;
-    os << '[';
-    for (size_t i = 0; i < shape.size(); ++i) {
-        os << (i ? ", " : "") << shape[i];
-    }
-    os << ']';
-    return os.str();
-}
-
-uint64_t volume(const std::vector<uint32_t>& shape) {
-    uint64_t v = 1;
-    for (uint32_t d : shape) {
-        v *= d;
-    }
-    return v;
-}
 
 std::string device_str(const TensorDesc& t) {
     std::ostringstream os;
@@ -83,8 +65,6 @@ std::string device_str(const TensorDesc& t) {
 }
 
 [[noreturn]] void fail(const std::string& msg) { throw std::invalid_argument(kOp + msg); }
-
-DataFormat data_format_of(DType d) { return d == DType::FLOAT32 ? DataFormat::Float32 : DataFormat::Float16_b; }
 
 void validate_input(const TensorDesc& in) {
     if (in.layout != Layout::ROW_MAJOR) {
@@ -180,7 +160,7 @@ void LayerNormFusedRMDeviceOperation::validate(const operation_attributes_t& att
         fail("arch must be \"wormhole_b0\" or \"blackhole\", got \"" + attrs.arch + "\" (" + e.what() + ")");
     }
     const uint32_t W = in.shape.back();
-    const uint64_t have = arch.l1_size > arch.l1_unreserved_base ? arch.l1_size - arch.l1_unreserved_base : 0;
+    const uint64_t have = arch.free_l1_bytes();
     const std::string& forced = attrs.program_factory;
     if (!forced.empty() && forced != LayerNormFusedRMProgramFactory::name &&
         forced != LayerNormFusedRMStreamingProgramFactory::name) {
@@ -195,7 +175,7 @@ void LayerNormFusedRMDeviceOperation::validate(const operation_attributes_t& att
         std::ostringstream os;
         os << kOp << "input_tensor last dim W = " << W << " is too large for the row-resident program ("
            << LayerNormFusedRMProgramFactory::name << "): its circular buffers need " << need_resident
-           << " bytes of L1 (row CBs of Wt = " << (W + kTileWidth - 1) / kTileWidth << " tiles of "
+           << " bytes of L1 (row CBs of Wt = " << tiles_of_width(W) << " tiles of "
            << tile_size(data_format_of(in.dtype)) << " B, scaler, eps and 3 statistics tiles), expected at most "
            << have << " bytes free on "
            << arch.name << " (l1_size " << arch.l1_size << " - l1_unreserved_base " << arch.l1_unreserved_base
@@ -228,7 +208,7 @@ std::string LayerNormFusedRMDeviceOperation::select_program_factory(
         return attrs.program_factory;
     }
     const auto arch = tt_metal_mirror::ArchParams::by_name(attrs.arch);
-    const uint64_t have = arch.l1_size - arch.l1_unreserved_base;
+    const uint64_t have = arch.free_l1_bytes();
     const TensorDesc& in = tensor_args.input;
     return row_resident_cb_bytes(in.shape.back(), in.dtype, attrs.compute_config, tensor_args.gamma.has_value(),
                                  tensor_args.beta.has_value(), attrs.output_dtype) <= have ? LayerNormFusedRMProgramFactory::name

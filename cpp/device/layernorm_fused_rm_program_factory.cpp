@@ -44,6 +44,7 @@
 #include <vector>
 
 #include "arch/arch_params.hpp"
+#include "device/layernorm_fused_rm_utils.hpp"
 
 namespace layernorm_fused_rm {
 
@@ -53,14 +54,6 @@ std::mutex g_root_mutex;
 std::string g_kernel_root;
 
 uint32_t align_up(uint32_t v, uint32_t a) { return (v + a - 1) / a * a; }
-
-DataFormat to_format(DType d) {
-    switch (d) {
-        case DType::BFLOAT16: return DataFormat::Float16_b;
-        case DType::FLOAT32: return DataFormat::Float32;
-        default: throw std::invalid_argument(std::string("layernorm_fused_rm: no data format for dtype ") + to_string(d));
-    }
-}
 
 // bf16 bits of a float, rounded to nearest even, in both 16-bit halves (the scalar packing tt-metal
 // readers use for bf16 scaler/epsilon words).
@@ -77,15 +70,6 @@ void append_interleaved_accessor_args(std::vector<uint32_t>& args, uint32_t alig
     constexpr uint32_t kIsDram = 1u << 1;
     args.push_back(kIsDram);
     args.push_back(aligned_page_size);
-}
-
-
-uint64_t volume(const std::vector<uint32_t>& shape) {
-    uint64_t v = 1;
-    for (uint32_t d : shape) {
-        v *= d;
-    }
-    return v;
 }
 
 }  // namespace
@@ -127,7 +111,7 @@ uint64_t cb_bytes_for(uint32_t W, uint32_t Bt, DataFormat in_format, DataFormat 
                       const ComputeConfigDescriptor& cc, bool has_gamma, bool has_beta, bool precise, bool streaming) {
     const uint64_t in_tiles = 2ull * Bt + centered_pages(Bt, precise, streaming) + 2ull * (has_gamma ? Bt : 1) +
                               2ull * (has_beta ? Bt : 1);
-    const uint64_t scalar_tiles = (W % 32 ? 2 : 1) + 1;
+    const uint64_t scalar_tiles = (W % TILE_WIDTH ? 2 : 1) + 1;
     return in_tiles * tile_size(in_format) + uint64_t(Bt) * tile_size(out_format) +
            scalar_tiles * tile_size(DataFormat::Float16_b) +
            (precise ? 5ull : 3ull) * tile_size(stats_format(cc, in_format));
@@ -137,7 +121,7 @@ uint64_t cb_bytes_for(uint32_t W, uint32_t Bt, DataFormat in_format, DataFormat 
 uint64_t LayerNormFusedRMProgramFactory::cb_bytes(uint32_t W, DataFormat in_format, DataFormat out_format,
                                                   const ComputeConfigDescriptor& cc, bool has_gamma,
                                                   bool has_beta) {
-    return cb_bytes_for(W, (W + 31) / 32, in_format, out_format, cc, has_gamma, has_beta,
+    return cb_bytes_for(W, tiles_of_width(W), in_format, out_format, cc, has_gamma, has_beta,
                         uses_precise_kernel(in_format, /*streaming=*/false), /*streaming=*/false);
 }
 
@@ -145,7 +129,7 @@ uint64_t LayerNormFusedRMStreamingProgramFactory::cb_bytes(uint32_t W, DataForma
                                                            const ComputeConfigDescriptor& cc, bool has_gamma,
                                                            bool has_beta) {
     const bool precise = uses_precise_kernel(in_format, /*streaming=*/true);
-    return cb_bytes_for(W, streaming_chunk((W + 31) / 32, cc, precise), in_format, out_format, cc, has_gamma,
+    return cb_bytes_for(W, streaming_chunk(tiles_of_width(W), cc, precise), in_format, out_format, cc, has_gamma,
                         has_beta, precise, /*streaming=*/true);
 }
 
@@ -231,18 +215,18 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
     const auto arch = tt_metal_mirror::ArchParams::by_name(attrs.arch);
     const uint32_t W = in.shape.back();
     const uint32_t num_rows = static_cast<uint32_t>(volume(in.shape) / W);
-    const uint32_t Wt = (W + 31) / 32;
-    const uint32_t last_tile_cols = W - 32 * (Wt - 1);  // 1..32
+    const uint32_t Wt = tiles_of_width(W);
+    const uint32_t last_tile_cols = W - TILE_WIDTH * (Wt - 1);  // 1..32
     const bool has_gamma = tensor_args.gamma.has_value();
     const bool has_beta = tensor_args.beta.has_value();
-    const uint32_t affine_flags = (has_gamma ? 1u : 0u) | (has_beta ? 2u : 0u);
-    const DataFormat fmt = to_format(in.dtype);
-    const DataFormat out_fmt = to_format(attrs.output_dtype);
+    const uint32_t affine_flags = (has_gamma ? affine_flag::gamma : 0u) | (has_beta ? affine_flag::beta : 0u);
+    const DataFormat fmt = data_format_of(in.dtype);
+    const DataFormat out_fmt = data_format_of(attrs.output_dtype);
     const uint32_t stick_bytes = W * datum_size(fmt);
     const uint32_t aligned_stick = align_up(stick_bytes, arch.dram_alignment);
     const uint32_t out_stick_bytes = W * datum_size(out_fmt);
     const uint32_t aligned_out_stick = align_up(out_stick_bytes, arch.dram_alignment);
-    const uint32_t num_blocks = (num_rows + 31) / 32;
+    const uint32_t num_blocks = static_cast<uint32_t>(tile_rows_of(num_rows));
     const ComputeConfigDescriptor& cc = attrs.compute_config;
     const uint32_t dest_tiles = dest_tile_capacity(cc);
     // Row CBs hold Bt tiles: the whole row (row-resident) or one chunk (streaming). The untilize block
@@ -252,8 +236,8 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
     const bool precise = uses_precise_kernel(fmt, streaming);
     const uint32_t Bt = streaming ? streaming_chunk(Wt, cc, precise) : Wt;
     const uint32_t block_w = largest_divisor_at_most(Bt, precise ? dest_tiles - 1 : dest_tiles);
-    const uint32_t chunk_bytes = Bt * 32 * datum_size(fmt);
-    const uint32_t out_chunk_bytes = Bt * 32 * datum_size(out_fmt);
+    const uint32_t chunk_bytes = Bt * TILE_WIDTH * datum_size(fmt);
+    const uint32_t out_chunk_bytes = Bt * TILE_WIDTH * datum_size(out_fmt);
 
     const uint32_t grid_x = attrs.core_grid.x ? attrs.core_grid.x : arch.grid_x;
     const uint32_t grid_y = attrs.core_grid.y ? attrs.core_grid.y : arch.grid_y;
@@ -285,7 +269,7 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
     add_cb(cb::in_rm, Bt, fmt);
     add_cb(cb::in_tiled, Bt, fmt);
     // The reader writes the scaler and epsilon tiles as bf16 (1.0 is exact; eps is rounded to bf16).
-    add_cb(cb::scaler, last_tile_cols < 32 ? 2 : 1, DataFormat::Float16_b);  // full scaler, then the partial one
+    add_cb(cb::scaler, last_tile_cols < TILE_WIDTH ? 2 : 1, DataFormat::Float16_b);  // full scaler, then the partial one
     add_cb(cb::eps, 1, DataFormat::Float16_b);
     // gamma/beta CBs exist either way (the design's 13 CBs); one page when the vector is not given.
     add_cb(cb::gamma_rm, has_gamma ? Bt : 1, fmt);
@@ -338,7 +322,7 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
         args[ct::block_w] = streaming ? Bt : block_w;
         args[ct::inv_w_bits] = std::bit_cast<uint32_t>(1.0f / static_cast<float>(W));
         args[ct::affine_flags] = affine_flags;
-        args[ct::partial] = last_tile_cols < 32 ? 1u : 0u;
+        args[ct::partial] = last_tile_cols < TILE_WIDTH ? 1u : 0u;
     }
 
     compute.config = cc;
@@ -396,8 +380,8 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
     for (uint32_t i = 0; i < split.num_cores; ++i) {
         const CoreCoord core = split.cores[i];
         const uint32_t blocks = split.units_of(i);
-        const uint32_t first_stick = first_block * 32;
-        const uint32_t sticks = std::min(blocks * 32, num_rows - first_stick);
+        const uint32_t first_stick = first_block * TILE_HEIGHT;
+        const uint32_t sticks = std::min(blocks * TILE_HEIGHT, num_rows - first_stick);
         std::vector<uint32_t> r(reader_rt_args::count, 0);
         r[reader_rt_args::num_sticks] = sticks;
         r[reader_rt_args::start_stick] = first_stick;

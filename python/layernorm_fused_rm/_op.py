@@ -231,13 +231,6 @@ def _output_dtype(dtype: Any, input_desc: _C.TensorDesc) -> Any:
     return getattr(_C.DType, name)
 
 
-def _volume(shape: list[int]) -> int:
-    v = 1
-    for d in shape:
-        v *= d
-    return v
-
-
 class _Prepared:
     """Validated arguments of one call: attrs, TensorArgs, output TensorDesc, tensors to upload."""
 
@@ -271,7 +264,7 @@ class _Prepared:
         _C.validate(self.attrs, _C.TensorArgs(self.input, self.gamma_desc, self.beta_desc))
 
         self.W = self.input.shape[-1]
-        self.rows = _volume(self.input.shape) // self.W
+        self.rows = math.prod(self.input.shape) // self.W
         self.output = _C.TensorDesc(
             shape=list(self.input.shape),
             dtype=self.attrs.output_dtype,

@@ -91,10 +91,6 @@ def parse_shape(text: str) -> list[int]:
     return shape
 
 
-def _ceil32(v: int) -> int:
-    return (v + 31) // 32 * 32
-
-
 def _max_of(v: Any) -> Any:
     """A RunStats counter as one number: itself, or the max of a per-core list/dict."""
     if isinstance(v, dict):
@@ -129,14 +125,17 @@ def _arch_env(arch: str) -> Iterator[None]:
 
 def unfused_chain(shape: list[int], elem_bytes: int, grid_cores: int) -> dict[str, Any]:
     """Analytic DRAM traffic of to_layout(TILE) -> ttnn.layer_norm -> to_layout(ROW_MAJOR) (module docstring)."""
+    from . import _C
+
     W = shape[-1]
     H = shape[-2] if len(shape) >= 2 else 1
     B = math.prod(shape[:-2]) if len(shape) > 2 else 1
     rm = math.prod(shape) * elem_bytes
-    tiled = B * _ceil32(H) * _ceil32(W) * elem_bytes
-    tile_rows = B * _ceil32(H) // 32
+    padded_w = _C.tiles_of_width(W) * _C.TILE_WIDTH  # TILE layout pads W and H to whole tiles
+    tile_rows = B * _C.tile_rows_of(H)
+    tiled = tile_rows * _C.TILE_HEIGHT * padded_w * elem_bytes
     cores = min(grid_cores, tile_rows)
-    gamma_beta = 2 * cores * _ceil32(W) * elem_bytes
+    gamma_beta = 2 * cores * padded_w * elem_bytes
     total = rm + tiled + tiled + gamma_beta + tiled + tiled + rm
     minimum = 2 * rm + 2 * cores * W * elem_bytes
     return {
@@ -175,7 +174,7 @@ def descriptor_facts(desc, arch_params, shape: list[int], e_in: int, e_out: int,
     vector_reads = 0
     for n in reader_sticks.values():
         if n > 0:
-            vector_reads += 1 if passes == 1 else -(-n // 32)
+            vector_reads += 1 if passes == 1 else _C.tile_rows_of(n)
     read = passes * sum(reader_sticks.values()) * W * e_in + vector_reads * W * (e_gamma + e_beta)
     written = sum(writer_sticks.values()) * W * e_out
     minimum = rows * W * (e_in + e_out) + len(working) * W * (e_gamma + e_beta)
@@ -198,8 +197,8 @@ def descriptor_facts(desc, arch_params, shape: list[int], e_in: int, e_out: int,
         problems.append(f"reader sticks sum to {sum(reader_sticks.values())}, expected {rows} rows")
     if sum(writer_sticks.values()) != rows:
         problems.append(f"writer sticks sum to {sum(writer_sticks.values())}, expected {rows} rows")
-    if sum(per_core) != -(-rows // 32):
-        problems.append(f"compute blocks sum to {sum(per_core)}, expected ceil(rows/32) = {-(-rows // 32)}")
+    if sum(per_core) != _C.tile_rows_of(rows):
+        problems.append(f"compute blocks sum to {sum(per_core)}, expected ceil(rows/32) = {_C.tile_rows_of(rows)}")
     return {
         "program_factory": desc.program_factory,
         "cores_used": len(working),
@@ -256,7 +255,7 @@ def bench_one(arch: str, dtype: str, shape: list[int], *, max_elements: int, rep
         "program_factory": None,
         "cores_used": None,
         "cores_in_program": None,
-        "tile_rows": -(-(elements // shape[-1]) // 32),
+        "tile_rows": _C.tile_rows_of(elements // shape[-1]),
         "tile_rows_per_core_max": None,
         "tile_rows_per_core_mean": None,
         "dram": None,
