@@ -5,32 +5,12 @@
 #include <string>
 
 #include "device/layernorm_fused_rm_program_factory.hpp"
-#include "device/layernorm_fused_rm_utils.hpp"
 
 namespace layernorm_fused_rm {
 
 ProgramDescriptor create_program_descriptor(
     const operation_attributes_t& attrs, const tensor_args_t& tensor_args, const tensor_return_value_t& output) {
-    LayerNormFusedRMDeviceOperation::validate(attrs, tensor_args);
-    const spec_return_value_t spec = LayerNormFusedRMDeviceOperation::compute_output_specs(attrs, tensor_args);
-    if (output.shape != spec.shape) {
-        throw std::invalid_argument(
-            "ttnn.layernorm_fused_rm: output shape must equal the input_tensor shape " + shape_str(spec.shape) +
-            ", got " + shape_str(output.shape));
-    }
-    if (output.dtype != spec.dtype) {
-        throw std::invalid_argument(std::string("ttnn.layernorm_fused_rm: output dtype must be ") +
-                                    to_string(spec.dtype) + ", got " + to_string(output.dtype));
-    }
-    if (output.layout != spec.layout) {
-        throw std::invalid_argument(std::string("ttnn.layernorm_fused_rm: output layout must be ") +
-                                    to_string(spec.layout) + ", got " + to_string(output.layout));
-    }
-    if (output.memory_config.memory_layout != TensorMemoryLayout::INTERLEAVED) {
-        throw std::invalid_argument(
-            std::string("ttnn.layernorm_fused_rm: output memory layout must be INTERLEAVED, got ") +
-            to_string(output.memory_config.memory_layout));
-    }
+    LayerNormFusedRMDeviceOperation::validate(attrs, tensor_args, output);  // once per call
     const std::string factory = LayerNormFusedRMDeviceOperation::select_program_factory(attrs, tensor_args);
     ProgramDescriptor desc = factory == LayerNormFusedRMStreamingProgramFactory::name
                                  ? LayerNormFusedRMStreamingProgramFactory::create_descriptor(attrs, tensor_args, output)

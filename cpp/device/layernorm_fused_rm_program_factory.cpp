@@ -209,9 +209,6 @@ void write_buffer_addresses(ProgramDescriptor& desc, const tensor_args_t& tensor
 ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const tensor_args_t& tensor_args,
                                    const tensor_return_value_t& output, bool streaming) {
     const TensorDesc& in = tensor_args.input;
-    if (in.shape.empty()) {
-        throw std::invalid_argument("layernorm_fused_rm: input_tensor has rank 0");
-    }
     const auto arch = tt_metal_mirror::ArchParams::by_name(attrs.arch);
     const uint32_t W = in.shape.back();
     const uint32_t num_rows = static_cast<uint32_t>(volume(in.shape) / W);
@@ -239,13 +236,8 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
     const uint32_t chunk_bytes = Bt * TILE_WIDTH * datum_size(fmt);
     const uint32_t out_chunk_bytes = Bt * TILE_WIDTH * datum_size(out_fmt);
 
-    const uint32_t grid_x = attrs.core_grid.x ? attrs.core_grid.x : arch.grid_x;
-    const uint32_t grid_y = attrs.core_grid.y ? attrs.core_grid.y : arch.grid_y;
-    if (grid_x > arch.grid_x || grid_y > arch.grid_y) {
-        throw std::invalid_argument("layernorm_fused_rm: core_grid " + std::to_string(grid_x) + "x" +
-                                    std::to_string(grid_y) + " is larger than the " + arch.name + " worker grid " +
-                                    std::to_string(arch.grid_x) + "x" + std::to_string(arch.grid_y));
-    }
+    const uint32_t grid_x = attrs.core_grid ? attrs.core_grid->x : arch.grid_x;
+    const uint32_t grid_y = attrs.core_grid ? attrs.core_grid->y : arch.grid_y;
     const WorkSplit split = split_work_to_cores(grid_x, grid_y, num_blocks);
     // All used cores as rectangles: full rows of the grid, then the partial last row.
     CoreRangeSet cores;
