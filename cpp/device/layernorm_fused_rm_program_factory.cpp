@@ -179,27 +179,28 @@ void write_buffer_addresses(ProgramDescriptor& desc, const tensor_args_t& tensor
     }
     if (reader == nullptr || writer == nullptr) {
         throw std::invalid_argument(
-            "layernorm_fused_rm: override_runtime_arguments: program has no reader or no writer kernel (program "
+            "ttnn.layernorm_fused_rm: override_runtime_arguments: program has no reader or no writer kernel (program "
             "factory \"" + desc.program_factory + "\"): not a program of this op");
     }
+    // Every core's runtime args of kernel `k` (named `what` in messages) must have `count` entries.
+    auto checked = [](KernelDescriptor& k, const char* what, size_t count) -> KernelDescriptor::RuntimeArgs& {
+        for (const auto& [core, args] : k.runtime_args) {
+            if (args.size() != count) {
+                throw std::invalid_argument(
+                    std::string("ttnn.layernorm_fused_rm: override_runtime_arguments: ") + what + " runtime args must "
+                    "have " + std::to_string(count) + " entries, got " + std::to_string(args.size()));
+            }
+        }
+        return k.runtime_args;
+    };
     const uint32_t gamma_addr = tensor_args.gamma ? tensor_args.gamma->address : 0;
     const uint32_t beta_addr = tensor_args.beta ? tensor_args.beta->address : 0;
-    for (auto& [core, args] : reader->runtime_args) {
-        if (args.size() != reader_rt_args::count) {
-            throw std::invalid_argument("layernorm_fused_rm: override_runtime_arguments: reader runtime args must "
-                                        "have " + std::to_string(reader_rt_args::count) + " entries, got " +
-                                        std::to_string(args.size()));
-        }
+    for (auto& [core, args] : checked(*reader, "reader", reader_rt_args::count)) {
         args[reader_rt_args::input_addr] = tensor_args.input.address;
         args[reader_rt_args::gamma_addr] = gamma_addr;
         args[reader_rt_args::beta_addr] = beta_addr;
     }
-    for (auto& [core, args] : writer->runtime_args) {
-        if (args.size() != writer_rt_args::count) {
-            throw std::invalid_argument("layernorm_fused_rm: override_runtime_arguments: writer runtime args must "
-                                        "have " + std::to_string(writer_rt_args::count) + " entries, got " +
-                                        std::to_string(args.size()));
-        }
+    for (auto& [core, args] : checked(*writer, "writer", writer_rt_args::count)) {
         args[writer_rt_args::output_addr] = output.address;
     }
 }
@@ -261,7 +262,8 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
     add_cb(cb::in_rm, Bt, fmt);
     add_cb(cb::in_tiled, Bt, fmt);
     // The reader writes the scaler and epsilon tiles as bf16 (1.0 is exact; eps is rounded to bf16).
-    add_cb(cb::scaler, last_tile_cols < TILE_WIDTH ? 2 : 1, DataFormat::Float16_b);  // full scaler, then the partial one
+    // The full scaler tile, then the partial one when the last tile of a row is partial.
+    add_cb(cb::scaler, last_tile_cols < TILE_WIDTH ? 2 : 1, DataFormat::Float16_b);
     add_cb(cb::eps, 1, DataFormat::Float16_b);
     // gamma/beta CBs exist either way (the design's 13 CBs); one page when the vector is not given.
     add_cb(cb::gamma_rm, has_gamma ? Bt : 1, fmt);

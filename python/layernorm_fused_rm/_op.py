@@ -121,8 +121,8 @@ def _c_memory_config(mc: Any, argname: str) -> _C.MemoryConfig:
         return mc
     if not isinstance(mc, ttnn.MemoryConfig):
         raise TypeError(f"ttnn.layernorm_fused_rm: {argname} must be a ttnn.MemoryConfig or None, got {type(mc).__name__}")
-    return _C.MemoryConfig(_c_enum(mc.memory_layout, _C.TensorMemoryLayout, ttnn.TensorMemoryLayout, f"{argname} memory_layout"),
-                           _c_enum(mc.buffer_type, _C.BufferType, ttnn.BufferType, f"{argname} buffer_type"))
+    layout = _c_enum(mc.memory_layout, _C.TensorMemoryLayout, ttnn.TensorMemoryLayout, f"{argname} memory_layout")
+    return _C.MemoryConfig(layout, _c_enum(mc.buffer_type, _C.BufferType, ttnn.BufferType, f"{argname} buffer_type"))
 
 
 def _tensor_desc(t: ttnn.Tensor, argname: str) -> _C.TensorDesc:
@@ -357,7 +357,7 @@ def _run_on_emulator(p: _Prepared) -> tuple[ttnn.Tensor, dict[str, Any]]:
 
     out = torch.from_numpy(np.frombuffer(raw, dtype=_INT_VIEW[out_dtype][1]).copy()).view(out_dtype)
     out = out.reshape([int(d) for d in p.input.shape])
-    ttnn_dtype = ttnn.float32 if out_dtype == torch.float32 else ttnn.bfloat16
+    ttnn_dtype = getattr(ttnn.DataType, _enum_name(p.attrs.output_dtype))
     result = ttnn.from_torch(out, dtype=ttnn_dtype, layout=ttnn.ROW_MAJOR_LAYOUT)
     stats_dict = _stats_dict(stats, p.attrs.arch)
     stats_dict["program_cache_hit"] = cache_hit

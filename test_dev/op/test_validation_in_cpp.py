@@ -21,9 +21,11 @@ def _x(shape=(64, 128)):
     return _host(torch.randn(*shape).to(torch.bfloat16))
 
 
-@pytest.mark.parametrize("pair", [(ttnn.DataType, _C.DType), (ttnn.Layout, _C.Layout), (ttnn.BufferType, _C.BufferType),
-                                  (ttnn.TensorMemoryLayout, _C.TensorMemoryLayout), (ttnn.MathFidelity, _C.MathFidelity)],
-                         ids=lambda p: p[0].__name__ if isinstance(p, tuple) else str(p))
+ENUM_PAIRS = [(ttnn.DataType, _C.DType), (ttnn.Layout, _C.Layout), (ttnn.BufferType, _C.BufferType),
+              (ttnn.TensorMemoryLayout, _C.TensorMemoryLayout), (ttnn.MathFidelity, _C.MathFidelity)]
+
+
+@pytest.mark.parametrize("pair", ENUM_PAIRS, ids=[p[0].__name__ for p in ENUM_PAIRS])
 def test_every_ttnn_enum_member_has_a_cpp_counterpart(pair):
     """So whatever the caller gives reaches validate, which accepts or refuses it (nothing is refused in Python)."""
     ttnn_enum, c_enum = pair
@@ -44,8 +46,9 @@ BAD_VALUES = {
     "core_grid_zero": ({"core_grid": ttnn.CoreGrid(y=1, x=0)}, ["core_grid must have x >= 1 and y >= 1, got x=0, y=1"]),
     "core_grid_too_large": ({"core_grid": ttnn.CoreGrid(y=1, x=99)},
                             ["core_grid must fit the", "worker grid (x <= ", "got x=99, y=1"]),
-    "math_fidelity": ({"compute_kernel_config": ttnn.WormholeComputeKernelConfig(math_fidelity=ttnn.MathFidelity.Invalid)},
-                      ["compute_kernel_config.math_fidelity must be LoFi, HiFi2, HiFi3 or HiFi4, got Invalid"]),
+    "math_fidelity": (
+        {"compute_kernel_config": ttnn.WormholeComputeKernelConfig(math_fidelity=ttnn.MathFidelity.Invalid)},
+        ["compute_kernel_config.math_fidelity must be LoFi, HiFi2, HiFi3 or HiFi4, got Invalid"]),
     "gamma_dtype": ({"gamma": _host(torch.ones(128, dtype=torch.int32), dtype=ttnn.uint32)},
                     ["gamma dtype must be BFLOAT16 or FLOAT32, got UINT32"]),
     "beta_volume": ({"beta": _host(torch.ones(1, 64))}, ["beta must have volume W = 128", "[1, 64]"]),
