@@ -24,56 +24,86 @@ import upstream as up
 RDIR = f"{up.OPS}/reduction/generic/device/kernels"
 READER = f"{RDIR}/dataflow/reader_unary_reduce_universal_start_id.cpp"
 COMPUTE = f"{RDIR}/compute/reduce.cpp"
+COL_READER = f"{RDIR}/dataflow/reader_unary_transpose_wh_universal_input_cols_partitioned.cpp"
 WRITER = f"{up.OPS}/eltwise/unary/device/kernels/dataflow/writer_unary_interleaved_start_id_metal2.cpp"
 
 
-def reduce_row_program(src, dst, ht, wt, op):
-    defines = [("REDUCE_OP", f"ckernel::PoolType::{op}"), ("REDUCE_DIM", "ckernel::ReduceDim::REDUCE_ROW")]
-    reader = h.reader(up.pinned(READER), ct=h.accessor_args(h.TILE_BF16), rt=[ht * wt, 0, h.f32_bits(1.0)],
-                      defines=defines)
+def reduce_program(src, dst, ht, wt, op, dim):
+    """REDUCE_ROW: the universal start-id reader, tiles in row-major order; REDUCE_COL: the transposing reader
+    (reader_unary_transpose_wh_universal_input_cols_partitioned.cpp), tiles column-chunk by column-chunk as the
+    reduce helper consumes them. One core, NC = 1, every tile one page of a bf16 interleaved tensor."""
+    defines = [("REDUCE_OP", f"ckernel::PoolType::{op}"), ("REDUCE_DIM", f"ckernel::ReduceDim::REDUCE_{dim}")]
+    scaler = h.f32_bits(1.0)
+    if dim == "ROW":
+        reader = h.reader(up.pinned(READER), ct=h.accessor_args(h.TILE_BF16), rt=[ht * wt, 0, scaler],
+                          defines=defines)
+        reader.named_compile_time_args = [("tiles_per_batch", wt)]
+        rta = ["num_tiles", "start_id", "scaler_bits"]
+        out_tiles = ht
+    else:
+        # kernel_lib dest_helpers.hpp reads the DEST mode of a dataflow kernel from these defines
+        reader = h.reader(up.pinned(COL_READER), ct=h.accessor_args(h.TILE_BF16), rt=[0, 0, wt, scaler],
+                          defines=defines + [("ENABLE_FP32_DEST_ACC", "0"), ("DST_SYNC_FULL", "0")])
+        reader.named_compile_time_args = [
+            ("Ht", ht), ("Wt", wt), ("HtWt", ht * wt), ("use_welford", 0), ("enable_fp32_sfpu", 0),
+            ("tiles_per_batch", 1), ("num_h_slices", 1), ("slice_Ht", ht)]
+        rta = ["col_start_tile_id", "curr_col_in_batch", "num_cols", "scaler_bits"]
+        out_tiles = wt
     reader.common_runtime_args = [src]
-    reader.named_compile_time_args = [("tiles_per_batch", wt)]
     reader.metal2 = up.metal2(dfbs=[("in0", 0), ("scaler", 2)], tensors=[up.tensor_binding("src", 0)],
-                              runtime_arg_names=["num_tiles", "start_id", "scaler_bits"])
-    writer = h.writer(up.pinned(WRITER), ct=h.accessor_args(h.TILE_BF16), rt=[ht, 0])
+                              runtime_arg_names=rta)
+    writer = h.writer(up.pinned(WRITER), ct=h.accessor_args(h.TILE_BF16), rt=[out_tiles, 0])
     writer.common_runtime_args = [dst]
     writer.metal2 = up.metal2(dfbs=[("out", 16)], tensors=[up.tensor_binding("dst", 0)],
                               runtime_arg_names=["num_pages", "start_id"])
     compute = h.compute(up.pinned(COMPUTE), fp32_dest=False, rt=[ht, wt, 1], defines=defines)
     compute.named_compile_time_args = [("enable_fp32_sfpu", 0)]
     compute.metal2 = up.metal2(dfbs=[("in0", 0), ("scaler", 2), ("out", 16)], runtime_arg_names=["Ht", "Wt", "NC"])
-    return h.program([reader, writer, compute],
-                     [h.cb(0, wt), h.cb(2, 1), h.cb(16, 2)])
+    in_pages = wt if dim == "ROW" else 2  # the ROW reader reserves a batch of tiles_per_batch = Wt pages
+    return h.program([reader, writer, compute], [h.cb(0, in_pages), h.cb(2, 1), h.cb(16, 2)])
 
 
+def sequential_model(x_rows: np.ndarray, ntiles: int) -> np.ndarray:
+    """The emulator's SUM model along axis 1 of x_rows [N, 32 * ntiles]: per tile a float32 sequential sum of its
+    32 values, added to DEST and rounded to bf16 (16-bit DEST, nearest even)."""
+    d = np.zeros(x_rows.shape[0], np.float32)
+    for t in range(ntiles):
+        acc = np.zeros(x_rows.shape[0], np.float32)
+        for c in range(32):
+            acc = acc + x_rows[:, t * 32 + c]
+        d = h.bf16_round(d + acc)
+    return d
+
+
+@pytest.mark.parametrize("dim", ["ROW", "COL"])
 @pytest.mark.parametrize("op", ["SUM", "MAX"])
-def test_reduce_row_single_core(op):
-    ht, wt = 2, 3
+def test_reduce_single_core(op, dim):
+    """COL with Wt = 10 tiles: wider than the 8-tile DEST, so the helper reduces in two column chunks (8 + 2)."""
+    ht, wt = (2, 3) if dim == "ROW" else (3, 10)
     x = h.bf16_round(np.random.default_rng(5).standard_normal((ht * 32, wt * 32)).astype(np.float32))
+    out_tiles = ht if dim == "ROW" else wt
     dev = h._C.EmuDevice("wormhole_b0")
     bufs = h.Buffers(dev)
     try:
         src = bufs.put(h.to_bytes(up.tiles_of(x), h.BF16), h.TILE_BF16)
-        dst = bufs.alloc(ht * h.TILE_BF16, h.TILE_BF16)
-        dev.run(reduce_row_program(src, dst, ht, wt, op))
-        y = up.untiles_of(h.from_bytes(dev.read_dram_buffer(dst, ht * h.TILE_BF16), h.BF16), ht * 32, 32)
+        dst = bufs.alloc(out_tiles * h.TILE_BF16, h.TILE_BF16)
+        dev.run(reduce_program(src, dst, ht, wt, op, dim))
+        y = h.from_bytes(dev.read_dram_buffer(dst, out_tiles * h.TILE_BF16), h.BF16)
     finally:
         bufs.free()
-    col = y[:, 0]
-    if op == "MAX":
-        np.testing.assert_array_equal(col, x.max(axis=1))
+    if dim == "ROW":
+        got = up.untiles_of(y, ht * 32, 32)[:, 0]
+        rows, nt = x, wt
     else:
-        # the model: per reduce_tile, a float32 sequential sum of the tile row's 32 values, added to DEST and
-        # rounded to bf16 (16-bit DEST, nearest even)
-        d = np.zeros(ht * 32, np.float32)
-        for t in range(wt):
-            acc = np.zeros(ht * 32, np.float32)
-            for c in range(32):
-                acc = acc + x[:, t * 32 + c]
-            d = h.bf16_round(d + acc)
-        np.testing.assert_array_equal(col.view(np.uint32), d.view(np.uint32))
-        # against float64: one bf16 rounding per tile, each at most half a bf16 ulp of that partial sum
-        ref = x.astype(np.float64).sum(axis=1)
-        partial = np.abs(np.cumsum(x.reshape(ht * 32, wt, 32).sum(axis=2), axis=1)).max(axis=1)
-        bound = wt * 0.5 * np.spacing(partial.astype(np.float32)) * 2 ** 16 + 32 * wt * np.spacing(np.float32(partial))
-        assert np.all(np.abs(col - ref) <= bound), np.abs(col - ref).max()
+        got = up.untiles_of(y, 32, wt * 32)[0, :]
+        rows, nt = np.ascontiguousarray(x.T), ht
+    if op == "MAX":
+        np.testing.assert_array_equal(got, rows.max(axis=1))
+        return
+    np.testing.assert_array_equal(got.view(np.uint32), sequential_model(rows, nt).view(np.uint32))
+    # against float64: one bf16 rounding per tile, each at most half a bf16 ulp of that partial sum, plus the
+    # float32 accumulation inside each tile
+    ref = rows.astype(np.float64).sum(axis=1)
+    partial = np.abs(np.cumsum(rows.reshape(rows.shape[0], nt, 32).sum(axis=2), axis=1)).max(axis=1)
+    bound = nt * 0.5 * np.spacing(partial.astype(np.float32)) * 2 ** 16 + 32 * nt * np.spacing(np.float32(partial))
+    assert np.all(np.abs(got - ref) <= bound), np.abs(got - ref).max()

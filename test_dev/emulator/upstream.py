@@ -55,6 +55,7 @@ PINNED = {
     f"{KLIB}/l1_helpers.hpp": "440a68481bfc897e1f24ee0fd0b4dec545ab9419bb603aac90917ea4fac666ec",
     f"{KLIB}/dfb_helpers_dataflow.hpp": "f645f905a6d9d9867ffaf500d862dba16fbae75f98dc58c517f9104349458f4b",
     f"{KLIB}/dfb_helpers_dataflow.inl": "29f050d5dee3019b340c9d43563f884b3365c59c029dbcdcab5a251d54b5dc10",
+    f"{OPS}/reduction/generic/device/kernels/dataflow/reader_unary_transpose_wh_universal_input_cols_partitioned.cpp": "41451a9023bd56886c85793e1aee800954e4a419af13850bfc5bd264d27e0a61",
 }
 
 
