@@ -56,6 +56,9 @@ PINNED = {
     f"{KLIB}/dfb_helpers_dataflow.hpp": "f645f905a6d9d9867ffaf500d862dba16fbae75f98dc58c517f9104349458f4b",
     f"{KLIB}/dfb_helpers_dataflow.inl": "29f050d5dee3019b340c9d43563f884b3365c59c029dbcdcab5a251d54b5dc10",
     f"{OPS}/reduction/generic/device/kernels/dataflow/reader_unary_transpose_wh_universal_input_cols_partitioned.cpp": "41451a9023bd56886c85793e1aee800954e4a419af13850bfc5bd264d27e0a61",
+    f"{OPS}/normalization/layernorm/device/kernels/dataflow/reader_unary_interleaved_ln.cpp": "013682fcabb58c71f50cc0391d837479aba255527685b2a84286912ab0cc768f",
+    f"{OPS}/normalization/layernorm/device/kernels/compute/layernorm.cpp": "f3880026972c2232a9064c2063a635791d22b2cc99044faec37f608bf32c835d",
+    f"{OPS}/normalization/layernorm/device/kernels/dataflow/writer_unary_interleaved_start_id_blocked.cpp": "6f5eb1410f3b2065c90099feec849c5173fe6ca8502d722fd29e2a7219c88411",
 }
 
 

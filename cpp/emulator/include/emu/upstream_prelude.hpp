@@ -36,13 +36,13 @@ enum CBIndex : std::uint8_t {
 // thread-specific statements in UNPACK(...) / MATH(...) / PACK(...). The emulator runs the three threads as one,
 // so each statement runs once.
 #ifndef UNPACK
-#define UNPACK(x) x
+#define UNPACK(...) __VA_ARGS__
 #endif
 #ifndef MATH
-#define MATH(x) x
+#define MATH(...) __VA_ARGS__
 #endif
 #ifndef PACK
-#define PACK(x) x
+#define PACK(...) __VA_ARGS__
 #endif
 
 namespace tensix_emu::kernel_side {

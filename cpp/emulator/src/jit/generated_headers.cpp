@@ -163,9 +163,10 @@ std::string generated_kernel_prelude(const tt::tt_metal::KernelDescriptor& k,
 std::vector<std::string> upstream_include_flags(const std::string& kernel_source) {
     for (fs::path p = fs::path(kernel_source).parent_path(); !p.empty() && p != p.root_path(); p = p.parent_path()) {
         if (fs::is_directory(p / "ttnn" / "cpp" / "ttnn") && fs::is_directory(p / "tt_metal" / "hw" / "inc")) {
-            // P for "ttnn/cpp/ttnn/kernel_lib/..."; P/tt_metal/api for <tt-metalium/constants.hpp>, the
-            // host-and-device constants kernel_lib's reduce helpers include (tile and face sizes).
-            return {"-I" + p.string(), "-I" + (p / "tt_metal" / "api").string()};
+            // P for "ttnn/cpp/ttnn/kernel_lib/..."; P/ttnn/cpp for "ttnn/operations/..." and "ttnn/kernel/...";
+            // P/tt_metal/api for <tt-metalium/constants.hpp>, the host-and-device constants kernel_lib's reduce
+            // helpers include (tile and face sizes).
+            return {"-I" + p.string(), "-I" + (p / "ttnn" / "cpp").string(), "-I" + (p / "tt_metal" / "api").string()};
         }
     }
     return {};

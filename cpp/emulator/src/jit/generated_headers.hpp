@@ -22,7 +22,7 @@ std::string generated_kernel_prelude(const tt::tt_metal::KernelDescriptor& k,
 /// Include folders tt-metal's JIT gives every kernel that the emulator can also give: when the kernel source lies
 /// in a tt-metal/ttnn tree (an ancestor folder P holding both P/ttnn/cpp/ttnn and P/tt_metal/hw/inc, as the
 /// installed ttnn wheel does), P itself, so `#include "ttnn/cpp/ttnn/kernel_lib/..."` resolves (tt-metal adds
-/// TT_METAL_HOME), and P/tt_metal/api, for <tt-metalium/constants.hpp>. Returned as -I flags, to be placed after the emulator's own include root so that every
+/// TT_METAL_HOME), P/ttnn/cpp (for "ttnn/operations/..."), and P/tt_metal/api, for <tt-metalium/constants.hpp>. Returned as -I flags, to be placed after the emulator's own include root so that every
 /// `api/...` header is still the emulator's.
 std::vector<std::string> upstream_include_flags(const std::string& kernel_source);
 

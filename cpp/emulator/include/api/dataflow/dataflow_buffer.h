@@ -8,6 +8,7 @@
 #pragma once
 #include <cstdint>
 
+#include "api/dataflow/dfb_access.h"
 #include "api/dataflow/noc.h"
 #include "emu/kernel_common.hpp"
 
