@@ -45,6 +45,14 @@ const DramBuffer& NocPort::dram_buffer(uint32_t bank, uint64_t off, uint32_t siz
     return *b;
 }
 
+void NocPort::count(const DramBuffer& b, uint32_t size, bool write) {
+    NocCounters& n = noc_.counters_;
+    (write ? n.dram_bytes_written : n.dram_bytes_read) += size;
+    (write ? n.dram_bytes_written_per_buffer : n.dram_bytes_read_per_buffer)[b.address] += size;
+    n.transactions += 1;
+    n.transactions_per_core[core_] += 1;
+}
+
 void NocPort::read(uint64_t src, uint32_t dst_l1, uint32_t size) {
     const char* call = "noc_async_read";
     const auto& arch = noc_.arch_;
@@ -61,11 +69,7 @@ void NocPort::read(uint64_t src, uint32_t dst_l1, uint32_t size) {
     std::lock_guard<std::mutex> lk(noc_.m_);
     const DramBuffer& b = dram_buffer(bank, off, size, call);
     std::memcpy(l1_ + (dst_l1 - base), noc_.dram_.bank_ptr(bank, off, size), size);
-    NocCounters& n = noc_.counters_;
-    n.dram_bytes_read += size;
-    n.dram_bytes_read_per_buffer[b.address] += size;
-    n.transactions += 1;
-    n.transactions_per_core[core_] += 1;
+    count(b, size, /*write=*/false);
     ++pending_reads_;
 }
 
@@ -84,11 +88,7 @@ void NocPort::write(uint32_t src_l1, uint64_t dst, uint32_t size) {
     std::lock_guard<std::mutex> lk(noc_.m_);
     const DramBuffer& b = dram_buffer(bank, off, size, call);
     std::memcpy(noc_.dram_.bank_ptr(bank, off, size), l1_ + (src_l1 - base), size);
-    NocCounters& n = noc_.counters_;
-    n.dram_bytes_written += size;
-    n.dram_bytes_written_per_buffer[b.address] += size;
-    n.transactions += 1;
-    n.transactions_per_core[core_] += 1;
+    count(b, size, /*write=*/true);
     ++pending_writes_;
 }
 

@@ -85,6 +85,8 @@ private:
     std::pair<uint32_t, uint64_t> dram_target(uint64_t addr, const char* call) const;
     /// The buffer holding [off, off + size) of bank (mutex held); throws KernelFailure when none does.
     const DramBuffer& dram_buffer(uint32_t bank, uint64_t off, uint32_t size, const char* call) const;
+    /// Counts one DRAM transfer of `size` bytes to or from buffer b, issued by this port's core (mutex held).
+    void count(const DramBuffer& b, uint32_t size, bool write);
 
     Noc& noc_;
     uint8_t* l1_;
