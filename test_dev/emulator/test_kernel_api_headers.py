@@ -161,13 +161,16 @@ def test_wheel_defines_every_call_in_exactly_one_header():
     assert homes <= set(EMU_HEADERS), sorted(homes - set(EMU_HEADERS))
 
 
-@pytest.mark.parametrize("header", EMU_HEADERS)
+def test_every_emulator_header_has_a_tt_metal_namesake():
+    missing = [h for h in EMU_HEADERS if not (WHEEL_COMPUTE / h).is_file()]
+    assert not missing, f"tt-metal 0.81 has no api/compute/{missing}"
+
+
+# Headers reaching no implemented call (common_globals.h, src_order.h) have nothing to compile.
+@pytest.mark.parametrize("header", [h for h in EMU_HEADERS if DEFINED_IN and _split(h)[0]])
 def test_header_alone_gives_what_tt_metal_gives(header, tmp_path):
     """Every call tt-metal's header of this name reaches (itself or through its includes) compiles."""
-    assert (WHEEL_COMPUTE / header).is_file(), f"tt-metal 0.81 has no api/compute/{header}"
     visible, _ = _split(header)
-    if not visible:
-        pytest.skip(f"tt-metal's api/compute/{header} reaches none of the calls the emulator implements")
     proc = _syntax_check(header, visible, tmp_path)
     assert proc.returncode == 0, (
         f"api/compute/{header} alone does not give {[n for n, _ in visible]}:\n{proc.stdout}{proc.stderr}"
