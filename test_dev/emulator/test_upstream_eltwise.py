@@ -2,7 +2,7 @@
 SFPU_OP_CHAIN_0, writer_unary_interleaved_start_id.cpp), unmodified from the wheel, on the emulator: one core and
 a multi-core split by start_id as upstream's UnaryProgramFactory does (issue 11).
 
-Reference: the emulator's numerics model (cpp/emulator/src/numerics.hpp) applied in numpy float32, which must
+Reference: the emulator's numerics model (cpp/emulator/src/formats/numerics.hpp) applied in numpy float32, which must
 match bit for bit: bf16 tiles enter a 16-bit DEST exactly (copy_tile of bf16); square_tile computes x*x in
 float32 (exact: an 8-bit mantissa squared fits in 24 bits) and rounds to bf16 to nearest even
 (ckernel_sfpu_square.h float32_to_bf16_rne); rsqrt_tile computes 1/sqrt(x) in float32 (IEEE sqrt and divide,
@@ -29,6 +29,8 @@ import upstream as up
 
 KDIR = f"{up.OPS}/eltwise/unary/device/kernels"
 CHAIN = "square_tile_init(); square_tile(0); rsqrt_tile_init(); rsqrt_tile(0); exp_tile_init(); exp_tile(0);"
+# the header of each op, as ttnn's unary factory names them beside the chain (sfpu_split_includes.h)
+INCLUDES = [("SFPU_OP_COMPUTE_KERNEL_API_INCLUDE", "1"), ("SFPU_OP_RSQRT_INCLUDE", "1"), ("SFPU_OP_EXP_INCLUDE", "1")]
 
 
 def eltwise_program(src, dst, num_tiles, cores, chain):
@@ -42,7 +44,7 @@ def eltwise_program(src, dst, num_tiles, cores, chain):
         h.reader(reader, cores=cores, ct=ta, per_core_rt=lambda c: [src, split[(c.x, c.y)][1], split[(c.x, c.y)][0]]),
         h.writer(writer, cores=cores, ct=[2, *ta], per_core_rt=lambda c: [dst, split[(c.x, c.y)][1], split[(c.x, c.y)][0]]),
         h.compute(compute, cores=cores, per_core_rt=lambda c: [split[(c.x, c.y)][1]],
-                  defines=[("SFPU_OP_CHAIN_0", chain)]),
+                  defines=[("SFPU_OP_CHAIN_0", chain), *INCLUDES]),
     ]
     return h.program(kernels, [h.cb(0, 2, cores=cores), h.cb(2, 2, cores=cores)])
 

@@ -5,7 +5,7 @@ writer. The wheel ships the kernels but not this op's program factory (it is com
 bindings follow the kernels' own vocabulary (`dfb::in0`, `dfb::scaler`, `dfb::out`, `tensor::src`,
 `args::num_tiles` ...) and the defines REDUCE_OP / REDUCE_DIM the kernels read.
 
-Reference: the emulator's numerics model (cpp/emulator/src/numerics.hpp): bf16 inputs and a bf16 scaler of 1.0
+Reference: the emulator's numerics model (cpp/emulator/src/formats/numerics.hpp): bf16 inputs and a bf16 scaler of 1.0
 are exact in SrcA/SrcB; SUM accumulates in float32 (sequentially per reduce_tile, rounding into a 16-bit DEST
 once per call: numerics.hpp "Order and fusion of FPU arithmetic"), MAX is exact. Both are compared bit for bit
 with that model; SUM also against the float64 row sum within Wt half-ulps of bf16 (one DEST rounding per tile)

@@ -63,7 +63,7 @@ struct ComputeConfigDescriptor {
 /// runtime_arg_schema) and its JIT writes them into kernel_bindings_generated.h and kernel_args_generated.h
 /// (tt_metal/jit_build/genfiles.cpp, write_kernel_bindings_generated_header / write_kernel_args_generated_header).
 /// ttnn 0.81's own kernels (`dfb::in`, `TensorAccessor(tensor::src)`, `get_arg(args::x)`) need them; the
-/// emulator's JIT generates the same namespaces (cpp/emulator/src/jit_generated_headers.cpp).
+/// emulator's JIT generates the same namespaces (cpp/emulator/src/jit/generated_headers.cpp).
 struct Metal2KernelBindings {
     /// A TensorBinding: TensorAccessorArgs start at positional compile-time arg `cta_offset`; the tensor's base
     /// address is the common runtime arg at byte offset `addr_crta_offset` (tt-metal's CRTA layout

@@ -11,14 +11,9 @@
 #include <utility>
 
 #include "emu/kernel_common.hpp"
+#include "emu/data_format.hpp"
 #include "llk_defs.h"
 
-/// Data format codes as tt-metal 0.81 hw/inc/internal/tt-1xx/{wormhole,blackhole}/tensix_types.h (the values the
-/// JIT writes into unpack_src_format[] / pack_dst_format[]).
-enum class DataFormat : std::uint8_t {
-    Float32 = 0, Float16 = 1, Bfp8 = 2, Bfp4 = 3, Bfp2 = 11, Float16_b = 5, Bfp8_b = 6, Bfp4_b = 7, Bfp2_b = 15,
-    Lf8 = 10, Int8 = 14, UInt8 = 30, UInt16 = 9, Int32 = 8, UInt32 = 24, Tf32 = 4, Invalid = 0xff
-};
 
 // DST_SYNC_MODE names DstSync unqualified (tt-llk llk_defs.h, namespace ckernel).
 using ckernel::DstSync;

@@ -1,7 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Emulator version of tt-metal 0.81 api/compute/mask.h, included by ttnn's own kernels and kernel_lib. The emulator
-// implements only the calls declared in emu/compute_api.hpp and emu/compute_upstream.hpp: a call of this header
-// that is not there fails to compile, by name.
+// Emulator version of tt-metal 0.81 api/compute/mask.h, included by ttnn's own kernels and kernel_lib. The
+// emulator implements none of its calls: a kernel that calls one fails to compile, naming it.
 #pragma once
-#include "emu/compute_api.hpp"
-#include "emu/compute_upstream.hpp"
+#include "api/compute/common_globals.h"
