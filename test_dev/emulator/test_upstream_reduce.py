@@ -28,15 +28,18 @@ COL_READER = f"{RDIR}/dataflow/reader_unary_transpose_wh_universal_input_cols_pa
 WRITER = f"{up.OPS}/eltwise/unary/device/kernels/dataflow/writer_unary_interleaved_start_id_metal2.cpp"
 
 
-def reduce_program(src, dst, ht, wt, op, dim):
+def reduce_program(src, dst, ht, wt, op, dim, ncores=1):
     """REDUCE_ROW: the universal start-id reader, tiles in row-major order; REDUCE_COL: the transposing reader
     (reader_unary_transpose_wh_universal_input_cols_partitioned.cpp), tiles column-chunk by column-chunk as the
     reduce helper consumes them. One core, NC = 1, every tile one page of a bf16 interleaved tensor."""
     defines = [("REDUCE_OP", f"ckernel::PoolType::{op}"), ("REDUCE_DIM", f"ckernel::ReduceDim::REDUCE_{dim}")]
     scaler = h.f32_bits(1.0)
+    cores = up.grid(ncores)
+    core_list = list(cores.cores())
+    split = {c.x: s for c, s in zip(core_list, up.split_pages(ht, core_list))}  # (first tile-row, tile-rows)
     if dim == "ROW":
-        reader = h.reader(up.pinned(READER), ct=h.accessor_args(h.TILE_BF16), rt=[ht * wt, 0, scaler],
-                          defines=defines)
+        reader = h.reader(up.pinned(READER), cores=cores, ct=h.accessor_args(h.TILE_BF16), defines=defines,
+                          per_core_rt=lambda c: [split[c.x][1] * wt, split[c.x][0] * wt, scaler])
         reader.named_compile_time_args = [("tiles_per_batch", wt)]
         rta = ["num_tiles", "start_id", "scaler_bits"]
         out_tiles = ht
@@ -52,15 +55,18 @@ def reduce_program(src, dst, ht, wt, op, dim):
     reader.common_runtime_args = [src]
     reader.metal2 = up.metal2(dfbs=[("in0", 0), ("scaler", 2)], tensors=[up.tensor_binding("src", 0)],
                               runtime_arg_names=rta)
-    writer = h.writer(up.pinned(WRITER), ct=h.accessor_args(h.TILE_BF16), rt=[out_tiles, 0])
+    writer = h.writer(up.pinned(WRITER), cores=cores, ct=h.accessor_args(h.TILE_BF16),
+                      per_core_rt=lambda c: [split[c.x][1], split[c.x][0]] if dim == "ROW" else [out_tiles, 0])
     writer.common_runtime_args = [dst]
     writer.metal2 = up.metal2(dfbs=[("out", 16)], tensors=[up.tensor_binding("dst", 0)],
                               runtime_arg_names=["num_pages", "start_id"])
-    compute = h.compute(up.pinned(COMPUTE), fp32_dest=False, rt=[ht, wt, 1], defines=defines)
+    compute = h.compute(up.pinned(COMPUTE), cores=cores, fp32_dest=False, defines=defines,
+                        per_core_rt=lambda c: [split[c.x][1] if dim == "ROW" else ht, wt, 1])
     compute.named_compile_time_args = [("enable_fp32_sfpu", 0)]
     compute.metal2 = up.metal2(dfbs=[("in0", 0), ("scaler", 2), ("out", 16)], runtime_arg_names=["Ht", "Wt", "NC"])
     in_pages = wt if dim == "ROW" else 2  # the ROW reader reserves a batch of tiles_per_batch = Wt pages
-    return h.program([reader, writer, compute], [h.cb(0, in_pages), h.cb(2, 1), h.cb(16, 2)])
+    return h.program([reader, writer, compute],
+                     [h.cb(0, in_pages, cores=cores), h.cb(2, 1, cores=cores), h.cb(16, 2, cores=cores)])
 
 
 def sequential_model(x_rows: np.ndarray, ntiles: int) -> np.ndarray:
@@ -75,11 +81,12 @@ def sequential_model(x_rows: np.ndarray, ntiles: int) -> np.ndarray:
     return d
 
 
-@pytest.mark.parametrize("dim", ["ROW", "COL"])
+@pytest.mark.parametrize("dim,ncores", [("ROW", 1), ("COL", 1), ("ROW", 3)])
 @pytest.mark.parametrize("op", ["SUM", "MAX"])
-def test_reduce_single_core(op, dim):
-    """COL with Wt = 10 tiles: wider than the 8-tile DEST, so the helper reduces in two column chunks (8 + 2)."""
-    ht, wt = (2, 3) if dim == "ROW" else (3, 10)
+def test_reduce(op, dim, ncores):
+    """COL with Wt = 10 tiles: wider than the 8-tile DEST, so the helper reduces in two column chunks (8 + 2).
+    ROW over 3 cores: 5 tile-rows split 2, 2, 1 by start_id, as the multi-core row reduce splits them."""
+    ht, wt = ((2, 3) if ncores == 1 else (5, 3)) if dim == "ROW" else (3, 10)
     x = h.bf16_round(np.random.default_rng(5).standard_normal((ht * 32, wt * 32)).astype(np.float32))
     out_tiles = ht if dim == "ROW" else wt
     dev = h._C.EmuDevice("wormhole_b0")
@@ -87,10 +94,11 @@ def test_reduce_single_core(op, dim):
     try:
         src = bufs.put(h.to_bytes(up.tiles_of(x), h.BF16), h.TILE_BF16)
         dst = bufs.alloc(out_tiles * h.TILE_BF16, h.TILE_BF16)
-        dev.run(reduce_program(src, dst, ht, wt, op, dim))
+        stats = dev.run(reduce_program(src, dst, ht, wt, op, dim, ncores))
         y = h.from_bytes(dev.read_dram_buffer(dst, out_tiles * h.TILE_BF16), h.BF16)
     finally:
         bufs.free()
+    assert stats.cores_used == ncores
     if dim == "ROW":
         got = up.untiles_of(y, ht * 32, 32)[:, 0]
         rows, nt = x, wt

@@ -172,3 +172,65 @@ def test_untilize_multi_core_bit_exact(dev, fmt):
         bufs.free()
     assert stats.cores_used == ncores
     np.testing.assert_array_equal(got.view(np.uint32), x.view(np.uint32))
+
+
+MC_TILIZE_READER = f"{up.OPS}/data_movement/tilize/device/kernels/dataflow/reader_unary_stick_layout_split_rows_multicore.cpp"
+
+
+def tilize_multi_core_program(src, dst, rows, cols, fmt, ncores):
+    """As TilizeMultiCoreDefaultProgramFactory: tile-rows (blocks of a whole row of tiles) split as
+    split_blocks_for_tilize does (ceil(nblocks / ncores) per core, the last core takes the remainder, "cliff"), one
+    compute kernel for the full cores and one for the cliff core, each with its own per_core_block_cnt."""
+    esz = 2 if fmt == h.BF16 else 4
+    tile = 1024 * esz
+    wt, nblocks = cols // 32, rows // 32
+    fp32 = fmt == h.FP32
+    per_core = -(-nblocks // ncores)
+    used = -(-nblocks // per_core)
+    cliff = nblocks % per_core
+    counts = [per_core] * (used - (1 if cliff else 0)) + ([cliff] if cliff else [])
+    starts = [sum(counts[:i]) for i in range(used)]
+    cores = up.grid(used)
+    blk = lambda c: (starts[c.x], counts[c.x])  # (first tile-row, tile-rows)
+    reader = h.reader(up.pinned(MC_TILIZE_READER), cores=cores, ct=h.accessor_args(cols * esz),
+                      per_core_rt=lambda c: [blk(c)[1] * 32, wt, cols * esz, 1, blk(c)[0] * 32])
+    reader.common_runtime_args = [src]
+    reader.named_compile_time_args = [("tile_height", 32), ("num_pages_in_row", 1),
+                                      ("size_of_valid_data_in_last_page_in_row", cols * esz)]
+    reader.metal2 = up.metal2(dfbs=[("in", 0)], tensors=[up.tensor_binding("src", 0)], runtime_arg_names=[
+        "num_rows", "num_tiles_per_block", "block_width_size", "num_full_blocks_in_row", "start_page_id"])
+    writer = h.writer(up.pinned(TILE_WRITER), cores=cores, ct=h.accessor_args(tile),
+                      per_core_rt=lambda c: [blk(c)[1] * wt, blk(c)[0] * wt])
+    writer.common_runtime_args = [dst]
+    writer.metal2 = up.metal2(dfbs=[("out", 16)], tensors=[up.tensor_binding("dst", 0)],
+                              runtime_arg_names=["num_pages", "start_id"])
+    computes = []
+    for first, last, cnt in ([(0, used - 2, per_core), (used - 1, used - 1, cliff)] if cliff else [(0, used - 1, per_core)]):
+        if last < first:
+            continue
+        k = h.compute(up.pinned(TILIZE_COMPUTE), cores=h.crs(first, 0, last, 0), fp32_dest=fp32,
+                      unpack_to_dest=[0] if fp32 else None)
+        k.named_compile_time_args = [("per_core_block_cnt", cnt), ("per_core_block_tile_cnt", wt)]
+        k.metal2 = up.metal2(dfbs=[("in", 0), ("out", 16)])
+        computes.append(k)
+    return h.program([reader, writer, *computes],
+                     [h.cb(0, wt, fmt, page_size=tile, cores=cores), h.cb(16, wt, fmt, page_size=tile, cores=cores)])
+
+
+@pytest.mark.parametrize("fmt", [h.BF16, h.FP32], ids=["bf16", "fp32_unpack_to_dest"])
+def test_tilize_multi_core_bit_exact(dev, fmt):
+    """5 tile-rows of 3 tiles over 3 cores: 2, 2 and a cliff core with 1."""
+    rows, cols, ncores = 160, 96, 3
+    x = data((rows, cols), fmt, 4)
+    esz = 2 if fmt == h.BF16 else 4
+    tile = 1024 * esz
+    bufs = h.Buffers(dev)
+    try:
+        src = bufs.put(h.to_bytes(x, fmt), cols * esz)
+        dst = bufs.alloc(rows * cols // 1024 * tile, tile)
+        stats = dev.run(tilize_multi_core_program(src, dst, rows, cols, fmt, ncores))
+        got = h.from_bytes(dev.read_dram_buffer(dst, rows * cols // 1024 * tile), fmt)
+    finally:
+        bufs.free()
+    assert stats.cores_used == ncores
+    np.testing.assert_array_equal(got.view(np.uint32), up.tiles_of(x).view(np.uint32))

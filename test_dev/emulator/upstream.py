@@ -59,6 +59,7 @@ PINNED = {
     f"{OPS}/normalization/layernorm/device/kernels/dataflow/reader_unary_interleaved_ln.cpp": "013682fcabb58c71f50cc0391d837479aba255527685b2a84286912ab0cc768f",
     f"{OPS}/normalization/layernorm/device/kernels/compute/layernorm.cpp": "f3880026972c2232a9064c2063a635791d22b2cc99044faec37f608bf32c835d",
     f"{OPS}/normalization/layernorm/device/kernels/dataflow/writer_unary_interleaved_start_id_blocked.cpp": "6f5eb1410f3b2065c90099feec849c5173fe6ca8502d722fd29e2a7219c88411",
+    f"{OPS}/data_movement/tilize/device/kernels/dataflow/reader_unary_stick_layout_split_rows_multicore.cpp": "b1c031834d840df6f5c068ba512f7e0ca6bf118747a8f7c9a9f033901641135c",
 }
 
 
