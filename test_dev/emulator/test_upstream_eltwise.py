@@ -53,16 +53,11 @@ def eltwise_program(src, dst, num_tiles, cores, chain):
 def test_square_rsqrt_exp_chain_matches_model(ncores, shape):
     rng = np.random.default_rng(11)
     x = h.bf16_round(rng.uniform(0.05, 8.0, size=shape).astype(np.float32) * rng.choice([-1, 1], size=shape))
-    dev = _C.EmuDevice("wormhole_b0")
-    bufs = h.Buffers(dev)
-    try:
-        n = x.size // 1024
-        src = bufs.put(h.to_bytes(up.tiles_of(x), h.BF16), h.TILE_BF16)
-        dst = bufs.alloc(n * h.TILE_BF16, h.TILE_BF16)
-        stats = dev.run(eltwise_program(src, dst, n, up.grid(ncores), CHAIN))
-        y = up.untiles_of(h.from_bytes(dev.read_dram_buffer(dst, n * h.TILE_BF16), h.BF16), *shape)
-    finally:
-        bufs.free()
+    n = x.size // 1024
+    stats, out = up.run_program(_C.EmuDevice("wormhole_b0"), h.to_bytes(up.tiles_of(x), h.BF16), h.TILE_BF16,
+                                n * h.TILE_BF16, h.TILE_BF16,
+                                lambda src, dst: eltwise_program(src, dst, n, up.grid(ncores), CHAIN))
+    y = up.untiles_of(h.from_bytes(out, h.BF16), *shape)
     assert stats.cores_used == ncores
     sq = h.bf16_round(x * x)  # float32 product is exact for bf16 x
     rs = h.bf16_round(np.float32(1.0) / np.sqrt(sq))

@@ -89,15 +89,10 @@ def test_reduce(op, dim, ncores):
     ht, wt = ((2, 3) if ncores == 1 else (5, 3)) if dim == "ROW" else (3, 10)
     x = h.bf16_round(np.random.default_rng(5).standard_normal((ht * 32, wt * 32)).astype(np.float32))
     out_tiles = ht if dim == "ROW" else wt
-    dev = h._C.EmuDevice("wormhole_b0")
-    bufs = h.Buffers(dev)
-    try:
-        src = bufs.put(h.to_bytes(up.tiles_of(x), h.BF16), h.TILE_BF16)
-        dst = bufs.alloc(out_tiles * h.TILE_BF16, h.TILE_BF16)
-        stats = dev.run(reduce_program(src, dst, ht, wt, op, dim, ncores))
-        y = h.from_bytes(dev.read_dram_buffer(dst, out_tiles * h.TILE_BF16), h.BF16)
-    finally:
-        bufs.free()
+    stats, out = up.run_program(h._C.EmuDevice("wormhole_b0"), h.to_bytes(up.tiles_of(x), h.BF16), h.TILE_BF16,
+                                out_tiles * h.TILE_BF16, h.TILE_BF16,
+                                lambda src, dst: reduce_program(src, dst, ht, wt, op, dim, ncores))
+    y = h.from_bytes(out, h.BF16)
     assert stats.cores_used == ncores
     if dim == "ROW":
         got = up.untiles_of(y, ht * 32, 32)[:, 0]

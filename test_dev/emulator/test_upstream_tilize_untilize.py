@@ -86,15 +86,10 @@ def dev():
 def test_tilize_single_core_bit_exact(dev, fmt, shape):
     rows, cols = shape
     x = data(shape, fmt, 1)
-    bufs = h.Buffers(dev)
-    try:
-        src = bufs.put(h.to_bytes(x, fmt), cols * (2 if fmt == h.BF16 else 4))
-        tile = 1024 * (2 if fmt == h.BF16 else 4)
-        dst = bufs.alloc(rows * cols // 1024 * tile, tile)
-        dev.run(tilize_program(src, dst, rows, cols, fmt))
-        got = h.from_bytes(dev.read_dram_buffer(dst, rows * cols // 1024 * tile), fmt)
-    finally:
-        bufs.free()
+    esz = 2 if fmt == h.BF16 else 4
+    _, out = up.run_program(dev, h.to_bytes(x, fmt), cols * esz, rows * cols * esz, 1024 * esz,
+                            lambda src, dst: tilize_program(src, dst, rows, cols, fmt))
+    got = h.from_bytes(out, fmt)
     np.testing.assert_array_equal(got.view(np.uint32), up.tiles_of(x).view(np.uint32))
 
 
@@ -107,14 +102,9 @@ def test_untilize_single_core_bit_exact(dev, fmt, shape):
     x = data(shape, fmt, 2)
     esz = 2 if fmt == h.BF16 else 4
     tile = 1024 * esz
-    bufs = h.Buffers(dev)
-    try:
-        src = bufs.put(h.to_bytes(up.tiles_of(x), fmt), tile)
-        dst = bufs.alloc(rows * cols * esz, cols * esz)
-        dev.run(untilize_program(src, dst, rows, cols, fmt))
-        got = h.from_bytes(dev.read_dram_buffer(dst, rows * cols * esz), fmt).reshape(rows, cols)
-    finally:
-        bufs.free()
+    _, out = up.run_program(dev, h.to_bytes(up.tiles_of(x), fmt), tile, rows * cols * esz, cols * esz,
+                            lambda src, dst: untilize_program(src, dst, rows, cols, fmt))
+    got = h.from_bytes(out, fmt).reshape(rows, cols)
     np.testing.assert_array_equal(got.view(np.uint32), x.view(np.uint32))
 
 
@@ -162,14 +152,9 @@ def test_untilize_multi_core_bit_exact(dev, fmt):
     x = data((rows, cols), fmt, 3)
     esz = 2 if fmt == h.BF16 else 4
     tile = 1024 * esz
-    bufs = h.Buffers(dev)
-    try:
-        src = bufs.put(h.to_bytes(up.tiles_of(x), fmt), tile)
-        dst = bufs.alloc(rows * cols * esz, cols * esz)
-        stats = dev.run(untilize_multi_core_program(src, dst, rows, cols, fmt, ncores))
-        got = h.from_bytes(dev.read_dram_buffer(dst, rows * cols * esz), fmt).reshape(rows, cols)
-    finally:
-        bufs.free()
+    stats, out = up.run_program(dev, h.to_bytes(up.tiles_of(x), fmt), tile, rows * cols * esz, cols * esz,
+                                lambda src, dst: untilize_multi_core_program(src, dst, rows, cols, fmt, ncores))
+    got = h.from_bytes(out, fmt).reshape(rows, cols)
     assert stats.cores_used == ncores
     np.testing.assert_array_equal(got.view(np.uint32), x.view(np.uint32))
 
@@ -224,13 +209,8 @@ def test_tilize_multi_core_bit_exact(dev, fmt):
     x = data((rows, cols), fmt, 4)
     esz = 2 if fmt == h.BF16 else 4
     tile = 1024 * esz
-    bufs = h.Buffers(dev)
-    try:
-        src = bufs.put(h.to_bytes(x, fmt), cols * esz)
-        dst = bufs.alloc(rows * cols // 1024 * tile, tile)
-        stats = dev.run(tilize_multi_core_program(src, dst, rows, cols, fmt, ncores))
-        got = h.from_bytes(dev.read_dram_buffer(dst, rows * cols // 1024 * tile), fmt)
-    finally:
-        bufs.free()
+    stats, out = up.run_program(dev, h.to_bytes(x, fmt), cols * esz, rows * cols * esz, tile,
+                                lambda src, dst: tilize_multi_core_program(src, dst, rows, cols, fmt, ncores))
+    got = h.from_bytes(out, fmt)
     assert stats.cores_used == ncores
     np.testing.assert_array_equal(got.view(np.uint32), up.tiles_of(x).view(np.uint32))

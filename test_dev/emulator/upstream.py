@@ -122,3 +122,16 @@ def untiles_of(v: np.ndarray, r: int, c: int) -> np.ndarray:
             out[i:i + 32, j:j + 32] = h.untilize(t[k])
             k += 1
     return out
+
+
+def run_program(dev, src: bytes, src_page: int, dst_size: int, dst_page: int, build):
+    """Runs `build(src_addr, dst_addr)` (a ProgramDescriptor) with `src` in a DRAM buffer of src_page-byte pages
+    and a dst_size-byte output buffer of dst_page-byte pages; returns (RunStats, the output bytes)."""
+    bufs = h.Buffers(dev)
+    try:
+        s = bufs.put(src, src_page)
+        d = bufs.alloc(dst_size, dst_page)
+        stats = dev.run(build(s, d))
+        return stats, dev.read_dram_buffer(d, dst_size)
+    finally:
+        bufs.free()
