@@ -1,5 +1,5 @@
 # ttnn.layernorm_fused_rm — developer entry points.
-#   make demo    all-MiniLM-L6-v2 with its LayerNorms on ttnn.layernorm_fused_rm
+#   make demo    all-MiniLM-L6-v2, then Whisper tiny.en, with their LayerNorms on ttnn.layernorm_fused_rm
 #   make test    the staged gates in test_dev/ (stage1 .. stage7, then the other tests)
 #   make clean   remove build artefacts (keeps the venv)
 # The venv is created on first use with Python 3.12 (ttnn 0.81.1 has cp310/cp312 wheels only).
@@ -30,13 +30,14 @@ PROJECT_SOURCES := $(shell find cpp python -type f -not -path '*/__pycache__/*' 
 DEPS_STAMP := $(VENV)/.installed
 PROJECT_STAMP := $(VENV)/.project-installed
 
-.PHONY: help setup conformance-deps demo test clean
+.PHONY: help setup conformance-deps demo-deps demo test clean
 
 help:
 	@echo "make demo    run all-MiniLM-L6-v2 with every LayerNorm on ttnn.layernorm_fused_rm"
 	@echo "make test    run the staged gates in test_dev/"
 	@echo "make setup   create $(VENV) (Python 3.12), install requirements-dev.txt and the project;"
 	@echo "             as root, apt-get install the kernel conformance toolchain ($(CONFORMANCE_DEBS))"
+	@echo "             and the Whisper demo's speech synthesiser ($(DEMO_DEBS))"
 	@echo "make clean   remove build artefacts and the project stamp (keeps $(VENV))"
 
 # Third-party packages. Re-run when requirements-dev.txt changes.
@@ -84,10 +85,28 @@ conformance-deps:
 	       "not installed); its tests will skip (fail under CI)" >&2; \
 	fi
 
-setup: $(PROJECT_STAMP) conformance-deps
+# Debian package for the Whisper demo (python/layernorm_fused_rm/whisper_demo.py): espeak-ng synthesises the
+# speech it transcribes. Idempotent and root-only like conformance-deps; without it the Whisper demo stops with
+# a message naming the package, and its tests skip (fail under CI).
+DEMO_DEBS ?= espeak-ng
+
+demo-deps:
+	@if command -v espeak-ng >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing Debian packages for the Whisper demo: $(DEMO_DEBS)"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y --no-install-recommends $(DEMO_DEBS) >/dev/null 2>&1 || \
+	    { apt-get update -qq && apt-get install -y -qq --no-install-recommends $(DEMO_DEBS); } || \
+	    echo "warning: could not install $(DEMO_DEBS); the Whisper demo cannot run and its tests will skip (fail under CI)" >&2; \
+	else \
+	  echo "note: the Whisper demo needs the Debian package $(DEMO_DEBS) (not root or no apt-get: not installed)" >&2; \
+	fi
+
+setup: $(PROJECT_STAMP) conformance-deps demo-deps
 
 demo: setup
 	$(VENV_PY) -m layernorm_fused_rm demo
+	$(VENV_PY) -m layernorm_fused_rm demo --model whisper-tiny-en
 
 # test_dev/conftest.py runs test_stage1_* .. test_stage7_* first, in stage order, then the rest.
 test: setup
