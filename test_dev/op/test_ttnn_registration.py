@@ -4,6 +4,7 @@ and visible to ttnn's pre/post operation hooks (ttnn 0.81.1 ``ttnn/decorators.py
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from pathlib import Path
 
@@ -49,9 +50,17 @@ def test_golden_function_is_attached_and_is_float64_layer_norm_in_the_input_dtyp
         golden(x, return_stats=True)
 
 
+def _comparison_mode(should_raise: bool = True):
+    """ttnn's comparison mode as ttnn asks for it (its config warns that fast runtime mode must be off)."""
+    stack = contextlib.ExitStack()
+    stack.enter_context(ttnn.manage_config("enable_fast_runtime_mode", False))
+    stack.enter_context(ttnn.manage_config("enable_comparison_mode", True))
+    stack.enter_context(ttnn.manage_config("comparison_mode_should_raise_exception", should_raise))
+    return stack
+
+
 def _run_in_comparison_mode(tt):
-    with ttnn.manage_config("enable_comparison_mode", True), \
-            ttnn.manage_config("comparison_mode_should_raise_exception", True):
+    with _comparison_mode():
         return ttnn.layernorm_fused_rm(*tt, eps=1e-5)
 
 
@@ -110,3 +119,12 @@ def test_pre_and_post_operation_hooks_see_the_call():
     assert seen[0] == ("pre", "ttnn.layernorm_fused_rm", True, 1e-3)
     assert seen[1][:2] == ("post", "ttnn.layernorm_fused_rm") and seen[1][2] is out
     assert len(seen) == 2
+
+
+def test_comparison_mode_with_return_stats_has_no_golden():
+    _, tt = _inputs(5)
+    with _comparison_mode(should_raise=False):
+        out, stats = ttnn.layernorm_fused_rm(tt[0], return_stats=True)  # warns, skips the comparison
+    assert isinstance(out, ttnn.Tensor) and stats["arch"]
+    with _comparison_mode(should_raise=True), pytest.raises(ValueError, match="return_stats=True has no golden"):
+        ttnn.layernorm_fused_rm(tt[0], return_stats=True)
