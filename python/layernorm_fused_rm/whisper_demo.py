@@ -45,10 +45,12 @@ SAMPLE_RATE = 16000  # Hz, Whisper's input rate (openai/whisper audio.py: SAMPLE
 ESPEAK_VOICE = "en-us"
 ESPEAK = "espeak-ng"
 
+# Short (about 2 s of espeak-ng speech each: the emulator runs every LayerNorm) and read clearly enough by
+# espeak-ng's voice that the model transcribes them as written.
 UTTERANCES = [
-    "The quick brown fox jumps over the lazy dog.",
     "Please call me back tomorrow morning.",
-    "Layer normalization keeps the numbers in range.",
+    "Open the door and turn on the light.",
+    "My computer runs programs on many small cores.",
 ]
 
 
