@@ -72,18 +72,22 @@ CONFORMANCE_DEBS ?= clang-19 libnewlib-dev libstdc++-arm-none-eabi-dev
 CONFORMANCE_PRESENT = command -v clang++-19 >/dev/null 2>&1 && test -f /usr/include/newlib/stdint.h && \
   ls /usr/include/newlib/c++/*/arm-none-eabi/bits/c++config.h >/dev/null 2>&1
 
-conformance-deps:
-	@if $(CONFORMANCE_PRESENT); then exit 0; fi; \
+# $(call apt_install,PRESENT-TEST,PACKAGES,WHAT FOR,WHAT FOLLOWS WITHOUT THEM): a recipe that does nothing when the
+# shell test PRESENT-TEST succeeds, else installs PACKAGES as root with apt-get (updating the lists once if the
+# first try fails), else prints what to install. It never fails the make.
+apt_install = @if $(1); then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	  echo "installing Debian packages for the kernel conformance check: $(CONFORMANCE_DEBS)"; \
+	  echo "installing Debian packages for $(3): $(2)"; \
 	  export DEBIAN_FRONTEND=noninteractive; \
-	  apt-get install -y --no-install-recommends $(CONFORMANCE_DEBS) >/dev/null 2>&1 || \
-	    { apt-get update -qq && apt-get install -y -qq --no-install-recommends $(CONFORMANCE_DEBS); } || \
-	    echo "warning: could not install $(CONFORMANCE_DEBS); the kernel conformance tests will skip (fail under CI)" >&2; \
+	  apt-get install -y --no-install-recommends $(2) >/dev/null 2>&1 || \
+	    { apt-get update -qq && apt-get install -y -qq --no-install-recommends $(2); } || \
+	    echo "warning: could not install $(2); $(4)" >&2; \
 	else \
-	  echo "note: the kernel conformance check needs Debian packages $(CONFORMANCE_DEBS) (not root or no apt-get:" \
-	       "not installed); its tests will skip (fail under CI)" >&2; \
+	  echo "note: $(3) needs Debian packages $(2) (not root or no apt-get: not installed); $(4)" >&2; \
 	fi
+
+conformance-deps:
+	$(call apt_install,$(CONFORMANCE_PRESENT),$(CONFORMANCE_DEBS),the kernel conformance check,its tests will skip (fail under CI))
 
 # Debian package for the Whisper demo (python/layernorm_fused_rm/whisper_demo.py): espeak-ng synthesises the
 # speech it transcribes. Idempotent and root-only like conformance-deps; without it the Whisper demo stops with
@@ -91,16 +95,7 @@ conformance-deps:
 DEMO_DEBS ?= espeak-ng
 
 demo-deps:
-	@if command -v espeak-ng >/dev/null 2>&1; then exit 0; fi; \
-	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	  echo "installing Debian packages for the Whisper demo: $(DEMO_DEBS)"; \
-	  export DEBIAN_FRONTEND=noninteractive; \
-	  apt-get install -y --no-install-recommends $(DEMO_DEBS) >/dev/null 2>&1 || \
-	    { apt-get update -qq && apt-get install -y -qq --no-install-recommends $(DEMO_DEBS); } || \
-	    echo "warning: could not install $(DEMO_DEBS); the Whisper demo cannot run and its tests will skip (fail under CI)" >&2; \
-	else \
-	  echo "note: the Whisper demo needs the Debian package $(DEMO_DEBS) (not root or no apt-get: not installed)" >&2; \
-	fi
+	$(call apt_install,command -v espeak-ng >/dev/null 2>&1,$(DEMO_DEBS),the Whisper demo,the Whisper demo cannot run and its tests will skip (fail under CI))
 
 setup: $(PROJECT_STAMP) conformance-deps demo-deps
 
