@@ -17,8 +17,8 @@ greedily, by
     decoder 4 x 3 + final) run ``ttnn.layernorm_fused_rm`` on bf16 / fp32 host tensors (the emulator).
 It reports each LayerNorm's worst PCC against torch float64 on the same rounded inputs, the transcripts,
 their word error rates (jiwer, after lower-casing and removing punctuation) and the largest |logit|
-difference between the op models and the torch model over the decoding steps both took from the same
-prefix.
+difference to the torch model, of ctranslate2 and of each op model, over the decoding steps both took from
+the same prefix.
 """
 
 from __future__ import annotations
@@ -139,11 +139,15 @@ def word_error_rate(reference: str, hypothesis: str) -> float:
 
 def max_logit_diff(a: whisper_model.Decoded, b: whisper_model.Decoded) -> tuple[float, int]:
     """Largest |logit| difference over the decoding steps `a` and `b` took from the same prefix, and how
-    many steps that is (steps up to and including the first where their tokens differ)."""
+    many steps that is (steps up to and including the first where their tokens differ). Logits at or below
+    -1e30 on either side (tokens a decoder suppressed with -FLT_MAX) are not compared."""
     steps = 0
     worst = 0.0
     for i, (la, lb) in enumerate(zip(a.step_logits, b.step_logits)):
-        worst = max(worst, float((la.double() - lb.double()).abs().max()))
+        la, lb = la.double(), lb.double()
+        keep = (la > -1e30) & (lb > -1e30)
+        if bool(keep.any()):
+            worst = max(worst, float((la[keep] - lb[keep]).abs().max()))
         steps = i + 1
         ta = a.tokens[i] if i < len(a.tokens) else None
         tb = b.tokens[i] if i < len(b.tokens) else None
@@ -181,17 +185,22 @@ class _Whisper:
         return self.tokenizer.decode(tokens, skip_special_tokens=True).strip()
 
 
-def ctranslate2_transcriber(path: Path, special: whisper_model.SpecialTokens) -> Callable[[Any], list[int]]:
-    """A function features -> token ids, by the ``ctranslate2`` package's Whisper (float32 on CPU,
-    beam_size 1, its default suppression from config.json, prompt <|startoftranscript|><|notimestamps|>)."""
+def ctranslate2_transcriber(path: Path, special: whisper_model.SpecialTokens) -> Callable[[Any], whisper_model.Decoded]:
+    """A function features -> Decoded, by the ``ctranslate2`` package's Whisper (float32 on CPU, beam_size 1,
+    its default suppression from config.json, prompt <|startoftranscript|><|notimestamps|>).
+
+    The step logits are CTranslate2's ``return_logits_vocab`` output: raw logits with the suppressed tokens
+    already set to -FLT_MAX (compare them with :func:`max_logit_diff`, which skips those)."""
     import ctranslate2
+    import torch
 
     engine = ctranslate2.models.Whisper(str(path), device="cpu", compute_type="float32", intra_threads=2)
 
-    def transcribe(features) -> list[int]:
+    def transcribe(features) -> whisper_model.Decoded:
         view = ctranslate2.StorageView.from_array(np.ascontiguousarray(features.numpy(), dtype=np.float32))
-        result = engine.generate(view, [[special.sot, special.no_timestamps]], beam_size=1)
-        return [int(t) for t in result[0].sequences_ids[0]]
+        result = engine.generate(view, [[special.sot, special.no_timestamps]], beam_size=1, return_logits_vocab=True)
+        logits = [torch.from_numpy(np.array(step, dtype=np.float32).reshape(-1)) for step in result[0].logits[0]]
+        return whisper_model.Decoded([int(t) for t in result[0].sequences_ids[0]], logits)
 
     return transcribe
 
@@ -233,9 +242,12 @@ def run_whisper_demo(utterances: list[str] | None = None, progress: TextIO | Non
         audio = synthesize(text)
         features = log_mel(audio, w.torch.config.num_mel_bins)
         ref = w.decode(w.torch, features)
+        theirs = ct2_transcribe(features)
         row: dict[str, Any] = {"script": text, "audio_seconds": round(len(audio) / SAMPLE_RATE, 2),
-                               "torch": w.text(ref.tokens), "ctranslate2": w.text(ct2_transcribe(features))}
+                               "torch": w.text(ref.tokens), "ctranslate2": w.text(theirs.tokens)}
         row["wer_torch_vs_ctranslate2"] = word_error_rate(row["torch"], row["ctranslate2"])
+        row["ctranslate2_identical_to_torch"] = theirs.tokens == ref.tokens
+        row["max_abs_logit_diff_ctranslate2"], row["logit_steps_compared_ctranslate2"] = max_logit_diff(theirs, ref)
         row["wer_torch_vs_script"] = word_error_rate(text, row["torch"])
         for name, model in op_models.items():
             got = w.decode(model, features)
@@ -281,7 +293,9 @@ def format_whisper_report(r: dict) -> str:
     for i, u in enumerate(r["utterances"], 1):
         lines += ["", f"utterance {i} ({u['audio_seconds']} s), espeak-ng read: {u['script']!r}",
                   f"  torch        {u['torch']!r}   (WER vs script {u['wer_torch_vs_script']:.3f})",
-                  f"  ctranslate2  {u['ctranslate2']!r}   (WER vs torch {u['wer_torch_vs_ctranslate2']:.3f})"]
+                  f"  ctranslate2  {u['ctranslate2']!r}   (WER vs torch {u['wer_torch_vs_ctranslate2']:.3f}, "
+                  f"max |logit diff| {u['max_abs_logit_diff_ctranslate2']:.3g} over "
+                  f"{u['logit_steps_compared_ctranslate2']} steps)"]
         for d in ("bf16", "fp32"):
             same = "identical tokens" if u[f"op_{d}_identical_to_torch"] else "tokens differ"
             lines.append(f"  op {d}      {u[f'op_{d}']!r}   (WER vs torch {u[f'wer_op_{d}_vs_torch']:.3f}, {same}, "

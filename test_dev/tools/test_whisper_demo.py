@@ -45,6 +45,8 @@ def test_max_logit_diff_stops_at_the_first_different_token(wd):
     a = Decoded([1, 2, 3], [z, z + 0.5, z + 9.0, z])
     b = Decoded([1, 5, 3], [z + 0.25, z, z, z])
     assert wd.max_logit_diff(a, b) == (0.5, 2)  # steps 0 and 1 compared; step 2 had different prefixes
+    suppressed = torch.tensor([-3.4028235e38, 1.0, 2.0, 3.0])  # CTranslate2's -FLT_MAX is not compared
+    assert wd.max_logit_diff(Decoded([], [suppressed]), Decoded([], [torch.tensor([7.0, 1.0, 2.5, 3.0])])) == (0.5, 1)
     same = Decoded([1, 2], [z, z + 0.125, z])
     assert wd.max_logit_diff(same, Decoded([1, 2], [z, z, z])) == (0.125, 3)  # incl. the stop step
 
@@ -80,7 +82,10 @@ def test_one_utterance_torch_ctranslate2_and_op_agree(wd):
     features = wd.log_mel(wd.synthesize("Please call me back tomorrow morning."))
     ref = w.decode(w.torch, features)
     assert w.text(ref.tokens) == "Please call me back tomorrow morning."
-    assert wd.ctranslate2_transcriber(w.path, w.special)(features) == ref.tokens
+    theirs = wd.ctranslate2_transcriber(w.path, w.special)(features)
+    assert theirs.tokens == ref.tokens
+    diff, steps = wd.max_logit_diff(theirs, ref)  # CTranslate2's raw logits, suppressed tokens left out
+    assert steps == len(ref.tokens) + 1 and diff < 1e-2
     stats = replace_layernorms(w.torch, lambda _msg: None, torch.bfloat16)  # in place: w.torch is now the op model
     assert len(stats) == 22
     got = w.decode(w.torch, features)
