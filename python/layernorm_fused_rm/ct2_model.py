@@ -2,7 +2,7 @@
 """Reader (and, for tests, writer) of CTranslate2's ``model.bin`` variable file.
 
 Layout, from CTranslate2's own reader ``src/models/model.cc`` (``Model::load``) and writer
-``python/ctranslate2/specs/model_spec.py`` (``ModelSpec._serialize``), all integers little-endian:
+the Python package's ``ctranslate2/specs/model_spec.py`` (``ModelSpec._serialize``), all integers little-endian:
 
   uint32 binary_version                         (this reader: 4 .. 6; CTranslate2 4.x writes 6)
   string spec_name, uint32 spec_revision        (binary_version >= 2; e.g. "WhisperSpec", 3)

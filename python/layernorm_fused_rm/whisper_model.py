@@ -3,9 +3,9 @@
 
 The weights are read with :mod:`layernorm_fused_rm.ct2_model`. The variable names and how CTranslate2's
 converter built them from a transformers Whisper are in CTranslate2's
-``python/ctranslate2/converters/transformers.py`` (``WhisperLoader`` and ``BartLoader``: ``set_encoder``,
+``ctranslate2/converters/transformers.py`` in its Python package (``WhisperLoader`` and ``BartLoader``: ``set_encoder``,
 ``set_decoder``, ``set_attention``; ``converters/utils.py`` ``fuse_linear``) and
-``python/ctranslate2/specs/whisper_spec.py`` / ``transformer_spec.py``. This module inverts that mapping:
+``ctranslate2/specs/whisper_spec.py`` / ``transformer_spec.py``. This module inverts that mapping:
 
   encoder/conv{1,2}/{weight,bias}                 -> model.encoder.conv{1,2}
   encoder/position_encodings/encodings            -> model.encoder.embed_positions.weight
@@ -40,7 +40,7 @@ import torch  # noqa: E402
 
 from .ct2_model import CT2Model  # noqa: E402
 
-# CTranslate2 python/ctranslate2/specs/common_spec.py, class Activation (matches the C++ enum).
+# CTranslate2 ctranslate2/specs/common_spec.py, class Activation (matches the C++ enum).
 _CT2_ACTIVATION_GELU = 3
 
 
