@@ -78,7 +78,7 @@ void kernel_main() {
             }
             store_partials(c > 0, Bt, 0, 0);  // S1, twice: every push into c_24 is 2 tiles
         }
-        split_reduce(cb_mean, Finish::Mean, 0);  // m1
+        split_reduce(kPreciseSplit, cb_mean, Finish::Mean, 0);  // m1
         cb_wait_front(cb_sum, 1);  // the second copy of S1
         cb_pop_front(cb_sum, 1);
         cb_wait_front(cb_mean, 1);
@@ -109,9 +109,9 @@ void kernel_main() {
             }
             store_partials(c > 0, Bt, 0, 1);  // S2, S3
         }
-        split_reduce(cb_mean, Finish::Mean, 0);  // m2, from S2
+        split_reduce(kPreciseSplit, cb_mean, Finish::Mean, 0);  // m2, from S2
         cb_wait_front(cb_mean, 2);
-        split_reduce(cb_inv_std, Finish::InvStdShifted, eps_bits);  // from S3
+        split_reduce(kPreciseSplit, cb_inv_std, Finish::InvStdShifted, eps_bits);  // from S3
         cb_wait_front(cb_inv_std, 1);
 
         // Pass 3: normalize, scale, shift, untilize, chunk by chunk.
