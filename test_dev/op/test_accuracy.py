@@ -22,7 +22,7 @@ import torch
 import ttnn
 
 import layernorm_fused_rm
-from _compare import bf16_ulp, pcc
+from layernorm_fused_rm.accuracy import Case, bf16_ulp, config_row, inputs, markdown, measure, row_errors
 
 STAGE7_SHAPES = [
     [1, 1, 32, 32], [1, 1, 128, 128], [1, 1, 32, 1024], [1, 1, 1024, 32], [1, 1, 4096, 32], [1, 1, 512, 512],
@@ -32,7 +32,6 @@ RATIOS = [0.0, 30.0, 300.0, 1e4]
 WIDTHS = [256, 1024, 16384]
 BF16_TARGET_ULPS = 1.0
 FP32_TARGET = 3e-7
-TORCH = {ttnn.bfloat16: torch.bfloat16, ttnn.float32: torch.float32}
 
 
 def rows_for(w: int) -> int:
@@ -40,66 +39,17 @@ def rows_for(w: int) -> int:
     return 2 if w >= 16384 else 33
 
 
-def run(x: torch.Tensor, gamma, beta, dtype, compute_kernel_config=None) -> torch.Tensor:
-    """ttnn.layernorm_fused_rm on host tensors of `dtype`; the output as torch float64."""
-
-    def host(t):
-        return None if t is None else ttnn.from_torch(t, dtype=dtype, layout=ttnn.ROW_MAJOR_LAYOUT)
-
-    y = ttnn.layernorm_fused_rm(host(x), host(gamma), host(beta), compute_kernel_config=compute_kernel_config)
-    return ttnn.to_torch(y).double()
-
-
-def row_errors(out: torch.Tensor, ref: torch.Tensor, dtype) -> torch.Tensor:
-    """Per row: max |out - ref| in the row's own scale: bf16 ULPs of the row's largest |ref| (bfloat16) or
-    relative to the row's largest |ref| (float32). A row whose reference is all zero must be exactly zero
-    (its scale is the smallest normal, so any error is huge)."""
-    err = (out - ref).abs().reshape(-1, ref.shape[-1]).amax(dim=-1)
-    scale = ref.abs().reshape(-1, ref.shape[-1]).amax(dim=-1)
-    if dtype == ttnn.bfloat16:
-        return err / bf16_ulp(scale)
-    return err / scale.clamp_min(2.0**-126)
-
-
-def measure(x, gamma, beta, dtype, compute_kernel_config=None) -> dict:
-    """Runs the op and returns {"pcc", "max_abs", "row_err"} (row_err: the worst row_errors value)."""
-    tdt = TORCH[dtype]
-    x, gamma, beta = (None if t is None else t.to(tdt) for t in (x, gamma, beta))
-    out = run(x, gamma, beta, dtype, compute_kernel_config)
-    ref = layernorm_fused_rm.golden(x, gamma, beta)
-    assert out.shape == ref.shape
-    assert torch.isfinite(out).all()
-    return {
-        "pcc": pcc(out, ref),
-        "max_abs": float((out - ref).abs().max()),
-        "row_err": float(row_errors(out, ref, dtype).max()),
-    }
-
-
-def offset_rows(rows: int, w: int, ratio: float, seed: int) -> torch.Tensor:
-    """`ratio + randn` rows (m / s = ratio with s = 1), float32."""
-    g = torch.Generator().manual_seed(seed)
-    return ratio + torch.randn(rows, w, generator=g)
-
-
-def affine(w: int, seed: int, given: bool):
-    if not given:
-        return None, None
-    g = torch.Generator().manual_seed(seed + 1)
-    return torch.randn(w, generator=g), torch.randn(w, generator=g)
-
-
-def check(r: dict, dtype, label: str) -> None:
+def check(r: dict, dtype: str, label: str) -> None:
     print(f"{label}: pcc {r['pcc']:.7f} max_abs {r['max_abs']:.3e} row_err {r['row_err']:.3g}"
-          f"{' ulp' if dtype == ttnn.bfloat16 else ''}")
-    if dtype == ttnn.bfloat16:
+          f"{' ulp' if dtype == 'bfloat16' else ''}")
+    if dtype == "bfloat16":
         assert r["pcc"] >= 0.9999, (label, r)
         assert r["row_err"] <= BF16_TARGET_ULPS, (label, r)
     else:
         assert r["row_err"] <= FP32_TARGET, (label, r)
 
 
-DTYPES = [pytest.param(ttnn.bfloat16, id="bf16"), pytest.param(ttnn.float32, id="fp32")]
+DTYPES = [pytest.param("bfloat16", id="bf16"), pytest.param("float32", id="fp32")]
 
 
 @pytest.mark.parametrize("given", [True, False], ids=["affine", "plain"])
@@ -107,9 +57,9 @@ DTYPES = [pytest.param(ttnn.bfloat16, id="bf16"), pytest.param(ttnn.float32, id=
 @pytest.mark.parametrize("w", WIDTHS)
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_offset_rows(dtype, w, ratio, given):
-    seed = int(w + ratio) % 100003
-    x = offset_rows(rows_for(w), w, ratio, seed)
-    gamma, beta = affine(w, seed, given)
+    x, gamma, beta = inputs(Case(rows_for(w), w, ratio))
+    if not given:
+        gamma = beta = None
     check(measure(x, gamma, beta, dtype), dtype, f"{dtype} W={w} m/s={ratio:g} affine={given}")
 
 
@@ -117,10 +67,10 @@ def test_offset_rows(dtype, w, ratio, given):
 @pytest.mark.parametrize("w", [256, 1024])
 def test_fp32_outlier_channels(w, given):
     # A few columns 100x the rest (as activations with outlier features).
-    x = offset_rows(33, w, 0.0, w + 7)
-    x[:, [3, w // 2, w - 5]] *= 100.0
-    gamma, beta = affine(w, w + 7, given)
-    check(measure(x, gamma, beta, ttnn.float32), ttnn.float32, f"fp32 outliers W={w} affine={given}")
+    x, gamma, beta = inputs(Case(33, w, 0.0, outliers=True))
+    if not given:
+        gamma = beta = None
+    check(measure(x, gamma, beta, "float32"), "float32", f"fp32 outliers W={w} affine={given}")
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -139,7 +89,7 @@ def test_bf16_issue_rows(label, mean, std):
     g = torch.Generator().manual_seed(10)
     x = mean + std * torch.randn(33, 1024, generator=g)
     gamma, beta = torch.randn(1024, generator=g), torch.randn(1024, generator=g)
-    check(measure(x, gamma, beta, ttnn.bfloat16), ttnn.bfloat16, f"bf16 {label}")
+    check(measure(x, gamma, beta, "bfloat16"), "bfloat16", f"bf16 {label}")
 
 
 def test_constant_rows_are_exactly_zero():
@@ -147,17 +97,16 @@ def test_constant_rows_are_exactly_zero():
     # exact zeros, for any W (1/W inexact when W is not a power of two).
     for w in (96, 100, 1000):
         x = torch.full((33, w), 9984.0)
-        out = run(x.to(torch.bfloat16), None, None, ttnn.bfloat16)
-        assert torch.equal(out, torch.zeros_like(out)), (w, out.abs().max())
+        r = measure(x, None, None, "bfloat16")
+        assert r["max_abs"] == 0.0, (w, r)
 
 
 def test_approx_mode_config_meets_the_targets():
     # ttnn.WormholeComputeKernelConfig() defaults: math_approx_mode=True (approximate rsqrt on silicon).
     cfg = ttnn.WormholeComputeKernelConfig(math_fidelity=ttnn.MathFidelity.HiFi4, fp32_dest_acc_en=True)
     assert cfg.math_approx_mode
-    for dtype in (ttnn.bfloat16, ttnn.float32):
-        x = offset_rows(33, 1024, 300.0, 3)
-        gamma, beta = affine(1024, 3, True)
+    for dtype in ("bfloat16", "float32"):
+        x, gamma, beta = inputs(Case(33, 1024, 300.0))
         check(measure(x, gamma, beta, dtype, cfg), dtype, f"{dtype} approx W=1024 m/s=300")
 
 
@@ -166,5 +115,17 @@ def test_row_errors_catch_a_one_ulp_shift():
     ref = torch.tensor([[3.0, -1.0, 0.5]], dtype=torch.float64)
     out = ref.clone()
     out[0, 1] += float(bf16_ulp(torch.tensor(3.0)))
-    assert math.isclose(float(row_errors(out, ref, ttnn.bfloat16).max()), 1.0)
-    assert math.isclose(float(row_errors(out, ref, ttnn.float32).max()), 2.0**-6 / 3.0)
+    assert math.isclose(float(row_errors(out, ref, "bfloat16").max()), 1.0)
+    assert math.isclose(float(row_errors(out, ref, "float32").max()), 2.0**-6 / 3.0)
+
+
+def test_table_rows_run_or_are_rejected_with_the_reason():
+    # The README table's machinery on one small case: float32 input with a 16-bit DEST is refused by validate
+    # (the FPU's source registers would drop it to bf16); the default-like config meets the bf16 target.
+    case = [Case(33, 96, 30.0)]
+    rejected = config_row("float32", "HiFi4", False, False, case)
+    assert "fp32_dest_acc_en" in rejected["rejected"], rejected
+    ok = config_row("bfloat16", "HiFi4", True, True, case)
+    assert ok["row_err"] <= BF16_TARGET_ULPS and ok["min_pcc"] >= 0.9999, ok
+    text = markdown([ok, rejected])
+    assert "rejected by validate" in text and "ULP" in text
