@@ -55,9 +55,7 @@ void kernel_main() {
     const uint32_t num_blocks = get_arg_val<uint32_t>(0);
     const uint32_t eps_bits = get_arg_val<uint32_t>(1);
 
-    compute_kernel_hw_startup(cb_in_rm, cb_in_rm, cb_in);
-    cb_wait_front(cb_scaler, scaler_tiles);
-    cb_wait_front(cb_eps, 1);
+    begin_kernel(0);
 
     for (uint32_t block = 0; block < num_blocks; ++block) {
         // Pass 1: S1 = element-wise sum of x over the row (DST 0; DST 1 the next tile).
@@ -126,6 +124,5 @@ void kernel_main() {
         cb_pop_front(cb_inv_std, 1);
         cb_pop_front(cb_mean, 2);
     }
-    cb_pop_front(cb_scaler, scaler_tiles);
-    cb_pop_front(cb_eps, 1);
+    end_kernel(0);
 }

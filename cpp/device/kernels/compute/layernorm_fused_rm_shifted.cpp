@@ -27,11 +27,8 @@ void kernel_main() {
     const uint32_t num_blocks = get_arg_val<uint32_t>(0);
     const uint32_t eps_bits = get_arg_val<uint32_t>(1);
 
-    compute_kernel_hw_startup(cb_in_rm, cb_in_rm, cb_in);
-
-    tilize_affine<has_gamma, has_beta>(Wt);
-    cb_wait_front(cb_scaler, scaler_tiles);
-    cb_wait_front(cb_eps, 1);
+    // gamma and beta: tilized once, then persistent (popped once at the end, as the scaler and eps).
+    begin_kernel(Wt);
 
     for (uint32_t block = 0; block < num_blocks; ++block) {
         tilize_rows(cb_in_rm, cb_in, Wt);
@@ -48,7 +45,5 @@ void kernel_main() {
         cb_pop_front(cb_inv_std, 1);
     }
 
-    pop_affine<has_gamma, has_beta>(Wt);
-    cb_pop_front(cb_scaler, scaler_tiles);
-    cb_pop_front(cb_eps, 1);
+    end_kernel(Wt);
 }
