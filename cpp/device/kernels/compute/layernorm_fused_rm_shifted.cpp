@@ -11,9 +11,8 @@
 //   B  inv std  S = sum_t (x_t - x0 - m)^2 -> c_27; split, reduce, x 1/W, + eps, rsqrt, 2 Newton steps -> c_27
 //   C  output   ((x_t - x0 - m) * inv_std) * gamma_t + beta_t in DEST -> pack_untilize_dest -> c_16
 //
-// Compile-time args: as layernorm_fused_rm.cpp (0 Wt, 1 untilize block width: divides Wt, at most DEST capacity
-// - 1, 2 1/W as float32 bits, 3 flags, 4 partial last tile). Runtime args: 0 number of tile-row blocks, 1 eps as
-// float32 bits.
+// Compile-time args: compute_ct_args (layernorm_fused_rm_kernel_args.hpp), block_w = the untilize block width
+// (divides Wt, at most DEST capacity - 1). Runtime args: compute_rt_args::num_blocks, eps_bits.
 #include <cstdint>
 
 #include "layernorm_fused_rm_shifted_common.hpp"
@@ -24,8 +23,8 @@ using namespace lnfrm::shifted;
 void kernel_main() {
     using namespace args;
     static_assert(block_w >= 1, "the factory sizes the untilize block to DEST capacity - 1 (one scratch tile)");
-    const uint32_t num_blocks = get_arg_val<uint32_t>(0);
-    const uint32_t eps_bits = get_arg_val<uint32_t>(1);
+    const uint32_t num_blocks = get_arg_val<uint32_t>(rt_args::num_blocks);
+    const uint32_t eps_bits = get_arg_val<uint32_t>(rt_args::eps_bits);
 
     // gamma and beta: tilized once, then persistent (popped once at the end, as the scaler and eps).
     begin_kernel(Wt);
