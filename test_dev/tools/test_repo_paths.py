@@ -59,8 +59,8 @@ def cited_paths(text: str) -> list[str]:
 def test_cited_paths_exist():
     missing = []
     for f in _tracked_files():
-        if f.suffix in (".so", ".bin", ".wav", ".png", ".npz"):
-            continue
+        if f.suffix in (".so", ".bin", ".wav", ".png", ".npz") or f == Path(__file__).resolve():
+            continue  # binaries; this file, whose checker test cites made-up paths on purpose
         try:
             text = f.read_text(encoding="utf-8")
         except UnicodeDecodeError:
