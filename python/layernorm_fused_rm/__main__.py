@@ -67,6 +67,17 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--repeats", type=int, default=None, metavar="N", help="timed calls per shape (default 3)")
     bench.add_argument("--builds", type=int, default=None, metavar="N",
                        help="descriptor builds timed per shape (default 25)")
+    accuracy = sub.add_parser(
+        "accuracy",
+        help="measured error per compute config (the README's accuracy table)",
+        description=(
+            "For bfloat16 and float32 input and every math_fidelity (HiFi4, HiFi2, LoFi) x math_approx_mode x "
+            "fp32_dest_acc_en: the worst row's error against torch float64 (bf16 ULPs of the row's largest "
+            "|output|; float32: relative to it) over rows m + randn (m in 0, 30, 300, 1e4; W in 256, 1024, 16384) "
+            "with gamma and beta. Definitions: python -c 'import layernorm_fused_rm.accuracy as a; help(a)'."
+        ),
+    )
+    accuracy.add_argument("--json", action="store_true", help="print the rows as JSON instead of a Markdown table")
     return parser
 
 
@@ -112,6 +123,10 @@ def main(argv: list[str] | None = None) -> int:
             builds=args.builds,
             as_json=args.json,
         )
+    if args.command == "accuracy":
+        from layernorm_fused_rm import accuracy
+
+        return accuracy.main(as_json=args.json)
     raise AssertionError(args.command)
 
 
