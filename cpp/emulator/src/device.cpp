@@ -44,6 +44,7 @@ constexpr uint32_t kNumCBs = 32;
 constexpr uint32_t kDramBase = 64 * 1024;  // first bank-local address handed out
 constexpr uint64_t kDramTag = 1ull << 63;
 constexpr uint64_t kL1Tag = 1ull << 62;
+constexpr uint64_t kMcastTag = 1ull << 61;  // multicast: 6-bit NOC x0, y0, x1, y1 at bits 55, 49, 43, 37
 constexpr size_t kHistory = 8;
 
 uint64_t align_up64(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
@@ -145,9 +146,22 @@ struct CBState {
     uint32_t occupied() const { return static_cast<uint32_t>(pushed - popped); }
 };
 
+/// A NOC write into a core's L1 that the writing kernel has not yet flushed (noc_async_write_barrier or
+/// noc_async_writes_flushed): reading that L1 through the NOC or a CB, or signalling a semaphore of that core
+/// before the flush, is a race.
+struct InFlightWrite {
+    KernelContext* writer = nullptr;
+    uint32_t offset = 0;  // L1 offset on the destination core
+    uint32_t size = 0;
+};
+
 struct Core {
     uint32_t index = 0;
     CoreCoord coord;
+    CoreCoord noc;                                             // NOC coordinates (arch/arch_params.cpp)
+    std::map<uint32_t, uint32_t> semaphores;                   // L1 offset -> semaphore id, on this core
+    std::map<uint32_t, std::vector<KernelContext*>> sem_changers;  // L1 offset -> kernels that changed it
+    std::vector<InFlightWrite> inflight;
     uint8_t* l1 = nullptr;
     CBState cbs[kNumCBs];
     uint32_t cb_end = 0;  // L1 offset one past the last CB
@@ -230,7 +244,21 @@ public:
     void noc_read(uint64_t src, uint32_t dst_l1, uint32_t size) override;
     void noc_write(uint32_t src_l1, uint64_t dst, uint32_t size) override;
     void noc_read_barrier() override { pending_reads_ = 0; }
-    void noc_write_barrier() override { pending_writes_ = 0; }
+    void noc_write_barrier() override;
+    uint32_t my_noc_x() override { return core_.noc.x; }
+    uint32_t my_noc_y() override { return core_.noc.y; }
+    uint32_t semaphore_addr(uint32_t id) override;
+    uint64_t multicast_noc_addr(uint32_t x0, uint32_t y0, uint32_t x1, uint32_t y1, uint32_t addr) override;
+    void noc_write_multicast(uint32_t src_l1, uint64_t dst, uint32_t size, uint32_t num_dests, bool loopback) override;
+    void semaphore_wait(uint32_t sem_l1, uint32_t value, bool at_least) override;
+    void semaphore_set(uint32_t sem_l1, uint32_t value) override;
+    void semaphore_inc(uint64_t dst, uint32_t incr) override;
+    void semaphore_set_remote(uint32_t src_l1, uint64_t dst) override;
+    void semaphore_set_multicast(uint32_t src_l1, uint64_t dst, uint32_t num_dests, bool loopback) override;
+    void noc_writes_flushed() override;
+    void noc_atomic_barrier() override;
+    /// Semaphore increments issued and not yet waited for with noc_async_atomic_barrier (checked at kernel end).
+    uint32_t pending_atomics() const { return pending_atomics_; }
     void hw_startup(uint32_t icb0, uint32_t icb1, uint32_t ocb) override;
     void tilize_init(uint32_t icb, uint32_t block, uint32_t ocb) override;
     void tilize_block(uint32_t icb, uint32_t block, uint32_t ocb, uint32_t in_tile, uint32_t out_tile) override;
@@ -309,6 +337,24 @@ private:
     std::vector<uint32_t> rt_args_;
     uint32_t pending_reads_ = 0;
     uint32_t pending_writes_ = 0;
+    uint32_t pending_atomics_ = 0;
+    std::vector<Core*> inflight_dests_;  // cores holding this kernel's unflushed L1 writes
+
+    // ---- inter-core NOC helpers (m held unless noted) ----
+    // L1 offset of a kernel-visible L1 address of this core (kernels name the same offset on every core).
+    uint32_t l1_offset_of(uint32_t visible, const char* call);
+    Core& noc_core(uint32_t x, uint32_t y, const char* call);
+    // The cores of a multicast rectangle, checked against the program and num_dests.
+    std::vector<Core*> mcast_cores(uint64_t dst, uint32_t num_dests, bool loopback, const char* call);
+    void require_cb_region(const Core& c, uint32_t off, uint32_t size, const char* call, const char* what);
+    uint32_t& sem_word(Core& c, uint32_t off, const char* call);
+    // Fails when [off, +size) of core c overlaps a NOC write not yet flushed by its writer.
+    void require_settled(const Core& c, uint32_t off, uint32_t size, const char* call, const char* what);
+    // Fails when this kernel still has unflushed writes into core c (a semaphore of c is about to be signalled).
+    void require_flushed_to(const Core& c, const std::string& call);
+    void l1_write(Core& dst, uint32_t dst_off, uint32_t src_off, uint32_t size);
+    void signal_semaphore(Core& c, uint32_t off, uint32_t value, bool add);
+    void settle_writes();
 
     // compute state
     bool compute_ = false;
@@ -346,6 +392,7 @@ public:
     std::condition_variable cv;       // pool threads: a fiber became ready / the run ended
     std::condition_variable done_cv;  // the caller: every fiber finished
     std::vector<std::unique_ptr<Core>> cores;
+    std::map<std::pair<uint32_t, uint32_t>, Core*> by_noc;  // NOC coordinates -> core of the program
     std::vector<std::unique_ptr<KernelContext>> kernels;
     std::deque<KernelContext*> ready;
     size_t running = 0;
@@ -512,6 +559,8 @@ void KernelContext::cb_push_back(int32_t idx, int32_t pages) {
         fail(call + ": " + std::to_string(pending_reads_) +
              " NOC reads into L1 were issued without noc_async_read_barrier() before the push");
     }
+    // Pages written by another core's NOC write are handed on only once that write was flushed.
+    require_settled(core_, c.base + c.wr_page * c.page_size, uint32_t(pages) * c.page_size, call.c_str(), "pushed");
     record(c, call);
     c.wr_page = (c.wr_page + uint32_t(pages)) % c.num_pages;
     c.pushed += uint32_t(pages);
@@ -592,7 +641,9 @@ uint64_t KernelContext::dram_noc_addr(uint32_t bank_id, uint32_t bank_offset) {
 }
 
 uint64_t KernelContext::l1_noc_addr(uint32_t x, uint32_t y, uint32_t l1_addr) {
-    return kL1Tag | (uint64_t(x & 0xff) << 48) | (uint64_t(y & 0xff) << 40) | l1_addr;
+    // Kernels name L1 by this core's addresses; the same offset addresses the other core's L1.
+    check_aborted();
+    return kL1Tag | (uint64_t(x & 0xff) << 48) | (uint64_t(y & 0xff) << 40) | l1_offset_of(l1_addr, "get_noc_addr");
 }
 
 void KernelContext::noc_read(uint64_t src, uint32_t dst_l1, uint32_t size) {
@@ -622,8 +673,18 @@ void KernelContext::noc_read(uint64_t src, uint32_t dst_l1, uint32_t size) {
         run_.stats.dram_bytes_read_per_buffer[b->address] += size;
         run_.stats.noc_transactions += 1;
         core_.noc_transactions += 1;
+    } else if (src & kL1Tag) {
+        std::lock_guard<std::mutex> lk(run_.m);
+        Core& from = noc_core(uint32_t((src >> 48) & 0xff), uint32_t((src >> 40) & 0xff), "noc_async_read");
+        const uint32_t off = uint32_t(src & 0xffffffffu);
+        require_cb_region(from, off, size, "noc_async_read", "source");
+        require_settled(from, off, size, "noc_async_read", "source");
+        std::memcpy(l1_ptr(uint32_t(dst_l1 - base)), from.l1 + off, size);
+        run_.stats.noc_transactions += 1;
+        core_.noc_transactions += 1;
     } else {
-        fail("noc_async_read: only DRAM sources are implemented (source NOC address " + std::to_string(src) + ")");
+        fail("noc_async_read: source NOC address " + std::to_string(src) +
+             " is neither a DRAM page nor a core's L1 (get_noc_addr)");
     }
     ++pending_reads_;
 }
@@ -654,10 +715,318 @@ void KernelContext::noc_write(uint32_t src_l1, uint64_t dst, uint32_t size) {
         run_.stats.dram_bytes_written_per_buffer[b->address] += size;
         run_.stats.noc_transactions += 1;
         core_.noc_transactions += 1;
+    } else if (dst & kL1Tag) {
+        std::lock_guard<std::mutex> lk(run_.m);
+        Core& to = noc_core(uint32_t((dst >> 48) & 0xff), uint32_t((dst >> 40) & 0xff), "noc_async_write");
+        const uint32_t off = uint32_t(dst & 0xffffffffu);
+        require_cb_region(to, off, size, "noc_async_write", "destination");
+        require_settled(core_, uint32_t(src_l1 - base), size, "noc_async_write", "source");
+        l1_write(to, off, uint32_t(src_l1 - base), size);
     } else {
-        fail("noc_async_write: only DRAM destinations are implemented");
+        fail("noc_async_write: destination NOC address " + std::to_string(dst) +
+             " is neither a DRAM page nor a core's L1 (get_noc_addr; multicast goes through noc_async_write_multicast)");
     }
     ++pending_writes_;
+}
+
+// ---- NOC between cores ----
+// Semantics from tt-metal 0.81.1 api/dataflow/dataflow_api.h: noc_async_write_multicast (the sender is not written
+// unless _loopback_src; num_dests does not count the sender, or counts it with loopback; the range must not be just
+// the sender), get_semaphore (sem_l1_base + id * L1_ALIGNMENT), noc_semaphore_wait (spins until == val),
+// noc_semaphore_wait_min (>= val), noc_semaphore_inc (non-posted atomic increment; noc_async_atomic_barrier waits for
+// it), noc_async_writes_flushed (writes have departed). Data copies happen at issue; what the hardware leaves
+// undefined until a flush is enforced by the in-flight records (InFlightWrite). Pessimistic readings: a write counts
+// as landed only after its writer's noc_async_write_barrier or noc_async_writes_flushed (the brief's "flushed"); a
+// semaphore signal to a core with this kernel's unflushed writes is a race even on the same NOC and VC, whose
+// ordering the API documentation does not promise.
+
+uint32_t KernelContext::l1_offset_of(uint32_t visible, const char* call) {
+    const uintptr_t base = reinterpret_cast<uintptr_t>(core_.l1);
+    if (visible < base || uint64_t(visible) >= base + run_.dev.arch.l1_size) {
+        fail(std::string(call) + ": address " + std::to_string(visible) + " is not an L1 address of this core");
+    }
+    return uint32_t(visible - base);
+}
+
+Core& KernelContext::noc_core(uint32_t x, uint32_t y, const char* call) {
+    auto it = run_.by_noc.find({x, y});
+    if (it == run_.by_noc.end()) {
+        fail(std::string(call) + ": NOC coordinates (" + std::to_string(x) + "," + std::to_string(y) +
+             ") are not a core of this program (" + run_.dev.arch.name +
+             " worker cores are at the NOC coordinates of arch_params.cpp; the program runs on " +
+             std::to_string(run_.cores.size()) + " cores)");
+    }
+    return *it->second;
+}
+
+void KernelContext::require_cb_region(const Core& c, uint32_t off, uint32_t size, const char* call, const char* what) {
+    const auto& arch = run_.dev.arch;
+    if (off < arch.l1_unreserved_base || uint64_t(off) + size > c.cb_end || size == 0) {
+        fail(std::string(call) + ": " + what + " L1 [" + std::to_string(off) + ", +" + std::to_string(size) +
+             ") on core (" + std::to_string(c.coord.x) + "," + std::to_string(c.coord.y) +
+             ") is outside its circular-buffer region [" + std::to_string(arch.l1_unreserved_base) + ", " +
+             std::to_string(c.cb_end) + ")");
+    }
+    if (off % arch.l1_alignment != 0) {
+        fail(std::string(call) + ": " + what + " L1 address " + std::to_string(off) + " is not " +
+             std::to_string(arch.l1_alignment) + "-byte aligned (L1_ALIGNMENT)");
+    }
+}
+
+uint32_t& KernelContext::sem_word(Core& c, uint32_t off, const char* call) {
+    if (!c.semaphores.count(off)) {
+        fail(std::string(call) + ": L1 address " + std::to_string(off) + " on core (" + std::to_string(c.coord.x) +
+             "," + std::to_string(c.coord.y) + ") is not a semaphore of the program (get_semaphore)");
+    }
+    return *reinterpret_cast<uint32_t*>(c.l1 + off);
+}
+
+void KernelContext::require_settled(const Core& c, uint32_t off, uint32_t size, const char* call, const char* what) {
+    for (const InFlightWrite& w : c.inflight) {
+        if (off < w.offset + w.size && w.offset < off + size) {
+            fail(std::string(call) + ": " + what + " L1 [" + std::to_string(off) + ", +" + std::to_string(size) +
+                 ") on core (" + std::to_string(c.coord.x) + "," + std::to_string(c.coord.y) +
+                 ") overlaps a NOC write from " + w.writer->name() + " that has not completed (L1 [" +
+                 std::to_string(w.offset) + ", +" + std::to_string(w.size) +
+                 "), no noc_async_write_barrier / noc_async_writes_flushed by its writer yet): a race");
+        }
+    }
+}
+
+void KernelContext::require_flushed_to(const Core& c, const std::string& call) {
+    for (const InFlightWrite& w : c.inflight) {
+        if (w.writer == this) {
+            fail(call + ": signals a semaphore of core (" + std::to_string(c.coord.x) + "," +
+                 std::to_string(c.coord.y) + ") before the data it guards was flushed: this kernel's NOC write to L1 [" +
+                 std::to_string(w.offset) + ", +" + std::to_string(w.size) +
+                 ") there has no noc_async_write_barrier / noc_async_writes_flushed before the signal (a race)");
+        }
+    }
+}
+
+void KernelContext::l1_write(Core& dst, uint32_t dst_off, uint32_t src_off, uint32_t size) {
+    std::memmove(dst.l1 + dst_off, core_.l1 + src_off, size);
+    dst.inflight.push_back(InFlightWrite{this, dst_off, size});
+    if (std::find(inflight_dests_.begin(), inflight_dests_.end(), &dst) == inflight_dests_.end()) {
+        inflight_dests_.push_back(&dst);
+    }
+    run_.stats.noc_transactions += 1;
+    core_.noc_transactions += 1;
+}
+
+void KernelContext::settle_writes() {
+    std::lock_guard<std::mutex> lk(run_.m);
+    for (Core* c : inflight_dests_) {
+        auto& v = c->inflight;
+        v.erase(std::remove_if(v.begin(), v.end(), [this](const InFlightWrite& w) { return w.writer == this; }),
+                v.end());
+    }
+    inflight_dests_.clear();
+}
+
+void KernelContext::noc_write_barrier() {
+    check_aborted();
+    pending_writes_ = 0;
+    settle_writes();
+}
+
+void KernelContext::noc_writes_flushed() {
+    check_aborted();
+    settle_writes();
+}
+
+void KernelContext::noc_atomic_barrier() {
+    check_aborted();
+    pending_atomics_ = 0;
+}
+
+uint32_t KernelContext::semaphore_addr(uint32_t id) {
+    check_aborted();
+    const auto& arch = run_.dev.arch;
+    const uint32_t off = arch.kernel_config_base + id * arch.l1_alignment;
+    std::lock_guard<std::mutex> lk(run_.m);
+    if (!core_.semaphores.count(off) || core_.semaphores.at(off) != id) {
+        fail("get_semaphore(" + std::to_string(id) + "): the program has no semaphore " + std::to_string(id) +
+             " on this core (ProgramDescriptor::semaphores)");
+    }
+    return visible_addr(off);
+}
+
+uint64_t KernelContext::multicast_noc_addr(uint32_t x0, uint32_t y0, uint32_t x1, uint32_t y1, uint32_t addr) {
+    check_aborted();
+    if (x0 > 63 || y0 > 63 || x1 > 63 || y1 > 63) {
+        fail("get_noc_multicast_addr: NOC coordinates (" + std::to_string(x0) + "," + std::to_string(y0) + ")..(" +
+             std::to_string(x1) + "," + std::to_string(y1) + ") are outside the NOC");
+    }
+    return kMcastTag | (uint64_t(x0) << 55) | (uint64_t(y0) << 49) | (uint64_t(x1) << 43) | (uint64_t(y1) << 37) |
+           l1_offset_of(addr, "get_noc_multicast_addr");
+}
+
+std::vector<Core*> KernelContext::mcast_cores(uint64_t dst, uint32_t num_dests, bool loopback, const char* call) {
+    if (!(dst & kMcastTag)) {
+        fail(std::string(call) + ": destination " + std::to_string(dst) +
+             " is not a multicast address (get_noc_multicast_addr)");
+    }
+    const uint32_t x0 = uint32_t((dst >> 55) & 63), y0 = uint32_t((dst >> 49) & 63);
+    const uint32_t x1 = uint32_t((dst >> 43) & 63), y1 = uint32_t((dst >> 37) & 63);
+    const std::string rect = "(" + std::to_string(x0) + "," + std::to_string(y0) + ")..(" + std::to_string(x1) + "," +
+                             std::to_string(y1) + ")";
+    // NOC 0 multicast rectangles run from the start (top-left) to the end corner (noc_index is 0 in the emulator).
+    if (x0 > x1 || y0 > y1) {
+        fail(std::string(call) + ": multicast rectangle " + rect + " has its start after its end (NOC 0 order)");
+    }
+    std::vector<Core*> out;
+    bool self_inside = false;
+    for (uint32_t y = y0; y <= y1; ++y) {
+        for (uint32_t x = x0; x <= x1; ++x) {
+            auto it = run_.by_noc.find({x, y});
+            if (it == run_.by_noc.end()) {
+                fail(std::string(call) + ": multicast rectangle " + rect + " includes NOC (" + std::to_string(x) + "," +
+                     std::to_string(y) + "), which is not a core of this program: its L1 belongs to someone else");
+            }
+            if (it->second == &core_) {
+                self_inside = true;
+                if (!loopback) {
+                    continue;  // non-loopback multicast does not write the sender
+                }
+            }
+            out.push_back(it->second);
+        }
+    }
+    if (loopback && !self_inside) {
+        fail(std::string(call) + ": loopback multicast to " + rect + ", which does not include the sender");
+    }
+    if (out.empty()) {
+        fail(std::string(call) + ": multicast rectangle " + rect + " is just the sender (at least one other core)");
+    }
+    if (num_dests != out.size()) {
+        fail(std::string(call) + ": num_dests " + std::to_string(num_dests) + " but the rectangle " + rect + " has " +
+             std::to_string(out.size()) + " destinations" + (loopback ? " (counting the sender)" : " besides the sender") +
+             ": the write barrier would wait for the wrong number of acknowledgements");
+    }
+    return out;
+}
+
+void KernelContext::noc_write_multicast(uint32_t src_l1, uint64_t dst, uint32_t size, uint32_t num_dests,
+                                        bool loopback) {
+    check_aborted();
+    const char* call = loopback ? "noc_async_write_multicast_loopback_src" : "noc_async_write_multicast";
+    const uint32_t src_off = l1_offset_of(src_l1, call);
+    const uint32_t off = uint32_t(dst & 0xffffffffu);
+    std::lock_guard<std::mutex> lk(run_.m);
+    const std::vector<Core*> dests = mcast_cores(dst, num_dests, loopback, call);
+    require_cb_region(core_, src_off, size, call, "source");
+    require_settled(core_, src_off, size, call, "source");
+    for (Core* c : dests) {
+        require_cb_region(*c, off, size, call, "destination");
+        l1_write(*c, off, src_off, size);
+    }
+    ++pending_writes_;
+}
+
+void KernelContext::signal_semaphore(Core& c, uint32_t off, uint32_t value, bool add) {
+    uint32_t& w = sem_word(c, off, "semaphore");
+    w = add ? w + value : value;
+    auto& ch = c.sem_changers[off];
+    if (std::find(ch.begin(), ch.end(), this) == ch.end()) {
+        ch.push_back(this);
+    }
+    run_.wake_core_locked(c);
+}
+
+void KernelContext::semaphore_wait(uint32_t sem_l1, uint32_t value, bool at_least) {
+    check_aborted();
+    const char* name = at_least ? "noc_semaphore_wait_min" : "noc_semaphore_wait";
+    const uint32_t off = l1_offset_of(sem_l1, name);
+    std::unique_lock<std::mutex> lk(run_.m);
+    uint32_t& w = sem_word(core_, off, name);
+    const uint32_t id = core_.semaphores.at(off);
+    const std::string call = std::string(name) + "(semaphore " + std::to_string(id) + ", " + std::to_string(value) + ")";
+    history.push_back(call);
+    if (history.size() > kHistory) {
+        history.pop_front();
+    }
+    block_until(lk, -1, false, [&w, value, at_least] { return at_least ? w >= value : w == value; }, [&, this] {
+        std::string who;
+        for (const auto& k : run_.kernels) {
+            if (!k->done && k.get() != this) {
+                who += (who.empty() ? "" : ", ") + k->name();
+            }
+        }
+        std::string changed;
+        for (const KernelContext* k : core_.sem_changers[off]) {
+            changed += (changed.empty() ? "" : ", ") + k->name() + (k->done ? " (finished)" : "");
+        }
+        return call + ": semaphore " + std::to_string(id) + " at L1 " + std::to_string(off) + " of core (" +
+               std::to_string(core_.coord.x) + "," + std::to_string(core_.coord.y) + ") holds " + std::to_string(w) +
+               ", waits for " + (at_least ? ">= " : "== ") + std::to_string(value) +
+               "; changed so far by: " + (changed.empty() ? "no kernel" : changed) +
+               "; could still change it: " + (who.empty() ? "no kernel (every other kernel has finished)" : who);
+    });
+}
+
+void KernelContext::semaphore_set(uint32_t sem_l1, uint32_t value) {
+    check_aborted();
+    const uint32_t off = l1_offset_of(sem_l1, "noc_semaphore_set");
+    std::lock_guard<std::mutex> lk(run_.m);
+    sem_word(core_, off, "noc_semaphore_set");
+    signal_semaphore(core_, off, value, false);
+}
+
+void KernelContext::semaphore_inc(uint64_t dst, uint32_t incr) {
+    check_aborted();
+    if (!(dst & kL1Tag)) {
+        fail("noc_semaphore_inc: destination " + std::to_string(dst) + " is not a core's L1 (get_noc_addr(x, y, sem))");
+    }
+    std::lock_guard<std::mutex> lk(run_.m);
+    Core& to = noc_core(uint32_t((dst >> 48) & 0xff), uint32_t((dst >> 40) & 0xff), "noc_semaphore_inc");
+    const uint32_t off = uint32_t(dst & 0xffffffffu);
+    sem_word(to, off, "noc_semaphore_inc");
+    require_flushed_to(to, "noc_semaphore_inc(semaphore " + std::to_string(to.semaphores.at(off)) + ")");
+    signal_semaphore(to, off, incr, true);
+    ++pending_atomics_;
+    run_.stats.noc_transactions += 1;
+    core_.noc_transactions += 1;
+}
+
+void KernelContext::semaphore_set_remote(uint32_t src_l1, uint64_t dst) {
+    check_aborted();
+    if (!(dst & kL1Tag)) {
+        fail("noc_semaphore_set_remote: destination " + std::to_string(dst) + " is not a core's L1");
+    }
+    const uint32_t src_off = l1_offset_of(src_l1, "noc_semaphore_set_remote");
+    std::lock_guard<std::mutex> lk(run_.m);
+    Core& to = noc_core(uint32_t((dst >> 48) & 0xff), uint32_t((dst >> 40) & 0xff), "noc_semaphore_set_remote");
+    const uint32_t off = uint32_t(dst & 0xffffffffu);
+    sem_word(to, off, "noc_semaphore_set_remote");
+    require_flushed_to(to, "noc_semaphore_set_remote(semaphore " + std::to_string(to.semaphores.at(off)) + ")");
+    uint32_t v;
+    std::memcpy(&v, core_.l1 + src_off, 4);
+    signal_semaphore(to, off, v, false);
+    ++pending_writes_;
+    run_.stats.noc_transactions += 1;
+    core_.noc_transactions += 1;
+}
+
+void KernelContext::semaphore_set_multicast(uint32_t src_l1, uint64_t dst, uint32_t num_dests, bool loopback) {
+    check_aborted();
+    const char* call = loopback ? "noc_semaphore_set_multicast_loopback_src" : "noc_semaphore_set_multicast";
+    const uint32_t src_off = l1_offset_of(src_l1, call);
+    const uint32_t off = uint32_t(dst & 0xffffffffu);
+    std::lock_guard<std::mutex> lk(run_.m);
+    const std::vector<Core*> dests = mcast_cores(dst, num_dests, loopback, call);
+    uint32_t v;
+    std::memcpy(&v, core_.l1 + src_off, 4);
+    for (Core* c : dests) {
+        sem_word(*c, off, call);
+        require_flushed_to(*c, std::string(call) + "(semaphore " + std::to_string(c->semaphores.at(off)) + ")");
+    }
+    for (Core* c : dests) {
+        signal_semaphore(*c, off, v, false);
+    }
+    ++pending_writes_;
+    run_.stats.noc_transactions += 1;
+    core_.noc_transactions += 1;
 }
 
 // ---- compute: checks ----
@@ -1392,6 +1761,10 @@ void fiber_main(unsigned hi, unsigned lo) {
     Run& run = ctx->run();
     try {
         ctx->entry();
+        if (ctx->pending_atomics() > 0) {
+            throw KernelFailure{ctx->name() + ": finished with " + std::to_string(ctx->pending_atomics()) +
+                                " semaphore increments (noc_semaphore_inc) not waited for by noc_async_atomic_barrier()"};
+        }
     } catch (const AbortSignal&) {
     } catch (const KernelFailure& f) {
         std::lock_guard<std::mutex> lk(run.m);
@@ -1530,9 +1903,11 @@ RunStats DeviceImpl::run(const ProgramDescriptor& program, const RunOptions& opt
             if (!core_map.count(key)) {
                 auto core = std::make_unique<Core>();
                 core->coord = c;
+                core->noc = arch.worker_noc_coord(c);
                 core->index = c.y * arch.grid_x + c.x;
                 core->l1 = core_l1(core->index);
                 core_map[key] = core.get();
+                run.by_noc[{core->noc.x, core->noc.y}] = core.get();
                 run.cores.push_back(std::move(core));
             }
         }
@@ -1579,6 +1954,27 @@ RunStats DeviceImpl::run(const ProgramDescriptor& program, const RunOptions& opt
         run.stats.l1_high_water = std::max(run.stats.l1_high_water, next);
     }
     run.stats.cores_used = static_cast<uint32_t>(run.cores.size());
+
+    // Semaphores: one 32-bit word per core in the kernel-config region below the unreserved base, at
+    // get_semaphore's stride (arch/arch_params.cpp), set to the initial value before any kernel starts.
+    for (const auto& sd : program.semaphores) {
+        if (sd.id >= arch.max_semaphores()) {
+            throw EmulatorError("semaphore id " + std::to_string(sd.id) + " does not fit the kernel-config region (" +
+                                std::to_string(arch.max_semaphores()) + " words)");
+        }
+        const uint32_t off = arch.kernel_config_base + sd.id * arch.l1_alignment;
+        for (auto& core : run.cores) {
+            if (!sd.core_ranges.contains(core->coord)) {
+                continue;
+            }
+            if (core->semaphores.count(off)) {
+                throw EmulatorError("semaphore " + std::to_string(sd.id) + " is declared twice on core (" +
+                                    std::to_string(core->coord.x) + "," + std::to_string(core->coord.y) + ")");
+            }
+            core->semaphores[off] = sd.id;
+            std::memcpy(core->l1 + off, &sd.initial_value, 4);
+        }
+    }
 
     // JIT every kernel (compile errors surface before any thread starts).
     std::vector<emu_kernel_entry_fn> entries;
