@@ -43,9 +43,12 @@ ProgramDescriptor create_program_descriptor(
             to_string(output.memory_config.memory_layout));
     }
     const std::string factory = LayerNormFusedRMDeviceOperation::select_program_factory(attrs, tensor_args);
-    ProgramDescriptor desc = factory == LayerNormFusedRMStreamingProgramFactory::name
-                                 ? LayerNormFusedRMStreamingProgramFactory::create_descriptor(attrs, tensor_args, output)
-                                 : LayerNormFusedRMProgramFactory::create_descriptor(attrs, tensor_args, output);
+    ProgramDescriptor desc =
+        factory == LayerNormFusedRMStreamingProgramFactory::name
+            ? LayerNormFusedRMStreamingProgramFactory::create_descriptor(attrs, tensor_args, output)
+        : factory == LayerNormFusedRMWSplitProgramFactory::name
+            ? LayerNormFusedRMWSplitProgramFactory::create_descriptor(attrs, tensor_args, output)
+            : LayerNormFusedRMProgramFactory::create_descriptor(attrs, tensor_args, output);
     desc.program_factory = factory;
     return desc;
 }

@@ -99,14 +99,14 @@ void bind_op(nb::module_& m) {
             "__init__",
             [](lf::operation_attributes_t* self, float eps, lf::MemoryConfig output_memory_config,
                lf::DType output_dtype, tt::tt_metal::ComputeConfigDescriptor compute_config, std::string arch,
-               CoreCoord core_grid, std::string program_factory) {
+               CoreCoord core_grid, std::string program_factory, uint32_t wsplit_cores_per_row) {
                 new (self) lf::operation_attributes_t{eps,           output_memory_config, output_dtype,
                                                       compute_config, std::move(arch),      core_grid,
-                                                      std::move(program_factory)};
+                                                      std::move(program_factory), wsplit_cores_per_row};
             },
             "eps"_a = 1e-5f, "output_memory_config"_a = lf::MemoryConfig{}, "output_dtype"_a = lf::DType::BFLOAT16,
             "compute_config"_a = tt::tt_metal::ComputeConfigDescriptor{}, "arch"_a = "wormhole_b0",
-            "core_grid"_a = CoreCoord{0, 0}, "program_factory"_a = "")
+            "core_grid"_a = CoreCoord{0, 0}, "program_factory"_a = "", "wsplit_cores_per_row"_a = 0u)
         .def_rw("eps", &lf::operation_attributes_t::eps, "Epsilon added to the variance (float32).")
         .def_rw("output_memory_config", &lf::operation_attributes_t::output_memory_config, "MemoryConfig.")
         .def_rw("output_dtype", &lf::operation_attributes_t::output_dtype, "DType of the output.")
@@ -115,7 +115,9 @@ void bind_op(nb::module_& m) {
         .def_rw("core_grid", &lf::operation_attributes_t::core_grid,
                 "CoreCoord(x=columns, y=rows) of worker cores to split the tile-rows over; (0, 0) = the arch's grid.")
         .def_rw("program_factory", &lf::operation_attributes_t::program_factory,
-                "\"\" (chosen by select_program_factory) or a program factory name to force it.");
+                "\"\" (chosen by select_program_factory) or a program factory name to force it.")
+        .def_rw("wsplit_cores_per_row", &lf::operation_attributes_t::wsplit_cores_per_row,
+                "W-split program: cores per tile-row S (a divisor >= 2 of Wt); 0 = chosen by the factory.");
 
     nb::class_<lf::tensor_args_t>(m, "TensorArgs", "tensor_args_t of the op: input, optional gamma and beta.")
         .def(
@@ -159,6 +161,13 @@ void bind_op(nb::module_& m) {
     m.def("program_factory_name", []() { return std::string(lf::LayerNormFusedRMProgramFactory::name); },
           "Name of the row-resident program factory.");
     m.attr("STREAMING_PROGRAM_FACTORY") = lf::LayerNormFusedRMStreamingProgramFactory::name;
+    m.attr("WSPLIT_PROGRAM_FACTORY") = lf::LayerNormFusedRMWSplitProgramFactory::name;
+    m.def("wsplit_cores_per_row", &lf::LayerNormFusedRMWSplitProgramFactory::choose_cores_per_row, "attrs"_a,
+          "tensor_args"_a,
+          "Cores per tile-row S the W-split program takes when not forced (0: the op does not choose W-split): for "
+          "bfloat16 input with fewer tile-rows than cores, the largest divisor S >= 2 of Wt whose groups (one per "
+          "tile-row) fit the grid and whose slices fit L1; for rows too wide for the row-resident program, the "
+          "smallest such S whose slices fit L1.");
 
     m.def("set_kernel_root", &lf::set_kernel_root, "dir"_a,
           "Directory holding the kernel sources; kernel_source paths are built from it.");

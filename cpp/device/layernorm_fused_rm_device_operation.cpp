@@ -146,6 +146,53 @@ uint64_t row_resident_cb_bytes(uint32_t W, DType dtype, const ComputeConfigDescr
                                                     has_gamma, has_beta);
 }
 
+namespace {
+// W-split arguments: wsplit_cores_per_row only with the W-split program forced; the W-split program needs bfloat16
+// input and an S >= 2 dividing Wt whose group rectangle fits the grid and whose slices fit L1.
+void validate_wsplit(const operation_attributes_t& attrs, const tensor_args_t& tensor_args,
+                     const tt_metal_mirror::ArchParams& arch) {
+    const bool forced = attrs.program_factory == LayerNormFusedRMWSplitProgramFactory::name;
+    const uint32_t S = attrs.wsplit_cores_per_row;
+    if (S != 0 && !forced) {
+        fail("wsplit_cores_per_row = " + std::to_string(S) + " needs program_factory = \"" +
+             LayerNormFusedRMWSplitProgramFactory::name + "\", got \"" + attrs.program_factory + "\"");
+    }
+    if (!forced) {
+        return;
+    }
+    const TensorDesc& in = tensor_args.input;
+    if (in.dtype != DType::BFLOAT16) {
+        fail(std::string("the W-split program (") + LayerNormFusedRMWSplitProgramFactory::name +
+             ") takes BFLOAT16 input_tensor only (float32 runs the precise kernels), got " + to_string(in.dtype));
+    }
+    const uint32_t W = in.shape.back();
+    const uint32_t Wt = (W + kTileWidth - 1) / kTileWidth;
+    const uint32_t s = S ? S : LayerNormFusedRMWSplitProgramFactory::choose_cores_per_row(attrs, tensor_args);
+    if (S == 0 && s == 0) {
+        fail("the W-split program found no cores per tile-row S for W = " + std::to_string(W) + " (Wt = " +
+             std::to_string(Wt) + "): give wsplit_cores_per_row, a divisor >= 2 of Wt");
+    }
+    if (s < 2 || Wt % s != 0) {
+        fail("wsplit_cores_per_row must be a divisor >= 2 of Wt = ceil(W / 32) = " + std::to_string(Wt) + ", got " +
+             std::to_string(s));
+    }
+    const uint32_t gx = attrs.core_grid.x ? attrs.core_grid.x : arch.grid_x;
+    const uint32_t gy = attrs.core_grid.y ? attrs.core_grid.y : arch.grid_y;
+    if (LayerNormFusedRMWSplitProgramFactory::layout(s, gx, gy, arch).origins.empty()) {
+        fail("wsplit_cores_per_row = " + std::to_string(s) + ": no rectangle of that many cores fits the " +
+             std::to_string(gx) + "x" + std::to_string(gy) + " core grid on " + arch.name);
+    }
+    const uint64_t need = LayerNormFusedRMWSplitProgramFactory::cb_bytes(
+        W, s, data_format_of(in.dtype), data_format_of(attrs.output_dtype), attrs.compute_config,
+        tensor_args.gamma.has_value(), tensor_args.beta.has_value());
+    if (need > arch.free_l1_bytes()) {
+        fail("wsplit_cores_per_row = " + std::to_string(s) + ": slices of " + std::to_string(Wt / s) +
+             " tiles need " + std::to_string(need) + " bytes of L1 for the circular buffers, expected at most " +
+             std::to_string(arch.free_l1_bytes()) + " free on " + arch.name + " (give a larger S)");
+    }
+}
+}  // namespace
+
 void LayerNormFusedRMDeviceOperation::validate(const operation_attributes_t& attrs, const tensor_args_t& tensor_args) {
     const TensorDesc& in = tensor_args.input;
     validate_input(in);
@@ -183,10 +230,12 @@ void LayerNormFusedRMDeviceOperation::validate(const operation_attributes_t& att
     const uint64_t have = arch.l1_size > arch.l1_unreserved_base ? arch.l1_size - arch.l1_unreserved_base : 0;
     const std::string& forced = attrs.program_factory;
     if (!forced.empty() && forced != LayerNormFusedRMProgramFactory::name &&
-        forced != LayerNormFusedRMStreamingProgramFactory::name) {
-        fail(std::string("program_factory must be \"\", \"") + LayerNormFusedRMProgramFactory::name + "\" or \"" +
-             LayerNormFusedRMStreamingProgramFactory::name + "\", got \"" + forced + "\"");
+        forced != LayerNormFusedRMStreamingProgramFactory::name && forced != LayerNormFusedRMWSplitProgramFactory::name) {
+        fail(std::string("program_factory must be \"\", \"") + LayerNormFusedRMProgramFactory::name + "\", \"" +
+             LayerNormFusedRMStreamingProgramFactory::name + "\" or \"" + LayerNormFusedRMWSplitProgramFactory::name +
+             "\", got \"" + forced + "\"");
     }
+    validate_wsplit(attrs, tensor_args, arch);
     const bool has_gamma = tensor_args.gamma.has_value();
     const bool has_beta = tensor_args.beta.has_value();
     const uint64_t need_resident =
@@ -230,6 +279,9 @@ std::string LayerNormFusedRMDeviceOperation::select_program_factory(
     const auto arch = tt_metal_mirror::ArchParams::by_name(attrs.arch);
     const uint64_t have = arch.l1_size - arch.l1_unreserved_base;
     const TensorDesc& in = tensor_args.input;
+    if (LayerNormFusedRMWSplitProgramFactory::choose_cores_per_row(attrs, tensor_args) != 0) {
+        return LayerNormFusedRMWSplitProgramFactory::name;
+    }
     return row_resident_cb_bytes(in.shape.back(), in.dtype, attrs.compute_config, tensor_args.gamma.has_value(),
                                  tensor_args.beta.has_value(), attrs.output_dtype) <= have ? LayerNormFusedRMProgramFactory::name
                                                                     : LayerNormFusedRMStreamingProgramFactory::name;

@@ -67,6 +67,8 @@ struct operation_attributes_t {
     /// Program factory to use: "" = chosen by select_program_factory (row-resident when its CBs fit L1,
     /// else streaming), or a factory name to force one (tests, benchmarks).
     std::string program_factory;
+    /// W-split program only: cores per tile-row S (a divisor of Wt, >= 2); 0 = chosen by the factory.
+    uint32_t wsplit_cores_per_row = 0;
 };
 
 struct tensor_args_t {

@@ -49,6 +49,9 @@ namespace {
 std::mutex g_root_mutex;
 std::string g_kernel_root;
 
+}  // namespace
+
+namespace detail {
 uint32_t align_up(uint32_t v, uint32_t a) { return (v + a - 1) / a * a; }
 
 DataFormat to_format(DType d) {
@@ -75,6 +78,13 @@ void append_interleaved_accessor_args(std::vector<uint32_t>& args, uint32_t alig
     args.push_back(kIsDram);
     args.push_back(aligned_page_size);
 }
+}  // namespace detail
+
+namespace {
+using detail::align_up;
+using detail::append_interleaved_accessor_args;
+using detail::packed_bf16;
+using detail::to_format;
 
 
 uint64_t volume(const std::vector<uint32_t>& shape) {
@@ -328,7 +338,7 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
         const uint32_t first_stick = first_block * 32;
         const uint32_t sticks = std::min(blocks * 32, num_rows - first_stick);
         reader.runtime_args.push_back(
-            {core, {in.address, gamma_addr, beta_addr, sticks, first_stick, packed_bf16(1.0f), packed_bf16(attrs.eps)}});
+            {core, {in.address, gamma_addr, beta_addr, sticks, first_stick, packed_bf16(1.0f), packed_bf16(attrs.eps), 0u}});
         if (precise) {
             compute.runtime_args.push_back({core, {blocks, std::bit_cast<uint32_t>(attrs.eps)}});
         } else {

@@ -174,6 +174,16 @@ def _program_factory(name: Any) -> str:
     return name
 
 
+def _wsplit_cores_per_row(s: Any) -> int:
+    if s is None:
+        return 0
+    if isinstance(s, bool) or not isinstance(s, int):
+        raise TypeError(f"ttnn.layernorm_fused_rm: wsplit_cores_per_row must be an int or None, got {type(s).__name__}")
+    if s < 2:
+        raise ValueError(f"ttnn.layernorm_fused_rm: wsplit_cores_per_row must be >= 2 (or None), got {s}")
+    return s
+
+
 def _eps(eps: Any) -> float:
     if isinstance(eps, bool) or not isinstance(eps, (int, float)):
         raise TypeError(f"ttnn.layernorm_fused_rm: eps must be a float, got {type(eps).__name__}")
@@ -242,7 +252,7 @@ class _Prepared:
     """Validated arguments of one call: attrs, TensorArgs, output TensorDesc, tensors to upload."""
 
     def __init__(self, input_tensor, gamma, beta, eps, memory_config, compute_kernel_config, core_grid=None,
-                 program_factory=None, dtype=None):
+                 program_factory=None, dtype=None, wsplit_cores_per_row=None):
         _check_tensor(input_tensor, "input_tensor", optional=False)
         _check_tensor(gamma, "gamma", optional=True)
         _check_tensor(beta, "beta", optional=True)
@@ -266,6 +276,7 @@ class _Prepared:
             arch=_arch_name(None) if not self.on_device else _device_arch(input_tensor),
             core_grid=_core_grid(core_grid),
             program_factory=_program_factory(program_factory),
+            wsplit_cores_per_row=_wsplit_cores_per_row(wsplit_cores_per_row),
         )
         # Validate what the caller gave (gamma/beta None stay None here).
         _C.validate(self.attrs, _C.TensorArgs(self.input, self.gamma_desc, self.beta_desc))
@@ -496,6 +507,7 @@ def layernorm_fused_rm(
     program_factory: str | None = None,
     dtype: Any = None,
     return_stats: bool = False,
+    wsplit_cores_per_row: int | None = None,
 ):
     """LayerNorm over the last dimension of a ROW_MAJOR tensor, in one fused Tenstorrent program.
 
@@ -548,7 +560,7 @@ def layernorm_fused_rm(
             violation, a deadlock, or a kernel that does not compile.
     """
     p = _Prepared(input_tensor, gamma, beta, eps, memory_config, compute_kernel_config, core_grid, program_factory,
-                  dtype)
+                  dtype, wsplit_cores_per_row)
     if p.on_device:
         from . import _device  # descriptor -> ttnn.ProgramDescriptor -> ttnn.generic_op
 
@@ -569,6 +581,7 @@ def create_program_descriptor(
     core_grid: Any = None,
     program_factory: str | None = None,
     dtype: Any = None,
+    wsplit_cores_per_row: int | None = None,
 ) -> _C.ProgramDescriptor:
     """The program ``layernorm_fused_rm`` would run for these arguments, without running it.
 
@@ -581,7 +594,7 @@ def create_program_descriptor(
         paths are absolute.
     """
     p = _Prepared(input_tensor, gamma, beta, eps, memory_config, compute_kernel_config, core_grid, program_factory,
-                  dtype)
+                  dtype, wsplit_cores_per_row)
     return _C.create_program_descriptor(p.attrs, p.tensor_args(), p.output)
 
 
