@@ -279,9 +279,9 @@ std::string LayerNormFusedRMDeviceOperation::select_program_factory(
     const auto arch = tt_metal_mirror::ArchParams::by_name(attrs.arch);
     const uint64_t have = arch.l1_size - arch.l1_unreserved_base;
     const TensorDesc& in = tensor_args.input;
-    if (LayerNormFusedRMWSplitProgramFactory::choose_cores_per_row(attrs, tensor_args) != 0) {
-        return LayerNormFusedRMWSplitProgramFactory::name;
-    }
+    // The W-split program is not chosen by default yet: the staged gates fix the default program of shapes it would
+    // take (test_stage4_device_op.py: [64, 128] row-resident; test_stage7_kernel_correctness.py: [2, 16384]
+    // streaming). It runs when forced, with S from choose_cores_per_row unless wsplit_cores_per_row gives one.
     return row_resident_cb_bytes(in.shape.back(), in.dtype, attrs.compute_config, tensor_args.gamma.has_value(),
                                  tensor_args.beta.has_value(), attrs.output_dtype) <= have ? LayerNormFusedRMProgramFactory::name
                                                                     : LayerNormFusedRMStreamingProgramFactory::name;
