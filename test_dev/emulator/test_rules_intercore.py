@@ -146,3 +146,33 @@ def test_get_semaphore_of_an_undeclared_semaphore_is_refused(dev):
         _expect(dev, prog, EmulatorError, "get_semaphore(0): the program has no semaphore 0 on this core")
     finally:
         bufs.free()
+
+
+def _mcast_flag(dev, bufs, defines=()):
+    x0, y = dev.arch.worker_noc_coord(0, 0)
+    out = bufs.alloc(N * 16, 16)
+    cores = h.crs(0, 0, N - 1, 0)
+    k = h.reader("ok/mcast_flag.cpp", ct=h.accessor_args(32), cores=cores,
+                 per_core_rt=lambda c: [c.x, N, x0, y, out], defines=list(defines))
+    return h.program([k], [h.cb(0, 1, cores=cores)], [h.semaphore(0, cores)]), out
+
+
+def test_loopback_multicast_and_semaphore_multicast_deliver_to_every_core(dev):
+    bufs = h.Buffers(dev)
+    try:
+        prog, out = _mcast_flag(dev, bufs)
+        dev.run(prog)
+        data = struct.unpack(f"<{N * 4}I", dev.read_dram_buffer(out, N * 16))
+        assert data == tuple(7000 + k for _ in range(N) for k in range(4)), data
+    finally:
+        bufs.free()
+
+
+def test_semaphore_multicast_before_the_data_was_flushed_is_a_race(dev):
+    bufs = h.Buffers(dev)
+    try:
+        prog, _ = _mcast_flag(dev, bufs, [("NO_FLUSH", "1")])
+        _expect(dev, prog, EmulatorError, "noc_semaphore_set_multicast(semaphore 0): signals a semaphore of core (1,0) "
+                "before the data it guards was flushed")
+    finally:
+        bufs.free()
