@@ -354,6 +354,9 @@ private:
     void require_flushed_to(const Core& c, const std::string& call);
     void l1_write(Core& dst, uint32_t dst_off, uint32_t src_off, uint32_t size);
     void signal_semaphore(Core& c, uint32_t off, uint32_t value, bool add);
+    // The core and semaphore offset a unicast semaphore NOC address names, checked (a semaphore of a core of the
+    // program; this kernel's writes to it flushed); counts the transaction.
+    std::pair<Core*, uint32_t> semaphore_target(uint64_t dst, const char* call);
     void settle_writes();
 
     // compute state
@@ -973,39 +976,37 @@ void KernelContext::semaphore_set(uint32_t sem_l1, uint32_t value) {
     signal_semaphore(core_, off, value, false);
 }
 
-void KernelContext::semaphore_inc(uint64_t dst, uint32_t incr) {
-    check_aborted();
+std::pair<Core*, uint32_t> KernelContext::semaphore_target(uint64_t dst, const char* call) {
     if (!(dst & kL1Tag)) {
-        fail("noc_semaphore_inc: destination " + std::to_string(dst) + " is not a core's L1 (get_noc_addr(x, y, sem))");
+        fail(std::string(call) + ": destination " + std::to_string(dst) +
+             " is not a core's L1 (get_noc_addr(x, y, semaphore address))");
     }
-    std::lock_guard<std::mutex> lk(run_.m);
-    Core& to = noc_core(uint32_t((dst >> 48) & 0xff), uint32_t((dst >> 40) & 0xff), "noc_semaphore_inc");
+    Core& to = noc_core(uint32_t((dst >> 48) & 0xff), uint32_t((dst >> 40) & 0xff), call);
     const uint32_t off = uint32_t(dst & 0xffffffffu);
-    sem_word(to, off, "noc_semaphore_inc");
-    require_flushed_to(to, "noc_semaphore_inc(semaphore " + std::to_string(to.semaphores.at(off)) + ")");
-    signal_semaphore(to, off, incr, true);
-    ++pending_atomics_;
+    sem_word(to, off, call);
+    require_flushed_to(to, std::string(call) + "(semaphore " + std::to_string(to.semaphores.at(off)) + ")");
     run_.stats.noc_transactions += 1;
     core_.noc_transactions += 1;
+    return {&to, off};
+}
+
+void KernelContext::semaphore_inc(uint64_t dst, uint32_t incr) {
+    check_aborted();
+    std::lock_guard<std::mutex> lk(run_.m);
+    const auto [to, off] = semaphore_target(dst, "noc_semaphore_inc");
+    signal_semaphore(*to, off, incr, true);
+    ++pending_atomics_;
 }
 
 void KernelContext::semaphore_set_remote(uint32_t src_l1, uint64_t dst) {
     check_aborted();
-    if (!(dst & kL1Tag)) {
-        fail("noc_semaphore_set_remote: destination " + std::to_string(dst) + " is not a core's L1");
-    }
     const uint32_t src_off = l1_offset_of(src_l1, "noc_semaphore_set_remote");
     std::lock_guard<std::mutex> lk(run_.m);
-    Core& to = noc_core(uint32_t((dst >> 48) & 0xff), uint32_t((dst >> 40) & 0xff), "noc_semaphore_set_remote");
-    const uint32_t off = uint32_t(dst & 0xffffffffu);
-    sem_word(to, off, "noc_semaphore_set_remote");
-    require_flushed_to(to, "noc_semaphore_set_remote(semaphore " + std::to_string(to.semaphores.at(off)) + ")");
+    const auto [to, off] = semaphore_target(dst, "noc_semaphore_set_remote");
     uint32_t v;
     std::memcpy(&v, core_.l1 + src_off, 4);
-    signal_semaphore(to, off, v, false);
+    signal_semaphore(*to, off, v, false);
     ++pending_writes_;
-    run_.stats.noc_transactions += 1;
-    core_.noc_transactions += 1;
 }
 
 void KernelContext::semaphore_set_multicast(uint32_t src_l1, uint64_t dst, uint32_t num_dests, bool loopback) {
