@@ -43,8 +43,10 @@
 #include <bit>
 #include <stdexcept>
 #include <string>
+#include <variant>
 
 #include "arch/arch_params.hpp"
+#include "device/layernorm_fused_rm_utils.hpp"
 
 namespace layernorm_fused_rm {
 
@@ -53,10 +55,10 @@ namespace {
 constexpr uint32_t kSlotBytes = 256;  // one core's partials: 32 means, 32 M2s, fp32
 
 uint32_t grid_x_of(const operation_attributes_t& attrs, const tt_metal_mirror::ArchParams& arch) {
-    return attrs.core_grid.x ? attrs.core_grid.x : arch.grid_x;
+    return attrs.core_grid ? attrs.core_grid->x : arch.grid_x;
 }
 uint32_t grid_y_of(const operation_attributes_t& attrs, const tt_metal_mirror::ArchParams& arch) {
-    return attrs.core_grid.y ? attrs.core_grid.y : arch.grid_y;
+    return attrs.core_grid ? attrs.core_grid->y : arch.grid_y;
 }
 
 // Whether logical columns [o, o + n) map to consecutive NOC coordinates (no other node inside the rectangle).
@@ -136,7 +138,7 @@ uint32_t LayerNormFusedRMWSplitProgramFactory::choose_cores_per_row(const operat
     const uint64_t Ht = (rows + 31) / 32;
     const uint32_t Wt = (W + 31) / 32;
     const bool g = tensor_args.gamma.has_value(), b = tensor_args.beta.has_value();
-    const DataFormat fmt = detail::to_format(in.dtype), out_fmt = detail::to_format(attrs.output_dtype);
+    const DataFormat fmt = data_format_of(in.dtype), out_fmt = data_format_of(attrs.output_dtype);
     const uint64_t have = arch.free_l1_bytes();
     const bool resident_fits =
         LayerNormFusedRMProgramFactory::cb_bytes(W, fmt, out_fmt, attrs.compute_config, g, b) <= have;
@@ -183,7 +185,7 @@ ProgramDescriptor LayerNormFusedRMWSplitProgramFactory::create_descriptor(const 
     const uint32_t last_tile_cols = W - 32 * (Wt - 1);
     const bool has_gamma = tensor_args.gamma.has_value(), has_beta = tensor_args.beta.has_value();
     const uint32_t affine_flags = (has_gamma ? 1u : 0u) | (has_beta ? 2u : 0u);
-    const DataFormat fmt = detail::to_format(in.dtype), out_fmt = detail::to_format(attrs.output_dtype);
+    const DataFormat fmt = data_format_of(in.dtype), out_fmt = data_format_of(attrs.output_dtype);
     const ComputeConfigDescriptor& cc = attrs.compute_config;
     const DataFormat sf = stats_format(cc, fmt);
     const uint32_t P = exchange_pages(S, sf);
@@ -226,15 +228,25 @@ ProgramDescriptor LayerNormFusedRMWSplitProgramFactory::create_descriptor(const 
     desc.semaphores.push_back(tt::tt_metal::SemaphoreDescriptor{1, cores, 0});
 
     const std::string root = kernel_root();
-    const uint32_t gamma_addr = tensor_args.gamma ? tensor_args.gamma->address : 0;
-    const uint32_t beta_addr = tensor_args.beta ? tensor_args.beta->address : 0;
     const uint32_t slice_bytes = Ws * 32 * ds, out_slice_bytes = Ws * 32 * out_ds;
     const uint32_t full_cols = Ws * 32, last_cols = W - (S - 1) * full_cols;
 
     KernelDescriptor reader;
     reader.kernel_source = root + "/dataflow/reader_layernorm_fused_rm.cpp";
     reader.core_ranges = cores;
-    reader.compile_time_args = {stick_bytes, Ws, Ws, 1u, slice_bytes, affine_flags, last_tile_cols, tile_size(fmt)};
+    {
+        namespace ct = reader_ct_args;
+        auto& a = reader.compile_time_args;
+        a.assign(ct::count, 0);
+        a[ct::stick_bytes] = stick_bytes;
+        a[ct::Wt] = Ws;  // the reader's "row" is this core's slice
+        a[ct::Bt] = Ws;
+        a[ct::passes] = 1;
+        a[ct::chunk_bytes] = slice_bytes;
+        a[ct::affine_flags] = affine_flags;
+        a[ct::last_tile_cols] = last_tile_cols;
+        a[ct::tile_bytes] = tile_size(fmt);
+    }
     const uint32_t aligned_stick = detail::align_up(stick_bytes, arch.dram_alignment);
     for (int t = 0; t < 3; ++t) {
         detail::append_interleaved_accessor_args(reader.compile_time_args, aligned_stick);  // input, gamma, beta
@@ -245,16 +257,33 @@ ProgramDescriptor LayerNormFusedRMWSplitProgramFactory::create_descriptor(const 
     compute.kernel_source = root + "/compute/layernorm_fused_rm_wsplit.cpp";
     compute.core_ranges = cores;
     const uint32_t dest_tiles = dest_tile_capacity(cc);
-    compute.compile_time_args = {Ws, largest_divisor_at_most(Ws, dest_tiles),
-                                 std::bit_cast<uint32_t>(1.0f / static_cast<float>(W)), affine_flags,
-                                 last_tile_cols < 32 ? 1u : 0u, P};
+    compute.compile_time_args.assign(wsplit_compute_ct_args::count, 0);
+    compute.compile_time_args[compute_ct_args::Wt] = Ws;
+    compute.compile_time_args[compute_ct_args::block_w] = largest_divisor_at_most(Ws, dest_tiles);
+    compute.compile_time_args[compute_ct_args::inv_w_bits] = std::bit_cast<uint32_t>(1.0f / static_cast<float>(W));
+    compute.compile_time_args[compute_ct_args::affine_flags] = affine_flags;
+    compute.compile_time_args[compute_ct_args::partial] = last_tile_cols < 32 ? 1u : 0u;
+    compute.compile_time_args[wsplit_compute_ct_args::exchange_pages] = P;
     compute.config = cc;
 
     KernelDescriptor writer;
     writer.kernel_source = root + "/dataflow/writer_layernorm_fused_rm_wsplit.cpp";
     writer.core_ranges = cores;
-    writer.compile_time_args = {out_stick_bytes, Ws, out_slice_bytes, S, P, tile_size(sf),
-                                sf == DataFormat::Float32 ? 1u : 0u, full_cols, last_cols, W};
+    {
+        namespace ct = wsplit_writer_ct_args;
+        auto& a = writer.compile_time_args;
+        a.assign(ct::count, 0);
+        a[ct::stick_bytes] = out_stick_bytes;
+        a[ct::Ws] = Ws;
+        a[ct::slice_bytes] = out_slice_bytes;
+        a[ct::S] = S;
+        a[ct::exchange_pages] = P;
+        a[ct::stats_tile_bytes] = tile_size(sf);
+        a[ct::stats_fp32] = sf == DataFormat::Float32 ? 1u : 0u;
+        a[ct::full_slice_cols] = full_cols;
+        a[ct::last_slice_cols] = last_cols;
+        a[ct::W] = W;
+    }
     detail::append_interleaved_accessor_args(writer.compile_time_args,
                                              detail::align_up(out_stick_bytes, arch.dram_alignment));
     writer.config = WriterConfigDescriptor{};
@@ -276,21 +305,50 @@ ProgramDescriptor LayerNormFusedRMWSplitProgramFactory::create_descriptor(const 
             const CoreCoord core{o.x + i % lay.gx, o.y + i / lay.gx};
             const bool last = i == S - 1;
             const uint32_t cols = last ? last_cols : full_cols;
-            reader.runtime_args.push_back({core,
-                                           {in.address, gamma_addr, beta_addr, sticks, first_stick, detail::packed_bf16(1.0f),
-                                            detail::packed_bf16(attrs.eps), i * slice_bytes}});
-            compute.runtime_args.push_back(
-                {core, {blocks, std::bit_cast<uint32_t>(1.0f / static_cast<float>(cols)),
-                        (last && last_tile_cols < 32) ? 1u : 0u}});
-            std::vector<uint32_t> wargs = {output.address, sticks, first_stick, i * out_slice_bytes, i,
-                                           n0.x,           n0.y,   n1.x,        n1.y};
-            wargs.insert(wargs.end(), peers.begin(), peers.end());
-            writer.runtime_args.push_back({core, std::move(wargs)});
+            std::vector<uint32_t> r(reader_rt_args::count, 0);
+            r[reader_rt_args::num_sticks] = sticks;
+            r[reader_rt_args::start_stick] = first_stick;
+            r[reader_rt_args::scaler] = detail::packed_bf16(1.0f);
+            r[reader_rt_args::eps] = detail::packed_bf16(attrs.eps);
+            r[reader_rt_args::col_offset] = i * slice_bytes;
+            reader.runtime_args.push_back({core, std::move(r)});
+            std::vector<uint32_t> c(wsplit_compute_rt_args::count, 0);
+            c[wsplit_compute_rt_args::num_blocks] = blocks;
+            c[wsplit_compute_rt_args::inv_w_slice_bits] = std::bit_cast<uint32_t>(1.0f / static_cast<float>(cols));
+            c[wsplit_compute_rt_args::partial_last_tile] = (last && last_tile_cols < 32) ? 1u : 0u;
+            compute.runtime_args.push_back({core, std::move(c)});
+            namespace wr = wsplit_writer_rt_args;
+            std::vector<uint32_t> w(wr::count, 0);
+            w[wr::num_sticks] = sticks;
+            w[wr::start_stick] = first_stick;
+            w[wr::col_offset] = i * out_slice_bytes;
+            w[wr::slot] = i;
+            w[wr::mcast_x0] = n0.x;
+            w[wr::mcast_y0] = n0.y;
+            w[wr::mcast_x1] = n1.x;
+            w[wr::mcast_y1] = n1.y;
+            w.insert(w.end(), peers.begin(), peers.end());
+            writer.runtime_args.push_back({core, std::move(w)});
         }
         first_block += blocks;
     }
     desc.kernels = {std::move(reader), std::move(compute), std::move(writer)};
+    detail::write_buffer_addresses(desc, tensor_args, output, wsplit_writer_rt_args::count + S);
     return desc;
+}
+
+void LayerNormFusedRMWSplitProgramFactory::override_runtime_arguments(ProgramDescriptor& cached_program,
+                                                                      const tensor_args_t& tensor_args,
+                                                                      const tensor_return_value_t& output) {
+    static_assert(wsplit_writer_rt_args::output_addr == writer_rt_args::output_addr, "one output address slot");
+    uint32_t S = 0;
+    for (const KernelDescriptor& k : cached_program.kernels) {
+        if (std::holds_alternative<WriterConfigDescriptor>(k.config) &&
+            k.compile_time_args.size() > wsplit_writer_ct_args::S) {
+            S = k.compile_time_args[wsplit_writer_ct_args::S];
+        }
+    }
+    detail::write_buffer_addresses(cached_program, tensor_args, output, wsplit_writer_rt_args::count + S);
 }
 
 }  // namespace layernorm_fused_rm

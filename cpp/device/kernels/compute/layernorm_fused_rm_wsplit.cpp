@@ -12,10 +12,8 @@
 //   normalize, gamma, beta, untilize: as the row-resident kernel, on the slice (gamma/beta hold the slice)
 //
 // w_i is the number of valid columns of the slice (Ws * 32, less in the last slice when W % 32 != 0, whose last
-// tile is then reduced with the partial scaler tile). Compile-time args: 0 Ws, 1 untilize block width, 2 1/W as
-// float32 bits (unused), 3 flags (bit 0: gamma, bit 1: beta), 4 1 when W % 32 != 0 (two scaler tiles), 5 P (pages
-// of c_25 per tile-row). Runtime args: 0 tile-rows for this core, 1 1 / w_i as float32 bits, 2 1 when this slice
-// ends in a partial tile.
+// tile is then reduced with the partial scaler tile). Compile-time args: compute_ct_args with Wt = Ws (inv_w_bits
+// unused), then wsplit_compute_ct_args; runtime args: wsplit_compute_rt_args (layernorm_fused_rm_kernel_args.hpp).
 #include <cstdint>
 
 #include "layernorm_fused_rm_compute_common.hpp"
@@ -23,7 +21,8 @@
 using namespace lnfrm;
 
 namespace {
-constexpr uint32_t exchange_pages = get_compile_time_arg_val(5);
+constexpr uint32_t exchange_pages =
+    get_compile_time_arg_val(layernorm_fused_rm::wsplit_compute_ct_args::exchange_pages);
 
 // Slice mean: the row sum of the Ws tiles of c_1 times 1 / w_i, packed twice from the same DEST tile (no copy
 // through the 19-bit source registers, which would truncate it to TF32): into c_27 for the squares and c_26 for
@@ -59,9 +58,10 @@ void kernel_main() {
     using namespace args;
     constexpr uint32_t Ws = Wt;
     constexpr uint32_t one_bits = 0x3f800000u;  // 1.0f: M2 is a plain sum
-    const uint32_t num_blocks = get_arg_val<uint32_t>(0);
-    const uint32_t inv_w_bits_slice = get_arg_val<uint32_t>(1);
-    const bool partial_last_tile = get_arg_val<uint32_t>(2) != 0;
+    namespace rt = layernorm_fused_rm::wsplit_compute_rt_args;
+    const uint32_t num_blocks = get_arg_val<uint32_t>(rt::num_blocks);
+    const uint32_t inv_w_bits_slice = get_arg_val<uint32_t>(rt::inv_w_slice_bits);
+    const bool partial_last_tile = get_arg_val<uint32_t>(rt::partial_last_tile) != 0;
 
     compute_kernel_hw_startup(cb_in_rm, cb_in_rm, cb_in);
     tilize_affine<has_gamma, has_beta>(Ws);

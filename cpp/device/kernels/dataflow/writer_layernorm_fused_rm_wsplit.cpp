@@ -10,16 +10,12 @@
 //      (mean) and page 1 (variance), column 0, in the statistics format; pushes the P pages to compute;
 //   3. output: the Ws untilized tiles of c_16 into this slice of the tile-row's sticks.
 //
-// Compile-time args: 0 output stick bytes, 1 Ws, 2 slice bytes of one c_16 row (Ws * 32 * element size), 3 S,
-// 4 P (c_25 pages per tile-row), 5 statistics tile bytes, 6 1 when the statistics format is Float32 (else bf16),
-// 7 columns of a full slice (Ws * 32), 8 valid columns of the last slice, 9 W, 10.. TensorAccessorArgs of the
-// output. Runtime args: 0 output address, 1 sticks for this group, 2 first stick, 3 byte offset of this slice in a
-// stick, 4 my slot (0..S-1), 5..8 NOC x, y of the group rectangle's first and last core, 9.. the NOC coordinates of
-// the group's S cores in slot order, (x << 16) | y.
+// Compile-time and runtime args: layernorm_fused_rm_kernel_args.hpp (wsplit_writer_ct_args, wsplit_writer_rt_args).
 #include <cstdint>
 
 #include "api/dataflow/dataflow_api.h"
 #include "../layernorm_fused_rm_cb_index.hpp"
+#include "../layernorm_fused_rm_kernel_args.hpp"
 
 namespace {
 constexpr uint32_t cb_out_rm = layernorm_fused_rm::cb::out_rm;
@@ -64,30 +60,32 @@ FORCE_INLINE void zero_l1(uint32_t l1, uint32_t bytes) {
 }  // namespace
 
 void kernel_main() {
-    constexpr uint32_t stick_bytes = get_compile_time_arg_val(0);
-    constexpr uint32_t Ws = get_compile_time_arg_val(1);
-    constexpr uint32_t slice_bytes = get_compile_time_arg_val(2);
-    constexpr uint32_t S = get_compile_time_arg_val(3);
-    constexpr uint32_t P = get_compile_time_arg_val(4);
-    constexpr uint32_t stats_tile_bytes = get_compile_time_arg_val(5);
-    constexpr bool stats_fp32 = get_compile_time_arg_val(6) != 0;
-    constexpr uint32_t full_cols = get_compile_time_arg_val(7);
-    constexpr uint32_t last_cols = get_compile_time_arg_val(8);
-    constexpr uint32_t W = get_compile_time_arg_val(9);
-    constexpr auto out_args = TensorAccessorArgs<10>();
+    namespace ct = layernorm_fused_rm::wsplit_writer_ct_args;
+    namespace rt = layernorm_fused_rm::wsplit_writer_rt_args;
+    constexpr uint32_t stick_bytes = get_compile_time_arg_val(ct::stick_bytes);
+    constexpr uint32_t Ws = get_compile_time_arg_val(ct::Ws);
+    constexpr uint32_t slice_bytes = get_compile_time_arg_val(ct::slice_bytes);
+    constexpr uint32_t S = get_compile_time_arg_val(ct::S);
+    constexpr uint32_t P = get_compile_time_arg_val(ct::exchange_pages);
+    constexpr uint32_t stats_tile_bytes = get_compile_time_arg_val(ct::stats_tile_bytes);
+    constexpr bool stats_fp32 = get_compile_time_arg_val(ct::stats_fp32) != 0;
+    constexpr uint32_t full_cols = get_compile_time_arg_val(ct::full_slice_cols);
+    constexpr uint32_t last_cols = get_compile_time_arg_val(ct::last_slice_cols);
+    constexpr uint32_t W = get_compile_time_arg_val(ct::W);
+    constexpr auto out_args = TensorAccessorArgs<ct::output_accessor>();
     static_assert(S >= 2, "a W-split group has at least 2 cores");
     static_assert(2 * stats_tile_bytes + S * kSlotFloats * 4 <= P * stats_tile_bytes, "exchange area too small");
 
-    const uint32_t out_addr = get_arg_val<uint32_t>(0);
-    const uint32_t num_sticks = get_arg_val<uint32_t>(1);
-    const uint32_t start_stick = get_arg_val<uint32_t>(2);
-    const uint32_t col_offset = get_arg_val<uint32_t>(3);
-    const uint32_t my = get_arg_val<uint32_t>(4);
+    const uint32_t out_addr = get_arg_val<uint32_t>(rt::output_addr);
+    const uint32_t num_sticks = get_arg_val<uint32_t>(rt::num_sticks);
+    const uint32_t start_stick = get_arg_val<uint32_t>(rt::start_stick);
+    const uint32_t col_offset = get_arg_val<uint32_t>(rt::col_offset);
+    const uint32_t my = get_arg_val<uint32_t>(rt::slot);
     // A multicast rectangle runs from its start to its end corner on NOC 0 and the other way round on NOC 1.
-    const uint32_t x0 = get_arg_val<uint32_t>(noc_index == 0 ? 5 : 7);
-    const uint32_t y0 = get_arg_val<uint32_t>(noc_index == 0 ? 6 : 8);
-    const uint32_t x1 = get_arg_val<uint32_t>(noc_index == 0 ? 7 : 5);
-    const uint32_t y1 = get_arg_val<uint32_t>(noc_index == 0 ? 8 : 6);
+    const uint32_t x0 = get_arg_val<uint32_t>(noc_index == 0 ? rt::mcast_x0 : rt::mcast_x1);
+    const uint32_t y0 = get_arg_val<uint32_t>(noc_index == 0 ? rt::mcast_y0 : rt::mcast_y1);
+    const uint32_t x1 = get_arg_val<uint32_t>(noc_index == 0 ? rt::mcast_x1 : rt::mcast_x0);
+    const uint32_t y1 = get_arg_val<uint32_t>(noc_index == 0 ? rt::mcast_y1 : rt::mcast_y0);
     const auto out_acc = TensorAccessor(out_args, out_addr);
     const uint32_t rest = stick_bytes - col_offset;
     const uint32_t write_bytes = rest < slice_bytes ? rest : slice_bytes;
@@ -116,7 +114,7 @@ void kernel_main() {
         noc_async_write_barrier();  // the slot has landed everywhere before any peer is told so
         for (uint32_t j = 0; j < S; ++j) {
             if (j != my) {
-                const uint32_t xy = get_arg_val<uint32_t>(9 + j);
+                const uint32_t xy = get_arg_val<uint32_t>(rt::peers + j);
                 noc_semaphore_inc(get_noc_addr(xy >> 16, xy & 0xffffu, sem_addr), 1);
             }
         }
