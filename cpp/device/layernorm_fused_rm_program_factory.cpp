@@ -171,6 +171,29 @@ const std::string& kernel_root() {
     return g_kernel_root;
 }
 
+KernelDescriptor detail::reader_kernel(const CoreRangeSet& cores, const ReaderShape& r) {
+    KernelDescriptor reader;
+    reader.kernel_source = kernel_root() + "/dataflow/reader_layernorm_fused_rm.cpp";
+    reader.core_ranges = cores;
+    namespace ct = reader_ct_args;
+    auto& args = reader.compile_time_args;
+    args.assign(ct::count, 0);
+    args[ct::stick_bytes] = r.stick_bytes;
+    args[ct::Wt] = r.Wt;
+    args[ct::Bt] = r.Bt;
+    args[ct::passes] = r.passes;
+    args[ct::chunk_bytes] = r.chunk_bytes;
+    args[ct::affine_flags] = r.affine_flags;
+    args[ct::last_tile_cols] = r.last_tile_cols;
+    args[ct::tile_bytes] = r.tile_bytes;
+    static_assert(reader_ct_args::input_accessor == reader_ct_args::count, "accessors follow the plain args");
+    append_interleaved_accessor_args(args, r.aligned_stick);  // input
+    append_interleaved_accessor_args(args, r.aligned_stick);  // gamma
+    append_interleaved_accessor_args(args, r.aligned_stick);  // beta
+    reader.config = ReaderConfigDescriptor{};
+    return reader;
+}
+
 // The one place buffer addresses enter a program (as tt-metal's override_runtime_arguments writes them): reader
 // runtime args input / gamma / beta (0 for an absent tensor) and writer runtime arg output, on every core. Nothing
 // else in a descriptor depends on an address. Kernels are found by their config (reader, writer), not position.
@@ -289,28 +312,9 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
 
     const std::string root = kernel_root();
 
-    KernelDescriptor reader;
-    reader.kernel_source = root + "/dataflow/reader_layernorm_fused_rm.cpp";
-    reader.core_ranges = cores;
-    {
-        namespace ct = reader_ct_args;
-        auto& args = reader.compile_time_args;
-        args.assign(ct::count, 0);
-        args[ct::stick_bytes] = stick_bytes;
-        args[ct::Wt] = Wt;
-        args[ct::Bt] = Bt;
-        args[ct::passes] = streaming ? 3u : 1u;
-        args[ct::chunk_bytes] = chunk_bytes;
-        args[ct::affine_flags] = affine_flags;
-        args[ct::last_tile_cols] = last_tile_cols;
-        args[ct::tile_bytes] = tile_size(fmt);
-    }
-    static_assert(reader_ct_args::input_accessor == reader_ct_args::count, "accessors follow the plain args");
-    append_interleaved_accessor_args(reader.compile_time_args, aligned_stick);  // input
-    append_interleaved_accessor_args(reader.compile_time_args, aligned_stick);  // gamma
-    append_interleaved_accessor_args(reader.compile_time_args, aligned_stick);  // beta
-
-    reader.config = ReaderConfigDescriptor{};
+    KernelDescriptor reader = detail::reader_kernel(
+        cores, detail::ReaderShape{stick_bytes, Wt, Bt, streaming ? 3u : 1u, chunk_bytes, affine_flags, last_tile_cols,
+                                   tile_size(fmt), aligned_stick});
 
     KernelDescriptor compute;
     compute.kernel_source =

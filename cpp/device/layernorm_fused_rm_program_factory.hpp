@@ -91,6 +91,13 @@ uint32_t align_up(uint32_t v, uint32_t a);
 uint32_t packed_bf16(float f);
 /// TensorAccessorArgs (compile-time args) of a DRAM-interleaved tensor with the given aligned page size (bytes).
 void append_interleaved_accessor_args(std::vector<uint32_t>& args, uint32_t aligned_page_size);
+/// Compile-time shape of the reader kernel (reader_ct_args; see dataflow/reader_layernorm_fused_rm.cpp).
+struct ReaderShape {
+    uint32_t stick_bytes, Wt, Bt, passes, chunk_bytes, affine_flags, last_tile_cols, tile_bytes;
+    uint32_t aligned_stick;  ///< page size of the input / gamma / beta accessors (bytes, DRAM-aligned)
+};
+/// The reader kernel on `cores` with these compile-time args (runtime args are the caller's).
+KernelDescriptor reader_kernel(const CoreRangeSet& cores, const ReaderShape& shape);
 /// Writes the buffer addresses into every core's reader (input, gamma, beta) and writer (output) runtime args;
 /// throws std::invalid_argument when the program has no reader or writer or their runtime args are not of the
 /// expected length (reader_rt_args::count, writer_count).

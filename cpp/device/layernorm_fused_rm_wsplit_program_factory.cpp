@@ -231,27 +231,10 @@ ProgramDescriptor LayerNormFusedRMWSplitProgramFactory::create_descriptor(const 
     const uint32_t slice_bytes = Ws * 32 * ds, out_slice_bytes = Ws * 32 * out_ds;
     const uint32_t full_cols = Ws * 32, last_cols = W - (S - 1) * full_cols;
 
-    KernelDescriptor reader;
-    reader.kernel_source = root + "/dataflow/reader_layernorm_fused_rm.cpp";
-    reader.core_ranges = cores;
-    {
-        namespace ct = reader_ct_args;
-        auto& a = reader.compile_time_args;
-        a.assign(ct::count, 0);
-        a[ct::stick_bytes] = stick_bytes;
-        a[ct::Wt] = Ws;  // the reader's "row" is this core's slice
-        a[ct::Bt] = Ws;
-        a[ct::passes] = 1;
-        a[ct::chunk_bytes] = slice_bytes;
-        a[ct::affine_flags] = affine_flags;
-        a[ct::last_tile_cols] = last_tile_cols;
-        a[ct::tile_bytes] = tile_size(fmt);
-    }
-    const uint32_t aligned_stick = detail::align_up(stick_bytes, arch.dram_alignment);
-    for (int t = 0; t < 3; ++t) {
-        detail::append_interleaved_accessor_args(reader.compile_time_args, aligned_stick);  // input, gamma, beta
-    }
-    reader.config = ReaderConfigDescriptor{};
+    // The row-resident reader, its "row" being this core's slice (runtime arg col_offset).
+    KernelDescriptor reader = detail::reader_kernel(
+        cores, detail::ReaderShape{stick_bytes, Ws, Ws, 1u, slice_bytes, affine_flags, last_tile_cols, tile_size(fmt),
+                                   detail::align_up(stick_bytes, arch.dram_alignment)});
 
     KernelDescriptor compute;
     compute.kernel_source = root + "/compute/layernorm_fused_rm_wsplit.cpp";
