@@ -10,7 +10,7 @@
 // - Transfers: copies made at issue time, checked before they are made: the local L1 side must lie inside the
 //   core's circular-buffer region [unreserved base, end of the last CB), a DRAM side must be DRAM-aligned
 //   (the arch's dram_alignment; tt-metal's NOC requires aligned DRAM addresses) and lie inside one allocated
-//   buffer. Only DRAM <-> local L1 is implemented; anything else is refused.
+//   buffer. L1 <-> L1 between the program's cores is in noc/intercore.cpp; anything else is refused.
 // - Barriers: each kernel (one RISC-V with its own NOC command queue) counts the reads and writes it issued
 //   since its last barrier. The data is already in place (the copy is made at issue), so the emulator enforces
 //   the ordering rule instead: a kernel must not push a CB while its reads into L1 are unbarriered, nor pop one
