@@ -61,6 +61,8 @@ def test_cited_paths_exist():
     for f in _tracked_files():
         if f.suffix in (".so", ".bin", ".wav", ".png", ".npz"):
             continue
+        if f.resolve() == Path(__file__).resolve():
+            continue  # this file's made-up citations are the checker's own test cases
         try:
             text = f.read_text(encoding="utf-8")
         except UnicodeDecodeError:
