@@ -57,6 +57,9 @@ namespace {
 std::mutex g_root_mutex;
 std::string g_kernel_root;
 
+}  // namespace
+
+namespace detail {
 uint32_t align_up(uint32_t v, uint32_t a) { return (v + a - 1) / a * a; }
 
 // bf16 bits of a float, rounded to nearest even, in both 16-bit halves (the scalar packing tt-metal
@@ -75,6 +78,13 @@ void append_interleaved_accessor_args(std::vector<uint32_t>& args, uint32_t alig
     args.push_back(kIsDram);
     args.push_back(aligned_page_size);
 }
+}  // namespace detail
+
+namespace {
+using detail::align_up;
+using detail::append_interleaved_accessor_args;
+using detail::packed_bf16;
+using detail::write_buffer_addresses;
 
 }  // namespace
 
@@ -173,13 +183,35 @@ const std::string& kernel_root() {
     return g_kernel_root;
 }
 
-namespace {
+KernelDescriptor detail::reader_kernel(const CoreRangeSet& cores, const ReaderShape& r) {
+    KernelDescriptor reader;
+    reader.kernel_source = kernel_root() + "/dataflow/reader_layernorm_fused_rm.cpp";
+    reader.core_ranges = cores;
+    namespace ct = reader_ct_args;
+    auto& args = reader.compile_time_args;
+    args.assign(ct::count, 0);
+    args[ct::stick_bytes] = r.stick_bytes;
+    args[ct::Wt] = r.Wt;
+    args[ct::Bt] = r.Bt;
+    args[ct::passes] = r.passes;
+    args[ct::chunk_bytes] = r.chunk_bytes;
+    args[ct::affine_flags] = r.affine_flags;
+    args[ct::last_tile_cols] = r.last_tile_cols;
+    args[ct::tile_bytes] = r.tile_bytes;
+    static_assert(reader_ct_args::input_accessor == reader_ct_args::count, "accessors follow the plain args");
+    append_interleaved_accessor_args(args, r.aligned_stick);  // input
+    append_interleaved_accessor_args(args, r.aligned_stick);  // gamma
+    append_interleaved_accessor_args(args, r.aligned_stick);  // beta
+    reader.config = ReaderConfigDescriptor{};
+    return reader;
+}
 
 // The one place buffer addresses enter a program (as tt-metal's override_runtime_arguments writes them): reader
 // runtime args input / gamma / beta (0 for an absent tensor) and writer runtime arg output, on every core. Nothing
 // else in a descriptor depends on an address. Kernels are found by their config (reader, writer), not position.
-void write_buffer_addresses(ProgramDescriptor& desc, const tensor_args_t& tensor_args,
-                            const tensor_return_value_t& output) {
+// writer_count: the writer's runtime-arg count (the W-split writer's is longer; its output address is arg 0 too).
+void detail::write_buffer_addresses(ProgramDescriptor& desc, const tensor_args_t& tensor_args,
+                                    const tensor_return_value_t& output, size_t writer_count) {
     KernelDescriptor* reader = nullptr;
     KernelDescriptor* writer = nullptr;
     for (KernelDescriptor& k : desc.kernels) {
@@ -212,10 +244,12 @@ void write_buffer_addresses(ProgramDescriptor& desc, const tensor_args_t& tensor
         args[reader_rt_args::gamma_addr] = gamma_addr;
         args[reader_rt_args::beta_addr] = beta_addr;
     }
-    for (auto& [core, args] : checked(*writer, "writer", writer_rt_args::count)) {
+    for (auto& [core, args] : checked(*writer, "writer", writer_count)) {
         args[writer_rt_args::output_addr] = output.address;
     }
 }
+
+namespace {
 
 // Both programs: the same 13 CB roles, kernels and work split; `streaming` sizes the row CBs to one chunk
 // of Bt tiles and makes the reader send each tile-row three times.
@@ -292,28 +326,9 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
 
     const std::string root = kernel_root();
 
-    KernelDescriptor reader;
-    reader.kernel_source = root + "/dataflow/reader_layernorm_fused_rm.cpp";
-    reader.core_ranges = cores;
-    {
-        namespace ct = reader_ct_args;
-        auto& args = reader.compile_time_args;
-        args.assign(ct::count, 0);
-        args[ct::stick_bytes] = stick_bytes;
-        args[ct::Wt] = Wt;
-        args[ct::Bt] = Bt;
-        args[ct::passes] = streaming ? 3u : 1u;
-        args[ct::chunk_bytes] = chunk_bytes;
-        args[ct::affine_flags] = affine_flags;
-        args[ct::last_tile_cols] = last_tile_cols;
-        args[ct::tile_bytes] = tile_size(fmt);
-    }
-    static_assert(reader_ct_args::input_accessor == reader_ct_args::count, "accessors follow the plain args");
-    append_interleaved_accessor_args(reader.compile_time_args, aligned_stick);  // input
-    append_interleaved_accessor_args(reader.compile_time_args, aligned_stick);  // gamma
-    append_interleaved_accessor_args(reader.compile_time_args, aligned_stick);  // beta
-
-    reader.config = ReaderConfigDescriptor{};
+    KernelDescriptor reader = detail::reader_kernel(
+        cores, detail::ReaderShape{stick_bytes, Wt, Bt, streaming ? 3u : 1u, chunk_bytes, affine_flags, last_tile_cols,
+                                   tile_size(fmt), aligned_stick});
 
     KernelDescriptor compute;
     const char* family = kind == ComputeKernel::Precise ? "_precise" : kind == ComputeKernel::Shifted ? "_shifted" : "";

@@ -186,6 +186,16 @@ def _program_factory(name: Any) -> str:
     return name
 
 
+def _wsplit_cores_per_row(s: Any) -> int:
+    if s is None:
+        return 0
+    if isinstance(s, bool) or not isinstance(s, int):
+        raise TypeError(f"ttnn.layernorm_fused_rm: wsplit_cores_per_row must be an int or None, got {type(s).__name__}")
+    if s < 0:  # the rest (a divisor >= 2 of Wt, with the W-split program forced) is validated in C++
+        raise ValueError(f"ttnn.layernorm_fused_rm: wsplit_cores_per_row must be >= 2 (or None), got {s}")
+    return s
+
+
 def _eps(eps: Any) -> float:
     if isinstance(eps, bool) or not isinstance(eps, (int, float)):
         raise TypeError(f"ttnn.layernorm_fused_rm: eps must be a float, got {type(eps).__name__}")
@@ -229,7 +239,7 @@ class _Prepared:
     Raises TypeError for an argument of the wrong Python type."""
 
     def __init__(self, input_tensor, gamma, beta, eps, memory_config, compute_kernel_config, core_grid=None,
-                 program_factory=None, dtype=None):
+                 program_factory=None, dtype=None, wsplit_cores_per_row=None):
         _check_tensor(input_tensor, "input_tensor", optional=False)
         _check_tensor(gamma, "gamma", optional=True)
         _check_tensor(beta, "beta", optional=True)
@@ -251,6 +261,7 @@ class _Prepared:
             core_grid=_core_grid(core_grid),
             program_factory=_program_factory(program_factory),
             convert_affine=True,  # host: at upload (_tensor_bytes); device: _affine
+            wsplit_cores_per_row=_wsplit_cores_per_row(wsplit_cores_per_row),
         )
         self.output = _C.TensorDesc(
             shape=list(self.input.shape),
@@ -479,6 +490,7 @@ def layernorm_fused_rm(
     program_factory: str | None = None,
     dtype: Any = None,
     return_stats: bool = False,
+    wsplit_cores_per_row: int | None = None,
 ):
     """LayerNorm over the last dimension of a ROW_MAJOR tensor, in one fused Tenstorrent program.
 
@@ -535,7 +547,7 @@ def layernorm_fused_rm(
             violation, a deadlock, or a kernel that does not compile.
     """
     p = _Prepared(input_tensor, gamma, beta, eps, memory_config, compute_kernel_config, core_grid, program_factory,
-                  dtype)
+                  dtype, wsplit_cores_per_row)
     if p.on_device:
         from . import _device  # descriptor -> ttnn.ProgramDescriptor -> ttnn.generic_op
 
@@ -556,6 +568,7 @@ def create_program_descriptor(
     core_grid: Any = None,
     program_factory: str | None = None,
     dtype: Any = None,
+    wsplit_cores_per_row: int | None = None,
 ) -> _C.ProgramDescriptor:
     """The program ``layernorm_fused_rm`` would run for these arguments, without running it.
 
@@ -568,7 +581,7 @@ def create_program_descriptor(
         paths are absolute.
     """
     p = _Prepared(input_tensor, gamma, beta, eps, memory_config, compute_kernel_config, core_grid, program_factory,
-                  dtype)
+                  dtype, wsplit_cores_per_row)
     return _C.create_program_descriptor(p.attrs, p.tensor_args(), p.output)
 
 

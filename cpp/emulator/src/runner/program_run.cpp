@@ -53,6 +53,21 @@ RunStats DeviceImpl::run(const ProgramDescriptor& program, const RunOptions& opt
     }
     run.stats.cores_used = static_cast<uint32_t>(run.cores.size());
 
+    // The NOC's view of every core: NOC coordinates, L1, semaphores (kernel-config region, initial values set).
+    std::map<const NocNode*, Core*> core_of_node;
+    for (auto& core : run.cores) {
+        NocNode& n = core->noc_node;
+        n.coord = core->coord;
+        n.noc = arch.worker_noc_coord(core->coord);
+        n.l1 = core->l1;
+        n.cb_end = core->cbs.end;
+        run.noc.add_node(n, program.semaphores);
+        core_of_node[&n] = core.get();
+    }
+    run.noc.on_semaphore_change = [&run, &core_of_node](NocNode& n) {
+        run.sched.wake_locked(core_of_node.at(&n)->fibers);
+    };
+
     // JIT every kernel (compile errors surface before any fiber starts).
     std::vector<emu_kernel_entry_fn> entries;
     for (const auto& k : program.kernels) {
