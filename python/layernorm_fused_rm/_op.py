@@ -11,6 +11,7 @@ import enum
 import math
 import os
 import threading
+from collections import OrderedDict
 from typing import Any
 
 import numpy as np
@@ -29,10 +30,14 @@ _INT_VIEW = {torch.bfloat16: (torch.int16, np.int16), torch.float32: (torch.int3
 _devices: dict[str, tuple[_C.EmuDevice, threading.Lock]] = {}
 _devices_lock = threading.Lock()
 
-# Program cache (as tt-metal's per-device program cache): key -> ProgramDescriptor. See _cached_program.
-_program_cache: dict[tuple, _C.ProgramDescriptor] = {}
+# Program cache (as tt-metal's per-device program cache): key -> ProgramDescriptor, least recently used first,
+# at most _program_cache_size[0] entries. See _cached_program.
+PROGRAM_CACHE_SIZE_ENV = "LAYERNORM_FUSED_RM_PROGRAM_CACHE_SIZE"
+DEFAULT_PROGRAM_CACHE_SIZE = 1024
+_program_cache: OrderedDict[tuple, _C.ProgramDescriptor] = OrderedDict()
 _program_cache_lock = threading.Lock()
-_program_cache_counts = {"hits": 0, "misses": 0}
+_program_cache_counts = {"hits": 0, "misses": 0, "evictions": 0}
+_program_cache_size: list[int | None] = [None]  # None: not read from the environment yet
 
 
 # --------------------------------------------------------------------------------------------- emulator
@@ -451,34 +456,77 @@ def _cached_program(p: _Prepared) -> tuple[_C.ProgramDescriptor, bool]:
     with _program_cache_lock:
         program = _program_cache.get(key)
         _program_cache_counts["hits" if program is not None else "misses"] += 1
+        if program is not None:
+            _program_cache.move_to_end(key)
     if program is None:
         program = _C.create_program_descriptor(p.attrs, p.tensor_args(), p.output)
         with _program_cache_lock:
             _program_cache[key] = program
+            _evict_programs_locked(_program_cache_capacity_locked())
         return program, False
     addr = lambda d: d.address if d is not None else 0  # noqa: E731  (the factory writes 0 for an absent tensor)
     _override_runtime_arguments(program, p.input.address, addr(p.gamma_desc), addr(p.beta_desc), p.output.address)
     return program, True
 
 
+def _program_cache_capacity_locked() -> int:
+    if _program_cache_size[0] is None:
+        raw = os.environ.get(PROGRAM_CACHE_SIZE_ENV)
+        if raw is None or raw == "":
+            _program_cache_size[0] = DEFAULT_PROGRAM_CACHE_SIZE
+        else:
+            try:
+                n = int(raw)
+            except ValueError:
+                n = 0
+            if n < 1:
+                raise ValueError(f"{PROGRAM_CACHE_SIZE_ENV} must be an integer >= 1 (program descriptors kept), got {raw!r}")
+            _program_cache_size[0] = n
+    return _program_cache_size[0]
+
+
+def _evict_programs_locked(keep: int) -> None:
+    while len(_program_cache) > keep:
+        _program_cache.popitem(last=False)  # least recently used
+        _program_cache_counts["evictions"] += 1
+
+
+def set_program_cache_size(n: int) -> None:
+    """Bounds the program cache to `n` >= 1 descriptors (least recently used evicted first, now and later).
+
+    The default is 1024, or ``$LAYERNORM_FUSED_RM_PROGRAM_CACHE_SIZE`` read at the first call. Raises TypeError
+    when n is not an int, ValueError when n < 1.
+    """
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+        raise TypeError(f"set_program_cache_size: n must be an int >= 1, got {type(n).__name__}")
+    if n < 1:
+        raise ValueError(f"set_program_cache_size: n must be >= 1, got {n}")
+    with _program_cache_lock:
+        _program_cache_size[0] = int(n)
+        _evict_programs_locked(int(n))
+
+
 def program_cache_stats() -> dict[str, int]:
-    """Counters of the program cache: ``{"hits": int, "misses": int, "entries": int}``.
+    """Counters of the program cache: ``{"hits", "misses", "evictions", "entries", "capacity"}`` (ints).
 
     A call whose shapes, dtypes, layouts, memory configs, eps, compute config, arch and gamma/beta presence
     and shapes equal an earlier call's is a hit: it reuses that call's program descriptor and only rewrites the
-    buffer addresses in its runtime args (as tt-metal's program cache and override_runtime_arguments). Counts
-    since import or the last :func:`clear_program_cache`.
+    buffer addresses in its runtime args (as tt-metal's program cache and override_runtime_arguments). The cache
+    keeps at most ``capacity`` descriptors (:func:`set_program_cache_size`, default 1024 or
+    ``$LAYERNORM_FUSED_RM_PROGRAM_CACHE_SIZE``), evicting the least recently used. Counts since import or the
+    last :func:`clear_program_cache`. The kernel libraries the emulator keeps loaded have their own bound and
+    counters: ``_C.jit_cache_stats()``.
     """
     with _program_cache_lock:
-        return {**_program_cache_counts, "entries": len(_program_cache)}
+        return {**_program_cache_counts, "entries": len(_program_cache), "capacity": _program_cache_capacity_locked()}
 
 
 def clear_program_cache() -> None:
-    """Drops every cached program descriptor and resets the hit and miss counters to 0."""
+    """Drops every cached program descriptor and resets the hit, miss and eviction counters to 0."""
     with _program_cache_lock:
         _program_cache.clear()
-        _program_cache_counts["hits"] = 0
-        _program_cache_counts["misses"] = 0
+        for k in _program_cache_counts:
+            _program_cache_counts[k] = 0
 
 
 # --------------------------------------------------------------------------------------------- public API
