@@ -585,6 +585,14 @@ def layernorm_fused_rm(
         ttnn.Tensor with input_tensor's shape, BFLOAT16, ROW_MAJOR (a host tensor for host input);
         or ``(tensor, dict)`` when return_stats is True.
 
+    Non-finite values: a NaN or +-Inf in a row of input_tensor makes only that row's outputs non-finite, one in
+    gamma[j] or beta[j] only column j of every row; every other output is bit-identical to a run without it.
+    The affected outputs are +-Inf in a bfloat16 output (the packer's fp32 -> bf16 rounding turns NaN into
+    infinity: tt-isa-documentation WormholeB0/TensixTile/TensixCoprocessor/Packers/FormatConversion.md) and
+    for bfloat16 input also in a float32 output (its intermediates are packed to bf16); NaN (or +-Inf for an
+    Inf in beta) for float32 input and output. These are the emulator's results; on silicon the bf16 path's FPU
+    reads NaN / Inf as large finite numbers (FloatBitPatterns.md there), so only the locality holds.
+
     Raises:
         TypeError: input_tensor, gamma or beta is not a ttnn.Tensor; eps not a number; bad config types.
         ValueError: a violated precondition (layout, dtype, rank, zero dim, gamma/beta volume,
