@@ -12,6 +12,7 @@ import os
 import pwd
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -311,3 +312,27 @@ def test_loaded_limit_errors_name_the_argument(tmp_path):
     with pytest.raises(ValueError, match="n must be >= 1"):
         L._C.set_jit_max_loaded(0)
     assert L._C.jit_cache_stats()["max_loaded"] >= 1
+
+
+def test_process_killed_mid_compile_leaves_nothing_that_breaks_the_next(tmp_path, reference):
+    """kill -9 while a process compiles: the next process is not blocked (flock dies with its holder), its
+    outputs are right, and the killed process's temporaries go once they are old enough."""
+    cache = private_dir(tmp_path / "jit")
+    p = subprocess.Popen(worker_cmd(WIDTHS), env=worker_env(cache), stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.time() + 120
+    while not temporaries(cache) and p.poll() is None and time.time() < deadline:
+        time.sleep(0.005)
+    os.killpg(p.pid, signal.SIGKILL)  # the worker and its compiler at once
+    p.wait()
+    orphans = temporaries(cache)
+    assert orphans, "the worker was not killed mid-compile"
+    r = run_worker(cache)
+    assert r["ok"], r
+    assert r["outputs"] == reference["outputs"]
+    old = time.time() - 3600
+    for n in orphans:
+        if (cache / n).exists():
+            os.utime(cache / n, (old, old))
+    assert run_worker(cache)["ok"]
+    assert temporaries(cache) == []
