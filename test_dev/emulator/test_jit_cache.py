@@ -254,12 +254,41 @@ def test_unusable_cache_path_names_the_variable(tmp_path):
     assert not r["ok"] and r["error"].startswith("CompileError") and ENV in r["error"] and str(f) in r["error"]
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a read-only directory")
 def test_read_only_cache_dir_names_the_variable(tmp_path):
+    """A read-only cache dir: a CompileError saying so and naming the variable (was cc1plus's "No such file").
+    Root writes into read-only directories, so as root the dir is made a read-only bind mount in a private mount
+    namespace (unshare -m); otherwise it is chmod 0500."""
     cache = private_dir(tmp_path / "jit")
-    os.chmod(cache, 0o500)
-    r = run_worker(cache)
-    assert not r["ok"] and "not writable" in r["error"] and ENV in r["error"]
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        probe = subprocess.run(["unshare", "-m", "true"], capture_output=True) if shutil.which("unshare") else None
+        if probe is None or probe.returncode != 0:
+            pytest.skip("root without unshare -m cannot make a read-only directory")
+        prefix = ["unshare", "-m", "sh", "-c", 'mount --bind -o ro "$0" "$0" && exec "$@"', str(cache)]
+    else:
+        os.chmod(cache, 0o500)
+    p = subprocess.run(prefix + worker_cmd(WIDTHS), env=worker_env(cache), capture_output=True, text=True,
+                       timeout=300)
+    assert p.returncode == 0, p.stderr
+    r = json.loads(p.stdout.strip().splitlines()[-1])
+    assert not r["ok"] and "not writable" in r["error"] and ENV in r["error"], r
+
+
+def test_rebuilt_library_that_still_fails_names_the_file_and_the_variable(tmp_path):
+    """A compiler whose libraries lack the entry points (a stand-in for any library that cannot load): the JIT
+    compiles once and then raises a CompileError naming the entry file and the cache variable."""
+    fake = tmp_path / "fake-cxx"
+    fake.write_text("#!/bin/sh\n"
+                    "[ \"$1\" = --version ] && { echo fake-cxx 1; exit 0; }\n"
+                    "out=; prev=; for a in \"$@\"; do [ \"$prev\" = -o ] && out=$a; prev=$a; done\n"
+                    "echo 'extern \"C\" int nothing() { return 0; }' | g++ -x c++ -shared -fPIC -o \"$out\" -\n")
+    fake.chmod(0o755)
+    cache = private_dir(tmp_path / "jit")
+    r = run_worker(cache, "32", env={**worker_env(cache), "CXX": str(fake)})
+    assert not r["ok"] and r["error"].startswith("CompileError"), r
+    entry = re.search(r"'([^']*\.so)'", r["error"]).group(1)
+    assert Path(entry).parent == cache and ENTRY_RE.match(Path(entry).name), r
+    assert "lacks emu_kernel_entry" in r["error"] and ENV in r["error"]
 
 
 def test_home_unset_uses_the_passwd_home_never_tmp():

@@ -323,11 +323,14 @@ JitResult jit_kernel(const tt::tt_metal::KernelDescriptor& k) {
             jit_cache::publish(dir, stem + ".so", jit_cache::make_entry(*library, key), 0644);
             lib = jit_cache::load(dir, stem, *library, &current_kernel_api, &why);
             if (!lib) {
-                throw CompileError("emulator JIT: kernel '" + k.kernel_source + "' was rebuilt into '" + res.so_path +
-                                   "' (the cached library was rejected: " + rejected +
-                                   ") and the new library does not load either: " + why + ". The JIT cache dir is '" +
-                                   dir + "' (" + jit_cache::kCacheEnv + "); remove the file or point " +
-                                   jit_cache::kCacheEnv + " at an empty private directory");
+                const std::string what = rejected == "missing"
+                                             ? "was compiled into '" + res.so_path + "'"
+                                             : "was rebuilt into '" + res.so_path + "' (the cached library was rejected: " +
+                                                   rejected + ")";
+                throw CompileError("emulator JIT: kernel '" + k.kernel_source + "' " + what +
+                                   " and the new library does not load: " + why + ". The JIT cache dir is '" + dir +
+                                   "' (" + jit_cache::kCacheEnv + "); remove the file or point " + jit_cache::kCacheEnv +
+                                   " at an empty private directory");
             }
         }
     }
