@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import enum
 import math
+import numbers
+import operator
 import os
 import threading
 from collections import OrderedDict
@@ -48,14 +50,16 @@ _program_cache_size: list[int | None] = [None]  # None: not read from the enviro
 
 def _arch_name(arch: str | None) -> str:
     """Canonical arch name ("wormhole_b0" | "blackhole") of `arch`, or of $LAYERNORM_FUSED_RM_ARCH when None."""
+    name = "arch"
     if arch is None:
         arch = os.environ.get(ARCH_ENV) or DEFAULT_ARCH
+        name = f"${ARCH_ENV}"
     if not isinstance(arch, str):
         raise TypeError(f"arch must be a str such as 'wormhole_b0' or 'blackhole', got {type(arch).__name__}")
     try:
         return _C.ArchParams.by_name(arch).name
     except ValueError as e:
-        raise ValueError(f"arch must be 'wormhole_b0' or 'blackhole', got {arch!r} ({e})") from None
+        raise ValueError(f"{name} must be 'wormhole_b0' or 'blackhole', got {arch!r} ({e})") from None
 
 
 def _emulator(arch: str | None) -> tuple[_C.EmuDevice, threading.Lock]:
@@ -177,10 +181,13 @@ def _core_grid(grid: Any) -> _C.CoreCoord | None:
     if not (hasattr(grid, "x") and hasattr(grid, "y")):
         raise TypeError(f"ttnn.layernorm_fused_rm: core_grid must be a ttnn.CoreGrid or None, got {type(grid).__name__}")
     try:
-        return _C.CoreCoord(int(grid.x), int(grid.y))
+        # operator.index: ints, numpy ints, 0-d integer tensors; not floats, strings or bools.
+        if any(isinstance(v, (bool, np.bool_)) for v in (grid.x, grid.y)):
+            raise TypeError
+        return _C.CoreCoord(operator.index(grid.x), operator.index(grid.y))
     except (TypeError, ValueError, OverflowError):
-        raise TypeError(f"ttnn.layernorm_fused_rm: core_grid must be a ttnn.CoreGrid (x, y unsigned ints) or None, "
-                        f"got x={grid.x!r}, y={grid.y!r}") from None
+        raise TypeError(f"ttnn.layernorm_fused_rm: core_grid must be a ttnn.CoreGrid (x, y unsigned 32-bit ints) or "
+                        f"None, got x={grid.x!r}, y={grid.y!r}") from None
 
 
 def _program_factory(name: Any) -> str:
@@ -192,9 +199,22 @@ def _program_factory(name: Any) -> str:
 
 
 def _eps(eps: Any) -> float:
-    if isinstance(eps, bool) or not isinstance(eps, (int, float)):
-        raise TypeError(f"ttnn.layernorm_fused_rm: eps must be a float, got {type(eps).__name__}")
-    return float(eps)
+    """float of a real scalar: a Python, numpy or torch number, or a 0-d numpy array / torch tensor of one (an int
+    too large for a float becomes +-inf, which validate refuses). TypeError for anything else, bools included."""
+    v = eps.item() if isinstance(eps, (np.ndarray, torch.Tensor)) and eps.ndim == 0 else eps
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Real):
+        raise TypeError(f"ttnn.layernorm_fused_rm: eps must be a float (or a real numpy / torch scalar), got "
+                        f"{type(eps).__name__}")
+    try:
+        return float(v)
+    except OverflowError:
+        return math.inf if v > 0 else -math.inf
+
+
+def _return_stats(value: Any) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"ttnn.layernorm_fused_rm: return_stats must be a bool, got {type(value).__name__}")
+    return bool(value)
 
 
 def _output_dtype(dtype: Any, input_desc: _C.TensorDesc) -> Any:
@@ -544,7 +564,8 @@ def layernorm_fused_rm(
             uploaded, device tensors on their device), interleaved, on the same device (or host) as input_tensor.
             None: no scaling (the program is built without the multiply, not with a ones row).
         beta: optional ttnn.Tensor like gamma. None: no shift (built without the add).
-        eps: float > 0, finite, added to the variance (used as float32).
+        eps: a float (or numpy / torch real scalar) added to the variance, used as float32: a normal float32 from
+            1.17549435e-38 to 3.38953139e+38, the largest bfloat16 (the reader rounds it to bf16).
         memory_config: ttnn.MemoryConfig of the output (interleaved, DRAM or L1); None: same as input_tensor's.
         compute_kernel_config: ttnn.WormholeComputeKernelConfig (math_fidelity, fp32_dest_acc_en,
             math_approx_mode, dst_full_sync_en) or None: HiFi4 with fp32_dest_acc_en=True, so row sums
@@ -560,7 +581,7 @@ def layernorm_fused_rm(
             (``_C.program_factory_name()`` or ``_C.STREAMING_PROGRAM_FACTORY``) forces one: for tests and
             benchmarks.
         dtype: ttnn.bfloat16 or ttnn.float32 for the output, or None for the input's dtype.
-        return_stats: when True, return ``(output, stats)`` where stats is a dict of the emulator's run
+        return_stats: a bool (or numpy bool); when True, return ``(output, stats)`` where stats is a dict of the emulator's run
             counters (DRAM bytes read/written in bytes, NOC transactions, cores used, tiles computed,
             L1 high-water address in bytes, JIT cache hits/compiles, warnings, arch, and
             ``program_cache_hit``: whether the program descriptor came from the program cache).
@@ -590,6 +611,7 @@ def layernorm_fused_rm(
         layernorm_fused_rm.EmulatorError / DeadlockError / CompileError: the emulator detected a rule
             violation, a deadlock, or a kernel that does not compile.
     """
+    return_stats = _return_stats(return_stats)
     p = _Prepared(input_tensor, gamma, beta, eps, memory_config, compute_kernel_config, core_grid, program_factory,
                   dtype)
     if p.on_device:
