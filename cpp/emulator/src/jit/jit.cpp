@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "jit.hpp"
+//
+// Room "jit": kernel build, cache and loading (see jit.hpp).
+#include "jit/jit.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -14,7 +16,7 @@
 #include <unordered_map>
 
 #include "emu/emulator.hpp"
-#include "jit_cache.hpp"
+#include "jit/jit_cache.hpp"
 
 namespace fs = std::filesystem;
 

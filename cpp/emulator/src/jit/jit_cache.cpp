@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "jit_cache.hpp"
+#include "jit/jit_cache.hpp"
 
 #include <dirent.h>
 #include <dlfcn.h>
