@@ -1,4 +1,4 @@
-"""The kernel JIT's on-disk cache (cpp/emulator/src/jit_cache.hpp) under races, corruption and attack.
+"""The kernel JIT's on-disk cache (cpp/emulator/src/jit/jit_cache.hpp) under races, corruption and attack.
 
 Each case runs jit_worker.py processes (the op's program for a few widths, ~0.1 s of start-up each) on its own
 cache dir and compares their output bytes (SHA-256) with a single process on an empty cache dir.
