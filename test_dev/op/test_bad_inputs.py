@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import layernorm_fused_rm
 from _compare import error_bound
+from test_stage2_validation import raises_with
 
 TT = {torch.bfloat16: ttnn.bfloat16, torch.float32: ttnn.float32}
 FLT_MIN = 1.17549435e-38  # smallest normal float32
@@ -35,27 +36,18 @@ def _bits(t: ttnn.Tensor) -> torch.Tensor:
     return ttnn.to_torch(t).contiguous().view(torch.int16)
 
 
-def _raises(exc, fn, *fragments) -> str:
-    with pytest.raises(exc) as info:
-        fn()
-    msg = str(info.value)
-    for f in fragments:
-        assert f in msg, f"{f!r} not in {msg!r}"
-    return msg
-
-
 # --------------------------------------------------------------------------------------------- the issue's table
 
 
 @pytest.mark.parametrize("eps", [1e-45, 1e-39, 0.0, -1e-5, float("nan"), float("inf"), 1e39, 10**400])
 def test_eps_must_be_a_finite_normal_float32(eps):
     x, _, _ = _xgb()
-    _raises(ValueError, lambda: ttnn.layernorm_fused_rm(_host(x), eps=eps), "eps", "got")
+    raises_with(ValueError, lambda: ttnn.layernorm_fused_rm(_host(x), eps=eps), "eps", "got")
 
 
 def test_subnormal_eps_names_the_normal_range():
     x, _, _ = _xgb()
-    _raises(ValueError, lambda: ttnn.layernorm_fused_rm(_host(x), eps=1e-45), "eps", "normal", "1.17549435e-38")
+    raises_with(ValueError, lambda: ttnn.layernorm_fused_rm(_host(x), eps=1e-45), "eps", "normal", "1.17549435e-38")
 
 
 def test_smallest_normal_eps_is_accepted():
@@ -78,13 +70,13 @@ def test_numpy_and_torch_scalars_are_accepted_as_eps(eps):
 @pytest.mark.parametrize("eps", ["1e-5", b"1", [1e-5], torch.tensor([1e-5, 1e-5]), torch.tensor(1 + 1j), True, None])
 def test_eps_of_another_type_is_a_type_error(eps):
     x, _, _ = _xgb()
-    _raises(TypeError, lambda: ttnn.layernorm_fused_rm(_host(x), eps=eps), "eps", "got")
+    raises_with(TypeError, lambda: ttnn.layernorm_fused_rm(_host(x), eps=eps), "eps", "got")
 
 
 @pytest.mark.parametrize("value", ["no", 1, 0, None, "True", np.array([True])])
 def test_return_stats_must_be_a_bool(value):
     x, _, _ = _xgb()
-    _raises(TypeError, lambda: ttnn.layernorm_fused_rm(_host(x), return_stats=value), "return_stats", "bool", "got")
+    raises_with(TypeError, lambda: ttnn.layernorm_fused_rm(_host(x), return_stats=value), "return_stats", "bool", "got")
 
 
 def test_numpy_bool_return_stats_is_accepted():
@@ -100,7 +92,7 @@ def test_core_grid_beyond_32_bits_is_refused_before_any_binding_call(kind, gx, g
     """Sizes the C++ CoreCoord cannot hold: Python's conversion refuses them (TypeError, the values given)."""
     grid = ttnn.CoreGrid(x=gx, y=gy) if kind == "ttnn" else types.SimpleNamespace(x=gx, y=gy)
     x, _, _ = _xgb()
-    msg = _raises(TypeError, lambda: ttnn.layernorm_fused_rm(_host(x), core_grid=grid), "core_grid",
+    msg = raises_with(TypeError, lambda: ttnn.layernorm_fused_rm(_host(x), core_grid=grid), "core_grid",
                   "unsigned 32-bit", f"got x={grid.x!r}, y={grid.y!r}")
     assert "incompatible function arguments" not in msg
 
@@ -109,7 +101,7 @@ def test_core_grid_beyond_32_bits_is_refused_before_any_binding_call(kind, gx, g
 def test_core_grid_outside_the_arch_grid_is_a_value_error(gx, gy):
     grid = ttnn.CoreGrid(x=gx, y=gy)
     x, _, _ = _xgb()
-    _raises(ValueError, lambda: ttnn.layernorm_fused_rm(_host(x), core_grid=grid), "core_grid",
+    raises_with(ValueError, lambda: ttnn.layernorm_fused_rm(_host(x), core_grid=grid), "core_grid",
             f"got x={grid.x}, y={grid.y}")
 
 
@@ -117,7 +109,7 @@ def test_core_grid_outside_the_arch_grid_is_a_value_error(gx, gy):
                                   types.SimpleNamespace(x=True, y=1), (2, 2)], ids=str)
 def test_core_grid_of_another_type_is_a_type_error(grid):
     x, _, _ = _xgb()
-    _raises(TypeError, lambda: ttnn.layernorm_fused_rm(_host(x), core_grid=grid), "core_grid", "got")
+    raises_with(TypeError, lambda: ttnn.layernorm_fused_rm(_host(x), core_grid=grid), "core_grid", "got")
 
 
 def test_numpy_ints_in_core_grid_are_accepted():
@@ -131,14 +123,14 @@ def test_numpy_ints_in_core_grid_are_accepted():
 def test_arch_variable_is_named(monkeypatch):
     x, _, _ = _xgb()
     monkeypatch.setenv("LAYERNORM_FUSED_RM_ARCH", "garbage")
-    _raises(ValueError, lambda: ttnn.layernorm_fused_rm(_host(x)), "LAYERNORM_FUSED_RM_ARCH", "'garbage'",
+    raises_with(ValueError, lambda: ttnn.layernorm_fused_rm(_host(x)), "LAYERNORM_FUSED_RM_ARCH", "'garbage'",
             "wormhole_b0", "blackhole")
 
 
 @pytest.mark.parametrize("dtype", ["FLOAT32", "bfloat16", 0, torch.float32, ttnn.Layout.TILE])
 def test_output_dtype_of_another_type_is_a_type_error(dtype):
     x, _, _ = _xgb()
-    _raises(TypeError, lambda: ttnn.layernorm_fused_rm(_host(x), dtype=dtype), "dtype", "got")
+    raises_with(TypeError, lambda: ttnn.layernorm_fused_rm(_host(x), dtype=dtype), "dtype", "got")
 
 
 # --------------------------------------------------------------------------------------------- property test
