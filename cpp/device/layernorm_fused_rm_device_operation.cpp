@@ -5,8 +5,10 @@
 // types); the entry point create_program_descriptor (cpp/layernorm_fused_rm.cpp) calls validate once per call.
 #include "device/layernorm_fused_rm_device_operation.hpp"
 
+#include <bit>
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 
@@ -315,8 +317,15 @@ void LayerNormFusedRMDeviceOperation::validate(const operation_attributes_t& att
     if (tensor_args.beta) {
         validate_affine("beta", *tensor_args.beta, in, attrs.convert_affine);
     }
-    if (!std::isfinite(attrs.eps) || !(attrs.eps > 0.0f)) {
-        fail("eps must be a finite number > 0, got " + float_repr(attrs.eps));
+    // eps must stay a positive finite number where the kernels use it: the FPU and SFPU read a subnormal float32
+    // as 0 (tt-isa-documentation WormholeB0/TensixTile/TensixCoprocessor/FloatBitPatterns.md), and the reader
+    // rounds eps to bf16 for the eps tile (packed_bf16 in the program factory), which overflows above the largest
+    // bfloat16.
+    const float largest_bf16 = std::bit_cast<float>(0x7f7f0000u);
+    if (!(attrs.eps >= std::numeric_limits<float>::min() && attrs.eps <= largest_bf16)) {
+        fail("eps must be a finite number > 0, a normal float32 from 1.17549435e-38 (the FPU and SFPU read "
+             "subnormals as 0) to 3.38953139e+38 (the largest bfloat16: the reader rounds eps to bf16), got " +
+             float_repr(attrs.eps));
     }
     validate_memory_config("memory_config (output)", attrs.output_memory_config, "sharded output is not supported");
     if (!is_float_dtype(attrs.output_dtype)) {

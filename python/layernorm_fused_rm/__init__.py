@@ -27,6 +27,7 @@ from ._op import (
     golden,
     layernorm_fused_rm,
     program_cache_stats,
+    set_program_cache_size,
 )
 
 EmulatorError = _C.EmulatorError
@@ -69,6 +70,7 @@ __all__ = [
     "emulator_device",
     "program_cache_stats",
     "clear_program_cache",
+    "set_program_cache_size",
     "EmulatorError",
     "DeadlockError",
     "CompileError",

@@ -22,6 +22,8 @@ std::string kernel_label(const KernelDescriptor& k, const CoreCoord& c) {
 
 RunStats DeviceImpl::run(const ProgramDescriptor& program, const RunOptions& options) {
     std::lock_guard<std::mutex> run_lock(run_mutex);
+    // Kernel libraries of this run: declared before `run`, so they are unloaded only after its fibers are gone.
+    std::vector<std::shared_ptr<jit_cache::LoadedLibrary>> libraries;
     Run run(*this, program);
 
     // Cores: every core any kernel runs on.
@@ -74,6 +76,7 @@ RunStats DeviceImpl::run(const ProgramDescriptor& program, const RunOptions& opt
         JitResult jr = jit_kernel(k);
         (jr.cache_hit ? run.stats.jit_cache_hits : run.stats.jit_compiles) += 1;
         entries.push_back(jr.entry);
+        libraries.push_back(jr.library);
     }
 
     // One fiber per kernel per core.
