@@ -60,7 +60,7 @@ def test_cited_paths_exist():
     missing = []
     for f in _tracked_files():
         if f.suffix in (".so", ".bin", ".wav", ".png", ".npz") or f == Path(__file__).resolve():
-            continue  # binaries; this file, whose checker test cites made-up paths on purpose
+            continue  # binaries; and this file, whose made-up citations are the checker's own test data
         try:
             text = f.read_text(encoding="utf-8")
         except UnicodeDecodeError:

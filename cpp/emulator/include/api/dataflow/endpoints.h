@@ -1,23 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // UnicastEndpoint of tt-metal 0.81 (tt_metal/hw/inc/api/dataflow/endpoints.h): an L1 address on a core named by
-// its coordinates, as a NOC endpoint ({.noc_x, .noc_y, .addr}). The emulator's cores are addressed by logical
-// coordinates, and my_x[noc] / my_y[noc] give this core's (the firmware's my_x / my_y arrays hold NOC
-// coordinates; the emulator's NOC addresses are built from logical ones throughout).
+// its NOC coordinates, as a NOC endpoint ({.noc_x, .noc_y, .addr}); this core's are my_x[noc] / my_y[noc]
+// (api/dataflow/dataflow_api.h).
 #pragma once
 #include <cstdint>
 
+#include "api/dataflow/dataflow_api.h"
 #include "api/dataflow/noc.h"
 
 struct UnicastEndpoint {};
-
-namespace tensix_emu::kernel_side {
-struct MyCoord {
-    bool x;
-    uint32_t operator[](uint32_t) const { return x ? api().my_x() : api().my_y(); }
-};
-}  // namespace tensix_emu::kernel_side
-inline constexpr tensix_emu::kernel_side::MyCoord my_x{true};
-inline constexpr tensix_emu::kernel_side::MyCoord my_y{false};
 
 template <>
 struct noc_traits_t<UnicastEndpoint> {

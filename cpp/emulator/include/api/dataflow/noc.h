@@ -70,16 +70,12 @@ public:
         tensix_emu::kernel_side::api().noc_write_barrier();
     }
     /// Waits until every issued write has left L1 (its source may be reused), not until it has landed
-    /// (tt-metal dataflow_api.h noc_async_writes_flushed: "wait for them to depart, but will not wait for them to
-    /// complete"). Silicon needs no more before a CB pop, nor at kernel end: the firmware asserts only that
-    /// non-posted writes were sent (hw/firmware/src/tt-1xx/brisck.cc, ncrisc_noc_nonposted_writes_sent). The
-    /// emulator copies a write's bytes when it is issued, so it records the flush as its write barrier, which
-    /// satisfies its "barrier before pop" rule. Not modelled: a write that departed but has not landed, read by
-    /// another core that a semaphore told to go on (the emulator's data is there at once).
+    /// (dataflow_api.h noc_async_writes_flushed); the emulator's rules for it live in its NOC room
+    /// (src/noc/intercore.cpp NocPort::writes_flushed).
     template <NocOptions opts = NocOptions::DEFAULT>
     void async_writes_flushed(const NocOptVals& = {}) const {
         static_assert(opts == NocOptions::DEFAULT, "emulator: barriers with NocOptions are not implemented");
-        tensix_emu::kernel_side::api().noc_write_barrier();
+        tensix_emu::kernel_side::api().noc_writes_flushed();
     }
     /// Zeroes [base + args.offset_bytes, + size_bytes) of a local-L1 endpoint (noc.h overload 1; base is the
     /// write pointer of a CB / DataflowBuffer, the address of a CoreLocalMem). On Wormhole/Blackhole it is a NOC
