@@ -1,7 +1,7 @@
 """Numerics helpers for the stage-7 gates: PCC, max absolute error and error in bfloat16 ULPs.
 
 Ground truth is torch.nn.functional.layer_norm in float64 on the same (bf16-rounded) inputs
-(ARCHITECTURE.md, "Ground truth for numerics").
+(docs/ARCHITECTURE.md, "Ground truth for numerics").
 """
 
 import math
