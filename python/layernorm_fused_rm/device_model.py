@@ -195,7 +195,8 @@ def work_from_descriptor(desc, arch: str, shape: list[int], e_in: int, e_out: in
     wt, bt, passes = ct[_C.reader_ct_args.Wt], ct[_C.reader_ct_args.Bt], ct[_C.reader_ct_args.passes]
     chunks = -(-wt // bt)
     wsplit = "WSplit" in desc.program_factory
-    S = writer.compile_time_args[3] if wsplit else 1
+    wct = getattr(_C, "wsplit_writer_ct_args", None)  # named indices once the W-split program exists
+    S = writer.compile_time_args[wct.S if wct else 3] if wsplit else 1
     cols = min(W, wt * TILE)  # elements of the row this core owns (the whole row unless W-split)
     last = cols - (chunks - 1) * bt * TILE  # elements in the last chunk
     per_stick = lambda e: [(chunks - 1, bt * TILE * e), (1, last * e)]  # noqa: E731
@@ -207,9 +208,15 @@ def work_from_descriptor(desc, arch: str, shape: list[int], e_in: int, e_out: in
         write_txns=n(TILE * r, per_stick(e_out)),
         tile_steps=r * wt * STEPS[kind] + 2 * wt * affine_times + 2 * r,  # + gamma/beta tilize, statistics
     )
-    if wsplit:
-        gx = min(S, grid_x)
-        core.exchanges = [_exchange(arch, gx, -(-S // gx), S)] * r
+    if wsplit:  # the group's rectangle, from the writer's multicast corners (NOC coordinates), else row-major
+        wrt = getattr(_C, "wsplit_writer_rt_args", None)
+        if wrt:
+            a = writer.runtime_args[0][1]
+            gx, gy = abs(a[wrt.mcast_x1] - a[wrt.mcast_x0]) + 1, abs(a[wrt.mcast_y1] - a[wrt.mcast_y0]) + 1
+        else:
+            gx = min(S, grid_x)
+            gy = -(-S // gx)
+        core.exchanges = [_exchange(arch, gx, gy, S)] * r
     rows = math.prod(shape) // W
     cores = len(working)
     dram = passes * rows * W * e_in + rows * W * e_out + 2 * cores * affine_times * cols * e_affine
