@@ -390,20 +390,25 @@ def _model_programs(row: dict[str, Any], desc, params, shape: list[int], x, gamm
 
     chosen = model(desc)
     row["model_us"], row["split"] = chosen["us"], chosen["split"]
+    tries: list[tuple[str, dict[str, Any]]] = [(_C.program_factory_name(), {})]
+    tries += [(getattr(_C, a), {}) for a in ("STREAMING_PROGRAM_FACTORY", "WSPLIT_PROGRAM_FACTORY") if hasattr(_C, a)]
+    if hasattr(_C, "WSPLIT_PROGRAM_FACTORY"):  # every S: divisors >= 2 of Wt up to the grid (the factory's rule)
+        wt = _C.tiles_of_width(shape[-1])
+        tries += [(_C.WSPLIT_PROGRAM_FACTORY, {"wsplit_cores_per_row": s})
+                  for s in range(2, min(wt, params.grid_x * params.grid_y) + 1) if wt % s == 0]
     candidates: dict[str, Any] = {}
-    for name in (_C.program_factory_name(), getattr(_C, "STREAMING_PROGRAM_FACTORY", None),
-                 getattr(_C, "WSPLIT_PROGRAM_FACTORY", None)):
-        if not name:
-            continue
+    for name, kw in tries:
+        key = name + (f" S={kw['wsplit_cores_per_row']}" if kw else "")
         try:
-            forced = desc if name == desc.program_factory else create_program_descriptor(x, gamma, beta,
-                                                                                        program_factory=name)
-        except (ValueError, RuntimeError) as err:  # does not fit L1, or not offered for this dtype
-            candidates[name] = {"us": None, "message": str(err).splitlines()[0][:200]}
+            forced = desc if name == desc.program_factory and not kw else create_program_descriptor(
+                x, gamma, beta, program_factory=name, **kw)
+        except (ValueError, RuntimeError) as err:  # does not fit L1, or not offered for this dtype / S
+            candidates[key] = {"us": None, "message": str(err).splitlines()[0][:200]}
             continue
-        candidates[name] = model(forced)
+        candidates[key] = model(forced)
     best = min((n for n, c in candidates.items() if c["us"] is not None), key=lambda n: candidates[n]["us"])
-    row["model_choice"] = best
+    row["model_choice"] = best.split(" S=")[0]
+    row["model"]["choice_split"] = candidates[best]["split"]
     row["model"].update({"chosen": chosen, "candidates": candidates, "choice_us": candidates[best]["us"]})
 
 
@@ -447,7 +452,8 @@ DEFINITIONS = {
     "model_us_unfused": "device_model of to_layout(TILE) -> layer_norm (3-read large-tensor path when its row does "
                         "not fit L1) -> to_layout(ROW_MAJOR), the three op times added",
     "split": "cores per tile-row of the program the op runs (W-split S; 1 otherwise)",
-    "model_choice": "the program factory, each forced in turn (those that build), with the lowest modelled time",
+    "model_choice": "the program factory, each forced in turn (those that build; the W-split with every S dividing "
+                    "Wt), with the lowest modelled time; model.choice_split = its S",
     "model": "terms of each modelled program (us): chosen, candidates, unfused (its 3 ops)",
     "cores_used": "cores whose compute runtime arg [0] (tile-rows) is > 0",
     "tile_rows_per_core": "compute runtime arg [0] over the cores used: max and mean",
@@ -555,7 +561,7 @@ def format_table(result: dict[str, Any]) -> str:
             _fmt_us(r["model_us"]),
             _fmt_us(r["model_us_unfused"]),
             str(r["split"]),
-            _short_factory_name(r["model_choice"]) + f" {_fmt_us(r['model']['choice_us'])}",
+            f"{_short_factory_name(r['model_choice'])} S={r['model']['choice_split']} {_fmt_us(r['model']['choice_us'])}",
             _fmt_bytes(r["l1_cb_bytes_per_core"]),
             _fmt_bytes(hw) + ("" if r["l1_high_water_source"] == "measured" else "*"),
             f"{tput / 1e6:.2f}" if isinstance(tput, (int, float)) else NOT_RUN,

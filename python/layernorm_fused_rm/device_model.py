@@ -81,13 +81,13 @@ ARCH: dict[str, ArchConstants] = {
         }),
 }
 
-# Soft-float cost of one Chan update (n, d = m_j - m_a, m_a += d*n_j/n, M2_a += M2_j + d^2*n_a*n_j/n: about 10
+# Soft-float cost of one Chan update (n, d = m_j - m_a, m_a += d*n_j/n, M2_a += M2_j + d^2*n_a*n_j/n: 12
 # fp32 operations) on a data-movement RISC-V. The baby RISC-Vs are RV32IM, no F extension
 # (tt-isa-documentation WormholeB0/TensixTile/BabyRISCV/README.md), so each is a libgcc soft-float call. NOT
 # SOURCED: an ESTIMATE of at least ~20 instructions per call (unpack, align, add/multiply, normalize, round, pack)
 # at the documented one instruction per cycle. A floor estimate; division costs more.
 SOFTFLOAT_OP_CYCLES = 20
-CHAN_UPDATE_OPS = 10
+CHAN_UPDATE_OPS = 12
 
 # Tile steps per input tile of each program (a step = one 32x32 tile unpacked, operated on, packed), counted from
 # the compute kernels (cpp/device/kernels/compute/layernorm_fused_rm_compute_common.hpp):
@@ -179,7 +179,8 @@ def work_from_descriptor(desc, arch: str, shape: list[int], e_in: int, e_out: in
     chunk_bytes, passes) reads each of the 32 sticks of a tile-row in ceil(Wt / Bt) chunks, `passes` times
     (1, or 3 streaming); gamma and beta chunks once per core, or once per tile-row when passes = 3. The writer
     writes each output stick of the tile-row in the same chunks. W-split (program factory name contains
-    "WSplit"): S = writer compile-time arg 3, the core's slice is reader Wt tiles of the row. DRAM bytes of the
+    "WSplit"): S = writer compile-time arg 3, the core's slice is reader Wt tiles of the row, and per tile-row
+    the writer sends its partial statistics (256 B) and a semaphore increment to each of the S - 1 peers. DRAM bytes of the
     whole program: input `passes` times, output once, gamma and beta per core (per tile-row when streaming).
     Raises ValueError when no core has a tile-row.
     """
@@ -217,9 +218,13 @@ def work_from_descriptor(desc, arch: str, shape: list[int], e_in: int, e_out: in
             gx = min(S, grid_x)
             gy = -(-S // gx)
         core.exchanges = [_exchange(arch, gx, gy, S)] * r
+        # Per tile-row: the 256 B partial slot to each of the S - 1 peers (a multicast, counted per destination as
+        # the emulator does: an upper bound of its occupancy) and one semaphore increment (4 B) per peer.
+        core.write_txns += [(r * (S - 1), 256), (r * (S - 1), 4)]
     rows = math.prod(shape) // W
     cores = len(working)
-    dram = passes * rows * W * e_in + rows * W * e_out + 2 * cores * affine_times * cols * e_affine
+    # gamma and beta: the whole row once per group of S cores (each core its slice), per tile-row when streaming
+    dram = passes * rows * W * e_in + rows * W * e_out + 2 * (cores // S) * affine_times * W * e_affine
     return ProgramWork(kind, arch, cores, core, dram, S)
 
 

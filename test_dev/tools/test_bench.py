@@ -199,7 +199,8 @@ def test_model_fields(result):
         cands = r["model"]["candidates"]
         assert r["program_factory"] in cands and cands[r["program_factory"]]["us"] == r["model_us"]
         timed = {n: c["us"] for n, c in cands.items() if c["us"] is not None}
-        assert r["model_choice"] == min(timed, key=timed.get)
+        best = min(timed, key=timed.get)
+        assert r["model_choice"] == best.split(" S=")[0] and r["model"]["choice_split"] == cands[best]["split"]
         assert r["model"]["choice_us"] == timed[r["model_choice"]] <= r["model_us"]
 
 

@@ -10,7 +10,7 @@ import pytest
 import torch
 import ttnn
 
-from layernorm_fused_rm import device_model as dm
+from layernorm_fused_rm import _C, device_model as dm
 from layernorm_fused_rm._op import create_program_descriptor
 
 
@@ -71,6 +71,27 @@ def test_descriptor_counts_equal_the_emulators(shape):
     assert work.dram_bytes == stats["dram_bytes_read"] + stats["dram_bytes_written"]
     assert work.busiest.read_bytes >= 32 * shape[-1] * 2  # at least its sticks once
     assert work.cores == len([v for v in per_core.values() if v > 0])
+
+
+@pytest.mark.skipif(not hasattr(_C, "WSPLIT_PROGRAM_FACTORY"), reason="the W-split program is not in this build")
+@pytest.mark.parametrize("shape,S", [([1, 1, 32, 4096], 2), ([1, 1, 32, 4096], 8), ([1, 1, 64, 3000], None),
+                                     ([1, 1, 96, 256], 4)])
+def test_wsplit_descriptor_counts_equal_the_emulators(shape, S):
+    """W-split forced: per-core transactions (slice sticks, gamma/beta slices, output slice, 2 (S - 1) exchange
+    messages per tile-row) and DRAM bytes equal the emulator's; S and one exchange per tile-row are modelled."""
+    x, gamma, beta = _tensors(shape)
+    kw = {"program_factory": _C.WSPLIT_PROGRAM_FACTORY}
+    if S:
+        kw["wsplit_cores_per_row"] = S
+    desc = create_program_descriptor(x, gamma, beta, **kw)
+    work = dm.work_from_descriptor(desc, "wormhole_b0", shape, 2, 2, 2, 8)
+    _, stats = ttnn.layernorm_fused_rm(x, gamma, beta, return_stats=True, **kw)
+    assert S is None or work.split == S
+    assert sum(n for n, _ in work.busiest.read_txns + work.busiest.write_txns) == max(
+        stats["noc_transactions_per_core"].values())
+    assert work.dram_bytes == stats["dram_bytes_read"] + stats["dram_bytes_written"]
+    groups = work.cores // work.split
+    assert len(work.busiest.exchanges) == -(-(-(-shape[-2] // 32)) // groups)  # one per tile-row of the busiest core
 
 
 def test_calibration_within_its_printed_error():
