@@ -46,6 +46,12 @@ Throughput, build time
     upload and download). build us = median over several calls of ``layernorm_fused_rm.create_program_descriptor``
     (argument conversion, validation and the C++ program factory; no program cache).
 
+Device-time model (model_us, model_us_unfused, split, model_choice)
+    ``device_model`` (its docstring states the model, its assumptions and the source of every constant): the
+    program the op runs, each program it can be forced to (the W-split with every S dividing Wt, when the build
+    has it), and upstream's chain, counted from descriptors (upstream's from its published structure). A floor
+    with stated assumptions, not a promise; the calibration error against published device times is printed.
+
 Shapes whose element count exceeds ``--max-elements`` are not run (the emulator runs on the host's CPU cores):
 their measured columns say "not run". Shapes or dtypes the op rejects appear as rows "rejected: <message>".
 """
@@ -535,7 +541,8 @@ def _model_legend(m: dict[str, Any]) -> str:
 
 def format_table(result: dict[str, Any]) -> str:
     cols = ["arch", "dtype", "shape", "program", "cores", "tile-rows/core max/mean", "DRAM/min fused",
-            "src", "DRAM/min unfused", "model us", "unfused us", "S", "model choice", "L1 CBs", "L1 hw", "Melem/s", "build us", "targets", "note"]
+            "src", "DRAM/min unfused", "model us", "unfused us", "S", "model choice", "L1 CBs", "L1 hw", "Melem/s",
+            "build us", "targets", "note"]
     lines = []
     table = []
     for r in result["rows"]:

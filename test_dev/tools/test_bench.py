@@ -192,7 +192,8 @@ def test_model_fields(result):
     assert all(v["source"] for a in ("wormhole_b0", "blackhole") for v in m["constants"][a].values())
     for r in result["rows"]:
         assert r["model_us_unfused"] > 0
-        assert [o["program"] for o in r["model"]["unfused"]] in (["layout", "ln", "layout"], ["layout", "ln_large", "layout"])
+        assert [o["program"] for o in r["model"]["unfused"]] in (["layout", "ln", "layout"],
+                                                                 ["layout", "ln_large", "layout"])
         if r["status"] == "rejected":
             continue
         assert r["model_us"] > 0 and r["split"] >= 1
