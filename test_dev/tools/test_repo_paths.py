@@ -59,8 +59,8 @@ def cited_paths(text: str) -> list[str]:
 def test_cited_paths_exist():
     missing = []
     for f in _tracked_files():
-        if f.suffix in (".so", ".bin", ".wav", ".png", ".npz"):
-            continue
+        if f.suffix in (".so", ".bin", ".wav", ".png", ".npz") or f == Path(__file__).resolve():
+            continue  # binaries; and this file, whose made-up citations are the checker's own test data
         try:
             text = f.read_text(encoding="utf-8")
         except UnicodeDecodeError:
