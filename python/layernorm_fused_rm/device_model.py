@@ -152,6 +152,7 @@ def program_time(p: ProgramWork, cycles_per_step: float) -> dict[str, Any]:
         "noc_write_us": us(noc_cycles(c.write_txns, a.flit_bytes)),
         "compute_us": us(c.tile_steps * cycles_per_step),
         "exchange_us": us(sum(f + k for f, k in c.exchanges)),
+        "combine_us": us(sum(k for _, k in c.exchanges)),  # of which the soft-float combine (an estimate)
         "dram_chip_us": p.dram_bytes / (a.dram_gb_per_s * 1e3),
     }
     core = max(terms["noc_read_us"], terms["noc_write_us"], terms["compute_us"]) + terms["exchange_us"]

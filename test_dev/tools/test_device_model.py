@@ -26,6 +26,7 @@ def test_program_time_by_hand():
     # WH: reads 10 x (1 + 2) = 30 cycles, writes 1 + 64 = 65, compute 1 x 100, exchange 70: core = 100 + 70.
     small = dm.program_time(dm.ProgramWork("x", "wormhole_b0", 1, core, 0), 100)
     assert small["us"] == pytest.approx(0.170) and small["bound"] == "compute"
+    assert (small["exchange_us"], small["combine_us"]) == (pytest.approx(0.070), pytest.approx(0.020))
     assert (small["noc_read_us"], small["noc_write_us"]) == (pytest.approx(0.030), pytest.approx(0.065))
     # 258e3 bytes at 258 GB/s = 1 us: the chip DRAM floor wins.
     big = dm.program_time(dm.ProgramWork("x", "wormhole_b0", 1, core, 258_000), 100)
@@ -34,6 +35,13 @@ def test_program_time_by_hand():
     bh = dm.program_time(dm.ProgramWork("x", "blackhole", 1, core, 0), 100)
     assert bh["us"] == pytest.approx(170 / 1350)
     assert bh["noc_read_us"] == pytest.approx(20 / 1350)
+
+
+def test_exchange_by_hand():
+    # A group of 8 x 8 cores: multicast then semaphore, each NIU 5 + 9 per hop x 14 hops + NIU 5; the combine of
+    # 64 partials x 32 rows, 12 soft-float operations of 20 cycles each.
+    assert dm._exchange("wormhole_b0", 8, 8, 64) == (2 * (10 + 9 * 14), 64 * 32 * 12 * 20)
+    assert dm._exchange("blackhole", 2, 1, 2) == (2 * (10 + 9), 2 * 32 * 12 * 20)
 
 
 def test_unfused_chain_by_hand():
