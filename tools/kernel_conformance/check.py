@@ -95,6 +95,12 @@ CONFIGS: list[dict[str, Any]] = [
     {"name": "bf16_w96_beta_only", "shape": [2, 17, 96], "affine": "beta"},
     {"name": "bf16_w1000_streaming_no_affine", "shape": [1, 1, 96, 1000], "program_factory": "streaming", "affine": "none"},
     {"name": "bf16_w7_tiny", "shape": [5, 7]},
+    # bfloat16 with a 16-bit DEST runs the FPU kernels (layernorm_fused_rm{,_streaming}.cpp); with fp32 DEST (the
+    # default, all entries above without "fp32_dest_acc_en": False) the shifted kernels.
+    {"name": "bf16_w320_fp16dest", "shape": [1, 1, 64, 320], "compute": {"fp32_dest_acc_en": False}},  # block 5
+    {"name": "bf16_w100_fp16dest_lofi_approx_no_affine", "shape": [1, 1, 33, 100], "affine": "none",
+     "compute": {"fp32_dest_acc_en": False, "math_fidelity": "LoFi", "math_approx_mode": True}},
+    {"name": "bf16_w4544_streaming_fullsync", "shape": [2, 4544], "compute": {"dst_full_sync_en": True}},
     {"name": "fp32_w128", "shape": [1, 1, 64, 128], "dtype": "float32", "compute": {"fp32_dest_acc_en": True}},
     {"name": "fp32_w1024_rows2048", "shape": [1, 1, 2048, 1024], "dtype": "float32", "compute": {"fp32_dest_acc_en": True}},
     # float32 input runs the precise kernels (layernorm_fused_rm_precise*.cpp): their other configurations.

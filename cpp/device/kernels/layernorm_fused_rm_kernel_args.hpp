@@ -44,7 +44,7 @@ inline constexpr unsigned eps = 6;          ///< epsilon, bf16 bits in both 16-b
 inline constexpr unsigned count = 7;
 }  // namespace reader_rt_args
 
-/// Compute (compute/layernorm_fused_rm*.cpp, TRISC0/1/2) compile-time args, the same for all four kernels.
+/// Compute (compute/layernorm_fused_rm*.cpp, TRISC0/1/2) compile-time args, the same for all six kernels.
 namespace compute_ct_args {
 inline constexpr unsigned Wt = 0;            ///< tiles per row
 inline constexpr unsigned block_w = 1;       ///< row-resident: untilize block width; streaming: chunk width Bt
@@ -57,9 +57,9 @@ inline constexpr unsigned count = 5;
 /// Compute runtime args (per core).
 namespace compute_rt_args {
 inline constexpr unsigned num_blocks = 0;  ///< tile-rows (32-row blocks) this core computes
-inline constexpr unsigned eps_bits = 1;    ///< precise kernels only: epsilon as float32 bits
+inline constexpr unsigned eps_bits = 1;    ///< fp32-DEST (precise, shifted) kernels only: epsilon as float32 bits
 inline constexpr unsigned count = 1;          ///< the FPU kernels' runtime args (num_blocks)
-inline constexpr unsigned precise_count = 2;  ///< the precise kernels' (num_blocks, eps_bits)
+inline constexpr unsigned precise_count = 2;  ///< the precise and shifted kernels' (num_blocks, eps_bits)
 }  // namespace compute_rt_args
 
 /// Writer (dataflow/writer_layernorm_fused_rm.cpp, RISCV_0 / BRISC) compile-time args.

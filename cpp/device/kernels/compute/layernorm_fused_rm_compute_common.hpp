@@ -96,6 +96,27 @@ ALWI void pop_affine(uint32_t tiles) {
     }
 }
 
+// Start of every compute kernel: hardware start-up, then the persistent CBs: gamma and beta (those given) tilized for
+// the whole row when `resident_affine_tiles` is Wt (row-resident programs; streaming ones pass 0 and tilize them per
+// chunk), the reduce scaler and eps waited for.
+ALWI void begin_kernel(uint32_t resident_affine_tiles) {
+    compute_kernel_hw_startup(cb_in_rm, cb_in_rm, cb_in);
+    if (resident_affine_tiles > 0) {
+        tilize_affine<args::has_gamma, args::has_beta>(resident_affine_tiles);
+    }
+    cb_wait_front(cb_scaler, args::scaler_tiles);
+    cb_wait_front(cb_eps, 1);
+}
+
+// End of every compute kernel: the persistent CBs of begin_kernel popped once, balancing the reader's pushes.
+ALWI void end_kernel(uint32_t resident_affine_tiles) {
+    if (resident_affine_tiles > 0) {
+        pop_affine<args::has_gamma, args::has_beta>(resident_affine_tiles);
+    }
+    cb_pop_front(cb_scaler, args::scaler_tiles);
+    cb_pop_front(cb_eps, 1);
+}
+
 // Row-wise SUM (scaler 1.0) of `tiles` tiles of icb, accumulated in DEST onto the running partial sum in
 // ocb (when `first` is false: the partial is copied into DEST first and popped), times 1/W in DEST when
 // `last`; the result replaces the partial in ocb. With first = last = true this is the plain row mean.
