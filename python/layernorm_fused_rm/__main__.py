@@ -43,12 +43,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     bench = sub.add_parser(
         "bench",
-        help="per shape, dtype and arch: program, cores, DRAM bytes vs the minimum, L1, throughput, build time",
+        help="per shape, dtype and arch: program, cores, DRAM bytes vs the minimum, modelled device us, L1, "
+             "throughput, build time",
         description=(
             "Benchmark (not a test). For each shape, dtype and arch: the program factory chosen, cores used, "
             "tile-rows per core, DRAM bytes moved / the minimum (input once + output once + gamma and beta once "
             "per core) for this op and, analytically, for to_layout(TILE) -> ttnn.layer_norm -> "
-            "to_layout(ROW_MAJOR), L1 use, host-emulator throughput and descriptor build time. Shapes above "
+            "to_layout(ROW_MAJOR), a device-time model (a floor, not a promise) of this op's programs and of that chain, "
+            "L1 use, host-emulator throughput and descriptor build time. Shapes above "
             "--max-elements are described from their descriptor but not run. Definitions: "
             "python -c 'import layernorm_fused_rm.bench as b; help(b)'. Progress goes to stderr; exit status 1 "
             "when a run failed."
@@ -59,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="wormhole_b0 and/or blackhole (default both)")
     bench.add_argument("--dtype", nargs="+", choices=["bf16", "fp32"], default=None, help="default both")
     bench.add_argument("--shapes", nargs="+", metavar="SHAPE", default=None,
-                       help="shapes like 1x1x32x4096 (default: the issue-5 table of 7 shapes)")
+                       help="shapes like 1x1x32x4096 (default: the issues 5 and 12 table of 10 shapes)")
     bench.add_argument("--max-elements", type=int, default=None, metavar="N",
                        help="run on the emulator only shapes of at most N elements (default 4194304)")
     bench.add_argument("--quick", action="store_true",
