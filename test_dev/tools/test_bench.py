@@ -202,7 +202,7 @@ def test_model_fields(result):
         timed = {n: c["us"] for n, c in cands.items() if c["us"] is not None}
         best = min(timed, key=timed.get)
         assert r["model_choice"] == best.split(" S=")[0] and r["model"]["choice_split"] == cands[best]["split"]
-        assert r["model"]["choice_us"] == timed[r["model_choice"]] <= r["model_us"]
+        assert r["model"]["choice_us"] == timed[best] <= r["model_us"]
 
 
 def test_table_has_one_line_per_row_and_names_rejections():
