@@ -175,6 +175,41 @@ void bind_mirror(nb::module_& m) {
             return os.str();
         });
 
+    using M2 = ttm::Metal2KernelBindings;
+    nb::class_<M2::TensorBinding>(m, "Metal2TensorBinding",
+                                  "`tensor::name` of a Metal 2.0 kernel: TensorAccessorArgs at compile-time arg "
+                                  "cta_offset, base address in the common runtime arg at byte offset addr_crta_offset.")
+        .def(
+            "__init__",
+            [](M2::TensorBinding* self, std::string name, uint32_t cta_offset, uint32_t addr_crta_offset) {
+                new (self) M2::TensorBinding{std::move(name), cta_offset, addr_crta_offset};
+            },
+            "name"_a, "cta_offset"_a, "addr_crta_offset"_a)
+        .def_rw("name", &M2::TensorBinding::name, "Accessor name (str).")
+        .def_rw("cta_offset", &M2::TensorBinding::cta_offset, "First positional compile-time arg (int).")
+        .def_rw("addr_crta_offset", &M2::TensorBinding::addr_crta_offset, "Byte offset of the address CRTA (int).");
+    nb::class_<M2>(m, "Metal2KernelBindings",
+                   "Not in ttnn: a Metal 2.0 kernel's named bindings (dfb::, tensor::, args::), as tt-metal's "
+                   "MakeProgramFromSpec resolves them from a KernelSpec; the emulator's JIT generates "
+                   "kernel_bindings_generated.h / kernel_args_generated.h from them.")
+        .def(
+            "__init__",
+            [](M2* self, std::vector<std::pair<std::string, uint8_t>> dfbs, std::vector<M2::TensorBinding> tensors,
+               std::vector<std::string> runtime_arg_names, std::vector<std::string> common_runtime_arg_names) {
+                new (self) M2{true, std::move(dfbs), std::move(tensors), std::move(runtime_arg_names),
+                              std::move(common_runtime_arg_names)};
+            },
+            "dfbs"_a = std::vector<std::pair<std::string, uint8_t>>{}, "tensors"_a = std::vector<M2::TensorBinding>{},
+            "runtime_arg_names"_a = std::vector<std::string>{},
+            "common_runtime_arg_names"_a = std::vector<std::string>{},
+            "A Metal 2.0 kernel's bindings (enabled). dfbs: list[tuple[str, int]] accessor name -> CB index.")
+        .def_rw("enabled", &M2::enabled, "True: the kernel is a Metal 2.0 kernel.")
+        .def_rw("dfbs", &M2::dfbs, "list[tuple[str, int]]: `dfb::name` -> CB index.")
+        .def_rw("tensors", &M2::tensors, "list[Metal2TensorBinding].")
+        .def_rw("runtime_arg_names", &M2::runtime_arg_names, "list[str]: `args::name` -> runtime arg i.")
+        .def_rw("common_runtime_arg_names", &M2::common_runtime_arg_names,
+                "list[str]: `args::name` -> common runtime arg i.");
+
     nb::class_<ttm::KernelDescriptor>(m, "KernelDescriptor", "A kernel bound to cores, as ttnn.KernelDescriptor.")
         .def(nb::init<>())
         .def(
@@ -215,6 +250,8 @@ void bind_mirror(nb::module_& m) {
         .def_rw("config", &ttm::KernelDescriptor::config,
                 "ReaderConfigDescriptor | WriterConfigDescriptor | ComputeConfigDescriptor. Reading returns a copy; "
                 "assign a whole config to change it.")
+        .def_rw("metal2", &ttm::KernelDescriptor::metal2,
+                "Metal2KernelBindings (not in ttnn): named bindings of a Metal 2.0 kernel. Reading returns a copy.")
         .def_prop_ro("is_compute", &ttm::KernelDescriptor::is_compute, "True for a compute kernel.")
         .def_prop_ro("is_reader", &ttm::KernelDescriptor::is_reader, "True for a reader (RISCV_1) kernel.")
         .def_prop_ro(

@@ -242,3 +242,22 @@ def test_arch_from_env(monkeypatch):
     monkeypatch.delenv("LAYERNORM_FUSED_RM_ARCH")
     assert _C.EmuDevice().arch.name == "wormhole_b0"
     assert _C.EmuDevice("p150").arch.name == "blackhole"
+
+
+@pytest.mark.parametrize("mode", ["none", "FLUSH", "BARRIER"])
+def test_pop_of_written_data_needs_the_writes_flushed(dev, mode):
+    """A CB page may be popped (released to its producer) once the writes reading it have left L1: after
+    noc_async_writes_flushed as after noc_async_write_barrier (dataflow_api.h: flushed waits for the writes "to
+    depart, but will not wait for them to complete"); ttnn's own writers pop after a flush (issue 11, item 5)."""
+    bufs = h.Buffers(dev)
+    try:
+        k = h.writer("broken/dram_write.cpp", ct=h.accessor_args(2048), rt=[bufs.alloc(2048, 2048)],
+                     defines=[] if mode == "none" else [(mode, "1")])
+        if mode == "none":
+            run_expect(dev, [k], [h.cb(0, 1)], EmulatorError,
+                       "cb_pop_front(c_0, 1): 1 NOC writes from this CB were issued without noc_async_write_barrier() "
+                       "(or noc_async_writes_flushed()) before the pop")
+        else:
+            dev.run(h.program([k], [h.cb(0, 1)]))
+    finally:
+        bufs.free()

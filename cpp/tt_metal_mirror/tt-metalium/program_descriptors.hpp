@@ -58,6 +58,28 @@ struct ComputeConfigDescriptor {
     bool math_approx_mode = false;
 };
 
+/// Not in tt-metal's ProgramDescriptor: the Metal 2.0 named bindings of one kernel, as tt-metal's
+/// MakeProgramFromSpec resolves them from a ProgramSpec's KernelSpec (dfb_bindings, tensor_bindings,
+/// runtime_arg_schema) and its JIT writes them into kernel_bindings_generated.h and kernel_args_generated.h
+/// (tt_metal/jit_build/genfiles.cpp, write_kernel_bindings_generated_header / write_kernel_args_generated_header).
+/// ttnn 0.81's own kernels (`dfb::in`, `TensorAccessor(tensor::src)`, `get_arg(args::x)`) need them; the
+/// emulator's JIT generates the same namespaces (cpp/emulator/src/jit/generated_headers.cpp).
+struct Metal2KernelBindings {
+    /// A TensorBinding: TensorAccessorArgs start at positional compile-time arg `cta_offset`; the tensor's base
+    /// address is the common runtime arg at byte offset `addr_crta_offset` (tt-metal's CRTA layout
+    /// [named CRTAs | TensorBinding addresses | varargs]).
+    struct TensorBinding {
+        std::string name;
+        uint32_t cta_offset = 0;
+        uint32_t addr_crta_offset = 0;  ///< bytes
+    };
+    bool enabled = false;  ///< true: the kernel is a Metal 2.0 kernel (tt-metal's is_metal2_kernel())
+    std::vector<std::pair<std::string, uint8_t>> dfbs;  ///< accessor name -> CB index (`dfb::name`)
+    std::vector<TensorBinding> tensors;                ///< `tensor::name`
+    std::vector<std::string> runtime_arg_names;        ///< `args::name` -> runtime arg i (in order)
+    std::vector<std::string> common_runtime_arg_names;  ///< `args::name` -> common runtime arg i (in order)
+};
+
 /// A kernel bound to cores (kernel_source is an absolute file path).
 struct KernelDescriptor {
     using CompileTimeArgs = std::vector<uint32_t>;
@@ -77,6 +99,8 @@ struct KernelDescriptor {
     RuntimeArgs runtime_args;
     CommonRuntimeArgs common_runtime_args;
     ConfigDescriptor config;
+    /// Not in tt-metal's KernelDescriptor: see Metal2KernelBindings.
+    Metal2KernelBindings metal2;
 
     // Helpers of the mirror (not in tt-metal's struct).
     bool is_compute() const { return std::holds_alternative<ComputeConfigDescriptor>(config); }

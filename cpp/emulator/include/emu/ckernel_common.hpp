@@ -25,6 +25,12 @@ enum class EltwiseBinaryType : uint8_t { ELWMUL = 0, ELWDIV = 1, ELWADD = 2, ELW
 enum class DstRoundingMode : uint8_t { Default = 0, NearestEven = 1 };
 
 namespace emu_detail {
+/// A call of the tt-metal API that ttnn's own kernels or kernel_lib name on a path the emulator does not model:
+/// declared so that they compile, refused (EmulatorError naming the call) when reached.
+[[noreturn]] inline void refuse(const char* name) {
+    api().unsupported(name);
+    __builtin_unreachable();
+}
 /// The emulator core's broadcast dimension for an LLK BroadcastType.
 constexpr tensix_emu::BcastDim bcast_dim(BroadcastType t) {
     return t == BroadcastType::ROW      ? tensix_emu::BcastDim::ROW

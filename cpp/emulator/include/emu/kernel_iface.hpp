@@ -12,14 +12,15 @@
 
 namespace tensix_emu {
 
-enum class PoolType : uint32_t { SUM = 0, AVG = 1, MAX = 2 };
+/// tt-llk llk_lib/llk_defs.h PoolType (the emulator refuses MIN: on Wormhole it is an SFPU reduce, not modelled).
+enum class PoolType : uint32_t { SUM = 0, AVG = 1, MAX = 2, MIN = 3 };
 enum class ReduceDim : uint32_t { REDUCE_ROW = 0, REDUCE_COL = 1, REDUCE_SCALAR = 2 };
 enum class BcastDim : uint32_t { NONE = 0, ROW = 1, COL = 2, SCALAR = 3 };
 enum class BinaryOp : uint32_t { ADD = 0, SUB = 1, MUL = 2 };
 enum class SfpuOp : uint32_t {
     SQUARE = 0, RSQRT = 1, MUL_SCALAR = 2, ADD_SCALAR = 3, SUB_SCALAR = 4, RECIP = 5, SQRT = 6,
-    ADD_BINARY = 7, SUB_BINARY = 8, MUL_BINARY = 9,
-    COUNT = 10
+    ADD_BINARY = 7, SUB_BINARY = 8, MUL_BINARY = 9, EXP = 10,
+    COUNT = 11
 };
 /// Source register a data-format reconfiguration targets.
 enum class Operand : uint32_t { SRCA = 0, SRCB = 1, PACK = 2 };

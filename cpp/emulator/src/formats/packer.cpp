@@ -106,6 +106,13 @@ void Packer::require_untilize_dest(uint32_t block_ct, uint32_t full_ct, uint32_t
     }
 }
 
+void Packer::require_untilize_block(uint32_t block_ct, uint32_t full_ct, uint32_t ocb, const std::string& call) const {
+    if (!untilize_active_ || untilize_from_dest_ || untilize_block_ct_ != block_ct || untilize_full_ct_ != full_ct ||
+        untilize_ocb_ != ocb) {
+        fail(call + " without a matching pack_untilize_init");
+    }
+}
+
 void Packer::check_untilize_block_index(uint32_t block_ct, uint32_t full_ct, uint32_t block_c_index,
                                         const std::string& call) const {
     if (block_c_index >= full_ct / block_ct) {

@@ -76,6 +76,8 @@ public:
     void untilize_uninit(uint32_t ocb);
     /// pack_untilize_dest's pairing with its init.
     void require_untilize_dest(uint32_t block_ct, uint32_t full_ct, uint32_t ocb, const std::string& call) const;
+    /// pack_untilize_block's pairing with pack_untilize_init (not pack_untilize_dest_init).
+    void require_untilize_block(uint32_t block_ct, uint32_t full_ct, uint32_t ocb, const std::string& call) const;
     void check_untilize_block_index(uint32_t block_ct, uint32_t full_ct, uint32_t block_c_index,
                                     const std::string& call) const;
     /// Writes DEST tiles 0..block_ct-1 as the block_c_index-th block of 32 row-major sticks of full_ct tiles into

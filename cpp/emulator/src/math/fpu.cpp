@@ -85,9 +85,10 @@ void Fpu::init_copy(uint32_t icb) {
     icb0_ = icb;
 }
 
-void Fpu::require_copy(uint32_t icb) const {
+void Fpu::require_copy(uint32_t icb, const char* call) const {
     if (mode_ != Mode::Copy || icb0_ != icb) {
-        fail("copy_tile(" + cb_name(int32_t(icb)) + ") without copy_init for this CB");
+        fail(std::string(call) + "(" + cb_name(int32_t(icb)) + ") without copy_init for this CB (pack_untilize_init "
+             "does the same unpack/math init for its input CB)");
     }
 }
 

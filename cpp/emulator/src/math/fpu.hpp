@@ -39,7 +39,7 @@ public:
     void init_binary(BinaryOp op, BcastDim bcast, uint32_t icb0, uint32_t icb1);
     void require_binary(BinaryOp op, BcastDim bcast, uint32_t icb0, uint32_t icb1, const char* call) const;
     void init_copy(uint32_t icb);
-    void require_copy(uint32_t icb) const;
+    void require_copy(uint32_t icb, const char* call = "copy_tile") const;
     void init_unary_bcast(BcastDim bcast, uint32_t icb);
     void uninit_unary_bcast(BcastDim bcast, uint32_t icb);
     void require_unary_bcast(BcastDim bcast, uint32_t icb, const std::string& call) const;

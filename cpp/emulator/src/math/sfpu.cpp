@@ -22,6 +22,9 @@ float sfpu_eval(SfpuOp op, float x, float p) {
         case SfpuOp::SUB_SCALAR: return x - p;
         case SfpuOp::RECIP: return 1.0f / x;
         case SfpuOp::SQRT: return std::sqrt(x);
+        // Exact in float32; silicon's non-approximate exp (ckernel_sfpu_exp.h _sfpu_exp_21f_bf16_) evaluates a
+        // polynomial approximation and, for a 16-bit DEST, rounds to bf16 to nearest (RoundMode::Nearest).
+        case SfpuOp::EXP: return std::exp(x);
         default: return x;
     }
 }
@@ -47,9 +50,10 @@ void Sfpu::require_init(SfpuOp op, const char* call, const char* init) const {
 
 void Sfpu::unary(SfpuOp op, uint32_t param_bits, Dest& dest, uint32_t idst) {
     const float p = bits_to_float(param_bits);
-    // square and rsqrt (and recip, sqrt) round to bf16 in software; the binop_with_scalar ops store with SFPSTORE
+    // square and rsqrt (and recip, sqrt, exp) round to bf16 in software; the binop_with_scalar ops store with SFPSTORE
     // truncation.
-    const bool rne = op == SfpuOp::SQUARE || op == SfpuOp::RSQRT || op == SfpuOp::RECIP || op == SfpuOp::SQRT;
+    const bool rne = op == SfpuOp::SQUARE || op == SfpuOp::RSQRT || op == SfpuOp::RECIP || op == SfpuOp::SQRT ||
+                     op == SfpuOp::EXP;
     float* d = dest.tile(idst);
     for (uint32_t i = 0; i < 1024; ++i) {
         d[i] = dest.sfpu_write(sfpu_eval(op, d[i], p), rne);

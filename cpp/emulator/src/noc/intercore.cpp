@@ -156,6 +156,12 @@ void NocPort::write_l1(uint32_t src_off, uint64_t dst, uint32_t size) {
 }
 
 void NocPort::writes_flushed() {
+    // Flushed writes have left this L1 (tt-metal dataflow_api.h noc_async_writes_flushed: "waits for all
+    // outstanding enqueued noc_async_write calls ... to depart, but will not wait for them to complete"), so
+    // their source pages may be reused: a CB pop after a flush is legal, as upstream's writers do
+    // (writer_unary_interleaved_start_id.cpp: async_write, async_writes_flushed, pop_front), and the firmware
+    // asks no more at kernel end (hw/firmware/src/tt-1xx/brisck.cc: ncrisc_noc_nonposted_writes_sent).
+    pending_writes_ = 0;
     std::lock_guard<std::mutex> lk(noc_.m_);
     for (NocNode* n : inflight_dests_) {
         auto& v = n->inflight;

@@ -121,7 +121,8 @@ void NocPort::require_reads_barriered(const std::string& call) const {
 void NocPort::require_writes_barriered(const std::string& call) const {
     if (pending_writes_ > 0) {
         fail(call + ": " + std::to_string(pending_writes_) +
-             " NOC writes from this CB were issued without noc_async_write_barrier() before the pop");
+             " NOC writes from this CB were issued without noc_async_write_barrier() (or noc_async_writes_flushed()) "
+             "before the pop");
     }
 }
 

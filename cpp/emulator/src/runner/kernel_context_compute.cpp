@@ -107,8 +107,10 @@ void KernelContext::pack_untilize_init(uint32_t block_ct, uint32_t full_ct, uint
     require_started(call);
     fpu_.require_no_tilize(call);
     packer_.untilize_init(dest_, block_ct, full_ct, ocb, from_dest, call);
-    if (from_dest) {
-        // pack_untilize_dest_init calls llk_pack_reconfig_data_format(ocb) (pack_untilize.h).
+    {
+        // pack_untilize_dest_init calls llk_pack_reconfig_data_format(ocb), and so does pack_untilize_init through
+        // pack_untilize_dest_init_impl (pack_untilize.h); pack_untilize_init's unpack/math half (llk_unpack_A_init,
+        // the A2D datacopy init for icb: the calls of copy_init) is issued by the kernel-side header as copy_init.
         std::lock_guard<std::mutex> lk(sched_.m);
         packer_.set_format(cb(int32_t(ocb), call), ocb, call);
     }
@@ -141,14 +143,40 @@ void KernelContext::pack_untilize_dest(uint32_t block_ct, uint32_t full_ct, uint
 
 void KernelContext::pack_untilize_block(uint32_t block_ct, uint32_t full_ct, uint32_t icb, uint32_t block_rt,
                                         uint32_t ocb, uint32_t block_c_index) {
-    (void)block_ct; (void)full_ct; (void)icb; (void)block_rt; (void)ocb; (void)block_c_index;
-    unsupported("pack_untilize_block (the op untilizes from DEST with pack_untilize_dest)");
+    // pack_untilize.h pack_untilize_block: per row of blocks, wait for DEST, unpack tiles 0..block_ct-1 of icb
+    // (llk_unpack_A(icb, c)) and copy them A2D into DEST slots 0..block_ct-1, then pack them untilized into ocb at
+    // tile column block_c_index * block_ct (llk_pack_untilize) and release DEST: it acquires DEST itself.
+    const std::string call = "pack_untilize_block<" + std::to_string(block_ct) + ", " + std::to_string(full_ct) +
+                             ">(" + cb_name(int32_t(icb)) + ", " + cb_name(int32_t(ocb)) + ")";
+    require_started(call.c_str());
+    packer_.require_untilize_block(block_ct, full_ct, ocb, call);
+    fpu_.require_copy(icb, "pack_untilize_block");
+    if (block_rt != 1) {
+        // The LLK re-reads tiles 0..block_ct-1 of icb for every row and advances the packer's L1 row offset
+        // internally; that multi-row addressing is not modelled: refused.
+        unsupported("pack_untilize_block with block_rt_dim != 1");
+    }
+    dest_.require(DstState::Idle, call.c_str());
+    packer_.check_untilize_block_index(block_ct, full_ct, block_c_index, call);
+    unpacker_.require_srca(core_.cbs, icb, call.c_str());
+    packer_.require_format(core_.cbs, ocb, call.c_str());
+    for (uint32_t t = 0; t < block_ct; ++t) {
+        float a[1024];
+        unpack(icb, t, a, call.c_str(), UnpackTo::DestIfUnpackToDestFp32);
+        Fpu::datacopy(a, dest_, t);
+    }
+    std::lock_guard<std::mutex> lk(sched_.m);
+    packer_.untilize_dest(dest_, cb(int32_t(ocb), call.c_str()), core_.l1, block_ct, full_ct, ocb, block_c_index, call);
 }
 
 // ---- reduce ----
 
 void KernelContext::reduce_init(PoolType type, ReduceDim dim, uint32_t icb, uint32_t icb_scaler, uint32_t ocb) {
     require_started("reduce_init");
+    if (type == PoolType::MIN) {
+        // ttnn kernel_lib reduce_helpers_common.hpp is_sfpu_reduce_path: MIN runs as an SFPU reduce on WH/BH.
+        unsupported("reduce with PoolType::MIN (an SFPU reduce on Wormhole/Blackhole)");
+    }
     fpu_.require_no_tilize("reduce_init");
     fpu_.init_reduce(type, dim, icb, icb_scaler);
     packer_.set_reduce_mask(dim, ocb);

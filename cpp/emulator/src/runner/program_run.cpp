@@ -73,7 +73,7 @@ RunStats DeviceImpl::run(const ProgramDescriptor& program, const RunOptions& opt
     // JIT every kernel (compile errors surface before any fiber starts).
     std::vector<emu_kernel_entry_fn> entries;
     for (const auto& k : program.kernels) {
-        JitResult jr = jit_kernel(k);
+        JitResult jr = jit_kernel(k, program.cbs);
         (jr.cache_hit ? run.stats.jit_cache_hits : run.stats.jit_compiles) += 1;
         entries.push_back(jr.entry);
         libraries.push_back(jr.library);

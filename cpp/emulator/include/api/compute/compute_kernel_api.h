@@ -12,6 +12,7 @@
 
 #include "api/compute/common.h"
 #include "api/compute/common_globals.h"
+#include "emu/llk_refused.hpp"
 
 namespace ckernel {
 ALWI void square_tile_init() { api().sfpu_init(tensix_emu::SfpuOp::SQUARE); }

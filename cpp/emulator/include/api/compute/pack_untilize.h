@@ -8,7 +8,9 @@ namespace ckernel {
 template <uint32_t block_ct_dim = 8, uint32_t full_ct_dim = block_ct_dim, bool is_fp32_dest_acc_en = DST_ACCUM_MODE>
 ALWI void pack_untilize_init(uint32_t icb, uint32_t ocb, uint32_t call_line = __builtin_LINE()) {
     (void)call_line;
-    (void)icb;
+    // pack_untilize.h pack_untilize_init_impl: the unpack/math init of copy_init(icb) (llk_unpack_A_init, A2D
+    // datacopy init), then pack_untilize_dest_init_impl(ocb).
+    api().copy_init(icb);
     api().pack_untilize_init(block_ct_dim, full_ct_dim, ocb, false);
 }
 template <uint32_t block_ct_dim = 8, uint32_t full_ct_dim = block_ct_dim, bool is_fp32_dest_acc_en = DST_ACCUM_MODE>
@@ -33,4 +35,11 @@ ALWI void pack_untilize_dest(uint32_t ocb, uint32_t block_rt_dim = 1, uint32_t b
 }
 template <bool is_fp32_dest_acc_en = DST_ACCUM_MODE>
 ALWI void pack_untilize_uninit(uint32_t ocb) { api().pack_untilize_uninit(ocb); }
+// ---- pack untilize (api/compute/pack_untilize.h): "On non-Blackhole architectures this behaves the same as
+// pack_untilize_init" ----
+template <uint32_t block_ct_dim = 8, uint32_t full_ct_dim = block_ct_dim, bool is_fp32_dest_acc_en = DST_ACCUM_MODE>
+ALWI void pack_untilize_init_skip_remap(uint32_t icb, uint32_t ocb, uint32_t call_line = __builtin_LINE()) {
+    pack_untilize_init<block_ct_dim, full_ct_dim, is_fp32_dest_acc_en>(icb, ocb, call_line);
+}
+
 }  // namespace ckernel

@@ -17,3 +17,7 @@ ALWI void tilize_block(uint32_t icb, uint32_t block, uint32_t ocb, uint32_t inpu
 }
 ALWI void tilize_uninit(uint32_t icb, uint32_t ocb) { api().tilize_uninit(icb, ocb); }
 }  // namespace ckernel
+
+#ifdef EMU_GENERATED_PRELUDE
+#include "emu/fast_tilize.hpp"
+#endif
