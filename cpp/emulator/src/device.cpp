@@ -33,6 +33,8 @@
 #include "emu/emulator.hpp"
 #include "emu/kernel_iface.hpp"
 #include "jit.hpp"
+#include "math/fidelity.hpp"
+#include "math/sfpu_functions.hpp"
 #include "numerics.hpp"
 
 namespace tensix_emu {
@@ -181,6 +183,8 @@ public:
             fp32_dest_ = cc->fp32_dest_acc_en;
             full_sync_ = cc->dst_full_sync_en;
             dst_capacity_ = tt_metal_mirror::dest_tile_capacity(*cc);
+            math_fidelity_ = int(cc->math_fidelity);
+            approx_ = cc->math_approx_mode;
             for (size_t i = 0; i < cc->unpack_to_dest_mode.size() && i < kNumCBs; ++i) {
                 unpack_to_dest_fp32_[i] =
                     cc->unpack_to_dest_mode[i] == tt::tt_metal::UnpackToDestMode::UnpackToDestFp32;
@@ -300,6 +304,12 @@ private:
     // The unpacker / packer format rule: the CB's format must be the one the hardware is configured for.
     void require_format(const FormatState& st, const char* unit, uint32_t cb, const char* call);
     bool unpacks_to_dest_fp32(uint32_t cb) const { return fp32_dest_ && cb < kNumCBs && unpack_to_dest_fp32_[cb]; }
+    // Rule: no FPU read through SrcA/SrcB of a Float32 CB marked UnpackToDestFp32 (see the definition).
+    void require_src_readable(uint32_t icb, const char* operand, const char* call);
+    // ISA "SrcAStyle" of the FPU with icb in SrcA (math/fidelity.hpp point 1).
+    math::SrcStyle srca_style(uint32_t icb) const;
+    // Number of fidelity phases of the kernel's MATH_FIDELITY (math/fidelity.hpp point 3).
+    int fidelity_phases(const char* call);
     uint8_t* reserved_page_ptr(CBState& c, uint32_t page);
 
     Run& run_;
@@ -315,6 +325,9 @@ private:
     bool fp32_dest_ = false;
     bool full_sync_ = false;
     bool unpack_to_dest_fp32_[kNumCBs] = {};
+    int math_fidelity_ = 4;       // ComputeConfigDescriptor::math_fidelity (MathFidelity value)
+    bool approx_ = false;         // ComputeConfigDescriptor::math_approx_mode (APPROX)
+    bool optimistic_srcb_ = false;  // RunOptions::optimistic_srcb or $LAYERNORM_FUSED_RM_EMU_OPTIMISTIC=1
     FormatState srca_fmt_, srcb_fmt_, pack_fmt_;
     BcastDim ubcast_dim_ = BcastDim::NONE;
     uint32_t dst_capacity_ = 8;
@@ -732,6 +745,37 @@ void KernelContext::require_format(const FormatState& st, const char* unit, uint
     }
 }
 
+void KernelContext::require_src_readable(uint32_t icb, const char* operand, const char* call) {
+    // ISA UNPACR_Regular.md, FormatConversion: an FP32 datum reaches SrcA/SrcB only through an FP32 -> TF32 /
+    // BF16 / FP16 conversion; with OutDataFormat FP32 ("case FP32: return UnpackToDst ? ... :
+    // UndefinedBehaviour()") it is undefined. A CB marked UnpackToDestFp32 has unpack destination format
+    // Float32, and LLK common/inc/cunpack_common.h is_unpacker_format_conversion_supported_dest(Float32,
+    // Float32, unpack_to_dest=false) is false (asserted by llk_unpack_A.h / llk_unpack_tilize.h).
+    if (icb >= kNumCBs || !unpack_to_dest_fp32_[icb] || !core_.cbs[icb].configured ||
+        core_.cbs[icb].format != DataFormat::Float32) {
+        return;
+    }
+    fail(std::string(call) + ": reads " + cb_name(int32_t(icb)) + " (Float32, marked UnpackToDestFp32) through " +
+         operand + ", but an UnpackToDestFp32 CB unpacks to Float32, which SrcA/SrcB cannot hold: undefined "
+         "behaviour (ISA UNPACR_Regular.md FP32 -> FP32 to SrcA/SrcB; tt-llk cunpack_common.h "
+         "is_unpacker_format_conversion_supported_dest): read it with copy_tile / unary_bcast / tilize (to DEST) "
+         "or do not mark it UnpackToDestFp32");
+}
+
+math::SrcStyle KernelContext::srca_style(uint32_t icb) const {
+    // Float32 CB -> TF32 in SrcA with an fp32 DEST (the unpacker's Tf32 output), BF16 otherwise (numerics.hpp 1).
+    const bool tf32 = icb < kNumCBs && core_.cbs[icb].format == DataFormat::Float32 && fp32_dest_;
+    return tf32 ? math::SrcStyle::TF32 : math::SrcStyle::BF16;
+}
+
+int KernelContext::fidelity_phases(const char* call) {
+    try {
+        return math::fidelity_phase_count(math_fidelity_);
+    } catch (const std::invalid_argument& e) {
+        fail(std::string(call) + ": ComputeConfigDescriptor " + e.what());
+    }
+}
+
 uint8_t* KernelContext::reserved_page_ptr(CBState& c, uint32_t page) {
     return l1_ptr(c.base + (c.wr_page + page) * c.page_size);
 }
@@ -748,6 +792,8 @@ void KernelContext::hw_startup(uint32_t icb0, uint32_t icb1, uint32_t ocb) {
     srca_fmt_ = {true, core_.cbs[icb0].format, int32_t(icb0), "compute_kernel_hw_startup"};
     srcb_fmt_ = {true, core_.cbs[icb1].format, int32_t(icb1), "compute_kernel_hw_startup"};
     pack_fmt_ = {true, core_.cbs[ocb].format, int32_t(ocb), "compute_kernel_hw_startup"};
+    const char* env = std::getenv("LAYERNORM_FUSED_RM_EMU_OPTIMISTIC");
+    optimistic_srcb_ = run_.opts.optimistic_srcb || (env && std::string(env) == "1");
     started_ = true;
 }
 
@@ -952,9 +998,18 @@ void KernelContext::reduce_tile(PoolType type, ReduceDim dim, uint32_t icb, uint
     const bool swapped = dim == ReduceDim::REDUCE_ROW && type != PoolType::MAX;
     require_format(srca_fmt_, "unpacker (SrcA)", swapped ? icb_scaler : icb, call);
     require_format(srcb_fmt_, "unpacker (SrcB)", swapped ? icb : icb_scaler, call);
+    require_src_readable(swapped ? icb_scaler : icb, "SrcA", call);
+    require_src_readable(swapped ? icb : icb_scaler, "SrcB", call);
     float a[1024], s[1024];
     read_tile(icb, itile, a, call);
     read_tile(icb_scaler, itile_scaler, s, call);
+    // Both operands in SrcA's style (math/fidelity.hpp 1): the SrcB tile may lose its TF32 bits.
+    const math::SrcStyle style = srca_style(swapped ? icb_scaler : icb);
+    float* srcb = swapped ? a : s;
+    for (uint32_t i = 0; i < 1024; ++i) {
+        srcb[i] = math::read_operand(srcb[i], style, optimistic_srcb_);
+    }
+    const int phases = type == PoolType::MAX ? 1 : fidelity_phases(call);
     float* d = dst_[idst];
     // Scaler layout (ttnn/cpp/ttnn/kernel_lib/reduce_helpers_dataflow.inl, fill_each_face_row0_partial): row 0 of
     // EVERY face holds the scaler, for a partial last tile only in the valid positions. The scaler of input element
@@ -965,31 +1020,32 @@ void KernelContext::reduce_tile(PoolType type, ReduceDim dim, uint32_t icb, uint
     // in float32; each reduce_tile accumulates into DEST with DEST's rounding.
     auto scaler_row = [&](uint32_t r, uint32_t c) { return s[(r / 16) * 16 * 32 + c]; };
     auto scaler_col = [&](uint32_t r, uint32_t c) { return s[(r / 16) * 16 * 32 + (c / 16) * 16 + (r % 16)]; };
+    // SUM/AVG: MVMUL (REDUCE_ROW, scaler in SrcA) or GAPOOL (data in SrcA) under math fidelity, math/fidelity.hpp 5.
+    // MAX (GMPOOL) takes the max of the scaled values and has no fidelity phases.
+    auto pool = [&](float dst, uint32_t n, auto data, auto scal) {
+        if (type == PoolType::MAX) {
+            float acc = -std::numeric_limits<float>::infinity();
+            for (uint32_t k = 0; k < n; ++k) {
+                acc = std::max(acc, data(k) * scal(k));
+            }
+            return round_dest(std::max(dst, acc));
+        }
+        if (swapped) {
+            return math::fpu_dot(dst, n, scal, data, phases, fp32_dest_);
+        }
+        return math::fpu_dot(dst, n, data, scal, phases, fp32_dest_);
+    };
     if (dim == ReduceDim::REDUCE_ROW) {
         for (uint32_t r = 0; r < 32; ++r) {
-            float acc = type == PoolType::MAX ? -std::numeric_limits<float>::infinity() : 0.0f;
-            for (uint32_t c = 0; c < 32; ++c) {
-                const float v = a[r * 32 + c] * scaler_row(r, c);
-                acc = type == PoolType::MAX ? std::max(acc, v) : acc + v;
-            }
-            d[r * 32] = round_dest(type == PoolType::MAX ? std::max(d[r * 32], acc) : d[r * 32] + acc);
+            d[r * 32] = pool(d[r * 32], 32, [&](uint32_t c) { return a[r * 32 + c]; },
+                             [&](uint32_t c) { return scaler_row(r, c); });
         }
     } else if (dim == ReduceDim::REDUCE_COL) {
         for (uint32_t c = 0; c < 32; ++c) {
-            float acc = type == PoolType::MAX ? -std::numeric_limits<float>::infinity() : 0.0f;
-            for (uint32_t r = 0; r < 32; ++r) {
-                const float v = a[r * 32 + c] * scaler_col(r, c);
-                acc = type == PoolType::MAX ? std::max(acc, v) : acc + v;
-            }
-            d[c] = round_dest(type == PoolType::MAX ? std::max(d[c], acc) : d[c] + acc);
+            d[c] = pool(d[c], 32, [&](uint32_t r) { return a[r * 32 + c]; }, [&](uint32_t r) { return scaler_col(r, c); });
         }
     } else {
-        float acc = type == PoolType::MAX ? -std::numeric_limits<float>::infinity() : 0.0f;
-        for (uint32_t i = 0; i < 1024; ++i) {
-            const float v = a[i] * s[0];
-            acc = type == PoolType::MAX ? std::max(acc, v) : acc + v;
-        }
-        d[0] = round_dest(type == PoolType::MAX ? std::max(d[0], acc) : d[0] + acc);
+        d[0] = pool(d[0], 1024, [&](uint32_t i) { return a[i]; }, [&](uint32_t) { return s[0]; });
     }
 }
 
@@ -1017,9 +1073,19 @@ void KernelContext::binary_tiles(BinaryOp op, BcastDim bcast, uint32_t icb0, uin
     require_dst_index(idst, call);
     require_format(srca_fmt_, "unpacker (SrcA)", icb0, call);
     require_format(srcb_fmt_, "unpacker (SrcB)", icb1, call);
+    require_src_readable(icb0, "SrcA", call);
+    require_src_readable(icb1, "SrcB", call);
     float a[1024], b[1024];
     read_tile(icb0, itile0, a, call);
     read_tile(icb1, itile1, b, call);
+    // ELWADD / ELWSUB / ELWMUL read both operands in SrcA's style; ELWMUL runs MATH_FIDELITY's phases
+    // (math/fidelity.hpp); add and sub are single-phase (llk_math_eltwise_binary.h: "Math fidelity larger than
+    // LoFi only works with Eltwise multiply").
+    const math::SrcStyle style = srca_style(icb0);
+    for (uint32_t i = 0; i < 1024; ++i) {
+        b[i] = math::read_operand(b[i], style, optimistic_srcb_);
+    }
+    const int phases = op == BinaryOp::MUL ? fidelity_phases(call) : 1;
     float* d = dst_[idst];
     for (uint32_t r = 0; r < 32; ++r) {
         for (uint32_t c = 0; c < 32; ++c) {
@@ -1031,8 +1097,8 @@ void KernelContext::binary_tiles(BinaryOp op, BcastDim bcast, uint32_t icb0, uin
                 default: bv = b[r * 32 + c];
             }
             const float av = a[r * 32 + c];
-            const float v = op == BinaryOp::ADD ? av + bv : op == BinaryOp::SUB ? av - bv : av * bv;
-            d[r * 32 + c] = round_dest(v);
+            d[r * 32 + c] = op == BinaryOp::MUL ? math::elwmul(av, bv, phases, fp32_dest_)
+                                                : round_dest(op == BinaryOp::ADD ? av + bv : av - bv);
         }
     }
 }
@@ -1083,20 +1149,21 @@ void KernelContext::sfpu_op(SfpuOp op, uint32_t idst, uint32_t param_bits, const
     float* d = dst_[idst];
     for (uint32_t i = 0; i < 1024; ++i) {
         const float x = d[i];
-        float y;
+        // SFPU arithmetic is SFPMAD (math/sfpu_functions.hpp): denormal inputs read as 0, results flushed.
         switch (op) {
-            case SfpuOp::SQUARE: y = x * x; break;
-            // Exact in float32; silicon refines an approximation (ckernel_sfpu_sqrt.h), close to 1 ulp of fp32.
-            case SfpuOp::RSQRT: y = 1.0f / std::sqrt(x); break;
-            case SfpuOp::MUL_SCALAR: y = x * p; break;
-            case SfpuOp::ADD_SCALAR: y = x + p; break;
-            case SfpuOp::SUB_SCALAR: y = x - p; break;
-            case SfpuOp::RECIP: y = 1.0f / x; break;
-            case SfpuOp::SQRT: y = std::sqrt(x); break;
-            default: y = x;
+            // ckernel_sfpu_square.h: v * v, then float32_to_bf16_rne_prgm for a 16-bit DEST.
+            case SfpuOp::SQUARE: d[i] = sfpu_store(math::sfpmul(x, x), true); break;
+            // ckernel_sfpu_rsqrt.h / ckernel_sfpu_sqrt.h with APPROX = math_approx_mode, including the store.
+            case SfpuOp::RSQRT: d[i] = math::sfpu_sqrt(x, approx_, true, fp32_dest_); break;
+            case SfpuOp::SQRT: d[i] = math::sfpu_sqrt(x, approx_, false, fp32_dest_); break;
+            // ckernel_sfpu_binop_with_unary.h: one SFPMUL / SFPADD, stored with SFPSTORE truncation.
+            case SfpuOp::MUL_SCALAR: d[i] = sfpu_store(math::sfpmul(x, p), false); break;
+            case SfpuOp::ADD_SCALAR: d[i] = sfpu_store(math::sfpadd(x, p), false); break;
+            case SfpuOp::SUB_SCALAR: d[i] = sfpu_store(math::sfpsub(x, p), false); break;
+            // Not used by the op's kernels and not modelled: exact float32 division.
+            case SfpuOp::RECIP: d[i] = sfpu_store(1.0f / x, true); break;
+            default: break;
         }
-        // square and rsqrt round to bf16 in software; the binop_with_scalar ops store with SFPSTORE truncation.
-        d[i] = sfpu_store(y, op == SfpuOp::SQUARE || op == SfpuOp::RSQRT || op == SfpuOp::RECIP || op == SfpuOp::SQRT);
     }
 }
 
@@ -1114,8 +1181,15 @@ void KernelContext::sfpu_binary(SfpuOp op, uint32_t idst0, uint32_t idst1, uint3
     const float* y = dst_[idst1];
     float r[1024];
     for (uint32_t i = 0; i < 1024; ++i) {
-        const float v = op == SfpuOp::ADD_BINARY ? x[i] + y[i] : op == SfpuOp::SUB_BINARY ? x[i] - y[i] : x[i] * y[i];
+        // ckernel_sfpu_binary.h: one SFPADD / SFPMUL; mul with a 16-bit DEST rounds (float32_to_bf16_rne) and
+        // returns 0 when either input is zero ("To match FPU behaviour ... 0 * x = 0").
+        const float v = op == SfpuOp::ADD_BINARY   ? math::sfpadd(x[i], y[i])
+                        : op == SfpuOp::SUB_BINARY ? math::sfpsub(x[i], y[i])
+                                                   : math::sfpmul(x[i], y[i]);
         r[i] = sfpu_store(v, round_nearest_even);
+        if (op == SfpuOp::MUL_BINARY && !fp32_dest_ && (x[i] == 0.0f || y[i] == 0.0f)) {
+            r[i] = 0.0f;
+        }
     }
     std::memcpy(dst_[odst], r, sizeof r);
 }
@@ -1148,7 +1222,9 @@ void KernelContext::unary_bcast(BcastDim bcast, uint32_t icb, uint32_t itile, ui
     }
     require_dst(DstState::Acquired, call.c_str());
     require_dst_index(idst, call.c_str());
-    // bcast.h: 32-bit formats unpack straight to DEST ("SrcB is only 19bits wide"); others go through SrcB.
+    // bcast.h: a CB whose unpack destination format is Float32 (get_operand_dst_format) unpacks straight to DEST
+    // ("SrcB is only 19bits wide"); that is a Float32 CB marked UnpackToDestFp32 (with fp32 DEST). An unmarked
+    // Float32 CB unpacks to TF32 and goes through SrcB: truncated like any SrcB read (numerics.hpp 1).
     // The SrcA/SrcB format rule is not applied here: which unpacker's format registers the broadcast unpack
     // (llk_unpack_A with a broadcast type) reads is not pinned down by the 0.81 headers.
     float a[1024];
@@ -1158,7 +1234,8 @@ void KernelContext::unary_bcast(BcastDim bcast, uint32_t icb, uint32_t itile, ui
     }
     const bool fp32_cb = core_.cbs[icb].format == DataFormat::Float32;
     read_tile(icb, itile, a, call.c_str(), /*to_dest_exact=*/false);
-    if (fp32_cb && fp32_dest_) {  // unpack to DEST: exact
+    const bool to_dest = fp32_cb && unpacks_to_dest_fp32(icb);
+    if (to_dest) {  // unpack to DEST: exact
         std::lock_guard<std::mutex> lk(run_.m);
         CBState& c = core_.cbs[icb];
         load_tile(l1_ptr(c.base + (c.rd_page + itile) * c.page_size), c.format, a);
@@ -1167,7 +1244,7 @@ void KernelContext::unary_bcast(BcastDim bcast, uint32_t icb, uint32_t itile, ui
     for (uint32_t r = 0; r < 32; ++r) {
         for (uint32_t c = 0; c < 32; ++c) {
             const float v = bcast == BcastDim::ROW ? a[c] : bcast == BcastDim::COL ? a[r * 32] : bcast == BcastDim::SCALAR ? a[0] : a[r * 32 + c];
-            d[r * 32 + c] = fp32_cb && fp32_dest_ ? v : round_dest(v);
+            d[r * 32 + c] = to_dest ? v : round_dest(v);
         }
     }
 }
