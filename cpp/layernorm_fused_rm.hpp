@@ -11,11 +11,18 @@
 
 namespace layernorm_fused_rm {
 
-/// LayerNormFusedRMDeviceOperation::validate(attrs, tensor_args), then
-/// LayerNormFusedRMProgramFactory::create_descriptor(attrs, tensor_args, output).
-/// `output` must match compute_output_specs(attrs, tensor_args) in shape, dtype and layout; its address goes
-/// into the writer's runtime args. Throws what validate throws, and std::invalid_argument on an output mismatch.
+/// LayerNormFusedRMDeviceOperation::validate(attrs, tensor_args, output) (the one validation of a call), then
+/// create_descriptor of the factory select_program_factory names. `output` must match
+/// compute_output_specs(attrs, tensor_args) in shape, dtype, layout and memory layout; its address goes into the
+/// writer's runtime args (0 when not allocated yet: override_runtime_arguments writes it later). Throws what
+/// validate throws.
 ProgramDescriptor create_program_descriptor(
     const operation_attributes_t& attrs, const tensor_args_t& tensor_args, const tensor_return_value_t& output);
+
+/// Program-cache hit: the override_runtime_arguments of the factory named by cached_program.program_factory (a
+/// descriptor create_program_descriptor returned) rewrites the buffer addresses of tensor_args and output into
+/// its runtime args, in place. Throws std::invalid_argument for a descriptor no factory of this op built.
+void override_runtime_arguments(ProgramDescriptor& cached_program, const tensor_args_t& tensor_args,
+                                const tensor_return_value_t& output);
 
 }  // namespace layernorm_fused_rm

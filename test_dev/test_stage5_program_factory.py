@@ -66,8 +66,9 @@ def test_cbs_on_core_0_0_and_fit_in_l1(program):
     assert total <= arch.l1_size - arch.l1_unreserved_base
     # (8 * Wt + 2) bf16 tiles plus 3 statistics tiles, Float32 when the compute config accumulates in fp32.
     cc = [k for k in program.kernels if k.is_compute][0].config
-    # Compute compile-time arg 3: bit 0 gamma given, bit 1 beta given (both or neither in this fixture).
-    affine = [k for k in program.kernels if k.is_compute][0].compile_time_args[3] == 3
+    # Compute compile-time arg affine_flags: gamma and beta bits (both or neither in this fixture).
+    flags = [k for k in program.kernels if k.is_compute][0].compile_time_args[_C.compute_ct_args.affine_flags]
+    affine = flags == _C.affine_flag.gamma | _C.affine_flag.beta
     assert total == _C.row_resident_cb_bytes(128, _C.DType.BFLOAT16, cc, has_gamma=affine, has_beta=affine)
     # c_0, c_1, c_16, c_24: Wt = 4 tiles each; gamma/beta c_4..c_7: 4 tiles each when given, else 1 page;
     # scaler, eps: 1 tile each; mean, variance, inverse std: 1 Float32 tile each (fp32 DEST).

@@ -82,11 +82,13 @@ def _descriptor_and_buffers(dev, shape):
     # Point the runtime args at the buffers just allocated (reader: in, gamma, beta; writer: out).
     core, rargs = reader.runtime_args[0]
     rargs = list(rargs)
-    rargs[0:3] = [addr_in, addr_g, addr_b]
+    rargs[_C.reader_rt_args.input_addr] = addr_in
+    rargs[_C.reader_rt_args.gamma_addr] = addr_g
+    rargs[_C.reader_rt_args.beta_addr] = addr_b
     reader.runtime_args = [(core, rargs)]
     core, wargs = writer.runtime_args[0]
     wargs = list(wargs)
-    wargs[0] = addr_out
+    wargs[_C.writer_rt_args.output_addr] = addr_out
     writer.runtime_args = [(core, wargs)]
     desc.kernels = [reader, compute, writer]
     return desc, [addr_in, addr_g, addr_b, addr_out]
@@ -96,9 +98,11 @@ def test_push_one_page_too_few_is_reported_as_deadlock_naming_the_cb(tmp_path):
     src = Path(_C.kernel_root()) / "dataflow" / "reader_layernorm_fused_rm.cpp"
     text = src.read_text()
     assert "cb_push_back(cb_in_rm, tiles);" in text
-    # Same layout as the kernel root: the kernel includes ../layernorm_fused_rm_cb_index.hpp.
+    # Same layout as the kernel root: the kernel includes ../layernorm_fused_rm_cb_index.hpp and
+    # ../layernorm_fused_rm_kernel_args.hpp.
     (tmp_path / "dataflow").mkdir()
-    shutil.copy(src.parent.parent / "layernorm_fused_rm_cb_index.hpp", tmp_path)
+    for header in src.parent.parent.glob("*.hpp"):
+        shutil.copy(header, tmp_path)
     broken = tmp_path / "dataflow" / "reader_push_one_too_few.cpp"
     broken.write_text(text.replace("cb_push_back(cb_in_rm, tiles);", "cb_push_back(cb_in_rm, tiles - 1);"))
 

@@ -15,6 +15,7 @@ import torch
 import ttnn
 
 import layernorm_fused_rm
+from layernorm_fused_rm import _C
 from _compare import error_bound, report, row_scale_error
 
 SHAPES = [
@@ -149,12 +150,12 @@ def test_work_split_matches_split_work_to_cores():
     x = torch.randn(65 * 32, 64)
     desc = layernorm_fused_rm.create_program_descriptor(_host(x), _host(torch.ones(64)), _host(torch.zeros(64)))
     compute = desc.kernels[1]
-    blocks = [args[0] for _, args in compute.runtime_args]
+    blocks = [args[_C.compute_rt_args.num_blocks] for _, args in compute.runtime_args]
     assert sorted(blocks, reverse=True) == [2] + [1] * 63
     assert blocks[0] == 2  # group 1 (the larger share) first
     reader = desc.kernels[0]
-    starts = [args[4] for _, args in reader.runtime_args]
-    counts = [args[3] for _, args in reader.runtime_args]
+    starts = [args[_C.reader_rt_args.start_stick] for _, args in reader.runtime_args]
+    counts = [args[_C.reader_rt_args.num_sticks] for _, args in reader.runtime_args]
     assert starts[0] == 0 and all(starts[i + 1] == starts[i] + counts[i] for i in range(63))
     assert sum(counts) == 65 * 32
 
@@ -215,8 +216,9 @@ def test_gamma_beta_each_optional(gamma_given, beta_given, w):
     desc = layernorm_fused_rm.create_program_descriptor(
         _host(x), None if gamma is None else _host(gamma), None if beta is None else _host(beta)
     )
-    # The program is built without the missing multiply / add (compute compile-time arg 3 flags).
-    assert desc.kernels[1].compile_time_args[3] == (1 if gamma_given else 0) | (2 if beta_given else 0)
+    # The program is built without the missing multiply / add (compute compile-time arg affine_flags).
+    flags = desc.kernels[1].compile_time_args[_C.compute_ct_args.affine_flags]
+    assert flags == (_C.affine_flag.gamma if gamma_given else 0) | (_C.affine_flag.beta if beta_given else 0)
 
 
 def test_gamma_beta_fp32_and_tile_layout_are_converted_once():

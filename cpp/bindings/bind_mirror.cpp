@@ -89,7 +89,8 @@ void bind_mirror(nb::module_& m) {
         .value("LoFi", ttm::MathFidelity::LoFi)
         .value("HiFi2", ttm::MathFidelity::HiFi2)
         .value("HiFi3", ttm::MathFidelity::HiFi3)
-        .value("HiFi4", ttm::MathFidelity::HiFi4);
+        .value("HiFi4", ttm::MathFidelity::HiFi4)
+        .value("Invalid", ttm::MathFidelity::Invalid);
 
     nb::class_<ttm::CBFormatDescriptor>(
         m, "CBFormatDescriptor", "One (buffer index, format, page size) of a circular buffer, as ttnn.CBFormatDescriptor.")

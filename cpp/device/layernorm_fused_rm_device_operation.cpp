@@ -1,12 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
+//
+// Device operation of ttnn.layernorm_fused_rm. `validate` is the one home of every value rule of the op: the
+// Python package only converts ttnn objects into these descriptions (and raises TypeError for wrong Python
+// types); the entry point create_program_descriptor (cpp/layernorm_fused_rm.cpp) calls validate once per call.
 #include "device/layernorm_fused_rm_device_operation.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <sstream>
 #include <stdexcept>
 
-#include "device/layernorm_fused_rm_program_factory.hpp"
 #include "arch/arch_params.hpp"
+#include "device/layernorm_fused_rm_program_factory.hpp"
+#include "device/layernorm_fused_rm_utils.hpp"
 
 namespace layernorm_fused_rm {
 
@@ -14,6 +20,7 @@ const char* to_string(Layout v) {
     switch (v) {
         case Layout::ROW_MAJOR: return "ROW_MAJOR";
         case Layout::TILE: return "TILE";
+        case Layout::INVALID: return "INVALID";
     }
     return "Layout(?)";
 }
@@ -27,6 +34,10 @@ const char* to_string(DType v) {
         case DType::INT32: return "INT32";
         case DType::UINT16: return "UINT16";
         case DType::UINT8: return "UINT8";
+        case DType::BFLOAT4_B: return "BFLOAT4_B";
+        case DType::FP8_E4M3: return "FP8_E4M3";
+        case DType::INT8: return "INT8";
+        case DType::INVALID: return "INVALID";
     }
     return "DType(?)";
 }
@@ -35,6 +46,8 @@ const char* to_string(BufferType v) {
     switch (v) {
         case BufferType::DRAM: return "DRAM";
         case BufferType::L1: return "L1";
+        case BufferType::L1_SMALL: return "L1_SMALL";
+        case BufferType::TRACE: return "TRACE";
     }
     return "BufferType(?)";
 }
@@ -45,6 +58,7 @@ const char* to_string(TensorMemoryLayout v) {
         case TensorMemoryLayout::HEIGHT_SHARDED: return "HEIGHT_SHARDED";
         case TensorMemoryLayout::WIDTH_SHARDED: return "WIDTH_SHARDED";
         case TensorMemoryLayout::BLOCK_SHARDED: return "BLOCK_SHARDED";
+        case TensorMemoryLayout::ND_SHARDED: return "ND_SHARDED";
     }
     return "TensorMemoryLayout(?)";
 }
@@ -52,25 +66,6 @@ const char* to_string(TensorMemoryLayout v) {
 namespace {
 
 constexpr const char* kOp = "ttnn.layernorm_fused_rm: ";
-constexpr uint32_t kTileWidth = 32;
-
-std::string shape_str(const std::vector<uint32_t>& shape) {
-    std::ostringstream os;
-    os << '[';
-    for (size_t i = 0; i < shape.size(); ++i) {
-        os << (i ? ", " : "") << shape[i];
-    }
-    os << ']';
-    return os.str();
-}
-
-uint64_t volume(const std::vector<uint32_t>& shape) {
-    uint64_t v = 1;
-    for (uint32_t d : shape) {
-        v *= d;
-    }
-    return v;
-}
 
 std::string device_str(const TensorDesc& t) {
     std::ostringstream os;
@@ -82,15 +77,54 @@ std::string device_str(const TensorDesc& t) {
     return os.str();
 }
 
+// A float as Python's repr prints it ("0.0", "-1e-05", "nan", "inf"): the shortest digits that read back to the
+// same float (std::to_chars), with ".0" added to an integral value. Messages show eps the way the caller wrote it.
+std::string float_repr(float v) {
+    if (std::isnan(v)) {
+        return "nan";
+    }
+    if (std::isinf(v)) {
+        return v > 0 ? "inf" : "-inf";
+    }
+    char buf[64];
+    const auto res = std::to_chars(buf, buf + sizeof buf, v);
+    std::string s(buf, res.ptr);
+    if (s.find_first_of(".e") == std::string::npos) {
+        s += ".0";
+    }
+    return s;
+}
+
+const char* fidelity_name(MathFidelity f) {
+    switch (f) {
+        case MathFidelity::LoFi: return "LoFi";
+        case MathFidelity::HiFi2: return "HiFi2";
+        case MathFidelity::HiFi3: return "HiFi3";
+        case MathFidelity::HiFi4: return "HiFi4";
+        case MathFidelity::Invalid: return "Invalid";
+    }
+    return "MathFidelity(?)";
+}
+
 [[noreturn]] void fail(const std::string& msg) { throw std::invalid_argument(kOp + msg); }
 
-DataFormat data_format_of(DType d) { return d == DType::FLOAT32 ? DataFormat::Float32 : DataFormat::Float16_b; }
+bool is_float_dtype(DType d) { return d == DType::BFLOAT16 || d == DType::FLOAT32; }
+
+// `what` names the memory config in messages ("input_tensor", "gamma", "memory_config (output)").
+void validate_memory_config(const std::string& what, const MemoryConfig& mc, const char* sharded_note) {
+    if (mc.memory_layout != TensorMemoryLayout::INTERLEAVED) {
+        fail(what + " memory layout must be INTERLEAVED (" + sharded_note + "), got " + to_string(mc.memory_layout));
+    }
+    if (mc.buffer_type != BufferType::DRAM && mc.buffer_type != BufferType::L1) {
+        fail(what + " buffer type must be DRAM or L1, got " + to_string(mc.buffer_type));
+    }
+}
 
 void validate_input(const TensorDesc& in) {
     if (in.layout != Layout::ROW_MAJOR) {
         fail(std::string("input_tensor layout must be ROW_MAJOR, got ") + to_string(in.layout));
     }
-    if (in.dtype != DType::BFLOAT16 && in.dtype != DType::FLOAT32) {
+    if (!is_float_dtype(in.dtype)) {
         fail(std::string("input_tensor dtype must be BFLOAT16 or FLOAT32, got ") + to_string(in.dtype));
     }
     if (in.shape.empty()) {
@@ -102,21 +136,27 @@ void validate_input(const TensorDesc& in) {
                  shape_str(in.shape));
         }
     }
-    const uint32_t W = in.shape.back();
-    if (in.memory_config.memory_layout != TensorMemoryLayout::INTERLEAVED) {
-        fail(std::string("input_tensor memory layout must be INTERLEAVED (sharded inputs are not supported), got ") +
-             to_string(in.memory_config.memory_layout));
-    }
+    validate_memory_config("input_tensor", in.memory_config, "sharded inputs are not supported");
 }
 
-void validate_affine(const char* name, const TensorDesc& p, const TensorDesc& in) {
+void validate_affine(const char* name, const TensorDesc& p, const TensorDesc& in, bool convert) {
     const uint32_t W = in.shape.back();
-    if (p.layout != Layout::ROW_MAJOR) {
-        fail(std::string(name) + " layout must be ROW_MAJOR, got " + to_string(p.layout));
-    }
-    if (p.dtype != in.dtype) {
-        fail(std::string(name) + " dtype must equal input_tensor's (" + to_string(in.dtype) + "; the Python API "
-             "converts gamma/beta of the other float dtype once), got " + to_string(p.dtype));
+    if (convert) {
+        // The caller converts either float dtype and either layout once (operation_attributes_t::convert_affine).
+        if (!is_float_dtype(p.dtype)) {
+            fail(std::string(name) + " dtype must be BFLOAT16 or FLOAT32, got " + to_string(p.dtype));
+        }
+        if (p.layout != Layout::ROW_MAJOR && p.layout != Layout::TILE) {
+            fail(std::string(name) + " layout must be ROW_MAJOR or TILE, got " + to_string(p.layout));
+        }
+    } else {
+        if (p.layout != Layout::ROW_MAJOR) {
+            fail(std::string(name) + " layout must be ROW_MAJOR, got " + to_string(p.layout));
+        }
+        if (p.dtype != in.dtype) {
+            fail(std::string(name) + " dtype must equal input_tensor's (" + to_string(in.dtype) + "; the Python API "
+                 "converts gamma/beta of the other float dtype once), got " + to_string(p.dtype));
+        }
     }
     if (p.shape.empty() || volume(p.shape) != W) {
         fail(std::string(name) + " must have volume W = " + std::to_string(W) +
@@ -127,75 +167,74 @@ void validate_affine(const char* name, const TensorDesc& p, const TensorDesc& in
         fail(std::string(name) + " last dim must be W = " + std::to_string(W) + " (shape [W], [1, W], [1, 1, W] or "
              "[1, 1, 1, W]), got shape " + shape_str(p.shape));
     }
-    if (p.memory_config.memory_layout != TensorMemoryLayout::INTERLEAVED) {
-        fail(std::string(name) + " memory layout must be INTERLEAVED (sharded is not supported), got " +
-             to_string(p.memory_config.memory_layout));
-    }
+    validate_memory_config(name, p.memory_config, "sharded is not supported");
     if (p.on_device != in.on_device || (p.on_device && p.device_id != in.device_id)) {
         fail(std::string(name) + " must be on the same device as input_tensor: expected " + device_str(in) +
              ", got " + device_str(p));
     }
 }
 
-}  // namespace
-
-uint64_t row_resident_cb_bytes(uint32_t W, DType dtype, const ComputeConfigDescriptor& cc, bool has_gamma,
-                               bool has_beta, std::optional<DType> output_dtype_opt) {
-    const DType output_dtype = output_dtype_opt.value_or(dtype);
-    return LayerNormFusedRMProgramFactory::cb_bytes(W, data_format_of(dtype), data_format_of(output_dtype), cc,
-                                                    has_gamma, has_beta);
-}
-
-void LayerNormFusedRMDeviceOperation::validate(const operation_attributes_t& attrs, const tensor_args_t& tensor_args) {
-    const TensorDesc& in = tensor_args.input;
-    validate_input(in);
-    if (tensor_args.gamma) {
-        validate_affine("gamma", *tensor_args.gamma, in);
+void validate_compute_config(const ComputeConfigDescriptor& cc, DType input_dtype) {
+    switch (cc.math_fidelity) {
+        case MathFidelity::LoFi:
+        case MathFidelity::HiFi2:
+        case MathFidelity::HiFi3:
+        case MathFidelity::HiFi4: break;
+        default:
+            fail(std::string("compute_kernel_config.math_fidelity must be LoFi, HiFi2, HiFi3 or HiFi4, got ") +
+                 fidelity_name(cc.math_fidelity));
     }
-    if (tensor_args.beta) {
-        validate_affine("beta", *tensor_args.beta, in);
-    }
-    if (!std::isfinite(attrs.eps) || !(attrs.eps > 0.0f)) {
-        std::ostringstream os;
-        os << "eps must be a finite number > 0, got " << attrs.eps;
-        fail(os.str());
-    }
-    if (attrs.output_memory_config.memory_layout != TensorMemoryLayout::INTERLEAVED) {
-        fail(std::string("memory_config (output) memory layout must be INTERLEAVED (sharded output is not "
-                         "supported), got ") +
-             to_string(attrs.output_memory_config.memory_layout));
-    }
-    if (attrs.output_dtype != DType::BFLOAT16 && attrs.output_dtype != DType::FLOAT32) {
-        fail(std::string("output dtype must be BFLOAT16 or FLOAT32, got ") + to_string(attrs.output_dtype));
-    }
-    if (in.dtype == DType::FLOAT32 && !attrs.compute_config.fp32_dest_acc_en) {
+    if (input_dtype == DType::FLOAT32 && !cc.fp32_dest_acc_en) {
         fail("FLOAT32 input_tensor needs compute_kernel_config.fp32_dest_acc_en = True (a 16-bit DEST and the "
              "19-bit source registers would truncate it), got fp32_dest_acc_en = False");
     }
+}
 
-    tt_metal_mirror::ArchParams arch;
-    try {
-        arch = tt_metal_mirror::ArchParams::by_name(attrs.arch);
-    } catch (const std::exception& e) {
-        fail("arch must be \"wormhole_b0\" or \"blackhole\", got \"" + attrs.arch + "\" (" + e.what() + ")");
+void validate_core_grid(const std::optional<CoreCoord>& grid, const tt_metal_mirror::ArchParams& arch) {
+    if (!grid) {
+        return;
     }
+    const std::string given = "got x=" + std::to_string(grid->x) + ", y=" + std::to_string(grid->y);
+    if (grid->x < 1 || grid->y < 1) {
+        fail("core_grid must have x >= 1 and y >= 1, " + given);
+    }
+    if (grid->x > arch.grid_x || grid->y > arch.grid_y) {
+        fail("core_grid must fit the " + arch.name + " worker grid (x <= " + std::to_string(arch.grid_x) +
+             ", y <= " + std::to_string(arch.grid_y) + "), " + given);
+    }
+}
+
+// The output the caller allocated must be what compute_output_specs says.
+void validate_output(const spec_return_value_t& spec, const TensorDesc& output) {
+    if (output.shape != spec.shape) {
+        fail("output shape must equal the input_tensor shape " + shape_str(spec.shape) + ", got " +
+             shape_str(output.shape));
+    }
+    if (output.dtype != spec.dtype) {
+        fail(std::string("output dtype must be ") + to_string(spec.dtype) + ", got " + to_string(output.dtype));
+    }
+    if (output.layout != spec.layout) {
+        fail(std::string("output layout must be ") + to_string(spec.layout) + ", got " + to_string(output.layout));
+    }
+    validate_memory_config("output", output.memory_config, "sharded output is not supported");
+}
+
+// L1 of the program that will run: the row-resident one only when forced (select_program_factory picks the
+// streaming one when it does not fit); the streaming one always.
+void validate_l1(const operation_attributes_t& attrs, const tensor_args_t& tensor_args,
+                 const tt_metal_mirror::ArchParams& arch) {
+    const TensorDesc& in = tensor_args.input;
     const uint32_t W = in.shape.back();
-    const uint64_t have = arch.l1_size > arch.l1_unreserved_base ? arch.l1_size - arch.l1_unreserved_base : 0;
-    const std::string& forced = attrs.program_factory;
-    if (!forced.empty() && forced != LayerNormFusedRMProgramFactory::name &&
-        forced != LayerNormFusedRMStreamingProgramFactory::name) {
-        fail(std::string("program_factory must be \"\", \"") + LayerNormFusedRMProgramFactory::name + "\" or \"" +
-             LayerNormFusedRMStreamingProgramFactory::name + "\", got \"" + forced + "\"");
-    }
+    const uint64_t have = arch.free_l1_bytes();
     const bool has_gamma = tensor_args.gamma.has_value();
     const bool has_beta = tensor_args.beta.has_value();
     const uint64_t need_resident =
         row_resident_cb_bytes(W, in.dtype, attrs.compute_config, has_gamma, has_beta, attrs.output_dtype);
-    if (forced == LayerNormFusedRMProgramFactory::name && need_resident > have) {
+    if (attrs.program_factory == LayerNormFusedRMProgramFactory::name && need_resident > have) {
         std::ostringstream os;
         os << kOp << "input_tensor last dim W = " << W << " is too large for the row-resident program ("
            << LayerNormFusedRMProgramFactory::name << "): its circular buffers need " << need_resident
-           << " bytes of L1 (row CBs of Wt = " << (W + kTileWidth - 1) / kTileWidth << " tiles of "
+           << " bytes of L1 (row CBs of Wt = " << tiles_of_width(W) << " tiles of "
            << tile_size(data_format_of(in.dtype)) << " B, scaler, eps and 3 statistics tiles), expected at most "
            << have << " bytes free on "
            << arch.name << " (l1_size " << arch.l1_size << " - l1_unreserved_base " << arch.l1_unreserved_base
@@ -209,6 +248,54 @@ void LayerNormFusedRMDeviceOperation::validate(const operation_attributes_t& att
         os << kOp << "input_tensor last dim W = " << W << ": even the streaming program's circular buffers need "
            << need_streaming << " bytes of L1, expected at most " << have << " bytes free on " << arch.name;
         throw std::runtime_error(os.str());
+    }
+}
+
+}  // namespace
+
+uint64_t row_resident_cb_bytes(uint32_t W, DType dtype, const ComputeConfigDescriptor& cc, bool has_gamma,
+                               bool has_beta, std::optional<DType> output_dtype_opt) {
+    const DType output_dtype = output_dtype_opt.value_or(dtype);
+    return LayerNormFusedRMProgramFactory::cb_bytes(W, data_format_of(dtype), data_format_of(output_dtype), cc,
+                                                    has_gamma, has_beta);
+}
+
+void LayerNormFusedRMDeviceOperation::validate(const operation_attributes_t& attrs, const tensor_args_t& tensor_args,
+                                               const std::optional<tensor_return_value_t>& output) {
+    const TensorDesc& in = tensor_args.input;
+    validate_input(in);
+    if (tensor_args.gamma) {
+        validate_affine("gamma", *tensor_args.gamma, in, attrs.convert_affine);
+    }
+    if (tensor_args.beta) {
+        validate_affine("beta", *tensor_args.beta, in, attrs.convert_affine);
+    }
+    if (!std::isfinite(attrs.eps) || !(attrs.eps > 0.0f)) {
+        fail("eps must be a finite number > 0, got " + float_repr(attrs.eps));
+    }
+    validate_memory_config("memory_config (output)", attrs.output_memory_config, "sharded output is not supported");
+    if (!is_float_dtype(attrs.output_dtype)) {
+        fail(std::string("dtype (output) must be BFLOAT16 or FLOAT32 (ttnn.bfloat16 or ttnn.float32), got ") +
+             to_string(attrs.output_dtype));
+    }
+    validate_compute_config(attrs.compute_config, in.dtype);
+
+    tt_metal_mirror::ArchParams arch;
+    try {
+        arch = tt_metal_mirror::ArchParams::by_name(attrs.arch);
+    } catch (const std::exception& e) {
+        fail("arch must be \"wormhole_b0\" or \"blackhole\", got \"" + attrs.arch + "\" (" + e.what() + ")");
+    }
+    validate_core_grid(attrs.core_grid, arch);
+    const std::string& forced = attrs.program_factory;
+    if (!forced.empty() && forced != LayerNormFusedRMProgramFactory::name &&
+        forced != LayerNormFusedRMStreamingProgramFactory::name) {
+        fail(std::string("program_factory must be \"\", \"") + LayerNormFusedRMProgramFactory::name + "\" or \"" +
+             LayerNormFusedRMStreamingProgramFactory::name + "\", got \"" + forced + "\"");
+    }
+    validate_l1(attrs, tensor_args, arch);
+    if (output) {
+        validate_output(compute_output_specs(attrs, tensor_args), *output);
     }
 }
 
@@ -228,11 +315,11 @@ std::string LayerNormFusedRMDeviceOperation::select_program_factory(
         return attrs.program_factory;
     }
     const auto arch = tt_metal_mirror::ArchParams::by_name(attrs.arch);
-    const uint64_t have = arch.l1_size - arch.l1_unreserved_base;
     const TensorDesc& in = tensor_args.input;
     return row_resident_cb_bytes(in.shape.back(), in.dtype, attrs.compute_config, tensor_args.gamma.has_value(),
-                                 tensor_args.beta.has_value(), attrs.output_dtype) <= have ? LayerNormFusedRMProgramFactory::name
-                                                                    : LayerNormFusedRMStreamingProgramFactory::name;
+                                 tensor_args.beta.has_value(), attrs.output_dtype) <= arch.free_l1_bytes()
+               ? LayerNormFusedRMProgramFactory::name
+               : LayerNormFusedRMStreamingProgramFactory::name;
 }
 
 }  // namespace layernorm_fused_rm

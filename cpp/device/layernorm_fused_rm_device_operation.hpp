@@ -2,7 +2,8 @@
 //
 // Device operation of ttnn.layernorm_fused_rm: validation, output spec, program-factory selection.
 // Mirrors the static members of a tt-metal device operation (validate_on_program_cache_miss,
-// compute_output_specs, select_program_factory) without tt-metal headers.
+// compute_output_specs, select_program_factory) without tt-metal headers. validate is the one home of the op's
+// value rules; the Python package only converts ttnn objects into the descriptions it checks.
 #pragma once
 
 #include <cstdint>
@@ -14,11 +15,17 @@
 namespace layernorm_fused_rm {
 
 struct LayerNormFusedRMDeviceOperation {
-    /// Checks every precondition of the row-resident single-core program.
-    /// Throws std::invalid_argument for an argument with a wrong value (layout, dtype, shape, eps, memory
-    /// layout, devices) and std::runtime_error when the row does not fit in L1 (a limit of the current
-    /// program, not of the arguments). Messages name the argument, what was expected and what was given.
-    static void validate(const operation_attributes_t& attrs, const tensor_args_t& tensor_args);
+    /// Every value rule of the op, in one place (tt-metal's validate_on_program_cache_miss): input layout, dtype,
+    /// rank, dims, memory layout and buffer type; gamma/beta dtype, layout, volume and last dim, memory, device
+    /// (under attrs.convert_affine: BFLOAT16 or FLOAT32, ROW_MAJOR or TILE; else the input's dtype, ROW_MAJOR);
+    /// eps finite and > 0; output memory config and dtype; compute config (math fidelity; fp32_dest_acc_en for
+    /// FLOAT32 input); arch; core_grid (>= 1, within the arch's grid); program_factory name; L1 of the program
+    /// that will run; and, when given, `output` against compute_output_specs (shape, dtype, layout, memory).
+    /// Throws std::invalid_argument for an argument with a wrong value and std::runtime_error when the row does
+    /// not fit L1 (a limit of the programs, not of the arguments). Messages start "ttnn.layernorm_fused_rm: " and
+    /// name the argument, what was expected and what was given.
+    static void validate(const operation_attributes_t& attrs, const tensor_args_t& tensor_args,
+                         const std::optional<tensor_return_value_t>& output = std::nullopt);
 
     /// Same shape as the input, dtype = attrs.output_dtype, ROW_MAJOR, attrs.output_memory_config.
     static spec_return_value_t compute_output_specs(

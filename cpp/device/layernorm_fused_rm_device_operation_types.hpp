@@ -29,10 +29,30 @@ using tt::tt_metal::ReaderConfigDescriptor;
 using tt::tt_metal::UnpackToDestMode;
 using tt::tt_metal::WriterConfigDescriptor;
 
-enum class Layout : uint8_t { ROW_MAJOR = 0, TILE = 1 };
-enum class DType : uint8_t { BFLOAT16 = 0, FLOAT32 = 1, BFLOAT8_B = 2, UINT32 = 3, INT32 = 4, UINT16 = 5, UINT8 = 6 };
-enum class BufferType : uint8_t { DRAM = 0, L1 = 1 };
-enum class TensorMemoryLayout : uint8_t { INTERLEAVED = 0, HEIGHT_SHARDED = 1, WIDTH_SHARDED = 2, BLOCK_SHARDED = 3 };
+// Every member of ttnn 0.81's Layout, DataType, BufferType and TensorMemoryLayout (by name), so each ttnn tensor
+// and config can be described and what the op refuses reaches validate. Values are the project's own.
+enum class Layout : uint8_t { ROW_MAJOR = 0, TILE = 1, INVALID = 2 };
+enum class DType : uint8_t {
+    BFLOAT16 = 0,
+    FLOAT32 = 1,
+    BFLOAT8_B = 2,
+    UINT32 = 3,
+    INT32 = 4,
+    UINT16 = 5,
+    UINT8 = 6,
+    BFLOAT4_B = 7,
+    FP8_E4M3 = 8,
+    INT8 = 9,
+    INVALID = 10
+};
+enum class BufferType : uint8_t { DRAM = 0, L1 = 1, L1_SMALL = 2, TRACE = 3 };
+enum class TensorMemoryLayout : uint8_t {
+    INTERLEAVED = 0,
+    HEIGHT_SHARDED = 1,
+    WIDTH_SHARDED = 2,
+    BLOCK_SHARDED = 3,
+    ND_SHARDED = 4
+};
 
 const char* to_string(Layout v);
 const char* to_string(DType v);
@@ -62,11 +82,18 @@ struct operation_attributes_t {
     DType output_dtype = DType::BFLOAT16;
     ComputeConfigDescriptor compute_config;
     std::string arch = "wormhole_b0";  ///< "wormhole_b0" or "blackhole": sets L1 size, DRAM alignment, grid
-    /// Worker grid to split the rows over: x = columns, y = rows of cores; {0, 0} = the arch's whole grid.
-    CoreCoord core_grid{0, 0};
+    /// Worker grid to split the rows over: x = columns, y = rows of cores, each >= 1 and within the arch's grid;
+    /// nullopt = the arch's whole grid.
+    std::optional<CoreCoord> core_grid;
     /// Program factory to use: "" = chosen by select_program_factory (row-resident when its CBs fit L1,
     /// else streaming), or a factory name to force one (tests, benchmarks).
     std::string program_factory;
+    /// false: gamma/beta are described as the program takes them (the input's dtype, ROW_MAJOR). true: they are
+    /// described as the caller gave them, and the caller converts them to the input's dtype and ROW_MAJOR before
+    /// the program runs (the Python API does: host tensors when their bytes are uploaded, device tensors with
+    /// ttnn.typecast / ttnn.to_layout); validate then accepts BFLOAT16 or FLOAT32, ROW_MAJOR or TILE. The program
+    /// does not depend on it (it reads gamma/beta in the input's format either way).
+    bool convert_affine = false;
 };
 
 struct tensor_args_t {

@@ -31,7 +31,7 @@
 // row-sum tile (1 page; 2 in the streaming program, whose partial sums are 2 tiles), c_25 holds the mean as
 // m1 and m2 (2 pages), c_26 the hi/lo split of a row sum (2 pages); the untilize block (streaming: the chunk)
 // is at most DEST capacity - 1, one DEST tile being scratch; eps goes to the compute kernel in fp32 (runtime
-// arg 1); math fidelity is HiFi4.
+// arg compute_rt_args::eps_bits); math fidelity is HiFi4.
 #include "device/layernorm_fused_rm_program_factory.hpp"
 
 #include <algorithm>
@@ -39,8 +39,12 @@
 #include <cstring>
 #include <mutex>
 #include <stdexcept>
+#include <string>
+#include <variant>
+#include <vector>
 
 #include "arch/arch_params.hpp"
+#include "device/layernorm_fused_rm_utils.hpp"
 
 namespace layernorm_fused_rm {
 
@@ -50,14 +54,6 @@ std::mutex g_root_mutex;
 std::string g_kernel_root;
 
 uint32_t align_up(uint32_t v, uint32_t a) { return (v + a - 1) / a * a; }
-
-DataFormat to_format(DType d) {
-    switch (d) {
-        case DType::BFLOAT16: return DataFormat::Float16_b;
-        case DType::FLOAT32: return DataFormat::Float32;
-        default: throw std::invalid_argument(std::string("layernorm_fused_rm: no data format for dtype ") + to_string(d));
-    }
-}
 
 // bf16 bits of a float, rounded to nearest even, in both 16-bit halves (the scalar packing tt-metal
 // readers use for bf16 scaler/epsilon words).
@@ -74,15 +70,6 @@ void append_interleaved_accessor_args(std::vector<uint32_t>& args, uint32_t alig
     constexpr uint32_t kIsDram = 1u << 1;
     args.push_back(kIsDram);
     args.push_back(aligned_page_size);
-}
-
-
-uint64_t volume(const std::vector<uint32_t>& shape) {
-    uint64_t v = 1;
-    for (uint32_t d : shape) {
-        v *= d;
-    }
-    return v;
 }
 
 }  // namespace
@@ -124,7 +111,7 @@ uint64_t cb_bytes_for(uint32_t W, uint32_t Bt, DataFormat in_format, DataFormat 
                       const ComputeConfigDescriptor& cc, bool has_gamma, bool has_beta, bool precise, bool streaming) {
     const uint64_t in_tiles = 2ull * Bt + centered_pages(Bt, precise, streaming) + 2ull * (has_gamma ? Bt : 1) +
                               2ull * (has_beta ? Bt : 1);
-    const uint64_t scalar_tiles = (W % 32 ? 2 : 1) + 1;
+    const uint64_t scalar_tiles = (W % TILE_WIDTH ? 2 : 1) + 1;
     return in_tiles * tile_size(in_format) + uint64_t(Bt) * tile_size(out_format) +
            scalar_tiles * tile_size(DataFormat::Float16_b) +
            (precise ? 5ull : 3ull) * tile_size(stats_format(cc, in_format));
@@ -134,7 +121,7 @@ uint64_t cb_bytes_for(uint32_t W, uint32_t Bt, DataFormat in_format, DataFormat 
 uint64_t LayerNormFusedRMProgramFactory::cb_bytes(uint32_t W, DataFormat in_format, DataFormat out_format,
                                                   const ComputeConfigDescriptor& cc, bool has_gamma,
                                                   bool has_beta) {
-    return cb_bytes_for(W, (W + 31) / 32, in_format, out_format, cc, has_gamma, has_beta,
+    return cb_bytes_for(W, tiles_of_width(W), in_format, out_format, cc, has_gamma, has_beta,
                         uses_precise_kernel(in_format, /*streaming=*/false), /*streaming=*/false);
 }
 
@@ -142,7 +129,7 @@ uint64_t LayerNormFusedRMStreamingProgramFactory::cb_bytes(uint32_t W, DataForma
                                                            const ComputeConfigDescriptor& cc, bool has_gamma,
                                                            bool has_beta) {
     const bool precise = uses_precise_kernel(in_format, /*streaming=*/true);
-    return cb_bytes_for(W, streaming_chunk((W + 31) / 32, cc, precise), in_format, out_format, cc, has_gamma,
+    return cb_bytes_for(W, streaming_chunk(tiles_of_width(W), cc, precise), in_format, out_format, cc, has_gamma,
                         has_beta, precise, /*streaming=*/true);
 }
 
@@ -176,29 +163,68 @@ const std::string& kernel_root() {
 
 namespace {
 
+// The one place buffer addresses enter a program (as tt-metal's override_runtime_arguments writes them): reader
+// runtime args input / gamma / beta (0 for an absent tensor) and writer runtime arg output, on every core. Nothing
+// else in a descriptor depends on an address. Kernels are found by their config (reader, writer), not position.
+void write_buffer_addresses(ProgramDescriptor& desc, const tensor_args_t& tensor_args,
+                            const tensor_return_value_t& output) {
+    KernelDescriptor* reader = nullptr;
+    KernelDescriptor* writer = nullptr;
+    for (KernelDescriptor& k : desc.kernels) {
+        if (k.is_reader()) {
+            reader = &k;
+        } else if (std::holds_alternative<WriterConfigDescriptor>(k.config)) {
+            writer = &k;
+        }
+    }
+    if (reader == nullptr || writer == nullptr) {
+        throw std::invalid_argument(
+            "ttnn.layernorm_fused_rm: override_runtime_arguments: program has no reader or no writer kernel (program "
+            "factory \"" + desc.program_factory + "\"): not a program of this op");
+    }
+    // Every core's runtime args of kernel `k` (named `what` in messages) must have `count` entries.
+    auto checked = [](KernelDescriptor& k, const char* what, size_t count) -> KernelDescriptor::RuntimeArgs& {
+        for (const auto& [core, args] : k.runtime_args) {
+            if (args.size() != count) {
+                throw std::invalid_argument(
+                    std::string("ttnn.layernorm_fused_rm: override_runtime_arguments: ") + what + " runtime args must "
+                    "have " + std::to_string(count) + " entries, got " + std::to_string(args.size()));
+            }
+        }
+        return k.runtime_args;
+    };
+    const uint32_t gamma_addr = tensor_args.gamma ? tensor_args.gamma->address : 0;
+    const uint32_t beta_addr = tensor_args.beta ? tensor_args.beta->address : 0;
+    for (auto& [core, args] : checked(*reader, "reader", reader_rt_args::count)) {
+        args[reader_rt_args::input_addr] = tensor_args.input.address;
+        args[reader_rt_args::gamma_addr] = gamma_addr;
+        args[reader_rt_args::beta_addr] = beta_addr;
+    }
+    for (auto& [core, args] : checked(*writer, "writer", writer_rt_args::count)) {
+        args[writer_rt_args::output_addr] = output.address;
+    }
+}
+
 // Both programs: the same 13 CB roles, kernels and work split; `streaming` sizes the row CBs to one chunk
 // of Bt tiles and makes the reader send each tile-row three times.
 ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const tensor_args_t& tensor_args,
                                    const tensor_return_value_t& output, bool streaming) {
     const TensorDesc& in = tensor_args.input;
-    if (in.shape.empty()) {
-        throw std::invalid_argument("layernorm_fused_rm: input_tensor has rank 0");
-    }
     const auto arch = tt_metal_mirror::ArchParams::by_name(attrs.arch);
     const uint32_t W = in.shape.back();
     const uint32_t num_rows = static_cast<uint32_t>(volume(in.shape) / W);
-    const uint32_t Wt = (W + 31) / 32;
-    const uint32_t last_tile_cols = W - 32 * (Wt - 1);  // 1..32
+    const uint32_t Wt = tiles_of_width(W);
+    const uint32_t last_tile_cols = W - TILE_WIDTH * (Wt - 1);  // 1..32
     const bool has_gamma = tensor_args.gamma.has_value();
     const bool has_beta = tensor_args.beta.has_value();
-    const uint32_t affine_flags = (has_gamma ? 1u : 0u) | (has_beta ? 2u : 0u);
-    const DataFormat fmt = to_format(in.dtype);
-    const DataFormat out_fmt = to_format(attrs.output_dtype);
+    const uint32_t affine_flags = (has_gamma ? affine_flag::gamma : 0u) | (has_beta ? affine_flag::beta : 0u);
+    const DataFormat fmt = data_format_of(in.dtype);
+    const DataFormat out_fmt = data_format_of(attrs.output_dtype);
     const uint32_t stick_bytes = W * datum_size(fmt);
     const uint32_t aligned_stick = align_up(stick_bytes, arch.dram_alignment);
     const uint32_t out_stick_bytes = W * datum_size(out_fmt);
     const uint32_t aligned_out_stick = align_up(out_stick_bytes, arch.dram_alignment);
-    const uint32_t num_blocks = (num_rows + 31) / 32;
+    const uint32_t num_blocks = static_cast<uint32_t>(tile_rows_of(num_rows));
     const ComputeConfigDescriptor& cc = attrs.compute_config;
     const uint32_t dest_tiles = dest_tile_capacity(cc);
     // Row CBs hold Bt tiles: the whole row (row-resident) or one chunk (streaming). The untilize block
@@ -208,16 +234,11 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
     const bool precise = uses_precise_kernel(fmt, streaming);
     const uint32_t Bt = streaming ? streaming_chunk(Wt, cc, precise) : Wt;
     const uint32_t block_w = largest_divisor_at_most(Bt, precise ? dest_tiles - 1 : dest_tiles);
-    const uint32_t chunk_bytes = Bt * 32 * datum_size(fmt);
-    const uint32_t out_chunk_bytes = Bt * 32 * datum_size(out_fmt);
+    const uint32_t chunk_bytes = Bt * TILE_WIDTH * datum_size(fmt);
+    const uint32_t out_chunk_bytes = Bt * TILE_WIDTH * datum_size(out_fmt);
 
-    const uint32_t grid_x = attrs.core_grid.x ? attrs.core_grid.x : arch.grid_x;
-    const uint32_t grid_y = attrs.core_grid.y ? attrs.core_grid.y : arch.grid_y;
-    if (grid_x > arch.grid_x || grid_y > arch.grid_y) {
-        throw std::invalid_argument("layernorm_fused_rm: core_grid " + std::to_string(grid_x) + "x" +
-                                    std::to_string(grid_y) + " is larger than the " + arch.name + " worker grid " +
-                                    std::to_string(arch.grid_x) + "x" + std::to_string(arch.grid_y));
-    }
+    const uint32_t grid_x = attrs.core_grid ? attrs.core_grid->x : arch.grid_x;
+    const uint32_t grid_y = attrs.core_grid ? attrs.core_grid->y : arch.grid_y;
     const WorkSplit split = split_work_to_cores(grid_x, grid_y, num_blocks);
     // All used cores as rectangles: full rows of the grid, then the partial last row.
     CoreRangeSet cores;
@@ -241,7 +262,8 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
     add_cb(cb::in_rm, Bt, fmt);
     add_cb(cb::in_tiled, Bt, fmt);
     // The reader writes the scaler and epsilon tiles as bf16 (1.0 is exact; eps is rounded to bf16).
-    add_cb(cb::scaler, last_tile_cols < 32 ? 2 : 1, DataFormat::Float16_b);  // full scaler, then the partial one
+    // The full scaler tile, then the partial one when the last tile of a row is partial.
+    add_cb(cb::scaler, last_tile_cols < TILE_WIDTH ? 2 : 1, DataFormat::Float16_b);
     add_cb(cb::eps, 1, DataFormat::Float16_b);
     // gamma/beta CBs exist either way (the design's 13 CBs); one page when the vector is not given.
     add_cb(cb::gamma_rm, has_gamma ? Bt : 1, fmt);
@@ -255,14 +277,24 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
     add_cb(cb::inv_std, 1, stats_fmt);
 
     const std::string root = kernel_root();
-    const uint32_t gamma_addr = tensor_args.gamma ? tensor_args.gamma->address : 0;
-    const uint32_t beta_addr = tensor_args.beta ? tensor_args.beta->address : 0;
 
     KernelDescriptor reader;
     reader.kernel_source = root + "/dataflow/reader_layernorm_fused_rm.cpp";
     reader.core_ranges = cores;
-    reader.compile_time_args = {stick_bytes,  Wt,           Bt, streaming ? 3u : 1u, chunk_bytes, affine_flags,
-                                last_tile_cols, tile_size(fmt)};
+    {
+        namespace ct = reader_ct_args;
+        auto& args = reader.compile_time_args;
+        args.assign(ct::count, 0);
+        args[ct::stick_bytes] = stick_bytes;
+        args[ct::Wt] = Wt;
+        args[ct::Bt] = Bt;
+        args[ct::passes] = streaming ? 3u : 1u;
+        args[ct::chunk_bytes] = chunk_bytes;
+        args[ct::affine_flags] = affine_flags;
+        args[ct::last_tile_cols] = last_tile_cols;
+        args[ct::tile_bytes] = tile_size(fmt);
+    }
+    static_assert(reader_ct_args::input_accessor == reader_ct_args::count, "accessors follow the plain args");
     append_interleaved_accessor_args(reader.compile_time_args, aligned_stick);  // input
     append_interleaved_accessor_args(reader.compile_time_args, aligned_stick);  // gamma
     append_interleaved_accessor_args(reader.compile_time_args, aligned_stick);  // beta
@@ -275,9 +307,17 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
                                      : "/compute/layernorm_fused_rm_precise.cpp")
                         : (streaming ? "/compute/layernorm_fused_rm_streaming.cpp" : "/compute/layernorm_fused_rm.cpp"));
     compute.core_ranges = cores;
-    // Row-resident: arg 1 is the untilize block width; streaming: the chunk width (its own block width).
-    compute.compile_time_args = {Wt, streaming ? Bt : block_w, std::bit_cast<uint32_t>(1.0f / static_cast<float>(W)),
-                                 affine_flags, last_tile_cols < 32 ? 1u : 0u};
+    {
+        namespace ct = compute_ct_args;
+        auto& args = compute.compile_time_args;
+        args.assign(ct::count, 0);
+        args[ct::Wt] = Wt;
+        // Row-resident: the untilize block width; streaming: the chunk width (its own block width).
+        args[ct::block_w] = streaming ? Bt : block_w;
+        args[ct::inv_w_bits] = std::bit_cast<uint32_t>(1.0f / static_cast<float>(W));
+        args[ct::affine_flags] = affine_flags;
+        args[ct::partial] = last_tile_cols < TILE_WIDTH ? 1u : 0u;
+    }
 
     compute.config = cc;
     // Float32 CBs that are copied or tilized into DEST unpack straight to the 32-bit DEST (lossless) rather
@@ -314,7 +354,16 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
     KernelDescriptor writer;
     writer.kernel_source = root + "/dataflow/writer_layernorm_fused_rm.cpp";
     writer.core_ranges = cores;
-    writer.compile_time_args = {out_stick_bytes, Wt, Bt, out_chunk_bytes};
+    {
+        namespace ct = writer_ct_args;
+        auto& args = writer.compile_time_args;
+        args.assign(ct::count, 0);
+        args[ct::stick_bytes] = out_stick_bytes;
+        args[ct::Wt] = Wt;
+        args[ct::Bt] = Bt;
+        args[ct::chunk_bytes] = out_chunk_bytes;
+    }
+    static_assert(writer_ct_args::output_accessor == writer_ct_args::count, "the accessor follows the plain args");
     append_interleaved_accessor_args(writer.compile_time_args, aligned_out_stick);
 
     writer.config = WriterConfigDescriptor{};
@@ -325,19 +374,28 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
     for (uint32_t i = 0; i < split.num_cores; ++i) {
         const CoreCoord core = split.cores[i];
         const uint32_t blocks = split.units_of(i);
-        const uint32_t first_stick = first_block * 32;
-        const uint32_t sticks = std::min(blocks * 32, num_rows - first_stick);
-        reader.runtime_args.push_back(
-            {core, {in.address, gamma_addr, beta_addr, sticks, first_stick, packed_bf16(1.0f), packed_bf16(attrs.eps)}});
+        const uint32_t first_stick = first_block * TILE_HEIGHT;
+        const uint32_t sticks = std::min(blocks * TILE_HEIGHT, num_rows - first_stick);
+        std::vector<uint32_t> r(reader_rt_args::count, 0);
+        r[reader_rt_args::num_sticks] = sticks;
+        r[reader_rt_args::start_stick] = first_stick;
+        r[reader_rt_args::scaler] = packed_bf16(1.0f);
+        r[reader_rt_args::eps] = packed_bf16(attrs.eps);
+        reader.runtime_args.push_back({core, std::move(r)});
+        std::vector<uint32_t> c(precise ? compute_rt_args::precise_count : compute_rt_args::count, 0);
+        c[compute_rt_args::num_blocks] = blocks;
         if (precise) {
-            compute.runtime_args.push_back({core, {blocks, std::bit_cast<uint32_t>(attrs.eps)}});
-        } else {
-            compute.runtime_args.push_back({core, {blocks}});
+            c[compute_rt_args::eps_bits] = std::bit_cast<uint32_t>(attrs.eps);
         }
-        writer.runtime_args.push_back({core, {output.address, sticks, first_stick}});
+        compute.runtime_args.push_back({core, std::move(c)});
+        std::vector<uint32_t> w(writer_rt_args::count, 0);
+        w[writer_rt_args::num_sticks] = sticks;
+        w[writer_rt_args::start_stick] = first_stick;
+        writer.runtime_args.push_back({core, std::move(w)});
         first_block += blocks;
     }
     desc.kernels = {std::move(reader), std::move(compute), std::move(writer)};
+    write_buffer_addresses(desc, tensor_args, output);
     return desc;
 }
 
@@ -351,6 +409,18 @@ ProgramDescriptor LayerNormFusedRMProgramFactory::create_descriptor(
 ProgramDescriptor LayerNormFusedRMStreamingProgramFactory::create_descriptor(
     const operation_attributes_t& attrs, const tensor_args_t& tensor_args, const tensor_return_value_t& output) {
     return build_descriptor(attrs, tensor_args, output, /*streaming=*/true);
+}
+
+void LayerNormFusedRMProgramFactory::override_runtime_arguments(ProgramDescriptor& cached_program,
+                                                                const tensor_args_t& tensor_args,
+                                                                const tensor_return_value_t& output) {
+    write_buffer_addresses(cached_program, tensor_args, output);
+}
+
+void LayerNormFusedRMStreamingProgramFactory::override_runtime_arguments(ProgramDescriptor& cached_program,
+                                                                         const tensor_args_t& tensor_args,
+                                                                         const tensor_return_value_t& output) {
+    write_buffer_addresses(cached_program, tensor_args, output);
 }
 
 }  // namespace layernorm_fused_rm

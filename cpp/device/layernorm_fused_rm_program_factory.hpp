@@ -8,6 +8,7 @@
 #include "arch/arch_params.hpp"
 #include "device/layernorm_fused_rm_device_operation_types.hpp"
 #include "device/kernels/layernorm_fused_rm_cb_index.hpp"
+#include "device/kernels/layernorm_fused_rm_kernel_args.hpp"
 #include <tt-metalium/program_descriptors.hpp>
 
 namespace layernorm_fused_rm {
@@ -43,9 +44,17 @@ struct LayerNormFusedRMProgramFactory {
     /// scaler tiles, 1 bf16 eps tile, 3 statistics tiles.
     static uint64_t cb_bytes(uint32_t W, DataFormat in_format, DataFormat out_format, const ComputeConfigDescriptor& cc,
                              bool has_gamma = true, bool has_beta = true);
-    /// Builds the descriptor. Tensor addresses in tensor_args/output go into runtime args.
+    /// Builds the descriptor (the arguments are validated: LayerNormFusedRMDeviceOperation::validate). Tensor
+    /// addresses in tensor_args/output go into runtime args (reader_rt_args input/gamma/beta_addr,
+    /// writer_rt_args::output_addr; 0 for an absent gamma/beta).
     static ProgramDescriptor create_descriptor(
         const operation_attributes_t& attrs, const tensor_args_t& tensor_args, const tensor_return_value_t& output);
+    /// Program-cache hit (tt-metal's override_runtime_arguments): rewrites, in place, the buffer addresses of
+    /// tensor_args and output into every core's runtime args of a descriptor this factory built for the same
+    /// shapes and attributes; nothing else in it depends on an address. Throws std::invalid_argument when
+    /// cached_program has no reader or writer kernel or their runtime args have the wrong length.
+    static void override_runtime_arguments(ProgramDescriptor& cached_program, const tensor_args_t& tensor_args,
+                                           const tensor_return_value_t& output);
 };
 
 /// Streaming program for rows too wide for L1: the same 13 CB roles sized to one chunk of Bt tiles; every
@@ -57,6 +66,9 @@ struct LayerNormFusedRMStreamingProgramFactory {
                              bool has_gamma = true, bool has_beta = true);
     static ProgramDescriptor create_descriptor(
         const operation_attributes_t& attrs, const tensor_args_t& tensor_args, const tensor_return_value_t& output);
+    /// As LayerNormFusedRMProgramFactory::override_runtime_arguments (both programs take the same arguments).
+    static void override_runtime_arguments(ProgramDescriptor& cached_program, const tensor_args_t& tensor_args,
+                                           const tensor_return_value_t& output);
 };
 
 /// Whether the program runs a precise compute kernel (layernorm_fused_rm_precise{,_streaming}.cpp: SFPU math in

@@ -4,25 +4,25 @@
 The C++ program factory builds the same descriptor for both targets (``_C.ProgramDescriptor``, a mirror of
 tt::tt_metal::ProgramDescriptor). For a device tensor this module
 
-  1. allocates the output on the input's device (``ttnn.allocate_tensor_on_device``); gamma / beta None stay
-     absent (the factory's affine flags make the kernels skip them);
-  2. puts the real buffer addresses into the tensor descriptors and asks the factory for the descriptor;
-  3. replaces the factory's own TensorAccessorArgs encoding in each data-movement kernel's compile-time args
+  1. asks the C++ op for the descriptor (``_C.create_program_descriptor``: the call's one validation), then
+     converts gamma / beta on their device when needed, allocates the output on the input's device
+     (``ttnn.allocate_tensor_on_device``) and writes the real buffer addresses into the descriptor with the
+     program factory's ``_C.override_runtime_arguments``; gamma / beta None stay absent (the factory's affine
+     flags make the kernels skip them);
+  2. replaces the factory's own TensorAccessorArgs encoding in each data-movement kernel's compile-time args
      with ``ttnn.TensorAccessorArgs(tensor).get_compile_time_args()`` of the real tensor (see ACCESSOR_ARGS);
-  4. converts everything field by field into ttnn's Python objects (CBDescriptor / CBFormatDescriptor,
+  3. converts everything field by field into ttnn's Python objects (CBDescriptor / CBFormatDescriptor,
      KernelDescriptor with Reader/Writer/ComputeConfigDescriptor, ttnn.RuntimeArgs per core; kernel sources by
      the absolute paths the factory gives, i.e. the ``kernels/`` folder installed with this package);
-  5. runs ``ttnn.generic_op([input, gamma, beta, output], program)`` (the tensors the call has; output last):
+  4. runs ``ttnn.generic_op([input, gamma, beta, output], program)`` (the tensors the call has; output last):
      tt-metal JIT-compiles the same kernel sources.
 
-Steps 3 and 4 are pure functions (``to_ttnn_program_descriptor``) tested without a device.
+Steps 2 and 3 are pure functions (``to_ttnn_program_descriptor``) tested without a device.
 """
 
 from __future__ import annotations
 
 import os
-import re
-from functools import lru_cache
 from typing import Any, Mapping, Sequence
 
 import ttnn
@@ -30,15 +30,18 @@ import ttnn
 from . import _C
 
 # Whose TensorAccessorArgs each data-movement kernel takes, in the order it chains them with
-# next_compile_time_args_offset(). Keyed by kernel file name. Where the first one starts is read from the kernel
-# source itself (its `TensorAccessorArgs<N>()`), so the kernel stays the one statement of its arg layout; anything
-# after the last accessor is kept as it is. The factory encodes interleaved accessors as [ArgsConfig, aligned page
-# size]; test_dev/device/test_device_descriptor.py checks the factory's args against this.
+# next_compile_time_args_offset(), keyed by kernel file name; anything after the last accessor is kept as it is.
+# Where the first one starts is the kernel's compile-time arg index from cpp/device/kernels/
+# layernorm_fused_rm_kernel_args.hpp, which the kernel and the factory use too. The factory encodes interleaved
+# accessors as [ArgsConfig, aligned page size]; test_dev/device/test_device_descriptor.py checks its args.
 ACCESSOR_ARGS: dict[str, tuple[str, ...]] = {
     "reader_layernorm_fused_rm.cpp": ("input", "gamma", "beta"),
     "writer_layernorm_fused_rm.cpp": ("output",),
 }
-_FIRST_ACCESSOR = re.compile(r"TensorAccessorArgs\s*<\s*(\d+)\s*>\s*\(\s*\)")
+_FIRST_ACCESSOR: dict[str, int] = {
+    "reader_layernorm_fused_rm.cpp": _C.reader_ct_args.input_accessor,
+    "writer_layernorm_fused_rm.cpp": _C.writer_ct_args.output_accessor,
+}
 IO_ORDER = ("input", "gamma", "beta", "output")  # ttnn.generic_op io_tensors order; output last
 
 # tensor_accessor::ArgConfig bits (hostdevcommon/tensor_accessor/arg_config.hpp)
@@ -101,18 +104,16 @@ def runtime_args(k: _C.KernelDescriptor) -> ttnn.RuntimeArgs:
     return rt
 
 
-@lru_cache(maxsize=None)
-def _first_accessor_offset(path: str, mtime_ns: int) -> int:
-    with open(path, encoding="utf-8") as f:
-        m = _FIRST_ACCESSOR.search(f.read())
-    if m is None:
-        raise ValueError(f"layernorm_fused_rm: {path} has no TensorAccessorArgs<N>() with a literal N")
-    return int(m.group(1))
-
-
 def first_accessor_offset(kernel_source: str) -> int:
-    """The compile-time arg index of the kernel's first TensorAccessorArgs, as its source states it."""
-    return _first_accessor_offset(kernel_source, os.stat(kernel_source).st_mtime_ns)
+    """The compile-time arg index of the first TensorAccessorArgs of a data-movement kernel (by file name).
+
+    Raises ValueError for a kernel that takes no TensorAccessorArgs (not in ACCESSOR_ARGS)."""
+    name = os.path.basename(kernel_source)
+    try:
+        return _FIRST_ACCESSOR[name]
+    except KeyError:
+        raise ValueError(f"layernorm_fused_rm: kernel {name} takes no TensorAccessorArgs (expected one of "
+                         f"{sorted(_FIRST_ACCESSOR)})") from None
 
 
 def factory_accessor_length(args: Sequence[int], offset: int) -> int:
@@ -197,31 +198,37 @@ def accessor_args_of(tensors: Mapping[str, ttnn.Tensor]) -> dict[str, list[int]]
     return out
 
 
-def _ttnn_memory_config(mc: _C.MemoryConfig):
-    if _name(mc.memory_layout) != "INTERLEAVED":
-        raise ValueError(f"layernorm_fused_rm: output memory layout must be INTERLEAVED, got {_name(mc.memory_layout)}")
-    return ttnn.L1_MEMORY_CONFIG if _name(mc.buffer_type) == "L1" else ttnn.DRAM_MEMORY_CONFIG
+def _ttnn_memory_config(mc: _C.MemoryConfig) -> ttnn.MemoryConfig:
+    """The ttnn.MemoryConfig of a validated (interleaved, DRAM or L1) output memory config."""
+    return ttnn.MemoryConfig(getattr(ttnn.TensorMemoryLayout, _name(mc.memory_layout)),
+                             getattr(ttnn.BufferType, _name(mc.buffer_type)))
 
 
 def run_on_device(p) -> ttnn.Tensor:
-    """Run a validated call (``_op._Prepared``) on the input's Tenstorrent device through ttnn.generic_op.
+    """Run a call (``_op._Prepared``) on the input's Tenstorrent device through ttnn.generic_op.
 
-    gamma / beta None stay absent: the factory's affine flags make the kernels skip them."""
+    ``_C.create_program_descriptor`` validates the call (its one validation) and builds the program before
+    anything is converted or allocated; gamma / beta of the other float dtype or in TILE layout are then converted
+    once on their device (``_op._affine``), the output allocated, and the program factory's
+    ``override_runtime_arguments`` writes the buffer addresses. gamma / beta None stay absent: the factory's affine
+    flags make the kernels skip them. Raises what validate raises (ValueError, RuntimeError)."""
+    from ._op import _affine
+
+    desc = _C.create_program_descriptor(p.attrs, p.tensor_args(), p.output)
     x = p.input_tensor
-    out_dtype = {"BFLOAT16": ttnn.bfloat16, "FLOAT32": ttnn.float32}[_name(p.attrs.output_dtype)]
-    out = ttnn.allocate_tensor_on_device(
-        ttnn.Shape([int(d) for d in p.input.shape]), out_dtype, ttnn.ROW_MAJOR_LAYOUT, x.device(),
-        _ttnn_memory_config(p.attrs.output_memory_config))
     tensors = {"input": x}
     p.input.address = int(x.buffer_address())
     if p.gamma is not None:
-        p.gamma_desc.address = int(p.gamma.buffer_address())
-        tensors["gamma"] = p.gamma
+        tensors["gamma"], p.gamma_desc = _affine(p.gamma, "gamma", p.input)
+        p.gamma_desc.address = int(tensors["gamma"].buffer_address())
     if p.beta is not None:
-        p.beta_desc.address = int(p.beta.buffer_address())
-        tensors["beta"] = p.beta
+        tensors["beta"], p.beta_desc = _affine(p.beta, "beta", p.input)
+        p.beta_desc.address = int(tensors["beta"].buffer_address())
+    out = ttnn.allocate_tensor_on_device(
+        ttnn.Shape([int(d) for d in p.input.shape]), getattr(ttnn.DataType, _name(p.attrs.output_dtype)),
+        ttnn.ROW_MAJOR_LAYOUT, x.device(), _ttnn_memory_config(p.attrs.output_memory_config))
     p.output.address = int(out.buffer_address())
     tensors["output"] = out
-    desc = _C.create_program_descriptor(p.attrs, p.tensor_args(), p.output)
+    _C.override_runtime_arguments(desc, p.tensor_args(), p.output)
     program = to_ttnn_program_descriptor(desc, accessor_args_of(tensors))
     return ttnn.generic_op([tensors[r] for r in IO_ORDER if r in tensors], program)

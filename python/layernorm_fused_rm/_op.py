@@ -1,8 +1,11 @@
 # SPDX-License-Identifier: Apache-2.0
-"""ttnn.layernorm_fused_rm: argument conversion, validation and dispatch by tensor location.
+"""ttnn.layernorm_fused_rm: argument conversion, program cache and dispatch by tensor location.
 
-Host tensors (``ttnn.from_torch(..., device=None)``) run on the project's host Tensix emulator
-(``_C.EmuDevice``); device tensors go through ``ttnn.generic_op`` (``_device``).
+Python converts the arguments into the C++ op's descriptions and raises TypeError for wrong Python types; every
+rule on a value is the C++ ``LayerNormFusedRMDeviceOperation::validate``, run once per call (by
+``_C.create_program_descriptor``, or ``_C.validate`` on a program-cache hit). Host tensors
+(``ttnn.from_torch(..., device=None)``) run on the project's host Tensix emulator (``_C.EmuDevice``); device
+tensors go through ``ttnn.generic_op`` (``_device``).
 """
 
 from __future__ import annotations
@@ -77,10 +80,32 @@ def emulator_device(arch: str | None = None) -> _C.EmuDevice:
 
 
 # --------------------------------------------------------------------------------------------- conversion
+#
+# Conversion only: ttnn objects -> the C++ op's descriptions (_C.TensorDesc, _C.OperationAttributes, ...), raising
+# TypeError for a wrong Python type. Every rule on a value (layout, dtype, rank, eps, memory, core grid, L1 ...)
+# lives in the C++ LayerNormFusedRMDeviceOperation::validate, which create_program_descriptor runs once per call.
 
 
 def _enum_name(v: Any) -> str:
     return getattr(v, "name", str(v).split(".")[-1])
+
+
+def _c_enum(v: Any, c_enum: type, ttnn_enum: type, argname: str, optional: bool = False) -> Any:
+    """The member of the _C enum with the name of `v`, a member of `ttnn_enum` (or already of `c_enum`).
+
+    The _C enums carry every member of the ttnn 0.81 enums (test_dev/op/test_validation_in_cpp.py checks), so
+    whatever value the caller gives reaches validate, which accepts or refuses it.
+    Raises TypeError when `v` is neither (None too, unless `optional`)."""
+    if isinstance(v, c_enum):
+        return v
+    if isinstance(v, ttnn_enum):
+        name = _enum_name(v)
+        if hasattr(c_enum, name):
+            return getattr(c_enum, name)
+        raise TypeError(f"ttnn.layernorm_fused_rm: {argname} {ttnn_enum.__name__}.{name} has no counterpart in "
+                        f"layernorm_fused_rm._C.{c_enum.__name__} (a ttnn newer than 0.81?)")
+    expected = f"a ttnn.{ttnn_enum.__name__}" + (" or None" if optional else "")
+    raise TypeError(f"ttnn.layernorm_fused_rm: {argname} must be {expected}, got {type(v).__name__}")
 
 
 def _check_tensor(t: Any, argname: str, optional: bool) -> None:
@@ -96,24 +121,12 @@ def _c_memory_config(mc: Any, argname: str) -> _C.MemoryConfig:
         return mc
     if not isinstance(mc, ttnn.MemoryConfig):
         raise TypeError(f"ttnn.layernorm_fused_rm: {argname} must be a ttnn.MemoryConfig or None, got {type(mc).__name__}")
-    layout = _enum_name(mc.memory_layout)
-    buffer_type = _enum_name(mc.buffer_type)
-    if not hasattr(_C.TensorMemoryLayout, layout):
-        raise ValueError(
-            f"ttnn.layernorm_fused_rm: {argname} memory layout must be INTERLEAVED (sharded is not supported), got {layout}"
-        )
-    if buffer_type not in ("DRAM", "L1"):
-        raise ValueError(f"ttnn.layernorm_fused_rm: {argname} buffer type must be DRAM or L1, got {buffer_type}")
-    return _C.MemoryConfig(getattr(_C.TensorMemoryLayout, layout), getattr(_C.BufferType, buffer_type))
+    layout = _c_enum(mc.memory_layout, _C.TensorMemoryLayout, ttnn.TensorMemoryLayout, f"{argname} memory_layout")
+    return _C.MemoryConfig(layout, _c_enum(mc.buffer_type, _C.BufferType, ttnn.BufferType, f"{argname} buffer_type"))
 
 
 def _tensor_desc(t: ttnn.Tensor, argname: str) -> _C.TensorDesc:
-    dtype = _enum_name(t.dtype)
-    if not hasattr(_C.DType, dtype):
-        raise ValueError(f"ttnn.layernorm_fused_rm: {argname} dtype must be BFLOAT16, got {dtype}")
-    layout = _enum_name(t.layout)
-    if not hasattr(_C.Layout, layout):
-        raise ValueError(f"ttnn.layernorm_fused_rm: {argname} layout must be ROW_MAJOR, got {layout}")
+    """The TensorDesc of `t` as given: logical shape, dtype, layout, memory config, device (address 0)."""
     on_device = bool(ttnn.is_tensor_storage_on_device(t))
     device_id = -1
     if on_device:
@@ -121,8 +134,8 @@ def _tensor_desc(t: ttnn.Tensor, argname: str) -> _C.TensorDesc:
         device_id = int(dev.id()) if dev is not None else -1
     return _C.TensorDesc(
         shape=[int(d) for d in t.shape],
-        dtype=getattr(_C.DType, dtype),
-        layout=getattr(_C.Layout, layout),
+        dtype=_c_enum(t.dtype, _C.DType, ttnn.DataType, f"{argname} dtype"),
+        layout=_c_enum(t.layout, _C.Layout, ttnn.Layout, f"{argname} layout"),
         memory_config=_c_memory_config(t.memory_config(), f"{argname} memory_config"),
         address=0,
         on_device=on_device,
@@ -137,13 +150,9 @@ def _compute_config(cfg: Any) -> _C.ComputeConfigDescriptor:
     if isinstance(cfg, _C.ComputeConfigDescriptor):
         return cfg
     if all(hasattr(cfg, a) for a in ("math_fidelity", "fp32_dest_acc_en", "math_approx_mode", "dst_full_sync_en")):
-        fidelity = _enum_name(cfg.math_fidelity)
-        if not hasattr(_C.MathFidelity, fidelity):
-            raise ValueError(
-                f"ttnn.layernorm_fused_rm: compute_kernel_config.math_fidelity must be LoFi, HiFi2, HiFi3 or HiFi4, got {fidelity}"
-            )
         return _C.ComputeConfigDescriptor(
-            math_fidelity=getattr(_C.MathFidelity, fidelity),
+            math_fidelity=_c_enum(cfg.math_fidelity, _C.MathFidelity, ttnn.MathFidelity,
+                                  "compute_kernel_config.math_fidelity"),
             fp32_dest_acc_en=bool(cfg.fp32_dest_acc_en),
             dst_full_sync_en=bool(cfg.dst_full_sync_en),
             math_approx_mode=bool(cfg.math_approx_mode),
@@ -154,16 +163,19 @@ def _compute_config(cfg: Any) -> _C.ComputeConfigDescriptor:
     )
 
 
-def _core_grid(grid: Any) -> _C.CoreCoord:
-    """ttnn.CoreGrid(y=rows, x=columns) -> CoreCoord(x, y); None -> (0, 0), the arch's whole worker grid."""
+def _core_grid(grid: Any) -> _C.CoreCoord | None:
+    """ttnn.CoreGrid(y=rows, x=columns) -> CoreCoord(x, y); None -> None (the arch's whole worker grid).
+
+    Raises TypeError unless `grid` has int-like x and y in 0 .. 2**32 - 1 (ttnn.CoreGrid holds unsigned sizes)."""
     if grid is None:
-        return _C.CoreCoord(0, 0)
+        return None
     if not (hasattr(grid, "x") and hasattr(grid, "y")):
         raise TypeError(f"ttnn.layernorm_fused_rm: core_grid must be a ttnn.CoreGrid or None, got {type(grid).__name__}")
-    x, y = int(grid.x), int(grid.y)
-    if x < 1 or y < 1:
-        raise ValueError(f"ttnn.layernorm_fused_rm: core_grid must have x >= 1 and y >= 1, got x={x}, y={y}")
-    return _C.CoreCoord(x, y)
+    try:
+        return _C.CoreCoord(int(grid.x), int(grid.y))
+    except (TypeError, ValueError, OverflowError):
+        raise TypeError(f"ttnn.layernorm_fused_rm: core_grid must be a ttnn.CoreGrid (x, y unsigned ints) or None, "
+                        f"got x={grid.x!r}, y={grid.y!r}") from None
 
 
 def _program_factory(name: Any) -> str:
@@ -177,10 +189,13 @@ def _program_factory(name: Any) -> str:
 def _eps(eps: Any) -> float:
     if isinstance(eps, bool) or not isinstance(eps, (int, float)):
         raise TypeError(f"ttnn.layernorm_fused_rm: eps must be a float, got {type(eps).__name__}")
-    eps = float(eps)
-    if not math.isfinite(eps) or eps <= 0.0:
-        raise ValueError(f"ttnn.layernorm_fused_rm: eps must be a finite number > 0, got {eps!r}")
-    return eps
+    return float(eps)
+
+
+def _output_dtype(dtype: Any, input_desc: _C.TensorDesc) -> Any:
+    if dtype is None:
+        return input_desc.dtype
+    return _c_enum(dtype, _C.DType, ttnn.DataType, "dtype (output)", optional=True)
 
 
 def _tensor_bytes(t: ttnn.Tensor, dtype: torch.dtype) -> bytes:
@@ -192,54 +207,26 @@ def _tensor_bytes(t: ttnn.Tensor, dtype: torch.dtype) -> bytes:
 
 
 def _affine(t: ttnn.Tensor, argname: str, input_desc: _C.TensorDesc) -> tuple[ttnn.Tensor, _C.TensorDesc]:
-    """gamma/beta as the program takes them, and their TensorDesc: a ROW_MAJOR row of the input's dtype.
-
-    Either float dtype and ROW_MAJOR or TILE layout are accepted and converted once: host tensors when their
-    bytes are uploaded (so they are described converted), device tensors here, on their device, with
-    ttnn.to_layout and ttnn.typecast (the device path: not run on silicon yet).
-    Raises ValueError for other dtypes or layouts."""
-    dtype = _enum_name(t.dtype)
-    if dtype not in _TORCH_DTYPE:
-        raise ValueError(f"ttnn.layernorm_fused_rm: {argname} dtype must be BFLOAT16 or FLOAT32, got {dtype}")
-    layout = _enum_name(t.layout)
-    if layout not in ("ROW_MAJOR", "TILE"):
-        raise ValueError(f"ttnn.layernorm_fused_rm: {argname} layout must be ROW_MAJOR or TILE, got {layout}")
-    if ttnn.is_tensor_storage_on_device(t):
-        want = getattr(ttnn, _enum_name(input_desc.dtype).lower())
-        if dtype != _enum_name(input_desc.dtype):
-            if layout != "TILE":
-                t = ttnn.to_layout(t, ttnn.TILE_LAYOUT)  # typecast works on tiles
-                layout = "TILE"
-            t = ttnn.typecast(t, want)
-        if layout == "TILE":
-            t = ttnn.to_layout(t, ttnn.ROW_MAJOR_LAYOUT)
-        return t, _tensor_desc(t, argname)
-    d = _tensor_desc(t, argname)
-    # TILE layout pads the logical shape to whole tiles; the logical shape is what to_torch returns.
-    d.shape = [int(v) for v in t.shape]
-    d.dtype = input_desc.dtype
-    d.layout = _C.Layout.ROW_MAJOR
-    return t, d
-
-
-def _output_dtype(dtype: Any, input_desc: _C.TensorDesc) -> Any:
-    if dtype is None:
-        return input_desc.dtype
-    name = _enum_name(dtype)
-    if name not in _TORCH_DTYPE:
-        raise ValueError(f"ttnn.layernorm_fused_rm: dtype (output) must be ttnn.bfloat16 or ttnn.float32, got {name}")
-    return getattr(_C.DType, name)
-
-
-def _volume(shape: list[int]) -> int:
-    v = 1
-    for d in shape:
-        v *= d
-    return v
+    """A validated device gamma/beta converted once, on its device, to what the program reads: ROW_MAJOR in the
+    input's dtype (ttnn.typecast works on tiles, then ttnn.to_layout; the device path: not run on silicon yet),
+    and its TensorDesc. Host gamma/beta are converted when their bytes are uploaded (_tensor_bytes). Which dtypes
+    and layouts may be converted is validate's rule (OperationAttributes.convert_affine)."""
+    dtype, layout = _enum_name(t.dtype), _enum_name(t.layout)
+    if dtype != _enum_name(input_desc.dtype):
+        if layout != "TILE":
+            t = ttnn.to_layout(t, ttnn.TILE_LAYOUT)  # typecast works on tiles
+            layout = "TILE"
+        t = ttnn.typecast(t, getattr(ttnn.DataType, _enum_name(input_desc.dtype)))
+    if layout == "TILE":
+        t = ttnn.to_layout(t, ttnn.ROW_MAJOR_LAYOUT)
+    return t, _tensor_desc(t, argname)
 
 
 class _Prepared:
-    """Validated arguments of one call: attrs, TensorArgs, output TensorDesc, tensors to upload."""
+    """One call's arguments as the C++ op's descriptions: attrs, input / gamma / beta / output TensorDescs (gamma
+    and beta as given, attrs.convert_affine set), and the tensors. Not validated here: the first C++ call on the
+    call path (create_program_descriptor, or validate on a program-cache hit) checks every value.
+    Raises TypeError for an argument of the wrong Python type."""
 
     def __init__(self, input_tensor, gamma, beta, eps, memory_config, compute_kernel_config, core_grid=None,
                  program_factory=None, dtype=None):
@@ -248,11 +235,8 @@ class _Prepared:
         _check_tensor(beta, "beta", optional=True)
         self.input_tensor, self.gamma, self.beta = input_tensor, gamma, beta
         self.input = _tensor_desc(input_tensor, "input_tensor")
-        self.gamma_desc = self.beta_desc = None
-        if gamma is not None:
-            self.gamma, self.gamma_desc = _affine(gamma, "gamma", self.input)
-        if beta is not None:
-            self.beta, self.beta_desc = _affine(beta, "beta", self.input)
+        self.gamma_desc = _tensor_desc(gamma, "gamma") if gamma is not None else None
+        self.beta_desc = _tensor_desc(beta, "beta") if beta is not None else None
         self.on_device = self.input.on_device
 
         out_mc = (
@@ -266,12 +250,8 @@ class _Prepared:
             arch=_arch_name(None) if not self.on_device else _device_arch(input_tensor),
             core_grid=_core_grid(core_grid),
             program_factory=_program_factory(program_factory),
+            convert_affine=True,  # host: at upload (_tensor_bytes); device: _affine
         )
-        # Validate what the caller gave (gamma/beta None stay None here).
-        _C.validate(self.attrs, _C.TensorArgs(self.input, self.gamma_desc, self.beta_desc))
-
-        self.W = self.input.shape[-1]
-        self.rows = _volume(self.input.shape) // self.W
         self.output = _C.TensorDesc(
             shape=list(self.input.shape),
             dtype=self.attrs.output_dtype,
@@ -281,9 +261,18 @@ class _Prepared:
             device_id=self.input.device_id,
         )
 
+    @property
+    def W(self) -> int:
+        """Last dim of the input (elements); read after validation (rank >= 1)."""
+        return self.input.shape[-1]
+
+    @property
+    def rows(self) -> int:
+        """Rows of the input: its volume / W."""
+        return math.prod(self.input.shape) // self.W
+
     def tensor_args(self) -> _C.TensorArgs:
         return _C.TensorArgs(self.input, self.gamma_desc, self.beta_desc)
-
 
 
 def _device_arch(t: ttnn.Tensor) -> str:
@@ -318,14 +307,17 @@ def _stats_dict(stats: _C.RunStats, arch: str) -> dict[str, Any]:
 
 def _run_on_emulator(p: _Prepared) -> tuple[ttnn.Tensor, dict[str, Any]]:
     dev, lock = _emulator(p.attrs.arch)
-    in_dtype = _TORCH_DTYPE[_enum_name(p.input.dtype)]
-    out_dtype = _TORCH_DTYPE[_enum_name(p.attrs.output_dtype)]
-    stick = p.W * in_dtype.itemsize
-    nbytes = p.rows * stick
-    out_stick = p.W * out_dtype.itemsize
-    out_nbytes = p.rows * out_stick
     allocated: list[int] = []
     with lock:
+        # The call's one validation, before anything is converted, allocated or uploaded: the program comes from
+        # create_program_descriptor (miss) or the cache after validate (hit); its addresses are written below.
+        program, cache_hit = _cached_program(p)
+        in_dtype = _TORCH_DTYPE[_enum_name(p.input.dtype)]
+        out_dtype = _TORCH_DTYPE[_enum_name(p.attrs.output_dtype)]
+        stick = p.W * in_dtype.itemsize
+        nbytes = p.rows * stick
+        out_stick = p.W * out_dtype.itemsize
+        out_nbytes = p.rows * out_stick
         completed = False
         try:
 
@@ -348,7 +340,7 @@ def _run_on_emulator(p: _Prepared) -> tuple[ttnn.Tensor, dict[str, Any]]:
             allocated.append(out_addr)
             p.output.address = out_addr
 
-            program, cache_hit = _cached_program(p)
+            _C.override_runtime_arguments(program, p.tensor_args(), p.output)  # the program factory's rewrite
             stats = dev.run(program)
             raw = dev.read_dram_buffer(out_addr, out_nbytes)
             completed = True
@@ -365,7 +357,7 @@ def _run_on_emulator(p: _Prepared) -> tuple[ttnn.Tensor, dict[str, Any]]:
 
     out = torch.from_numpy(np.frombuffer(raw, dtype=_INT_VIEW[out_dtype][1]).copy()).view(out_dtype)
     out = out.reshape([int(d) for d in p.input.shape])
-    ttnn_dtype = ttnn.float32 if out_dtype == torch.float32 else ttnn.bfloat16
+    ttnn_dtype = getattr(ttnn.DataType, _enum_name(p.attrs.output_dtype))
     result = ttnn.from_torch(out, dtype=ttnn_dtype, layout=ttnn.ROW_MAJOR_LAYOUT)
     stats_dict = _stats_dict(stats, p.attrs.arch)
     stats_dict["program_cache_hit"] = cache_hit
@@ -413,10 +405,10 @@ def _freeze(v: Any, depth: int = 0) -> Any:
 
 
 def _program_cache_key(p: _Prepared) -> tuple:
-    """Everything the descriptor depends on except buffer addresses: the input, gamma and beta descriptions
-    (shape, dtype, layout, memory config, device; whether the caller gave gamma/beta at all), the output
-    description, every operation attribute (eps, output dtype and memory config, compute config, arch) and the
-    kernel root (kernel_source paths are built from it)."""
+    """Everything the descriptor and its validation depend on except buffer addresses: the input, gamma and beta
+    descriptions as given (shape, dtype, layout, memory config, device; whether the caller gave gamma/beta at all),
+    the output description, every operation attribute (eps, output dtype and memory config, compute config, arch,
+    core grid, program factory) and the kernel root (kernel_source paths are built from it)."""
     return (
         _freeze(p.attrs),
         _freeze(p.input),
@@ -429,35 +421,26 @@ def _program_cache_key(p: _Prepared) -> tuple:
     )
 
 
-def _override_runtime_arguments(program: _C.ProgramDescriptor, input_addr: int, gamma_addr: int, beta_addr: int,
-                                 output_addr: int) -> None:
-    """Rewrites, in place, the buffer addresses in every core's runtime args (as tt-metal's
-    override_runtime_arguments): reader args [0..2] = input, gamma, beta; writer args [0] = output. Nothing else
-    in the descriptor depends on an address."""
-    reader, compute, writer = program.kernels  # the factory's contract: [reader, compute, writer]
-    if not (isinstance(reader.config, _C.ReaderConfigDescriptor) and isinstance(writer.config, _C.WriterConfigDescriptor)):
-        raise RuntimeError("ttnn.layernorm_fused_rm: internal error: cached program's kernels are not [reader, compute, writer]")
-    reader.runtime_args = [(core, [input_addr, gamma_addr, beta_addr, *args[3:]]) for core, args in reader.runtime_args]
-    writer.runtime_args = [(core, [output_addr, *args[1:]]) for core, args in writer.runtime_args]
-
-
 def _cached_program(p: _Prepared) -> tuple[_C.ProgramDescriptor, bool]:
-    """The descriptor for p with p's buffer addresses, and whether it came from the program cache.
+    """The descriptor for p, and whether it came from the program cache; its buffer addresses are not p's yet
+    (the caller writes them with _C.override_runtime_arguments, the program factory's rewrite).
 
-    Miss: build it (create_program_descriptor) and keep it. Hit: take the cached one and rewrite its address
-    runtime args. The caller holds the emulator lock of p.attrs.arch; the arch is part of the key, so a cached
-    descriptor is only ever rewritten and run under that one lock."""
+    Runs the call's one validation: a miss builds the descriptor with _C.create_program_descriptor (which
+    validates) and keeps it; a hit runs _C.validate (tt-metal's validate_on_program_cache_hit) and takes the cached
+    one. Counters change only when that succeeds. The caller holds the emulator lock of p.attrs.arch; the arch is
+    part of the key, so a cached descriptor is only ever rewritten and run under that one lock."""
     key = _program_cache_key(p)
     with _program_cache_lock:
         program = _program_cache.get(key)
-        _program_cache_counts["hits" if program is not None else "misses"] += 1
     if program is None:
         program = _C.create_program_descriptor(p.attrs, p.tensor_args(), p.output)
         with _program_cache_lock:
             _program_cache[key] = program
+            _program_cache_counts["misses"] += 1
         return program, False
-    addr = lambda d: d.address if d is not None else 0  # noqa: E731  (the factory writes 0 for an absent tensor)
-    _override_runtime_arguments(program, p.input.address, addr(p.gamma_desc), addr(p.beta_desc), p.output.address)
+    _C.validate(p.attrs, p.tensor_args(), p.output)
+    with _program_cache_lock:
+        _program_cache_counts["hits"] += 1
     return program, True
 
 
@@ -508,18 +491,19 @@ def layernorm_fused_rm(
             default), any rank >= 1 with all dims > 0 (all but the last
             dim are rows), any last dim W >= 1, interleaved memory. A host tensor (``ttnn.from_torch(...)`` without
             ``device``) runs on the host Tensix emulator; a device tensor will run via ``ttnn.generic_op``.
-        gamma: optional ttnn.Tensor of W elements, shape [W], [1, W], [1, 1, W] or [1, 1, 1, W], ROW_MAJOR,
-            BFLOAT16, on the same device (or host) as input_tensor. None: no scaling (the program is built
-            without the multiply, not with a ones row).
+        gamma: optional ttnn.Tensor of W elements, shape [W], [1, W], [1, 1, W] or [1, 1, 1, W], BFLOAT16 or
+            FLOAT32, ROW_MAJOR or TILE (converted once to the input's dtype and ROW_MAJOR: host tensors when
+            uploaded, device tensors on their device), interleaved, on the same device (or host) as input_tensor.
+            None: no scaling (the program is built without the multiply, not with a ones row).
         beta: optional ttnn.Tensor like gamma. None: no shift (built without the add).
         eps: float > 0, finite, added to the variance (used as float32).
-        memory_config: ttnn.MemoryConfig of the output (interleaved only); None: same as input_tensor's.
+        memory_config: ttnn.MemoryConfig of the output (interleaved, DRAM or L1); None: same as input_tensor's.
         compute_kernel_config: ttnn.WormholeComputeKernelConfig (math_fidelity, fp32_dest_acc_en,
             math_approx_mode, dst_full_sync_en) or None: HiFi4 with fp32_dest_acc_en=True, so row sums
             accumulate in fp32 and the mean / variance / inverse std stay Float32 (with a 16-bit DEST a
             65536-wide row sum in bf16 loses the mean: PCC 0.9997 at W = 16384).
         core_grid: ttnn.CoreGrid(y=rows, x=columns) of worker cores to split the tile-rows (32-row blocks)
-            over, or None for the arch's whole grid (Wormhole n150 8x8, Blackhole p150 13x10). Each core takes
+            over (x, y >= 1 and within the arch's grid), or None for the arch's whole grid (Wormhole n150 8x8, Blackhole p150 13x10). Each core takes
             ceil or floor of tile-rows / cores, as tt-metal's split_work_to_cores.
         program_factory: None (default) lets the op choose: the row-resident program when its circular
             buffers (8 * Wt + 2 tiles plus 3 statistics tiles) fit the core's free L1, else the streaming
@@ -534,16 +518,19 @@ def layernorm_fused_rm(
             ``program_cache_hit``: whether the program descriptor came from the program cache).
 
     Returns:
-        ttnn.Tensor with input_tensor's shape, BFLOAT16, ROW_MAJOR (a host tensor for host input);
-        or ``(tensor, dict)`` when return_stats is True.
+        ttnn.Tensor with input_tensor's shape, the output dtype (``dtype``, default the input's), ROW_MAJOR (a
+        host tensor for host input); or ``(tensor, dict)`` when return_stats is True.
 
     Raises:
-        TypeError: input_tensor, gamma or beta is not a ttnn.Tensor; eps not a number; bad config types.
-        ValueError: a violated precondition (layout, dtype, rank, zero dim, gamma/beta volume,
-            dtype or layout, eps, sharded memory, tensors on different devices); the message names the
-            argument, the expected and the given value.
-        RuntimeError: W too large for L1 even for the streaming program, or for the row-resident program
-            when it is forced with program_factory.
+        TypeError (raised in Python, before anything runs): input_tensor, gamma or beta is not a ttnn.Tensor;
+            eps not a number; memory_config, compute_kernel_config, core_grid, program_factory or dtype of the
+            wrong type.
+        ValueError (the C++ validate): a violated precondition (layout, dtype, rank, zero dim, gamma/beta volume,
+            dtype or layout, eps, sharded memory or a buffer type other than DRAM / L1, math fidelity, core_grid,
+            program_factory name, tensors on different devices); the message names the argument, the expected
+            and the given value.
+        RuntimeError (the C++ validate): W too large for L1 even for the streaming program, or for the
+            row-resident program when it is forced with program_factory.
         layernorm_fused_rm.EmulatorError / DeadlockError / CompileError: the emulator detected a rule
             violation, a deadlock, or a kernel that does not compile.
     """
@@ -572,9 +559,9 @@ def create_program_descriptor(
 ) -> _C.ProgramDescriptor:
     """The program ``layernorm_fused_rm`` would run for these arguments, without running it.
 
-    Arguments and validation errors are those of :func:`layernorm_fused_rm`. No buffers are allocated:
-    all tensor addresses in the runtime args are 0. gamma/beta None are described as a W-element BFLOAT16
-    row each (as they are run for now).
+    Arguments and errors are those of :func:`layernorm_fused_rm` (one validation, by the C++
+    ``_C.create_program_descriptor``). No buffers are allocated: all tensor addresses in the runtime args are 0.
+    gamma/beta None stay absent (address 0, their affine flag clear: the program is built without them).
 
     Returns:
         ``_C.ProgramDescriptor`` (kernels, cbs, program_factory), tt-metal field names; kernel_source

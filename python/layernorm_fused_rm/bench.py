@@ -6,7 +6,7 @@ A benchmark, not a test. For every (arch, dtype, shape) it builds the program de
 
 program, cores, tile-rows per core
     ``program_factory`` of the descriptor; cores = cores whose compute runtime args give them at least one
-    tile-row (compute arg [0] = that core's number of 32-row blocks); max and mean of that arg over them.
+    tile-row (compute runtime arg num_blocks = that core's number of 32-row blocks); max and mean of it over them.
 
 DRAM bytes / minimum (fused)
     minimum = input once + output once + gamma and beta once per core used::
@@ -16,9 +16,9 @@ DRAM bytes / minimum (fused)
     N = rows (volume / W), e_* = bytes per element of each tensor (output in the input's dtype),
     C = cores with work (above). Gamma and beta are counted once per core because every core needs the whole
     row of them and cores do not share L1.
-    analytic bytes, from the descriptor: every core's reader reads its sticks (reader runtime arg [3] sticks of
-    W*e_in bytes) P times, every core's writer writes its sticks once (writer runtime arg [1] sticks of
-    W*e_out bytes). P = reader compile-time arg [3], the passes over each tile-row: 1 for the row-resident
+    analytic bytes, from the descriptor: every core's reader reads its sticks (reader runtime arg num_sticks, of
+    W*e_in bytes each) P times, every core's writer writes its sticks once (writer runtime arg num_sticks, of
+    W*e_out bytes each). P = reader compile-time arg passes over each tile-row: 1 for the row-resident
     program, which also reads gamma and beta once per core; 3 for the streaming program (mean, variance,
     normalize), which reads gamma and beta again for every 32-row block it normalizes (ceil(sticks / 32) times
     per core). test_bench checks this model against the measured bytes of both programs.
@@ -91,14 +91,6 @@ def parse_shape(text: str) -> list[int]:
     return shape
 
 
-def _ceil32(v: int) -> int:
-    return (v + 31) // 32 * 32
-
-
-def _volume(shape: list[int]) -> int:
-    return math.prod(shape)
-
-
 def _max_of(v: Any) -> Any:
     """A RunStats counter as one number: itself, or the max of a per-core list/dict."""
     if isinstance(v, dict):
@@ -133,14 +125,17 @@ def _arch_env(arch: str) -> Iterator[None]:
 
 def unfused_chain(shape: list[int], elem_bytes: int, grid_cores: int) -> dict[str, Any]:
     """Analytic DRAM traffic of to_layout(TILE) -> ttnn.layer_norm -> to_layout(ROW_MAJOR) (module docstring)."""
+    from . import _C
+
     W = shape[-1]
     H = shape[-2] if len(shape) >= 2 else 1
-    B = _volume(shape[:-2]) if len(shape) > 2 else 1
-    rm = _volume(shape) * elem_bytes
-    tiled = B * _ceil32(H) * _ceil32(W) * elem_bytes
-    tile_rows = B * _ceil32(H) // 32
+    B = math.prod(shape[:-2]) if len(shape) > 2 else 1
+    rm = math.prod(shape) * elem_bytes
+    padded_w = _C.tiles_of_width(W) * _C.TILE_WIDTH  # TILE layout pads W and H to whole tiles
+    tile_rows = B * _C.tile_rows_of(H)
+    tiled = tile_rows * _C.TILE_HEIGHT * padded_w * elem_bytes
     cores = min(grid_cores, tile_rows)
-    gamma_beta = 2 * cores * _ceil32(W) * elem_bytes
+    gamma_beta = 2 * cores * padded_w * elem_bytes
     total = rm + tiled + tiled + gamma_beta + tiled + tiled + rm
     minimum = 2 * rm + 2 * cores * W * elem_bytes
     return {
@@ -163,23 +158,23 @@ def descriptor_facts(desc, arch_params, shape: list[int], e_in: int, e_out: int,
 
     reader, compute, writer = desc.kernels  # the factory's contract: [reader, compute, writer]
     W = shape[-1]
-    rows = _volume(shape) // W
-    blocks = {(c.x, c.y): args[0] for c, args in compute.runtime_args}
-    reader_sticks = {(c.x, c.y): args[3] for c, args in reader.runtime_args}
-    writer_sticks = {(c.x, c.y): args[1] for c, args in writer.runtime_args}
+    rows = math.prod(shape) // W
+    blocks = {(c.x, c.y): args[_C.compute_rt_args.num_blocks] for c, args in compute.runtime_args}
+    reader_sticks = {(c.x, c.y): args[_C.reader_rt_args.num_sticks] for c, args in reader.runtime_args}
+    writer_sticks = {(c.x, c.y): args[_C.writer_rt_args.num_sticks] for c, args in writer.runtime_args}
     working = sorted(k for k, b in blocks.items() if b > 0)
     problems = []
-    # Reads of each stick: reader compile-time arg [3] ("passes": 1 row-resident, 3 streaming, as the reader
-    # kernel documents). With 1 pass gamma and beta are read once per core; with 3, their chunks are read again
-    # for every 32-row block in the normalize pass.
-    passes = reader.compile_time_args[3] if len(reader.compile_time_args) > 3 else None
+    # Reads of each stick: reader compile-time arg "passes" (1 row-resident, 3 streaming, as the reader kernel
+    # documents). With 1 pass gamma and beta are read once per core; with 3, their chunks are read again for every
+    # 32-row block in the normalize pass.
+    passes = reader.compile_time_args[_C.reader_ct_args.passes]
     if passes not in (1, 3):
-        problems.append(f"reader compile-time arg [3] (passes) is {passes}, expected 1 or 3: analytic assumes 1")
+        problems.append(f"reader compile-time arg passes is {passes}, expected 1 or 3: analytic assumes 1")
         passes = 1
     vector_reads = 0
     for n in reader_sticks.values():
         if n > 0:
-            vector_reads += 1 if passes == 1 else -(-n // 32)
+            vector_reads += 1 if passes == 1 else _C.tile_rows_of(n)
     read = passes * sum(reader_sticks.values()) * W * e_in + vector_reads * W * (e_gamma + e_beta)
     written = sum(writer_sticks.values()) * W * e_out
     minimum = rows * W * (e_in + e_out) + len(working) * W * (e_gamma + e_beta)
@@ -202,8 +197,8 @@ def descriptor_facts(desc, arch_params, shape: list[int], e_in: int, e_out: int,
         problems.append(f"reader sticks sum to {sum(reader_sticks.values())}, expected {rows} rows")
     if sum(writer_sticks.values()) != rows:
         problems.append(f"writer sticks sum to {sum(writer_sticks.values())}, expected {rows} rows")
-    if sum(per_core) != -(-rows // 32):
-        problems.append(f"compute blocks sum to {sum(per_core)}, expected ceil(rows/32) = {-(-rows // 32)}")
+    if sum(per_core) != _C.tile_rows_of(rows):
+        problems.append(f"compute blocks sum to {sum(per_core)}, expected ceil(rows/32) = {_C.tile_rows_of(rows)}")
     return {
         "program_factory": desc.program_factory,
         "cores_used": len(working),
@@ -245,7 +240,7 @@ def bench_one(arch: str, dtype: str, shape: list[int], *, max_elements: int, rep
 
     params = _C.ArchParams.by_name(arch)
     grid = params.grid_x * params.grid_y
-    elements = _volume(shape)
+    elements = math.prod(shape)
     e = 2 if dtype == "bf16" else 4
     row: dict[str, Any] = {
         "arch": params.name,
@@ -260,7 +255,7 @@ def bench_one(arch: str, dtype: str, shape: list[int], *, max_elements: int, rep
         "program_factory": None,
         "cores_used": None,
         "cores_in_program": None,
-        "tile_rows": -(-(elements // shape[-1]) // 32),
+        "tile_rows": _C.tile_rows_of(elements // shape[-1]),
         "tile_rows_per_core_max": None,
         "tile_rows_per_core_mean": None,
         "dram": None,

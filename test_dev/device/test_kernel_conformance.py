@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 import layernorm_fused_rm as lf
+from layernorm_fused_rm import _C
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tools" / "kernel_conformance"))
@@ -63,8 +64,8 @@ def test_plan_covers_every_kernel_kind_and_processor():
 
 
 def test_plan_varies_the_untilize_block_width():
-    # compute compile-time args: Wt, block width, 1/W bits
-    blocks = {j.compile_time_args[1] for j in JOBS if j.kind == "compute"}
+    # compute compile-time arg block_w: the untilize block width (row-resident) or chunk width (streaming)
+    blocks = {j.compile_time_args[_C.compute_ct_args.block_w] for j in JOBS if j.kind == "compute"}
     assert len(blocks) >= 5, blocks
 
 

@@ -1,6 +1,6 @@
 """Tile math of every compute call the kernels use (plus the SFPU binary ops, unary_bcast and the data-format
 reconfiguration), run through the emulator on random tiles and checked bit-exactly against a numpy model of the
-documented numerics (cpp/emulator/src/numerics.hpp): bf16 inputs are exact in SrcA/SrcB, FPU results round to
+documented numerics (cpp/emulator/src/formats/numerics.hpp): bf16 inputs are exact in SrcA/SrcB, FPU results round to
 nearest even into a 16-bit DEST, SFPU results are truncated unless the op rounds in software, the packer rounds
 fp32 DEST to bf16 to nearest with ties away from zero, Float32 CB data reaches SrcA/SrcB as TF32 (truncated)."""
 

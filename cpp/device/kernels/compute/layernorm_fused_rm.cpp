@@ -22,9 +22,8 @@
 // bcast ROW uses row 0 of operand B, bcast COL column 0 (bcast.h); pack_untilize_dest block width is
 // at most the DEST capacity (8 tiles 16-bit half-sync, 4 tiles fp32) and must divide the full width.
 //
-// Compile-time args: 0 Wt, 1 untilize block width (tiles, divides Wt, <= DEST capacity),
-// 2 1/W as float32 bits, 3 flags (bit 0: gamma, bit 1: beta), 4 1 when the last tile of a row is partial
-// (W not a multiple of 32). Runtime args: 0 number of tile-row blocks for this core.
+// Compile-time args: compute_ct_args (layernorm_fused_rm_kernel_args.hpp), block_w = the untilize block width
+// (tiles, divides Wt, <= DEST capacity). Runtime args: compute_rt_args::num_blocks.
 #include <cstdint>
 
 #include "layernorm_fused_rm_compute_common.hpp"
@@ -33,7 +32,7 @@ using namespace lnfrm;
 
 void kernel_main() {
     using namespace args;
-    const uint32_t num_blocks = get_arg_val<uint32_t>(0);
+    const uint32_t num_blocks = get_arg_val<uint32_t>(rt_args::num_blocks);
 
     compute_kernel_hw_startup(cb_in_rm, cb_in_rm, cb_in);
 

@@ -18,6 +18,7 @@
 #include "api/compute/tilize.h"
 
 #include "../layernorm_fused_rm_cb_index.hpp"
+#include "../layernorm_fused_rm_kernel_args.hpp"
 
 namespace lnfrm {
 namespace cb = layernorm_fused_rm::cb;
@@ -35,16 +36,18 @@ constexpr uint32_t cb_mean = cb::mean;
 constexpr uint32_t cb_var = cb::variance;
 constexpr uint32_t cb_inv_std = cb::inv_std;
 
-// Compile-time args, the same layout for both compute kernels: 0 Wt, 1 block width (row-resident: the
-// untilize block width; streaming: the chunk width Bt), 2 1/W as float32 bits, 3 flags (bit 0: gamma given,
-// bit 1: beta given), 4 1 when the last tile of a row is partial (W % 32 != 0).
+// Compile-time args, the same layout for every compute kernel (compute_ct_args; block_w is the untilize block
+// width of the row-resident kernels and the chunk width Bt of the streaming ones). Runtime args: rt_args.
+namespace ct_args = layernorm_fused_rm::compute_ct_args;
+namespace rt_args = layernorm_fused_rm::compute_rt_args;
+namespace affine_flag = layernorm_fused_rm::affine_flag;
 namespace args {
-constexpr uint32_t Wt = get_compile_time_arg_val(0);
-constexpr uint32_t block_w = get_compile_time_arg_val(1);
-constexpr uint32_t inv_w_bits = get_compile_time_arg_val(2);
-constexpr bool has_gamma = (get_compile_time_arg_val(3) & 1u) != 0;
-constexpr bool has_beta = (get_compile_time_arg_val(3) & 2u) != 0;
-constexpr bool partial = get_compile_time_arg_val(4) != 0;
+constexpr uint32_t Wt = get_compile_time_arg_val(ct_args::Wt);
+constexpr uint32_t block_w = get_compile_time_arg_val(ct_args::block_w);
+constexpr uint32_t inv_w_bits = get_compile_time_arg_val(ct_args::inv_w_bits);
+constexpr bool has_gamma = (get_compile_time_arg_val(ct_args::affine_flags) & affine_flag::gamma) != 0;
+constexpr bool has_beta = (get_compile_time_arg_val(ct_args::affine_flags) & affine_flag::beta) != 0;
+constexpr bool partial = get_compile_time_arg_val(ct_args::partial) != 0;
 constexpr uint32_t scaler_tiles = partial ? 2 : 1;  // full scaler tile, then the partial one
 static_assert(Wt % block_w == 0, "the block width must divide Wt");
 }  // namespace args

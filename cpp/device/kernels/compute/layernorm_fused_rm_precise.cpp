@@ -14,11 +14,10 @@
 // CB use (roles of the 13-CB design): the centered values live in DEST, so c_24 holds one tile, the element-wise
 // sum S of the centered values (or of x, or of their squares); c_25 holds the mean as two tiles (m1, m2);
 // c_26 holds the hi/lo split of S (2 pages), whose row sums give the variance; c_3 (bf16 eps) is
-// waited and popped for the reader's sake, eps itself is runtime arg 1 in fp32.
+// waited and popped for the reader's sake, eps itself is runtime arg eps_bits in fp32.
 //
-// Compile-time args: as layernorm_fused_rm.cpp (0 Wt, 1 untilize block width: divides Wt, at most DEST
-// capacity - 1, 2 1/W as float32 bits, 3 flags, 4 partial last tile). Runtime args: 0 number of tile-row
-// blocks, 1 eps as float32 bits.
+// Compile-time args: compute_ct_args (layernorm_fused_rm_kernel_args.hpp), block_w = the untilize block width
+// (divides Wt, at most DEST capacity - 1). Runtime args: compute_rt_args::num_blocks, eps_bits.
 #include <cstdint>
 
 #include "layernorm_fused_rm_precise_common.hpp"
@@ -65,8 +64,8 @@ ALWI void tile_sum(uint32_t stage) {
 void kernel_main() {
     using namespace args;
     static_assert(block_w >= 1, "the factory sizes the untilize block to DEST capacity - 1 (one scratch tile)");
-    const uint32_t num_blocks = get_arg_val<uint32_t>(0);
-    const uint32_t eps_bits = get_arg_val<uint32_t>(1);
+    const uint32_t num_blocks = get_arg_val<uint32_t>(rt_args::num_blocks);
+    const uint32_t eps_bits = get_arg_val<uint32_t>(rt_args::eps_bits);
 
     compute_kernel_hw_startup(cb_in_rm, cb_in_rm, cb_in);
 

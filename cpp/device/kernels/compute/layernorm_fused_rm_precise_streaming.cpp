@@ -18,9 +18,8 @@
 // c_24 holds 2 pages and every push into it is 2 tiles (pass 1 packs S1 twice), so its reserves never
 // straddle the end of the CB.
 //
-// Compile-time args: 0 Wt, 1 Bt (chunk width in tiles, divides Wt, at most DEST capacity - 1), 2 1/W as
-// float32 bits, 3 flags (bit 0: gamma, bit 1: beta), 4 1 when the last tile of a row is partial.
-// Runtime args: 0 number of tile-row blocks for this core, 1 eps as float32 bits.
+// Compile-time args: compute_ct_args (layernorm_fused_rm_kernel_args.hpp), block_w = the chunk width Bt (tiles,
+// divides Wt, at most DEST capacity - 1). Runtime args: compute_rt_args::num_blocks, eps_bits.
 #include <cstdint>
 
 #include "layernorm_fused_rm_precise_common.hpp"
@@ -52,8 +51,8 @@ void kernel_main() {
     constexpr uint32_t Bt = block_w;  // the chunk width: each row CB holds one chunk
     constexpr uint32_t chunks = Wt / Bt;
     static_assert(Bt >= 1, "the factory sizes the chunk to DEST capacity - 1 (one scratch tile)");
-    const uint32_t num_blocks = get_arg_val<uint32_t>(0);
-    const uint32_t eps_bits = get_arg_val<uint32_t>(1);
+    const uint32_t num_blocks = get_arg_val<uint32_t>(rt_args::num_blocks);
+    const uint32_t eps_bits = get_arg_val<uint32_t>(rt_args::eps_bits);
 
     compute_kernel_hw_startup(cb_in_rm, cb_in_rm, cb_in);
     cb_wait_front(cb_scaler, scaler_tiles);

@@ -15,9 +15,8 @@
 // The per-tile math and its order are those of the row-resident kernel; a partial sum leaves DEST in the
 // CB's format, which for bfloat16 CBs and 16-bit DEST is the rounding DEST applies anyway.
 //
-// Compile-time args: 0 Wt, 1 Bt (chunk width in tiles, divides Wt, <= DEST capacity), 2 1/W as float32
-// bits, 3 flags (bit 0: gamma, bit 1: beta), 4 1 when the last tile of a row is partial.
-// Runtime args: 0 number of tile-row blocks for this core.
+// Compile-time args: compute_ct_args (layernorm_fused_rm_kernel_args.hpp), block_w = the chunk width Bt (tiles,
+// divides Wt, <= DEST capacity). Runtime args: compute_rt_args::num_blocks.
 #include <cstdint>
 
 #include "layernorm_fused_rm_compute_common.hpp"
@@ -28,7 +27,7 @@ void kernel_main() {
     using namespace args;
     constexpr uint32_t Bt = block_w;  // the chunk width: each row CB holds one chunk
     constexpr uint32_t chunks = Wt / Bt;
-    const uint32_t num_blocks = get_arg_val<uint32_t>(0);
+    const uint32_t num_blocks = get_arg_val<uint32_t>(rt_args::num_blocks);
 
     compute_kernel_hw_startup(cb_in_rm, cb_in_rm, cb_in);
     cb_wait_front(cb_scaler, scaler_tiles);

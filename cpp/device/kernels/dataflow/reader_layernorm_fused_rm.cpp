@@ -16,18 +16,15 @@
 // partial reduce-scaler tile with only the valid columns set masks them out of the row sums (the layout
 // of upstream's kernel_lib fill_each_face_row0_partial).
 //
-// Compile-time args: 0 stick_bytes (W * element size), 1 Wt, 2 Bt (chunk tiles), 3 passes (1 or 3),
-// 4 chunk_bytes (Bt * 32 * element size), 5 flags (bit 0: gamma given, bit 1: beta given),
-// 6 valid columns of the last tile (1..32), 7 tile bytes of the input format (2048 bf16, 4096 fp32),
-// 8.. TensorAccessorArgs of input, then gamma, then beta (chained with next_compile_time_args_offset()).
-// The scaler and epsilon CBs are bfloat16 whatever the input format.
-// Runtime args: 0 input address, 1 gamma address, 2 beta address, 3 number of sticks for this core,
-// 4 first stick id, 5 reduce scaler (bf16 in both halves), 6 epsilon (bf16 in both halves).
+// Compile-time and runtime args: layernorm_fused_rm_kernel_args.hpp (reader_ct_args, reader_rt_args); the
+// TensorAccessorArgs of input, gamma and beta follow the plain compile-time args, chained with
+// next_compile_time_args_offset(). The scaler and epsilon CBs are bfloat16 whatever the input format.
 #include <cstdint>
 
 #include "api/dataflow/dataflow_api.h"
 
 #include "../layernorm_fused_rm_cb_index.hpp"
+#include "../layernorm_fused_rm_kernel_args.hpp"
 
 namespace {
 constexpr uint32_t cb_in_rm = layernorm_fused_rm::cb::in_rm;
@@ -118,30 +115,33 @@ FORCE_INLINE void push_input_chunk(const Accessor& acc, uint32_t stick, uint32_t
 }  // namespace
 
 void kernel_main() {
-    constexpr uint32_t stick_bytes = get_compile_time_arg_val(0);
-    constexpr uint32_t Wt = get_compile_time_arg_val(1);
-    constexpr uint32_t Bt = get_compile_time_arg_val(2);
-    constexpr uint32_t passes = get_compile_time_arg_val(3);
-    constexpr uint32_t chunk_bytes = get_compile_time_arg_val(4);
-    constexpr bool has_gamma = (get_compile_time_arg_val(5) & 1u) != 0;
-    constexpr bool has_beta = (get_compile_time_arg_val(5) & 2u) != 0;
-    constexpr uint32_t last_tile_cols = get_compile_time_arg_val(6);
-    constexpr uint32_t tile_bytes = get_compile_time_arg_val(7);
+    namespace ct = layernorm_fused_rm::reader_ct_args;
+    namespace rt = layernorm_fused_rm::reader_rt_args;
+    namespace affine_flag = layernorm_fused_rm::affine_flag;
+    constexpr uint32_t stick_bytes = get_compile_time_arg_val(ct::stick_bytes);
+    constexpr uint32_t Wt = get_compile_time_arg_val(ct::Wt);
+    constexpr uint32_t Bt = get_compile_time_arg_val(ct::Bt);
+    constexpr uint32_t passes = get_compile_time_arg_val(ct::passes);
+    constexpr uint32_t chunk_bytes = get_compile_time_arg_val(ct::chunk_bytes);
+    constexpr bool has_gamma = (get_compile_time_arg_val(ct::affine_flags) & affine_flag::gamma) != 0;
+    constexpr bool has_beta = (get_compile_time_arg_val(ct::affine_flags) & affine_flag::beta) != 0;
+    constexpr uint32_t last_tile_cols = get_compile_time_arg_val(ct::last_tile_cols);
+    constexpr uint32_t tile_bytes = get_compile_time_arg_val(ct::tile_bytes);
     constexpr uint32_t chunks = Wt / Bt;
     static_assert(Wt % Bt == 0, "chunk width must divide Wt");
     static_assert(passes == 1 || passes == 3, "1 pass (row-resident) or 3 (streaming)");
     static_assert(last_tile_cols >= 1 && last_tile_cols <= 32, "valid columns of the last tile: 1..32");
-    constexpr auto in_args = TensorAccessorArgs<8>();
+    constexpr auto in_args = TensorAccessorArgs<ct::input_accessor>();
     constexpr auto gamma_args = TensorAccessorArgs<in_args.next_compile_time_args_offset()>();
     constexpr auto beta_args = TensorAccessorArgs<gamma_args.next_compile_time_args_offset()>();
 
-    const uint32_t in_addr = get_arg_val<uint32_t>(0);
-    const uint32_t gamma_addr = get_arg_val<uint32_t>(1);
-    const uint32_t beta_addr = get_arg_val<uint32_t>(2);
-    const uint32_t num_sticks = get_arg_val<uint32_t>(3);
-    const uint32_t start_stick = get_arg_val<uint32_t>(4);
-    const uint32_t scaler_packed = get_arg_val<uint32_t>(5);
-    const uint32_t eps_packed = get_arg_val<uint32_t>(6);
+    const uint32_t in_addr = get_arg_val<uint32_t>(rt::input_addr);
+    const uint32_t gamma_addr = get_arg_val<uint32_t>(rt::gamma_addr);
+    const uint32_t beta_addr = get_arg_val<uint32_t>(rt::beta_addr);
+    const uint32_t num_sticks = get_arg_val<uint32_t>(rt::num_sticks);
+    const uint32_t start_stick = get_arg_val<uint32_t>(rt::start_stick);
+    const uint32_t scaler_packed = get_arg_val<uint32_t>(rt::scaler);
+    const uint32_t eps_packed = get_arg_val<uint32_t>(rt::eps);
 
     const auto in_acc = TensorAccessor(in_args, in_addr);
     const auto gamma_acc = TensorAccessor(gamma_args, gamma_addr);

@@ -6,25 +6,28 @@
 // the padding columns past W in the last tile.
 // Row-resident: one chunk = the whole row.
 //
-// Compile-time args: 0 stick_bytes, 1 Wt, 2 Bt (chunk tiles), 3 chunk_bytes, 4.. TensorAccessorArgs of
-// the output. Runtime args: 0 output address, 1 number of sticks for this core, 2 first stick id.
+// Compile-time and runtime args: layernorm_fused_rm_kernel_args.hpp (writer_ct_args, writer_rt_args); the
+// output's TensorAccessorArgs follow the plain compile-time args.
 #include <cstdint>
 
 #include "api/dataflow/dataflow_api.h"
 #include "../layernorm_fused_rm_cb_index.hpp"
+#include "../layernorm_fused_rm_kernel_args.hpp"
 
 void kernel_main() {
     constexpr uint32_t cb_out_rm = layernorm_fused_rm::cb::out_rm;
-    constexpr uint32_t stick_bytes = get_compile_time_arg_val(0);
-    constexpr uint32_t Wt = get_compile_time_arg_val(1);
-    constexpr uint32_t Bt = get_compile_time_arg_val(2);
-    constexpr uint32_t chunk_bytes = get_compile_time_arg_val(3);
+    namespace ct = layernorm_fused_rm::writer_ct_args;
+    namespace rt = layernorm_fused_rm::writer_rt_args;
+    constexpr uint32_t stick_bytes = get_compile_time_arg_val(ct::stick_bytes);
+    constexpr uint32_t Wt = get_compile_time_arg_val(ct::Wt);
+    constexpr uint32_t Bt = get_compile_time_arg_val(ct::Bt);
+    constexpr uint32_t chunk_bytes = get_compile_time_arg_val(ct::chunk_bytes);
     constexpr uint32_t chunks = Wt / Bt;
-    constexpr auto out_args = TensorAccessorArgs<4>();
+    constexpr auto out_args = TensorAccessorArgs<ct::output_accessor>();
 
-    const uint32_t out_addr = get_arg_val<uint32_t>(0);
-    const uint32_t num_sticks = get_arg_val<uint32_t>(1);
-    const uint32_t start_stick = get_arg_val<uint32_t>(2);
+    const uint32_t out_addr = get_arg_val<uint32_t>(rt::output_addr);
+    const uint32_t num_sticks = get_arg_val<uint32_t>(rt::num_sticks);
+    const uint32_t start_stick = get_arg_val<uint32_t>(rt::start_stick);
     const auto out_acc = TensorAccessor(out_args, out_addr);
 
     uint32_t stick = start_stick;

@@ -37,7 +37,7 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-/// Every kernel thread of the program is blocked: message holds the per-kernel report.
+/// Every kernel of the program is blocked and none can make progress: message holds the per-kernel report.
 class DeadlockError : public EmulatorError {
 public:
     using EmulatorError::EmulatorError;

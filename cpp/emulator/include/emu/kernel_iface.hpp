@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // The seam between a JIT-compiled kernel and the emulator core. A kernel shared object never links
-// against the emulator: the runner calls its exported `emu_kernel_entry(KernelApi*)`, which stores the
-// pointer in a thread_local and calls the kernel's `kernel_main()`. Every tt-metal API call in the
-// emulator's kernel headers (api/dataflow/..., api/compute/...) forwards to one virtual method here, so
-// all semantics, strict checks and counters live in the emulator core, compiled once.
+// against the emulator: after loading it, the JIT (src/jit) installs a getter with its exported
+// `emu_kernel_set_api_getter`, and the kernel's fiber (src/sched) calls its exported `emu_kernel_entry()`,
+// which runs the kernel's `kernel_main()`. Every tt-metal API call in the emulator's kernel headers
+// (api/dataflow/..., api/compute/...) asks the getter for the KernelApi of the running fiber and forwards to
+// one virtual method here, so all semantics, strict checks and counters live in the emulator core, compiled once.
 #pragma once
 
 #include <cstdint>

@@ -36,7 +36,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "../numerics.hpp"
+#include "formats/numerics.hpp"
 
 namespace tensix_emu::math {
 

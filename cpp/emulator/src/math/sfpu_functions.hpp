@@ -21,7 +21,7 @@
 #include <cmath>
 #include <cstdint>
 
-#include "../numerics.hpp"
+#include "formats/numerics.hpp"
 
 namespace tensix_emu::math {
 

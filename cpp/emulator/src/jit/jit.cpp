@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "jit.hpp"
+//
+// Room "jit": kernel build, cache and loading (see jit.hpp).
+#include "jit/jit.hpp"
 
 #include <dlfcn.h>
 #include <unistd.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// Number formats, conversions and tile layout of the host Tensix emulator. Every conversion below names
+// Room "formats": number formats, conversions and tile layout of the host Tensix emulator. Every conversion below names
 // the hardware step it models and its source. Paths "ISA:" are in github.com/tenstorrent/tt-isa-documentation
 // (WormholeB0/TensixTile/TensixCoprocessor/...); "LLK:" in the tt-llk / ckernels sources shipped in the ttnn
 // 0.81.1 wheel (ttnn/tt_metal/tt-llk/tt_llk_wormhole_b0/..., ttnn/tt_metal/hw/ckernels/wormhole_b0/...).

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// JIT build of kernel sources with the host C++ compiler (internal to the emulator).
+//
+// Room "jit": the kernel build. tt-metal JIT-compiles each kernel for the RISC-V cores with the kernel's
+// compile-time args and defines (-DKERNEL_COMPILE_TIME_ARGS=..., as its JIT build passes them); the emulator
+// compiles the same source with the host C++ compiler against its own kernel API headers (cpp/emulator/include,
+// at tt-metal's include paths) into a shared object it loads, cached by content hash.
 #pragma once
 #include <string>
 #include <vector>
@@ -20,7 +24,7 @@ struct JitResult {
 /// header, the compile-time args, the defines and the compiler command line. Throws CompileError with the compiler output.
 JitResult jit_kernel(const tt::tt_metal::KernelDescriptor& k);
 
-/// The KernelApi of the fiber running on the calling host thread (device.cpp); installed into every kernel .so.
+/// The KernelApi of the fiber running on the calling host thread (sched/scheduler.cpp); installed into every kernel .so.
 KernelApi* current_kernel_api();
 
 }  // namespace tensix_emu

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// Compile-time and runtime argument indices of the three kernels of ttnn.layernorm_fused_rm, shared by the
+// kernels (get_compile_time_arg_val / get_arg_val / TensorAccessorArgs<N>), the host program factory that fills
+// the argument lists, and Python (exported by cpp/bindings/bind_op.cpp as _C.reader_ct_args, _C.reader_rt_args,
+// ...). The one statement of each argument's position, as layernorm_fused_rm_cb_index.hpp is for the 13 CBs.
+// Plain constants, no includes: compiles for the host, the emulator JIT and the RISC-V kernel build.
+// `count` is the number of arguments before any TensorAccessorArgs (compile-time) or in all (runtime).
+#pragma once
+
+namespace layernorm_fused_rm {
+
+/// Bits of the affine-flags compile-time arg (reader_ct_args::affine_flags, compute_ct_args::affine_flags): the
+/// program is built without the gamma multiply / beta add whose bit is clear.
+namespace affine_flag {
+inline constexpr unsigned gamma = 1u << 0;  ///< gamma given
+inline constexpr unsigned beta = 1u << 1;   ///< beta given
+}  // namespace affine_flag
+
+/// Reader (dataflow/reader_layernorm_fused_rm.cpp, RISCV_1 / NCRISC) compile-time args.
+namespace reader_ct_args {
+inline constexpr unsigned stick_bytes = 0;     ///< bytes of one input stick: W * element size
+inline constexpr unsigned Wt = 1;              ///< tiles per row: ceil(W / 32)
+inline constexpr unsigned Bt = 2;              ///< tiles per chunk (row-resident: Wt)
+inline constexpr unsigned passes = 3;          ///< reads of each tile-row: 1 row-resident, 3 streaming
+inline constexpr unsigned chunk_bytes = 4;     ///< bytes of one chunk of a stick: Bt * 32 * element size
+inline constexpr unsigned affine_flags = 5;    ///< affine_flag bits
+inline constexpr unsigned last_tile_cols = 6;  ///< valid columns of a row's last tile, 1..32
+inline constexpr unsigned tile_bytes = 7;      ///< bytes of one tile of the input format
+inline constexpr unsigned count = 8;
+/// First TensorAccessorArgs: input, then gamma, then beta, chained with next_compile_time_args_offset().
+inline constexpr unsigned input_accessor = count;
+}  // namespace reader_ct_args
+
+/// Reader runtime args (per core).
+namespace reader_rt_args {
+inline constexpr unsigned input_addr = 0;   ///< bank-local base address of the input buffer
+inline constexpr unsigned gamma_addr = 1;   ///< of gamma (0 when not given)
+inline constexpr unsigned beta_addr = 2;    ///< of beta (0 when not given)
+inline constexpr unsigned num_sticks = 3;   ///< sticks (rows) this core reads
+inline constexpr unsigned start_stick = 4;  ///< first stick id of this core
+inline constexpr unsigned scaler = 5;       ///< reduce scaler 1.0, bf16 bits in both 16-bit halves
+inline constexpr unsigned eps = 6;          ///< epsilon, bf16 bits in both 16-bit halves
+inline constexpr unsigned count = 7;
+}  // namespace reader_rt_args
+
+/// Compute (compute/layernorm_fused_rm*.cpp, TRISC0/1/2) compile-time args, the same for all four kernels.
+namespace compute_ct_args {
+inline constexpr unsigned Wt = 0;            ///< tiles per row
+inline constexpr unsigned block_w = 1;       ///< row-resident: untilize block width; streaming: chunk width Bt
+inline constexpr unsigned inv_w_bits = 2;    ///< 1 / W as float32 bits
+inline constexpr unsigned affine_flags = 3;  ///< affine_flag bits
+inline constexpr unsigned partial = 4;       ///< 1 when a row's last tile is partial (W % 32 != 0), else 0
+inline constexpr unsigned count = 5;
+}  // namespace compute_ct_args
+
+/// Compute runtime args (per core).
+namespace compute_rt_args {
+inline constexpr unsigned num_blocks = 0;  ///< tile-rows (32-row blocks) this core computes
+inline constexpr unsigned eps_bits = 1;    ///< precise kernels only: epsilon as float32 bits
+inline constexpr unsigned count = 1;          ///< the FPU kernels' runtime args (num_blocks)
+inline constexpr unsigned precise_count = 2;  ///< the precise kernels' (num_blocks, eps_bits)
+}  // namespace compute_rt_args
+
+/// Writer (dataflow/writer_layernorm_fused_rm.cpp, RISCV_0 / BRISC) compile-time args.
+namespace writer_ct_args {
+inline constexpr unsigned stick_bytes = 0;      ///< bytes of one output stick: W * output element size
+inline constexpr unsigned Wt = 1;               ///< tiles per row
+inline constexpr unsigned Bt = 2;               ///< tiles per chunk
+inline constexpr unsigned chunk_bytes = 3;      ///< bytes of one chunk of an output stick
+inline constexpr unsigned count = 4;
+inline constexpr unsigned output_accessor = count;  ///< TensorAccessorArgs of the output
+}  // namespace writer_ct_args
+
+/// Writer runtime args (per core).
+namespace writer_rt_args {
+inline constexpr unsigned output_addr = 0;  ///< bank-local base address of the output buffer
+inline constexpr unsigned num_sticks = 1;   ///< sticks this core writes
+inline constexpr unsigned start_stick = 2;  ///< first stick id of this core
+inline constexpr unsigned count = 3;
+}  // namespace writer_rt_args
+
+}  // namespace layernorm_fused_rm

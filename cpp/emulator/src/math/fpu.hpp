@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// Room "math": the FPU (matrix unit) of one compute kernel: reduce, element-wise binary and broadcast, copy
+// (datacopy A2D) and tilize's datacopy, on tiles the unpacker delivered (formats/unpacker.hpp), results into
+// DEST (dest.hpp).
+//
+// - Which operation is initialised: every *_init configures the unpacker and the math engine for one operation
+//   and its operand CBs (llk_unpack_*_init + llk_math_*_init in tt-metal 0.81 api/compute/{tilize,reduce,
+//   eltwise_binary,bcast,tile_move_copy}.h); the matching call must follow with the same CBs, and tilize must be
+//   uninitialised before anything else is initialised. The emulator refuses any other sequence.
+// - Arithmetic (math/fidelity.hpp; formats/numerics.hpp, "Where this model differs from silicon"): both operands
+//   are read in SrcA's style (a TF32 SrcB under a BF16 SrcA truncated to BF16 unless optimistic); every FPU
+//   multiply (mul_tiles and its broadcasts) is math::elwmul and every SUM/AVG reduction math::fpu_dot, over the
+//   kernel's MATH_FIDELITY phases with a DEST write per phase. Add and sub are single-phase; MAX is a plain
+//   max of float32 products (GMPOOL, no fidelity phases).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "emu/kernel_iface.hpp"
+#include "math/dest.hpp"
+#include "math/fidelity.hpp"
+
+namespace tensix_emu {
+
+class Fpu {
+public:
+    /// From the kernel's compute config: MathFidelity value (0 LoFi, 2 HiFi2, 3 HiFi3, 4 HiFi4) and the
+    /// SrcB reading (RunOptions::optimistic_srcb).
+    void configure(int math_fidelity, bool optimistic_srcb) {
+        math_fidelity_ = math_fidelity;
+        optimistic_srcb_ = optimistic_srcb;
+    }
+    // ---- init / call pairing; each throws KernelFailure with the call's message ----
+    /// "<call>: tilize is still initialised (call tilize_uninit first)".
+    void require_no_tilize(const std::string& call) const;
+    void init_tilize(uint32_t icb, uint32_t block, uint32_t ocb);
+    void uninit_tilize(uint32_t icb, uint32_t ocb);
+    void require_tilize(uint32_t icb, uint32_t ocb, const std::string& call) const;
+    void init_reduce(PoolType type, ReduceDim dim, uint32_t icb, uint32_t icb_scaler);
+    void uninit_reduce();
+    void require_reduce(PoolType type, ReduceDim dim, uint32_t icb, uint32_t icb_scaler) const;
+    void init_binary(BinaryOp op, BcastDim bcast, uint32_t icb0, uint32_t icb1);
+    void require_binary(BinaryOp op, BcastDim bcast, uint32_t icb0, uint32_t icb1, const char* call) const;
+    void init_copy(uint32_t icb);
+    void require_copy(uint32_t icb) const;
+    void init_unary_bcast(BcastDim bcast, uint32_t icb);
+    void uninit_unary_bcast(BcastDim bcast, uint32_t icb);
+    void require_unary_bcast(BcastDim bcast, uint32_t icb, const std::string& call) const;
+
+    // ---- tile math: a, b, s are logical 32x32 tiles (row-major) as unpacked; style: SrcA's (fidelity.hpp) ----
+    /// reduce_tile: accumulates the reduction of `a` scaled by the scaler tile `s` into DEST tile idst (REDUCE_ROW
+    /// into column 0, REDUCE_COL into row 0, REDUCE_SCALAR into [0][0]). REDUCE_ROW SUM/AVG has the scaler in
+    /// SrcA (swapped), every other reduce the data. Throws KernelFailure for an unknown math fidelity.
+    void reduce(PoolType type, ReduceDim dim, float* a, float* s, math::SrcStyle style, Dest& dest, uint32_t idst,
+                const char* call) const;
+    /// add/sub/mul_tiles and their broadcast forms: DEST[idst] = a op bcast(b).
+    void eltwise_binary(BinaryOp op, BcastDim bcast, const float* a, float* b, math::SrcStyle style, Dest& dest,
+                        uint32_t idst, const char* call) const;
+    /// copy_tile and tilize's datacopy: DEST[idst] = a.
+    static void datacopy(const float* a, Dest& dest, uint32_t idst);
+    /// Same into a tile outside DEST's file (tilize packs each tile as it is made).
+    static void datacopy(const float* a, const Dest& dest, float* out);
+    /// unary_bcast: DEST[idst] = row 0 / column 0 / [0][0] of a broadcast over the tile.
+    static void broadcast_copy(BcastDim bcast, const float* a, Dest& dest, uint32_t idst);
+
+private:
+    int phases(const char* call) const;
+    int math_fidelity_ = 4;
+    bool optimistic_srcb_ = false;
+    enum class Mode { None, Tilize, Reduce, Binary, Copy, UnaryBcast };
+    Mode mode_ = Mode::None;
+    uint32_t icb0_ = 0, icb1_ = 0, ocb_ = 0, block_ = 0;
+    BinaryOp bin_op_ = BinaryOp::ADD;
+    BcastDim bin_bcast_ = BcastDim::NONE;
+    PoolType red_type_ = PoolType::SUM;
+    ReduceDim red_dim_ = ReduceDim::REDUCE_ROW;
+    BcastDim ubcast_dim_ = BcastDim::NONE;
+};
+
+}  // namespace tensix_emu

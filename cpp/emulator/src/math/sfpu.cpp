@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// Room "math": SFPU op values and their DEST stores (see sfpu.hpp; rounding in formats/numerics.hpp, point 3).
+#include "math/sfpu.hpp"
+
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include "formats/numerics.hpp"
+#include "math/sfpu_functions.hpp"
+#include "kernel_failure.hpp"
+
+namespace tensix_emu {
+
+float sfpu_eval(SfpuOp op, float x, float p, bool approx, bool fp32_dest) {
+    auto store = [&](float v, bool rne) { return fp32_dest ? v : (rne ? round_to_bf16(v) : truncate_to_bf16(v)); };
+    switch (op) {
+        // ckernel_sfpu_square.h: v * v (SFPMUL), then float32_to_bf16_rne_prgm for a 16-bit DEST.
+        case SfpuOp::SQUARE: return fp32_dest ? math::sfpmul(x, x) : math::sfp_round_bf16_rne_int(math::sfpmul(x, x));
+        // ckernel_sfpu_rsqrt.h / ckernel_sfpu_sqrt.h for APPROX, including the convert<vFloat16b> store.
+        case SfpuOp::RSQRT: return math::sfpu_sqrt(x, approx, true, fp32_dest);
+        case SfpuOp::SQRT: return math::sfpu_sqrt(x, approx, false, fp32_dest);
+        // ckernel_sfpu_binop_with_unary.h: one SFPMUL / SFPADD, stored with SFPSTORE truncation.
+        case SfpuOp::MUL_SCALAR: return store(math::sfpmul(x, p), false);
+        case SfpuOp::ADD_SCALAR: return store(math::sfpadd(x, p), false);
+        case SfpuOp::SUB_SCALAR: return store(math::sfpsub(x, p), false);
+        // Not used by the op's kernels and not modelled: exact float32 division, rounded to nearest even.
+        case SfpuOp::RECIP: return store(1.0f / x, true);
+        default: return x;
+    }
+}
+
+float sfpu_eval_binary(SfpuOp op, float x, float y, bool round_nearest_even, bool fp32_dest) {
+    // ckernel_sfpu_binary.h: one SFPADD / SFPMUL; mul with a 16-bit DEST rounds (float32_to_bf16_rne) and gives
+    // 0 when either input is zero ("To match FPU behaviour ... 0 * x = 0").
+    if (op == SfpuOp::MUL_BINARY) {
+        if (fp32_dest) {
+            return math::sfpmul(x, y);
+        }
+        return x == 0.0f || y == 0.0f ? 0.0f : math::sfp_round_bf16_rne_int(math::sfpmul(x, y));
+    }
+    const float v = op == SfpuOp::ADD_BINARY ? math::sfpadd(x, y) : math::sfpsub(x, y);
+    return fp32_dest ? v : (round_nearest_even ? round_to_bf16(v) : truncate_to_bf16(v));
+}
+
+void Sfpu::init(SfpuOp op) {
+    // add/sub/mul_unary_tile share binop_with_scalar_tile_init.
+    if (op == SfpuOp::MUL_SCALAR || op == SfpuOp::ADD_SCALAR || op == SfpuOp::SUB_SCALAR) {
+        inited_[int(SfpuOp::MUL_SCALAR)] = inited_[int(SfpuOp::ADD_SCALAR)] = inited_[int(SfpuOp::SUB_SCALAR)] = true;
+    } else {
+        inited_[int(op)] = true;
+    }
+}
+
+void Sfpu::require_init(SfpuOp op, const char* call, const char* init) const {
+    if (!inited_[int(op)]) {
+        fail(std::string(call) + " without its " + init);
+    }
+}
+
+void Sfpu::unary(SfpuOp op, uint32_t param_bits, Dest& dest, uint32_t idst) const {
+    const float p = bits_to_float(param_bits);
+    float* d = dest.tile(idst);
+    for (uint32_t i = 0; i < 1024; ++i) {
+        d[i] = sfpu_eval(op, d[i], p, approx_, dest.fp32());
+    }
+}
+
+void Sfpu::binary(SfpuOp op, bool round_nearest_even, Dest& dest, uint32_t idst0, uint32_t idst1, uint32_t odst) {
+    const float* x = dest.tile(idst0);
+    const float* y = dest.tile(idst1);
+    float r[1024];
+    for (uint32_t i = 0; i < 1024; ++i) {
+        r[i] = sfpu_eval_binary(op, x[i], y[i], round_nearest_even, dest.fp32());
+    }
+    std::memcpy(dest.tile(odst), r, sizeof r);
+}
+
+}  // namespace tensix_emu

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// Room "runner": KernelContext construction, runtime arguments, and the CB and NOC calls every kernel may make
+// (see kernel_context.hpp; the rules live in cb/ and noc/, the blocking in sched/).
+#include "runner/kernel_context.hpp"
+
+#include "kernel_failure.hpp"
+#include "memory/l1.hpp"
+#include "runner/program_run.hpp"
+
+namespace tensix_emu {
+
+KernelContext::KernelContext(Scheduler& sched, Noc& noc, Core& core, const tt::tt_metal::KernelDescriptor& k,
+                             std::string name, bool optimistic_srcb)
+    : Fiber(std::move(name), this),
+      sched_(sched),
+      core_(core),
+      k_(k),
+      noc_(noc, core.l1, core.cbs.end, {core.coord.x, core.coord.y}) {
+    if (const auto* cc = std::get_if<tt::tt_metal::ComputeConfigDescriptor>(&k.config)) {
+        compute_ = true;
+        dest_.configure(cc->fp32_dest_acc_en, cc->dst_full_sync_en, tt_metal_mirror::dest_tile_capacity(*cc));
+        unpacker_.configure(*cc);
+        packer_.configure(*cc);
+        fpu_.configure(int(cc->math_fidelity), optimistic_srcb);
+        sfpu_.configure(cc->math_approx_mode);
+    }
+    if (const auto* rt = k.runtime_args_of(core.coord)) {
+        rt_args_ = *rt;
+    }
+}
+
+// ---- infrastructure ----
+
+CBState& KernelContext::cb(int32_t idx, const char* call) { return core_.cbs.at(idx, call); }
+
+void KernelContext::record(CBState& c, const std::string& op) {
+    c.note(name() + " " + op);
+    note(op);
+}
+
+std::pair<CBState*, std::string> KernelContext::begin_cb_call(int32_t idx, int32_t pages, const char* name) {
+    sched_.check_aborted();
+    CBState& c = cb(idx, name);
+    return {&c, std::string(name) + "(" + cb_name(idx) + ", " + std::to_string(pages) + ")"};
+}
+
+void KernelContext::unsupported(const char* what) { fail(std::string("not implemented by the emulator: ") + what); }
+
+// ---- arguments and identity ----
+
+uint32_t KernelContext::get_arg(uint32_t idx, const char* call) {
+    sched_.check_aborted();
+    if (idx >= rt_args_.size()) {
+        fail(std::string(call) + "(" + std::to_string(idx) + "): the kernel has only " + std::to_string(rt_args_.size()) +
+             " runtime args on this core");
+    }
+    return rt_args_[idx];
+}
+
+uint32_t KernelContext::get_common_arg(uint32_t idx, const char* call) {
+    sched_.check_aborted();
+    if (idx >= k_.common_runtime_args.size()) {
+        fail(std::string(call) + "(" + std::to_string(idx) + "): the kernel has only " +
+             std::to_string(k_.common_runtime_args.size()) + " common runtime args");
+    }
+    return k_.common_runtime_args[idx];
+}
+
+uint32_t KernelContext::my_x() { return core_.coord.x; }
+uint32_t KernelContext::my_y() { return core_.coord.y; }
+
+// ---- circular buffers ----
+
+void KernelContext::cb_reserve_back(int32_t idx, int32_t pages) {
+    std::unique_lock<std::mutex> lk(sched_.m);
+    const auto [cp, call] = begin_cb_call(idx, pages, "cb_reserve_back");
+    CBState& c = *cp;
+    c.check_reserve(pages, call);
+    record(c, call);
+    sched_.block_until(
+        lk, *this, idx, &c, false, [&c, pages] { return c.free_pages() >= uint32_t(pages); },
+        [&] { return c.describe_reserve_wait(pages, call); });
+    c.reserve(pages, call);
+}
+
+void KernelContext::cb_push_back(int32_t idx, int32_t pages) {
+    std::unique_lock<std::mutex> lk(sched_.m);
+    const auto [cp, call] = begin_cb_call(idx, pages, "cb_push_back");
+    CBState& c = *cp;
+    c.check_push(pages, call);
+    noc_.require_reads_barriered(call);
+    record(c, call);
+    c.push(pages, this);
+    sched_.wake_locked(core_.fibers);
+}
+
+void KernelContext::cb_wait_front(int32_t idx, int32_t pages) {
+    std::unique_lock<std::mutex> lk(sched_.m);
+    const auto [cp, call] = begin_cb_call(idx, pages, "cb_wait_front");
+    CBState& c = *cp;
+    c.check_wait(pages, call);
+    record(c, call);
+    sched_.block_until(
+        lk, *this, idx, &c, true, [&c, pages] { return c.occupied() >= uint32_t(pages); },
+        [&] { return c.describe_front_wait(pages, call); });
+    c.wait(pages, call);
+}
+
+void KernelContext::cb_pop_front(int32_t idx, int32_t pages) {
+    std::unique_lock<std::mutex> lk(sched_.m);
+    const auto [cp, call] = begin_cb_call(idx, pages, "cb_pop_front");
+    CBState& c = *cp;
+    c.check_pop(pages, call);
+    noc_.require_writes_barriered(call);
+    record(c, call);
+    c.pop(pages, this);
+    sched_.wake_locked(core_.fibers);
+}
+
+uint32_t KernelContext::get_write_ptr(int32_t idx) {
+    std::lock_guard<std::mutex> lk(sched_.m);
+    return l1_visible_addr(core_.l1, cb(idx, "get_write_ptr").write_offset());
+}
+
+uint32_t KernelContext::get_read_ptr(int32_t idx) {
+    std::lock_guard<std::mutex> lk(sched_.m);
+    return l1_visible_addr(core_.l1, cb(idx, "get_read_ptr").read_offset());
+}
+
+// ---- NOC ----
+
+uint64_t KernelContext::dram_noc_addr(uint32_t bank_id, uint32_t bank_offset) {
+    return noc_.noc().dram_addr(bank_id, bank_offset);
+}
+
+uint64_t KernelContext::l1_noc_addr(uint32_t x, uint32_t y, uint32_t l1_addr) {
+    return noc_.noc().l1_addr(x, y, l1_addr);
+}
+
+void KernelContext::noc_read(uint64_t src, uint32_t dst_l1, uint32_t size) {
+    sched_.check_aborted();
+    noc_.read(src, dst_l1, size);
+}
+
+void KernelContext::noc_write(uint32_t src_l1, uint64_t dst, uint32_t size) {
+    sched_.check_aborted();
+    noc_.write(src_l1, dst, size);
+}
+
+}  // namespace tensix_emu

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// Room "runner": one program run (see program_run.hpp): the cores every kernel occupies, circular-buffer placement
+// on each (cb/), the JIT build of every kernel (jit/), one fiber per kernel per core run by the scheduler
+// (sched/), then the counters (RunStats) and the end-of-run warnings.
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include "jit/jit.hpp"
+#include "runner/program_run.hpp"
+
+namespace tensix_emu {
+
+namespace {
+std::string kernel_label(const KernelDescriptor& k, const CoreCoord& c) {
+    const char* role = k.is_compute() ? "compute" : k.is_reader() ? "reader" : "writer";
+    return std::string(role) + " " + std::filesystem::path(k.kernel_source).filename().string() + " @ core (" +
+           std::to_string(c.x) + "," + std::to_string(c.y) + ")";
+}
+}  // namespace
+
+RunStats DeviceImpl::run(const ProgramDescriptor& program, const RunOptions& options) {
+    std::lock_guard<std::mutex> run_lock(run_mutex);
+    Run run(*this, program);
+
+    // Cores: every core any kernel runs on.
+    std::map<std::pair<uint32_t, uint32_t>, Core*> core_map;
+    for (const auto& k : program.kernels) {
+        for (const auto& c : k.core_ranges.cores()) {
+            if (c.x >= arch.grid_x || c.y >= arch.grid_y) {
+                throw EmulatorError("kernel '" + k.kernel_source + "' is placed on core (" + std::to_string(c.x) + "," +
+                                    std::to_string(c.y) + ") outside the " + std::to_string(arch.grid_x) + "x" +
+                                    std::to_string(arch.grid_y) + " " + arch.name + " grid");
+            }
+            auto key = std::make_pair(c.x, c.y);
+            if (!core_map.count(key)) {
+                auto core = std::make_unique<Core>();
+                core->coord = c;
+                core->cbs.coord = c;
+                core->index = c.y * arch.grid_x + c.x;
+                core->l1 = l1.core(core->index);
+                core_map[key] = core.get();
+                run.cores.push_back(std::move(core));
+            }
+        }
+    }
+
+    // Circular buffers, placed one after another from the unreserved base as tt-metal's CB allocator does.
+    for (auto& core : run.cores) {
+        core->cbs.place(program.cbs, arch);
+        run.stats.l1_high_water = std::max(run.stats.l1_high_water, core->cbs.end);
+    }
+    run.stats.cores_used = static_cast<uint32_t>(run.cores.size());
+
+    // JIT every kernel (compile errors surface before any fiber starts).
+    std::vector<emu_kernel_entry_fn> entries;
+    for (const auto& k : program.kernels) {
+        JitResult jr = jit_kernel(k);
+        (jr.cache_hit ? run.stats.jit_cache_hits : run.stats.jit_compiles) += 1;
+        entries.push_back(jr.entry);
+    }
+
+    // How the FPU reads a TF32 SrcB under a BF16 SrcA (RunOptions::optimistic_srcb, math/fidelity.hpp point 1).
+    const char* optimistic_env = std::getenv("LAYERNORM_FUSED_RM_EMU_OPTIMISTIC");
+    const bool optimistic = options.optimistic_srcb || (optimistic_env && std::string(optimistic_env) == "1");
+    // One fiber per kernel per core.
+    for (size_t ki = 0; ki < program.kernels.size(); ++ki) {
+        const auto& k = program.kernels[ki];
+        for (const auto& c : k.core_ranges.cores()) {
+            Core& core = *core_map.at({c.x, c.y});
+            auto ctx = std::make_unique<KernelContext>(run.sched, run.noc, core, k, kernel_label(k, c), optimistic);
+            ctx->entry = entries[ki];
+            core.fibers.push_back(ctx.get());
+            run.sched.fibers.push_back(ctx.get());
+            run.kernels.push_back(std::move(ctx));
+        }
+    }
+    run.stats.host_threads = run.sched.run(options);
+    if (run.sched.aborted) {
+        if (run.sched.deadlock) {
+            throw DeadlockError(run.sched.error);
+        }
+        throw EmulatorError(run.sched.error);
+    }
+
+    for (const auto& k : run.kernels) {
+        run.stats.tiles_computed += k->tiles_packed();
+        const CoreKey key{k->core().coord.x, k->core().coord.y};
+        if (k->tiles_packed() > 0 || run.stats.tiles_computed_per_core.count(key) == 0) {
+            run.stats.tiles_computed_per_core[key] += k->tiles_packed();
+        }
+    }
+    const NocCounters& noc = run.noc.counters();
+    run.stats.dram_bytes_read = noc.dram_bytes_read;
+    run.stats.dram_bytes_written = noc.dram_bytes_written;
+    run.stats.noc_transactions = noc.transactions;
+    run.stats.dram_bytes_read_per_buffer = noc.dram_bytes_read_per_buffer;
+    run.stats.dram_bytes_written_per_buffer = noc.dram_bytes_written_per_buffer;
+    for (const auto& core : run.cores) {
+        const CoreKey key{core->coord.x, core->coord.y};
+        const auto it = noc.transactions_per_core.find(key);
+        run.stats.l1_high_water_per_core[key] = core->cbs.end;
+        run.stats.noc_transactions_per_core[key] = it == noc.transactions_per_core.end() ? 0 : it->second;
+    }
+    run.stats.kernels_run = static_cast<uint32_t>(run.kernels.size());
+    // Pages left in CBs at the end: a warning with counts (a persistent CB never popped, or a leak).
+    for (const auto& core : run.cores) {
+        core->cbs.leftover_warnings(run.stats.warnings);
+    }
+    return run.stats;
+}
+
+}  // namespace tensix_emu
