@@ -1,5 +1,5 @@
 # ttnn.layernorm_fused_rm — developer entry points.
-#   make demo    all-MiniLM-L6-v2 with its LayerNorms on ttnn.layernorm_fused_rm
+#   make demo    all-MiniLM-L6-v2, then Whisper tiny.en, with their LayerNorms on ttnn.layernorm_fused_rm
 #   make test    the staged gates in test_dev/ (stage1 .. stage7, then the other tests)
 #   make clean   remove build artefacts (keeps the venv)
 # The venv is created on first use with Python 3.12 (ttnn 0.81.1 has cp310/cp312 wheels only).
@@ -30,13 +30,14 @@ PROJECT_SOURCES := $(shell find cpp python -type f -not -path '*/__pycache__/*' 
 DEPS_STAMP := $(VENV)/.installed
 PROJECT_STAMP := $(VENV)/.project-installed
 
-.PHONY: help setup conformance-deps demo test clean
+.PHONY: help setup conformance-deps demo-deps demo test clean
 
 help:
 	@echo "make demo    run all-MiniLM-L6-v2 with every LayerNorm on ttnn.layernorm_fused_rm"
 	@echo "make test    run the staged gates in test_dev/"
 	@echo "make setup   create $(VENV) (Python 3.12), install requirements-dev.txt and the project;"
 	@echo "             as root, apt-get install the kernel conformance toolchain ($(CONFORMANCE_DEBS))"
+	@echo "             and the Whisper demo's speech synthesiser ($(DEMO_DEBS))"
 	@echo "make clean   remove build artefacts and the project stamp (keeps $(VENV))"
 
 # Third-party packages. Re-run when requirements-dev.txt changes.
@@ -71,23 +72,36 @@ CONFORMANCE_DEBS ?= clang-19 libnewlib-dev libstdc++-arm-none-eabi-dev
 CONFORMANCE_PRESENT = command -v clang++-19 >/dev/null 2>&1 && test -f /usr/include/newlib/stdint.h && \
   ls /usr/include/newlib/c++/*/arm-none-eabi/bits/c++config.h >/dev/null 2>&1
 
-conformance-deps:
-	@if $(CONFORMANCE_PRESENT); then exit 0; fi; \
+# $(call apt_install,PRESENT-TEST,PACKAGES,WHAT FOR,WHAT FOLLOWS WITHOUT THEM): a recipe that does nothing when the
+# shell test PRESENT-TEST succeeds, else installs PACKAGES as root with apt-get (updating the lists once if the
+# first try fails), else prints what to install. It never fails the make.
+apt_install = @if $(1); then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	  echo "installing Debian packages for the kernel conformance check: $(CONFORMANCE_DEBS)"; \
+	  echo "installing Debian packages for $(3): $(2)"; \
 	  export DEBIAN_FRONTEND=noninteractive; \
-	  apt-get install -y --no-install-recommends $(CONFORMANCE_DEBS) >/dev/null 2>&1 || \
-	    { apt-get update -qq && apt-get install -y -qq --no-install-recommends $(CONFORMANCE_DEBS); } || \
-	    echo "warning: could not install $(CONFORMANCE_DEBS); the kernel conformance tests will skip (fail under CI)" >&2; \
+	  apt-get install -y --no-install-recommends $(2) >/dev/null 2>&1 || \
+	    { apt-get update -qq && apt-get install -y -qq --no-install-recommends $(2); } || \
+	    echo "warning: could not install $(2); $(4)" >&2; \
 	else \
-	  echo "note: the kernel conformance check needs Debian packages $(CONFORMANCE_DEBS) (not root or no apt-get:" \
-	       "not installed); its tests will skip (fail under CI)" >&2; \
+	  echo "note: $(3) needs Debian packages $(2) (not root or no apt-get: not installed); $(4)" >&2; \
 	fi
 
-setup: $(PROJECT_STAMP) conformance-deps
+conformance-deps:
+	$(call apt_install,$(CONFORMANCE_PRESENT),$(CONFORMANCE_DEBS),the kernel conformance check,its tests will skip (fail under CI))
+
+# Debian package for the Whisper demo (python/layernorm_fused_rm/whisper_demo.py): espeak-ng synthesises the
+# speech it transcribes. Idempotent and root-only like conformance-deps; without it the Whisper demo stops with
+# a message naming the package, and its tests skip (fail under CI).
+DEMO_DEBS ?= espeak-ng
+
+demo-deps:
+	$(call apt_install,command -v espeak-ng >/dev/null 2>&1,$(DEMO_DEBS),the Whisper demo,the Whisper demo cannot run and its tests will skip (fail under CI))
+
+setup: $(PROJECT_STAMP) conformance-deps demo-deps
 
 demo: setup
 	$(VENV_PY) -m layernorm_fused_rm demo
+	$(VENV_PY) -m layernorm_fused_rm demo --model whisper-tiny-en
 
 # test_dev/conftest.py runs test_stage1_* .. test_stage7_* first, in stage order, then the rest.
 test: setup

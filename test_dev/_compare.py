@@ -1,7 +1,7 @@
 """Numerics helpers for the stage-7 gates: PCC, max absolute error and error in bfloat16 ULPs.
 
 Ground truth is torch.nn.functional.layer_norm in float64 on the same (bf16-rounded) inputs
-(ARCHITECTURE.md, "Ground truth for numerics").
+(docs/ARCHITECTURE.md, "Ground truth for numerics").
 """
 
 import math
@@ -55,7 +55,9 @@ def row_scale_error(out: torch.Tensor, ref: torch.Tensor) -> torch.Tensor:
 def error_bound(x: torch.Tensor, gamma, beta, eps: float = 1e-5) -> torch.Tensor:
     """Per-element bound on |op - torch float64| from the op's numerics on Tensix (and the emulator's model).
 
-    BFLOAT16 input runs the FPU kernels (layernorm_fused_rm_compute_common.hpp):
+    BFLOAT16 input: the bound below is that of the FPU kernels (layernorm_fused_rm_compute_common.hpp, which run
+    with a 16-bit DEST); with fp32 DEST (the default) the shifted kernels run, whose error is the output's half
+    ULP plus fp32 roundings (README "Numerics"), well inside it. The FPU kernels' terms:
       * the FPU's 19-bit source registers hold TF32 (11 significant bits, truncated: ISA SrcASrcB.md), so
         an fp32 operand loses up to 2^-10 of its magnitude. The Float32 mean enters x - mean that way (bf16 x
         is exact in TF32): an absolute error of 2^-10 |mean| / std in the normalized value z, i.e. that times

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 """Stage 5: the program factory's descriptor (contract: cpp/device/layernorm_fused_rm_program_factory.hpp and
-ARCHITECTURE.md "The 13 circular buffers")."""
+docs/ARCHITECTURE.md "The 13 circular buffers")."""
 
 from __future__ import annotations
 

@@ -71,7 +71,29 @@ void bind_emulator(nb::module_& m) {
           "Folder containing the emulator's kernel API headers (api/...), used by the kernel JIT.");
     m.def("include_root", &emu::include_root, "Folder of the emulator's kernel API headers (str).");
     m.def("set_cache_dir", &emu::set_cache_dir, "dir"_a, "Where the emulator keeps JIT-compiled kernels.");
-    m.def("cache_dir", &emu::cache_dir, "Where the emulator keeps JIT-compiled kernels (str).");
+    m.def("cache_dir", &emu::cache_dir,
+          "Where the emulator keeps JIT-compiled kernels (str): $LAYERNORM_FUSED_RM_JIT_CACHE, else "
+          "$HOME/.cache/layernorm_fused_rm/jit, else the passwd home's; never /tmp. CompileError when none is known.");
+    m.def(
+        "jit_cache_stats",
+        []() {
+            const emu::JitCacheStats s = emu::jit_cache_stats();
+            nb::dict d;
+            d["loaded"] = s.loaded;
+            d["max_loaded"] = s.max_loaded;
+            d["hits_in_memory"] = s.hits_in_memory;
+            d["hits_on_disk"] = s.hits_on_disk;
+            d["compiles"] = s.compiles;
+            d["rebuilds"] = s.rebuilds;
+            d["evictions"] = s.evictions;
+            return d;
+        },
+        "Kernel JIT counters since the process started (dict of int): loaded (libraries loaded now), max_loaded "
+        "(LRU bound), hits_in_memory, hits_on_disk, compiles, rebuilds (compiles replacing a rejected cache "
+        "entry), evictions.");
+    m.def("set_jit_max_loaded", &emu::set_jit_max_loaded, "n"_a,
+          "How many kernel libraries the process keeps loaded (LRU, n >= 1; default 256 or "
+          "$LAYERNORM_FUSED_RM_JIT_MAX_LOADED). ValueError for n = 0.");
 
     m.def(
         "tilize_reference",

@@ -277,6 +277,17 @@ void bind_mirror(nb::module_& m) {
         .def_ro("name", &tt_metal_mirror::ArchParams::name, "\"wormhole_b0\" | \"blackhole\".")
         .def_ro("grid_x", &tt_metal_mirror::ArchParams::grid_x, "Worker grid columns.")
         .def_ro("grid_y", &tt_metal_mirror::ArchParams::grid_y, "Worker grid rows.")
+        .def(
+            "worker_noc_coord",
+            [](const tt_metal_mirror::ArchParams& a, uint32_t x, uint32_t y) {
+                const CoreCoord c = a.worker_noc_coord(CoreCoord{x, y});
+                return std::make_pair(c.x, c.y);
+            },
+            "x"_a, "y"_a,
+            "(x, y) NOC coordinates kernels address the worker at logical (x, y) by (sources: arch_params.cpp). "
+            "Raises IndexError outside the grid.")
+        .def_ro("kernel_config_base", &tt_metal_mirror::ArchParams::kernel_config_base,
+                "L1 byte where the kernel-config region (semaphores) starts.")
         .def_ro("l1_size", &tt_metal_mirror::ArchParams::l1_size, "Bytes of worker L1.")
         .def_ro("l1_unreserved_base", &tt_metal_mirror::ArchParams::l1_unreserved_base,
                 "First L1 byte free for circular buffers.")

@@ -56,7 +56,17 @@ void bind_kernel_args(nb::module_& m) {
         add("reader_rt_args", "Reader runtime arg indices (per core).",
             {{"input_addr", a::input_addr}, {"gamma_addr", a::gamma_addr}, {"beta_addr", a::beta_addr},
              {"num_sticks", a::num_sticks}, {"start_stick", a::start_stick}, {"scaler", a::scaler}, {"eps", a::eps},
-             {"count", a::count}});
+             {"col_offset", a::col_offset}, {"count", a::count}});
+    }
+    {
+        namespace a = lf::wsplit_writer_ct_args;
+        add("wsplit_writer_ct_args", "W-split writer compile-time arg indices (TensorAccessorArgs of the output from "
+            "output_accessor on).",
+            {{"stick_bytes", a::stick_bytes}, {"Ws", a::Ws}, {"slice_bytes", a::slice_bytes}, {"S", a::S},
+             {"exchange_pages", a::exchange_pages}, {"stats_tile_bytes", a::stats_tile_bytes},
+             {"stats_fp32", a::stats_fp32}, {"full_slice_cols", a::full_slice_cols},
+             {"last_slice_cols", a::last_slice_cols}, {"W", a::W}, {"count", a::count},
+             {"output_accessor", a::output_accessor}});
     }
     {
         namespace a = lf::compute_ct_args;
@@ -163,14 +173,17 @@ void bind_op(nb::module_& m) {
             "__init__",
             [](lf::operation_attributes_t* self, float eps, lf::MemoryConfig output_memory_config,
                lf::DType output_dtype, tt::tt_metal::ComputeConfigDescriptor compute_config, std::string arch,
-               std::optional<CoreCoord> core_grid, std::string program_factory, bool convert_affine) {
+               std::optional<CoreCoord> core_grid, std::string program_factory, bool convert_affine,
+               uint32_t wsplit_cores_per_row) {
                 new (self) lf::operation_attributes_t{eps,           output_memory_config, output_dtype,
                                                       compute_config, std::move(arch),      core_grid,
-                                                      std::move(program_factory), convert_affine};
+                                                      std::move(program_factory), convert_affine,
+                                                      wsplit_cores_per_row};
             },
             "eps"_a = 1e-5f, "output_memory_config"_a = lf::MemoryConfig{}, "output_dtype"_a = lf::DType::BFLOAT16,
             "compute_config"_a = tt::tt_metal::ComputeConfigDescriptor{}, "arch"_a = "wormhole_b0",
-            "core_grid"_a = nb::none(), "program_factory"_a = "", "convert_affine"_a = false)
+            "core_grid"_a = nb::none(), "program_factory"_a = "", "convert_affine"_a = false,
+            "wsplit_cores_per_row"_a = 0u)
         .def_rw("eps", &lf::operation_attributes_t::eps, "Epsilon added to the variance (float32).")
         .def_rw("output_memory_config", &lf::operation_attributes_t::output_memory_config, "MemoryConfig.")
         .def_rw("output_dtype", &lf::operation_attributes_t::output_dtype, "DType of the output.")
@@ -184,7 +197,9 @@ void bind_op(nb::module_& m) {
         .def_rw("convert_affine", &lf::operation_attributes_t::convert_affine,
                 "False: gamma/beta are described in the input's dtype, ROW_MAJOR. True: described as given; the "
                 "caller converts them (validate accepts BFLOAT16 or FLOAT32, ROW_MAJOR or TILE). The Python API sets "
-                "it.");
+                "it.")
+        .def_rw("wsplit_cores_per_row", &lf::operation_attributes_t::wsplit_cores_per_row,
+                "W-split program: cores per tile-row S (a divisor >= 2 of Wt); 0 = chosen by the factory.");
 
     nb::class_<lf::tensor_args_t>(m, "TensorArgs", "tensor_args_t of the op: input, optional gamma and beta.")
         .def(
@@ -245,6 +260,13 @@ void bind_op(nb::module_& m) {
     m.def("program_factory_name", []() { return std::string(lf::LayerNormFusedRMProgramFactory::name); },
           "Name of the row-resident program factory.");
     m.attr("STREAMING_PROGRAM_FACTORY") = lf::LayerNormFusedRMStreamingProgramFactory::name;
+    m.attr("WSPLIT_PROGRAM_FACTORY") = lf::LayerNormFusedRMWSplitProgramFactory::name;
+    m.def("wsplit_cores_per_row", &lf::LayerNormFusedRMWSplitProgramFactory::choose_cores_per_row, "attrs"_a,
+          "tensor_args"_a,
+          "Cores per tile-row S the W-split program takes when not forced (0: the op does not choose W-split): for "
+          "bfloat16 input with fewer tile-rows than cores, the largest divisor S >= 2 of Wt whose groups (one per "
+          "tile-row) fit the grid and whose slices fit L1; for rows too wide for the row-resident program, the "
+          "smallest such S whose slices fit L1.");
 
     bind_kernel_args(m);
 

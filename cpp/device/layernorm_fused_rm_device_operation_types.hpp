@@ -94,6 +94,8 @@ struct operation_attributes_t {
     /// ttnn.typecast / ttnn.to_layout); validate then accepts BFLOAT16 or FLOAT32, ROW_MAJOR or TILE. The program
     /// does not depend on it (it reads gamma/beta in the input's format either way).
     bool convert_affine = false;
+    /// W-split program only: cores per tile-row S (a divisor of Wt, >= 2); 0 = chosen by the factory.
+    uint32_t wsplit_cores_per_row = 0;
 };
 
 struct tensor_args_t {

@@ -26,12 +26,16 @@
 // Every capacity is a multiple of the chunk its producer reserves (Wt or 1); the persistent CBs hold
 // all the reader pushes into them.
 //
+// The compute kernel follows compute_kernel_of (program_factory.hpp).
 // FLOAT32 input runs the precise compute kernels (layernorm_fused_rm_precise{,_streaming}.cpp; numerics in
 // layernorm_fused_rm_precise_common.hpp): the centered values stay in DEST, so c_24 holds only the element-wise
 // row-sum tile (1 page; 2 in the streaming program, whose partial sums are 2 tiles), c_25 holds the mean as
-// m1 and m2 (2 pages), c_26 the hi/lo split of a row sum (2 pages); the untilize block (streaming: the chunk)
-// is at most DEST capacity - 1, one DEST tile being scratch; eps goes to the compute kernel in fp32 (runtime
-// arg compute_rt_args::eps_bits); math fidelity is HiFi4.
+// m1 and m2 (2 pages), c_26 the three bf16 parts of a row sum (3 bfloat16 pages); math fidelity is HiFi4.
+// BFLOAT16 input with fp32 DEST runs the shifted kernels (layernorm_fused_rm_shifted{,_streaming}.cpp) in the
+// layout above: c_24 takes a bf16 part of a row sum (and, streaming, the row's first tile), c_25 the mean, c_26
+// the rest of a row sum, c_27 a partial row sum, then the inverse std. In both, the untilize block (streaming:
+// the chunk) is at most DEST capacity - 1, one DEST tile being scratch, and eps goes to the compute kernel in
+// fp32 (runtime arg compute_rt_args::eps_bits).
 #include "device/layernorm_fused_rm_program_factory.hpp"
 
 #include <algorithm>
@@ -53,6 +57,9 @@ namespace {
 std::mutex g_root_mutex;
 std::string g_kernel_root;
 
+}  // namespace
+
+namespace detail {
 uint32_t align_up(uint32_t v, uint32_t a) { return (v + a - 1) / a * a; }
 
 // bf16 bits of a float, rounded to nearest even, in both 16-bit halves (the scalar packing tt-metal
@@ -71,12 +78,26 @@ void append_interleaved_accessor_args(std::vector<uint32_t>& args, uint32_t alig
     args.push_back(kIsDram);
     args.push_back(aligned_page_size);
 }
+}  // namespace detail
+
+namespace {
+using detail::align_up;
+using detail::append_interleaved_accessor_args;
+using detail::packed_bf16;
+using detail::write_buffer_addresses;
 
 }  // namespace
 
 bool uses_precise_kernel(DataFormat in_format, bool streaming) {
     (void)streaming;
     return in_format == DataFormat::Float32;
+}
+
+ComputeKernel compute_kernel_of(DataFormat in_format, const ComputeConfigDescriptor& cc) {
+    if (in_format == DataFormat::Float32) {
+        return ComputeKernel::Precise;
+    }
+    return cc.fp32_dest_acc_en ? ComputeKernel::Shifted : ComputeKernel::Fpu;
 }
 
 uint32_t largest_divisor_at_most(uint32_t Wt, uint32_t limit) {
@@ -97,14 +118,13 @@ namespace {
 // tiles of the output format; gamma (c_4, c_6) and beta (c_5, c_7) Bt input tiles when given, else 1 page;
 // c_2 one bf16 scaler tile, two when W % 32 != 0; c_3 one bf16 tile; the 3 statistics tiles.
 // The precise kernels (Float32 input) keep the centered values in DEST: c_24 holds only row-sum tiles (1 page
-// row-resident, 2 streaming), and c_25 (m1, m2) and c_26 (hi/lo split of a row-sum tile) hold 2 tiles each:
-// 5 statistics tiles.
+// row-resident, 2 streaming), c_25 (m1, m2) 2 Float32 tiles and c_26 the three bf16 parts of a row-sum tile.
 uint32_t centered_pages(uint32_t Bt, bool precise, bool streaming) { return precise ? (streaming ? 2 : 1) : Bt; }
 
-// Row CB width of the streaming program: the largest divisor of Wt that fits DEST (the precise kernel needs
+// Row CB width of the streaming program: the largest divisor of Wt that fits DEST (the fp32-DEST kernels need
 // one DEST tile more as scratch).
-uint32_t streaming_chunk(uint32_t Wt, const ComputeConfigDescriptor& cc, bool precise) {
-    return largest_divisor_at_most(Wt, dest_tile_capacity(cc) - (precise ? 1 : 0));
+uint32_t streaming_chunk(uint32_t Wt, const ComputeConfigDescriptor& cc, ComputeKernel kind) {
+    return largest_divisor_at_most(Wt, dest_tile_capacity(cc) - (kind == ComputeKernel::Fpu ? 0 : 1));
 }
 
 uint64_t cb_bytes_for(uint32_t W, uint32_t Bt, DataFormat in_format, DataFormat out_format,
@@ -112,9 +132,11 @@ uint64_t cb_bytes_for(uint32_t W, uint32_t Bt, DataFormat in_format, DataFormat 
     const uint64_t in_tiles = 2ull * Bt + centered_pages(Bt, precise, streaming) + 2ull * (has_gamma ? Bt : 1) +
                               2ull * (has_beta ? Bt : 1);
     const uint64_t scalar_tiles = (W % TILE_WIDTH ? 2 : 1) + 1;
+    const uint64_t stats_bytes = precise ? 3ull * tile_size(stats_format(cc, in_format)) +
+                                               3ull * tile_size(DataFormat::Float16_b)
+                                         : 3ull * tile_size(stats_format(cc, in_format));
     return in_tiles * tile_size(in_format) + uint64_t(Bt) * tile_size(out_format) +
-           scalar_tiles * tile_size(DataFormat::Float16_b) +
-           (precise ? 5ull : 3ull) * tile_size(stats_format(cc, in_format));
+           scalar_tiles * tile_size(DataFormat::Float16_b) + stats_bytes;
 }
 }  // namespace
 
@@ -128,9 +150,9 @@ uint64_t LayerNormFusedRMProgramFactory::cb_bytes(uint32_t W, DataFormat in_form
 uint64_t LayerNormFusedRMStreamingProgramFactory::cb_bytes(uint32_t W, DataFormat in_format, DataFormat out_format,
                                                            const ComputeConfigDescriptor& cc, bool has_gamma,
                                                            bool has_beta) {
-    const bool precise = uses_precise_kernel(in_format, /*streaming=*/true);
-    return cb_bytes_for(W, streaming_chunk(tiles_of_width(W), cc, precise), in_format, out_format, cc, has_gamma,
-                        has_beta, precise, /*streaming=*/true);
+    const ComputeKernel kind = compute_kernel_of(in_format, cc);
+    return cb_bytes_for(W, streaming_chunk(tiles_of_width(W), cc, kind), in_format, out_format, cc, has_gamma,
+                        has_beta, kind == ComputeKernel::Precise, /*streaming=*/true);
 }
 
 WorkSplit split_work_to_cores(uint32_t grid_x, uint32_t grid_y, uint32_t units) {
@@ -161,13 +183,35 @@ const std::string& kernel_root() {
     return g_kernel_root;
 }
 
-namespace {
+KernelDescriptor detail::reader_kernel(const CoreRangeSet& cores, const ReaderShape& r) {
+    KernelDescriptor reader;
+    reader.kernel_source = kernel_root() + "/dataflow/reader_layernorm_fused_rm.cpp";
+    reader.core_ranges = cores;
+    namespace ct = reader_ct_args;
+    auto& args = reader.compile_time_args;
+    args.assign(ct::count, 0);
+    args[ct::stick_bytes] = r.stick_bytes;
+    args[ct::Wt] = r.Wt;
+    args[ct::Bt] = r.Bt;
+    args[ct::passes] = r.passes;
+    args[ct::chunk_bytes] = r.chunk_bytes;
+    args[ct::affine_flags] = r.affine_flags;
+    args[ct::last_tile_cols] = r.last_tile_cols;
+    args[ct::tile_bytes] = r.tile_bytes;
+    static_assert(reader_ct_args::input_accessor == reader_ct_args::count, "accessors follow the plain args");
+    append_interleaved_accessor_args(args, r.aligned_stick);  // input
+    append_interleaved_accessor_args(args, r.aligned_stick);  // gamma
+    append_interleaved_accessor_args(args, r.aligned_stick);  // beta
+    reader.config = ReaderConfigDescriptor{};
+    return reader;
+}
 
 // The one place buffer addresses enter a program (as tt-metal's override_runtime_arguments writes them): reader
 // runtime args input / gamma / beta (0 for an absent tensor) and writer runtime arg output, on every core. Nothing
 // else in a descriptor depends on an address. Kernels are found by their config (reader, writer), not position.
-void write_buffer_addresses(ProgramDescriptor& desc, const tensor_args_t& tensor_args,
-                            const tensor_return_value_t& output) {
+// writer_count: the writer's runtime-arg count (the W-split writer's is longer; its output address is arg 0 too).
+void detail::write_buffer_addresses(ProgramDescriptor& desc, const tensor_args_t& tensor_args,
+                                    const tensor_return_value_t& output, size_t writer_count) {
     KernelDescriptor* reader = nullptr;
     KernelDescriptor* writer = nullptr;
     for (KernelDescriptor& k : desc.kernels) {
@@ -200,10 +244,12 @@ void write_buffer_addresses(ProgramDescriptor& desc, const tensor_args_t& tensor
         args[reader_rt_args::gamma_addr] = gamma_addr;
         args[reader_rt_args::beta_addr] = beta_addr;
     }
-    for (auto& [core, args] : checked(*writer, "writer", writer_rt_args::count)) {
+    for (auto& [core, args] : checked(*writer, "writer", writer_count)) {
         args[writer_rt_args::output_addr] = output.address;
     }
 }
+
+namespace {
 
 // Both programs: the same 13 CB roles, kernels and work split; `streaming` sizes the row CBs to one chunk
 // of Bt tiles and makes the reader send each tile-row three times.
@@ -231,9 +277,11 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
     // width divides Bt and fits DEST.
     // The precise kernels (Float32 input) compute each output tile in DEST next to one scratch tile: their
     // untilize block (and streaming chunk) is at most DEST capacity - 1.
-    const bool precise = uses_precise_kernel(fmt, streaming);
-    const uint32_t Bt = streaming ? streaming_chunk(Wt, cc, precise) : Wt;
-    const uint32_t block_w = largest_divisor_at_most(Bt, precise ? dest_tiles - 1 : dest_tiles);
+    const ComputeKernel kind = compute_kernel_of(fmt, cc);
+    const bool precise = kind == ComputeKernel::Precise;
+    const bool fp32_dest_kernel = kind != ComputeKernel::Fpu;  // precise or shifted: eps in fp32, a scratch DEST tile
+    const uint32_t Bt = streaming ? streaming_chunk(Wt, cc, kind) : Wt;
+    const uint32_t block_w = largest_divisor_at_most(Bt, fp32_dest_kernel ? dest_tiles - 1 : dest_tiles);
     const uint32_t chunk_bytes = Bt * TILE_WIDTH * datum_size(fmt);
     const uint32_t out_chunk_bytes = Bt * TILE_WIDTH * datum_size(out_fmt);
 
@@ -273,39 +321,19 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
     add_cb(cb::out_rm, Bt, out_fmt);
     add_cb(cb::centered, centered_pages(Bt, precise, streaming), fmt);
     add_cb(cb::mean, precise ? 2 : 1, stats_fmt);
-    add_cb(cb::variance, precise ? 2 : 1, stats_fmt);
+    add_cb(cb::variance, precise ? 3 : 1, precise ? DataFormat::Float16_b : stats_fmt);
     add_cb(cb::inv_std, 1, stats_fmt);
 
     const std::string root = kernel_root();
 
-    KernelDescriptor reader;
-    reader.kernel_source = root + "/dataflow/reader_layernorm_fused_rm.cpp";
-    reader.core_ranges = cores;
-    {
-        namespace ct = reader_ct_args;
-        auto& args = reader.compile_time_args;
-        args.assign(ct::count, 0);
-        args[ct::stick_bytes] = stick_bytes;
-        args[ct::Wt] = Wt;
-        args[ct::Bt] = Bt;
-        args[ct::passes] = streaming ? 3u : 1u;
-        args[ct::chunk_bytes] = chunk_bytes;
-        args[ct::affine_flags] = affine_flags;
-        args[ct::last_tile_cols] = last_tile_cols;
-        args[ct::tile_bytes] = tile_size(fmt);
-    }
-    static_assert(reader_ct_args::input_accessor == reader_ct_args::count, "accessors follow the plain args");
-    append_interleaved_accessor_args(reader.compile_time_args, aligned_stick);  // input
-    append_interleaved_accessor_args(reader.compile_time_args, aligned_stick);  // gamma
-    append_interleaved_accessor_args(reader.compile_time_args, aligned_stick);  // beta
-
-    reader.config = ReaderConfigDescriptor{};
+    KernelDescriptor reader = detail::reader_kernel(
+        cores, detail::ReaderShape{stick_bytes, Wt, Bt, streaming ? 3u : 1u, chunk_bytes, affine_flags, last_tile_cols,
+                                   tile_size(fmt), aligned_stick});
 
     KernelDescriptor compute;
+    const char* family = kind == ComputeKernel::Precise ? "_precise" : kind == ComputeKernel::Shifted ? "_shifted" : "";
     compute.kernel_source =
-        root + (precise ? (streaming ? "/compute/layernorm_fused_rm_precise_streaming.cpp"
-                                     : "/compute/layernorm_fused_rm_precise.cpp")
-                        : (streaming ? "/compute/layernorm_fused_rm_streaming.cpp" : "/compute/layernorm_fused_rm.cpp"));
+        root + "/compute/layernorm_fused_rm" + family + (streaming ? "_streaming.cpp" : ".cpp");
     compute.core_ranges = cores;
     {
         namespace ct = compute_ct_args;
@@ -327,9 +355,11 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
     if (stats_fmt == DataFormat::Float32 || fmt == DataFormat::Float32) {
         modes.assign(32, UnpackToDestMode::Default);
     }
-    if (stats_fmt == DataFormat::Float32) {
+    if (kind == ComputeKernel::Shifted) {
+        // c_25 (mean) and c_27 (partial row sums, then inverse std) are only copied / broadcast into DEST; c_26 (the
+        // remainder of a row-sum tile) is read by reduce through SrcB and must not be marked (ISA UNPACR_Regular.md).
         modes[cb::mean] = UnpackToDestMode::UnpackToDestFp32;
-        modes[cb::variance] = UnpackToDestMode::UnpackToDestFp32;
+        modes[cb::inv_std] = UnpackToDestMode::UnpackToDestFp32;
     }
     if (fmt == DataFormat::Float32) {
         modes[cb::in_rm] = UnpackToDestMode::UnpackToDestFp32;
@@ -338,9 +368,9 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
     }
     if (precise) {
         // The precise kernels copy x tiles (c_1) and row-sum tiles (c_24) into DEST exactly and unary_bcast the
-        // mean (c_25), inverse std (c_27), gamma (c_6) and beta (c_7) (bcast.h: Float32 unpacks to DEST). c_26 is
-        // NOT unpacked to DEST: copy_tile from it is the TF32 truncation that splits a row sum into hi and lo,
-        // and reduce reads it through SrcB. The reduces need HiFi4 (lower fidelities drop mantissa bits).
+        // mean (c_25), inverse std (c_27), gamma (c_6) and beta (c_7) (bcast.h: Float32 unpacks to DEST). c_26 holds
+        // the bf16 parts of a row sum, read by reduce through SrcB. The reduces need HiFi3 or HiFi4 (ISA
+        // SrcASrcB.md: LoFi and HiFi2 drop SrcB's last bf16 mantissa bit); the factory sets HiFi4.
         modes[cb::in_tiled] = UnpackToDestMode::UnpackToDestFp32;
         modes[cb::centered] = UnpackToDestMode::UnpackToDestFp32;
         modes[cb::mean] = UnpackToDestMode::UnpackToDestFp32;
@@ -382,9 +412,9 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
         r[reader_rt_args::scaler] = packed_bf16(1.0f);
         r[reader_rt_args::eps] = packed_bf16(attrs.eps);
         reader.runtime_args.push_back({core, std::move(r)});
-        std::vector<uint32_t> c(precise ? compute_rt_args::precise_count : compute_rt_args::count, 0);
+        std::vector<uint32_t> c(fp32_dest_kernel ? compute_rt_args::precise_count : compute_rt_args::count, 0);
         c[compute_rt_args::num_blocks] = blocks;
-        if (precise) {
+        if (fp32_dest_kernel) {
             c[compute_rt_args::eps_bits] = std::bit_cast<uint32_t>(attrs.eps);
         }
         compute.runtime_args.push_back({core, std::move(c)});

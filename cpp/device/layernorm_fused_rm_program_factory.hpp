@@ -76,6 +76,15 @@ struct LayerNormFusedRMStreamingProgramFactory {
 /// runs the FPU kernels (TF32 source registers).
 bool uses_precise_kernel(DataFormat in_format, bool streaming);
 
+/// The compute kernel family a configuration runs (the documented rule, README "Numerics"):
+///  * Precise: Float32 input (fp32_dest_acc_en is required): layernorm_fused_rm_precise{,_streaming}.cpp;
+///  * Shifted: bfloat16 input with fp32_dest_acc_en (the default): layernorm_fused_rm_shifted{,_streaming}.cpp,
+///    rows centered by their first element, fp32 SFPU math in DEST, at most 1 bf16 ULP of the row scale;
+///  * Fpu: bfloat16 input with a 16-bit DEST: layernorm_fused_rm{,_streaming}.cpp, the all-FPU fast path with
+///    bf16 intermediate values.
+enum class ComputeKernel { Fpu, Shifted, Precise };
+ComputeKernel compute_kernel_of(DataFormat in_format, const ComputeConfigDescriptor& cc);
+
 using tt_metal_mirror::dest_tile_capacity;
 
 /// Format of the statistics CBs c_25, c_26, c_27: Float32 when DEST accumulates in fp32, else the input's.
@@ -83,5 +92,57 @@ DataFormat stats_format(const ComputeConfigDescriptor& cc, DataFormat input_form
 
 /// Largest divisor of Wt not above `limit`: the untilize block / streaming chunk width in tiles.
 uint32_t largest_divisor_at_most(uint32_t Wt, uint32_t limit);
+
+/// Helpers the program factories share (layernorm_fused_rm_program_factory.cpp).
+namespace detail {
+uint32_t align_up(uint32_t v, uint32_t a);
+/// bf16 bits of f, rounded to nearest even, in both 16-bit halves (tt-metal readers' scalar packing).
+uint32_t packed_bf16(float f);
+/// TensorAccessorArgs (compile-time args) of a DRAM-interleaved tensor with the given aligned page size (bytes).
+void append_interleaved_accessor_args(std::vector<uint32_t>& args, uint32_t aligned_page_size);
+/// Compile-time shape of the reader kernel (reader_ct_args; see dataflow/reader_layernorm_fused_rm.cpp).
+struct ReaderShape {
+    uint32_t stick_bytes, Wt, Bt, passes, chunk_bytes, affine_flags, last_tile_cols, tile_bytes;
+    uint32_t aligned_stick;  ///< page size of the input / gamma / beta accessors (bytes, DRAM-aligned)
+};
+/// The reader kernel on `cores` with these compile-time args (runtime args are the caller's).
+KernelDescriptor reader_kernel(const CoreRangeSet& cores, const ReaderShape& shape);
+/// Writes the buffer addresses into every core's reader (input, gamma, beta) and writer (output) runtime args;
+/// throws std::invalid_argument when the program has no reader or writer or their runtime args are not of the
+/// expected length (reader_rt_args::count, writer_count).
+void write_buffer_addresses(ProgramDescriptor& desc, const tensor_args_t& tensor_args,
+                            const tensor_return_value_t& output, size_t writer_count = writer_rt_args::count);
+}  // namespace detail
+
+/// W-split program ("LayerNormFusedRMWSplitProgramFactory"): every tile-row is split over S cores (a group, a
+/// rectangle of the grid); each core reads, normalizes and writes its Wt / S tiles of the 32 sticks, and the
+/// cores of a group exchange per-slice statistics once per tile-row (semaphores, multicast) and combine them
+/// with Chan's formula. Design and CB roles: layernorm_fused_rm_wsplit_program_factory.cpp. bfloat16 input only.
+struct LayerNormFusedRMWSplitProgramFactory {
+    static constexpr const char* name = "LayerNormFusedRMWSplitProgramFactory";
+    /// Groups of S cores: gx columns x gy rows of the grid each, at the logical origins listed (row-major). A group's
+    /// rectangle is also a rectangle of NOC coordinates with no other node inside (multicast target).
+    struct Layout {
+        uint32_t S = 0, gx = 0, gy = 0;
+        std::vector<CoreCoord> origins;
+    };
+    /// The rectangle (gx, gy), gx * gy = S, that fits the most groups in the grid_x x grid_y grid of `arch`
+    /// (ties: the wider); no origins when no rectangle of S cores fits.
+    static Layout layout(uint32_t S, uint32_t grid_x, uint32_t grid_y, const tt_metal_mirror::ArchParams& arch);
+    /// Bytes of L1 the 13 CBs take per core for slices of Ws = Wt / S tiles (see the .cpp for the roles).
+    static uint64_t cb_bytes(uint32_t W, uint32_t S, DataFormat in_format, DataFormat out_format,
+                             const ComputeConfigDescriptor& cc, bool has_gamma = true, bool has_beta = true);
+    /// Pages of c_25 per tile-row: the combined mean and variance tiles, then the S exchanged partials (256 B each).
+    static uint32_t exchange_pages(uint32_t S, DataFormat stats_format);
+    /// The S the op chooses when it is not forced (0: no W-split): for bf16 input whose tile-rows are fewer than
+    /// the grid's cores, the largest divisor S >= 2 of Wt whose groups (one per tile-row) fit the grid and whose
+    /// slices fit L1; for rows too wide for the row-resident program, the smallest such S whose slices fit L1.
+    static uint32_t choose_cores_per_row(const operation_attributes_t& attrs, const tensor_args_t& tensor_args);
+    static ProgramDescriptor create_descriptor(
+        const operation_attributes_t& attrs, const tensor_args_t& tensor_args, const tensor_return_value_t& output);
+    /// As LayerNormFusedRMProgramFactory::override_runtime_arguments (the writer's args end in the S peers).
+    static void override_runtime_arguments(ProgramDescriptor& cached_program, const tensor_args_t& tensor_args,
+                                           const tensor_return_value_t& output);
+};
 
 }  // namespace layernorm_fused_rm

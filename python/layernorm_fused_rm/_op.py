@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import enum
 import math
+import numbers
+import operator
 import os
 import threading
+from collections import OrderedDict
 from typing import Any
 
 import numpy as np
@@ -32,10 +35,14 @@ _INT_VIEW = {torch.bfloat16: (torch.int16, np.int16), torch.float32: (torch.int3
 _devices: dict[str, tuple[_C.EmuDevice, threading.Lock]] = {}
 _devices_lock = threading.Lock()
 
-# Program cache (as tt-metal's per-device program cache): key -> ProgramDescriptor. See _cached_program.
-_program_cache: dict[tuple, _C.ProgramDescriptor] = {}
+# Program cache (as tt-metal's per-device program cache): key -> ProgramDescriptor, least recently used first,
+# at most _program_cache_size[0] entries. See _cached_program.
+PROGRAM_CACHE_SIZE_ENV = "LAYERNORM_FUSED_RM_PROGRAM_CACHE_SIZE"
+DEFAULT_PROGRAM_CACHE_SIZE = 1024
+_program_cache: OrderedDict[tuple, _C.ProgramDescriptor] = OrderedDict()
 _program_cache_lock = threading.Lock()
-_program_cache_counts = {"hits": 0, "misses": 0}
+_program_cache_counts = {"hits": 0, "misses": 0, "evictions": 0}
+_program_cache_size: list[int | None] = [None]  # None: not read from the environment yet
 
 
 # --------------------------------------------------------------------------------------------- emulator
@@ -43,14 +50,16 @@ _program_cache_counts = {"hits": 0, "misses": 0}
 
 def _arch_name(arch: str | None) -> str:
     """Canonical arch name ("wormhole_b0" | "blackhole") of `arch`, or of $LAYERNORM_FUSED_RM_ARCH when None."""
+    name = "arch"
     if arch is None:
         arch = os.environ.get(ARCH_ENV) or DEFAULT_ARCH
+        name = f"${ARCH_ENV}"
     if not isinstance(arch, str):
         raise TypeError(f"arch must be a str such as 'wormhole_b0' or 'blackhole', got {type(arch).__name__}")
     try:
         return _C.ArchParams.by_name(arch).name
     except ValueError as e:
-        raise ValueError(f"arch must be 'wormhole_b0' or 'blackhole', got {arch!r} ({e})") from None
+        raise ValueError(f"{name} must be 'wormhole_b0' or 'blackhole', got {arch!r} ({e})") from None
 
 
 def _emulator(arch: str | None) -> tuple[_C.EmuDevice, threading.Lock]:
@@ -172,10 +181,13 @@ def _core_grid(grid: Any) -> _C.CoreCoord | None:
     if not (hasattr(grid, "x") and hasattr(grid, "y")):
         raise TypeError(f"ttnn.layernorm_fused_rm: core_grid must be a ttnn.CoreGrid or None, got {type(grid).__name__}")
     try:
-        return _C.CoreCoord(int(grid.x), int(grid.y))
+        # operator.index: ints, numpy ints, 0-d integer tensors; not floats, strings or bools.
+        if any(isinstance(v, (bool, np.bool_)) for v in (grid.x, grid.y)):
+            raise TypeError
+        return _C.CoreCoord(operator.index(grid.x), operator.index(grid.y))
     except (TypeError, ValueError, OverflowError):
-        raise TypeError(f"ttnn.layernorm_fused_rm: core_grid must be a ttnn.CoreGrid (x, y unsigned ints) or None, "
-                        f"got x={grid.x!r}, y={grid.y!r}") from None
+        raise TypeError(f"ttnn.layernorm_fused_rm: core_grid must be a ttnn.CoreGrid (x, y unsigned 32-bit ints) or "
+                        f"None, got x={grid.x!r}, y={grid.y!r}") from None
 
 
 def _program_factory(name: Any) -> str:
@@ -186,10 +198,33 @@ def _program_factory(name: Any) -> str:
     return name
 
 
+def _wsplit_cores_per_row(s: Any) -> int:
+    if s is None:
+        return 0
+    if isinstance(s, bool) or not isinstance(s, int):
+        raise TypeError(f"ttnn.layernorm_fused_rm: wsplit_cores_per_row must be an int or None, got {type(s).__name__}")
+    if s < 0:  # the rest (a divisor >= 2 of Wt, with the W-split program forced) is validated in C++
+        raise ValueError(f"ttnn.layernorm_fused_rm: wsplit_cores_per_row must be >= 2 (or None), got {s}")
+    return s
+
+
 def _eps(eps: Any) -> float:
-    if isinstance(eps, bool) or not isinstance(eps, (int, float)):
-        raise TypeError(f"ttnn.layernorm_fused_rm: eps must be a float, got {type(eps).__name__}")
-    return float(eps)
+    """float of a real scalar: a Python, numpy or torch number, or a 0-d numpy array / torch tensor of one (an int
+    too large for a float becomes +-inf, which validate refuses). TypeError for anything else, bools included."""
+    v = eps.item() if isinstance(eps, (np.ndarray, torch.Tensor)) and eps.ndim == 0 else eps
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Real):
+        raise TypeError(f"ttnn.layernorm_fused_rm: eps must be a float (or a real numpy / torch scalar), got "
+                        f"{type(eps).__name__}")
+    try:
+        return float(v)
+    except OverflowError:
+        return math.inf if v > 0 else -math.inf
+
+
+def _return_stats(value: Any) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"ttnn.layernorm_fused_rm: return_stats must be a bool, got {type(value).__name__}")
+    return bool(value)
 
 
 def _output_dtype(dtype: Any, input_desc: _C.TensorDesc) -> Any:
@@ -229,7 +264,7 @@ class _Prepared:
     Raises TypeError for an argument of the wrong Python type."""
 
     def __init__(self, input_tensor, gamma, beta, eps, memory_config, compute_kernel_config, core_grid=None,
-                 program_factory=None, dtype=None):
+                 program_factory=None, dtype=None, wsplit_cores_per_row=None):
         _check_tensor(input_tensor, "input_tensor", optional=False)
         _check_tensor(gamma, "gamma", optional=True)
         _check_tensor(beta, "beta", optional=True)
@@ -251,6 +286,7 @@ class _Prepared:
             core_grid=_core_grid(core_grid),
             program_factory=_program_factory(program_factory),
             convert_affine=True,  # host: at upload (_tensor_bytes); device: _affine
+            wsplit_cores_per_row=_wsplit_cores_per_row(wsplit_cores_per_row),
         )
         self.output = _C.TensorDesc(
             shape=list(self.input.shape),
@@ -432,11 +468,14 @@ def _cached_program(p: _Prepared) -> tuple[_C.ProgramDescriptor, bool]:
     key = _program_cache_key(p)
     with _program_cache_lock:
         program = _program_cache.get(key)
+        if program is not None:
+            _program_cache.move_to_end(key)  # most recently used
     if program is None:
         program = _C.create_program_descriptor(p.attrs, p.tensor_args(), p.output)
         with _program_cache_lock:
             _program_cache[key] = program
             _program_cache_counts["misses"] += 1
+            _evict_programs_locked(_program_cache_capacity_locked())
         return program, False
     _C.validate(p.attrs, p.tensor_args(), p.output)
     with _program_cache_lock:
@@ -444,24 +483,64 @@ def _cached_program(p: _Prepared) -> tuple[_C.ProgramDescriptor, bool]:
     return program, True
 
 
+def _program_cache_capacity_locked() -> int:
+    if _program_cache_size[0] is None:
+        raw = os.environ.get(PROGRAM_CACHE_SIZE_ENV)
+        if raw is None or raw == "":
+            _program_cache_size[0] = DEFAULT_PROGRAM_CACHE_SIZE
+        else:
+            try:
+                n = int(raw)
+            except ValueError:
+                n = 0
+            if n < 1:
+                raise ValueError(f"{PROGRAM_CACHE_SIZE_ENV} must be an integer >= 1 (program descriptors kept), got {raw!r}")
+            _program_cache_size[0] = n
+    return _program_cache_size[0]
+
+
+def _evict_programs_locked(keep: int) -> None:
+    while len(_program_cache) > keep:
+        _program_cache.popitem(last=False)  # least recently used
+        _program_cache_counts["evictions"] += 1
+
+
+def set_program_cache_size(n: int) -> None:
+    """Bounds the program cache to `n` >= 1 descriptors (least recently used evicted first, now and later).
+
+    The default is 1024, or ``$LAYERNORM_FUSED_RM_PROGRAM_CACHE_SIZE`` read at the first call. Raises TypeError
+    when n is not an int, ValueError when n < 1.
+    """
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+        raise TypeError(f"set_program_cache_size: n must be an int >= 1, got {type(n).__name__}")
+    if n < 1:
+        raise ValueError(f"set_program_cache_size: n must be >= 1, got {n}")
+    with _program_cache_lock:
+        _program_cache_size[0] = int(n)
+        _evict_programs_locked(int(n))
+
+
 def program_cache_stats() -> dict[str, int]:
-    """Counters of the program cache: ``{"hits": int, "misses": int, "entries": int}``.
+    """Counters of the program cache: ``{"hits", "misses", "evictions", "entries", "capacity"}`` (ints).
 
     A call whose shapes, dtypes, layouts, memory configs, eps, compute config, arch and gamma/beta presence
     and shapes equal an earlier call's is a hit: it reuses that call's program descriptor and only rewrites the
-    buffer addresses in its runtime args (as tt-metal's program cache and override_runtime_arguments). Counts
-    since import or the last :func:`clear_program_cache`.
+    buffer addresses in its runtime args (as tt-metal's program cache and override_runtime_arguments). The cache
+    keeps at most ``capacity`` descriptors (:func:`set_program_cache_size`, default 1024 or
+    ``$LAYERNORM_FUSED_RM_PROGRAM_CACHE_SIZE``), evicting the least recently used. Counts since import or the
+    last :func:`clear_program_cache`. The kernel libraries the emulator keeps loaded have their own bound and
+    counters: ``_C.jit_cache_stats()``.
     """
     with _program_cache_lock:
-        return {**_program_cache_counts, "entries": len(_program_cache)}
+        return {**_program_cache_counts, "entries": len(_program_cache), "capacity": _program_cache_capacity_locked()}
 
 
 def clear_program_cache() -> None:
-    """Drops every cached program descriptor and resets the hit and miss counters to 0."""
+    """Drops every cached program descriptor and resets the hit, miss and eviction counters to 0."""
     with _program_cache_lock:
         _program_cache.clear()
-        _program_cache_counts["hits"] = 0
-        _program_cache_counts["misses"] = 0
+        for k in _program_cache_counts:
+            _program_cache_counts[k] = 0
 
 
 # --------------------------------------------------------------------------------------------- public API
@@ -479,6 +558,7 @@ def layernorm_fused_rm(
     program_factory: str | None = None,
     dtype: Any = None,
     return_stats: bool = False,
+    wsplit_cores_per_row: int | None = None,
 ):
     """LayerNorm over the last dimension of a ROW_MAJOR tensor, in one fused Tenstorrent program.
 
@@ -496,7 +576,8 @@ def layernorm_fused_rm(
             uploaded, device tensors on their device), interleaved, on the same device (or host) as input_tensor.
             None: no scaling (the program is built without the multiply, not with a ones row).
         beta: optional ttnn.Tensor like gamma. None: no shift (built without the add).
-        eps: float > 0, finite, added to the variance (used as float32).
+        eps: a float (or numpy / torch real scalar) added to the variance, used as float32: a normal float32 from
+            1.17549435e-38 to 3.38953139e+38, the largest bfloat16 (the reader rounds it to bf16).
         memory_config: ttnn.MemoryConfig of the output (interleaved, DRAM or L1); None: same as input_tensor's.
         compute_kernel_config: ttnn.WormholeComputeKernelConfig (math_fidelity, fp32_dest_acc_en,
             math_approx_mode, dst_full_sync_en) or None: HiFi4 with fp32_dest_acc_en=True, so row sums
@@ -512,7 +593,7 @@ def layernorm_fused_rm(
             (``_C.program_factory_name()`` or ``_C.STREAMING_PROGRAM_FACTORY``) forces one: for tests and
             benchmarks.
         dtype: ttnn.bfloat16 or ttnn.float32 for the output, or None for the input's dtype.
-        return_stats: when True, return ``(output, stats)`` where stats is a dict of the emulator's run
+        return_stats: a bool (or numpy bool); when True, return ``(output, stats)`` where stats is a dict of the emulator's run
             counters (DRAM bytes read/written in bytes, NOC transactions, cores used, tiles computed,
             L1 high-water address in bytes, JIT cache hits/compiles, warnings, arch, and
             ``program_cache_hit``: whether the program descriptor came from the program cache).
@@ -520,6 +601,14 @@ def layernorm_fused_rm(
     Returns:
         ttnn.Tensor with input_tensor's shape, the output dtype (``dtype``, default the input's), ROW_MAJOR (a
         host tensor for host input); or ``(tensor, dict)`` when return_stats is True.
+
+    Non-finite values: a NaN or +-Inf in a row of input_tensor makes only that row's outputs non-finite, one in
+    gamma[j] or beta[j] only column j of every row; every other output is bit-identical to a run without it.
+    The affected outputs are +-Inf in a bfloat16 output (the packer's fp32 -> bf16 rounding turns NaN into
+    infinity: tt-isa-documentation WormholeB0/TensixTile/TensixCoprocessor/Packers/FormatConversion.md) and
+    for bfloat16 input also in a float32 output (its intermediates are packed to bf16); NaN (or +-Inf for an
+    Inf in beta) for float32 input and output. These are the emulator's results; on silicon the bf16 path's FPU
+    reads NaN / Inf as large finite numbers (FloatBitPatterns.md there), so only the locality holds.
 
     Raises:
         TypeError (raised in Python, before anything runs): input_tensor, gamma or beta is not a ttnn.Tensor;
@@ -534,8 +623,9 @@ def layernorm_fused_rm(
         layernorm_fused_rm.EmulatorError / DeadlockError / CompileError: the emulator detected a rule
             violation, a deadlock, or a kernel that does not compile.
     """
+    return_stats = _return_stats(return_stats)
     p = _Prepared(input_tensor, gamma, beta, eps, memory_config, compute_kernel_config, core_grid, program_factory,
-                  dtype)
+                  dtype, wsplit_cores_per_row)
     if p.on_device:
         from . import _device  # descriptor -> ttnn.ProgramDescriptor -> ttnn.generic_op
 
@@ -556,6 +646,7 @@ def create_program_descriptor(
     core_grid: Any = None,
     program_factory: str | None = None,
     dtype: Any = None,
+    wsplit_cores_per_row: int | None = None,
 ) -> _C.ProgramDescriptor:
     """The program ``layernorm_fused_rm`` would run for these arguments, without running it.
 
@@ -568,7 +659,7 @@ def create_program_descriptor(
         paths are absolute.
     """
     p = _Prepared(input_tensor, gamma, beta, eps, memory_config, compute_kernel_config, core_grid, program_factory,
-                  dtype)
+                  dtype, wsplit_cores_per_row)
     return _C.create_program_descriptor(p.attrs, p.tensor_args(), p.output)
 
 

@@ -46,6 +46,12 @@ Throughput, build time
     upload and download). build us = median over several calls of ``layernorm_fused_rm.create_program_descriptor``
     (argument conversion, validation and the C++ program factory; no program cache).
 
+Device-time model (model_us, model_us_unfused, split, model_choice)
+    ``device_model`` (its docstring states the model, its assumptions and the source of every constant): the
+    program the op runs, each program it can be forced to (the W-split with every S dividing Wt, when the build
+    has it), and upstream's chain, counted from descriptors (upstream's from its published structure). A floor
+    with stated assumptions, not a promise; the calibration error against published device times is printed.
+
 Shapes whose element count exceeds ``--max-elements`` are not run (the emulator runs on the host's CPU cores):
 their measured columns say "not run". Shapes or dtypes the op rejects appear as rows "rejected: <message>".
 """
@@ -64,11 +70,14 @@ from typing import Any, Iterator, TextIO
 SHAPES: list[list[int]] = [
     [1, 1, 32, 4096],  # decode
     [1, 1, 32, 8192],
-    [1, 1, 2048, 4096],  # prefill
+    [1, 1, 2048, 4096],  # prefill (issue 12 asks for it too: already here)
     [8, 1, 128, 768],  # BERT
     [1, 1, 8192, 1024],
     [1, 1, 32, 32768],  # wide
     [1, 1, 128, 65536],
+    [1, 1, 32, 2048],  # issue 12: decode widths and a prefill block
+    [1, 1, 32, 16384],
+    [1, 1, 128, 8192],
 ]
 DTYPES = ["bf16", "fp32"]
 ARCHS = ["wormhole_b0", "blackhole"]
@@ -269,7 +278,14 @@ def bench_one(arch: str, dtype: str, shape: list[int], *, max_elements: int, rep
         "descriptor_build_us": None,
         "run": None,
         "targets": None,
+        "model_us": None,
+        "model_us_unfused": None,
+        "split": None,
+        "model_choice": None,
+        "model": None,
     }
+    with _arch_env(params.name):
+        _model_unfused(row, shape, e, params)
     will_run = elements <= max_elements
     with _arch_env(params.name):
         x, gamma, beta, e_in = _tensors(shape, dtype, random=will_run)
@@ -309,6 +325,7 @@ def bench_one(arch: str, dtype: str, shape: list[int], *, max_elements: int, rep
         row["l1_high_water"] = row["l1_high_water_analytic"] = facts["l1_end_analytic"]
         row["l1_high_water_source"] = "analytic"
         row["problems"] = facts["problems"]
+        _model_programs(row, desc, params, shape, x, gamma, beta, e_in)
         if not will_run:
             row["status"] = NOT_RUN
             row["message"] = f"not run: {elements} elements > --max-elements {max_elements}"
@@ -356,6 +373,51 @@ def bench_one(arch: str, dtype: str, shape: list[int], *, max_elements: int, rep
     return row
 
 
+def _model_unfused(row: dict[str, Any], shape: list[int], e: int, params) -> None:
+    """model_us_unfused: device_model of to_layout(TILE) -> layer_norm -> to_layout(ROW_MAJOR), the 3 ops added."""
+    from . import device_model as dm
+
+    ops = [dm.program_time(w, dm.CYCLES_PER_TILE_STEP)
+           for w in dm.unfused_works(params.name, shape, e, params.grid_x * params.grid_y, params.free_l1_bytes())]
+    row["model_us_unfused"] = sum(o["us"] for o in ops)
+    row["model"] = {"unfused": ops}
+
+
+def _model_programs(row: dict[str, Any], desc, params, shape: list[int], x, gamma, beta, e: int) -> None:
+    """model_us / split for the descriptor the op chose; model_choice = the program (each factory forced, those that
+    build) with the lowest modelled time."""
+    from . import _C
+    from . import device_model as dm
+    from ._op import create_program_descriptor
+
+    def model(d):
+        w = dm.work_from_descriptor(d, params.name, shape, e, e, e, params.grid_x)
+        return dm.program_time(w, dm.CYCLES_PER_TILE_STEP)
+
+    chosen = model(desc)
+    row["model_us"], row["split"] = chosen["us"], chosen["split"]
+    tries: list[tuple[str, dict[str, Any]]] = [(_C.program_factory_name(), {})]
+    tries += [(getattr(_C, a), {}) for a in ("STREAMING_PROGRAM_FACTORY", "WSPLIT_PROGRAM_FACTORY") if hasattr(_C, a)]
+    if hasattr(_C, "WSPLIT_PROGRAM_FACTORY"):  # every S: divisors >= 2 of Wt up to the grid (the factory's rule)
+        wt = _C.tiles_of_width(shape[-1])
+        tries += [(_C.WSPLIT_PROGRAM_FACTORY, {"wsplit_cores_per_row": s})
+                  for s in range(2, min(wt, params.grid_x * params.grid_y) + 1) if wt % s == 0]
+    candidates: dict[str, Any] = {}
+    for name, kw in tries:
+        key = name + (f" S={kw['wsplit_cores_per_row']}" if kw else "")
+        try:
+            forced = desc if name == desc.program_factory and not kw else create_program_descriptor(
+                x, gamma, beta, program_factory=name, **kw)
+        except (ValueError, RuntimeError) as err:  # does not fit L1, or not offered for this dtype / S
+            candidates[key] = {"us": None, "message": str(err).splitlines()[0][:200]}
+            continue
+        candidates[key] = model(forced)
+    best = min((n for n, c in candidates.items() if c["us"] is not None), key=lambda n: candidates[n]["us"])
+    row["model_choice"] = best.split(" S=")[0]
+    row["model"]["choice_split"] = candidates[best]["split"]
+    row["model"].update({"chosen": chosen, "candidates": candidates, "choice_us": candidates[best]["us"]})
+
+
 def _targets(row: dict[str, Any]) -> dict[str, Any]:
     """Issue 5's "done when" figures for this row: cores used = min(grid, tile-rows); DRAM bytes / minimum <= 1.05
     when the program gives some core more than one tile-row (None when it gives none more than one)."""
@@ -378,12 +440,27 @@ def run_bench(*, archs: list[str], dtypes: list[str], shapes: list[list[int]], m
         "repeats": repeats,
         "builds": builds,
         "definitions": DEFINITIONS,
+        "model": _model_header(),
         "rows": rows,
         "failed": sum(r["status"] == "failed" for r in rows),
     }
 
 
+def _model_header() -> dict[str, Any]:
+    from . import device_model as dm
+
+    return {"note": dm.FLOOR_NOTE, "calibration": dm.calibration(), "constants": dm.constants()}
+
+
 DEFINITIONS = {
+    "model_us": "device_model (python/layernorm_fused_rm/device_model.py) of the program the op runs: modelled "
+                "device microseconds, a FLOOR with stated assumptions, not a promise",
+    "model_us_unfused": "device_model of to_layout(TILE) -> layer_norm (3-read large-tensor path when its row does "
+                        "not fit L1) -> to_layout(ROW_MAJOR), the three op times added",
+    "split": "cores per tile-row of the program the op runs (W-split S; 1 otherwise)",
+    "model_choice": "the program factory, each forced in turn (those that build; the W-split with every S dividing "
+                    "Wt), with the lowest modelled time; model.choice_split = its S",
+    "model": "terms of each modelled program (us): chosen, candidates, unfused (its 3 ops)",
     "cores_used": "cores whose compute runtime arg [0] (tile-rows) is > 0",
     "tile_rows_per_core": "compute runtime arg [0] over the cores used: max and mean",
     "dram.minimum_bytes": "N*W*e_in + N*W*e_out + cores_used*(W*e_gamma + W*e_beta): input once, output once, "
@@ -423,11 +500,16 @@ def _fmt_bytes(n: Any) -> str:
     return str(n)
 
 
+def _fmt_us(v: Any) -> str:
+    return f"{v:.1f}" if isinstance(v, (int, float)) else "-"
+
+
 def _short_factory_name(name: str) -> str:
     from . import _C
 
     known = {_C.program_factory_name(): "row-resident",
-             getattr(_C, "STREAMING_PROGRAM_FACTORY", None): "streaming"}
+             getattr(_C, "STREAMING_PROGRAM_FACTORY", None): "streaming",
+             getattr(_C, "WSPLIT_PROGRAM_FACTORY", None): "w-split"}
     return known.get(name) or name
 
 
@@ -435,8 +517,7 @@ def _short_names_legend() -> str:
     from . import _C
 
     names = [_C.program_factory_name()]
-    if hasattr(_C, "STREAMING_PROGRAM_FACTORY"):
-        names.append(_C.STREAMING_PROGRAM_FACTORY)
+    names += [getattr(_C, a) for a in ("STREAMING_PROGRAM_FACTORY", "WSPLIT_PROGRAM_FACTORY") if hasattr(_C, a)]
     return ", ".join(f"{_short_factory_name(n)} = {n}" for n in names)
 
 
@@ -448,9 +529,20 @@ def _fmt_targets(t: dict[str, Any] | None) -> str:
     return "ok" if not missed else "MISS " + ",".join(missed)
 
 
+def _model_legend(m: dict[str, Any]) -> str:
+    cal = m["calibration"]
+    figs = "; ".join(f"{f['source'].split(':')[0]}: measured {f['measured_us']:.1f} us, model {f['model_us']:.1f} us "
+                     f"({f['error']:+.0%})" for f in cal["figures"])
+    return ("model us / unfused us: device-time model (device_model.py) of the program the op runs / of to_layout"
+            " -> layer_norm -> to_layout; S = cores per tile-row; model choice = the program with the lowest modelled"
+            f" time among those that build. {m['note']}. Calibration ({cal['cycles_per_tile_step']:.0f} cycles per"
+            f" tile step, fitted): {figs}; calibration error up to {cal['max_abs_error']:.0%}.")
+
+
 def format_table(result: dict[str, Any]) -> str:
     cols = ["arch", "dtype", "shape", "program", "cores", "tile-rows/core max/mean", "DRAM/min fused",
-            "src", "DRAM/min unfused", "L1 CBs", "L1 hw", "Melem/s", "build us", "targets", "note"]
+            "src", "DRAM/min unfused", "model us", "unfused us", "S", "model choice", "L1 CBs", "L1 hw", "Melem/s",
+            "build us", "targets", "note"]
     lines = []
     table = []
     for r in result["rows"]:
@@ -459,7 +551,8 @@ def format_table(result: dict[str, Any]) -> str:
         shape = "x".join(map(str, r["shape"]))
         base = [r["arch"], r["dtype"], shape]
         if r["status"] == "rejected" or r["dram"] is None:
-            table.append(base + ["-", "-", "-", "-", "-", unfused, "-", "-", "-", "-", "-", r["message"]])
+            table.append(base + ["-", "-", "-", "-", "-", unfused, "-", _fmt_us(r["model_us_unfused"]), "-", "-",
+                                 "-", "-", "-", "-", "-", r["message"]])
             continue
         prog = _short_factory_name(r["program_factory"])
         d = r["dram"]
@@ -472,6 +565,10 @@ def format_table(result: dict[str, Any]) -> str:
             f"{d['ratio']:.4f}",
             "meas" if d["ratio_source"] == "measured" else "anal",
             unfused,
+            _fmt_us(r["model_us"]),
+            _fmt_us(r["model_us_unfused"]),
+            str(r["split"]),
+            f"{_short_factory_name(r['model_choice'])} S={r['model']['choice_split']} {_fmt_us(r['model']['choice_us'])}",
             _fmt_bytes(r["l1_cb_bytes_per_core"]),
             _fmt_bytes(hw) + ("" if r["l1_high_water_source"] == "measured" else "*"),
             f"{tput / 1e6:.2f}" if isinstance(tput, (int, float)) else NOT_RUN,
@@ -495,6 +592,7 @@ def format_table(result: dict[str, Any]) -> str:
         " input and writes its output once, TILE pads H and W to multiples of 32, layer_norm reads gamma and beta"
         " once on each of min(grid, tile-rows) cores; divided by that chain's own minimum.",
         "program: " + _short_names_legend() + ".",
+        _model_legend(result["model"]),
         "L1 CBs: largest per-core sum of CB sizes. L1 hw: emulator l1_high_water (absolute end address of the last"
         " CB); '*' = computed from the descriptor (shape not run).",
         "targets (issue 5): 'cores' = cores used != min(grid, tile-rows); 'dram' = DRAM/min > 1.05 with more than"

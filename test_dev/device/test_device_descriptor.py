@@ -34,6 +34,9 @@ CONFIGS = [
     {"name": "bf16_w100_no_affine", "shape": [1, 1, 32, 100], "affine": "none"},
     {"name": "bf16_w200_gamma_only_streaming", "shape": [3, 40, 200], "affine": "gamma", "program_factory": "streaming"},
     {"name": "bf16_w16384_streaming", "shape": [1, 1, 32, 16384]},
+    {"name": "bf16_w4096_wsplit_64cores", "shape": [1, 1, 32, 4096], "program_factory": "wsplit"},
+    {"name": "bf16_w320_wsplit_s2_beta", "shape": [2, 70, 320], "program_factory": "wsplit", "wsplit": 2,
+     "affine": "beta"},
 ]
 DTYPES = {"bfloat16": (torch.bfloat16, ttnn.bfloat16, 5), "float32": (torch.float32, ttnn.float32, 0)}
 
@@ -55,8 +58,10 @@ def _program(cfg):
     if "core_grid" in cfg:
         extra["core_grid"] = ttnn.CoreGrid(y=cfg["core_grid"][0], x=cfg["core_grid"][1])
     if "program_factory" in cfg:
-        extra["program_factory"] = {"resident": _C.program_factory_name(), "streaming": _C.STREAMING_PROGRAM_FACTORY}[
-            cfg["program_factory"]]
+        extra["program_factory"] = {"resident": _C.program_factory_name(), "streaming": _C.STREAMING_PROGRAM_FACTORY,
+                                    "wsplit": _C.WSPLIT_PROGRAM_FACTORY}[cfg["program_factory"]]
+    if "wsplit" in cfg:
+        extra["wsplit_cores_per_row"] = cfg["wsplit"]
     try:
         return lf.create_program_descriptor(x, g, b, eps=1e-5, compute_kernel_config=cc, **extra)
     except (ValueError, TypeError, RuntimeError) as e:
@@ -103,6 +108,12 @@ def _assert_same(desc: _C.ProgramDescriptor, prog: ttnn.ProgramDescriptor, acces
             assert ft.page_size == fo.page_size
             assert ft.data_format_as_uint8 == {"Float16_b": 5, "Float32": 0}[fo.data_format.name]
     assert sorted(fd.buffer_index for cb in prog.cbs for fd in cb.format_descriptors) == [0, 1, 2, 3, 4, 5, 6, 7, 16, 24, 25, 26, 27]
+    # semaphores (the W-split program's arrival counters)
+    assert len(prog.semaphores) == len(desc.semaphores)
+    for ours, theirs in zip(desc.semaphores, prog.semaphores):
+        assert isinstance(theirs, ttnn.SemaphoreDescriptor)
+        assert (theirs.id, theirs.initial_value, theirs.core_type) == (ours.id, ours.initial_value, ttnn.CoreType.WORKER)
+        assert _ranges(theirs.core_ranges) == _ranges(ours.core_ranges)
     # kernels
     assert len(prog.kernels) == len(desc.kernels) == 3
     for ours, theirs in zip(desc.kernels, prog.kernels):
@@ -311,3 +322,23 @@ def test_device_gamma_is_converted_once_on_its_device(monkeypatch, layout, dtype
     assert calls == expected
     assert d.dtype == _C.DType.FLOAT32 and d.layout == _C.Layout.ROW_MAJOR
     assert torch.equal(ttnn.to_torch(t).float(), values)
+
+
+class _FakeDevice:
+    """compute_with_storage_grid_size / worker_core_from_logical_core of a device with a given NOC offset."""
+
+    def __init__(self, offset):
+        self.offset = offset
+
+    def compute_with_storage_grid_size(self):
+        return ttnn.CoreCoord(8, 8)
+
+    def worker_core_from_logical_core(self, c):
+        return ttnn.CoreCoord(c.x + self.offset, c.y + self.offset)
+
+
+def test_wsplit_noc_coordinates_are_checked_against_the_device():
+    # Wormhole with translation tables: logical + 18 (arch_params.cpp); another mapping is refused before running.
+    _device.check_noc_coordinates(_FakeDevice(18), "wormhole_b0")
+    with pytest.raises(RuntimeError, match=r"device worker \(0,0\) is at NOC \(1,1\), the W-split factory assumes"):
+        _device.check_noc_coordinates(_FakeDevice(1), "wormhole_b0")

@@ -71,8 +71,12 @@ def compute(path, fp32_dest=False, full_sync=False, unpack_to_dest=None, math_fi
     return _kernel(path, cfg, **kw)
 
 
-def program(kernels, cbs):
-    return _C.ProgramDescriptor(kernels=kernels, cbs=cbs)
+def program(kernels, cbs, semaphores=()):
+    return _C.ProgramDescriptor(kernels=kernels, cbs=cbs, semaphores=list(semaphores))
+
+
+def semaphore(sem_id, cores=None, initial_value=0):
+    return _C.SemaphoreDescriptor(sem_id, cores or crs(), initial_value)
 
 
 def accessor_args(page_size):

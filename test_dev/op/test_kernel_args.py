@@ -45,7 +45,8 @@ def test_factory_fills_every_argument_list_to_its_count(dtype):
     assert len(reader.compile_time_args) == _C.reader_ct_args.count + 3 * 2  # 3 interleaved accessors, 2 words
     assert len(writer.compile_time_args) == _C.writer_ct_args.count + 2
     assert len(compute.compile_time_args) == _C.compute_ct_args.count
-    rt = _C.compute_rt_args.precise_count if dtype == ttnn.float32 else _C.compute_rt_args.count
+    # The default config (fp32 DEST) runs the precise (float32) or shifted (bfloat16) kernels: num_blocks, eps_bits.
+    rt = _C.compute_rt_args.precise_count
     for k, n in ((reader, _C.reader_rt_args.count), (compute, rt), (writer, _C.writer_rt_args.count)):
         assert [len(a) for _, a in k.runtime_args] == [n, n], k.kernel_source
     # no gamma / beta: their address args are 0 and the affine flags clear

@@ -24,6 +24,11 @@ def fresh_cache():
     layernorm_fused_rm.clear_program_cache()
 
 
+def _counts() -> dict[str, int]:
+    """program_cache_stats() without the capacity (which $LAYERNORM_FUSED_RM_PROGRAM_CACHE_SIZE may change)."""
+    return {k: v for k, v in layernorm_fused_rm.program_cache_stats().items() if k != "capacity"}
+
+
 def _host(t: torch.Tensor, dtype=ttnn.bfloat16) -> ttnn.Tensor:
     return ttnn.from_torch(t, dtype=dtype, layout=ttnn.ROW_MAJOR_LAYOUT)
 
@@ -64,18 +69,18 @@ def _signature(desc) -> tuple:
 
 
 def test_api_exists_and_starts_empty():
-    assert layernorm_fused_rm.program_cache_stats() == {"hits": 0, "misses": 0, "entries": 0}
+    assert _counts() == {"hits": 0, "misses": 0, "evictions": 0, "entries": 0}
 
 
 def test_miss_then_hit():
     x, gamma, beta = _inputs(SHAPE, 0)
     _, s1 = _run(x, gamma, beta)
     assert s1["program_cache_hit"] is False
-    assert layernorm_fused_rm.program_cache_stats() == {"hits": 0, "misses": 1, "entries": 1}
+    assert _counts() == {"hits": 0, "misses": 1, "evictions": 0, "entries": 1}
     x2, gamma2, beta2 = _inputs(SHAPE, 1)  # other values, same shapes and config
     _, s2 = _run(x2, gamma2, beta2)
     assert s2["program_cache_hit"] is True
-    assert layernorm_fused_rm.program_cache_stats() == {"hits": 1, "misses": 1, "entries": 1}
+    assert _counts() == {"hits": 1, "misses": 1, "evictions": 0, "entries": 1}
     # The emulator reuses its JIT-compiled kernels for the cached program: nothing compiled on the hit.
     assert s2["jit_compiles"] == 0
     assert s2["jit_cache_hits"] >= 3
@@ -87,7 +92,7 @@ def test_clear_resets_counters_and_entries():
     _run(x, gamma, beta)
     assert layernorm_fused_rm.program_cache_stats()["entries"] == 1
     layernorm_fused_rm.clear_program_cache()
-    assert layernorm_fused_rm.program_cache_stats() == {"hits": 0, "misses": 0, "entries": 0}
+    assert _counts() == {"hits": 0, "misses": 0, "evictions": 0, "entries": 0}
     _, s = _run(x, gamma, beta)
     assert s["program_cache_hit"] is False
 
@@ -117,7 +122,7 @@ def test_any_difference_in_the_key_is_a_miss(variant):
     _run(x, gamma, beta)
     _, s = VARIANTS[variant](x, gamma, beta)
     assert s["program_cache_hit"] is False
-    assert layernorm_fused_rm.program_cache_stats() == {"hits": 0, "misses": 2, "entries": 2}
+    assert _counts() == {"hits": 0, "misses": 2, "evictions": 0, "entries": 2}
     # Both entries stay usable: the original call hits its own entry.
     _, s = _run(x, gamma, beta)
     assert s["program_cache_hit"] is True
@@ -133,7 +138,7 @@ def test_arch_is_part_of_the_key(monkeypatch):
     assert (s["arch"], s["program_cache_hit"]) == ("blackhole", False)
     _, s = _run(x, gamma, beta)
     assert (s["arch"], s["program_cache_hit"]) == ("blackhole", True)
-    assert layernorm_fused_rm.program_cache_stats() == {"hits": 1, "misses": 2, "entries": 2}
+    assert _counts() == {"hits": 1, "misses": 2, "evictions": 0, "entries": 2}
 
 
 def test_hit_equals_fresh_build_bit_for_bit():
@@ -203,3 +208,45 @@ def test_override_equals_a_fresh_build_with_the_new_addresses(shape, with_affine
     assert _signature(a_desc) != _signature(b_desc)
     _C.override_runtime_arguments(a_desc, *b_used)
     assert _signature(a_desc) == _signature(b_desc)
+
+
+@pytest.fixture
+def restore_capacity():
+    yield
+    layernorm_fused_rm._op._program_cache_size[0] = None  # back to the default / environment, read at next use
+
+
+def test_program_cache_is_a_bounded_lru(restore_capacity):
+    """Capacity 2: the least recently used descriptor is evicted (not the oldest inserted), evictions are counted,
+    and outputs after an eviction equal the first ones."""
+    layernorm_fused_rm.set_program_cache_size(2)
+    xs = {w: _inputs([32, w], w)[0] for w in (32, 64, 96)}
+    first = {w: _bits(_run(xs[w])[0]) for w in (32, 64)}
+    assert _run(xs[32])[1]["program_cache_hit"] is True  # 32 now more recently used than 64
+    _run(xs[96])  # evicts 64 (LRU), not 32 (first inserted)
+    assert _counts() == {"hits": 1, "misses": 3, "evictions": 1, "entries": 2}
+    y32, s = _run(xs[32])
+    assert s["program_cache_hit"] is True and torch.equal(_bits(y32), first[32])
+    y64, s = _run(xs[64])
+    assert s["program_cache_hit"] is False and torch.equal(_bits(y64), first[64])
+    assert _counts() == {"hits": 2, "misses": 4, "evictions": 2, "entries": 2}
+    assert layernorm_fused_rm.program_cache_stats()["capacity"] == 2
+    layernorm_fused_rm.set_program_cache_size(1)  # shrinking evicts at once
+    assert _counts()["entries"] == 1 and _counts()["evictions"] == 3
+
+
+def test_program_cache_size_errors_name_the_argument(monkeypatch, restore_capacity):
+    with pytest.raises(ValueError, match="n must be >= 1, got 0"):
+        layernorm_fused_rm.set_program_cache_size(0)
+    with pytest.raises(TypeError, match="n must be an int >= 1, got str"):
+        layernorm_fused_rm.set_program_cache_size("3")
+    monkeypatch.setenv("LAYERNORM_FUSED_RM_PROGRAM_CACHE_SIZE", "many")
+    layernorm_fused_rm._op._program_cache_size[0] = None
+    with pytest.raises(ValueError, match="LAYERNORM_FUSED_RM_PROGRAM_CACHE_SIZE must be an integer >= 1.*'many'"):
+        layernorm_fused_rm.program_cache_stats()
+    monkeypatch.setenv("LAYERNORM_FUSED_RM_PROGRAM_CACHE_SIZE", "7")
+    layernorm_fused_rm._op._program_cache_size[0] = None
+    assert layernorm_fused_rm.program_cache_stats()["capacity"] == 7
+    monkeypatch.delenv("LAYERNORM_FUSED_RM_PROGRAM_CACHE_SIZE")
+    layernorm_fused_rm._op._program_cache_size[0] = None
+    assert layernorm_fused_rm.program_cache_stats()["capacity"] == layernorm_fused_rm._op.DEFAULT_PROGRAM_CACHE_SIZE == 1024

@@ -26,6 +26,7 @@ ROW_KEYS = {
     "cores_used", "cores_in_program", "tile_rows", "tile_rows_per_core_max", "tile_rows_per_core_mean", "dram",
     "unfused", "l1_cb_bytes_per_core", "l1_high_water", "l1_high_water_source", "l1_high_water_analytic",
     "problems", "throughput_elements_per_s", "descriptor_build_us", "run", "targets",
+    "model_us", "model_us_unfused", "split", "model_choice", "model",
 }
 DRAM_KEYS = {
     "minimum_bytes", "reads_per_stick", "analytic_read", "analytic_written", "analytic_bytes", "analytic_ratio", "measured_read",
@@ -180,6 +181,30 @@ def test_unfused_chain_arithmetic(result):
     assert r["unfused"]["minimum_bytes"] == 2 * 4224 + 2 * 2 * 64 * 2
 
 
+def test_model_fields(result):
+    """Issue 12 item 5: every row carries the modelled times, the split and the model's choice; the choice is the
+    fastest modelled candidate; the JSON says the model is a floor and carries its calibration and sources."""
+    m = result["model"]
+    assert "FLOOR" in m["note"] and "not a promise" in m["note"]
+    assert len(m["calibration"]["figures"]) >= 2
+    for f in m["calibration"]["figures"]:
+        assert abs(f["error"]) <= m["calibration"]["max_abs_error"] + 1e-12
+    assert all(v["source"] for a in ("wormhole_b0", "blackhole") for v in m["constants"][a].values())
+    for r in result["rows"]:
+        assert r["model_us_unfused"] > 0
+        assert [o["program"] for o in r["model"]["unfused"]] in (["layout", "ln", "layout"],
+                                                                 ["layout", "ln_large", "layout"])
+        if r["status"] == "rejected":
+            continue
+        assert r["model_us"] > 0 and r["split"] >= 1
+        cands = r["model"]["candidates"]
+        assert r["program_factory"] in cands and cands[r["program_factory"]]["us"] == r["model_us"]
+        timed = {n: c["us"] for n, c in cands.items() if c["us"] is not None}
+        best = min(timed, key=timed.get)
+        assert r["model_choice"] == best.split(" S=")[0] and r["model"]["choice_split"] == cands[best]["split"]
+        assert r["model"]["choice_us"] == timed[r["model_choice"]] <= r["model_us"]
+
+
 def test_table_has_one_line_per_row_and_names_rejections():
     result = bench.run_bench(archs=["wormhole_b0"], dtypes=["bf16", "fp32"], shapes=[[1, 1, 32, 64]],
                              max_elements=0, repeats=1, builds=1)
@@ -192,6 +217,7 @@ def test_table_has_one_line_per_row_and_names_rejections():
         assert r["status"] in ("not run", "rejected")  # max_elements=0: nothing runs
         assert r["message"] in ln
     assert "to_layout(TILE) -> ttnn.layer_norm -> to_layout(ROW_MAJOR)" in text
+    assert "FLOOR" in text and "not a promise" in text and "calibration error" in text
 
 
 def test_parse_shape():

@@ -95,6 +95,12 @@ CONFIGS: list[dict[str, Any]] = [
     {"name": "bf16_w96_beta_only", "shape": [2, 17, 96], "affine": "beta"},
     {"name": "bf16_w1000_streaming_no_affine", "shape": [1, 1, 96, 1000], "program_factory": "streaming", "affine": "none"},
     {"name": "bf16_w7_tiny", "shape": [5, 7]},
+    # bfloat16 with a 16-bit DEST runs the FPU kernels (layernorm_fused_rm{,_streaming}.cpp); with fp32 DEST (the
+    # default, all entries above without "fp32_dest_acc_en": False) the shifted kernels.
+    {"name": "bf16_w320_fp16dest", "shape": [1, 1, 64, 320], "compute": {"fp32_dest_acc_en": False}},  # block 5
+    {"name": "bf16_w100_fp16dest_lofi_approx_no_affine", "shape": [1, 1, 33, 100], "affine": "none",
+     "compute": {"fp32_dest_acc_en": False, "math_fidelity": "LoFi", "math_approx_mode": True}},
+    {"name": "bf16_w4544_streaming_fullsync", "shape": [2, 4544], "compute": {"dst_full_sync_en": True}},
     {"name": "fp32_w128", "shape": [1, 1, 64, 128], "dtype": "float32", "compute": {"fp32_dest_acc_en": True}},
     {"name": "fp32_w1024_rows2048", "shape": [1, 1, 2048, 1024], "dtype": "float32", "compute": {"fp32_dest_acc_en": True}},
     # float32 input runs the precise kernels (layernorm_fused_rm_precise*.cpp): their other configurations.
@@ -108,6 +114,14 @@ CONFIGS: list[dict[str, Any]] = [
     {"name": "fp32_w7_streaming_no_affine", "shape": [5, 7], "dtype": "float32", "program_factory": "streaming",
      "affine": "none"},
     {"name": "fp32_in_bf16_out", "shape": [1, 1, 32, 160], "dtype": "float32", "output_dtype": "bfloat16"},
+    # The W-split program (forced; S from its rule unless "wsplit" gives it): its writer (exchange) and compute kernels.
+    {"name": "bf16_w4096_wsplit", "shape": [1, 1, 32, 4096], "program_factory": "wsplit"},  # S 64, Ws 2
+    {"name": "bf16_w100_wsplit_s2_no_affine", "shape": [1, 1, 33, 100], "program_factory": "wsplit", "wsplit": 2,
+     "affine": "none"},  # partial last slice
+    {"name": "bf16_w1024_wsplit_fp16dest_gamma", "shape": [1, 1, 64, 1024], "program_factory": "wsplit", "wsplit": 4,
+     "affine": "gamma", "compute": {"fp32_dest_acc_en": False}},  # bf16 statistics, Ws 8
+    {"name": "bf16_w768_wsplit_beta_fp32out", "shape": [1, 1, 32, 768], "program_factory": "wsplit", "wsplit": 3,
+     "affine": "beta", "output_dtype": "float32"},
 ]
 
 # ------------------------------------------------------------------------------------------ tt-metal facts
@@ -299,9 +313,12 @@ def program_for(config: dict[str, Any]):
         extra["core_grid"] = ttnn.CoreGrid(y=config["core_grid"][0], x=config["core_grid"][1])
     if "output_dtype" in config:  # "bfloat16" | "float32": the dtype= keyword
         extra["dtype"] = {"bfloat16": ttnn.bfloat16, "float32": ttnn.float32}[config["output_dtype"]]
-    if "program_factory" in config:  # "resident" | "streaming": force one
+    if "program_factory" in config:  # "resident" | "streaming" | "wsplit": force one
         extra["program_factory"] = {"resident": lf._C.program_factory_name(),
-                                    "streaming": lf._C.STREAMING_PROGRAM_FACTORY}[config["program_factory"]]
+                                    "streaming": lf._C.STREAMING_PROGRAM_FACTORY,
+                                    "wsplit": lf._C.WSPLIT_PROGRAM_FACTORY}[config["program_factory"]]
+    if "wsplit" in config:  # W-split cores per tile-row
+        extra["wsplit_cores_per_row"] = config["wsplit"]
     return lf.create_program_descriptor(x, g, b, eps=1e-5, compute_kernel_config=cc, **extra)
 
 

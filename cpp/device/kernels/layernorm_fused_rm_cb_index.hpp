@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // Circular-buffer indices (tt::CBIndex values) of ttnn.layernorm_fused_rm, shared by the kernels and the
-// host program factory so both name the same 13 buffers. Roles: ARCHITECTURE.md, "The 13 circular buffers".
+// host program factory so both name the same 13 buffers. Roles: docs/ARCHITECTURE.md, "The 13 circular buffers".
 // Plain constants, no includes: compiles for the host, the emulator JIT and the RISC-V kernel build.
 #pragma once
 

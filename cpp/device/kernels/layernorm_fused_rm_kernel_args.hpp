@@ -41,10 +41,13 @@ inline constexpr unsigned num_sticks = 3;   ///< sticks (rows) this core reads
 inline constexpr unsigned start_stick = 4;  ///< first stick id of this core
 inline constexpr unsigned scaler = 5;       ///< reduce scaler 1.0, bf16 bits in both 16-bit halves
 inline constexpr unsigned eps = 6;          ///< epsilon, bf16 bits in both 16-bit halves
-inline constexpr unsigned count = 7;
+/// Byte offset in every stick of the part this core reads: 0, or (W-split program) its slice's first byte; the core
+/// then reads the first Wt tiles of the stick_bytes - col_offset bytes from there.
+inline constexpr unsigned col_offset = 7;
+inline constexpr unsigned count = 8;
 }  // namespace reader_rt_args
 
-/// Compute (compute/layernorm_fused_rm*.cpp, TRISC0/1/2) compile-time args, the same for all four kernels.
+/// Compute (compute/layernorm_fused_rm*.cpp, TRISC0/1/2) compile-time args, the same for all six kernels.
 namespace compute_ct_args {
 inline constexpr unsigned Wt = 0;            ///< tiles per row
 inline constexpr unsigned block_w = 1;       ///< row-resident: untilize block width; streaming: chunk width Bt
@@ -57,9 +60,9 @@ inline constexpr unsigned count = 5;
 /// Compute runtime args (per core).
 namespace compute_rt_args {
 inline constexpr unsigned num_blocks = 0;  ///< tile-rows (32-row blocks) this core computes
-inline constexpr unsigned eps_bits = 1;    ///< precise kernels only: epsilon as float32 bits
+inline constexpr unsigned eps_bits = 1;    ///< fp32-DEST (precise, shifted) kernels only: epsilon as float32 bits
 inline constexpr unsigned count = 1;          ///< the FPU kernels' runtime args (num_blocks)
-inline constexpr unsigned precise_count = 2;  ///< the precise kernels' (num_blocks, eps_bits)
+inline constexpr unsigned precise_count = 2;  ///< the precise and shifted kernels' (num_blocks, eps_bits)
 }  // namespace compute_rt_args
 
 /// Writer (dataflow/writer_layernorm_fused_rm.cpp, RISCV_0 / BRISC) compile-time args.
@@ -79,5 +82,51 @@ inline constexpr unsigned num_sticks = 1;   ///< sticks this core writes
 inline constexpr unsigned start_stick = 2;  ///< first stick id of this core
 inline constexpr unsigned count = 3;
 }  // namespace writer_rt_args
+
+/// W-split compute kernel (compute/layernorm_fused_rm_wsplit.cpp): compute_ct_args with Wt = the slice's tiles Ws,
+/// then the pages of c_25 per tile-row.
+namespace wsplit_compute_ct_args {
+inline constexpr unsigned exchange_pages = compute_ct_args::count;  ///< P: combined mean, variance, S partial slots
+inline constexpr unsigned count = exchange_pages + 1;
+}  // namespace wsplit_compute_ct_args
+
+/// W-split compute runtime args (per core).
+namespace wsplit_compute_rt_args {
+inline constexpr unsigned num_blocks = 0;        ///< tile-rows this core's group computes
+inline constexpr unsigned inv_w_slice_bits = 1;  ///< 1 / (valid columns of this core's slice) as float32 bits
+inline constexpr unsigned partial_last_tile = 2; ///< 1 when this slice ends in a partial tile (last slice, W % 32)
+inline constexpr unsigned count = 3;
+}  // namespace wsplit_compute_rt_args
+
+/// W-split writer (dataflow/writer_layernorm_fused_rm_wsplit.cpp, RISCV_0 / BRISC) compile-time args.
+namespace wsplit_writer_ct_args {
+inline constexpr unsigned stick_bytes = 0;       ///< bytes of one output stick
+inline constexpr unsigned Ws = 1;                ///< tiles per slice: Wt / S
+inline constexpr unsigned slice_bytes = 2;       ///< bytes of one row of c_16: Ws * 32 * output element size
+inline constexpr unsigned S = 3;                 ///< cores per tile-row
+inline constexpr unsigned exchange_pages = 4;    ///< P, pages of c_25 per tile-row
+inline constexpr unsigned stats_tile_bytes = 5;  ///< bytes of one statistics tile (c_25, c_26)
+inline constexpr unsigned stats_fp32 = 6;        ///< 1 when the statistics format is Float32, 0 bfloat16
+inline constexpr unsigned full_slice_cols = 7;   ///< columns of every slice but the last: Ws * 32
+inline constexpr unsigned last_slice_cols = 8;   ///< valid columns of the last slice
+inline constexpr unsigned W = 9;                 ///< row width
+inline constexpr unsigned count = 10;
+inline constexpr unsigned output_accessor = count;  ///< TensorAccessorArgs of the output
+}  // namespace wsplit_writer_ct_args
+
+/// W-split writer runtime args (per core); `count` plus S words: the group's cores' NOC coordinates.
+namespace wsplit_writer_rt_args {
+inline constexpr unsigned output_addr = 0;  ///< as writer_rt_args
+inline constexpr unsigned num_sticks = 1;
+inline constexpr unsigned start_stick = 2;
+inline constexpr unsigned col_offset = 3;   ///< byte offset of this core's slice in an output stick
+inline constexpr unsigned slot = 4;         ///< this core's place in its group, 0..S-1
+inline constexpr unsigned mcast_x0 = 5;     ///< NOC x, y of the group rectangle's first core ...
+inline constexpr unsigned mcast_y0 = 6;
+inline constexpr unsigned mcast_x1 = 7;     ///< ... and of its last core
+inline constexpr unsigned mcast_y1 = 8;
+inline constexpr unsigned peers = 9;        ///< S words, slot order: (NOC x << 16) | NOC y
+inline constexpr unsigned count = 9;
+}  // namespace wsplit_writer_rt_args
 
 }  // namespace layernorm_fused_rm

@@ -8,10 +8,13 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <tt-metalium/program_descriptors.hpp>
 
 namespace tt_metal_mirror {
+
+using ::CoreCoord;
 
 /// Environment variable naming the default arch ("wormhole_b0" when unset).
 inline constexpr const char* kArchEnv = "LAYERNORM_FUSED_RM_ARCH";
@@ -25,6 +28,20 @@ struct ArchParams {
     uint32_t dram_alignment = 0;  ///< bytes
     uint32_t l1_alignment = 0;    ///< bytes
     uint64_t dram_bank_size = 0;  ///< bytes per bank (the emulator allocates lazily)
+    /// First byte of the kernel-config region [kernel_config_base, l1_unreserved_base) (HAL: MEM_MAP_END), where
+    /// tt-metal places a program's runtime args, semaphores and CB configs. The emulator puts semaphore `id` at
+    /// kernel_config_base + id * l1_alignment (get_semaphore's stride).
+    uint32_t kernel_config_base = 0;
+    /// NOC coordinates kernels address Tensix cores by (what tt-metal's worker_core_from_logical_core returns and
+    /// get_noc_addr(x, y, addr) takes): logical x -> noc_x[x], logical y -> noc_y[y]. Sources in arch_params.cpp.
+    std::vector<uint32_t> noc_x, noc_y;
+
+    /// NOC coordinate of the worker core at logical (x, y); throws std::out_of_range outside the grid.
+    CoreCoord worker_noc_coord(const CoreCoord& logical) const;
+    /// Logical coordinate of the worker at NOC (x, y); false when no worker core sits there.
+    bool logical_from_noc(uint32_t x, uint32_t y, CoreCoord& logical) const;
+    /// Number of semaphore words the kernel-config region has room for (at l1_alignment stride).
+    uint32_t max_semaphores() const { return (l1_unreserved_base - kernel_config_base) / l1_alignment; }
 
     /// Bytes of L1 above the unreserved base: what circular buffers may take on one core.
     uint64_t free_l1_bytes() const { return l1_size > l1_unreserved_base ? l1_size - l1_unreserved_base : 0; }

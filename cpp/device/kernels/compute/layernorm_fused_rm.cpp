@@ -34,12 +34,8 @@ void kernel_main() {
     using namespace args;
     const uint32_t num_blocks = get_arg_val<uint32_t>(rt_args::num_blocks);
 
-    compute_kernel_hw_startup(cb_in_rm, cb_in_rm, cb_in);
-
-    // gamma and beta: tilized once, then persistent (waited, never popped until the end).
-    tilize_affine<has_gamma, has_beta>(Wt);
-    cb_wait_front(cb_scaler, scaler_tiles);
-    cb_wait_front(cb_eps, 1);
+    // gamma and beta: tilized once, then persistent (popped once at the end, as the scaler and eps).
+    begin_kernel(Wt);
 
     for (uint32_t block = 0; block < num_blocks; ++block) {
         tilize_rows(cb_in_rm, cb_in, Wt);
@@ -65,8 +61,5 @@ void kernel_main() {
         affine_untilize<block_w, Wt, has_gamma, has_beta>(0);
     }
 
-    // Persistent CBs: balance the reader's pushes once at the end.
-    pop_affine<has_gamma, has_beta>(Wt);
-    cb_pop_front(cb_scaler, scaler_tiles);
-    cb_pop_front(cb_eps, 1);
+    end_kernel(Wt);
 }

@@ -96,6 +96,27 @@ ALWI void pop_affine(uint32_t tiles) {
     }
 }
 
+// Start of every compute kernel: hardware start-up, then the persistent CBs: gamma and beta (those given) tilized for
+// the whole row when `resident_affine_tiles` is Wt (row-resident programs; streaming ones pass 0 and tilize them per
+// chunk), the reduce scaler and eps waited for.
+ALWI void begin_kernel(uint32_t resident_affine_tiles) {
+    compute_kernel_hw_startup(cb_in_rm, cb_in_rm, cb_in);
+    if (resident_affine_tiles > 0) {
+        tilize_affine<args::has_gamma, args::has_beta>(resident_affine_tiles);
+    }
+    cb_wait_front(cb_scaler, args::scaler_tiles);
+    cb_wait_front(cb_eps, 1);
+}
+
+// End of every compute kernel: the persistent CBs of begin_kernel popped once, balancing the reader's pushes.
+ALWI void end_kernel(uint32_t resident_affine_tiles) {
+    if (resident_affine_tiles > 0) {
+        pop_affine<args::has_gamma, args::has_beta>(resident_affine_tiles);
+    }
+    cb_pop_front(cb_scaler, args::scaler_tiles);
+    cb_pop_front(cb_eps, 1);
+}
+
 // Row-wise SUM (scaler 1.0) of `tiles` tiles of icb, accumulated in DEST onto the running partial sum in
 // ocb (when `first` is false: the partial is copied into DEST first and popped), times 1/W in DEST when
 // `last`; the result replaces the partial in ocb. With first = last = true this is the plain row mean.
@@ -139,17 +160,18 @@ ALWI void row_sum(uint32_t icb, uint32_t ocb, uint32_t tiles, uint32_t inv_w_bit
     reduce_uninit();
 }
 
-// x - mean (bcast cols) of the first `tiles` tiles of cb_in into cb_xmm; squared when `square` is set.
-ALWI void centered(uint32_t tiles, bool square) {
-    formats(cb_in, cb_mean, cb_xmm);
-    sub_bcast_cols_init(cb_in, cb_mean);
+// x - mean (bcast cols) of the first `tiles` tiles of cb_in into cb_xmm; squared when `square` is set. The mean is
+// tile mean_tile of mean_cb (c_25 tile 0 unless the W-split kernel says otherwise).
+ALWI void centered(uint32_t tiles, bool square, uint32_t mean_cb = cb_mean, uint32_t mean_tile = 0) {
+    formats(cb_in, mean_cb, cb_xmm);
+    sub_bcast_cols_init(cb_in, mean_cb);
     if (square) {
         square_tile_init();
     }
     cb_reserve_back(cb_xmm, tiles);
     for (uint32_t t = 0; t < tiles; ++t) {
         tile_regs_acquire();
-        sub_tiles_bcast_cols(cb_in, cb_mean, t, 0, 0);
+        sub_tiles_bcast_cols(cb_in, mean_cb, t, mean_tile, 0);
         if (square) {
             square_tile(0);
         }
@@ -161,17 +183,22 @@ ALWI void centered(uint32_t tiles, bool square) {
     cb_push_back(cb_xmm, tiles);
 }
 
-// 1 / sqrt(variance + eps): c_26 -> c_27.
-ALWI void inv_std() {
-    formats(cb_var, cb_eps, cb_inv_std);
-    add_bcast_scalar_init(cb_var, cb_eps);
+// 1 / sqrt(variance + eps): c_26 -> c_27. The W-split kernel passes the variance as tile var_tile of var_cb, which
+// it has waited for and pops itself (own_var = false).
+ALWI void inv_std(uint32_t var_cb = cb_var, uint32_t var_tile = 0, bool own_var = true) {
+    formats(var_cb, cb_eps, cb_inv_std);
+    add_bcast_scalar_init(var_cb, cb_eps);
     rsqrt_tile_init();
-    cb_wait_front(cb_var, 1);
+    if (own_var) {
+        cb_wait_front(var_cb, 1);
+    }
     tile_regs_acquire();
-    add_tiles_bcast_scalar(cb_var, cb_eps, 0, 0, 0);
+    add_tiles_bcast_scalar(var_cb, cb_eps, var_tile, 0, 0);
     rsqrt_tile(0);
     tile_regs_commit();
-    cb_pop_front(cb_var, 1);
+    if (own_var) {
+        cb_pop_front(var_cb, 1);
+    }
     cb_reserve_back(cb_inv_std, 1);
     tile_regs_wait();
     pack_tile(0, cb_inv_std);

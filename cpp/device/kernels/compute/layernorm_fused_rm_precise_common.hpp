@@ -1,23 +1,23 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// Steps shared by the precise compute kernels (layernorm_fused_rm_precise.cpp, row-resident, and
-// layernorm_fused_rm_precise_streaming.cpp), used for FLOAT32 input with fp32 DEST.
+// Steps shared by the fp32-DEST compute kernels: the precise kernels (layernorm_fused_rm_precise.cpp, row-resident,
+// and layernorm_fused_rm_precise_streaming.cpp), used for FLOAT32 input, and the shifted kernels
+// (layernorm_fused_rm_shifted*.cpp), used for BFLOAT16 input with fp32_dest_acc_en.
 //
 // Why: every FPU op (binary, bcast, reduce) reads its CB operands through the 19-bit source registers
-// SrcA/SrcB, which hold TF32 (fp32 truncated to 10 mantissa bits, ISA SrcASrcB.md): the FPU path
-// (layernorm_fused_rm_compute_common.hpp) loses up to 2^-10 of x, of the mean and of every intermediate. Here
+// SrcA/SrcB, which hold TF32 (fp32 truncated to 10 mantissa bits, ISA SrcASrcB.md), and the FPU takes its operand
+// format from SrcA (ISA MVMUL.md, ELWADD.md: a TF32 SrcB next to a bf16 SrcA may be used at bf16 precision). Here
 // the FPU touches data only where that is harmless:
-//   * copy_tile from a Float32 CB marked UnpackToDestFp32 (c_1, c_24) and unary_bcast from a Float32 CB
-//     (c_6, c_7, c_25, c_27, also marked: bcast.h unpacks 32-bit formats straight to DEST, "SrcB is only
-//     19bits wide") bring operands into the fp32 DEST exactly; so does unary_bcast of the bf16 scaler tile
-//     (0 / 1.0);
-//   * all arithmetic is SFPU arithmetic on DEST tiles in fp32 (sub/add/mul_binary_tile, square_tile,
-//     mul/add_unary_tile, rsqrt_tile);
-//   * the only FPU ops are the 32-column row sums (reduce) of a split tile: the element-wise row-sum tile S is
-//     split into hi = TF32(S) (copy_tile from c_26, which is NOT marked UnpackToDestFp32: S passes SrcA once)
-//     and lo = S - hi (SFPU, exact); reduce(hi) is exact per product and reduce(lo) loses at most
-//     2^-10 |lo| <= 2^-20 |S|. No FPU op reads a CB marked UnpackToDestFp32, and the reduces need HiFi4
-//     (the factory sets it: lower fidelities drop mantissa bits of hi).
+//   * copy_tile from a Float32 CB marked UnpackToDestFp32 (c_1, c_24) and unary_bcast from a Float32 CB so marked
+//     (c_6, c_7, c_25, c_27: bcast.h unpacks 32-bit formats straight to DEST, "SrcB is only 19bits wide") bring
+//     operands into the fp32 DEST exactly; so do copy_tile and unary_bcast of bf16 tiles (exact in any source
+//     register). No FPU op reads a CB marked UnpackToDestFp32 (ISA UNPACR_Regular.md: converting FP32 into
+//     SrcA/SrcB that way is undefined; tt-llk cunpack_common.h is_unpacker_format_conversion_supported_dest);
+//   * all arithmetic on fp32 values is SFPU arithmetic on DEST tiles in fp32 (sub/add/mul_binary_tile,
+//     square_tile, mul/add_unary_tile, rsqrt_tile followed by two Newton steps);
+//   * the FPU reduces (32-column row sums) read only bf16 parts of a row-sum tile S (split(): S = h_1 + h_2 + ...,
+//     each h_k the bf16 rounding of what is left) against the bf16 1.0 scaler: every product is exact at HiFi3 and
+//     HiFi4 (the precise kernels' factory sets HiFi4).
 // The mean is m1 + m2: m1 the mean of x, m2 the mean of x - m1 (corrected two-pass algorithm). x - m1 is exact
 // when x is near m1 (Sterbenz), so rows with a large mean relative to their spread (x ~ 1e4 +- 1) keep their
 // centered values to fp32 accuracy of the spread, not of the mean.
@@ -32,7 +32,7 @@
 namespace lnfrm::precise {
 
 constexpr uint32_t cb_sum = cb_xmm;    // c_24: element-wise row-sum tiles S
-constexpr uint32_t cb_split = cb_var;  // c_26: S twice (unpacked through SrcA: TF32), then hi and lo of S
+constexpr uint32_t cb_split = cb_var;  // c_26 (precise kernels: bfloat16, 3 pages): the bf16 parts of S
 
 ALWI void copy_from(uint32_t icb, uint32_t tile, uint32_t idst) {
     reconfig_data_format(icb, icb);
@@ -61,6 +61,12 @@ ALWI void mul_dst(uint32_t a, uint32_t b) {
     mul_binary_tile(a, b, a);
 }
 
+// DST[w] *= 1 in the row's valid columns, 0 past W (row 0 of the partial scaler tile c_2[1]); DST[tmp] clobbered.
+ALWI void mask_padding(uint32_t w, uint32_t tmp) {
+    bcast_from<BroadcastType::ROW>(cb_scaler, 1, tmp);
+    mul_dst(w, tmp);
+}
+
 // DST[w] = x (tile t of c_1) - m1 (- m2 when `stages` == 2), masked to the valid columns when `last_tile` of
 // a row whose last tile is partial. DST[tmp] is clobbered.
 ALWI void centered_into(uint32_t t, uint32_t w, uint32_t tmp, uint32_t stages, bool last_tile) {
@@ -72,8 +78,7 @@ ALWI void centered_into(uint32_t t, uint32_t w, uint32_t tmp, uint32_t stages, b
         sub_dst(w, tmp);
     }
     if (args::partial && last_tile) {
-        bcast_from<BroadcastType::ROW>(cb_scaler, 1, tmp);
-        mul_dst(w, tmp);
+        mask_padding(w, tmp);
     }
 }
 
@@ -84,62 +89,123 @@ enum class Finish : uint32_t {
     InvStdShifted  // 1 / sqrt(s / W - m2^2 + eps): s sums (x - m1)^2, m2 = c_25 tile 1 = mean of x - m1
 };
 
-// Row sums of the front tile S of c_24 (its 32 columns added per row), finished as `finish` says, into column 0
-// of a tile pushed to ocb; pops S. S is split into hi = TF32(S) and lo = S - hi first, both packed into c_26
-// and reduced into the same DEST tile. Every push into c_26 is 2 tiles (S is staged there twice), so its
-// reserves never straddle the end of the 2-page CB.
-ALWI void split_reduce(uint32_t ocb, Finish finish, uint32_t eps_bits) {
-    cb_wait_front(cb_sum, 1);
-    tile_regs_acquire();
-    copy_from(cb_sum, 0, 0);  // S, exact
-    tile_regs_commit();
-    cb_reserve_back(cb_split, 2);
-    tile_regs_wait();
-    pack_reconfig_data_format(cb_split);
-    pack_tile(0, cb_split);
-    pack_tile(0, cb_split);
-    tile_regs_release();
-    cb_push_back(cb_split, 2);
+constexpr uint32_t kNoCb = 0xffffffffu;
+constexpr uint32_t kHalfBits = 0x3f000000u;       // 0.5f
+constexpr uint32_t kMinusHalfBits = 0xbf000000u;  // -0.5f
 
-    cb_wait_front(cb_split, 2);
-    tile_regs_acquire();
-    copy_from(cb_split, 0, 0);  // hi = TF32(S): c_26 unpacks through SrcA
-    copy_from(cb_sum, 0, 1);    // S, exact
-    sub_dst(1, 0);              // lo = S - hi, exact
-    tile_regs_commit();
-    cb_pop_front(cb_sum, 1);
-    cb_pop_front(cb_split, 2);
-    cb_reserve_back(cb_split, 2);
-    tile_regs_wait();
-    pack_tile(0, cb_split);
-    pack_tile(1, cb_split);
-    tile_regs_release();
-    cb_push_back(cb_split, 2);
+// Where split_reduce finds S and puts its parts. s_cb: Float32, UnpackToDestFp32 (S is copied into DEST exactly).
+// part_cb: bfloat16, `parts` free pages. rest_cb: kNoCb, or a Float32 CB NOT marked UnpackToDestFp32 (reduce reads
+// it through SrcB) with one free page.
+struct Split {
+    uint32_t s_cb;
+    uint32_t part_cb;
+    uint32_t parts;
+    uint32_t rest_cb;
+};
 
-    cb_wait_front(cb_split, 2);
-    tile_regs_acquire();
+// Splits the front tile S of sp.s_cb into bf16 tiles h_1 = bf16(S), h_k = bf16(S - h_1 - ... - h_{k-1}) pushed
+// into sp.part_cb (the packer rounds fp32 to the nearest bf16, ISA Packers/FormatConversion.md, so each
+// difference is exact in fp32 and at most 2^-9 of the previous one), then, with a rest CB, the remainder
+// S - h_1 - ... - h_parts exactly into it. Why bf16 parts: the FPU takes its operand format from SrcA (ISA
+// MVMUL.md, ELWADD.md); the reduce's scaler in SrcA is bf16, so a TF32 value in SrcB may be multiplied at bf16
+// precision. bf16 parts times the 1.0 scaler are exact at HiFi3 and HiFi4 (ISA SrcASrcB.md: phases 0 and 1 take
+// SrcB's implicit bit and top six mantissa bits, phases 2 and 3 the seventh). S is not popped.
+ALWI void split(const Split& sp) {
+    const uint32_t pieces = sp.parts + (sp.rest_cb != kNoCb ? 1u : 0u);
+    for (uint32_t k = 0; k < pieces; ++k) {
+        const uint32_t out_cb = k < sp.parts ? sp.part_cb : sp.rest_cb;
+        if (k > 0) {
+            cb_wait_front(sp.part_cb, k);
+        }
+        tile_regs_acquire();
+        copy_from(sp.s_cb, 0, 0);
+        for (uint32_t i = 0; i < k; ++i) {
+            copy_from(sp.part_cb, i, 1);  // bf16 through SrcA: exact
+            sub_dst(0, 1);
+        }
+        tile_regs_commit();
+        cb_reserve_back(out_cb, 1);
+        tile_regs_wait();
+        pack_reconfig_data_format(out_cb);
+        pack_tile(0, out_cb);
+        tile_regs_release();
+        cb_push_back(out_cb, 1);
+    }
+}
+
+// DST[idst] += the row sums (REDUCE_ROW SUM against the 1.0 scaler) of the parts and rest left by split().
+ALWI void reduce_parts(const Split& sp, uint32_t ocb, uint32_t idst) {
     // REDUCE_ROW SUM unpacks the scaler to SrcA and the data to SrcB (reduce.h).
-    formats(cb_scaler, cb_split, ocb);
-    reduce_init<PoolType::SUM, ReduceDim::REDUCE_ROW>(cb_split, cb_scaler, ocb);
-    reduce_tile<PoolType::SUM, ReduceDim::REDUCE_ROW>(cb_split, cb_scaler, 0, 0, 0);
-    reduce_tile<PoolType::SUM, ReduceDim::REDUCE_ROW>(cb_split, cb_scaler, 1, 0, 0);
+    formats(cb_scaler, sp.part_cb, ocb);
+    reduce_init<PoolType::SUM, ReduceDim::REDUCE_ROW>(sp.part_cb, cb_scaler, ocb);
+    for (uint32_t p = 0; p < sp.parts; ++p) {
+        reduce_tile<PoolType::SUM, ReduceDim::REDUCE_ROW>(sp.part_cb, cb_scaler, p, 0, idst);
+    }
+    if (sp.rest_cb != kNoCb) {
+        reconfig_data_format_srcb(sp.rest_cb);
+        reduce_init<PoolType::SUM, ReduceDim::REDUCE_ROW>(sp.rest_cb, cb_scaler, ocb);
+        reduce_tile<PoolType::SUM, ReduceDim::REDUCE_ROW>(sp.rest_cb, cb_scaler, 0, 0, idst);
+    }
     reduce_uninit();
+}
+
+// One Newton step for y ~ 1/sqrt(a): y += y * (1 - a y^2) / 2 (DST tiles y, a; t is clobbered). The correction is
+// small, so its own rounding is negligible: the step squares the relative error (e -> 1.5 e^2) and adds about one
+// fp32 rounding. Two steps take silicon's approximate rsqrt (relative error up to 8.8e-4, math_approx_mode,
+// ckernel_sfpu_sqrt.h) and its precise one to fp32 accuracy, so no result depends on which rsqrt ran.
+ALWI void newton_rsqrt(uint32_t y, uint32_t a, uint32_t t) {
+    mul_binary_tile_init();
+    mul_binary_tile(a, y, t);
+    mul_binary_tile(t, y, t);
     binop_with_scalar_tile_init();
-    mul_unary_tile(0, args::inv_w_bits);
-    if (finish == Finish::InvStdShifted) {
-        bcast_from<BroadcastType::COL>(cb_mean, 1, 1);
-        square_tile_init();
-        square_tile(1);
-        sub_dst(0, 1);
+    mul_unary_tile(t, kMinusHalfBits);
+    add_unary_tile(t, kHalfBits);
+    mul_binary_tile_init();
+    mul_binary_tile(t, y, t);
+    add_dst(y, t);
+}
+
+// Row sums of the front tile S of sp.s_cb (its 32 columns added per row), finished as `finish` says, into column 0
+// of a tile pushed to ocb; pops S and the parts. For the inverse std the row sums are taken twice (DST 0 and 1:
+// var + eps for rsqrt and for the Newton steps; DST 2, 3 scratch).
+ALWI void split_reduce(const Split& sp, uint32_t ocb, Finish finish, uint32_t eps_bits) {
+    cb_wait_front(sp.s_cb, 1);
+    split(sp);
+    cb_wait_front(sp.part_cb, sp.parts);
+    if (sp.rest_cb != kNoCb) {
+        cb_wait_front(sp.rest_cb, 1);
+    }
+    const uint32_t copies = finish == Finish::Mean ? 1 : 2;
+    tile_regs_acquire();
+    for (uint32_t d = 0; d < copies; ++d) {
+        reduce_parts(sp, ocb, d);
+    }
+    for (uint32_t d = 0; d < copies; ++d) {
+        binop_with_scalar_tile_init();
+        mul_unary_tile(d, args::inv_w_bits);
+        if (finish == Finish::InvStdShifted) {
+            bcast_from<BroadcastType::COL>(cb_mean, 1, 2);
+            mul_binary_tile_init();
+            mul_binary_tile(2, 2, 2);
+            sub_dst(d, 2);
+        }
+        if (finish != Finish::Mean) {
+            binop_with_scalar_tile_init();
+            add_unary_tile(d, eps_bits);
+        }
     }
     if (finish != Finish::Mean) {
-        binop_with_scalar_tile_init();
-        add_unary_tile(0, eps_bits);
         rsqrt_tile_init();
         rsqrt_tile(0);
+        newton_rsqrt(0, 1, 2);
+        newton_rsqrt(0, 1, 2);
     }
     tile_regs_commit();
-    cb_pop_front(cb_split, 2);
+    cb_pop_front(sp.s_cb, 1);
+    cb_pop_front(sp.part_cb, sp.parts);
+    if (sp.rest_cb != kNoCb) {
+        cb_pop_front(sp.rest_cb, 1);
+    }
     cb_reserve_back(ocb, 1);
     tile_regs_wait();
     pack_reconfig_data_format(ocb);
@@ -148,11 +214,13 @@ ALWI void split_reduce(uint32_t ocb, Finish finish, uint32_t eps_bits) {
     cb_push_back(ocb, 1);
 }
 
-// DST[j] = ((x_t - m1 - m2) * inv_std) * gamma[gt] + beta[gt] (gamma, beta optional; tiles gt of c_6, c_7).
-// DST[tmp] is clobbered.
+// The split of the precise kernels: S in c_24, three bf16 parts in c_26 (S - h_1 - h_2 - h_3 is at most 2^-27 |S|).
+constexpr Split kPreciseSplit{cb_sum, cb_split, 3, kNoCb};
+
+// DST[j] = (DST[j] * inv_std) * gamma[gt] + beta[gt], DST[j] holding the centered values (gamma, beta optional;
+// tiles gt of c_6, c_7). DST[tmp] is clobbered.
 template <bool has_gamma, bool has_beta>
-ALWI void output_tile(uint32_t t, uint32_t gt, uint32_t j, uint32_t tmp, bool last_tile) {
-    centered_into(t, j, tmp, 2, last_tile);
+ALWI void normalize_affine(uint32_t gt, uint32_t j, uint32_t tmp) {
     bcast_from<BroadcastType::COL>(cb_inv_std, 0, tmp);
     mul_dst(j, tmp);
     if constexpr (has_gamma) {
@@ -165,10 +233,11 @@ ALWI void output_tile(uint32_t t, uint32_t gt, uint32_t j, uint32_t tmp, bool la
     }
 }
 
-// Output of `tiles` tiles of c_1 (c_6/c_7 tiles g_offset + t) untilized from DEST into c_16, block_w tiles at
-// a time (DEST slot block_w is the scratch). `last_chunk`: these tiles end the row.
-template <uint32_t block_w, uint32_t tiles, bool has_gamma, bool has_beta>
-ALWI void output_block(bool last_chunk) {
+// Output of `tiles` tiles of c_1 (c_6/c_7 tile t with tile t) untilized from DEST into c_16, block_w tiles at a
+// time (DEST slot block_w is the scratch). centered(t, j, tmp, last_tile) leaves tile t's centered values in DST[j];
+// `last_chunk`: these tiles end the row.
+template <uint32_t block_w, uint32_t tiles, bool has_gamma, bool has_beta, typename Centered>
+ALWI void output_block(bool last_chunk, Centered centered) {
     static_assert(tiles % block_w == 0, "untilize block width must divide the untilized width");
     constexpr uint32_t tmp = block_w;
     pack_untilize_dest_init<block_w, tiles>(cb_out_rm);
@@ -177,7 +246,8 @@ ALWI void output_block(bool last_chunk) {
         tile_regs_acquire();
         for (uint32_t j = 0; j < block_w; ++j) {
             const uint32_t t = b * block_w + j;
-            output_tile<has_gamma, has_beta>(t, t, j, tmp, last_chunk && t == tiles - 1);
+            centered(t, j, tmp, last_chunk && t == tiles - 1);
+            normalize_affine<has_gamma, has_beta>(t, j, tmp);
         }
         tile_regs_commit();
         tile_regs_wait();
@@ -186,6 +256,13 @@ ALWI void output_block(bool last_chunk) {
     }
     cb_push_back(cb_out_rm, tiles);
     pack_untilize_uninit(cb_out_rm);
+}
+
+// The precise kernels' output: ((x_t - m1 - m2) * inv_std) * gamma_t + beta_t.
+template <uint32_t block_w, uint32_t tiles, bool has_gamma, bool has_beta>
+ALWI void output_block(bool last_chunk) {
+    output_block<block_w, tiles, has_gamma, has_beta>(
+        last_chunk, [](uint32_t t, uint32_t j, uint32_t tmp, bool last_tile) { centered_into(t, j, tmp, 2, last_tile); });
 }
 
 }  // namespace lnfrm::precise

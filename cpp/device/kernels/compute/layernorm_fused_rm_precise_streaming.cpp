@@ -54,9 +54,7 @@ void kernel_main() {
     const uint32_t num_blocks = get_arg_val<uint32_t>(rt_args::num_blocks);
     const uint32_t eps_bits = get_arg_val<uint32_t>(rt_args::eps_bits);
 
-    compute_kernel_hw_startup(cb_in_rm, cb_in_rm, cb_in);
-    cb_wait_front(cb_scaler, scaler_tiles);
-    cb_wait_front(cb_eps, 1);
+    begin_kernel(0);
 
     for (uint32_t block = 0; block < num_blocks; ++block) {
         // Pass 1: S1 = element-wise sum of x over the row (DST 0; DST 1 the next tile).
@@ -77,7 +75,7 @@ void kernel_main() {
             }
             store_partials(c > 0, Bt, 0, 0);  // S1, twice: every push into c_24 is 2 tiles
         }
-        split_reduce(cb_mean, Finish::Mean, 0);  // m1
+        split_reduce(kPreciseSplit, cb_mean, Finish::Mean, 0);  // m1
         cb_wait_front(cb_sum, 1);  // the second copy of S1
         cb_pop_front(cb_sum, 1);
         cb_wait_front(cb_mean, 1);
@@ -108,9 +106,9 @@ void kernel_main() {
             }
             store_partials(c > 0, Bt, 0, 1);  // S2, S3
         }
-        split_reduce(cb_mean, Finish::Mean, 0);  // m2, from S2
+        split_reduce(kPreciseSplit, cb_mean, Finish::Mean, 0);  // m2, from S2
         cb_wait_front(cb_mean, 2);
-        split_reduce(cb_inv_std, Finish::InvStdShifted, eps_bits);  // from S3
+        split_reduce(kPreciseSplit, cb_inv_std, Finish::InvStdShifted, eps_bits);  // from S3
         cb_wait_front(cb_inv_std, 1);
 
         // Pass 3: normalize, scale, shift, untilize, chunk by chunk.
@@ -125,6 +123,5 @@ void kernel_main() {
         cb_pop_front(cb_inv_std, 1);
         cb_pop_front(cb_mean, 2);
     }
-    cb_pop_front(cb_scaler, scaler_tiles);
-    cb_pop_front(cb_eps, 1);
+    end_kernel(0);
 }

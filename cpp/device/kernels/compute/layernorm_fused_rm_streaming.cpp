@@ -29,9 +29,7 @@ void kernel_main() {
     constexpr uint32_t chunks = Wt / Bt;
     const uint32_t num_blocks = get_arg_val<uint32_t>(rt_args::num_blocks);
 
-    compute_kernel_hw_startup(cb_in_rm, cb_in_rm, cb_in);
-    cb_wait_front(cb_scaler, scaler_tiles);
-    cb_wait_front(cb_eps, 1);
+    begin_kernel(0);
 
     for (uint32_t block = 0; block < num_blocks; ++block) {
         // Pass 1: mean.
@@ -66,6 +64,5 @@ void kernel_main() {
         cb_pop_front(cb_inv_std, 1);
         cb_pop_front(cb_mean, 1);
     }
-    cb_pop_front(cb_scaler, scaler_tiles);
-    cb_pop_front(cb_eps, 1);
+    end_kernel(0);
 }

@@ -87,10 +87,10 @@ FORCE_INLINE uint32_t chunk_read_bytes(uint32_t stick_bytes, uint32_t chunk_byte
 // Chunk `chunk` of a gamma/beta stick (bytes [chunk * chunk_bytes, +chunk_bytes) of its single page)
 // into row 0 of the CB's 32-row block.
 template <typename Accessor>
-FORCE_INLINE void push_vector_chunk(uint32_t cb, const Accessor& acc, uint32_t tiles, uint32_t stick_bytes,
-                                    uint32_t chunk_bytes, uint32_t chunk) {
+FORCE_INLINE void push_vector_chunk(uint32_t cb, const Accessor& acc, uint32_t tiles, uint32_t col_offset,
+                                    uint32_t stick_bytes, uint32_t chunk_bytes, uint32_t chunk) {
     cb_reserve_back(cb, tiles);
-    noc_async_read(acc.get_noc_addr(0, chunk * chunk_bytes), get_write_ptr(cb),
+    noc_async_read(acc.get_noc_addr(0, col_offset + chunk * chunk_bytes), get_write_ptr(cb),
                    chunk_read_bytes(stick_bytes, chunk_bytes, chunk));
     noc_async_read_barrier();
     cb_push_back(cb, tiles);
@@ -101,12 +101,12 @@ FORCE_INLINE void push_vector_chunk(uint32_t cb, const Accessor& acc, uint32_t t
 // data, which the row-wise math never mixes into valid rows and the writer never writes back.
 template <typename Accessor>
 FORCE_INLINE void push_input_chunk(const Accessor& acc, uint32_t stick, uint32_t rows, uint32_t tiles,
-                                   uint32_t stick_bytes, uint32_t chunk_bytes, uint32_t chunk) {
+                                   uint32_t col_offset, uint32_t stick_bytes, uint32_t chunk_bytes, uint32_t chunk) {
     cb_reserve_back(cb_in_rm, tiles);
     uint32_t l1 = get_write_ptr(cb_in_rm);
     const uint32_t bytes = chunk_read_bytes(stick_bytes, chunk_bytes, chunk);
     for (uint32_t r = 0; r < rows; ++r) {
-        noc_async_read(acc.get_noc_addr(stick + r, chunk * chunk_bytes), l1, bytes);
+        noc_async_read(acc.get_noc_addr(stick + r, col_offset + chunk * chunk_bytes), l1, bytes);
         l1 += chunk_bytes;
     }
     noc_async_read_barrier();
@@ -142,6 +142,8 @@ void kernel_main() {
     const uint32_t start_stick = get_arg_val<uint32_t>(rt::start_stick);
     const uint32_t scaler_packed = get_arg_val<uint32_t>(rt::scaler);
     const uint32_t eps_packed = get_arg_val<uint32_t>(rt::eps);
+    const uint32_t col_offset = get_arg_val<uint32_t>(rt::col_offset);
+    const uint32_t row_bytes = stick_bytes - col_offset;
 
     const auto in_acc = TensorAccessor(in_args, in_addr);
     const auto gamma_acc = TensorAccessor(gamma_args, gamma_addr);
@@ -161,10 +163,10 @@ void kernel_main() {
     }
     if constexpr (passes == 1) {
         if constexpr (has_gamma) {
-            push_vector_chunk(cb_gamma_rm, gamma_acc, Bt, stick_bytes, chunk_bytes, 0);
+            push_vector_chunk(cb_gamma_rm, gamma_acc, Bt, col_offset, row_bytes, chunk_bytes, 0);
         }
         if constexpr (has_beta) {
-            push_vector_chunk(cb_beta_rm, beta_acc, Bt, stick_bytes, chunk_bytes, 0);
+            push_vector_chunk(cb_beta_rm, beta_acc, Bt, col_offset, row_bytes, chunk_bytes, 0);
         }
     }
 
@@ -173,21 +175,21 @@ void kernel_main() {
     while (stick < end_stick) {
         const uint32_t rows = (end_stick - stick) < 32 ? (end_stick - stick) : 32;
         if constexpr (passes == 1) {
-            push_input_chunk(in_acc, stick, rows, Bt, stick_bytes, chunk_bytes, 0);
+            push_input_chunk(in_acc, stick, rows, Bt, col_offset, row_bytes, chunk_bytes, 0);
         } else {
             for (uint32_t pass = 0; pass < 2; ++pass) {
                 for (uint32_t c = 0; c < chunks; ++c) {
-                    push_input_chunk(in_acc, stick, rows, Bt, stick_bytes, chunk_bytes, c);
+                    push_input_chunk(in_acc, stick, rows, Bt, col_offset, row_bytes, chunk_bytes, c);
                 }
             }
             for (uint32_t c = 0; c < chunks; ++c) {
                 if constexpr (has_gamma) {
-                    push_vector_chunk(cb_gamma_rm, gamma_acc, Bt, stick_bytes, chunk_bytes, c);
+                    push_vector_chunk(cb_gamma_rm, gamma_acc, Bt, col_offset, row_bytes, chunk_bytes, c);
                 }
                 if constexpr (has_beta) {
-                    push_vector_chunk(cb_beta_rm, beta_acc, Bt, stick_bytes, chunk_bytes, c);
+                    push_vector_chunk(cb_beta_rm, beta_acc, Bt, col_offset, row_bytes, chunk_bytes, c);
                 }
-                push_input_chunk(in_acc, stick, rows, Bt, stick_bytes, chunk_bytes, c);
+                push_input_chunk(in_acc, stick, rows, Bt, col_offset, row_bytes, chunk_bytes, c);
             }
         }
         stick += rows;

@@ -87,12 +87,31 @@ struct RunOptions {
 
 /// Directories the JIT needs; set once by the Python package at import (or by tests).
 /// include_root: the folder containing `api/...` emulator kernel headers (cpp/emulator/include).
-/// cache_dir: where compiled kernels are kept (default $LAYERNORM_FUSED_RM_JIT_CACHE or
-/// ~/.cache/layernorm_fused_rm/jit).
+/// cache_dir: where compiled kernels are kept (default $LAYERNORM_FUSED_RM_JIT_CACHE, else
+/// $HOME/.cache/layernorm_fused_rm/jit, else the user's passwd home + /.cache/layernorm_fused_rm/jit; never
+/// /tmp). It must belong to the user and not be group- or world-writable (else CompileError on first use).
 void set_include_root(const std::string& dir);
 void set_cache_dir(const std::string& dir);
 std::string include_root();
 std::string cache_dir();
+
+/// Environment variable: how many JIT-compiled kernel libraries a process keeps loaded (default 256).
+inline constexpr const char* kJitMaxLoadedEnv = "LAYERNORM_FUSED_RM_JIT_MAX_LOADED";
+
+/// Counters of the kernel JIT since the process started.
+struct JitCacheStats {
+    uint64_t loaded = 0;          ///< libraries loaded now
+    uint64_t max_loaded = 0;      ///< the LRU bound: $LAYERNORM_FUSED_RM_JIT_MAX_LOADED or set_jit_max_loaded, default 256
+    uint64_t hits_in_memory = 0;  ///< kernels found loaded
+    uint64_t hits_on_disk = 0;    ///< kernels loaded from a valid cache entry
+    uint64_t compiles = 0;        ///< kernels compiled
+    uint64_t rebuilds = 0;        ///< compiles that replaced a rejected cache entry (stale, corrupt, foreign)
+    uint64_t evictions = 0;       ///< libraries dropped from the loaded set (least recently used first)
+};
+JitCacheStats jit_cache_stats();
+/// Bounds the loaded-library set to n >= 1 (evicting the least recently used now); a library still used by
+/// a running program is unloaded when that run ends. Throws std::invalid_argument for n = 0.
+void set_jit_max_loaded(size_t n);
 
 class DeviceImpl;
 

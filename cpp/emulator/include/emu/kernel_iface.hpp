@@ -54,6 +54,34 @@ public:
     virtual void noc_read_barrier() = 0;
     virtual void noc_write_barrier() = 0;
 
+    // ---- NOC between cores: coordinates, semaphores, multicast (dataflow) ----
+    /// This core's NOC coordinates (tt-metal's my_x[noc] / my_y[noc]).
+    virtual uint32_t my_noc_x() = 0;
+    virtual uint32_t my_noc_y() = 0;
+    /// Kernel-visible L1 address of semaphore `id` on this core (get_semaphore).
+    virtual uint32_t semaphore_addr(uint32_t id) = 0;
+    /// Multicast NOC address of L1 address `addr` on the NOC rectangle (x0, y0)..(x1, y1) (get_noc_multicast_addr).
+    virtual uint64_t multicast_noc_addr(uint32_t x0, uint32_t y0, uint32_t x1, uint32_t y1, uint32_t addr) = 0;
+    /// noc_async_write_multicast (loopback = the _loopback_src variant: the sender receives a copy too).
+    virtual void noc_write_multicast(uint32_t src_l1_addr, uint64_t dst_mcast, uint32_t size, uint32_t num_dests,
+                                     bool loopback) = 0;
+    /// noc_semaphore_wait (at_least = false: until == value) / noc_semaphore_wait_min (at_least: until >= value).
+    virtual void semaphore_wait(uint32_t sem_l1_addr, uint32_t value, bool at_least) = 0;
+    /// noc_semaphore_set: a local store to a semaphore of this core.
+    virtual void semaphore_set(uint32_t sem_l1_addr, uint32_t value) = 0;
+    /// noc_semaphore_inc: atomic increment of a semaphore at a NOC address (non-posted: noc_async_atomic_barrier).
+    virtual void semaphore_inc(uint64_t dst_noc_addr, uint32_t incr) = 0;
+    /// noc_semaphore_set_remote: copies the 4-byte word at src_l1_addr to a semaphore at a NOC address.
+    virtual void semaphore_set_remote(uint32_t src_l1_addr, uint64_t dst_noc_addr) = 0;
+    /// noc_semaphore_set_multicast(_loopback_src): the 4-byte word at src_l1_addr to a semaphore on every core of
+    /// the rectangle.
+    virtual void semaphore_set_multicast(uint32_t src_l1_addr, uint64_t dst_mcast, uint32_t num_dests,
+                                         bool loopback) = 0;
+    /// noc_async_writes_flushed: this kernel's writes have left the core.
+    virtual void noc_writes_flushed() = 0;
+    /// noc_async_atomic_barrier: this kernel's atomics (semaphore increments) have completed.
+    virtual void noc_atomic_barrier() = 0;
+
     // ---- compute: configuration ----
     virtual void hw_startup(uint32_t icb0, uint32_t icb1, uint32_t ocb) = 0;
     virtual void tilize_init(uint32_t icb, uint32_t block, uint32_t ocb) = 0;

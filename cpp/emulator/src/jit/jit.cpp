@@ -3,19 +3,20 @@
 // Room "jit": kernel build, cache and loading (see jit.hpp).
 #include "jit/jit.hpp"
 
-#include <dlfcn.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <list>
 #include <map>
 #include <mutex>
+#include <set>
 #include <sstream>
+#include <unordered_map>
 
 #include "emu/emulator.hpp"
+#include "jit/jit_cache.hpp"
 
 namespace fs = std::filesystem;
 
@@ -26,15 +27,42 @@ std::mutex g_dirs_mutex;
 std::string g_include_root;
 std::string g_cache_dir;
 
+// Loaded kernel libraries, most recently used first, keyed by their cache key; at most g_max_loaded
+// (LRU). A run holds its libraries through JitResult::library, so an evicted one stays loaded until its
+// last run ends.
+using Lru = std::list<std::pair<std::string, std::shared_ptr<jit_cache::LoadedLibrary>>>;
 std::mutex g_jit_mutex;
-std::map<std::string, void*> g_loaded;  // so path -> dlopen handle (kept for the process lifetime)
+Lru g_loaded;
+std::unordered_map<std::string, Lru::iterator> g_loaded_index;
+size_t g_max_loaded = 0;  // 0: not read from the environment yet
+JitCacheStats g_stats;
+std::set<std::string> g_cleaned_dirs;  // cache dirs whose stale temporaries this process removed
+std::map<std::string, std::string> g_compiler_versions;
 
-uint64_t fnv1a(uint64_t h, const std::string& s) {
-    for (unsigned char c : s) {
-        h ^= c;
-        h *= 1099511628211ull;
+constexpr size_t kDefaultMaxLoaded = 256;
+
+size_t max_loaded_locked() {
+    if (g_max_loaded == 0) {
+        g_max_loaded = kDefaultMaxLoaded;
+        if (const char* env = std::getenv(kJitMaxLoadedEnv); env && *env) {
+            char* end = nullptr;
+            const long long v = std::strtoll(env, &end, 10);
+            if (*end != '\0' || v < 1) {
+                throw EmulatorError(std::string(kJitMaxLoadedEnv) + " must be an integer >= 1 (kernel libraries kept loaded), got '" +
+                                    env + "'");
+            }
+            g_max_loaded = static_cast<size_t>(v);
+        }
     }
-    return h;
+    return g_max_loaded;
+}
+
+void evict_locked(size_t keep) {
+    while (g_loaded.size() > keep) {
+        g_loaded_index.erase(g_loaded.back().first);
+        g_loaded.pop_back();
+        ++g_stats.evictions;
+    }
 }
 
 std::string read_file(const std::string& path) {
@@ -60,7 +88,7 @@ std::string shell_quote(const std::string& s) {
 }
 
 // Hash of every header under the include root, so a change to the emulator's kernel API recompiles.
-uint64_t headers_hash(const std::string& root) {
+void hash_headers(jit_cache::Sha256& h, const std::string& root) {
     std::vector<fs::path> files;
     for (const auto& e : fs::recursive_directory_iterator(root)) {
         if (e.is_regular_file()) {
@@ -68,18 +96,16 @@ uint64_t headers_hash(const std::string& root) {
         }
     }
     std::sort(files.begin(), files.end());
-    uint64_t h = 1469598103934665603ull;
     for (const auto& p : files) {
-        h = fnv1a(h, p.lexically_relative(root).string());
-        h = fnv1a(h, read_file(p.string()));
+        h.field(p.lexically_relative(root).string());
+        h.field(read_file(p.string()));
     }
-    return h;
 }
 
 // Hash of the headers beside the kernel and one folder up (.h/.hpp/.inl): the headers a kernel includes
 // with a relative path, such as cpp/device/kernels/layernorm_fused_rm_cb_index.hpp. Deeper relative
 // includes are not tracked.
-uint64_t kernel_local_headers_hash(const fs::path& kernel_source) {
+void hash_kernel_local_headers(jit_cache::Sha256& h, const fs::path& kernel_source) {
     std::vector<fs::path> files;
     for (const fs::path& dir : {kernel_source.parent_path(), kernel_source.parent_path().parent_path()}) {
         if (!fs::is_directory(dir)) {
@@ -93,13 +119,37 @@ uint64_t kernel_local_headers_hash(const fs::path& kernel_source) {
         }
     }
     std::sort(files.begin(), files.end());
-    uint64_t h = 1469598103934665603ull;
     for (const auto& p : files) {
-        h = fnv1a(h, p.string());
-        h = fnv1a(h, read_file(p.string()));
+        h.field(p.string());
+        h.field(read_file(p.string()));
     }
-    return h;
 }
+
+// Output of the whole command `cmd` (stderr included) and its exit status.
+std::pair<std::string, int> run_command(const std::string& cmd) {
+    std::string output;
+    FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
+    if (!p) {
+        throw CompileError("emulator JIT: cannot run the host compiler: " + cmd);
+    }
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) {
+        output.append(buf, n);
+    }
+    return {output, ::pclose(p)};
+}
+
+// `cxx --version`, once per compiler per process: part of the cache key, so a compiler upgrade recompiles.
+std::string compiler_version_locked(const std::string& cxx) {
+    auto it = g_compiler_versions.find(cxx);
+    if (it == g_compiler_versions.end()) {
+        auto [out, rc] = run_command(shell_quote(cxx) + " --version");
+        it = g_compiler_versions.emplace(cxx, out + "\nexit " + std::to_string(rc)).first;
+    }
+    return it->second;
+}
+
 
 }  // namespace
 
@@ -117,14 +167,24 @@ std::string include_root() {
 }
 std::string cache_dir() {
     std::lock_guard<std::mutex> lk(g_dirs_mutex);
-    if (!g_cache_dir.empty()) {
-        return g_cache_dir;
+    return g_cache_dir.empty() ? jit_cache::default_dir() : g_cache_dir;
+}
+
+JitCacheStats jit_cache_stats() {
+    std::lock_guard<std::mutex> lk(g_jit_mutex);
+    JitCacheStats s = g_stats;
+    s.loaded = g_loaded.size();
+    s.max_loaded = max_loaded_locked();
+    return s;
+}
+
+void set_jit_max_loaded(size_t n) {
+    if (n < 1) {
+        throw std::invalid_argument("set_jit_max_loaded: n must be >= 1 (kernel libraries kept loaded), got 0");
     }
-    if (const char* env = std::getenv("LAYERNORM_FUSED_RM_JIT_CACHE"); env && *env) {
-        return env;
-    }
-    const char* home = std::getenv("HOME");
-    return std::string(home ? home : "/tmp") + "/.cache/layernorm_fused_rm/jit";
+    std::lock_guard<std::mutex> lk(g_jit_mutex);
+    g_max_loaded = n;
+    evict_locked(n);
 }
 
 JitResult jit_kernel(const tt::tt_metal::KernelDescriptor& k) {
@@ -139,7 +199,9 @@ JitResult jit_kernel(const tt::tt_metal::KernelDescriptor& k) {
     const char* cxx_env = std::getenv("CXX");
     const std::string cxx = (cxx_env && *cxx_env) ? cxx_env : "g++";
 
-    std::vector<std::string> flags = {"-std=c++20", "-O2", "-fPIC", "-shared", "-fvisibility=hidden",
+    // -fno-gnu-unique: g++ otherwise marks inline statics STB_GNU_UNIQUE, which makes glibc refuse to unload
+    // the library (dl-lookup.c), so an evicted kernel would stay mapped.
+    std::vector<std::string> flags = {"-std=c++20", "-O2", "-fPIC", "-shared", "-fvisibility=hidden", "-fno-gnu-unique",
                                       "-I" + inc, "-I" + fs::path(k.kernel_source).parent_path().string()};
     std::string cta;
     for (size_t i = 0; i < k.compile_time_args.size(); ++i) {
@@ -170,74 +232,115 @@ JitResult jit_kernel(const tt::tt_metal::KernelDescriptor& k) {
         "}\n"
         "extern \"C\" __attribute__((visibility(\"default\"))) void emu_kernel_entry() { kernel_main(); }\n";
 
-    uint64_t h = 1469598103934665603ull;
-    h = fnv1a(h, cxx);
+    std::lock_guard<std::mutex> lk(g_jit_mutex);
+    // The key: everything the library's bytes depend on (compiler and its version, flags, the generated
+    // wrapper, the kernel source, the emulator's headers, the headers beside the kernel).
+    jit_cache::Sha256 h;
+    h.field(cxx);
+    h.field(compiler_version_locked(cxx));
     for (const auto& f : flags) {
-        h = fnv1a(h, f);
+        h.field(f);
     }
-    h = fnv1a(h, wrapper);
-    h = fnv1a(h, read_file(k.kernel_source));
-    h ^= headers_hash(inc);
-    h = fnv1a(h, std::to_string(kernel_local_headers_hash(k.kernel_source)));
-    char hex[17];
-    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
-    const fs::path dir = cache_dir();
-    fs::create_directories(dir);
-    const std::string stem = fs::path(k.kernel_source).stem().string() + "-" + hex;
-    const fs::path so = dir / (stem + ".so");
+    h.field(wrapper);
+    h.field(k.kernel_source);
+    h.field(read_file(k.kernel_source));
+    hash_headers(h, inc);
+    hash_kernel_local_headers(h, k.kernel_source);
+    const std::string key = h.hex();
+    const std::string stem = fs::path(k.kernel_source).stem().string() + "-" + key.substr(0, 16);
 
     JitResult res;
-    res.so_path = so.string();
-    std::lock_guard<std::mutex> lk(g_jit_mutex);
-    if (auto it = g_loaded.find(res.so_path); it != g_loaded.end()) {
+    if (auto it = g_loaded_index.find(key); it != g_loaded_index.end()) {
+        g_loaded.splice(g_loaded.begin(), g_loaded, it->second);  // most recently used
+        ++g_stats.hits_in_memory;
         res.cache_hit = true;
-        res.entry = reinterpret_cast<emu_kernel_entry_fn>(dlsym(it->second, "emu_kernel_entry"));
+        res.library = it->second->second;
+        res.entry = res.library->entry;
+        res.so_path = (fs::path(cache_dir()) / (stem + ".so")).string();
         return res;
     }
-    if (fs::exists(so)) {
+    const std::string dir = cache_dir();
+    jit_cache::check_dir(dir);
+    if (g_cleaned_dirs.insert(dir).second) {
+        jit_cache::clean_stale_temporaries(dir, 300.0);
+    }
+    res.so_path = (fs::path(dir) / (stem + ".so")).string();
+
+    // A cached entry is used only when its trailer names this key and its bytes hash to the recorded SHA-256;
+    // anything else (missing, symlink, truncated, garbage, another kernel's, not loadable) is rebuilt once.
+    std::string rejected;
+    auto try_cached = [&]() -> std::shared_ptr<jit_cache::LoadedLibrary> {
+        std::string why;
+        auto entry = jit_cache::read_nofollow(res.so_path, &why);
+        std::optional<std::string> library;
+        if (entry) {
+            library = jit_cache::open_entry(*entry, key, &why);
+        }
+        std::shared_ptr<jit_cache::LoadedLibrary> lib;
+        if (library) {
+            lib = jit_cache::load(dir, stem, *library, &current_kernel_api, &why);
+        }
+        if (!lib) {
+            rejected = why;
+        }
+        return lib;
+    };
+    auto lib = try_cached();
+    if (lib) {
+        ++g_stats.hits_on_disk;
         res.cache_hit = true;
     } else {
-        const fs::path src = dir / (stem + ".cpp");
-        {
-            std::ofstream out(src);
-            out << wrapper;
+        jit_cache::StemLock lock(dir, stem);
+        lib = try_cached();  // another process may have built it while this one waited for the lock
+        if (lib) {
+            ++g_stats.hits_on_disk;
+            res.cache_hit = true;
+        } else {
+            if (rejected != "missing") {
+                ++g_stats.rebuilds;
+            }
+            // Compile from a per-process source into a per-process output, then publish both by rename.
+            const std::string src = jit_cache::temp_path(dir, stem + ".cpp");
+            const std::string out = jit_cache::temp_path(dir, stem + ".so");
+            jit_cache::publish(dir, fs::path(src).filename().string(), wrapper, 0644);
+            std::string cmd = shell_quote(cxx);
+            for (const auto& f : flags) {
+                cmd += " " + shell_quote(f);
+            }
+            cmd += " -x c++ " + shell_quote(src) + " -o " + shell_quote(out);
+            auto [output, rc] = run_command(cmd);
+            std::string why;
+            std::optional<std::string> library;
+            if (rc == 0) {
+                library = jit_cache::read_nofollow(out, &why);
+            }
+            ::unlink(src.c_str());
+            ::unlink(out.c_str());
+            if (rc != 0 || !library) {
+                throw CompileError("emulator JIT: compiling kernel '" + k.kernel_source + "' failed:\n" + output +
+                                   "\ncommand: " + cmd + (rc == 0 ? "\noutput: " + why : ""));
+            }
+            ++g_stats.compiles;
+            jit_cache::publish(dir, stem + ".cpp", wrapper, 0644);
+            jit_cache::publish(dir, stem + ".so", jit_cache::make_entry(*library, key), 0644);
+            lib = jit_cache::load(dir, stem, *library, &current_kernel_api, &why);
+            if (!lib) {
+                const std::string what = rejected == "missing"
+                                             ? "was compiled into '" + res.so_path + "'"
+                                             : "was rebuilt into '" + res.so_path + "' (the cached library was rejected: " +
+                                                   rejected + ")";
+                throw CompileError("emulator JIT: kernel '" + k.kernel_source + "' " + what +
+                                   " and the new library does not load: " + why + ". The JIT cache dir is '" + dir +
+                                   "' (" + jit_cache::kCacheEnv + "); remove the file or point " + jit_cache::kCacheEnv +
+                                   " at an empty private directory");
+            }
         }
-        const fs::path tmp = dir / (stem + ".so.tmp." + std::to_string(::getpid()));
-        std::string cmd = shell_quote(cxx);
-        for (const auto& f : flags) {
-            cmd += " " + shell_quote(f);
-        }
-        cmd += " " + shell_quote(src.string()) + " -o " + shell_quote(tmp.string()) + " 2>&1";
-        std::string output;
-        FILE* p = ::popen(cmd.c_str(), "r");
-        if (!p) {
-            throw CompileError("emulator JIT: cannot run the host compiler: " + cmd);
-        }
-        char buf[4096];
-        size_t n;
-        while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) {
-            output.append(buf, n);
-        }
-        const int rc = ::pclose(p);
-        if (rc != 0) {
-            std::error_code ec;
-            fs::remove(tmp, ec);
-            throw CompileError("emulator JIT: compiling kernel '" + k.kernel_source + "' failed:\n" + output +
-                               "\ncommand: " + cmd);
-        }
-        fs::rename(tmp, so);
     }
-    void* handle = ::dlopen(res.so_path.c_str(), RTLD_NOW | RTLD_LOCAL);
-    if (!handle) {
-        throw CompileError(std::string("emulator JIT: dlopen failed: ") + ::dlerror());
-    }
-    res.entry = reinterpret_cast<emu_kernel_entry_fn>(dlsym(handle, "emu_kernel_entry"));
-    auto set_getter = reinterpret_cast<emu_kernel_set_api_getter_fn>(dlsym(handle, "emu_kernel_set_api_getter"));
-    if (!res.entry || !set_getter) {
-        throw CompileError("emulator JIT: '" + res.so_path + "' lacks emu_kernel_entry / emu_kernel_set_api_getter");
-    }
-    set_getter(&current_kernel_api);
-    g_loaded[res.so_path] = handle;
+    g_loaded.emplace_front(key, lib);
+    g_loaded_index[key] = g_loaded.begin();
+    evict_locked(max_loaded_locked());
+    res.library = lib;
+    res.entry = lib->entry;
     return res;
 }
 

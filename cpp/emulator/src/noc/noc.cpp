@@ -14,6 +14,11 @@ constexpr uint64_t kDramTag = 1ull << 63;
 constexpr uint64_t kL1Tag = 1ull << 62;
 }  // namespace
 
+void NocPort::write_barrier() {
+    pending_writes_ = 0;
+    writes_flushed();
+}
+
 uint64_t Noc::dram_addr(uint32_t bank_id, uint32_t bank_offset) const {
     if (bank_id >= arch_.num_dram_banks) {
         fail("DRAM bank " + std::to_string(bank_id) + " does not exist (" + std::to_string(arch_.num_dram_banks) +
@@ -22,8 +27,8 @@ uint64_t Noc::dram_addr(uint32_t bank_id, uint32_t bank_offset) const {
     return kDramTag | (uint64_t(bank_id) << 40) | bank_offset;
 }
 
-uint64_t Noc::l1_addr(uint32_t x, uint32_t y, uint32_t addr) const {
-    return kL1Tag | (uint64_t(x & 0xff) << 48) | (uint64_t(y & 0xff) << 40) | addr;
+uint64_t Noc::l1_addr(uint32_t x, uint32_t y, uint32_t offset) const {
+    return kL1Tag | (uint64_t(x & 0xff) << 48) | (uint64_t(y & 0xff) << 40) | offset;
 }
 
 std::pair<uint32_t, uint64_t> NocPort::dram_target(uint64_t addr, const char* call) const {
@@ -62,8 +67,15 @@ void NocPort::read(uint64_t src, uint32_t dst_l1, uint32_t size) {
              ") is outside the circular-buffer region [" + std::to_string(arch.l1_unreserved_base) + ", " +
              std::to_string(cb_end_) + ")");
     }
+    if (src & kL1Tag) {
+        std::lock_guard<std::mutex> lk(noc_.m_);
+        read_l1(src, uint32_t(dst_l1 - base), size);
+        ++pending_reads_;
+        return;
+    }
     if (!(src & kDramTag)) {
-        fail("noc_async_read: only DRAM sources are implemented (source NOC address " + std::to_string(src) + ")");
+        fail("noc_async_read: source NOC address " + std::to_string(src) +
+             " is neither a DRAM page nor a core's L1 (get_noc_addr)");
     }
     const auto [bank, off] = dram_target(src, call);
     std::lock_guard<std::mutex> lk(noc_.m_);
@@ -81,8 +93,15 @@ void NocPort::write(uint32_t src_l1, uint64_t dst, uint32_t size) {
         fail("noc_async_write: source L1 [" + std::to_string(src_l1 - base) + ", +" + std::to_string(size) +
              ") is outside the circular-buffer region");
     }
+    if (dst & kL1Tag) {
+        std::lock_guard<std::mutex> lk(noc_.m_);
+        write_l1(uint32_t(src_l1 - base), dst, size);
+        ++pending_writes_;
+        return;
+    }
     if (!(dst & kDramTag)) {
-        fail("noc_async_write: only DRAM destinations are implemented");
+        fail("noc_async_write: destination NOC address " + std::to_string(dst) +
+             " is neither a DRAM page nor a core's L1 (get_noc_addr; multicast goes through noc_async_write_multicast)");
     }
     const auto [bank, off] = dram_target(dst, call);
     std::lock_guard<std::mutex> lk(noc_.m_);

@@ -16,7 +16,8 @@ KernelContext::KernelContext(Scheduler& sched, Noc& noc, Core& core, const tt::t
       sched_(sched),
       core_(core),
       k_(k),
-      noc_(noc, core.l1, core.cbs.end, {core.coord.x, core.coord.y}) {
+      noc_(noc, core.noc_node, Fiber::name()) {
+    on_return = [this] { noc_.require_atomics_done(); };
     if (const auto* cc = std::get_if<tt::tt_metal::ComputeConfigDescriptor>(&k.config)) {
         compute_ = true;
         dest_.configure(cc->fp32_dest_acc_en, cc->dst_full_sync_en, tt_metal_mirror::dest_tile_capacity(*cc));
@@ -90,6 +91,8 @@ void KernelContext::cb_push_back(int32_t idx, int32_t pages) {
     CBState& c = *cp;
     c.check_push(pages, call);
     noc_.require_reads_barriered(call);
+    // Pages another core's NOC write filled are handed on only once that write was flushed.
+    noc_.require_settled_local(c.write_offset(), uint32_t(pages) * c.page_size, call, "pushed");
     record(c, call);
     c.push(pages, this);
     sched_.wake_locked(core_.fibers);
@@ -135,7 +138,9 @@ uint64_t KernelContext::dram_noc_addr(uint32_t bank_id, uint32_t bank_offset) {
 }
 
 uint64_t KernelContext::l1_noc_addr(uint32_t x, uint32_t y, uint32_t l1_addr) {
-    return noc_.noc().l1_addr(x, y, l1_addr);
+    // Kernels name L1 by this core's addresses; the same offset addresses the other core's L1.
+    sched_.check_aborted();
+    return noc_.noc().l1_addr(x, y, noc_.l1_offset_of(l1_addr, "get_noc_addr"));
 }
 
 void KernelContext::noc_read(uint64_t src, uint32_t dst_l1, uint32_t size) {
@@ -146,6 +151,88 @@ void KernelContext::noc_read(uint64_t src, uint32_t dst_l1, uint32_t size) {
 void KernelContext::noc_write(uint32_t src_l1, uint64_t dst, uint32_t size) {
     sched_.check_aborted();
     noc_.write(src_l1, dst, size);
+}
+
+// ---- NOC between cores (rules in noc/intercore.cpp; the semaphore wait blocks through sched/) ----
+
+void KernelContext::noc_write_barrier() {
+    sched_.check_aborted();
+    noc_.write_barrier();
+}
+
+void KernelContext::noc_writes_flushed() {
+    sched_.check_aborted();
+    noc_.writes_flushed();
+}
+
+void KernelContext::noc_atomic_barrier() {
+    sched_.check_aborted();
+    noc_.atomic_barrier();
+}
+
+uint32_t KernelContext::semaphore_addr(uint32_t id) {
+    sched_.check_aborted();
+    return noc_.semaphore_addr(id);
+}
+
+uint64_t KernelContext::multicast_noc_addr(uint32_t x0, uint32_t y0, uint32_t x1, uint32_t y1, uint32_t addr) {
+    sched_.check_aborted();
+    return noc_.multicast_addr(x0, y0, x1, y1, addr);
+}
+
+void KernelContext::noc_write_multicast(uint32_t src_l1, uint64_t dst, uint32_t size, uint32_t num_dests,
+                                        bool loopback) {
+    sched_.check_aborted();
+    noc_.write_multicast(src_l1, dst, size, num_dests, loopback);
+}
+
+void KernelContext::semaphore_wait(uint32_t sem_l1, uint32_t value, bool at_least) {
+    sched_.check_aborted();
+    const char* name = at_least ? "noc_semaphore_wait_min" : "noc_semaphore_wait";
+    std::unique_lock<std::mutex> lk(sched_.m);
+    const auto [word, id] = noc_.local_semaphore(sem_l1, name);
+    const std::string call = std::string(name) + "(semaphore " + std::to_string(id) + ", " + std::to_string(value) + ")";
+    note(call);
+    uint32_t* w = word;
+    const uint32_t sem_id = id;
+    // A semaphore wait is a blocking call like a CB wait: the scheduler's exact deadlock test covers it.
+    sched_.block_until(
+        lk, *this, -1, nullptr, false, [w, value, at_least] { return at_least ? *w >= value : *w == value; },
+        [&, w, sem_id] {
+            std::string who;
+            for (const Fiber* f : sched_.fibers) {
+                if (!f->done && f != this) {
+                    who += (who.empty() ? "" : ", ") + f->name();
+                }
+            }
+            return call + ": semaphore " + std::to_string(sem_id) + " at L1 " +
+                   std::to_string(noc_.l1_offset_of(sem_l1, name)) + " of core (" + std::to_string(core_.coord.x) +
+                   "," + std::to_string(core_.coord.y) + ") holds " + std::to_string(*w) + ", waits for " +
+                   (at_least ? ">= " : "== ") + std::to_string(value) +
+                   "; changed so far by: " + noc_.semaphore_changers(sem_l1) +
+                   "; could still change it: " + (who.empty() ? "no kernel (every other kernel has finished)" : who);
+        });
+}
+
+void KernelContext::semaphore_set(uint32_t sem_l1, uint32_t value) {
+    sched_.check_aborted();
+    std::lock_guard<std::mutex> lk(sched_.m);
+    noc_.semaphore_set(sem_l1, value);
+}
+
+void KernelContext::semaphore_inc(uint64_t dst, uint32_t incr) {
+    sched_.check_aborted();
+    noc_.semaphore_inc(dst, incr);
+}
+
+void KernelContext::semaphore_set_remote(uint32_t src_l1, uint64_t dst) {
+    sched_.check_aborted();
+    noc_.semaphore_set_remote(src_l1, dst);
+}
+
+void KernelContext::semaphore_set_multicast(uint32_t src_l1, uint64_t dst, uint32_t num_dests, bool loopback) {
+    sched_.check_aborted();
+    noc_.semaphore_set_multicast(src_l1, dst, num_dests, loopback);
 }
 
 }  // namespace tensix_emu

@@ -61,7 +61,19 @@ public:
     void noc_read(uint64_t src, uint32_t dst_l1, uint32_t size) override;
     void noc_write(uint32_t src_l1, uint64_t dst, uint32_t size) override;
     void noc_read_barrier() override { noc_.read_barrier(); }
-    void noc_write_barrier() override { noc_.write_barrier(); }
+    void noc_write_barrier() override;
+    uint32_t my_noc_x() override { return noc_.my_noc_x(); }
+    uint32_t my_noc_y() override { return noc_.my_noc_y(); }
+    uint32_t semaphore_addr(uint32_t id) override;
+    uint64_t multicast_noc_addr(uint32_t x0, uint32_t y0, uint32_t x1, uint32_t y1, uint32_t addr) override;
+    void noc_write_multicast(uint32_t src_l1, uint64_t dst, uint32_t size, uint32_t num_dests, bool loopback) override;
+    void semaphore_wait(uint32_t sem_l1, uint32_t value, bool at_least) override;
+    void semaphore_set(uint32_t sem_l1, uint32_t value) override;
+    void semaphore_inc(uint64_t dst, uint32_t incr) override;
+    void semaphore_set_remote(uint32_t src_l1, uint64_t dst) override;
+    void semaphore_set_multicast(uint32_t src_l1, uint64_t dst, uint32_t num_dests, bool loopback) override;
+    void noc_writes_flushed() override;
+    void noc_atomic_barrier() override;
     void unsupported(const char* what) override;
 
     // ---- KernelApi: compute (kernel_context_compute.cpp) ----

@@ -24,6 +24,8 @@ std::string kernel_label(const KernelDescriptor& k, const CoreCoord& c) {
 
 RunStats DeviceImpl::run(const ProgramDescriptor& program, const RunOptions& options) {
     std::lock_guard<std::mutex> run_lock(run_mutex);
+    // Kernel libraries of this run: declared before `run`, so they are unloaded only after its fibers are gone.
+    std::vector<std::shared_ptr<jit_cache::LoadedLibrary>> libraries;
     Run run(*this, program);
 
     // Cores: every core any kernel runs on.
@@ -55,12 +57,28 @@ RunStats DeviceImpl::run(const ProgramDescriptor& program, const RunOptions& opt
     }
     run.stats.cores_used = static_cast<uint32_t>(run.cores.size());
 
+    // The NOC's view of every core: NOC coordinates, L1, semaphores (kernel-config region, initial values set).
+    std::map<const NocNode*, Core*> core_of_node;
+    for (auto& core : run.cores) {
+        NocNode& n = core->noc_node;
+        n.coord = core->coord;
+        n.noc = arch.worker_noc_coord(core->coord);
+        n.l1 = core->l1;
+        n.cb_end = core->cbs.end;
+        run.noc.add_node(n, program.semaphores);
+        core_of_node[&n] = core.get();
+    }
+    run.noc.on_semaphore_change = [&run, &core_of_node](NocNode& n) {
+        run.sched.wake_locked(core_of_node.at(&n)->fibers);
+    };
+
     // JIT every kernel (compile errors surface before any fiber starts).
     std::vector<emu_kernel_entry_fn> entries;
     for (const auto& k : program.kernels) {
         JitResult jr = jit_kernel(k);
         (jr.cache_hit ? run.stats.jit_cache_hits : run.stats.jit_compiles) += 1;
         entries.push_back(jr.entry);
+        libraries.push_back(jr.library);
     }
 
     // How the FPU reads a TF32 SrcB under a BF16 SrcA (RunOptions::optimistic_srcb, math/fidelity.hpp point 1).

@@ -26,6 +26,7 @@ struct Core {
     CoreCoord coord;
     uint8_t* l1 = nullptr;  ///< host base of the core's L1
     CoreCBs cbs;
+    NocNode noc_node;            ///< the core as the NOC reaches it (semaphores, writes landing in its L1)
     std::vector<Fiber*> fibers;  ///< the kernels running on this core
 };
 

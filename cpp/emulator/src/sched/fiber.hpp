@@ -59,6 +59,9 @@ public:
     uint8_t* stack = nullptr;
     size_t stack_size = 0;
     emu_kernel_entry_fn entry = nullptr;
+    /// Run after the kernel returned, on its fiber: end-of-kernel rules (throws KernelFailure), e.g. semaphore
+    /// increments never acknowledged.
+    std::function<void()> on_return;
     Scheduler* scheduler = nullptr;
     std::function<bool()> unblock_pred;
     std::function<std::string()> blocked_on;  ///< evaluated when a report is written, so its counts are current

@@ -45,6 +45,9 @@ void fiber_main(unsigned hi, unsigned lo) {
     Scheduler& s = *f->scheduler;
     try {
         f->entry();
+        if (f->on_return) {
+            f->on_return();
+        }
     } catch (const AbortSignal&) {
     } catch (const KernelFailure& e) {
         std::lock_guard<std::mutex> lk(s.m);

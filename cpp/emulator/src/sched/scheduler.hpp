@@ -4,10 +4,10 @@
 //
 // Every kernel instance is a fiber (fiber.hpp); a pool of at most N host threads runs them (N =
 // RunOptions::max_threads, default $LAYERNORM_FUSED_RM_EMU_THREADS or min(hardware threads, 4)), so a program
-// with far more kernels than threads still runs. A kernel that must wait (cb_reserve_back / cb_wait_front)
-// records a predicate and a description and yields its thread back to the pool. All CB state of a run lives
-// under the one mutex `m`. A blocked fiber is re-queued when a CB operation on its core makes its predicate
-// true. When no fiber is running or ready and some have not finished, every live kernel is blocked with a false
+// with far more kernels than threads still runs. A kernel that must wait (cb_reserve_back / cb_wait_front,
+// noc_semaphore_wait / _wait_min) records a predicate and a description and yields its thread back to the pool.
+// All CB and semaphore state of a run lives under the one mutex `m`. A blocked fiber is re-queued when a CB
+// operation on its core, or a semaphore change of its core (noc/intercore.cpp), makes its predicate true. When no fiber is running or ready and some have not finished, every live kernel is blocked with a false
 // predicate: since only a running kernel can change CB state, that is an exact deadlock test, made at once and
 // program-wide (report in deadlock.cpp).
 #pragma once

@@ -1,0 +1,337 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// W-split program of ttnn.layernorm_fused_rm: every tile-row (32 sticks) is split over a group of S cores, a
+// gx x gy rectangle of the grid. Core i of a group owns tile columns [i * Ws, (i + 1) * Ws), Ws = Wt / S: it reads
+// its slice of the 32 sticks and of gamma / beta once (the row-resident reader with a column offset), tilizes it,
+// and computes per-row partial statistics of its slice: the slice mean m_i and M2_i = sum over the slice of
+// (x - m_i)^2, centered on its own mean. The writer kernel of each core then does the group's ONE exchange of the
+// tile-row: it copies column 0 of the two partial tiles (32 means, 32 M2s as fp32, 256 B) into slot i of an
+// exchange area at the same L1 address on every core, multicasts that slot to the other S - 1 cores of the
+// rectangle, flushes, and increments each peer's arrival semaphore; when its own semaphore shows S - 1 arrivals
+// it combines the S partials row by row with Chan's pairwise update (Chan, Golub, LeVeque 1979, "Updating formulae
+// and a pairwise algorithm for computing sample variances"):
+//     n = n_a + n_j, d = m_j - m_a, m_a += d * n_j / n, M2_a += M2_j + d^2 * n_a * n_j / n,
+// in IEEE fp32 (the data-movement RISC-Vs have no FPU: libgcc soft-float, correctly rounded like the host's SSE
+// float math the emulator runs), in slot order 0..S-1 on every core, so every core of a group gets bit-identical
+// row statistics. var = M2 / W. The compute kernel normalizes its slice with them and the writer writes the slice
+// of the 32 output sticks. DRAM traffic is the minimum: every input byte read once, every output byte written once,
+// gamma / beta once per core (each core its own slice).
+//
+// Exchange ordering (why two of everything). Tile-row b uses semaphore b % 2 and half b % 2 of c_25. A core sends
+// tile-row b's partial only after combining b - 1, which needed every peer's partial b - 1, which each peer's
+// compute produced after it had consumed its c_25 half of b - 2 and the peer's writer had reset semaphore
+// (b - 2) % 2. So an arrival for b + 1 can never be counted for b, and never lands on a half still in use.
+//
+// Circular buffers (pages; Ws = Wt / S; P = exchange pages = 2 + ceil(S * 256 B / stats tile bytes)):
+//   c_0  input sticks, the slice                Ws   reader -> compute (tilize)
+//   c_1  input slice tilized                    Ws   compute
+//   c_2  reduce scaler (1.0; partial tile)      1|2  reader, persistent (every core; only the last slice uses the partial)
+//   c_3  epsilon                                1    reader, persistent
+//   c_4/c_5 gamma/beta slice row-major          Ws   reader -> compute (1 page when absent)
+//   c_6/c_7 gamma/beta slice tilized            Ws   compute, persistent
+//   c_16 output sticks, the slice               Ws   compute (pack_untilize) -> writer
+//   c_24 (x - m_i)^2, then x - mean             Ws   compute
+//   c_25 mean: the row's combined statistics    2P   writer -> compute, P pages per tile-row: page 0 the combined
+//        mean, page 1 the combined variance (column 0 of each tile), pages 2.. the S received partials (the
+//        exchange area, never read by compute); two halves (tile-row parity)
+//   c_26 variance: this slice's partials        2    compute -> writer: m_i tile, M2_i tile
+//   c_27 1 / sqrt(var + eps); first the slice mean m_i for the squares    1    compute
+// Semaphores: 0 and 1, arrivals of tile-rows of even / odd parity (kernel-config region, get_semaphore).
+#include "device/layernorm_fused_rm_program_factory.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <stdexcept>
+#include <string>
+#include <variant>
+
+#include "arch/arch_params.hpp"
+#include "device/layernorm_fused_rm_utils.hpp"
+
+namespace layernorm_fused_rm {
+
+namespace {
+
+constexpr uint32_t kSlotBytes = 256;  // one core's partials: 32 means, 32 M2s, fp32
+
+uint32_t grid_x_of(const operation_attributes_t& attrs, const tt_metal_mirror::ArchParams& arch) {
+    return attrs.core_grid ? attrs.core_grid->x : arch.grid_x;
+}
+uint32_t grid_y_of(const operation_attributes_t& attrs, const tt_metal_mirror::ArchParams& arch) {
+    return attrs.core_grid ? attrs.core_grid->y : arch.grid_y;
+}
+
+// Whether logical columns [o, o + n) map to consecutive NOC coordinates (no other node inside the rectangle).
+bool noc_contiguous(const std::vector<uint32_t>& noc, uint32_t o, uint32_t n) {
+    return o + n <= noc.size() && noc[o + n - 1] - noc[o] == n - 1;
+}
+
+// Origins along one axis: greedy from 0, skipping positions whose span is not NOC-contiguous.
+std::vector<uint32_t> axis_origins(const std::vector<uint32_t>& noc, uint32_t grid, uint32_t n) {
+    std::vector<uint32_t> out;
+    for (uint32_t o = 0; o + n <= grid;) {
+        if (noc_contiguous(noc, o, n)) {
+            out.push_back(o);
+            o += n;
+        } else {
+            ++o;
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+LayerNormFusedRMWSplitProgramFactory::Layout LayerNormFusedRMWSplitProgramFactory::layout(
+    uint32_t S, uint32_t grid_x, uint32_t grid_y, const tt_metal_mirror::ArchParams& arch) {
+    Layout best{S, 0, 0, {}};
+    for (uint32_t gx = 1; gx <= std::min(S, grid_x); ++gx) {
+        if (S % gx != 0 || S / gx > grid_y) {
+            continue;
+        }
+        const uint32_t gy = S / gx;
+        const auto xs = axis_origins(arch.noc_x, grid_x, gx);
+        const auto ys = axis_origins(arch.noc_y, grid_y, gy);
+        if (xs.size() * ys.size() >= best.origins.size() && !xs.empty() && !ys.empty()) {
+            Layout l{S, gx, gy, {}};
+            for (uint32_t y : ys) {
+                for (uint32_t x : xs) {
+                    l.origins.push_back(CoreCoord{x, y});
+                }
+            }
+            best = std::move(l);
+        }
+    }
+    return best;
+}
+
+uint32_t LayerNormFusedRMWSplitProgramFactory::exchange_pages(uint32_t S, DataFormat stats_fmt) {
+    const uint32_t page = tile_size(stats_fmt);
+    return 2 + (S * kSlotBytes + page - 1) / page;
+}
+
+uint64_t LayerNormFusedRMWSplitProgramFactory::cb_bytes(uint32_t W, uint32_t S, DataFormat in_format,
+                                                        DataFormat out_format, const ComputeConfigDescriptor& cc,
+                                                        bool has_gamma, bool has_beta) {
+    const uint32_t Ws = (W + 31) / 32 / S;
+    const DataFormat sf = stats_format(cc, in_format);
+    const uint64_t in_tiles = 3ull * Ws + 2ull * (has_gamma ? Ws : 1) + 2ull * (has_beta ? Ws : 1);
+    const uint64_t scalar_tiles = (W % 32 ? 2 : 1) + 1;
+    return in_tiles * tile_size(in_format) + uint64_t(Ws) * tile_size(out_format) +
+           scalar_tiles * tile_size(DataFormat::Float16_b) + (2ull * exchange_pages(S, sf) + 3) * tile_size(sf);
+}
+
+uint32_t LayerNormFusedRMWSplitProgramFactory::choose_cores_per_row(const operation_attributes_t& attrs,
+                                                                    const tensor_args_t& tensor_args) {
+    const TensorDesc& in = tensor_args.input;
+    if (in.dtype != DType::BFLOAT16 || in.shape.empty()) {
+        return 0;  // float32 input runs the precise kernels, which have no W-split variant
+    }
+    const auto arch = tt_metal_mirror::ArchParams::by_name(attrs.arch);
+    const uint32_t grid_x = grid_x_of(attrs, arch), grid_y = grid_y_of(attrs, arch);
+    const uint32_t W = in.shape.back();
+    uint64_t rows = 1;
+    for (uint32_t d : in.shape) {
+        rows *= d;
+    }
+    rows /= W;
+    const uint64_t Ht = (rows + 31) / 32;
+    const uint32_t Wt = (W + 31) / 32;
+    const bool g = tensor_args.gamma.has_value(), b = tensor_args.beta.has_value();
+    const DataFormat fmt = data_format_of(in.dtype), out_fmt = data_format_of(attrs.output_dtype);
+    const uint64_t have = arch.free_l1_bytes();
+    const bool resident_fits =
+        LayerNormFusedRMProgramFactory::cb_bytes(W, fmt, out_fmt, attrs.compute_config, g, b) <= have;
+    auto usable = [&](uint32_t S, uint64_t min_groups) {
+        return Wt % S == 0 && cb_bytes(W, S, fmt, out_fmt, attrs.compute_config, g, b) <= have &&
+               layout(S, grid_x, grid_y, arch).origins.size() >= min_groups;
+    };
+    if (Ht < uint64_t(grid_x) * grid_y) {
+        for (uint32_t S = std::min(Wt, grid_x * grid_y); S >= 2; --S) {
+            if (usable(S, Ht)) {
+                return S;  // the largest split that still gives every tile-row its own group
+            }
+        }
+    }
+    if (!resident_fits) {
+        for (uint32_t S = 2; S <= std::min(Wt, grid_x * grid_y); ++S) {
+            if (usable(S, 1)) {
+                return S;  // the smallest split whose slices fit L1: the most groups, each row read once
+            }
+        }
+    }
+    return 0;
+}
+
+ProgramDescriptor LayerNormFusedRMWSplitProgramFactory::create_descriptor(const operation_attributes_t& attrs,
+                                                                          const tensor_args_t& tensor_args,
+                                                                          const tensor_return_value_t& output) {
+    const TensorDesc& in = tensor_args.input;
+    const auto arch = tt_metal_mirror::ArchParams::by_name(attrs.arch);
+    const uint32_t S = attrs.wsplit_cores_per_row ? attrs.wsplit_cores_per_row : choose_cores_per_row(attrs, tensor_args);
+    const uint32_t W = in.shape.back();
+    const uint32_t Wt = (W + 31) / 32;
+    if (S < 2 || Wt % S != 0) {
+        throw std::invalid_argument("layernorm_fused_rm: W-split needs cores per tile-row S >= 2 dividing Wt = " +
+                                    std::to_string(Wt) + ", got " + std::to_string(S));
+    }
+    uint64_t rows = 1;
+    for (uint32_t d : in.shape) {
+        rows *= d;
+    }
+    const uint32_t num_rows = static_cast<uint32_t>(rows / W);
+    const uint32_t Ht = (num_rows + 31) / 32;
+    const uint32_t Ws = Wt / S;
+    const uint32_t last_tile_cols = W - 32 * (Wt - 1);
+    const bool has_gamma = tensor_args.gamma.has_value(), has_beta = tensor_args.beta.has_value();
+    const uint32_t affine_flags = (has_gamma ? 1u : 0u) | (has_beta ? 2u : 0u);
+    const DataFormat fmt = data_format_of(in.dtype), out_fmt = data_format_of(attrs.output_dtype);
+    const ComputeConfigDescriptor& cc = attrs.compute_config;
+    const DataFormat sf = stats_format(cc, fmt);
+    const uint32_t P = exchange_pages(S, sf);
+    const uint32_t ds = datum_size(fmt), out_ds = datum_size(out_fmt);
+    const uint32_t stick_bytes = W * ds, out_stick_bytes = W * out_ds;
+    const uint32_t grid_x = grid_x_of(attrs, arch), grid_y = grid_y_of(attrs, arch);
+    const Layout lay = layout(S, grid_x, grid_y, arch);
+    if (lay.origins.empty()) {
+        throw std::invalid_argument("layernorm_fused_rm: no rectangle of S = " + std::to_string(S) + " cores fits the " +
+                                    std::to_string(grid_x) + "x" + std::to_string(grid_y) + " grid");
+    }
+    // Tile-rows over groups as split_work_to_cores splits units over cores.
+    const WorkSplit split = split_work_to_cores(static_cast<uint32_t>(lay.origins.size()), 1, Ht);
+
+    CoreRangeSet cores;
+    for (uint32_t g = 0; g < split.num_cores; ++g) {
+        const CoreCoord o = lay.origins[g];
+        cores.ranges.push_back(CoreRange{o, CoreCoord{o.x + lay.gx - 1, o.y + lay.gy - 1}});
+    }
+
+    ProgramDescriptor desc;
+    auto add_cb = [&](unsigned index, uint32_t pages, DataFormat f) {
+        desc.cbs.push_back(CBDescriptor{
+            pages * tile_size(f), cores, {CBFormatDescriptor{static_cast<uint8_t>(index), f, tile_size(f)}}});
+    };
+    add_cb(cb::in_rm, Ws, fmt);
+    add_cb(cb::in_tiled, Ws, fmt);
+    add_cb(cb::scaler, last_tile_cols < 32 ? 2 : 1, DataFormat::Float16_b);
+    add_cb(cb::eps, 1, DataFormat::Float16_b);
+    add_cb(cb::gamma_rm, has_gamma ? Ws : 1, fmt);
+    add_cb(cb::beta_rm, has_beta ? Ws : 1, fmt);
+    add_cb(cb::gamma_tiled, has_gamma ? Ws : 1, fmt);
+    add_cb(cb::beta_tiled, has_beta ? Ws : 1, fmt);
+    add_cb(cb::out_rm, Ws, out_fmt);
+    add_cb(cb::centered, Ws, fmt);
+    add_cb(cb::mean, 2 * P, sf);
+    add_cb(cb::variance, 2, sf);
+    add_cb(cb::inv_std, 1, sf);
+    desc.semaphores.push_back(tt::tt_metal::SemaphoreDescriptor{0, cores, 0});
+    desc.semaphores.push_back(tt::tt_metal::SemaphoreDescriptor{1, cores, 0});
+
+    const std::string root = kernel_root();
+    const uint32_t slice_bytes = Ws * 32 * ds, out_slice_bytes = Ws * 32 * out_ds;
+    const uint32_t full_cols = Ws * 32, last_cols = W - (S - 1) * full_cols;
+
+    // The row-resident reader, its "row" being this core's slice (runtime arg col_offset).
+    KernelDescriptor reader = detail::reader_kernel(
+        cores, detail::ReaderShape{stick_bytes, Ws, Ws, 1u, slice_bytes, affine_flags, last_tile_cols, tile_size(fmt),
+                                   detail::align_up(stick_bytes, arch.dram_alignment)});
+
+    KernelDescriptor compute;
+    compute.kernel_source = root + "/compute/layernorm_fused_rm_wsplit.cpp";
+    compute.core_ranges = cores;
+    const uint32_t dest_tiles = dest_tile_capacity(cc);
+    compute.compile_time_args.assign(wsplit_compute_ct_args::count, 0);
+    compute.compile_time_args[compute_ct_args::Wt] = Ws;
+    compute.compile_time_args[compute_ct_args::block_w] = largest_divisor_at_most(Ws, dest_tiles);
+    compute.compile_time_args[compute_ct_args::inv_w_bits] = std::bit_cast<uint32_t>(1.0f / static_cast<float>(W));
+    compute.compile_time_args[compute_ct_args::affine_flags] = affine_flags;
+    compute.compile_time_args[compute_ct_args::partial] = last_tile_cols < 32 ? 1u : 0u;
+    compute.compile_time_args[wsplit_compute_ct_args::exchange_pages] = P;
+    compute.config = cc;
+
+    KernelDescriptor writer;
+    writer.kernel_source = root + "/dataflow/writer_layernorm_fused_rm_wsplit.cpp";
+    writer.core_ranges = cores;
+    {
+        namespace ct = wsplit_writer_ct_args;
+        auto& a = writer.compile_time_args;
+        a.assign(ct::count, 0);
+        a[ct::stick_bytes] = out_stick_bytes;
+        a[ct::Ws] = Ws;
+        a[ct::slice_bytes] = out_slice_bytes;
+        a[ct::S] = S;
+        a[ct::exchange_pages] = P;
+        a[ct::stats_tile_bytes] = tile_size(sf);
+        a[ct::stats_fp32] = sf == DataFormat::Float32 ? 1u : 0u;
+        a[ct::full_slice_cols] = full_cols;
+        a[ct::last_slice_cols] = last_cols;
+        a[ct::W] = W;
+    }
+    detail::append_interleaved_accessor_args(writer.compile_time_args,
+                                             detail::align_up(out_stick_bytes, arch.dram_alignment));
+    writer.config = WriterConfigDescriptor{};
+
+    uint32_t first_block = 0;
+    for (uint32_t g = 0; g < split.num_cores; ++g) {
+        const uint32_t blocks = split.units_of(g);
+        const uint32_t first_stick = first_block * 32;
+        const uint32_t sticks = std::min(blocks * 32, num_rows - first_stick);
+        const CoreCoord o = lay.origins[g];
+        const CoreCoord n0 = arch.worker_noc_coord(o);
+        const CoreCoord n1 = arch.worker_noc_coord(CoreCoord{o.x + lay.gx - 1, o.y + lay.gy - 1});
+        std::vector<uint32_t> peers;
+        for (uint32_t i = 0; i < S; ++i) {
+            const CoreCoord n = arch.worker_noc_coord(CoreCoord{o.x + i % lay.gx, o.y + i / lay.gx});
+            peers.push_back((n.x << 16) | n.y);
+        }
+        for (uint32_t i = 0; i < S; ++i) {
+            const CoreCoord core{o.x + i % lay.gx, o.y + i / lay.gx};
+            const bool last = i == S - 1;
+            const uint32_t cols = last ? last_cols : full_cols;
+            std::vector<uint32_t> r(reader_rt_args::count, 0);
+            r[reader_rt_args::num_sticks] = sticks;
+            r[reader_rt_args::start_stick] = first_stick;
+            r[reader_rt_args::scaler] = detail::packed_bf16(1.0f);
+            r[reader_rt_args::eps] = detail::packed_bf16(attrs.eps);
+            r[reader_rt_args::col_offset] = i * slice_bytes;
+            reader.runtime_args.push_back({core, std::move(r)});
+            std::vector<uint32_t> c(wsplit_compute_rt_args::count, 0);
+            c[wsplit_compute_rt_args::num_blocks] = blocks;
+            c[wsplit_compute_rt_args::inv_w_slice_bits] = std::bit_cast<uint32_t>(1.0f / static_cast<float>(cols));
+            c[wsplit_compute_rt_args::partial_last_tile] = (last && last_tile_cols < 32) ? 1u : 0u;
+            compute.runtime_args.push_back({core, std::move(c)});
+            namespace wr = wsplit_writer_rt_args;
+            std::vector<uint32_t> w(wr::count, 0);
+            w[wr::num_sticks] = sticks;
+            w[wr::start_stick] = first_stick;
+            w[wr::col_offset] = i * out_slice_bytes;
+            w[wr::slot] = i;
+            w[wr::mcast_x0] = n0.x;
+            w[wr::mcast_y0] = n0.y;
+            w[wr::mcast_x1] = n1.x;
+            w[wr::mcast_y1] = n1.y;
+            w.insert(w.end(), peers.begin(), peers.end());
+            writer.runtime_args.push_back({core, std::move(w)});
+        }
+        first_block += blocks;
+    }
+    desc.kernels = {std::move(reader), std::move(compute), std::move(writer)};
+    detail::write_buffer_addresses(desc, tensor_args, output, wsplit_writer_rt_args::count + S);
+    return desc;
+}
+
+void LayerNormFusedRMWSplitProgramFactory::override_runtime_arguments(ProgramDescriptor& cached_program,
+                                                                      const tensor_args_t& tensor_args,
+                                                                      const tensor_return_value_t& output) {
+    static_assert(wsplit_writer_rt_args::output_addr == writer_rt_args::output_addr, "one output address slot");
+    uint32_t S = 0;
+    for (const KernelDescriptor& k : cached_program.kernels) {
+        if (std::holds_alternative<WriterConfigDescriptor>(k.config) &&
+            k.compile_time_args.size() > wsplit_writer_ct_args::S) {
+            S = k.compile_time_args[wsplit_writer_ct_args::S];
+        }
+    }
+    detail::write_buffer_addresses(cached_program, tensor_args, output, wsplit_writer_rt_args::count + S);
+}
+
+}  // namespace layernorm_fused_rm

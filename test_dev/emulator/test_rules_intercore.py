@@ -1,0 +1,149 @@
+"""Emulator rules between cores (issue 12): semaphores, L1 <-> L1 NOC writes and reads, multicast. One broken
+exchange per rule (test_dev/emulator/kernels/ok/sem_exchange.cpp with a define, broken/read_unflushed.cpp), each
+failing fast with the rule's own text; the unbroken exchange delivers every core's data to every core."""
+
+from __future__ import annotations
+
+import struct
+import time
+
+import pytest
+
+import layernorm_fused_rm
+from layernorm_fused_rm import _C
+
+import harness as h
+
+EmulatorError = layernorm_fused_rm.EmulatorError
+DeadlockError = layernorm_fused_rm.DeadlockError
+N = 3  # cores (0,0), (1,0), (2,0)
+
+
+@pytest.fixture
+def dev():
+    return _C.EmuDevice("wormhole_b0")
+
+
+@pytest.fixture
+def bufs(dev):
+    b = h.Buffers(dev)
+    yield b
+    b.free()
+
+
+def _exchange(dev, bufs, defines=()):
+    """The exchange program on N cores of grid row 0, its output buffer address."""
+    arch = dev.arch
+    x0, y = arch.worker_noc_coord(0, 0)
+    page = N * 16
+    out = bufs.alloc(N * page, page)
+    cores = h.crs(0, 0, N - 1, 0)
+    k = h.reader("ok/sem_exchange.cpp", ct=h.accessor_args(32 * ((page + 31) // 32)), cores=cores,
+                 per_core_rt=lambda c: [c.x, N, x0, y, out], defines=list(defines))
+    return h.program([k], [h.cb(0, 1, cores=cores)], [h.semaphore(0, cores)]), out
+
+
+def _expect(dev, prog, exc, *fragments):
+    t0 = time.monotonic()
+    with pytest.raises(exc) as info:
+        dev.run(prog)
+    msg = str(info.value)
+    for f in fragments:
+        assert f in msg, f"missing {f!r} in:\n{msg}"
+    assert time.monotonic() - t0 < 5.0
+    return msg
+
+
+def test_noc_coordinates_follow_the_arch_tables(dev):
+    # Wormhole translated coordinates: logical + 18 (arch_params.cpp); Blackhole: the soc descriptor's NOC0 columns.
+    assert dev.arch.worker_noc_coord(0, 0) == (18, 18)
+    assert dev.arch.worker_noc_coord(7, 7) == (25, 25)
+    bh = _C.EmuDevice("blackhole").arch
+    assert bh.worker_noc_coord(6, 0) == (7, 2)
+    assert bh.worker_noc_coord(7, 9) == (10, 11)
+
+
+def test_exchange_delivers_every_slot_to_every_core(dev, bufs):
+    prog, out = _exchange(dev, bufs)
+    stats = dev.run(prog)
+    data = struct.unpack(f"<{N * N * 4}I", dev.read_dram_buffer(out, N * N * 16))
+    for core in range(N):
+        for slot in range(N):
+            got = data[(core * N + slot) * 4:(core * N + slot + 1) * 4]
+            assert got == tuple((slot + 1) * 1000 + k for k in range(4)), (core, slot, got)
+    assert stats.warnings == []
+
+
+def test_one_core_never_signals_is_a_deadlock_naming_the_semaphore(dev, bufs):
+    prog, _ = _exchange(dev, bufs, [("NEVER_SIGNAL", "1")])
+    msg = _expect(dev, prog, DeadlockError, "deadlock: every kernel of the program is blocked",
+                  "reader sem_exchange.cpp @ core (0,0): blocked in noc_semaphore_wait(semaphore 0, 2): "
+                  "semaphore 0 at L1 35168 of core (0,0) holds 1, waits for == 2; changed so far by: reader "
+                  "sem_exchange.cpp @ core (1,0)",
+                  "could still change it: reader sem_exchange.cpp @ core (1,0)")
+    assert "reader sem_exchange.cpp @ core (2,0): finished" in msg, msg
+
+
+def test_semaphore_incremented_before_the_data_was_flushed_is_a_race(dev, bufs):
+    prog, _ = _exchange(dev, bufs, [("NO_BARRIER", "1")])
+    _expect(dev, prog, EmulatorError, "noc_semaphore_inc(semaphore 0): signals a semaphore of core (",
+            "before the data it guards was flushed: this kernel's NOC write to L1 [",
+            "no noc_async_write_barrier / noc_async_writes_flushed before the signal (a race)")
+
+
+def test_reading_l1_a_remote_write_has_not_completed_is_a_race(dev):
+    x, y = dev.arch.worker_noc_coord(1, 0)
+    cores = h.crs(0, 0, 1, 0)
+    k = h.reader("broken/read_unflushed.cpp", cores=cores, per_core_rt=lambda c: [x, y, int(c.x == 0)])
+    prog = h.program([k], [h.cb(0, 1, cores=cores)])
+    _expect(dev, prog, EmulatorError, "reader read_unflushed.cpp @ core (0,0): noc_async_read: source L1 [",
+            "on core (1,0) overlaps a NOC write from reader read_unflushed.cpp @ core (0,0) that has not completed")
+    fixed = h.reader("broken/read_unflushed.cpp", cores=cores, per_core_rt=lambda c: [x, y, int(c.x == 0)],
+                     defines=[("FIX", "1")])
+    dev.run(h.program([fixed], [h.cb(0, 1, cores=cores)]))
+
+
+def test_multicast_rectangle_outside_the_program_is_refused(dev, bufs):
+    prog, _ = _exchange(dev, bufs, [("MCAST_OUTSIDE", "1")])
+    _expect(dev, prog, EmulatorError, "noc_async_write_multicast: multicast rectangle (18,18)..(21,18) includes "
+            "NOC (21,18), which is not a core of this program")
+
+
+def test_multicast_num_dests_must_count_the_rectangle(dev, bufs):
+    prog, _ = _exchange(dev, bufs, [("NUM_DESTS", str(N))])
+    _expect(dev, prog, EmulatorError, "noc_async_write_multicast: num_dests 3 but the rectangle (18,18)..(20,18) "
+            "has 2 destinations besides the sender")
+
+
+def test_semaphore_increments_need_an_atomic_barrier_before_the_kernel_ends(dev, bufs):
+    prog, _ = _exchange(dev, bufs, [("NO_ATOMIC_BARRIER", "1")])
+    _expect(dev, prog, EmulatorError, "finished with 2 semaphore increments (noc_semaphore_inc) not waited for "
+            "by noc_async_atomic_barrier()")
+
+
+def test_get_semaphore_of_an_undeclared_semaphore_is_refused(dev, bufs):
+    prog, _ = _exchange(dev, bufs)
+    prog.semaphores = [h.semaphore(1, h.crs(0, 0, N - 1, 0))]
+    _expect(dev, prog, EmulatorError, "get_semaphore(0): the program has no semaphore 0 on this core")
+
+
+def _mcast_flag(dev, bufs, defines=()):
+    x0, y = dev.arch.worker_noc_coord(0, 0)
+    out = bufs.alloc(N * 16, 16)
+    cores = h.crs(0, 0, N - 1, 0)
+    k = h.reader("ok/mcast_flag.cpp", ct=h.accessor_args(32), cores=cores,
+                 per_core_rt=lambda c: [c.x, N, x0, y, out], defines=list(defines))
+    return h.program([k], [h.cb(0, 1, cores=cores)], [h.semaphore(0, cores)]), out
+
+
+def test_loopback_multicast_and_semaphore_multicast_deliver_to_every_core(dev, bufs):
+    prog, out = _mcast_flag(dev, bufs)
+    dev.run(prog)
+    data = struct.unpack(f"<{N * 4}I", dev.read_dram_buffer(out, N * 16))
+    assert data == tuple(7000 + k for _ in range(N) for k in range(4)), data
+
+
+def test_semaphore_multicast_before_the_data_was_flushed_is_a_race(dev, bufs):
+    prog, _ = _mcast_flag(dev, bufs, [("NO_FLUSH", "1")])
+    _expect(dev, prog, EmulatorError, "noc_semaphore_set_multicast(semaphore 0): signals a semaphore of core (1,0) "
+            "before the data it guards was flushed")
