@@ -25,7 +25,7 @@ import layernorm_fused_rm as L
 WORKER = Path(__file__).resolve().parent / "jit_worker.py"
 ENV = "LAYERNORM_FUSED_RM_JIT_CACHE"
 WIDTHS = "32,96"  # 2 widths x (reader, compute, writer) = 6 kernels
-ENTRY_RE = re.compile(r"^(reader_layernorm_fused_rm|layernorm_fused_rm|writer_layernorm_fused_rm)-[0-9a-f]{16}\.so$")
+ENTRY_RE = re.compile(r"^[a-z0-9_]+-[0-9a-f]{16}\.so$")  # <kernel source stem>-<key prefix>.so
 # The entry trailer as documented in jit_cache.hpp (make_entry): written here from the format, not from our code.
 TRAILER_RE = re.compile(rb"\n#layernorm_fused_rm-jit-entry-v1 key=([0-9a-f]{64}) sha256=([0-9a-f]{64}) size=(\d{20})\n$")
 
