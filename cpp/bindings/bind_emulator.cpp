@@ -13,6 +13,7 @@
 
 #include "bindings/bindings.hpp"
 #include "emu/emulator.hpp"
+#include "emu/numerics_probe.hpp"
 
 namespace nb = nanobind;
 using namespace nb::literals;
@@ -183,19 +184,35 @@ void bind_emulator(nb::module_& m) {
         .def(
             "run",
             [](emu::Device& d, const tt::tt_metal::ProgramDescriptor& program, double watchdog_seconds,
-               uint32_t max_threads) {
+               uint32_t max_threads, bool optimistic_srcb) {
                 tt::tt_metal::ProgramDescriptor copy = program;  // Python may touch the original while the GIL is released
                 emu::RunOptions options;
                 options.watchdog_seconds = watchdog_seconds;
                 options.max_threads = max_threads;
+                options.optimistic_srcb = optimistic_srcb;
                 nb::gil_scoped_release release;
                 return d.run(copy, options);
             },
-            "program"_a, "watchdog_seconds"_a = 300.0, "max_threads"_a = 0,
+            "program"_a, "watchdog_seconds"_a = 300.0, "max_threads"_a = 0, "optimistic_srcb"_a = false,
             "Runs `program` to completion (GIL released) and returns RunStats. Raises DeadlockError when every "
             "kernel is blocked, CompileError when a kernel does not compile, EmulatorError on any rule violation. "
             "watchdog_seconds: safety-net bound on the run (0 = none). max_threads: host threads running the "
-            "kernels as fibers (0 = $LAYERNORM_FUSED_RM_EMU_THREADS or min(hardware threads, 4)).");
+            "kernels as fibers (0 = $LAYERNORM_FUSED_RM_EMU_THREADS or min(hardware threads, 4)). optimistic_srcb: "
+            "the FPU reads a TF32 SrcB at full TF32 precision under a BF16 SrcA (default False: truncated to BF16, "
+            "the pessimistic reading of the ISA's SrcAStyle; also set by $LAYERNORM_FUSED_RM_EMU_OPTIMISTIC=1).");
+
+    nb::module_ n = m.def_submodule(
+        "emu_numerics",
+        "The emulator's pure numeric models on arrays of FP32 bit patterns (list/array of uint32 in, list of "
+        "uint32 out), for bit-exact tests: cpp/emulator/src/math/fidelity.hpp and sfpu_functions.hpp.");
+    n.def("fpu_elwmul", &emu::probe::fpu_elwmul, "a"_a, "b"_a, "math_fidelity"_a, "fp32_dest"_a,
+          "ELWMUL of SrcA a by SrcB b into a zeroed DEST element under math_fidelity (0 LoFi, 2 HiFi2, 3 HiFi3, "
+          "4 HiFi4); DEST fp32 or BF16. ValueError for another fidelity or unequal lengths.");
+    n.def("fpu_dot", &emu::probe::fpu_dot, "dst"_a, "a"_a, "b"_a, "n"_a, "math_fidelity"_a, "fp32_dest"_a,
+          "MVMUL/GAPOOL sums: out[r] = dst[r] + sum_k a[r*n+k]*b[r*n+k], phase by phase into DEST.");
+    n.def("sfpmad", &emu::probe::sfpmad, "a"_a, "b"_a, "c"_a, "SFPMAD a*b+c lanewise (ISA SFPMAD.md).");
+    n.def("sfpu_sqrt", &emu::probe::sfpu_sqrt, "x"_a, "approximate"_a, "reciprocal"_a, "fp32_dest"_a,
+          "rsqrt_tile (reciprocal=True) / sqrt_tile on DEST values as ckernel_sfpu_sqrt.h computes them.");
 }
 
 }  // namespace layernorm_fused_rm::bindings

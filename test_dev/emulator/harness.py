@@ -57,8 +57,12 @@ def writer(path, **kw):
     return _kernel(path, _C.WriterConfigDescriptor(), **kw)
 
 
-def compute(path, fp32_dest=False, full_sync=False, unpack_to_dest=None, **kw):
+def compute(path, fp32_dest=False, full_sync=False, unpack_to_dest=None, math_fidelity=None, approx=None, **kw):
     cfg = _C.ComputeConfigDescriptor(fp32_dest_acc_en=fp32_dest, dst_full_sync_en=full_sync)
+    if math_fidelity is not None:
+        cfg.math_fidelity = getattr(_C.MathFidelity, math_fidelity)
+    if approx is not None:
+        cfg.math_approx_mode = approx
     if unpack_to_dest:
         modes = [_C.UnpackToDestMode.Default] * 32
         for i in unpack_to_dest:

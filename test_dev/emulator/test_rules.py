@@ -161,6 +161,20 @@ def test_unpacking_a_cb_of_another_format_than_configured(dev):
     dev.run(h.program([h.compute("broken/format_mismatch.cpp", defines=[("FIX", "1")])], cbs))
 
 
+def test_fpu_read_of_an_unpack_to_dest_fp32_cb(dev):
+    """Issue 10: ISA UNPACR_Regular.md (FP32 out to SrcA/SrcB is UndefinedBehaviour), tt-llk cunpack_common.h
+    is_unpacker_format_conversion_supported_dest(Float32, Float32, false) == false."""
+    cbs = [h.cb(0, 1), h.cb(1, 1, fmt=h.FP32), h.cb(16, 1)]
+    run_expect(dev, [h.compute("broken/fpu_reads_unpack_to_dest.cpp", fp32_dest=True, unpack_to_dest=[1])], cbs,
+               EmulatorError, "compute fpu_reads_unpack_to_dest.cpp @ core (0,0)",
+               "sub_tiles_bcast_cols: reads c_1 (Float32, marked UnpackToDestFp32) through SrcB",
+               "ISA UNPACR_Regular.md", "is_unpacker_format_conversion_supported_dest")
+    # Unmarked, the same kernel runs (c_1 reaches SrcB as TF32); marked, reading it into DEST runs.
+    dev.run(h.program([h.compute("broken/fpu_reads_unpack_to_dest.cpp", fp32_dest=True)], cbs))
+    dev.run(h.program([h.compute("broken/fpu_reads_unpack_to_dest.cpp", fp32_dest=True, unpack_to_dest=[1],
+                                 defines=[("FIX", "1")])], cbs))
+
+
 # ---------------------------------------------------------------- NOC and memory
 
 def _dram_read(dev, bufs, *, page=0, offset=0, l1_skip=0, size=2048, no_barrier=False, pages=2):

@@ -13,6 +13,7 @@ import pytest
 from layernorm_fused_rm import _C
 
 import harness as h
+import numerics_model as nm
 
 F32 = np.float32
 
@@ -23,8 +24,9 @@ def dev():
 
 
 def run_op(dev, defines, a_tiles, b_tile, *, fmt_a=h.BF16, fmt_b=h.BF16, fmt_out=h.BF16, fp32_dest=False,
-           param=0.0, out_pages=1, a_raw=None, unpack_to_dest=None, out_raw=False):
-    """Runs tile_math.cpp; returns the output tiles as logical 32x32 arrays (or the raw row-major values)."""
+           param=0.0, out_pages=1, a_raw=None, unpack_to_dest=None, out_raw=False, math_fidelity=None, approx=None):
+    """Runs tile_math.cpp; returns the output tiles as logical 32x32 arrays (or the raw row-major values).
+    math_fidelity ("LoFi".."HiFi4") and approx (math_approx_mode) set the compute config (None: its default)."""
     na = len(a_tiles) if a_raw is None else a_raw[1]
     bufs = h.Buffers(dev)
     try:
@@ -37,7 +39,7 @@ def run_op(dev, defines, a_tiles, b_tile, *, fmt_a=h.BF16, fmt_b=h.BF16, fmt_out
             h.reader("ok/reader_tiles.cpp", ct=[na, 1, *h.accessor_args(ts_a), *h.accessor_args(ts_b)],
                      rt=[addr_a, addr_b]),
             h.compute("ok/tile_math.cpp", ct=[na, h.f32_bits(param)], defines=defines, fp32_dest=fp32_dest,
-                      unpack_to_dest=unpack_to_dest),
+                      unpack_to_dest=unpack_to_dest, math_fidelity=math_fidelity, approx=approx),
             h.writer("ok/writer_tiles.cpp", ct=[out_pages, *h.accessor_args(ts_o)], rt=[addr_o]),
         ]
         cbs = [h.cb(0, na, fmt_a), h.cb(1, 1, fmt_b), h.cb(16, out_pages, fmt_out)]
@@ -65,14 +67,19 @@ def assert_bits_equal(got, want):
     assert not bad.any(), f"{bad.sum()} mismatches, first at {np.argwhere(bad)[0]}: got {got[bad][0]!r}, want {want[bad][0]!r}"
 
 
+# model(a, b, f=None): f(a, broadcast b) with the call's f unless a multiply model is passed in.
 BINARY = {
-    "add_tiles": ("add_init", lambda a, b: a + b), "sub_tiles": ("sub_init", lambda a, b: a - b),
-    "mul_tiles": ("mul_init", lambda a, b: a * b),
+    "add_tiles": ("add_init", lambda a, b, f=np.add: f(a, b)),
+    "sub_tiles": ("sub_init", lambda a, b, f=np.subtract: f(a, b)),
+    "mul_tiles": ("mul_init", lambda a, b, f=np.multiply: f(a, b)),
 }
 for _op, _f in (("add", np.add), ("sub", np.subtract), ("mul", np.multiply)):
-    BINARY[f"{_op}_tiles_bcast_rows"] = (f"{_op}_bcast_rows_init", lambda a, b, f=_f: f(a, b[0:1, :]))
-    BINARY[f"{_op}_tiles_bcast_cols"] = (f"{_op}_bcast_cols_init", lambda a, b, f=_f: f(a, b[:, 0:1]))
-    BINARY[f"{_op}_tiles_bcast_scalar"] = (f"{_op}_bcast_scalar_init", lambda a, b, f=_f: f(a, b[0, 0]))
+    BINARY[f"{_op}_tiles_bcast_rows"] = (f"{_op}_bcast_rows_init",
+                                         lambda a, b, f=_f: f(a, np.broadcast_to(b[0:1, :], (32, 32))))
+    BINARY[f"{_op}_tiles_bcast_cols"] = (f"{_op}_bcast_cols_init",
+                                         lambda a, b, f=_f: f(a, np.broadcast_to(b[:, 0:1], (32, 32))))
+    BINARY[f"{_op}_tiles_bcast_scalar"] = (f"{_op}_bcast_scalar_init",
+                                           lambda a, b, f=_f: f(a, np.full((32, 32), b[0, 0], dtype=F32)))
 
 
 @pytest.mark.parametrize("call", sorted(BINARY))
@@ -81,7 +88,11 @@ def test_binary_and_bcast_tiles_bf16(dev, call):
     rng = np.random.default_rng(abs(hash(call)) % 2**32)
     a, b = rand_bf16(rng), rand_bf16(rng)
     (out,) = run_op(dev, [("OP_BINARY", call), ("OP_BINARY_INIT", init)], [a], b)
-    assert_bits_equal(out, h.bf16_round(model(a, b).astype(F32)))
+    if call.startswith("mul"):  # ELWMUL: four HiFi4 phases, each rounded into the 16-bit DEST (numerics_model)
+        want = model(a, b, lambda x, y: nm.elwmul(x, y, "HiFi4", False))
+    else:
+        want = h.bf16_round(model(a, b).astype(F32))
+    assert_bits_equal(out, want)
 
 
 def scaler_tile(rng):
@@ -92,26 +103,19 @@ def scaler_tile(rng):
     return s
 
 
-def seq_sum(vals):
-    acc = F32(0)
-    for v in vals:
-        acc = F32(acc + v)
-    return acc
-
-
 @pytest.mark.parametrize("ntiles", [1, 3])
 def test_reduce_row_sum_uses_row0_of_the_face_of_each_row(dev, ntiles):
     rng = np.random.default_rng(7 + ntiles)
     a = [rand_bf16(rng) for _ in range(ntiles)]
     s = scaler_tile(rng)
     (out,) = run_op(dev, [("OP_REDUCE_ROW", "1"), ("POOL", "PoolType::SUM")], a, s)
+    # MVMUL: the scaler in SrcA, the data in SrcB; HiFi4 phases, each summed and rounded into the 16-bit DEST.
     want = np.zeros((32, 32), dtype=F32)
-    for r in range(32):
-        d = F32(0)
-        for t in a:
-            acc = seq_sum(F32(t[r, c] * s[(r // 16) * 16, c]) for c in range(32))
-            d = h.bf16_round(np.array([d + acc], dtype=F32))[0]
-        want[r, 0] = d
+    srow = np.stack([s[(r // 16) * 16, :] for r in range(32)])
+    d = np.zeros(32, dtype=F32)
+    for t in a:
+        d = nm.fpu_dot(d, srow, t, "HiFi4", False)
+    want[:, 0] = d
     assert_bits_equal(out, want)
 
 
@@ -135,15 +139,16 @@ def test_reduce_col_sum(dev):
     s[16, :] = 1.0
     (out,) = run_op(dev, [("OP_REDUCE_COL", "1"), ("POOL", "PoolType::SUM")], [a], s)
     want = np.zeros((32, 32), dtype=F32)
-    for c in range(32):
-        want[0, c] = seq_sum(a[r, c] for r in range(32))
-    assert_bits_equal(out, h.bf16_round(want))
+    want[0, :] = nm.fpu_dot(np.zeros(32, dtype=F32), a.T, np.ones((32, 32), dtype=F32), "HiFi4", False)
+    assert_bits_equal(out, want)
 
 
 SFPU_UNARY = {
     # name: (init, model, rounding into 16-bit DEST)
     "square_tile": ("square_tile_init", lambda x: x * x, h.bf16_round),
-    "rsqrt_tile": ("rsqrt_tile_init", lambda x: (F32(1) / np.sqrt(x)).astype(F32), h.bf16_round),
+    # ckernel_sfpu_sqrt.h SQRT_23-bits (APPROX false, the ComputeConfigDescriptor default), then the SFPSTOCHRND
+    # bf16 conversion (its own rounding: identity here).
+    "rsqrt_tile": ("rsqrt_tile_init", lambda x: nm.sqrt_lanes(x, False, True, False), lambda y: y),
 }
 
 

@@ -78,6 +78,11 @@ struct RunOptions {
     /// Host threads running the program's kernels (user-level fibers scheduled by a pool). 0 = default:
     /// $LAYERNORM_FUSED_RM_EMU_THREADS if set, else min(std::thread::hardware_concurrency(), 4).
     uint32_t max_threads = 0;
+    /// How the FPU reads a TF32 SrcB operand when SrcA is configured for BF16 (ISA ELWADD.md / ELWMUL.md /
+    /// MVMUL.md read both operands in "SrcAStyle"; ReadBF16 of a TF32 datum is not defined further).
+    /// false (default, pessimistic): truncated to BF16. true: full TF32. $LAYERNORM_FUSED_RM_EMU_OPTIMISTIC=1
+    /// also selects true.
+    bool optimistic_srcb = false;
 };
 
 /// Directories the JIT needs; set once by the Python package at import (or by tests).

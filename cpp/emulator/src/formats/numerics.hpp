@@ -12,15 +12,24 @@
 //    conversion "involves throwing away the low 13 bits of mantissa" (ISA: SrcASrcB.md) -> truncation. FP32 ->
 //    BF16 in the unpacker is modelled as truncation too (same mechanism, no rounding stage documented in
 //    ISA: Unpackers/FormatConversion.md). The FPU flushes denormal operands to zero (ISA: ELWADD.md, last
-//    paragraph). A CB listed as UnpackToDestFp32 bypasses SrcA for copy_tile / tilize (A2D to Dst, exact).
+//    paragraph). A CB listed as UnpackToDestFp32 bypasses SrcA for copy_tile / tilize / unary_bcast (A2D to Dst,
+//    exact); an FPU read of such a Float32 CB through SrcA/SrcB is refused (ISA: UNPACR_Regular.md, FP32 out to
+//    SrcA/SrcB is UndefinedBehaviour; LLK: is_unpacker_format_conversion_supported_dest). The FPU reads both
+//    operands in SrcA's style (ISA: ELWADD.md "SrcAStyle"): a TF32 SrcB under a BF16 SrcA is truncated to BF16
+//    (pessimistic; RunOptions::optimistic_srcb keeps it), math/fidelity.hpp point 1.
+// 1b. FPU multiplies (ELWMUL, MVMUL/GAPOOL reduce) run MATH_FIDELITY's phases with per-phase DEST writes:
+//    math/fidelity.hpp (ISA: SrcASrcB.md, ELWMUL.md, MVMUL.md).
 // 2. FPU result -> Dst. fp32 Dst: the float32 result as is. 16-bit Dst holds BF16 (ISA: ELWADD.md functional
 //    model "Dst16b = WriteDstBF16(RoundToBF16(Result))"), rounded to nearest even: stochastic rounding is off by
 //    default and "default rounding is round to nearest even" (LLK: llk_lib/llk_defs.h, StochRndType::None).
 // 3. SFPU result -> 16-bit Dst. SFPSTORE truncates fp32 -> bf16 (LLK: common/inc/ckernel_defs.h,
-//    DstRoundingMode::Default "SFPSTORE truncates fp32->bf16 on all architectures"). Ops that round in software
-//    first: square (ckernel_sfpu_square.h float32_to_bf16_rne), rsqrt (ckernel_sfpu_sqrt.h
-//    convert<vFloat16b>(..., RoundMode::Nearest)), mul_binary_tile (ckernel_sfpu_binary.h "mul_binary_tile ...
-//    apply RNE"), add/sub_binary_tile only with DstRoundingMode::NearestEven. mul/add/sub_unary_tile truncate.
+//    DstRoundingMode::Default "SFPSTORE truncates fp32->bf16 on all architectures"). Ops that round first:
+//    square (ckernel_sfpu_square.h float32_to_bf16_rne), mul_binary_tile (ckernel_sfpu_binary.h, RNE, and 0 when
+//    an input is 0), add/sub_binary_tile only with DstRoundingMode::NearestEven; rsqrt/sqrt
+//    (ckernel_sfpu_sqrt.h convert<vFloat16b>(..., RoundMode::Nearest) = SFPSTOCHRND, ties AWAY from zero on
+//    Wormhole: sfpi include/sfpi_lib.h, ISA SFPSTOCHRND_FloatFloat.md). mul/add/sub_unary_tile truncate. SFPU
+//    arithmetic is SFPMAD (denormal inputs as 0, denormal/-0 results as +0) and rsqrt/sqrt follow the LLK's
+//    algorithm for APPROX = math_approx_mode: math/sfpu_functions.hpp.
 // 4. Packer, Dst -> L1 (from_dst). fp32 Dst -> Float16_b: the early format conversion "rounding" (the LLK sets
 //    Read_32b_data=1, Read_int8(Read_raw)=0 for bf16 pack_src: LLK: common/inc/cpack_common.h), which is
 //    "deterministic round-to-nearest with ties away from zero"; rounding flushes denormals to zero, turns -0
@@ -30,19 +39,19 @@
 //    Float32 is exact.
 //
 // Where this model differs from silicon, and why:
-// - Order and fusion of FPU arithmetic: sums (reduce) accumulate sequentially in float32 per reduce_tile and
-//   round into DEST once per call; silicon's MVMUL/GAPOOL order and internal precision differ ("the functional
-//   model should be taken as a rough guide", ISA: ELWADD.md), so reduce results may differ in the last bit.
-// - Math fidelity: products are exact float32 products of the SrcA/SrcB values, i.e. HiFi4 (the default and what
-//   the op uses). LoFi/HiFi2/HiFi3 consume fewer mantissa bits (ISA: SrcASrcB.md "Fidelity phases") -- not
-//   modelled; neither is "the least significant bit of the TF32 mantissa is ignored" for SrcA in multiplies.
-// - SFPU transcendental ops (rsqrt) are exact float32 here; silicon refines an approximation
-//   (ckernel_sfpu_sqrt.h), within about an fp32 ulp before the bf16 store.
+// - Order and fusion of FPU arithmetic: per fidelity phase, sums (reduce) accumulate sequentially in float32 over
+//   the whole reduced extent (32 or 1024 products) and round into DEST once per phase; silicon's MVMUL/GAPOOL sum
+//   16 products per instruction in an order and internal precision the ISA leaves open ("the functional model
+//   should be taken as a rough guide", ISA: ELWADD.md), so reduce results may differ in the last bits.
+// - SFPMAD is modelled fully fused (std::fmaf); the ISA says "partially fused" without the width (SFPMAD.md).
+// - Which sfpi expressions become one SFPMAD is assumed (a * b + c in one expression), not read from the
+//   compiler; rsqrt/sqrt results depend on it in the last fp32 bit.
+// - RECIP (not used by the op) is an exact float32 division.
 // - Packer fp32 -> bf16 ties: away from zero per the ISA document (see 4.); llk_defs.h claims nearest-even. If
 //   silicon proves to round ties to even, only exact ties (low 16 bits == 0x8000) change.
 // - Unpacker FP32 -> BF16 (16-bit DEST) is assumed to truncate like FP32 -> TF32 (see 1.).
 // - Stochastic rounding (off unless a kernel enables it) and the FPU's non-IEEE NaN/infinity handling are not
-//   modelled; SFPU results keep denormals.
+//   modelled; FPU results (DEST writes) keep denormals.
 //
 // Tile layout in L1 (tt-metal TILE_LAYOUT, 32x32 tile of four 16x16 faces): face 0 = rows 0-15 cols 0-15,
 // face 1 = rows 0-15 cols 16-31, face 2 = rows 16-31 cols 0-15, face 3 = rows 16-31 cols 16-31; faces

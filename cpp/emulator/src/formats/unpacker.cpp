@@ -35,7 +35,6 @@ bool Unpacker::straight_to_dest(const CBState& c, uint32_t icb, UnpackTo to) con
     }
     switch (to) {
         case UnpackTo::DestIfUnpackToDestFp32: return icb < kNumCBs && unpack_to_dest_fp32_[icb];
-        case UnpackTo::DestIfFp32: return true;
         default: return false;
     }
 }
@@ -63,6 +62,23 @@ void Unpacker::read_tile(const CBState& c, const uint8_t* l1, uint32_t icb, uint
             out[i] = to_src(out[i], c.format, fp32_dest_);
         }
     }
+}
+
+void Unpacker::require_src_readable(const CoreCBs& cbs, uint32_t icb, const char* operand, const char* call) const {
+    if (icb >= kNumCBs || !unpack_to_dest_fp32_[icb] || !cbs.cb[icb].configured ||
+        cbs.cb[icb].format != tt::DataFormat::Float32) {
+        return;
+    }
+    fail(std::string(call) + ": reads " + cb_name(int32_t(icb)) + " (Float32, marked UnpackToDestFp32) through " +
+         operand + ", but an UnpackToDestFp32 CB unpacks to Float32, which SrcA/SrcB cannot hold: undefined "
+         "behaviour (ISA UNPACR_Regular.md FP32 -> FP32 to SrcA/SrcB; tt-llk cunpack_common.h "
+         "is_unpacker_format_conversion_supported_dest): read it with copy_tile / unary_bcast / tilize (to DEST) "
+         "or do not mark it UnpackToDestFp32");
+}
+
+math::SrcStyle Unpacker::srca_style(const CoreCBs& cbs, uint32_t icb) const {
+    const bool tf32 = icb < kNumCBs && cbs.cb[icb].format == tt::DataFormat::Float32 && fp32_dest_;
+    return tf32 ? math::SrcStyle::TF32 : math::SrcStyle::BF16;
 }
 
 void Unpacker::check_tilize_input(const CBState& in, uint32_t icb, uint32_t block, const std::string& call) const {

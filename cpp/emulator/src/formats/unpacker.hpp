@@ -4,8 +4,14 @@
 // it shares with the packer.
 //
 // - Conversion on the way in: numerics.hpp, point 1 (to_src). A Float32 CB listed as UnpackToDestFp32 in the
-//   kernel's ComputeConfigDescriptor, with fp32 DEST, bypasses SrcA for copy_tile and tilize (A2D to DEST, exact);
-//   unary_bcast unpacks any 32-bit CB straight to DEST ("SrcB is only 19bits wide", api/compute/bcast.h).
+//   kernel's ComputeConfigDescriptor, with fp32 DEST, bypasses SrcA for copy_tile, tilize and unary_bcast (A2D to
+//   DEST, exact). unary_bcast takes that path when the CB's unpack destination format is Float32
+//   (api/compute/bcast.h get_operand_dst_format, "SrcB is only 19bits wide"), i.e. only for a marked CB; an
+//   unmarked Float32 CB goes through SrcB as TF32.
+// - Rule: no FPU read through SrcA/SrcB (binary, broadcast, reduce) of a Float32 CB marked UnpackToDestFp32
+//   (require_src_readable): its unpack destination format is Float32, which SrcA/SrcB cannot hold (ISA
+//   UNPACR_Regular.md: FP32 out to SrcA/SrcB is UndefinedBehaviour; tt-llk common/inc/cunpack_common.h
+//   is_unpacker_format_conversion_supported_dest(Float32, Float32, unpack_to_dest=false) is false).
 // - Format configuration: compute_kernel_hw_startup(icb0, icb1, ocb) configures SrcA for icb0, SrcB for icb1 and
 //   the packer for ocb (llk_unpack_hw_configure / llk_pack_hw_configure, api/compute/compute_kernel_hw_startup.h);
 //   only reconfig_data_format* / pack_reconfig_data_format change them afterwards (api/compute/
@@ -20,6 +26,7 @@
 #include <tt-metalium/program_descriptors.hpp>
 
 #include "cb/circular_buffer.hpp"
+#include "math/fidelity.hpp"
 
 namespace tensix_emu {
 
@@ -37,7 +44,7 @@ struct FormatState {
 void require_format(const FormatState& st, const char* unit, const CoreCBs& cbs, uint32_t icb, const char* call);
 
 /// Where an unpack lands: SrcA/SrcB always, or DEST (exact) under the call's condition (see above).
-enum class UnpackTo { SrcRegister, DestIfUnpackToDestFp32, DestIfFp32 };
+enum class UnpackTo { SrcRegister, DestIfUnpackToDestFp32 };
 
 /// The unpacker state of one compute kernel.
 class Unpacker {
@@ -60,6 +67,11 @@ public:
     void read_tile(const CBState& c, const uint8_t* l1, uint32_t icb, uint32_t itile, float* out, const char* call,
                    UnpackTo to = UnpackTo::SrcRegister) const;
 
+    /// The UnpackToDestFp32 rule above for CB icb read through `operand` ("SrcA" / "SrcB") by `call`: throws
+    /// KernelFailure naming the call, CB, formats and sources.
+    void require_src_readable(const CoreCBs& cbs, uint32_t icb, const char* operand, const char* call) const;
+    /// ISA "SrcAStyle" of the FPU with CB icb in SrcA: TF32 for a Float32 CB with fp32 DEST, else BF16.
+    math::SrcStyle srca_style(const CoreCBs& cbs, uint32_t icb) const;
     /// tilize_block's input checks: tile-sized pages, `block` pages waited for.
     void check_tilize_input(const CBState& in, uint32_t icb, uint32_t block, const std::string& call) const;
     /// Unpack-tilize of tile t of the row-major block (32 sticks of `block` tiles' width) at the read pointer of

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <stdexcept>
 
 #include "cb/circular_buffer.hpp"
 #include "kernel_failure.hpp"
@@ -113,48 +114,67 @@ void Fpu::require_unary_bcast(BcastDim bcast, uint32_t icb, const std::string& c
 
 // ---- tile math ----
 
-void Fpu::reduce(PoolType type, ReduceDim dim, const float* a, const float* s, Dest& dest, uint32_t idst) {
+int Fpu::phases(const char* call) const {
+    try {
+        return math::fidelity_phase_count(math_fidelity_);
+    } catch (const std::invalid_argument& e) {
+        fail(std::string(call) + ": ComputeConfigDescriptor " + e.what());
+    }
+}
+
+void Fpu::reduce(PoolType type, ReduceDim dim, float* a, float* s, math::SrcStyle style, Dest& dest, uint32_t idst,
+                 const char* call) const {
     float* d = dest.tile(idst);
     // Scaler layout (ttnn/cpp/ttnn/kernel_lib/reduce_helpers_dataflow.inl, fill_each_face_row0_partial): row 0 of
     // EVERY face holds the scaler, for a partial last tile only in the valid positions. The scaler of input element
     // (r, c) is therefore row 0 of the face holding (r, c): for REDUCE_ROW, logical scaler row (r/16)*16, column c
     // (faces 0/1 for output rows 0-15, faces 2/3 for rows 16-31); for REDUCE_COL the face row 0 entries index the
     // reduced rows: face ((r/16), (c/16)), column r%16 -> logical scaler row (r/16)*16, column (c/16)*16 + r%16.
-    // Results: REDUCE_ROW in column 0, REDUCE_COL in row 0, REDUCE_SCALAR in [0][0] (reduce.h). Products and sums
-    // in float32; each reduce_tile accumulates into DEST with DEST's rounding.
+    // Results: REDUCE_ROW in column 0, REDUCE_COL in row 0, REDUCE_SCALAR in [0][0] (reduce.h).
+    const bool max = type == PoolType::MAX;
+    const bool swapped = dim == ReduceDim::REDUCE_ROW && !max;  // MVMUL: scaler in SrcA, data in SrcB
+    float* srcb = swapped ? a : s;
+    for (uint32_t i = 0; i < 1024; ++i) {
+        srcb[i] = math::read_operand(srcb[i], style, optimistic_srcb_);
+    }
+    const int n_phases = max ? 1 : phases(call);
     auto scaler_row = [&](uint32_t r, uint32_t c) { return s[(r / 16) * 16 * 32 + c]; };
     auto scaler_col = [&](uint32_t r, uint32_t c) { return s[(r / 16) * 16 * 32 + (c / 16) * 16 + (r % 16)]; };
-    const bool max = type == PoolType::MAX;
-    const float init = max ? -std::numeric_limits<float>::infinity() : 0.0f;
+    // SUM/AVG: MVMUL / GAPOOL under math fidelity (math/fidelity.hpp 5); MAX: GMPOOL, max of the scaled values.
+    auto pool = [&](float dst, uint32_t n, auto data, auto scal) {
+        if (max) {
+            float acc = -std::numeric_limits<float>::infinity();
+            for (uint32_t k = 0; k < n; ++k) {
+                acc = std::max(acc, data(k) * scal(k));
+            }
+            return dest.fpu_write(std::max(dst, acc));
+        }
+        return swapped ? math::fpu_dot(dst, n, scal, data, n_phases, dest.fp32())
+                       : math::fpu_dot(dst, n, data, scal, n_phases, dest.fp32());
+    };
     if (dim == ReduceDim::REDUCE_ROW) {
         for (uint32_t r = 0; r < 32; ++r) {
-            float acc = init;
-            for (uint32_t c = 0; c < 32; ++c) {
-                const float v = fpu_mul(a[r * 32 + c], scaler_row(r, c));
-                acc = max ? std::max(acc, v) : acc + v;
-            }
-            d[r * 32] = dest.fpu_write(max ? std::max(d[r * 32], acc) : d[r * 32] + acc);
+            d[r * 32] = pool(d[r * 32], 32, [&](uint32_t c) { return a[r * 32 + c]; },
+                             [&](uint32_t c) { return scaler_row(r, c); });
         }
     } else if (dim == ReduceDim::REDUCE_COL) {
         for (uint32_t c = 0; c < 32; ++c) {
-            float acc = init;
-            for (uint32_t r = 0; r < 32; ++r) {
-                const float v = fpu_mul(a[r * 32 + c], scaler_col(r, c));
-                acc = max ? std::max(acc, v) : acc + v;
-            }
-            d[c] = dest.fpu_write(max ? std::max(d[c], acc) : d[c] + acc);
+            d[c] = pool(d[c], 32, [&](uint32_t r) { return a[r * 32 + c]; }, [&](uint32_t r) { return scaler_col(r, c); });
         }
     } else {
-        float acc = init;
-        for (uint32_t i = 0; i < 1024; ++i) {
-            const float v = fpu_mul(a[i], s[0]);
-            acc = max ? std::max(acc, v) : acc + v;
-        }
-        d[0] = dest.fpu_write(max ? std::max(d[0], acc) : d[0] + acc);
+        d[0] = pool(d[0], 1024, [&](uint32_t i) { return a[i]; }, [&](uint32_t) { return s[0]; });
     }
 }
 
-void Fpu::eltwise_binary(BinaryOp op, BcastDim bcast, const float* a, const float* b, Dest& dest, uint32_t idst) {
+void Fpu::eltwise_binary(BinaryOp op, BcastDim bcast, const float* a, float* b, math::SrcStyle style, Dest& dest,
+                         uint32_t idst, const char* call) const {
+    // ELWADD / ELWSUB / ELWMUL read both operands in SrcA's style; ELWMUL runs MATH_FIDELITY's phases
+    // (math/fidelity.hpp); add and sub are single-phase (tt-llk llk_lib/llk_math_eltwise_binary.h: "Math fidelity
+    // larger than LoFi only works with Eltwise multiply").
+    for (uint32_t i = 0; i < 1024; ++i) {
+        b[i] = math::read_operand(b[i], style, optimistic_srcb_);
+    }
+    const int n_phases = op == BinaryOp::MUL ? phases(call) : 1;
     float* d = dest.tile(idst);
     for (uint32_t r = 0; r < 32; ++r) {
         for (uint32_t c = 0; c < 32; ++c) {
@@ -166,8 +186,8 @@ void Fpu::eltwise_binary(BinaryOp op, BcastDim bcast, const float* a, const floa
                 default: bv = b[r * 32 + c];
             }
             const float av = a[r * 32 + c];
-            const float v = op == BinaryOp::ADD ? av + bv : op == BinaryOp::SUB ? av - bv : fpu_mul(av, bv);
-            d[r * 32 + c] = dest.fpu_write(v);
+            d[r * 32 + c] = op == BinaryOp::MUL ? math::elwmul(av, bv, n_phases, dest.fp32())
+                                                : dest.fpu_write(op == BinaryOp::ADD ? av + bv : av - bv);
         }
     }
 }

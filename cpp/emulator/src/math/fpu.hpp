@@ -8,9 +8,11 @@
 //   and its operand CBs (llk_unpack_*_init + llk_math_*_init in tt-metal 0.81 api/compute/{tilize,reduce,
 //   eltwise_binary,bcast,tile_move_copy}.h); the matching call must follow with the same CBs, and tilize must be
 //   uninitialised before anything else is initialised. The emulator refuses any other sequence.
-// - Arithmetic (formats/numerics.hpp, "Where this model differs from silicon"): products and sums in float32 of
-//   the SrcA/SrcB values; every FPU multiply goes through fpu_mul (HiFi4: the exact float32 product), every
-//   reduction through Fpu::reduce (sequential float32 accumulation per reduce_tile, rounded into DEST once).
+// - Arithmetic (math/fidelity.hpp; formats/numerics.hpp, "Where this model differs from silicon"): both operands
+//   are read in SrcA's style (a TF32 SrcB under a BF16 SrcA truncated to BF16 unless optimistic); every FPU
+//   multiply (mul_tiles and its broadcasts) is math::elwmul and every SUM/AVG reduction math::fpu_dot, over the
+//   kernel's MATH_FIDELITY phases with a DEST write per phase. Add and sub are single-phase; MAX is a plain
+//   max of float32 products (GMPOOL, no fidelity phases).
 #pragma once
 
 #include <cstdint>
@@ -18,15 +20,18 @@
 
 #include "emu/kernel_iface.hpp"
 #include "math/dest.hpp"
+#include "math/fidelity.hpp"
 
 namespace tensix_emu {
 
-/// One FPU multiply of two SrcA/SrcB values: the exact float32 product (math fidelity HiFi4; LoFi/HiFi2/HiFi3
-/// phases are not modelled, numerics.hpp).
-inline float fpu_mul(float a, float b) { return a * b; }
-
 class Fpu {
 public:
+    /// From the kernel's compute config: MathFidelity value (0 LoFi, 2 HiFi2, 3 HiFi3, 4 HiFi4) and the
+    /// SrcB reading (RunOptions::optimistic_srcb).
+    void configure(int math_fidelity, bool optimistic_srcb) {
+        math_fidelity_ = math_fidelity;
+        optimistic_srcb_ = optimistic_srcb;
+    }
     // ---- init / call pairing; each throws KernelFailure with the call's message ----
     /// "<call>: tilize is still initialised (call tilize_uninit first)".
     void require_no_tilize(const std::string& call) const;
@@ -44,13 +49,15 @@ public:
     void uninit_unary_bcast(BcastDim bcast, uint32_t icb);
     void require_unary_bcast(BcastDim bcast, uint32_t icb, const std::string& call) const;
 
-    // ---- tile math: a, b, s are logical 32x32 tiles (row-major) as unpacked ----
+    // ---- tile math: a, b, s are logical 32x32 tiles (row-major) as unpacked; style: SrcA's (fidelity.hpp) ----
     /// reduce_tile: accumulates the reduction of `a` scaled by the scaler tile `s` into DEST tile idst (REDUCE_ROW
-    /// into column 0, REDUCE_COL into row 0, REDUCE_SCALAR into [0][0]).
-    static void reduce(PoolType type, ReduceDim dim, const float* a, const float* s, Dest& dest, uint32_t idst);
+    /// into column 0, REDUCE_COL into row 0, REDUCE_SCALAR into [0][0]). REDUCE_ROW SUM/AVG has the scaler in
+    /// SrcA (swapped), every other reduce the data. Throws KernelFailure for an unknown math fidelity.
+    void reduce(PoolType type, ReduceDim dim, float* a, float* s, math::SrcStyle style, Dest& dest, uint32_t idst,
+                const char* call) const;
     /// add/sub/mul_tiles and their broadcast forms: DEST[idst] = a op bcast(b).
-    static void eltwise_binary(BinaryOp op, BcastDim bcast, const float* a, const float* b, Dest& dest,
-                               uint32_t idst);
+    void eltwise_binary(BinaryOp op, BcastDim bcast, const float* a, float* b, math::SrcStyle style, Dest& dest,
+                        uint32_t idst, const char* call) const;
     /// copy_tile and tilize's datacopy: DEST[idst] = a.
     static void datacopy(const float* a, Dest& dest, uint32_t idst);
     /// Same into a tile outside DEST's file (tilize packs each tile as it is made).
@@ -59,6 +66,9 @@ public:
     static void broadcast_copy(BcastDim bcast, const float* a, Dest& dest, uint32_t idst);
 
 private:
+    int phases(const char* call) const;
+    int math_fidelity_ = 4;
+    bool optimistic_srcb_ = false;
     enum class Mode { None, Tilize, Reduce, Binary, Copy, UnaryBcast };
     Mode mode_ = Mode::None;
     uint32_t icb0_ = 0, icb1_ = 0, ocb_ = 0, block_ = 0;

@@ -8,29 +8,44 @@
 #include <string>
 
 #include "formats/numerics.hpp"
+#include "math/sfpu_functions.hpp"
 #include "kernel_failure.hpp"
 
 namespace tensix_emu {
 
-float sfpu_eval(SfpuOp op, float x, float p) {
+float sfpu_eval(SfpuOp op, float x, float p, bool approx, bool fp32_dest) {
+    auto store = [&](float v, bool rne) { return fp32_dest ? v : (rne ? round_to_bf16(v) : truncate_to_bf16(v)); };
     switch (op) {
-        case SfpuOp::SQUARE: return x * x;
-        // Exact in float32; silicon refines an approximation (ckernel_sfpu_sqrt.h), close to 1 ulp of fp32.
-        case SfpuOp::RSQRT: return 1.0f / std::sqrt(x);
-        case SfpuOp::MUL_SCALAR: return x * p;
-        case SfpuOp::ADD_SCALAR: return x + p;
-        case SfpuOp::SUB_SCALAR: return x - p;
-        case SfpuOp::RECIP: return 1.0f / x;
-        case SfpuOp::SQRT: return std::sqrt(x);
-        // Exact in float32; silicon's non-approximate exp (ckernel_sfpu_exp.h _sfpu_exp_21f_bf16_) evaluates a
-        // polynomial approximation and, for a 16-bit DEST, rounds to bf16 to nearest (RoundMode::Nearest).
-        case SfpuOp::EXP: return std::exp(x);
+        // ckernel_sfpu_square.h: v * v (SFPMUL), then float32_to_bf16_rne_prgm for a 16-bit DEST.
+        case SfpuOp::SQUARE: return fp32_dest ? math::sfpmul(x, x) : math::sfp_round_bf16_rne_int(math::sfpmul(x, x));
+        // ckernel_sfpu_rsqrt.h / ckernel_sfpu_sqrt.h for APPROX, including the convert<vFloat16b> store.
+        case SfpuOp::RSQRT: return math::sfpu_sqrt(x, approx, true, fp32_dest);
+        case SfpuOp::SQRT: return math::sfpu_sqrt(x, approx, false, fp32_dest);
+        // ckernel_sfpu_binop_with_unary.h: one SFPMUL / SFPADD, stored with SFPSTORE truncation.
+        case SfpuOp::MUL_SCALAR: return store(math::sfpmul(x, p), false);
+        case SfpuOp::ADD_SCALAR: return store(math::sfpadd(x, p), false);
+        case SfpuOp::SUB_SCALAR: return store(math::sfpsub(x, p), false);
+        // Not used by the op's kernels and not modelled: exact float32 division, rounded to nearest even.
+        case SfpuOp::RECIP: return store(1.0f / x, true);
+        // Exact in float32 (std::exp); silicon's non-approximate exp (ckernel_sfpu_exp.h _sfpu_exp_21f_bf16_)
+        // evaluates a polynomial approximation and, for a 16-bit DEST, rounds to bf16 to nearest
+        // (RoundMode::Nearest). Not modelled bit for bit: upstream's eltwise test allows 1 bf16 ULP.
+        case SfpuOp::EXP: return store(std::exp(x), true);
         default: return x;
     }
 }
 
-float sfpu_eval_binary(SfpuOp op, float x, float y) {
-    return op == SfpuOp::ADD_BINARY ? x + y : op == SfpuOp::SUB_BINARY ? x - y : x * y;
+float sfpu_eval_binary(SfpuOp op, float x, float y, bool round_nearest_even, bool fp32_dest) {
+    // ckernel_sfpu_binary.h: one SFPADD / SFPMUL; mul with a 16-bit DEST rounds (float32_to_bf16_rne) and gives
+    // 0 when either input is zero ("To match FPU behaviour ... 0 * x = 0").
+    if (op == SfpuOp::MUL_BINARY) {
+        if (fp32_dest) {
+            return math::sfpmul(x, y);
+        }
+        return x == 0.0f || y == 0.0f ? 0.0f : math::sfp_round_bf16_rne_int(math::sfpmul(x, y));
+    }
+    const float v = op == SfpuOp::ADD_BINARY ? math::sfpadd(x, y) : math::sfpsub(x, y);
+    return fp32_dest ? v : (round_nearest_even ? round_to_bf16(v) : truncate_to_bf16(v));
 }
 
 void Sfpu::init(SfpuOp op) {
@@ -48,15 +63,11 @@ void Sfpu::require_init(SfpuOp op, const char* call, const char* init) const {
     }
 }
 
-void Sfpu::unary(SfpuOp op, uint32_t param_bits, Dest& dest, uint32_t idst) {
+void Sfpu::unary(SfpuOp op, uint32_t param_bits, Dest& dest, uint32_t idst) const {
     const float p = bits_to_float(param_bits);
-    // square and rsqrt (and recip, sqrt, exp) round to bf16 in software; the binop_with_scalar ops store with SFPSTORE
-    // truncation.
-    const bool rne = op == SfpuOp::SQUARE || op == SfpuOp::RSQRT || op == SfpuOp::RECIP || op == SfpuOp::SQRT ||
-                     op == SfpuOp::EXP;
     float* d = dest.tile(idst);
     for (uint32_t i = 0; i < 1024; ++i) {
-        d[i] = dest.sfpu_write(sfpu_eval(op, d[i], p), rne);
+        d[i] = sfpu_eval(op, d[i], p, approx_, dest.fp32());
     }
 }
 
@@ -65,7 +76,7 @@ void Sfpu::binary(SfpuOp op, bool round_nearest_even, Dest& dest, uint32_t idst0
     const float* y = dest.tile(idst1);
     float r[1024];
     for (uint32_t i = 0; i < 1024; ++i) {
-        r[i] = dest.sfpu_write(sfpu_eval_binary(op, x[i], y[i]), round_nearest_even);
+        r[i] = sfpu_eval_binary(op, x[i], y[i], round_nearest_even, dest.fp32());
     }
     std::memcpy(dest.tile(odst), r, sizeof r);
 }

@@ -11,7 +11,7 @@
 namespace tensix_emu {
 
 KernelContext::KernelContext(Scheduler& sched, Noc& noc, Core& core, const tt::tt_metal::KernelDescriptor& k,
-                             std::string name)
+                             std::string name, bool optimistic_srcb)
     : Fiber(std::move(name), this),
       sched_(sched),
       core_(core),
@@ -23,6 +23,8 @@ KernelContext::KernelContext(Scheduler& sched, Noc& noc, Core& core, const tt::t
         dest_.configure(cc->fp32_dest_acc_en, cc->dst_full_sync_en, tt_metal_mirror::dest_tile_capacity(*cc));
         unpacker_.configure(*cc);
         packer_.configure(*cc);
+        fpu_.configure(int(cc->math_fidelity), optimistic_srcb);
+        sfpu_.configure(cc->math_approx_mode);
     }
     if (const auto* rt = k.runtime_args_of(core.coord)) {
         rt_args_ = *rt;

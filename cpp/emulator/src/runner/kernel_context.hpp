@@ -35,7 +35,9 @@ struct Core;
 class KernelContext final : public KernelApi, public Fiber {
 public:
     /// The instance of kernel k on `core`, named `name` in reports; its NOC port reaches `noc`.
-    KernelContext(Scheduler& sched, Noc& noc, Core& core, const tt::tt_metal::KernelDescriptor& k, std::string name);
+    /// optimistic_srcb: RunOptions::optimistic_srcb (or $LAYERNORM_FUSED_RM_EMU_OPTIMISTIC=1), for the FPU.
+    KernelContext(Scheduler& sched, Noc& noc, Core& core, const tt::tt_metal::KernelDescriptor& k, std::string name,
+                  bool optimistic_srcb = false);
 
     Core& core() { return core_; }
     /// Tiles this kernel packed to L1 (pack_tile, tilize_block, pack_untilize_dest).

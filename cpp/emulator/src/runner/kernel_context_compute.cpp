@@ -201,10 +201,12 @@ void KernelContext::reduce_tile(PoolType type, ReduceDim dim, uint32_t icb, uint
     const bool swapped = dim == ReduceDim::REDUCE_ROW && type != PoolType::MAX;
     unpacker_.require_srca(core_.cbs, swapped ? icb_scaler : icb, call);
     unpacker_.require_srcb(core_.cbs, swapped ? icb : icb_scaler, call);
+    unpacker_.require_src_readable(core_.cbs, swapped ? icb_scaler : icb, "SrcA", call);
+    unpacker_.require_src_readable(core_.cbs, swapped ? icb : icb_scaler, "SrcB", call);
     float a[1024], s[1024];
     unpack(icb, itile, a, call);
     unpack(icb_scaler, itile_scaler, s, call);
-    Fpu::reduce(type, dim, a, s, dest_, idst);
+    fpu_.reduce(type, dim, a, s, unpacker_.srca_style(core_.cbs, swapped ? icb_scaler : icb), dest_, idst, call);
 }
 
 // ---- element-wise binary and broadcast (FPU) ----
@@ -223,10 +225,12 @@ void KernelContext::binary_tiles(BinaryOp op, BcastDim bcast, uint32_t icb0, uin
     dest_.require_index(idst, call);
     unpacker_.require_srca(core_.cbs, icb0, call);
     unpacker_.require_srcb(core_.cbs, icb1, call);
+    unpacker_.require_src_readable(core_.cbs, icb0, "SrcA", call);
+    unpacker_.require_src_readable(core_.cbs, icb1, "SrcB", call);
     float a[1024], b[1024];
     unpack(icb0, itile0, a, call);
     unpack(icb1, itile1, b, call);
-    Fpu::eltwise_binary(op, bcast, a, b, dest_, idst);
+    fpu_.eltwise_binary(op, bcast, a, b, unpacker_.srca_style(core_.cbs, icb0), dest_, idst, call);
 }
 
 // ---- copy and unary broadcast (FPU datacopy) ----
@@ -271,11 +275,12 @@ void KernelContext::unary_bcast(BcastDim bcast, uint32_t icb, uint32_t itile, ui
     fpu_.require_unary_bcast(bcast, icb, call);
     dest_.require(DstState::Acquired, call.c_str());
     dest_.require_index(idst, call.c_str());
-    // bcast.h: 32-bit formats unpack straight to DEST ("SrcB is only 19bits wide"); others go through SrcB.
+    // bcast.h: a CB whose unpack destination format is Float32 (a Float32 CB marked UnpackToDestFp32) unpacks
+    // straight to DEST ("SrcB is only 19bits wide"); others go through SrcB (formats/unpacker.hpp).
     // The SrcA/SrcB format rule is not applied here: which unpacker's format registers the broadcast unpack
     // (llk_unpack_A with a broadcast type) reads is not pinned down by the 0.81 headers.
     float a[1024];
-    unpack(icb, itile, a, call.c_str(), UnpackTo::DestIfFp32);
+    unpack(icb, itile, a, call.c_str(), UnpackTo::DestIfUnpackToDestFp32);
     Fpu::broadcast_copy(bcast, a, dest_, idst);
 }
 
@@ -291,7 +296,7 @@ void KernelContext::sfpu_op(SfpuOp op, uint32_t idst, uint32_t param_bits, const
     sfpu_.require_init(op, call, "*_tile_init");
     dest_.require(DstState::Acquired, call);
     dest_.require_index(idst, call);
-    Sfpu::unary(op, param_bits, dest_, idst);
+    sfpu_.unary(op, param_bits, dest_, idst);
 }
 
 void KernelContext::sfpu_binary(SfpuOp op, uint32_t idst0, uint32_t idst1, uint32_t odst, bool round_nearest_even,

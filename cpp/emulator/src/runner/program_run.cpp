@@ -4,8 +4,10 @@
 // on each (cb/), the JIT build of every kernel (jit/), one fiber per kernel per core run by the scheduler
 // (sched/), then the counters (RunStats) and the end-of-run warnings.
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <string>
 
 #include "jit/jit.hpp"
 #include "runner/program_run.hpp"
@@ -79,12 +81,15 @@ RunStats DeviceImpl::run(const ProgramDescriptor& program, const RunOptions& opt
         libraries.push_back(jr.library);
     }
 
+    // How the FPU reads a TF32 SrcB under a BF16 SrcA (RunOptions::optimistic_srcb, math/fidelity.hpp point 1).
+    const char* optimistic_env = std::getenv("LAYERNORM_FUSED_RM_EMU_OPTIMISTIC");
+    const bool optimistic = options.optimistic_srcb || (optimistic_env && std::string(optimistic_env) == "1");
     // One fiber per kernel per core.
     for (size_t ki = 0; ki < program.kernels.size(); ++ki) {
         const auto& k = program.kernels[ki];
         for (const auto& c : k.core_ranges.cores()) {
             Core& core = *core_map.at({c.x, c.y});
-            auto ctx = std::make_unique<KernelContext>(run.sched, run.noc, core, k, kernel_label(k, c));
+            auto ctx = std::make_unique<KernelContext>(run.sched, run.noc, core, k, kernel_label(k, c), optimistic);
             ctx->entry = entries[ki];
             core.fibers.push_back(ctx.get());
             run.sched.fibers.push_back(ctx.get());

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// Vector Unit (SFPU) arithmetic and the SFPU functions the kernels call, as the wheel's LLK computes them:
+// the pure model, no emulator state. "ISA:" paths are in github.com/tenstorrent/tt-isa-documentation,
+// WormholeB0/TensixTile/TensixCoprocessor/; "LLK:" in the ttnn 0.81.1 wheel under
+// ttnn/tt_metal/hw/ckernels/wormhole_b0/metal/llk_api/llk_sfpu/.
+//
+// SFPMAD (ISA: SFPMAD.md; SFPMUL.md = SFPMAD with VC = 0, SFPADD.md = SFPMAD with VA = 1.0): d = a * b + c on
+// FP32 lanes. Denormal inputs are treated as zero; one rounding step, nearest-even; a denormal or -0 result is
+// flushed to +0; NaN results are returned as 0x7fc00001 (the ISA only guarantees the mantissa LSB is set).
+// The ISA calls the multiply-add "partially fused" (product kept in more than FP32 precision, not infinitely);
+// this model fuses completely (std::fmaf), which can differ from silicon in the last bit when the product's
+// low bits matter to an add -- it never matters when b == 1 or c == 0 (plain add / multiply).
+// sfpi expression lowering (assumed, not documented in the wheel): `a * b` -> SFPMUL, `a + b` / `a - b` ->
+// SFPADD, `c + a * b` written as one expression -> one SFPMAD (sfpi-gcc combines them), `-y` -> a sign flip
+// (exact), sfpi::addexp -> SFPDIVP2 (ISA: SFPDIVP2.md, wrapping 8-bit exponent add, Inf/NaN unchanged).
+// SFPSTOCHRND FP32 -> BF16 with sfpi RoundMode::Nearest (= NearestAway on Wormhole, sfpi include/sfpi_lib.h),
+// ISA: SFPSTOCHRND_FloatFloat.md: round half away from zero on the magnitude; a zero or denormal input gives
+// +0; Inf/NaN give Inf of the same sign.
+#pragma once
+#include <cmath>
+#include <cstdint>
+
+#include "formats/numerics.hpp"
+
+namespace tensix_emu::math {
+
+/// SFPMAD input handling: denormals read as zero (sign kept; a zero result is +0 anyway).
+inline float sfpu_flush_in(float x) { return flush_denormal(x); }
+
+/// ISA SFPMAD: a * b + c, see the header comment for the rounding and flush rules.
+inline float sfpmad(float a, float b, float c) {
+    float d = std::fmaf(sfpu_flush_in(a), sfpu_flush_in(b), sfpu_flush_in(c));
+    const uint32_t u = float_bits(d);
+    if (is_nan(d)) {
+        return bits_float(0x7fc00001u);
+    }
+    if ((u & 0x7f800000u) == 0) {
+        return 0.0f;  // denormal or (-)0 -> +0
+    }
+    return d;
+}
+inline float sfpmul(float a, float b) { return sfpmad(a, b, 0.0f); }
+inline float sfpadd(float a, float b) { return sfpmad(1.0f, a, b); }
+inline float sfpsub(float a, float b) { return sfpmad(1.0f, a, -b); }
+
+/// ISA SFPDIVP2 with SFPDIVP2_MOD1_ADD: exponent field += imm (8-bit wrap), Inf/NaN unchanged.
+inline float sfp_addexp(float x, int imm) {
+    const uint32_t u = float_bits(x);
+    const uint32_t e = (u >> 23) & 0xffu;
+    if (e == 255u) {
+        return x;
+    }
+    return bits_float((u & 0x807fffffu) | (((e + uint32_t(imm)) & 0xffu) << 23));
+}
+
+/// ISA SFPSTOCHRND (FP32 -> BF16, non-stochastic): see the header comment. Returns a float holding a BF16.
+inline float sfp_round_bf16_nearest_away(float x) {
+    uint32_t u = float_bits(x);
+    const uint32_t e = (u >> 23) & 0xffu;
+    if (e == 0u) {
+        return 0.0f;
+    }
+    if (e == 255u) {
+        return bits_float(u & 0xff800000u);
+    }
+    const uint32_t discarded = u & 0xffffu;
+    u -= discarded;
+    if ((discarded << 7) >= 0x400000u) {
+        u += 0x10000u;
+    }
+    return bits_float(u);
+}
+
+/// LLK ckernel_sfpu_square.h float32_to_bf16_rne_prgm: integer round-to-nearest-even to BF16, no NaN care.
+inline float sfp_round_bf16_rne_int(float x) {
+    uint32_t u = float_bits(x);
+    u = (u + 0x7fffu + ((u >> 16) & 1u)) & 0xffff0000u;
+    return bits_float(u);
+}
+
+/// sfpi `x < 0.0F`: a sign-bit test (LLK ckernel_sfpu_sqrt.h comment "`x < 0.0F` is a sign-bit test").
+inline bool sfp_sign(float x) { return (float_bits(x) >> 31) != 0u; }
+
+/// Constants of sqrt_init / rsqrt_init (LLK ckernel_sfpu_sqrt.h, after Kokosinski et al., Numerical
+/// Algorithms 2024): APPROX -> SQRT_10-bits, otherwise SQRT_23-bits.
+constexpr uint32_t kSqrtApproxMagic = 0x5f0b3892u;
+constexpr float kSqrtApproxP1 = 1.89099014875f;
+constexpr uint32_t kSqrtMagic = 0x5f1110a0u;
+constexpr float kSqrtP1 = 2.2825186f;
+constexpr float kSqrtP2 = 2.2533049f;
+
+/// LLK ckernel_sfpu_sqrt.h _calculate_sqrt_body_<APPROXIMATE, RECIPROCAL, FAST_APPROX=false> on one lane
+/// (the FP32 value before the DEST store). rsqrt_tile is RECIPROCAL = true (ckernel_sfpu_rsqrt.h).
+inline float sfpu_sqrt_body(float x, bool approximate, bool reciprocal) {
+    const uint32_t xb = float_bits(x);
+    const uint32_t inf_bits = 0x7f800000u;
+    const uint32_t magic = approximate ? kSqrtApproxMagic : kSqrtMagic;
+    float y = bits_float(magic - (xb >> 1));
+    const bool finite_nonzero = inf_bits - xb != 0u && (xb << 1) != 0u;  // x != +inf, |x| != 0
+    if (approximate) {
+        const float c = sfpmul(x, y);
+        const float t = sfpmad(-y, c, kSqrtApproxP1);
+        if (reciprocal) {
+            if (finite_nonzero) {
+                y = sfpmul(y, t);
+                if (sfp_sign(x)) {
+                    y = bits_float(0x7fc00000u);  // std::numeric_limits<float>::quiet_NaN()
+                }
+            } else {
+                y = bits_float(inf_bits - xb);  // +-0 -> +-inf, +inf -> 0
+            }
+        } else {
+            y = c;
+            if (xb != inf_bits) {
+                y = sfpmul(y, t);
+            }
+        }
+    } else {
+        float xy = sfpmul(x, y);
+        const float c = sfpmul(-y, xy);
+        y = sfpmul(y, sfpmad(c, sfpadd(kSqrtP2, c), kSqrtP1));
+        xy = sfpmul(x, y);
+        const float one_minus_xyy = sfpmad(-y, xy, 1.0f);
+        if (reciprocal) {
+            const float half_y = sfp_addexp(y, -1);
+            if (finite_nonzero) {
+                y = sfpmad(one_minus_xyy, half_y, y);
+                if (sfp_sign(x)) {
+                    y = bits_float(0x7fc00000u);
+                }
+            } else {
+                y = bits_float(inf_bits - xb);
+            }
+        } else {
+            const float half_xy = sfpmul(0.5f, xy);
+            if (int32_t(xb) < int32_t(inf_bits)) {  // signed compare: negative x also refines
+                y = sfpmad(one_minus_xyy, half_xy, xy);
+            }
+        }
+    }
+    if (!reciprocal) {
+        if ((xb << 1) == 0u) {
+            y = x;
+        } else if (sfp_sign(x)) {
+            y = bits_float(0x7fc00000u);
+        }
+    }
+    return y;
+}
+
+/// rsqrt_tile / sqrt_tile on one DEST value (LLK _calculate_sqrt_internal_): the body, then with a 16-bit
+/// DEST convert<vFloat16b>(RoundMode::Nearest) (SFPSTOCHRND, ties away) before the store.
+inline float sfpu_sqrt(float x, bool approximate, bool reciprocal, bool fp32_dest) {
+    const float y = sfpu_sqrt_body(x, approximate, reciprocal);
+    return fp32_dest ? y : sfp_round_bf16_nearest_away(y);
+}
+
+}  // namespace tensix_emu::math
