@@ -159,9 +159,13 @@ def _compute_config(cfg: Any) -> _C.ComputeConfigDescriptor:
     if isinstance(cfg, _C.ComputeConfigDescriptor):
         return cfg
     if all(hasattr(cfg, a) for a in ("math_fidelity", "fp32_dest_acc_en", "math_approx_mode", "dst_full_sync_en")):
+        fidelity = cfg.math_fidelity
+        if fidelity == ttnn.MathFidelity.Invalid:
+            # ttnn.WormholeComputeKernelConfig() leaves math_fidelity Invalid, meaning "the op's default", as ttnn's
+            # own ops read it (init_device_compute_kernel_config's default_fidelity): ours is HiFi4.
+            fidelity = ttnn.MathFidelity.HiFi4
         return _C.ComputeConfigDescriptor(
-            math_fidelity=_c_enum(cfg.math_fidelity, _C.MathFidelity, ttnn.MathFidelity,
-                                  "compute_kernel_config.math_fidelity"),
+            math_fidelity=_c_enum(fidelity, _C.MathFidelity, ttnn.MathFidelity, "compute_kernel_config.math_fidelity"),
             fp32_dest_acc_en=bool(cfg.fp32_dest_acc_en),
             dst_full_sync_en=bool(cfg.dst_full_sync_en),
             math_approx_mode=bool(cfg.math_approx_mode),

@@ -5,12 +5,13 @@ writer. The wheel ships the kernels but not this op's program factory (it is com
 bindings follow the kernels' own vocabulary (`dfb::in0`, `dfb::scaler`, `dfb::out`, `tensor::src`,
 `args::num_tiles` ...) and the defines REDUCE_OP / REDUCE_DIM the kernels read.
 
-Reference: the emulator's numerics model (cpp/emulator/src/formats/numerics.hpp): bf16 inputs and a bf16 scaler of 1.0
-are exact in SrcA/SrcB; SUM accumulates in float32 (sequentially per reduce_tile, rounding into a 16-bit DEST
-once per call: numerics.hpp "Order and fusion of FPU arithmetic"), MAX is exact. Both are compared bit for bit
-with that model; SUM also against the float64 row sum within Wt half-ulps of bf16 (one DEST rounding per tile)
-plus the float32 accumulation error, the bound that holds for silicon too whatever its summation order
-(ISA ELWADD.md: the functional model is "a rough guide"), so it is the tolerance argued for silicon.
+Reference: the emulator's numerics model: bf16 inputs and a bf16 scaler of 1.0 are exact in SrcA/SrcB; SUM runs
+the math-fidelity phases of each reduce_tile (HiFi4: 4), each phase a float32 sum of its SrcA x SrcB partial
+products added into the 16-bit DEST with a rounding to bf16 (cpp/emulator/src/math/fidelity.hpp, whose numpy twin
+is test_dev/emulator/numerics_model.py fpu_dot); MAX is exact. Both are compared bit for bit with that model; SUM
+also against the float64 row sum within 4 half-ulps of bf16 per tile (one DEST rounding per phase) plus the float32
+accumulation error, the bound that holds for silicon too whatever its summation order (ISA ELWADD.md: the
+functional model is "a rough guide"), so it is the tolerance argued for silicon.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import numpy as np
 import pytest
 
 import harness as h
+import numerics_model as nm
 import upstream as up
 
 RDIR = f"{up.OPS}/reduction/generic/device/kernels"
@@ -69,15 +71,15 @@ def reduce_program(src, dst, ht, wt, op, dim, ncores=1):
                      [h.cb(0, in_pages, cores=cores), h.cb(2, 1, cores=cores), h.cb(16, 2, cores=cores)])
 
 
-def sequential_model(x_rows: np.ndarray, ntiles: int) -> np.ndarray:
-    """The emulator's SUM model along axis 1 of x_rows [N, 32 * ntiles]: per tile a float32 sequential sum of its
-    32 values, added to DEST and rounded to bf16 (16-bit DEST, nearest even)."""
+def fidelity_model(x_rows: np.ndarray, ntiles: int, data_in_srca: bool) -> np.ndarray:
+    """The emulator's SUM model along axis 1 of x_rows [N, 32 * ntiles]: per tile, numerics_model.fpu_dot at HiFi4
+    with a 16-bit DEST. REDUCE_ROW SUM puts the scaler (1.0) in SrcA and the data in SrcB, REDUCE_COL the data in
+    SrcA and the scaler in SrcB (api/compute/reduce.h reduce_init)."""
     d = np.zeros(x_rows.shape[0], np.float32)
+    ones = np.ones((x_rows.shape[0], 32), np.float32)
     for t in range(ntiles):
-        acc = np.zeros(x_rows.shape[0], np.float32)
-        for c in range(32):
-            acc = acc + x_rows[:, t * 32 + c]
-        d = h.bf16_round(d + acc)
+        data = x_rows[:, t * 32:(t + 1) * 32]
+        d = nm.fpu_dot(d, data, ones, "HiFi4", False) if data_in_srca else nm.fpu_dot(d, ones, data, "HiFi4", False)
     return d
 
 
@@ -103,10 +105,10 @@ def test_reduce(op, dim, ncores):
     if op == "MAX":
         np.testing.assert_array_equal(got, rows.max(axis=1))
         return
-    np.testing.assert_array_equal(got.view(np.uint32), sequential_model(rows, nt).view(np.uint32))
-    # against float64: one bf16 rounding per tile, each at most half a bf16 ulp of that partial sum, plus the
-    # float32 accumulation inside each tile
+    np.testing.assert_array_equal(got.view(np.uint32), fidelity_model(rows, nt, dim == "COL").view(np.uint32))
+    # against float64: one bf16 rounding per phase (4 per tile), each at most half a bf16 ulp of that partial sum,
+    # plus the float32 accumulation inside each tile
     ref = rows.astype(np.float64).sum(axis=1)
     partial = np.abs(np.cumsum(rows.reshape(rows.shape[0], nt, 32).sum(axis=2), axis=1)).max(axis=1)
-    bound = nt * 0.5 * np.spacing(partial.astype(np.float32)) * 2 ** 16 + 32 * nt * np.spacing(np.float32(partial))
+    bound = 4 * nt * 0.5 * np.spacing(partial.astype(np.float32)) * 2 ** 16 + 32 * nt * np.spacing(np.float32(partial))
     assert np.all(np.abs(got - ref) <= bound), np.abs(got - ref).max()

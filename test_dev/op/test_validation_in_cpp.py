@@ -47,7 +47,7 @@ BAD_VALUES = {
     "core_grid_too_large": ({"core_grid": ttnn.CoreGrid(y=1, x=99)},
                             ["core_grid must fit the", "worker grid (x <= ", "got x=99, y=1"]),
     "math_fidelity": (
-        {"compute_kernel_config": ttnn.WormholeComputeKernelConfig(math_fidelity=ttnn.MathFidelity.Invalid)},
+        {"compute_kernel_config": _C.ComputeConfigDescriptor(math_fidelity=_C.MathFidelity.Invalid)},
         ["compute_kernel_config.math_fidelity must be LoFi, HiFi2, HiFi3 or HiFi4, got Invalid"]),
     "gamma_dtype": ({"gamma": _host(torch.ones(128, dtype=torch.int32), dtype=ttnn.uint32)},
                     ["gamma dtype must be BFLOAT16 or FLOAT32, got UINT32"]),
@@ -161,3 +161,17 @@ def test_a_refused_call_changes_no_cache_counter():
     stats = layernorm_fused_rm.program_cache_stats()
     assert {k: stats[k] for k in ("hits", "misses", "evictions", "entries")} == {"hits": 0, "misses": 0, "evictions": 0,
                                                                                  "entries": 0}
+
+
+def test_wormhole_compute_kernel_config_defaults_run_with_the_op_default_fidelity():
+    # ttnn.WormholeComputeKernelConfig() has math_fidelity=Invalid ("the op's default", as ttnn's ops read it) and
+    # math_approx_mode=True: it runs, at HiFi4, with the 16-bit DEST it asks for.
+    cfg = ttnn.WormholeComputeKernelConfig()
+    assert cfg.math_fidelity == ttnn.MathFidelity.Invalid
+    p = _op._Prepared(_x(), None, None, 1e-5, None, cfg)
+    assert p.attrs.compute_config.math_fidelity == _C.MathFidelity.HiFi4
+    assert p.attrs.compute_config.math_approx_mode and not p.attrs.compute_config.fp32_dest_acc_en
+    x = torch.randn(64, 128).to(torch.bfloat16)
+    y = ttnn.to_torch(ttnn.layernorm_fused_rm(_host(x), compute_kernel_config=cfg)).double()
+    ref = torch.nn.functional.layer_norm(x.double(), (128,))
+    assert (y - ref).abs().max() < 8 * 2.0**-7 * ref.abs().max()  # README: 16-bit DEST, narrow centered rows
