@@ -126,6 +126,11 @@ public:
 
     /// A call (or argument combination) the emulator does not implement: always an error, never ignored.
     virtual void unsupported(const char* what) = 0;
+
+    /// DPRINT / DEVICE_PRINT (api/debug/device_print.h): `text` is the formatted message. who: -1 every RISC the
+    /// kernel runs on (BR, NC, or TR0+TR1+TR2 for a compute kernel), 0/1/2 TRISC0/1/2 only, 10/11 only if the
+    /// kernel's NOC is 0/1. Selection, prefix and output: runner/dprint.hpp.
+    virtual void dprint(int who, const char* text) = 0;
 };
 
 namespace kernel_side {

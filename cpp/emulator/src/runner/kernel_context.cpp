@@ -3,6 +3,7 @@
 // Room "runner": KernelContext construction, runtime arguments, and the CB and NOC calls every kernel may make
 // (see kernel_context.hpp; the rules live in cb/ and noc/, the blocking in sched/).
 #include "runner/kernel_context.hpp"
+#include "runner/dprint.hpp"
 
 #include "kernel_failure.hpp"
 #include "memory/l1.hpp"
@@ -17,7 +18,12 @@ KernelContext::KernelContext(Scheduler& sched, Noc& noc, Core& core, const tt::t
       core_(core),
       k_(k),
       noc_(noc, core.noc_node, Fiber::name()) {
-    on_return = [this] { noc_.require_atomics_done(); };
+    on_return = [this] {
+        noc_.require_atomics_done();
+        for (int r = 0; r < 5; ++r)
+            dprint_flush(r, core_.coord.x, core_.coord.y, core_.noc_node.noc.x, core_.noc_node.noc.y,
+                         dprint_pending_[r]);
+    };
     if (const auto* cc = std::get_if<tt::tt_metal::ComputeConfigDescriptor>(&k.config)) {
         compute_ = true;
         dest_.configure(cc->fp32_dest_acc_en, cc->dst_full_sync_en, tt_metal_mirror::dest_tile_capacity(*cc));
@@ -47,6 +53,26 @@ std::pair<CBState*, std::string> KernelContext::begin_cb_call(int32_t idx, int32
 }
 
 void KernelContext::unsupported(const char* what) { fail(std::string("not implemented by the emulator: ") + what); }
+
+// DPRINT: a reader kernel runs on NCRISC with NOC 1, a writer on BRISC with NOC 0 (tt-metal's ReaderDataMovementConfig
+// / WriterDataMovementConfig defaults, as jit.cpp compiles them), a compute kernel on TRISC0/1/2 at once.
+void KernelContext::dprint(int who, const char* text) {
+    std::vector<int> riscs;
+    if (compute_) {
+        if (who == -1) riscs = {kDprintTR0, kDprintTR1, kDprintTR2};
+        else if (who >= 0 && who <= 2) riscs = {kDprintTR0 + who};
+    } else {
+        const int noc_index = k_.is_reader() ? 1 : 0;
+        if (who == -1 || who == 10 + noc_index) riscs = {k_.is_reader() ? kDprintNC : kDprintBR};
+    }
+    try {
+        for (int r : riscs)
+            dprint_write(r, core_.coord.x, core_.coord.y, core_.noc_node.noc.x, core_.noc_node.noc.y, text,
+                         dprint_pending_[r]);
+    } catch (const std::exception& e) {
+        fail(e.what());
+    }
+}
 
 // ---- arguments and identity ----
 

@@ -75,6 +75,7 @@ public:
     void noc_writes_flushed() override;
     void noc_atomic_barrier() override;
     void unsupported(const char* what) override;
+    void dprint(int who, const char* text) override;
 
     // ---- KernelApi: compute (kernel_context_compute.cpp) ----
     void hw_startup(uint32_t icb0, uint32_t icb1, uint32_t ocb) override;
@@ -135,6 +136,7 @@ private:
     Sfpu sfpu_;
     Dest dest_;
     Packer packer_;
+    std::string dprint_pending_[5];  ///< per RISC (runner/dprint.hpp DprintRisc): text after the last "\n"
 };
 
 }  // namespace tensix_emu
