@@ -5,9 +5,7 @@ Expected texts are written from fmt's documented format-spec semantics, not from
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
+import re
 from pathlib import Path
 
 import pytest
@@ -117,6 +115,63 @@ def test_file_and_no_prefix(monkeypatch, capfd, tmp_path):
     assert log.read_text().splitlines() == COMPUTE["TR2"]
 
 
+def test_old_stream_syntax_does_not_compile(monkeypatch):
+    monkeypatch.setenv("TT_METAL_DPRINT_CORES", "all")
+    prog = h.program([h.writer("ok/dprint_dm.cpp", ct=[2], defines=[("DPRINT_STREAM", "1")])], [])
+    with pytest.raises(_C.CompileError, match="Old style DPRINT is deprecated"):
+        _C.EmuDevice("wormhole_b0").run(prog)
+
+
 def test_bad_cores_value_names_the_variable(monkeypatch, capfd):
     with pytest.raises(layernorm_fused_rm.EmulatorError, match="TT_METAL_DPRINT_CORES"):
         _run(monkeypatch, capfd, CORES="zero")
+
+
+def test_project_kernels_with_dprint_run_on_emulator(monkeypatch, capfd, tmp_path):
+    """Copies of the op's kernels with a DPRINT line each compile and run on the emulator, compute the same
+    output bytes as the real kernels, and print the line on the selected core only."""
+    import torch
+    import ttnn
+
+    from _dprint_kernels import kernels_with_dprint
+
+    edited = kernels_with_dprint(layernorm_fused_rm.KERNEL_ROOT, tmp_path / "kernels")
+    g = torch.Generator().manual_seed(0)
+    x, gamma, beta = torch.randn(2, 64, 64, generator=g), torch.randn(64, generator=g), torch.randn(64, generator=g)
+
+    def host(t):
+        return ttnn.from_torch(t.to(torch.bfloat16), dtype=ttnn.bfloat16, layout=ttnn.ROW_MAJOR_LAYOUT)
+
+    def run():
+        out = ttnn.layernorm_fused_rm(host(x), host(gamma), host(beta), eps=1e-5)
+        return ttnn.to_torch(out)
+
+    monkeypatch.setenv("TT_METAL_DPRINT_CORES", "(1,0)")
+    monkeypatch.setenv("TT_METAL_DPRINT_RISCVS", "BR,NC,TR0")
+    monkeypatch.delenv("TT_METAL_DPRINT_FILE", raising=False)
+    monkeypatch.delenv("TT_METAL_DPRINT_PREPEND_DEVICE_CORE_RISC", raising=False)
+    capfd.readouterr()
+    expected = run()
+    assert capfd.readouterr().out == ""  # the real kernels print nothing
+    _C.set_kernel_root(str(tmp_path / "kernels"))
+    try:
+        got = run()
+    finally:
+        _C.set_kernel_root(str(layernorm_fused_rm.KERNEL_ROOT))
+    lines = capfd.readouterr().out.splitlines()
+    assert torch.equal(got, expected)
+    # 128 rows -> 4 tile-rows on cores (0,0)..(3,0): core (1,0) prints once per selected RISC (reader NC,
+    # writer BR, compute TR0), naming the kernel each runs.
+    noc = _C.EmuDevice("wormhole_b0").arch.worker_noc_coord(1, 0)
+    prefix = f"0:{noc[0]}-{noc[1]}:"
+    assert len(lines) == 3 and all(line.startswith(prefix) for line in lines), lines
+    names = {p.stem: i for i, p in enumerate(edited)}
+    seen = {}
+    for line in lines:
+        risc, text = line[len(prefix):].split(": ", 1)
+        m = re.fullmatch(r"dprint in (\w+) kernel_main, arg (\d+)", text)
+        assert m and names[m.group(1)] == int(m.group(2)), line
+        seen[risc] = m.group(1)
+    assert set(seen) == {"BR", "NC", "TR0"}
+    assert seen["NC"].startswith("reader_") and seen["BR"].startswith("writer_"), seen
+    assert seen["TR0"].startswith("layernorm_fused_rm"), seen

@@ -1,5 +1,6 @@
 // DPRINT from a data-movement kernel (used as reader on NCRISC/NOC 1 and as writer on BRISC/NOC 0):
 // scalars of each type, strings, format specs, indexed placeholders, DPRINT_DATA0/1. CT arg 0: a tag.
+// Define DPRINT_STREAM: the removed stream syntax, which must fail to compile.
 #include <cstdint>
 #include "api/dataflow/dataflow_api.h"
 #include "api/debug/dprint.h"
@@ -20,4 +21,7 @@ void kernel_main() {
     DPRINT_DATA0("on noc 0\n");
     DPRINT_DATA1("on noc 1\n");
     DPRINT_MATH("never in a data-movement kernel\n");
+#ifdef DPRINT_STREAM
+    DPRINT << tag;  // tt-metal 0.81.1 removed the stream syntax: must not compile
+#endif
 }
