@@ -175,3 +175,27 @@ def test_project_kernels_with_dprint_run_on_emulator(monkeypatch, capfd, tmp_pat
     assert set(seen) == {"BR", "NC", "TR0"}
     assert seen["NC"].startswith("reader_") and seen["BR"].startswith("writer_"), seen
     assert seen["TR0"].startswith("layernorm_fused_rm"), seen
+
+
+def test_tile_slice_prints_the_tile_as_the_server_does(monkeypatch, capfd):
+    # v(h, w) = h - w / 4 (dprint_tile_reader.cpp); rows as tt-metal's dprint_server.cpp PrintTileSlice writes them.
+    dev = _C.EmuDevice("wormhole_b0")
+    monkeypatch.setenv("TT_METAL_DPRINT_CORES", "0,0")
+    monkeypatch.delenv("TT_METAL_DPRINT_RISCVS", raising=False)
+    monkeypatch.setenv("TT_METAL_DPRINT_PREPEND_DEVICE_CORE_RISC", "1")
+    monkeypatch.delenv("TT_METAL_DPRINT_FILE", raising=False)
+    capfd.readouterr()
+    dev.run(h.program([h.reader("ok/dprint_tile_reader.cpp"), h.compute("ok/dprint_tile_compute.cpp")], [h.cb(0, 1)]))
+    got = _by_prefix(dev, capfd.readouterr().out.splitlines())
+    row0 = " ".join(f"{-w / 4:g}" if w else "0" for w in range(32))
+    assert got == {
+        (0, 0, "NC"): [
+            "rows 0 -4",
+            "16 12",
+            f"row0 {row0}",
+            "cut 0 -0.25 -0.5 -0.75 <TileSlice data truncated due to exceeding max count (4)>",
+            "raw 1 0.75|",  # raw (not untilized) index 16, 17 of a tilized tile: face 0, row 1
+        ],
+        (0, 0, "TR0"): ["unpack 0 -0.25 -0.5 -0.75", "1 0.75 0.5 0.25", "2 1.75 1.5 1.25", "3 2.75 2.5 2.25"],
+        (0, 0, "TR1"): ["math Warning: MATH core does not support TileSlice printing, omitting print..."],
+    }

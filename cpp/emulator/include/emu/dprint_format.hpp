@@ -28,9 +28,65 @@ struct bf16_t {
     bf16_t(uint16_t v) : val(v) {}
 };
 
+/// hostdevcommon/dprint_common.h: numpy-style slice [h0:h1:hs, w0:w1:ws] of a tile for TileSlice.
+struct SliceRange {
+    uint8_t h0, h1, hs, w0, w1, ws;
+    static SliceRange hw0_32_16() { return SliceRange{0, 32, 16, 0, 32, 16}; }
+    static SliceRange hw0_32_8() { return SliceRange{0, 32, 8, 0, 32, 8}; }
+    static SliceRange hw0_32_4() { return SliceRange{0, 32, 4, 0, 32, 4}; }
+    static SliceRange h0_w0_32() { return SliceRange{0, 1, 1, 0, 32, 1}; }
+    static SliceRange h0_32_w0() { return SliceRange{0, 32, 1, 0, 1, 1}; }
+    static SliceRange h0_32_w1() { return SliceRange{0, 32, 1, 1, 2, 1}; }
+    static SliceRange hw041() { return SliceRange{0, 4, 1, 0, 4, 1}; }
+};
+
+// api/debug/dprint_tile.h
+using dprint_tslice_ptr_t = bool;
+#define TSLICE_RD_PTR true
+#define TSLICE_WR_PTR false
+using dprint_tslice_cb_t = bool;
+#define TSLICE_INPUT_CB true
+#define TSLICE_OUTPUT_CB false
+
+/// api/debug/dprint_tile.h TileSlice: elements `slice_range` of tile `tile_idx` of CB `cb`, relative to the CB's
+/// read pointer (TRISC0, or BRISC/NCRISC with TSLICE_RD_PTR) or write pointer (TRISC2, or TSLICE_WR_PTR), in the
+/// CB's data format, at most MAX_BYTES of data. Read when the DPRINT runs, once per RISC printing it
+/// (KernelApi::dprint_tile_slice); on TRISC1 (math) it prints the server's warning instead.
+template <int MAX_BYTES = 32 * 2>
+struct TileSlice {
+    uint8_t cb;
+    int tile_idx;
+    SliceRange slice_range;
+    bool cb_type = TSLICE_INPUT_CB, ptr_type = TSLICE_RD_PTR, endl_rows = true, print_untilized = true;
+#if defined(COMPILE_FOR_NCRISC) || defined(COMPILE_FOR_BRISC)
+#if defined(COMPILE_FOR_NCRISC)
+    TileSlice(uint8_t cb, int tile_idx, const SliceRange& sr, dprint_tslice_cb_t cb_type,
+              dprint_tslice_ptr_t ptr_type = TSLICE_WR_PTR, bool endl_rows = true, bool print_untilized = true)
+#else
+    TileSlice(uint8_t cb, int tile_idx, const SliceRange& sr, dprint_tslice_cb_t cb_type,
+              dprint_tslice_ptr_t ptr_type = TSLICE_RD_PTR, bool endl_rows = true, bool print_untilized = true)
+#endif
+        : cb(cb), tile_idx(tile_idx), slice_range(sr), cb_type(cb_type), ptr_type(ptr_type), endl_rows(endl_rows),
+          print_untilized(print_untilized) {}
+#else
+    TileSlice(uint8_t cb, int tile_idx, const SliceRange& sr, bool endl_rows = true, bool print_untilized = true)
+        : cb(cb), tile_idx(tile_idx), slice_range(sr), endl_rows(endl_rows), print_untilized(print_untilized) {}
+#endif
+    std::string dprint_text(int risc) const {
+        std::string out;
+        const uint8_t r[6] = {slice_range.h0, slice_range.h1, slice_range.hs, slice_range.w0, slice_range.w1,
+                              slice_range.ws};
+        tensix_emu::kernel_side::api().dprint_tile_slice(risc, cb, tile_idx, r, cb_type, ptr_type, endl_rows,
+                                                         print_untilized, MAX_BYTES, &out);
+        return out;
+    }
+};
+using TSLICE = TileSlice<64>;
+
 namespace tensix_emu::dprint_detail {
 
-/// One argument, erased: kind 'i' signed, 'u' unsigned, 'f' floating, 's' string, 'b' bool, 'c' char.
+/// One argument, erased: kind 'i' signed, 'u' unsigned, 'f' floating, 's' string, 'b' bool, 'c' char, 't' a
+/// TileSlice (text read per RISC through `tile`).
 struct Arg {
     char kind;
     long long i;
@@ -38,13 +94,21 @@ struct Arg {
     double f;
     bool is_float32;
     std::string s;
+    const void* obj = nullptr;
+    std::string (*tile)(const void*, int risc) = nullptr;
 };
+
+template <int N>
+std::string tile_text(const void* ts, int risc) { return static_cast<const TileSlice<N>*>(ts)->dprint_text(risc); }
+template <typename T> struct is_tile_slice : std::false_type {};
+template <int N> struct is_tile_slice<TileSlice<N>> : std::integral_constant<int, N> {};
 
 template <typename T>
 Arg to_arg(const T& v) {
     Arg a{'i', 0, 0, 0.0, false, {}};
     using U = std::remove_cv_t<std::remove_reference_t<T>>;
-    if constexpr (std::is_same_v<U, bool>) { a.kind = 'b'; a.u = v; }
+    if constexpr (is_tile_slice<U>::value) { a.kind = 't'; a.obj = &v; a.tile = &tile_text<is_tile_slice<U>::value>; }
+    else if constexpr (std::is_same_v<U, bool>) { a.kind = 'b'; a.u = v; }
     else if constexpr (std::is_same_v<U, char>) { a.kind = 'c'; a.i = v; }
     else if constexpr (std::is_same_v<U, bf16_t>) {
         uint32_t bits = uint32_t(v.val) << 16; float f; std::memcpy(&f, &bits, 4);
@@ -55,7 +119,6 @@ Arg to_arg(const T& v) {
     else if constexpr (std::is_integral_v<U> && std::is_signed_v<U>) { a.kind = 'i'; a.i = v; }
     else if constexpr (std::is_integral_v<U>) { a.kind = 'u'; a.u = v; }
     else if constexpr (std::is_convertible_v<U, const char*>) { a.kind = 's'; a.s = static_cast<const char*>(v); }
-    else if constexpr (requires { v.dprint_text(); }) { a.kind = 's'; a.s = v.dprint_text(); }
     else static_assert(sizeof(U) == 0, "DPRINT: argument type not supported by the emulator");
     return a;
 }
@@ -141,7 +204,7 @@ inline std::string format_field(const Arg& a, const std::string& spec, const cha
         numeric = false;
         if (a.kind == 'b') body = a.u ? "true" : "false";
         else if (a.kind == 'c') body = std::string(1, char(a.i));
-        else body = prec >= 0 ? a.s.substr(0, size_t(prec)) : a.s;
+        else body = prec >= 0 && a.kind == 's' && !a.tile ? a.s.substr(0, size_t(prec)) : a.s;
         if (type && type != 's' && type != 'c') { *error = "DPRINT: format type not valid for a string"; return {}; }
     }
     int len = int(prefix.size() + body.size());
@@ -183,15 +246,34 @@ inline std::string format_message(const char* fmt, const Arg* args, int nargs, c
     return out;
 }
 
-/// Formats and hands the line to the emulator core. who: -1 every RISC of the kernel, 0/1/2 TRISC0/1/2 only
-/// (DPRINT_UNPACK/MATH/PACK), 10/11 only if the kernel's NOC is 0/1 (DPRINT_DATA0/1).
+/// RISC indices and names of tt-metal's DPRINT server (BR, NC, TR0, TR1, TR2).
+enum : int { kBR = 0, kNC = 1, kTR0 = 2, kTR1 = 3, kTR2 = 4 };
+
+/// Formats the message once per RISC that runs it and hands each text to the emulator core (KernelApi::dprint),
+/// which selects, prefixes and writes it. who: -1 every RISC the kernel runs on (a compute kernel's TRISC0/1/2),
+/// 0/1/2 TRISC0/1/2 only (DPRINT_UNPACK/MATH/PACK), 10/11 only if the kernel's noc_index is 0/1
+/// (DPRINT_DATA0/1): a reader runs on NCRISC with NOC 1, a writer on BRISC with NOC 0 (src/jit/jit.cpp).
 template <typename... Ts>
 void emit(int who, const char* fmt, const Ts&... vs) {
-    const Arg args[] = {to_arg(vs)..., Arg{'s', 0, 0, 0.0, false, {}}};
-    const char* error = nullptr;
-    std::string text = format_message(fmt, args, int(sizeof...(Ts)), &error);
-    if (error) kernel_side::api().unsupported(error);
-    kernel_side::api().dprint(who, text.c_str());
+#if defined(COMPILE_FOR_TRISC)
+    const int first = who == -1 ? kTR0 : (who >= 0 && who <= 2 ? kTR0 + who : 0), last = who == -1 ? kTR2 : first;
+    if (first == 0) return;
+#elif defined(COMPILE_FOR_NCRISC)
+    const int first = kNC, last = kNC;
+    if (who != -1 && who != 11) return;
+#else
+    const int first = kBR, last = kBR;
+    if (who != -1 && who != 10) return;
+#endif
+    Arg args[] = {to_arg(vs)..., Arg{'s', 0, 0, 0.0, false, {}}};
+    for (int risc = first; risc <= last; ++risc) {
+        for (Arg& a : args)
+            if (a.tile) a.s = a.tile(a.obj, risc);
+        const char* error = nullptr;
+        std::string text = format_message(fmt, args, int(sizeof...(Ts)), &error);
+        if (error) kernel_side::api().unsupported(error);
+        kernel_side::api().dprint(risc, text.c_str());
+    }
 }
 
 }  // namespace tensix_emu::dprint_detail

@@ -25,7 +25,6 @@
 #define DEVICE_PRINT_UNPACK(format, ...)
 #define DEVICE_PRINT_MATH(format, ...)
 #define DEVICE_PRINT_PACK(format, ...)
-// The emulator core knows the kernel's NOC (KernelDescriptor config) and applies the noc_index test itself.
 #define DEVICE_PRINT_DATA0(format, ...) ::tensix_emu::dprint_detail::emit(10, format, ##__VA_ARGS__)
 #define DEVICE_PRINT_DATA1(format, ...) ::tensix_emu::dprint_detail::emit(11, format, ##__VA_ARGS__)
 #endif
