@@ -153,8 +153,11 @@ def main(argv: list[str] | None = None) -> int:
             shape = bench.parse_shape(args.shape)
         except ValueError as e:
             build_parser().error(f"SHAPE: {e}")
-        return trace.main(shape=shape, dtype=args.dtype, arch=args.arch, program_factory=args.program_factory,
-                          out=args.out)
+        try:
+            return trace.main(shape=shape, dtype=args.dtype, arch=args.arch, program_factory=args.program_factory,
+                              out=args.out)
+        except ValueError as e:  # the op's validation (shape, arch, program factory) names the argument
+            build_parser().error(str(e))
     raise AssertionError(args.command)
 
 

@@ -136,3 +136,17 @@ def test_trace_off_records_nothing():
     kinds = {e.kind.name for e in traced["trace"]}
     assert {"reserve", "push", "wait_front", "pop"} <= kinds
     assert [e.ts for e in traced["trace"]] == sorted(e.ts for e in traced["trace"])
+
+
+def test_wsplit_semaphore_waits_are_traced():
+    """The W-split program's cores wait on semaphores (noc_semaphore_wait): those waits are Block events with
+    cb = -1, on the tracks of kernels that exist, and the JSON names them "wait semaphore"."""
+    from layernorm_fused_rm import _C
+
+    stats = trace_mod.run_traced([1, 1, 32, 1024], "bf16", "wormhole_b0", _C.WSPLIT_PROGRAM_FACTORY)
+    events = stats["trace"]
+    sem = [e for e in events if e.kind.name == "block" and e.cb == -1]
+    assert sem and all(e.end >= e.ts and "noc_semaphore_wait" in e.call for e in sem)
+    doc = trace_mod.trace_events(events, stats["grid_x"])
+    assert sum(1 for e in doc["traceEvents"] if e["name"] == "wait semaphore") == len(sem)
+    assert len({(e.core, e.slot) for e in events}) == stats["kernels_run"]
