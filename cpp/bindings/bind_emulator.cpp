@@ -119,6 +119,27 @@ void bind_emulator(nb::module_& m) {
         "Tilizes row-major `data` (bytes, rows x cols elements of `format`, both multiples of 32) into tiles in "
         "tile order, 4 faces of 16x16 each, as tilize_block lays them out in L1. Returns bytes of the same size.");
 
+    nb::enum_<emu::TraceEvent::Kind>(m, "TraceKind", "Kind of a TraceEvent.")
+        .value("reserve", emu::TraceEvent::Kind::Reserve)
+        .value("push", emu::TraceEvent::Kind::Push)
+        .value("wait_front", emu::TraceEvent::Kind::WaitFront)
+        .value("pop", emu::TraceEvent::Kind::Pop)
+        .value("block", emu::TraceEvent::Kind::Block);
+    nb::class_<emu::TraceEvent>(m, "TraceEvent",
+                                "One event of a traced emulator run (EmuDevice.run(trace=True)). ts: the logical "
+                                "clock, a global sequence number of CB operations and semaphore waits (not time).")
+        .def_ro("kind", &emu::TraceEvent::kind, "TraceKind.")
+        .def_ro("ts", &emu::TraceEvent::ts, "Logical clock of the event (block: when the wait began).")
+        .def_ro("end", &emu::TraceEvent::end, "block: logical clock when the kernel resumed; else == ts.")
+        .def_ro("core", &emu::TraceEvent::core, "(x, y) logical core.")
+        .def_ro("slot", &emu::TraceEvent::slot, "The kernel's index among its core's kernels.")
+        .def_ro("kernel", &emu::TraceEvent::kernel, "The kernel's label.")
+        .def_ro("cb", &emu::TraceEvent::cb, "CB index; -1 for a semaphore wait.")
+        .def_ro("pages", &emu::TraceEvent::pages, "Pages of the call.")
+        .def_ro("occupied", &emu::TraceEvent::occupied, "Pages pushed and not popped after the operation.")
+        .def_ro("capacity", &emu::TraceEvent::capacity, "The CB's capacity, pages.")
+        .def_ro("call", &emu::TraceEvent::call, "block: the blocking call and the CB state when it began.");
+
     nb::class_<emu::RunStats>(m, "RunStats", "Counters of one emulator run.")
         .def_ro("dram_bytes_read", &emu::RunStats::dram_bytes_read, "Bytes read from DRAM by kernels.")
         .def_ro("dram_bytes_written", &emu::RunStats::dram_bytes_written, "Bytes written to DRAM by kernels.")
@@ -140,7 +161,8 @@ void bind_emulator(nb::module_& m) {
                 "dict[tuple[int, int], int]: NOC reads + writes issued by each core's kernels.")
         .def_ro("kernels_run", &emu::RunStats::kernels_run, "Kernel instances (kernels x cores) run.")
         .def_ro("host_threads", &emu::RunStats::host_threads, "Host threads of the pool that ran them.")
-        .def_ro("warnings", &emu::RunStats::warnings, "list[str].");
+        .def_ro("warnings", &emu::RunStats::warnings, "list[str].")
+        .def_ro("trace", &emu::RunStats::trace, "list[TraceEvent] in clock order when run(trace=True), else empty.");
 
     nb::class_<emu::Device>(m, "EmuDevice",
                                    "One emulated chip (host Tensix emulator): interleaved DRAM banks and a grid of "
@@ -184,22 +206,25 @@ void bind_emulator(nb::module_& m) {
         .def(
             "run",
             [](emu::Device& d, const tt::tt_metal::ProgramDescriptor& program, double watchdog_seconds,
-               uint32_t max_threads, bool optimistic_srcb) {
+               uint32_t max_threads, bool optimistic_srcb, bool trace) {
                 tt::tt_metal::ProgramDescriptor copy = program;  // Python may touch the original while the GIL is released
                 emu::RunOptions options;
                 options.watchdog_seconds = watchdog_seconds;
                 options.max_threads = max_threads;
                 options.optimistic_srcb = optimistic_srcb;
+                options.trace = trace;
                 nb::gil_scoped_release release;
                 return d.run(copy, options);
             },
             "program"_a, "watchdog_seconds"_a = 300.0, "max_threads"_a = 0, "optimistic_srcb"_a = false,
+            "trace"_a = false,
             "Runs `program` to completion (GIL released) and returns RunStats. Raises DeadlockError when every "
             "kernel is blocked, CompileError when a kernel does not compile, EmulatorError on any rule violation. "
             "watchdog_seconds: safety-net bound on the run (0 = none). max_threads: host threads running the "
             "kernels as fibers (0 = $LAYERNORM_FUSED_RM_EMU_THREADS or min(hardware threads, 4)). optimistic_srcb: "
             "the FPU reads a TF32 SrcB at full TF32 precision under a BF16 SrcA (default False: truncated to BF16, "
-            "the pessimistic reading of the ISA's SrcAStyle; also set by $LAYERNORM_FUSED_RM_EMU_OPTIMISTIC=1).");
+            "the pessimistic reading of the ISA's SrcAStyle; also set by $LAYERNORM_FUSED_RM_EMU_OPTIMISTIC=1). trace: record every CB "
+            "operation and blocking wait into RunStats.trace (TraceEvent).");
 
     nb::module_ n = m.def_submodule(
         "emu_numerics",

@@ -80,6 +80,23 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     accuracy.add_argument("--json", action="store_true", help="print the rows as JSON instead of a Markdown table")
+    trace = sub.add_parser(
+        "trace",
+        help="pipeline trace of one call on the emulator: Trace Event Format JSON (Perfetto) and a PNG",
+        description=(
+            "Run one call on the emulator with tracing on and write trace_<SHAPE>.json (Chrome/Perfetto Trace "
+            "Event Format: per core and kernel, each CB operation and each blocking wait; each CB's occupancy as "
+            "a counter) and trace_<SHAPE>.png (CB occupancy and waits of the busiest cores). The clock is the "
+            "emulator's logical clock, a global sequence number of CB operations, not a time. Definitions: "
+            "python -c 'import layernorm_fused_rm.trace as t; help(t)'."
+        ),
+    )
+    trace.add_argument("shape", metavar="SHAPE", help="input shape like 1x1x64x1024")
+    trace.add_argument("--dtype", choices=["bf16", "fp32"], default="bf16", help="default bf16")
+    trace.add_argument("--arch", default=None, help="wormhole_b0 (default) or blackhole")
+    trace.add_argument("--program-factory", default=None, metavar="NAME",
+                       help="force a program factory (default: the op chooses)")
+    trace.add_argument("--out", default=".", metavar="DIR", help="output folder (default: the current one)")
     return parser
 
 
@@ -129,6 +146,18 @@ def main(argv: list[str] | None = None) -> int:
         from layernorm_fused_rm import accuracy
 
         return accuracy.main(as_json=args.json)
+    if args.command == "trace":
+        from layernorm_fused_rm import bench, trace
+
+        try:
+            shape = bench.parse_shape(args.shape)
+        except ValueError as e:
+            build_parser().error(f"SHAPE: {e}")
+        try:
+            return trace.main(shape=shape, dtype=args.dtype, arch=args.arch, program_factory=args.program_factory,
+                              out=args.out)
+        except ValueError as e:  # the op's validation (shape, arch, program factory) names the argument
+            build_parser().error(str(e))
     raise AssertionError(args.command)
 
 

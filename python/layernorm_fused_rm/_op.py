@@ -10,6 +10,7 @@ tensors go through ``ttnn.generic_op`` (``_device``).
 
 from __future__ import annotations
 
+import contextvars
 import enum
 import math
 import numbers
@@ -345,6 +346,10 @@ def _stats_dict(stats: _C.RunStats, arch: str) -> dict[str, Any]:
     }
 
 
+# Set by trace.traced(): EmuDevice.run keywords (trace=True, ...); calls return stats["trace"] (_C.TraceEvent list).
+_TRACE: contextvars.ContextVar[dict | None] = contextvars.ContextVar("layernorm_fused_rm_trace", default=None)
+
+
 def _run_on_emulator(p: _Prepared) -> tuple[ttnn.Tensor, dict[str, Any]]:
     dev, lock = _emulator(p.attrs.arch)
     allocated: list[int] = []
@@ -381,7 +386,7 @@ def _run_on_emulator(p: _Prepared) -> tuple[ttnn.Tensor, dict[str, Any]]:
             p.output.address = out_addr
 
             _C.override_runtime_arguments(program, p.tensor_args(), p.output)  # the program factory's rewrite
-            stats = dev.run(program)
+            stats = dev.run(program, **(_TRACE.get() or {}))
             raw = dev.read_dram_buffer(out_addr, out_nbytes)
             completed = True
         finally:
@@ -400,6 +405,7 @@ def _run_on_emulator(p: _Prepared) -> tuple[ttnn.Tensor, dict[str, Any]]:
     ttnn_dtype = getattr(ttnn.DataType, _enum_name(p.attrs.output_dtype))
     result = ttnn.from_torch(out, dtype=ttnn_dtype, layout=ttnn.ROW_MAJOR_LAYOUT)
     stats_dict = _stats_dict(stats, p.attrs.arch)
+    stats_dict.update({"trace": list(stats.trace)} if _TRACE.get() else {})
     stats_dict["program_cache_hit"] = cache_hit
     # The same DRAM counters by tensor name (the emulator keys them by buffer address).
     names = {p.input.address: "input", out_addr: "output"}

@@ -52,6 +52,32 @@ public:
 /// Logical core coordinate used as a key of the per-core counters: (x, y).
 using CoreKey = std::pair<uint32_t, uint32_t>;
 
+/// One event of a traced run (RunOptions::trace). The clock `ts` is the emulator's logical clock: a global
+/// sequence number, starting at 1, of the CB operations of the run (cb_reserve_back, cb_push_back, cb_wait_front,
+/// cb_pop_front, every core together, in the order the run's mutex serialised them) and of semaphore waits. It
+/// is an order, not a time: host wall time of the emulator says nothing about silicon.
+struct TraceEvent {
+    enum class Kind : uint8_t {
+        Reserve,    ///< cb_reserve_back issued (ts), before any wait for space
+        Push,       ///< cb_push_back (occupied: pages in the CB after the push)
+        WaitFront,  ///< cb_wait_front issued (ts), before any wait for data
+        Pop,        ///< cb_pop_front (occupied: pages in the CB after the pop)
+        Block,      ///< a blocking wait: from ts (the blocking call) to end (the clock when the kernel resumed)
+    };
+    Kind kind = Kind::Reserve;
+    uint64_t ts = 0;
+    uint64_t end = 0;          ///< Block only: clock at resume (>= ts; == ts only when a NOC semaphore write, which
+                               ///< does not tick the clock, released it); else == ts
+    CoreKey core{0, 0};        ///< logical core (x, y)
+    uint32_t slot = 0;         ///< the kernel's index among the kernels of its core (program order)
+    std::string kernel;        ///< the kernel's label, e.g. "reader reader.cpp @ core (0,0)"
+    int32_t cb = -1;           ///< CB index; -1 for a semaphore wait
+    int32_t pages = 0;         ///< pages of the call; semaphore wait: the value waited for
+    uint32_t occupied = 0;     ///< pages pushed and not popped, after the operation (CB events)
+    uint32_t capacity = 0;     ///< the CB's capacity in pages
+    std::string call;          ///< Block only: the blocking call, e.g. "cb_wait_front(c_0, 4)"
+};
+
 /// Counters of one run.
 struct RunStats {
     uint64_t dram_bytes_read = 0;
@@ -70,6 +96,8 @@ struct RunStats {
     uint32_t kernels_run = 0;      ///< kernel instances (kernels x cores) run as fibers
     uint32_t host_threads = 0;     ///< host threads of the pool that ran them
     std::vector<std::string> warnings;
+    /// Events of the run in clock order, when RunOptions::trace was set; empty otherwise.
+    std::vector<TraceEvent> trace;
 };
 
 struct RunOptions {
@@ -83,6 +111,11 @@ struct RunOptions {
     /// false (default, pessimistic): truncated to BF16. true: full TF32. $LAYERNORM_FUSED_RM_EMU_OPTIMISTIC=1
     /// also selects true.
     bool optimistic_srcb = false;
+    /// Record a TraceEvent for every CB operation and blocking wait into RunStats::trace, and yield the kernel's
+    /// host thread after each of its CB calls (round robin: every kernel issues one CB operation per round, as
+    /// if every RISC advanced together; with max_threads = 1 the interleaving is the same at every run). Off
+    /// (default): one untaken branch per CB call, nothing stored.
+    bool trace = false;
 };
 
 /// Directories the JIT needs; set once by the Python package at import (or by tests).

@@ -149,10 +149,16 @@ void KernelContext::cb_reserve_back(int32_t idx, int32_t pages) {
     CBState& c = *cp;
     c.check_reserve(pages, call);
     record(c, call);
+    if (sched_.tracing) {
+        sched_.trace_cb_locked(*this, TraceEvent::Kind::Reserve, idx, pages, c);
+    }
     sched_.block_until(
         lk, *this, idx, &c, false, [&c, pages] { return c.free_pages() >= uint32_t(pages); },
         [&] { return c.describe_reserve_wait(pages, call); });
     c.reserve(pages, call);
+    if (sched_.tracing) {
+        sched_.yield_locked(lk, *this);
+    }
 }
 
 void KernelContext::cb_push_back(int32_t idx, int32_t pages) {
@@ -165,7 +171,13 @@ void KernelContext::cb_push_back(int32_t idx, int32_t pages) {
     noc_.require_settled_local(c.write_offset(), uint32_t(pages) * c.page_size, call, "pushed");
     record(c, call);
     c.push(pages, this);
+    if (sched_.tracing) {
+        sched_.trace_cb_locked(*this, TraceEvent::Kind::Push, idx, pages, c);
+    }
     sched_.wake_locked(core_.fibers);
+    if (sched_.tracing) {
+        sched_.yield_locked(lk, *this);
+    }
 }
 
 void KernelContext::cb_wait_front(int32_t idx, int32_t pages) {
@@ -174,10 +186,16 @@ void KernelContext::cb_wait_front(int32_t idx, int32_t pages) {
     CBState& c = *cp;
     c.check_wait(pages, call);
     record(c, call);
+    if (sched_.tracing) {
+        sched_.trace_cb_locked(*this, TraceEvent::Kind::WaitFront, idx, pages, c);
+    }
     sched_.block_until(
         lk, *this, idx, &c, true, [&c, pages] { return c.occupied() >= uint32_t(pages); },
         [&] { return c.describe_front_wait(pages, call); });
     c.wait(pages, call);
+    if (sched_.tracing) {
+        sched_.yield_locked(lk, *this);
+    }
 }
 
 void KernelContext::cb_pop_front(int32_t idx, int32_t pages) {
@@ -188,7 +206,13 @@ void KernelContext::cb_pop_front(int32_t idx, int32_t pages) {
     noc_.require_writes_barriered(call);
     record(c, call);
     c.pop(pages, this);
+    if (sched_.tracing) {
+        sched_.trace_cb_locked(*this, TraceEvent::Kind::Pop, idx, pages, c);
+    }
     sched_.wake_locked(core_.fibers);
+    if (sched_.tracing) {
+        sched_.yield_locked(lk, *this);
+    }
 }
 
 uint32_t KernelContext::get_write_ptr(int32_t idx) {
@@ -263,6 +287,9 @@ void KernelContext::semaphore_wait(uint32_t sem_l1, uint32_t value, bool at_leas
     const auto [word, id] = noc_.local_semaphore(sem_l1, name);
     const std::string call = std::string(name) + "(semaphore " + std::to_string(id) + ", " + std::to_string(value) + ")";
     note(call);
+    if (sched_.tracing) {
+        ++sched_.clock;  // a semaphore wait is a point of the logical clock too (TraceEvent)
+    }
     uint32_t* w = word;
     const uint32_t sem_id = id;
     // A semaphore wait is a blocking call like a CB wait: the scheduler's exact deadlock test covers it.

@@ -91,11 +91,14 @@ RunStats DeviceImpl::run(const ProgramDescriptor& program, const RunOptions& opt
             Core& core = *core_map.at({c.x, c.y});
             auto ctx = std::make_unique<KernelContext>(run.sched, run.noc, core, k, kernel_label(k, c), optimistic);
             ctx->entry = entries[ki];
+            ctx->core_key = {c.x, c.y};
+            ctx->slot = static_cast<uint32_t>(core.fibers.size());
             core.fibers.push_back(ctx.get());
             run.sched.fibers.push_back(ctx.get());
             run.kernels.push_back(std::move(ctx));
         }
     }
+    run.sched.tracing = options.trace;
     run.stats.host_threads = run.sched.run(options);
     if (run.sched.aborted) {
         if (run.sched.deadlock) {
@@ -127,6 +130,13 @@ RunStats DeviceImpl::run(const ProgramDescriptor& program, const RunOptions& opt
     // Pages left in CBs at the end: a warning with counts (a persistent CB never popped, or a leak).
     for (const auto& core : run.cores) {
         core->cbs.leftover_warnings(run.stats.warnings);
+    }
+    if (options.trace) {
+        // Block events are stored when the wait ends: put every event in clock order (stable: a Block begins at
+        // the clock of the call that blocked, after that call's own event).
+        run.stats.trace = std::move(run.sched.trace);
+        std::stable_sort(run.stats.trace.begin(), run.stats.trace.end(),
+                         [](const TraceEvent& a, const TraceEvent& b) { return a.ts < b.ts; });
     }
     return run.stats;
 }

@@ -19,6 +19,7 @@
 #include <utility>
 
 #include "cb/circular_buffer.hpp"
+#include "emu/emulator.hpp"
 #include "emu/kernel_iface.hpp"
 
 namespace tensix_emu {
@@ -69,6 +70,8 @@ public:
     const CBState* wait_state = nullptr;      ///< that CB's state
     bool wait_front = false;                  ///< blocked in cb_wait_front (else cb_reserve_back)
     std::deque<std::string> history;
+    CoreKey core_key{0, 0};  ///< the kernel's core, for trace events
+    uint32_t slot = 0;       ///< the kernel's index among its core's kernels, for trace events
 
 private:
     std::string name_;

@@ -40,6 +40,26 @@ public:
     std::atomic<bool> aborted{false};
     std::string error;
     bool deadlock = false;
+    // Tracing (RunOptions::trace), all under m. `clock` is the logical clock of TraceEvent: ticked once per CB
+    // operation and per semaphore wait, only while tracing.
+    bool tracing = false;
+    uint64_t clock = 0;
+    std::vector<TraceEvent> trace;
+
+    /// m held, tracing: ticks the clock and records a CB event of kernel f on CB `cb` (state `c`, after the op).
+    void trace_cb_locked(const Fiber& f, TraceEvent::Kind kind, int32_t cb, int32_t pages, const CBState& c) {
+        TraceEvent e;
+        e.kind = kind;
+        e.ts = e.end = ++clock;
+        e.core = f.core_key;
+        e.slot = f.slot;
+        e.kernel = f.name();
+        e.cb = cb;
+        e.pages = pages;
+        e.occupied = c.occupied();
+        e.capacity = c.num_pages;
+        trace.push_back(std::move(e));
+    }
 
     /// Runs every fiber to completion (or until the run aborts). Returns the number of host threads used.
     /// Throws EmulatorError when a fiber stack cannot be mapped or $LAYERNORM_FUSED_RM_EMU_THREADS is invalid.
@@ -58,6 +78,22 @@ public:
     template <typename Pred, typename Describe>
     void block_until(std::unique_lock<std::mutex>& lk, Fiber& f, int32_t cb, const CBState* c, bool front,
                      Pred pred, Describe describe);
+
+    /// From fiber f, lk holding m on entry and exit, while tracing: puts f at the back of the ready queue and
+    /// yields its thread, so that every kernel issues one CB operation per round (the traced interleaving:
+    /// every RISC advancing together, rather than one kernel running until it blocks). Throws AbortSignal
+    /// when the run aborted meanwhile.
+    void yield_locked(std::unique_lock<std::mutex>& lk, Fiber& f) {
+        f.unblock_pred = [] { return true; };  // the pool re-queues a parking fiber whose predicate holds
+        f.parking = true;
+        lk.unlock();
+        swapcontext(&f.ctx, f.pool_ctx);
+        lk.lock();
+        f.unblock_pred = nullptr;
+        if (aborted) {
+            throw AbortSignal{};
+        }
+    }
 
     /// m held. Re-queues the blocked fibers among `candidates` (a core's kernels, after a CB of the core
     /// changed) whose wait is now satisfied.
@@ -80,6 +116,20 @@ void Scheduler::block_until(std::unique_lock<std::mutex>& lk, Fiber& f, int32_t 
                             Pred pred, Describe describe) {
     if (pred()) {
         return;
+    }
+    TraceEvent blocked;  // filled only while tracing: the wait as it began
+    if (tracing) {
+        blocked.kind = TraceEvent::Kind::Block;
+        blocked.ts = clock;
+        blocked.core = f.core_key;
+        blocked.slot = f.slot;
+        blocked.kernel = f.name();
+        blocked.cb = cb;
+        blocked.call = describe();
+        if (c) {
+            blocked.occupied = c->occupied();
+            blocked.capacity = c->num_pages;
+        }
     }
     f.blocked = true;
     f.wait_cb = cb;
@@ -104,6 +154,10 @@ void Scheduler::block_until(std::unique_lock<std::mutex>& lk, Fiber& f, int32_t 
     f.wait_state = nullptr;
     f.blocked_on = nullptr;  // it refers to the caller's locals
     f.unblock_pred = nullptr;
+    if (tracing && !aborted) {
+        blocked.end = clock;
+        trace.push_back(std::move(blocked));
+    }
     if (aborted) {
         throw AbortSignal{};
     }
