@@ -149,3 +149,29 @@ def test_reports_compiler_message_for_nonexistent_header(tmp_path, toolchain):
     (r,) = _check_copy(root, toolchain, "reader")
     assert not r.ok
     assert "'api/dataflow/dataflow_api_v2.h' file not found" in r.output, r.output
+
+
+def test_kernels_with_dprint_compile_against_real_headers(tmp_path, toolchain):
+    # Issue 14: a DPRINT line in each kernel (tt-metal 0.81.1's fmt-style DPRINT from api/debug/dprint.h) compiles
+    # on every processor the kernels run on; the emulator runs the same copies (emulator/test_dprint.py).
+    from _dprint_kernels import kernels_with_dprint
+
+    root = tmp_path / "kernels"
+    kernels_with_dprint(lf.KERNEL_ROOT, root)
+    config = [c for c in check.CONFIGS if c["name"] == "bf16_w64_rows64"]
+    jobs, _ = check.plan(config, kernel_root_map=(str(lf.KERNEL_ROOT), str(root)))
+    assert {j.kind for j in jobs} == {"reader", "writer", "compute"}
+    for r in check.run(jobs, tc=toolchain, use_cache=False):
+        assert r.ok, f"{r.job.label} with DPRINT does not compile against ttnn's headers:\n{r.output}"
+        assert "DPRINT" in Path(r.job.kernel_source).read_text() and str(root) in r.job.kernel_source
+
+
+def test_old_stream_dprint_is_refused_against_real_headers(tmp_path, toolchain):
+    # The wheel's dprint.h removed `DPRINT << x << ENDL()` (static_assert); so does the emulator's (test_dprint.py).
+    root = _broken_copy(tmp_path, "dataflow/writer_*", r"^void kernel_main\(\) \{$",
+                        'void kernel_main() {\n    DPRINT << 1;')
+    f = next(p for p in sorted(root.glob("dataflow/writer_*.cpp")) if "DPRINT <<" in p.read_text())
+    f.write_text('#include "api/debug/dprint.h"\n' + f.read_text())
+    (r,) = _check_copy(root, toolchain, "writer")
+    assert not r.ok
+    assert "Old style DPRINT is deprecated" in r.output, r.output

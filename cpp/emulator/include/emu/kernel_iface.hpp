@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 namespace tensix_emu {
 
@@ -126,6 +127,14 @@ public:
 
     /// A call (or argument combination) the emulator does not implement: always an error, never ignored.
     virtual void unsupported(const char* what) = 0;
+
+    /// DPRINT / DEVICE_PRINT (api/debug/device_print.h): `text` is the message as RISC `risc` (0 BR, 1 NC,
+    /// 2..4 TR0..TR2) formatted it. Selection, prefix and output: runner/dprint.hpp.
+    virtual void dprint(int risc, const char* text) = 0;
+    /// The text tt-metal's DPRINT server prints for a TileSlice (api/debug/dprint_tile.h) read by RISC `risc`:
+    /// range = {h0, h1, hs, w0, w1, ws}; cb_type / ptr_type as TSLICE_INPUT_CB / TSLICE_RD_PTR (data movement).
+    virtual void dprint_tile_slice(int risc, uint32_t cb, int tile_idx, const uint8_t* range, bool input_cb,
+                                   bool rd_ptr, bool endl_rows, bool untilized, int max_bytes, std::string* out) = 0;
 };
 
 namespace kernel_side {

@@ -3,6 +3,10 @@
 // Room "runner": KernelContext construction, runtime arguments, and the CB and NOC calls every kernel may make
 // (see kernel_context.hpp; the rules live in cb/ and noc/, the blocking in sched/).
 #include "runner/kernel_context.hpp"
+#include "runner/dprint.hpp"
+
+#include <cstring>
+#include <sstream>
 
 #include "kernel_failure.hpp"
 #include "memory/l1.hpp"
@@ -17,7 +21,12 @@ KernelContext::KernelContext(Scheduler& sched, Noc& noc, Core& core, const tt::t
       core_(core),
       k_(k),
       noc_(noc, core.noc_node, Fiber::name()) {
-    on_return = [this] { noc_.require_atomics_done(); };
+    on_return = [this] {
+        noc_.require_atomics_done();
+        for (int r = 0; r < 5; ++r)
+            dprint_flush(r, core_.coord.x, core_.coord.y, core_.noc_node.noc.x, core_.noc_node.noc.y,
+                         dprint_pending_[r]);
+    };
     if (const auto* cc = std::get_if<tt::tt_metal::ComputeConfigDescriptor>(&k.config)) {
         compute_ = true;
         dest_.configure(cc->fp32_dest_acc_en, cc->dst_full_sync_en, tt_metal_mirror::dest_tile_capacity(*cc));
@@ -47,6 +56,67 @@ std::pair<CBState*, std::string> KernelContext::begin_cb_call(int32_t idx, int32
 }
 
 void KernelContext::unsupported(const char* what) { fail(std::string("not implemented by the emulator: ") + what); }
+
+// DPRINT: the kernel formats each message once per RISC that runs it (emu/dprint_format.hpp).
+void KernelContext::dprint(int risc, const char* text) {
+    if (risc < kDprintBR || risc > kDprintTR2) return unsupported("DPRINT from an unknown RISC");
+    try {
+        dprint_write(risc, core_.coord.x, core_.coord.y, core_.noc_node.noc.x, core_.noc_node.noc.y, text,
+                     dprint_pending_[risc]);
+    } catch (const std::exception& e) {
+        fail(e.what());
+    }
+}
+
+// TileSlice (api/debug/dprint_tile.h TileSlice::TileSlice, printed as tt_metal/impl/debug/dprint_server.cpp
+// PrintTileSlice does): TRISC1 cannot reach CBs (DPrintErrorMath: the server's warning); TRISC0 reads at the CB's
+// read pointer, TRISC2 at its write pointer, BRISC/NCRISC where ptr_type says; the tile is tile_idx tile sizes
+// further. Elements in [h0:h1:hs, w0:w1:ws], face-major indexing when `untilized` (dprint_tile.h get_data_index),
+// at most max_bytes of data (then the server's truncation note); each value as std::ostream prints a float, values
+// separated by " ", a newline after each row when endl_rows. Only Float16_b and Float32 CBs: other formats refuse.
+void KernelContext::dprint_tile_slice(int risc, uint32_t idx, int tile_idx, const uint8_t* r, bool /*input_cb*/,
+                                      bool rd_ptr, bool endl_rows, bool untilized, int max_bytes, std::string* out) {
+    if (risc == kDprintTR1) {
+        *out = "Warning: MATH core does not support TileSlice printing, omitting print...\n";
+        return;
+    }
+    std::lock_guard<std::mutex> lk(sched_.m);
+    const CBState& c = cb(int32_t(idx), "TileSlice");
+    const bool at_read = risc == kDprintTR0 || (risc != kDprintTR2 && rd_ptr);
+    size_t bytes = c.format == tt::DataFormat::Float32 ? 4 : c.format == tt::DataFormat::Float16_b ? 2 : 0;
+    if (!bytes) return unsupported("TileSlice of a CB whose data format is not Float16_b or Float32");
+    const uint32_t tile_bytes = 32 * 32 * uint32_t(bytes);
+    const uint64_t offset = uint64_t(at_read ? c.read_offset() : c.write_offset()) + uint64_t(tile_idx) * tile_bytes;
+    if (tile_idx < 0 || offset + tile_bytes > uint64_t(c.base) + uint64_t(c.num_pages) * c.page_size)
+        return unsupported("TileSlice of a tile outside its circular buffer");
+    const uint8_t* tile = core_.l1 + offset;
+    const uint32_t max_count = uint32_t(max_bytes) / uint32_t(bytes);
+    std::ostringstream s;
+    uint32_t count = 0;
+    for (uint32_t h = r[0]; h < r[1]; h += r[2]) {
+        bool exceeded = false;
+        for (uint32_t w = r[3]; w < r[4]; w += r[5]) {
+            if (count >= max_count) { exceeded = true; break; }
+            const uint32_t i = untilized ? ((h / 16) * 2 + w / 16) * 256 + (h % 16) * 16 + w % 16 : w + h * 32;
+            float v;
+            if (bytes == 4) {
+                std::memcpy(&v, tile + i * 4, 4);
+            } else {
+                uint32_t u = uint32_t(tile[i * 2]) << 16 | uint32_t(tile[i * 2 + 1]) << 24;
+                std::memcpy(&v, &u, 4);
+            }
+            s << v;
+            if (w + r[5] < r[4]) s << " ";
+            ++count;
+        }
+        if (exceeded) {
+            s << "<TileSlice data truncated due to exceeding max count (" << max_count << ")>\n";
+            break;
+        }
+        if (endl_rows) s << "\n";
+    }
+    *out = s.str();
+}
 
 // ---- arguments and identity ----
 

@@ -75,6 +75,9 @@ public:
     void noc_writes_flushed() override;
     void noc_atomic_barrier() override;
     void unsupported(const char* what) override;
+    void dprint(int risc, const char* text) override;
+    void dprint_tile_slice(int risc, uint32_t cb, int tile_idx, const uint8_t* range, bool input_cb, bool rd_ptr,
+                           bool endl_rows, bool untilized, int max_bytes, std::string* out) override;
 
     // ---- KernelApi: compute (kernel_context_compute.cpp) ----
     void hw_startup(uint32_t icb0, uint32_t icb1, uint32_t ocb) override;
@@ -135,6 +138,7 @@ private:
     Sfpu sfpu_;
     Dest dest_;
     Packer packer_;
+    std::string dprint_pending_[5];  ///< per RISC (runner/dprint.hpp DprintRisc): text after the last "\n"
 };
 
 }  // namespace tensix_emu
