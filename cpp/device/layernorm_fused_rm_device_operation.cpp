@@ -253,8 +253,9 @@ void validate_l1(const operation_attributes_t& attrs, const tensor_args_t& tenso
     }
 }
 
-// W-split arguments: wsplit_cores_per_row only with the W-split program forced; the W-split program needs bfloat16
-// input and an S >= 2 dividing Wt whose group rectangle fits the grid and whose slices fit L1.
+// W-split arguments: wsplit_cores_per_row only with the W-split program forced; the W-split program (bfloat16 input:
+// the FPU kernel, float32: the precise one) needs an S >= 2 dividing Wt whose group rectangle fits the grid and whose
+// slices fit L1.
 void validate_wsplit(const operation_attributes_t& attrs, const tensor_args_t& tensor_args,
                      const tt_metal_mirror::ArchParams& arch) {
     const bool forced = attrs.program_factory == LayerNormFusedRMWSplitProgramFactory::name;
@@ -267,10 +268,6 @@ void validate_wsplit(const operation_attributes_t& attrs, const tensor_args_t& t
         return;
     }
     const TensorDesc& in = tensor_args.input;
-    if (in.dtype != DType::BFLOAT16) {
-        fail(std::string("the W-split program (") + LayerNormFusedRMWSplitProgramFactory::name +
-             ") takes BFLOAT16 input_tensor only (float32 runs the precise kernels), got " + to_string(in.dtype));
-    }
     const uint32_t W = in.shape.back();
     const uint32_t Wt = tiles_of_width(W);
     const uint32_t s = S ? S : LayerNormFusedRMWSplitProgramFactory::choose_cores_per_row(attrs, tensor_args);

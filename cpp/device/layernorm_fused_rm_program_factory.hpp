@@ -117,7 +117,8 @@ void write_buffer_addresses(ProgramDescriptor& desc, const tensor_args_t& tensor
 /// W-split program ("LayerNormFusedRMWSplitProgramFactory"): every tile-row is split over S cores (a group, a
 /// rectangle of the grid); each core reads, normalizes and writes its Wt / S tiles of the 32 sticks, and the
 /// cores of a group exchange per-slice statistics once per tile-row (semaphores, multicast) and combine them
-/// with Chan's formula. Design and CB roles: layernorm_fused_rm_wsplit_program_factory.cpp. bfloat16 input only.
+/// with Chan's formula. Design and CB roles: layernorm_fused_rm_wsplit_program_factory.cpp. bfloat16 input runs
+/// the FPU W-split kernel, float32 input the precise one (compute_kernel_of).
 struct LayerNormFusedRMWSplitProgramFactory {
     static constexpr const char* name = "LayerNormFusedRMWSplitProgramFactory";
     /// Groups of S cores: gx columns x gy rows of the grid each, at the logical origins listed (row-major). A group's
@@ -134,7 +135,7 @@ struct LayerNormFusedRMWSplitProgramFactory {
                              const ComputeConfigDescriptor& cc, bool has_gamma = true, bool has_beta = true);
     /// Pages of c_25 per tile-row: the combined mean and variance tiles, then the S exchanged partials (256 B each).
     static uint32_t exchange_pages(uint32_t S, DataFormat stats_format);
-    /// The S the op chooses when it is not forced (0: no W-split): for bf16 input whose tile-rows are fewer than
+    /// The S the op chooses when it is not forced (0: no W-split): for input whose tile-rows are fewer than
     /// the grid's cores, the largest divisor S >= 2 of Wt whose groups (one per tile-row) fit the grid and whose
     /// slices fit L1; for rows too wide for the row-resident program, the smallest such S whose slices fit L1.
     static uint32_t choose_cores_per_row(const operation_attributes_t& attrs, const tensor_args_t& tensor_args);

@@ -37,6 +37,16 @@
 //   c_26 variance: this slice's partials        2    compute -> writer: m_i tile, M2_i tile
 //   c_27 1 / sqrt(var + eps); first the slice mean m_i for the squares    1    compute
 // Semaphores: 0 and 1, arrivals of tile-rows of even / odd parity (kernel-config region, get_semaphore).
+//
+// Compute kernel: by the row-resident program's fixed rule (compute_kernel_of: input dtype, never the data).
+// BFLOAT16 input runs the FPU kernel (compute/layernorm_fused_rm_wsplit.cpp) in the layout above. FLOAT32 input
+// runs the precise kernel (compute/layernorm_fused_rm_precise_wsplit.cpp; numerics in
+// layernorm_fused_rm_precise_common.hpp), which keeps the centred values in DEST: c_24 holds the three bf16 parts
+// of a row-sum tile (3 bfloat16 pages), c_27 the row-sum tile, the slice mean, then the inverse std (1 Float32
+// page); c_1, c_6, c_7, c_25 and c_27 unpack straight to the fp32 DEST; math fidelity HiFi4; eps in fp32
+// (wsplit_compute_rt_args::eps_bits). The partials reach the writer in Float32 (c_26; stats_format is Float32:
+// FLOAT32 input needs fp32_dest_acc_en). The exchange carries each slice mean as ONE fp32 value, so the combined
+// mean is known to about an fp32 rounding of |mean|: the output's error grows with |mean| / std (README).
 #include "device/layernorm_fused_rm_program_factory.hpp"
 
 #include <algorithm>
@@ -115,17 +125,19 @@ uint64_t LayerNormFusedRMWSplitProgramFactory::cb_bytes(uint32_t W, uint32_t S, 
                                                         bool has_gamma, bool has_beta) {
     const uint32_t Ws = (W + 31) / 32 / S;
     const DataFormat sf = stats_format(cc, in_format);
-    const uint64_t in_tiles = 3ull * Ws + 2ull * (has_gamma ? Ws : 1) + 2ull * (has_beta ? Ws : 1);
-    const uint64_t scalar_tiles = (W % 32 ? 2 : 1) + 1;
+    const bool precise = compute_kernel_of(in_format, cc) == ComputeKernel::Precise;
+    // c_0, c_1 (and c_24 of the FPU kernel) Ws tiles; the precise kernel's c_24: 3 bf16 parts.
+    const uint64_t in_tiles = (precise ? 2ull : 3ull) * Ws + 2ull * (has_gamma ? Ws : 1) + 2ull * (has_beta ? Ws : 1);
+    const uint64_t bf16_tiles = (W % 32 ? 2 : 1) + 1 + (precise ? 3 : 0);  // c_2, c_3 (and c_24)
     return in_tiles * tile_size(in_format) + uint64_t(Ws) * tile_size(out_format) +
-           scalar_tiles * tile_size(DataFormat::Float16_b) + (2ull * exchange_pages(S, sf) + 3) * tile_size(sf);
+           bf16_tiles * tile_size(DataFormat::Float16_b) + (2ull * exchange_pages(S, sf) + 3) * tile_size(sf);
 }
 
 uint32_t LayerNormFusedRMWSplitProgramFactory::choose_cores_per_row(const operation_attributes_t& attrs,
                                                                     const tensor_args_t& tensor_args) {
     const TensorDesc& in = tensor_args.input;
-    if (in.dtype != DType::BFLOAT16 || in.shape.empty()) {
-        return 0;  // float32 input runs the precise kernels, which have no W-split variant
+    if (in.shape.empty()) {
+        return 0;
     }
     const auto arch = tt_metal_mirror::ArchParams::by_name(attrs.arch);
     const uint32_t grid_x = grid_x_of(attrs, arch), grid_y = grid_y_of(attrs, arch);
@@ -220,7 +232,12 @@ ProgramDescriptor LayerNormFusedRMWSplitProgramFactory::create_descriptor(const 
     add_cb(cb::gamma_tiled, has_gamma ? Ws : 1, fmt);
     add_cb(cb::beta_tiled, has_beta ? Ws : 1, fmt);
     add_cb(cb::out_rm, Ws, out_fmt);
-    add_cb(cb::centered, Ws, fmt);
+    const bool precise = compute_kernel_of(fmt, cc) == ComputeKernel::Precise;
+    if (precise) {
+        add_cb(cb::centered, 3, DataFormat::Float16_b);
+    } else {
+        add_cb(cb::centered, Ws, fmt);
+    }
     add_cb(cb::mean, 2 * P, sf);
     add_cb(cb::variance, 2, sf);
     add_cb(cb::inv_std, 1, sf);
@@ -237,17 +254,31 @@ ProgramDescriptor LayerNormFusedRMWSplitProgramFactory::create_descriptor(const 
                                    detail::align_up(stick_bytes, arch.dram_alignment)});
 
     KernelDescriptor compute;
-    compute.kernel_source = root + "/compute/layernorm_fused_rm_wsplit.cpp";
+    compute.kernel_source =
+        root + (precise ? "/compute/layernorm_fused_rm_precise_wsplit.cpp" : "/compute/layernorm_fused_rm_wsplit.cpp");
     compute.core_ranges = cores;
     const uint32_t dest_tiles = dest_tile_capacity(cc);
     compute.compile_time_args.assign(wsplit_compute_ct_args::count, 0);
     compute.compile_time_args[compute_ct_args::Wt] = Ws;
-    compute.compile_time_args[compute_ct_args::block_w] = largest_divisor_at_most(Ws, dest_tiles);
+    // The precise kernel computes each output tile in DEST next to one scratch tile.
+    compute.compile_time_args[compute_ct_args::block_w] = largest_divisor_at_most(Ws, dest_tiles - (precise ? 1 : 0));
     compute.compile_time_args[compute_ct_args::inv_w_bits] = std::bit_cast<uint32_t>(1.0f / static_cast<float>(W));
     compute.compile_time_args[compute_ct_args::affine_flags] = affine_flags;
     compute.compile_time_args[compute_ct_args::partial] = last_tile_cols < 32 ? 1u : 0u;
     compute.compile_time_args[wsplit_compute_ct_args::exchange_pages] = P;
     compute.config = cc;
+    if (precise) {
+        // As the row-resident program's precise kernel (layernorm_fused_rm_program_factory.cpp): Float32 CBs copied,
+        // tilized or broadcast into DEST unpack straight to the fp32 DEST; c_24 (bf16 parts) is read by reduce through
+        // SrcB and c_26 only packed, so neither is marked (ISA UNPACR_Regular.md); the reduces need HiFi3 or HiFi4.
+        auto& modes = std::get<ComputeConfigDescriptor>(compute.config).unpack_to_dest_mode;
+        modes.assign(32, UnpackToDestMode::Default);
+        for (unsigned c : {cb::in_rm, cb::gamma_rm, cb::beta_rm, cb::in_tiled, cb::gamma_tiled, cb::beta_tiled,
+                           cb::mean, cb::inv_std}) {
+            modes[c] = UnpackToDestMode::UnpackToDestFp32;
+        }
+        std::get<ComputeConfigDescriptor>(compute.config).math_fidelity = MathFidelity::HiFi4;
+    }
 
     KernelDescriptor writer;
     writer.kernel_source = root + "/dataflow/writer_layernorm_fused_rm_wsplit.cpp";
@@ -295,8 +326,11 @@ ProgramDescriptor LayerNormFusedRMWSplitProgramFactory::create_descriptor(const 
             r[reader_rt_args::eps] = detail::packed_bf16(attrs.eps);
             r[reader_rt_args::col_offset] = i * slice_bytes;
             reader.runtime_args.push_back({core, std::move(r)});
-            std::vector<uint32_t> c(wsplit_compute_rt_args::count, 0);
+            std::vector<uint32_t> c(precise ? wsplit_compute_rt_args::precise_count : wsplit_compute_rt_args::count, 0);
             c[wsplit_compute_rt_args::num_blocks] = blocks;
+            if (precise) {
+                c[wsplit_compute_rt_args::eps_bits] = std::bit_cast<uint32_t>(attrs.eps);
+            }
             c[wsplit_compute_rt_args::inv_w_slice_bits] = std::bit_cast<uint32_t>(1.0f / static_cast<float>(cols));
             c[wsplit_compute_rt_args::partial_last_tile] = (last && last_tile_cols < 32) ? 1u : 0u;
             compute.runtime_args.push_back({core, std::move(c)});

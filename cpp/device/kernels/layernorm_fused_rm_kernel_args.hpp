@@ -83,8 +83,8 @@ inline constexpr unsigned start_stick = 2;  ///< first stick id of this core
 inline constexpr unsigned count = 3;
 }  // namespace writer_rt_args
 
-/// W-split compute kernel (compute/layernorm_fused_rm_wsplit.cpp): compute_ct_args with Wt = the slice's tiles Ws,
-/// then the pages of c_25 per tile-row.
+/// W-split compute kernels (compute/layernorm_fused_rm_wsplit.cpp, FPU; layernorm_fused_rm_precise_wsplit.cpp,
+/// precise): compute_ct_args with Wt = the slice's tiles Ws, then the pages of c_25 per tile-row.
 namespace wsplit_compute_ct_args {
 inline constexpr unsigned exchange_pages = compute_ct_args::count;  ///< P: combined mean, variance, S partial slots
 inline constexpr unsigned count = exchange_pages + 1;
@@ -95,7 +95,9 @@ namespace wsplit_compute_rt_args {
 inline constexpr unsigned num_blocks = 0;        ///< tile-rows this core's group computes
 inline constexpr unsigned inv_w_slice_bits = 1;  ///< 1 / (valid columns of this core's slice) as float32 bits
 inline constexpr unsigned partial_last_tile = 2; ///< 1 when this slice ends in a partial tile (last slice, W % 32)
-inline constexpr unsigned count = 3;
+inline constexpr unsigned count = 3;             ///< the FPU W-split kernel's runtime args
+inline constexpr unsigned eps_bits = 3;          ///< precise W-split kernel only: epsilon as float32 bits
+inline constexpr unsigned precise_count = 4;     ///< the precise W-split kernel's runtime args
 }  // namespace wsplit_compute_rt_args
 
 /// W-split writer (dataflow/writer_layernorm_fused_rm_wsplit.cpp, RISCV_0 / BRISC) compile-time args.
