@@ -34,6 +34,16 @@ namespace lnfrm::precise {
 constexpr uint32_t cb_sum = cb_xmm;    // c_24: element-wise row-sum tiles S
 constexpr uint32_t cb_split = cb_var;  // c_26 (precise kernels: bfloat16, 3 pages): the bf16 parts of S
 
+// After tile_regs_commit: DST[idst] packed into one page pushed to ocb (its format set), DEST released.
+ALWI void pack_to(uint32_t ocb, uint32_t idst = 0) {
+    cb_reserve_back(ocb, 1);
+    tile_regs_wait();
+    pack_reconfig_data_format(ocb);
+    pack_tile(idst, ocb);
+    tile_regs_release();
+    cb_push_back(ocb, 1);
+}
+
 ALWI void copy_from(uint32_t icb, uint32_t tile, uint32_t idst) {
     reconfig_data_format(icb, icb);
     copy_init(icb);
@@ -124,12 +134,7 @@ ALWI void split(const Split& sp) {
             sub_dst(0, 1);
         }
         tile_regs_commit();
-        cb_reserve_back(out_cb, 1);
-        tile_regs_wait();
-        pack_reconfig_data_format(out_cb);
-        pack_tile(0, out_cb);
-        tile_regs_release();
-        cb_push_back(out_cb, 1);
+        pack_to(out_cb);
     }
 }
 
@@ -214,12 +219,7 @@ ALWI void split_reduce(const Split& sp, uint32_t ocb, Finish finish, uint32_t ep
     if (sp.rest_cb != kNoCb) {
         cb_pop_front(sp.rest_cb, 1);
     }
-    cb_reserve_back(ocb, 1);
-    tile_regs_wait();
-    pack_reconfig_data_format(ocb);
-    pack_tile(0, ocb);
-    tile_regs_release();
-    cb_push_back(ocb, 1);
+    pack_to(ocb);
 }
 
 // 1 / sqrt(var + eps) into column 0 of a tile pushed to ocb, var being column 0 of tile var_tile of var_cb (Float32,
@@ -231,12 +231,7 @@ ALWI void inv_std_of(uint32_t var_cb, uint32_t var_tile, uint32_t eps_bits, uint
     copy_from(var_cb, var_tile, 1);
     inv_std_in_dest(eps_bits);
     tile_regs_commit();
-    cb_reserve_back(ocb, 1);
-    tile_regs_wait();
-    pack_reconfig_data_format(ocb);
-    pack_tile(0, ocb);
-    tile_regs_release();
-    cb_push_back(ocb, 1);
+    pack_to(ocb);
 }
 
 // DST slots of the element-wise row-sum passes (tile_sum).
@@ -261,12 +256,7 @@ ALWI void tile_sum(uint32_t tiles, uint32_t ocb, Value value, uint32_t pop_cb = 
     if (pop_cb != kNoCb) {
         cb_pop_front(pop_cb, 1);
     }
-    cb_reserve_back(ocb, 1);
-    tile_regs_wait();
-    pack_reconfig_data_format(ocb);
-    pack_tile(d_acc, ocb);
-    tile_regs_release();
-    cb_push_back(ocb, 1);
+    pack_to(ocb, d_acc);
 }
 
 // The split of the precise kernels: S in c_24, three bf16 parts in c_26 (S - h_1 - h_2 - h_3 is at most 2^-27 |S|).

@@ -44,12 +44,7 @@ ALWI void copy_tile_to(uint32_t icb, uint32_t ocb) {
     tile_regs_acquire();
     copy_from(icb, 0, 0);
     tile_regs_commit();
-    cb_reserve_back(ocb, 1);
-    tile_regs_wait();
-    pack_reconfig_data_format(ocb);
-    pack_tile(0, ocb);
-    tile_regs_release();
-    cb_push_back(ocb, 1);
+    pack_to(ocb);
 }
 }  // namespace
 
