@@ -14,11 +14,12 @@
 //     ceil(32 / R) cores own rows, the others none), with the two-pass sum form of the parallel variance: with
 //     n_j the slice widths (compile-time: Ws * 32, the last slice fewer when W % 32 != 0) and N = W,
 //         mean = sum_j (n_j / N) m_j,   M2 = sum_j M2_j + sum_j n_j (m_j - mean)^2,   var = M2 / N,
-//     the exact decomposition of the total sum of squares into within- and between-slice parts (Chan, Golub,
-//     LeVeque 1979, "Updating formulae and a pairwise algorithm for computing sample variances", eq. 1.5b; with
-//     mean known, every term is non-negative: no cancellation). fp32 in soft-float (the data-movement RISC-Vs have
-//     no FPU; libgcc, correctly rounded like the host's SSE float math the emulator runs): 7 operations per (row,
-//     partial), no division per partial (one per row), in slot order;
+//     the exact decomposition of the total sum of squares into within- and between-slice parts (for two slices it
+//     is the combination formula of Chan, Golub, LeVeque 1979, "Updating formulae and a pairwise algorithm for
+//     computing sample variances", Stanford CS-TR-79-773, whose abstract states it; S slices follow by induction,
+//     since sum_j n_j (m_j - mean) = 0; every term is non-negative: no cancellation). fp32 in soft-float (the
+//     data-movement RISC-Vs have no FPU; libgcc, correctly rounded like the host's SSE float math the emulator
+//     runs): 7 operations per (row, partial), no division per partial (one per row), in slot order;
 //   round 2: each owner writes its rows' (mean, var) into its 16-byte-aligned block of a result area after the slots
 //     (same L1 address on every core), multicasts the block to the other S - 1 cores, flushes, and increments each
 //     peer's round-2 semaphore; every core waits for the other owners' signals and copies the 32 rows into column 0
@@ -45,10 +46,10 @@
 // b - 1 or b + 1 (the other parity), and the increments for b + 2 come only after c's signal for b + 1, i.e. after
 // done_c(b) and c's reset of semaphore h for b: c's round-1 wait for b counts exactly the S - 1 signals of b. The
 // parity is needed: when c owns no row, a peer can finish b (its round-2 wait needs only the owners' signals) and
-// signal b + 1 while c has been signalled for b but not yet read its semaphore. Round 2: by (C) an increment for b reaches c after
-// done_c(b - 1), so after c reset the round-2 semaphore of b - 1 and b - 2; the increments for b + 1 come after
-// done_c(b), after c's reset for b. So a single round-2 semaphore would do; the round-2 pair keeps the parity
-// scheme uniform (and costs 16 B of L1).
+// signal b + 1 while c has been signalled for b but not yet read its semaphore. Round 2: by (C) an increment for b
+// reaches c after done_c(b - 1), so after c reset the round-2 semaphore of b - 1 and b - 2; the increments for b + 1
+// come after done_c(b), after c's reset for b. So a single round-2 semaphore would do; the round-2 pair keeps the
+// parity scheme uniform (and costs 16 B of L1).
 // L1 areas. Peers write only c's slots and result blocks (pages 2.. of a half), never pages 0 and 1, which only c's
 // writer writes after cb_reserve_back (so the compute kernel's reads of pages 0 and 1 of b are safe until it pops
 // them). A peer's round-1 write for b + 2 into half h of c follows c's round-1 signal for b + 1 (A, B), so done_c(b):

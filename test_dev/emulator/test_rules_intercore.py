@@ -188,22 +188,18 @@ def broken_wsplit_writer(tmp_path):
         layernorm_fused_rm.clear_program_cache()
 
 
-def test_wsplit_core_that_never_signals_round_1_is_a_deadlock_naming_semaphore_0(broken_wsplit_writer):
+@pytest.mark.parametrize("signal,sem", [(ROUND1_SIGNAL, 0), (ROUND2_SIGNAL, 2)], ids=["round1", "round2"])
+def test_wsplit_core_that_never_signals_is_a_deadlock_naming_the_rounds_semaphore(broken_wsplit_writer, signal, sem):
+    # S = 2, one tile-row: core 1 skips its signal of one round; core 0 waits for it forever (round 2: core 0 got
+    # core 1's partials, but never core 1's rows 16..31). In round 1, core 1 then waits in round 2 for core 0.
     with pytest.raises(DeadlockError) as info:
-        broken_wsplit_writer(ROUND1_SIGNAL, "if (my != 1) { " + ROUND1_SIGNAL + " }")
+        broken_wsplit_writer(signal, "if (my != 1) { " + signal + " }")
     msg = str(info.value)
-    assert f"writer {WSPLIT_WRITER} @ core (0,0): blocked in noc_semaphore_wait(semaphore 0, 1): semaphore 0" in msg, msg
+    assert (f"writer {WSPLIT_WRITER} @ core (0,0): blocked in noc_semaphore_wait(semaphore {sem}, 1): semaphore {sem} "
+            "at L1 ") in msg, msg
     assert "holds 0, waits for == 1" in msg, msg
-
-
-def test_wsplit_owner_that_never_signals_round_2_is_a_deadlock_naming_semaphore_2(broken_wsplit_writer):
-    with pytest.raises(DeadlockError) as info:
-        broken_wsplit_writer(ROUND2_SIGNAL, "if (my != 1) { " + ROUND2_SIGNAL + " }")
-    msg = str(info.value)
-    # Core 0 got core 1's partials (round 1) but never core 1's rows 16..31 (round 2).
-    assert f"writer {WSPLIT_WRITER} @ core (0,0): blocked in noc_semaphore_wait(semaphore 2, 1): semaphore 2" in msg, msg
-    assert "holds 0, waits for == 1" in msg, msg
-    assert "blocked in noc_semaphore_wait(semaphore 0" not in msg, msg
+    if sem == 2:  # round 1 completed on both cores
+        assert "blocked in noc_semaphore_wait(semaphore 0" not in msg, msg
 
 
 def test_wsplit_round_2_signal_before_the_rows_were_flushed_is_a_race(broken_wsplit_writer):

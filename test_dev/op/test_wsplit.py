@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
 """The W-split program (issue 12, item 2): every tile-row split over S cores that exchange per-slice statistics
-once. Accuracy against torch float64 with the stage-7 bounds, and against the row-resident program (not bit-identical:
-the row sums are reduced per slice and combined by Chan's formula); DRAM bytes = the minimum; the default choice of S
-and cores; validation of a forced S."""
+(round 1), each combine the rows they own and send them back (round 2). Accuracy against torch float64 with the
+stage-7 bounds, and against the row-resident program (not bit-identical: the row sums are reduced per slice and
+combined by the two-pass sum form); every row's own statistics on every core; DRAM bytes = the minimum; the default
+choice of S and cores; validation of a forced S."""
 
 from __future__ import annotations
 

@@ -161,7 +161,8 @@ void kernel_main() {
             const uint32_t my_block = result_l1 + my * block_bytes;
             volatile tt_l1_ptr float* out =
                 reinterpret_cast<volatile tt_l1_ptr float*>(static_cast<uintptr_t>(my_block));
-            volatile tt_l1_ptr float* s0 = reinterpret_cast<volatile tt_l1_ptr float*>(static_cast<uintptr_t>(slots_l1));
+            volatile tt_l1_ptr float* s0 =
+                reinterpret_cast<volatile tt_l1_ptr float*>(static_cast<uintptr_t>(slots_l1));
             for (uint32_t r = row0; r < row1; ++r) {
                 float mean = 0.0f;
                 for (uint32_t j = 0; j < S; ++j) {
