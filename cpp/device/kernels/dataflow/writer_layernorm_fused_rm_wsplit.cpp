@@ -184,8 +184,12 @@ void kernel_main() {
         noc_semaphore_wait(sem2, other_owners);
         noc_semaphore_set(sem2, 0);
 
-        // Every core: the 32 rows' (mean, var) from the result area into column 0 of pages 0 and 1.
-        zero_l1(stats_l1, 2 * stats_tile_bytes);
+        // Every core: the 32 rows' (mean, var) from the result area into column 0 of pages 0 and 1. Their other
+        // columns are zeroed on the first use of each half only: later only column 0 changes (peers write pages 2..,
+        // compute only reads c_25).
+        if (block < 2) {
+            zero_l1(stats_l1, 2 * stats_tile_bytes);
+        }
         volatile tt_l1_ptr float* res = reinterpret_cast<volatile tt_l1_ptr float*>(static_cast<uintptr_t>(result_l1));
         for (uint32_t r = 0; r < 32; ++r) {
             const uint32_t at = (r / R) * (block_bytes / 4) + 2 * (r % R);
