@@ -116,9 +116,10 @@ void write_buffer_addresses(ProgramDescriptor& desc, const tensor_args_t& tensor
 
 /// W-split program ("LayerNormFusedRMWSplitProgramFactory"): every tile-row is split over S cores (a group, a
 /// rectangle of the grid); each core reads, normalizes and writes its Wt / S tiles of the 32 sticks, and the
-/// cores of a group exchange per-slice statistics once per tile-row (semaphores, multicast) and combine them
-/// with Chan's formula. Design and CB roles: layernorm_fused_rm_wsplit_program_factory.cpp. bfloat16 input runs
-/// the FPU W-split kernel, float32 input the precise one (compute_kernel_of).
+/// cores of a group exchange per-slice statistics per tile-row in two rounds (semaphores, multicast): each core
+/// combines the rows it owns, then sends them to the others. Design and CB roles:
+/// layernorm_fused_rm_wsplit_program_factory.cpp. bfloat16 input runs the FPU
+/// W-split kernel, float32 input the precise one (compute_kernel_of).
 struct LayerNormFusedRMWSplitProgramFactory {
     static constexpr const char* name = "LayerNormFusedRMWSplitProgramFactory";
     /// Groups of S cores: gx columns x gy rows of the grid each, at the logical origins listed (row-major). A group's

@@ -4,25 +4,62 @@
 // gx x gy rectangle of the grid. Core i of a group owns tile columns [i * Ws, (i + 1) * Ws), Ws = Wt / S: it reads
 // its slice of the 32 sticks and of gamma / beta once (the row-resident reader with a column offset), tilizes it,
 // and computes per-row partial statistics of its slice: the slice mean m_i and M2_i = sum over the slice of
-// (x - m_i)^2, centered on its own mean. The writer kernel of each core then does the group's ONE exchange of the
-// tile-row: it copies column 0 of the two partial tiles (32 means, 32 M2s as fp32, 256 B) into slot i of an
-// exchange area at the same L1 address on every core, multicasts that slot to the other S - 1 cores of the
-// rectangle, flushes, and increments each peer's arrival semaphore; when its own semaphore shows S - 1 arrivals
-// it combines the S partials row by row with Chan's pairwise update (Chan, Golub, LeVeque 1979, "Updating formulae
-// and a pairwise algorithm for computing sample variances"):
-//     n = n_a + n_j, d = m_j - m_a, m_a += d * n_j / n, M2_a += M2_j + d^2 * n_a * n_j / n,
-// in IEEE fp32 (the data-movement RISC-Vs have no FPU: libgcc soft-float, correctly rounded like the host's SSE
-// float math the emulator runs), in slot order 0..S-1 on every core, so every core of a group gets bit-identical
-// row statistics. var = M2 / W. The compute kernel normalizes its slice with them and the writer writes the slice
-// of the 32 output sticks. DRAM traffic is the minimum: every input byte read once, every output byte written once,
-// gamma / beta once per core (each core its own slice).
+// (x - m_i)^2, centered on its own mean. The writer kernel of each core then exchanges them with the group in two
+// rounds per tile-row, a reduce-scatter then an all-gather (layout: wsplit_exchange in
+// kernels/layernorm_fused_rm_kernel_args.hpp):
+//   round 1: it copies column 0 of the two partial tiles (32 means, 32 M2s as fp32, 256 B) into slot i of an
+//     exchange area at the same L1 address on every core of the group, multicasts that slot to the other S - 1
+//     cores of the rectangle, flushes, increments each peer's round-1 semaphore and waits for S - 1 arrivals;
+//   combine: core i combines only the rows it owns, [i R, min(32, (i + 1) R)), R = ceil(32 / S) (the first
+//     ceil(32 / R) cores own rows, the others none), with the two-pass sum form of the parallel variance: with
+//     n_j the slice widths (compile-time: Ws * 32, the last slice fewer when W % 32 != 0) and N = W,
+//         mean = sum_j (n_j / N) m_j,   M2 = sum_j M2_j + sum_j n_j (m_j - mean)^2,   var = M2 / N,
+//     the exact decomposition of the total sum of squares into within- and between-slice parts (for two slices it
+//     is the combination formula of Chan, Golub, LeVeque 1979, "Updating formulae and a pairwise algorithm for
+//     computing sample variances", Stanford CS-TR-79-773, whose abstract states it; S slices follow by induction,
+//     since sum_j n_j (m_j - mean) = 0; every term is non-negative: no cancellation). fp32 in soft-float (the
+//     data-movement RISC-Vs have no FPU; libgcc, correctly rounded like the host's SSE float math the emulator
+//     runs): 7 operations per (row, partial), no division per partial (one per row), in slot order;
+//   round 2: each owner writes its rows' (mean, var) into its 16-byte-aligned block of a result area after the slots
+//     (same L1 address on every core), multicasts the block to the other S - 1 cores, flushes, and increments each
+//     peer's round-2 semaphore; every core waits for the other owners' signals and copies the 32 rows into column 0
+//     of c_25 pages 0 (mean) and 1 (variance) in the statistics format. Owners compute, everyone copies: every core
+//     of a group gets bit-identical row statistics.
+// The compute kernel normalizes its slice with them and the writer writes the slice of the 32 output sticks. DRAM
+// traffic is the minimum: every input byte read once, every output byte written once, gamma / beta once per core
+// (each core its own slice). Per tile-row the combine costs each core ceil(32 / S) x S x 7 soft-float operations
+// (S = 64: 448) where combining all 32 rows on every core with Chan's pairwise update costs 32 x (S - 1) x ~12
+// (24192).
 //
-// Exchange ordering (why two of everything). Tile-row b uses semaphore b % 2 and half b % 2 of c_25. A core sends
-// tile-row b's partial only after combining b - 1, which needed every peer's partial b - 1, which each peer's
-// compute produced after it had consumed its c_25 half of b - 2 and the peer's writer had reset semaphore
-// (b - 2) % 2. So an arrival for b + 1 can never be counted for b, and never lands on a half still in use.
+// Exchange ordering. Tile-row b (counted per group from 0) uses c_25 half h = b % 2 (P pages at the same L1 address
+// on every core of the group: the same CB, the same push/pop sequence), round-1 semaphore h and round-2 semaphore
+// 2 + h. Write "c done(b)" for core c's writer having finished its loop iteration b: every read of its slots and
+// result area of b, and both semaphore resets of b. Every step of a writer's loop is sequential, so:
+//   (A) c's round-1 signal for b is sent after done_c(b - 1);
+//   (B) any core's round-1 wait for b ends only after every peer's round-1 signal for b, hence after done_p(b - 1)
+//       of every peer p (A);
+//   (C) an owner's round-2 write and signal for b come after its round-1 wait for b, hence (B) after done_p(b - 1)
+//       of every core p of the group.
+// Semaphores. Round-1 increments for b reach c after (B, applied to the sender's previous iteration) the sender's
+// round-1 wait for b - 1 ended, i.e. after c's round-1 signal for b - 1, which c sends after done_c(b - 2), when c
+// had reset semaphore h after its round-1 wait for b - 2. They cannot be counted for b - 2 (already reset) nor for
+// b - 1 or b + 1 (the other parity), and the increments for b + 2 come only after c's signal for b + 1, i.e. after
+// done_c(b) and c's reset of semaphore h for b: c's round-1 wait for b counts exactly the S - 1 signals of b. The
+// parity is needed: when c owns no row, a peer can finish b (its round-2 wait needs only the owners' signals) and
+// signal b + 1 while c has been signalled for b but not yet read its semaphore. Round 2: by (C) an increment for b
+// reaches c after done_c(b - 1), so after c reset the round-2 semaphore of b - 1 and b - 2; the increments for b + 1
+// come after done_c(b), after c's reset for b. So a single round-2 semaphore would do; the round-2 pair keeps the
+// parity scheme uniform (and costs 16 B of L1).
+// L1 areas. Peers write only c's slots and result blocks (pages 2.. of a half), never pages 0 and 1, which only c's
+// writer writes after cb_reserve_back (so the compute kernel's reads of pages 0 and 1 of b are safe until it pops
+// them). A peer's round-1 write for b + 2 into half h of c follows c's round-1 signal for b + 1 (A, B), so done_c(b):
+// c has finished reading its slots of b. An owner's round-2 write for b + 2 (C) follows done_c(b + 1). So no write
+// of a fast core ever lands on a slot or result block that a slower core still reads; within b, the slots and
+// blocks written by different cores are disjoint, and a core reads a slot or block only after the semaphore that
+// its writer incremented after noc_async_write_barrier (the data flushed before the signal).
 //
-// Circular buffers (pages; Ws = Wt / S; P = exchange pages = 2 + ceil(S * 256 B / stats tile bytes)):
+// Circular buffers (pages; Ws = Wt / S; P = exchange pages = 2 + ceil(exchange area bytes / stats tile bytes), the
+// exchange area S x 256 B of slots and a result area of ceil(32 / R) blocks of 16-byte-padded 8 R B, <= 512 B):
 //   c_0  input sticks, the slice                Ws   reader -> compute (tilize)
 //   c_1  input slice tilized                    Ws   compute
 //   c_2  reduce scaler (1.0; partial tile)      1|2  reader, persistent (every core; only the last slice uses the partial)
@@ -32,11 +69,12 @@
 //   c_16 output sticks, the slice               Ws   compute (pack_untilize) -> writer
 //   c_24 (x - m_i)^2, then x - mean             Ws   compute
 //   c_25 mean: the row's combined statistics    2P   writer -> compute, P pages per tile-row: page 0 the combined
-//        mean, page 1 the combined variance (column 0 of each tile), pages 2.. the S received partials (the
-//        exchange area, never read by compute); two halves (tile-row parity)
+//        mean, page 1 the combined variance (column 0 of each tile), pages 2.. the exchange area (the S received
+//        partials, then the owners' results; never read by compute); two halves (tile-row parity)
 //   c_26 variance: this slice's partials        2    compute -> writer: m_i tile, M2_i tile
 //   c_27 1 / sqrt(var + eps); first the slice mean m_i for the squares    1    compute
-// Semaphores: 0 and 1, arrivals of tile-rows of even / odd parity (kernel-config region, get_semaphore).
+// Semaphores (kernel-config region, get_semaphore): 0 and 1 count round-1 arrivals of tile-rows of even / odd
+// parity, 2 and 3 round-2 arrivals.
 //
 // Compute kernel: by the row-resident program's fixed rule (compute_kernel_of: input dtype, never the data).
 // BFLOAT16 input runs the FPU kernel (compute/layernorm_fused_rm_wsplit.cpp) in the layout above. FLOAT32 input
@@ -61,8 +99,6 @@
 namespace layernorm_fused_rm {
 
 namespace {
-
-constexpr uint32_t kSlotBytes = 256;  // one core's partials: 32 means, 32 M2s, fp32
 
 uint32_t grid_x_of(const operation_attributes_t& attrs, const tt_metal_mirror::ArchParams& arch) {
     return attrs.core_grid ? attrs.core_grid->x : arch.grid_x;
@@ -117,7 +153,7 @@ LayerNormFusedRMWSplitProgramFactory::Layout LayerNormFusedRMWSplitProgramFactor
 
 uint32_t LayerNormFusedRMWSplitProgramFactory::exchange_pages(uint32_t S, DataFormat stats_fmt) {
     const uint32_t page = tile_size(stats_fmt);
-    return 2 + (S * kSlotBytes + page - 1) / page;
+    return 2 + (wsplit_exchange::area_bytes(S) + page - 1) / page;
 }
 
 uint64_t LayerNormFusedRMWSplitProgramFactory::cb_bytes(uint32_t W, uint32_t S, DataFormat in_format,
@@ -241,8 +277,9 @@ ProgramDescriptor LayerNormFusedRMWSplitProgramFactory::create_descriptor(const 
     add_cb(cb::mean, 2 * P, sf);
     add_cb(cb::variance, 2, sf);
     add_cb(cb::inv_std, 1, sf);
-    desc.semaphores.push_back(tt::tt_metal::SemaphoreDescriptor{0, cores, 0});
-    desc.semaphores.push_back(tt::tt_metal::SemaphoreDescriptor{1, cores, 0});
+    for (uint32_t id = 0; id < 4; ++id) {  // round-1 arrivals (0, 1) and round-2 arrivals (2, 3), by tile-row parity
+        desc.semaphores.push_back(tt::tt_metal::SemaphoreDescriptor{id, cores, 0});
+    }
 
     const std::string root = kernel_root();
     const uint32_t slice_bytes = Ws * 32 * ds, out_slice_bytes = Ws * 32 * out_ds;

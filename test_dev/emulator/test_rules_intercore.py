@@ -1,13 +1,17 @@
 """Emulator rules between cores (issue 12): semaphores, L1 <-> L1 NOC writes and reads, multicast. One broken
 exchange per rule (test_dev/emulator/kernels/ok/sem_exchange.cpp with a define, broken/read_unflushed.cpp), each
-failing fast with the rule's own text; the unbroken exchange delivers every core's data to every core."""
+failing fast with the rule's own text; the unbroken exchange delivers every core's data to every core. Then the
+W-split program's writer broken in each of its two exchange rounds."""
 
 from __future__ import annotations
 
+import shutil
 import struct
 import time
 
 import pytest
+import torch
+import ttnn
 
 import layernorm_fused_rm
 from layernorm_fused_rm import _C
@@ -147,3 +151,60 @@ def test_semaphore_multicast_before_the_data_was_flushed_is_a_race(dev, bufs):
     prog, _ = _mcast_flag(dev, bufs, [("NO_FLUSH", "1")])
     _expect(dev, prog, EmulatorError, "noc_semaphore_set_multicast(semaphore 0): signals a semaphore of core (1,0) "
             "before the data it guards was flushed")
+
+
+# The W-split program's own writer (cpp/device/kernels/dataflow/writer_layernorm_fused_rm_wsplit.cpp), broken by text
+# substitution in a copy of the kernel root: one broken exchange per round.
+WSPLIT_WRITER = "writer_layernorm_fused_rm_wsplit.cpp"
+ROUND1_SIGNAL = "signal_peers<S>(sem1_addr, my);"
+ROUND2_SIGNAL = "signal_peers<S>(sem2_addr, my);"
+ROUND2_BARRIER = "noc_async_write_barrier();  // the block has landed everywhere before any peer is told so"
+
+
+@pytest.fixture
+def broken_wsplit_writer(tmp_path):
+    """Returns break_(old, new): the kernel root becomes a copy whose W-split writer has `old` replaced by `new`."""
+    root = tmp_path / "kernels"
+    shutil.copytree(layernorm_fused_rm.KERNEL_ROOT, root)
+    writer = root / "dataflow" / WSPLIT_WRITER
+    src = writer.read_text()
+
+    def break_(old, new):
+        assert src.count(old) == 1, f"the W-split writer changed: update this sabotage ({old!r})"
+        writer.write_text(src.replace(old, new))
+        _C.set_kernel_root(str(root))
+        layernorm_fused_rm.clear_program_cache()
+        x = ttnn.from_torch(torch.randn(1, 1, 32, 256).to(torch.bfloat16), dtype=ttnn.bfloat16,
+                            layout=ttnn.ROW_MAJOR_LAYOUT)
+        t0 = time.monotonic()
+        try:
+            ttnn.layernorm_fused_rm(x, program_factory=_C.WSPLIT_PROGRAM_FACTORY, wsplit_cores_per_row=2)
+        finally:
+            assert time.monotonic() - t0 < 10.0
+    try:
+        yield break_
+    finally:
+        _C.set_kernel_root(str(layernorm_fused_rm.KERNEL_ROOT))
+        layernorm_fused_rm.clear_program_cache()
+
+
+@pytest.mark.parametrize("signal,sem", [(ROUND1_SIGNAL, 0), (ROUND2_SIGNAL, 2)], ids=["round1", "round2"])
+def test_wsplit_core_that_never_signals_is_a_deadlock_naming_the_rounds_semaphore(broken_wsplit_writer, signal, sem):
+    # S = 2, one tile-row: core 1 skips its signal of one round; core 0 waits for it forever (round 2: core 0 got
+    # core 1's partials, but never core 1's rows 16..31). In round 1, core 1 then waits in round 2 for core 0.
+    with pytest.raises(DeadlockError) as info:
+        broken_wsplit_writer(signal, "if (my != 1) { " + signal + " }")
+    msg = str(info.value)
+    assert (f"writer {WSPLIT_WRITER} @ core (0,0): blocked in noc_semaphore_wait(semaphore {sem}, 1): semaphore {sem} "
+            "at L1 ") in msg, msg
+    assert "holds 0, waits for == 1" in msg, msg
+    if sem == 2:  # round 1 completed on both cores
+        assert "blocked in noc_semaphore_wait(semaphore 0" not in msg, msg
+
+
+def test_wsplit_round_2_signal_before_the_rows_were_flushed_is_a_race(broken_wsplit_writer):
+    with pytest.raises(EmulatorError) as info:
+        broken_wsplit_writer(ROUND2_BARRIER, "")
+    msg = str(info.value)
+    assert "noc_semaphore_inc(semaphore 2): signals a semaphore of core (" in msg, msg
+    assert "no noc_async_write_barrier / noc_async_writes_flushed before the signal (a race)" in msg, msg

@@ -83,10 +83,28 @@ inline constexpr unsigned start_stick = 2;  ///< first stick id of this core
 inline constexpr unsigned count = 3;
 }  // namespace writer_rt_args
 
+/// Layout of the W-split exchange (writer_layernorm_fused_rm_wsplit.cpp; design and ordering proof:
+/// layernorm_fused_rm_wsplit_program_factory.cpp), shared by the factory (c_25 sizing) and the writer. Round 1: each
+/// of the S cores of a group sends a slot of `slot_bytes` (its 32 slice means, then 32 slice M2s, fp32). Round 2:
+/// core k owns rows [k R, min(32, (k + 1) R)) of the tile-row, R = rows_per_owner(S) = ceil(32 / S), so the first
+/// owners(S) = ceil(32 / R) cores own rows (<= S; e.g. S = 9: R = 4, 8 owners; S = 64: R = 1, 32 owners); owner k
+/// sends block k of the result area: its rows' (mean, variance) as fp32 pairs (8 B per row), the block padded to
+/// 16 B so every block starts 16-byte aligned (the L1 alignment of NOC transfers, pessimistic for L1 -> L1).
+namespace wsplit_exchange {
+inline constexpr unsigned slot_bytes = 256;  ///< bytes of one core's round-1 partials
+inline constexpr unsigned rows_per_owner(unsigned S) { return (32 + S - 1) / S; }
+inline constexpr unsigned owners(unsigned S) { return (32 + rows_per_owner(S) - 1) / rows_per_owner(S); }
+inline constexpr unsigned result_block_bytes(unsigned S) { return (8 * rows_per_owner(S) + 15) / 16 * 16; }
+/// Bytes of the round-2 result area: owners(S) blocks (at most 32 x 16 = 512).
+inline constexpr unsigned result_bytes(unsigned S) { return owners(S) * result_block_bytes(S); }
+/// Bytes of the exchange area after c_25 pages 0 and 1: the S slots, then the result area.
+inline constexpr unsigned area_bytes(unsigned S) { return S * slot_bytes + result_bytes(S); }
+}  // namespace wsplit_exchange
+
 /// W-split compute kernels (compute/layernorm_fused_rm_wsplit.cpp, FPU; layernorm_fused_rm_precise_wsplit.cpp,
 /// precise): compute_ct_args with Wt = the slice's tiles Ws, then the pages of c_25 per tile-row.
 namespace wsplit_compute_ct_args {
-inline constexpr unsigned exchange_pages = compute_ct_args::count;  ///< P: combined mean, variance, S partial slots
+inline constexpr unsigned exchange_pages = compute_ct_args::count;  ///< P: combined mean, variance, exchange area
 inline constexpr unsigned count = exchange_pages + 1;
 }  // namespace wsplit_compute_ct_args
 

@@ -11,7 +11,7 @@
 //   (the writer exchanges m_i, M2_i as fp32 with the other cores of the tile-row and combines them: c_25)
 //   inv std   1 / sqrt(c_25 tile 1 + eps): rsqrt, 2 Newton steps                   -> c_27
 //   output    ((x_t - c_25 tile 0) * inv_std) * gamma_t + beta_t in DEST -> pack_untilize_dest -> c_16
-// M2_i is centred on the m_i the writer receives (the same fp32 tile), so Chan's combination sees consistent pairs.
+// M2_i is centred on the m_i the writer receives (the same fp32 tile), so the writer's combination sees consistent pairs.
 // w_i is the number of valid columns of the slice; the last slice's partial last tile (W % 32 != 0) holds zeros past
 // W in c_1 (the reader zeroes c_0), and x - m_i there is masked with the partial scaler tile c_2[1].
 //

@@ -1,14 +1,25 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// Writer of the W-split program (RISCV_0 / BRISC; design: layernorm_fused_rm_wsplit_program_factory.cpp). Per
-// tile-row of its group:
-//   1. exchange: takes this slice's partial statistics from c_26 (m_i tile, M2_i tile; column 0 = the 32 rows),
-//      copies them as 64 fp32 values into slot `my` of the exchange area (c_25 pages 2.., the same L1 address on every
-//      core of the group), multicasts the slot to the other S - 1 cores of the group's rectangle, flushes the
-//      writes, increments every peer's arrival semaphore (tile-row parity), and waits for S - 1 arrivals on its own;
-//   2. combine: the S partials row by row with Chan's pairwise update in slot order, var = M2 / W, into c_25 page 0
-//      (mean) and page 1 (variance), column 0, in the statistics format; pushes the P pages to compute;
-//   3. output: the Ws untilized tiles of c_16 into this slice of the tile-row's sticks.
+// Writer of the W-split program (RISCV_0 / BRISC; design and the exchange's ordering proof:
+// layernorm_fused_rm_wsplit_program_factory.cpp). Per tile-row of its group, a reduce-scatter then an all-gather of
+// the row statistics:
+//   1. round 1: takes this slice's partial statistics from c_26 (m_i tile, M2_i tile; column 0 = the 32 rows),
+//      copies them as 64 fp32 values into slot `my` of the exchange area (c_25 after pages 0 and 1, the same L1
+//      address on every core of the group), multicasts the slot to the other S - 1 cores of the group's rectangle,
+//      flushes the writes, increments every peer's round-1 semaphore (tile-row parity), and waits for S - 1 arrivals;
+//   2. combine, distributed: this core combines only the rows it owns (wsplit_exchange in
+//      layernorm_fused_rm_kernel_args.hpp: R = ceil(32 / S) contiguous rows per core; cores past the last owner own
+//      none) from the S partials with the two-pass sum form (compile-time weights, no division per partial):
+//          mean = sum_j (n_j / N) m_j,  M2 = sum_j M2_j + sum_j n_j (m_j - mean)^2,  var = M2 / N,  N = W,
+//      7 fp32 operations per (row, partial) (mean: mul, add; M2: sub, mul, mul, add, add) and one division per row;
+//   3. round 2: an owner writes its rows' (mean, var) into its block of the result area (after the slots), multicasts
+//      the block to the other S - 1 cores, flushes, and increments every peer's round-2 semaphore; every core waits
+//      for the other owners' blocks, then copies the 32 rows' (mean, var) into column 0 of c_25 page 0 (mean) and
+//      page 1 (variance) in the statistics format and pushes the P pages to compute. Owners compute, everyone copies:
+//      every core of a group gets bit-identical statistics;
+//   4. output: the Ws untilized tiles of c_16 into this slice of the tile-row's sticks.
+// Soft-float: the data-movement RISC-Vs (RV32IM) have no FPU, so every fp32 operation here is a libgcc call,
+// correctly rounded like the host's SSE float math the emulator runs.
 //
 // Compile-time and runtime args: layernorm_fused_rm_kernel_args.hpp (wsplit_writer_ct_args, wsplit_writer_rt_args).
 #include <cstdint>
@@ -21,7 +32,8 @@ namespace {
 constexpr uint32_t cb_out_rm = layernorm_fused_rm::cb::out_rm;
 constexpr uint32_t cb_stats = layernorm_fused_rm::cb::mean;       // c_25: combined statistics + exchange area
 constexpr uint32_t cb_partial = layernorm_fused_rm::cb::variance;  // c_26: this slice's partials
-constexpr uint32_t kSlotFloats = 64;                              // 32 means, then 32 M2s
+namespace ex = layernorm_fused_rm::wsplit_exchange;
+constexpr uint32_t kSlotFloats = ex::slot_bytes / 4;              // 32 means, then 32 M2s
 
 // Element index of (row r, column 0) in a 32x32 tile of four 16x16 faces, face-major (faces 0 and 2 hold column 0).
 FORCE_INLINE uint32_t col0_index(uint32_t r) { return (r / 16) * 2 * 256 + (r % 16) * 16; }
@@ -51,6 +63,20 @@ FORCE_INLINE void store_stat(uint32_t tile_l1, uint32_t idx, float v) {
     }
 }
 
+// Increments semaphore `sem_addr` of every other core of the group (runtime args from wsplit_writer_rt_args::peers:
+// their NOC coordinates in slot order) and waits until the increments have left (noc_async_atomic_barrier). The
+// caller flushed the data the signal guards (noc_async_write_barrier) before.
+template <uint32_t S>
+FORCE_INLINE void signal_peers(uint32_t sem_addr, uint32_t my) {
+    for (uint32_t j = 0; j < S; ++j) {
+        if (j != my) {
+            const uint32_t xy = get_arg_val<uint32_t>(layernorm_fused_rm::wsplit_writer_rt_args::peers + j);
+            noc_semaphore_inc(get_noc_addr(xy >> 16, xy & 0xffffu, sem_addr), 1);
+        }
+    }
+    noc_async_atomic_barrier();
+}
+
 FORCE_INLINE void zero_l1(uint32_t l1, uint32_t bytes) {
     volatile tt_l1_ptr uint32_t* p = reinterpret_cast<volatile tt_l1_ptr uint32_t*>(static_cast<uintptr_t>(l1));
     for (uint32_t i = 0; i < bytes / 4; ++i) {
@@ -74,13 +100,22 @@ void kernel_main() {
     constexpr uint32_t W = get_compile_time_arg_val(ct::W);
     constexpr auto out_args = TensorAccessorArgs<ct::output_accessor>();
     static_assert(S >= 2, "a W-split group has at least 2 cores");
-    static_assert(2 * stats_tile_bytes + S * kSlotFloats * 4 <= P * stats_tile_bytes, "exchange area too small");
+    static_assert(2 * stats_tile_bytes + ex::area_bytes(S) <= P * stats_tile_bytes, "exchange area too small");
+    // Row ownership (round 2) and the combine's compile-time constants: n_j / N per slice width.
+    constexpr uint32_t R = ex::rows_per_owner(S);
+    constexpr uint32_t owners = ex::owners(S);
+    constexpr uint32_t block_bytes = ex::result_block_bytes(S);
+    constexpr float n_full = static_cast<float>(full_cols), n_last = static_cast<float>(last_cols);
+    constexpr float w_full = n_full / static_cast<float>(W), w_last = n_last / static_cast<float>(W);
 
     const uint32_t out_addr = get_arg_val<uint32_t>(rt::output_addr);
     const uint32_t num_sticks = get_arg_val<uint32_t>(rt::num_sticks);
     const uint32_t start_stick = get_arg_val<uint32_t>(rt::start_stick);
     const uint32_t col_offset = get_arg_val<uint32_t>(rt::col_offset);
     const uint32_t my = get_arg_val<uint32_t>(rt::slot);
+    const bool owner = my < owners;
+    const uint32_t row0 = owner ? my * R : 32, row1 = owner && (my + 1) * R < 32 ? (my + 1) * R : 32;
+    const uint32_t other_owners = owner ? owners - 1 : owners;
     // A multicast rectangle runs from its start to its end corner on NOC 0 and the other way round on NOC 1.
     const uint32_t x0 = get_arg_val<uint32_t>(noc_index == 0 ? rt::mcast_x0 : rt::mcast_x1);
     const uint32_t y0 = get_arg_val<uint32_t>(noc_index == 0 ? rt::mcast_y0 : rt::mcast_y1);
@@ -94,14 +129,19 @@ void kernel_main() {
     const uint32_t end_stick = start_stick + num_sticks;
     for (uint32_t block = 0; stick < end_stick; ++block) {
         const uint32_t rows = (end_stick - stick) < 32 ? (end_stick - stick) : 32;
-        const uint32_t sem_addr = get_semaphore(block & 1u);
-        volatile tt_l1_ptr uint32_t* sem = reinterpret_cast<volatile tt_l1_ptr uint32_t*>(static_cast<uintptr_t>(sem_addr));
+        const uint32_t sem1_addr = get_semaphore(block & 1u);        // round 1: semaphores 0, 1
+        const uint32_t sem2_addr = get_semaphore(2u + (block & 1u));  // round 2: semaphores 2, 3
+        volatile tt_l1_ptr uint32_t* sem1 =
+            reinterpret_cast<volatile tt_l1_ptr uint32_t*>(static_cast<uintptr_t>(sem1_addr));
+        volatile tt_l1_ptr uint32_t* sem2 =
+            reinterpret_cast<volatile tt_l1_ptr uint32_t*>(static_cast<uintptr_t>(sem2_addr));
 
-        // 1. This slice's partials into its slot, then to every other core of the group.
+        // 1. Round 1: this slice's partials into its slot, then to every other core of the group.
         cb_reserve_back(cb_stats, P);
         const uint32_t stats_l1 = get_write_ptr(cb_stats);
         const uint32_t slots_l1 = stats_l1 + 2 * stats_tile_bytes;
-        const uint32_t my_slot = slots_l1 + my * kSlotFloats * 4;
+        const uint32_t result_l1 = slots_l1 + S * ex::slot_bytes;
+        const uint32_t my_slot = slots_l1 + my * ex::slot_bytes;
         cb_wait_front(cb_partial, 2);
         const uint32_t partial_l1 = get_read_ptr(cb_partial);
         volatile tt_l1_ptr float* mine = reinterpret_cast<volatile tt_l1_ptr float*>(static_cast<uintptr_t>(my_slot));
@@ -110,40 +150,55 @@ void kernel_main() {
             mine[32 + r] = load_stat<stats_fp32>(partial_l1 + stats_tile_bytes, col0_index(r));
         }
         cb_pop_front(cb_partial, 2);
-        noc_async_write_multicast(my_slot, get_noc_multicast_addr(x0, y0, x1, y1, my_slot), kSlotFloats * 4, S - 1);
+        noc_async_write_multicast(my_slot, get_noc_multicast_addr(x0, y0, x1, y1, my_slot), ex::slot_bytes, S - 1);
         noc_async_write_barrier();  // the slot has landed everywhere before any peer is told so
-        for (uint32_t j = 0; j < S; ++j) {
-            if (j != my) {
-                const uint32_t xy = get_arg_val<uint32_t>(rt::peers + j);
-                noc_semaphore_inc(get_noc_addr(xy >> 16, xy & 0xffffu, sem_addr), 1);
-            }
-        }
-        noc_async_atomic_barrier();
-        noc_semaphore_wait(sem, S - 1);
-        noc_semaphore_set(sem, 0);
+        signal_peers<S>(sem1_addr, my);
+        noc_semaphore_wait(sem1, S - 1);
+        noc_semaphore_set(sem1, 0);
 
-        // 2. Chan's pairwise combination, slot order, fp32; mean and variance in column 0 of pages 0 and 1.
-        zero_l1(stats_l1, 2 * stats_tile_bytes);
-        for (uint32_t r = 0; r < 32; ++r) {
-            volatile tt_l1_ptr float* s0 = reinterpret_cast<volatile tt_l1_ptr float*>(static_cast<uintptr_t>(slots_l1));
-            float n = static_cast<float>(full_cols);
-            float mean = s0[r];
-            float m2 = s0[32 + r];
-            for (uint32_t j = 1; j < S; ++j) {
-                volatile tt_l1_ptr float* sj = s0 + j * kSlotFloats;
-                const float nj = static_cast<float>(j == S - 1 ? last_cols : full_cols);
-                const float nn = n + nj;
-                const float d = sj[r] - mean;
-                mean = mean + d * (nj / nn);
-                m2 = m2 + sj[32 + r] + d * d * (n * nj / nn);
-                n = nn;
+        // 2. The rows this core owns: two-pass sum form over the S partials in slot order (fp32).
+        if (owner) {
+            const uint32_t my_block = result_l1 + my * block_bytes;
+            volatile tt_l1_ptr float* out =
+                reinterpret_cast<volatile tt_l1_ptr float*>(static_cast<uintptr_t>(my_block));
+            volatile tt_l1_ptr float* s0 =
+                reinterpret_cast<volatile tt_l1_ptr float*>(static_cast<uintptr_t>(slots_l1));
+            for (uint32_t r = row0; r < row1; ++r) {
+                float mean = 0.0f;
+                for (uint32_t j = 0; j < S; ++j) {
+                    mean = mean + (j == S - 1 ? w_last : w_full) * s0[j * kSlotFloats + r];
+                }
+                float m2 = 0.0f;
+                for (uint32_t j = 0; j < S; ++j) {
+                    const float d = s0[j * kSlotFloats + r] - mean;
+                    m2 = m2 + s0[j * kSlotFloats + 32 + r] + (j == S - 1 ? n_last : n_full) * d * d;
+                }
+                out[2 * (r - row0)] = mean;
+                out[2 * (r - row0) + 1] = m2 / static_cast<float>(W);
             }
-            store_stat<stats_fp32>(stats_l1, col0_index(r), mean);
-            store_stat<stats_fp32>(stats_l1 + stats_tile_bytes, col0_index(r), m2 / static_cast<float>(W));
+            // 3. Round 2: this core's rows to every other core of the group.
+            noc_async_write_multicast(my_block, get_noc_multicast_addr(x0, y0, x1, y1, my_block), block_bytes, S - 1);
+            noc_async_write_barrier();  // the block has landed everywhere before any peer is told so
+            signal_peers<S>(sem2_addr, my);
+        }
+        noc_semaphore_wait(sem2, other_owners);
+        noc_semaphore_set(sem2, 0);
+
+        // Every core: the 32 rows' (mean, var) from the result area into column 0 of pages 0 and 1. Their other
+        // columns are zeroed on the first use of each half only: later only column 0 changes (peers write pages 2..,
+        // compute only reads c_25).
+        if (block < 2) {
+            zero_l1(stats_l1, 2 * stats_tile_bytes);
+        }
+        volatile tt_l1_ptr float* res = reinterpret_cast<volatile tt_l1_ptr float*>(static_cast<uintptr_t>(result_l1));
+        for (uint32_t r = 0; r < 32; ++r) {
+            const uint32_t at = (r / R) * (block_bytes / 4) + 2 * (r % R);
+            store_stat<stats_fp32>(stats_l1, col0_index(r), res[at]);
+            store_stat<stats_fp32>(stats_l1 + stats_tile_bytes, col0_index(r), res[at + 1]);
         }
         cb_push_back(cb_stats, P);
 
-        // 3. This slice of the output sticks.
+        // 4. This slice of the output sticks.
         cb_wait_front(cb_out_rm, Ws);
         uint32_t l1 = get_read_ptr(cb_out_rm);
         for (uint32_t r = 0; r < rows; ++r) {
