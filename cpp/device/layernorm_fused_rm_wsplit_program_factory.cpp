@@ -7,27 +7,32 @@
 // (x - m_i)^2, centered on its own mean. The writer kernel of each core then exchanges them with the group in two
 // rounds per tile-row, a reduce-scatter then an all-gather (layout: wsplit_exchange in
 // kernels/layernorm_fused_rm_kernel_args.hpp):
-//   round 1: it copies column 0 of the two partial tiles (32 means, 32 M2s as fp32, 256 B) into slot i of an
-//     exchange area at the same L1 address on every core of the group, multicasts that slot to the other S - 1
-//     cores of the rectangle, flushes, increments each peer's round-1 semaphore and waits for S - 1 arrivals;
+//   round 1: it copies column 0 of the partial tiles (32 means, 32 M2s, 32 mean lo parts as fp32, 384 B) into
+//     slot i of an exchange area at the same L1 address on every core of the group, multicasts that slot to the
+//     other S - 1 cores of the rectangle, flushes, increments each peer's round-1 semaphore and waits for S - 1
+//     arrivals;
 //   combine: core i combines only the rows it owns, [i R, min(32, (i + 1) R)), R = ceil(32 / S) (the first
 //     ceil(32 / R) cores own rows, the others none), with the two-pass sum form of the parallel variance: with
 //     n_j the slice widths (compile-time: Ws * 32, the last slice fewer when W % 32 != 0) and N = W,
-//         mean = sum_j (n_j / N) m_j,   M2 = sum_j M2_j + sum_j n_j (m_j - mean)^2,   var = M2 / N,
-//     the exact decomposition of the total sum of squares into within- and between-slice parts (for two slices it
-//     is the combination formula of Chan, Golub, LeVeque 1979, "Updating formulae and a pairwise algorithm for
-//     computing sample variances", Stanford CS-TR-79-773, whose abstract states it; S slices follow by induction,
+//         d = sum_j (n_j / N) d_j,   M2 = sum_j M2_j + sum_j n_j (d_j - d)^2,   var = M2 / N,   mean = K + d,
+//     on the slice means relative to K = slot 0's mean: d_j = m_j - K = (hi_j - K) + lo_j (hi_j - K exact by
+//     Sterbenz when hi_j is within a factor 2 of K). The precise kernel (float32 input) sends m_j as an fp32 pair
+//     hi_j + lo_j and gets K and d apart, so the row mean keeps fp32 accuracy of the spread, not of |mean|; the FPU
+//     kernel sends lo = 0 and gets K + d. The form is the exact decomposition of the total sum of squares into
+//     within- and between-slice parts (for two slices it is the combination formula of Chan, Golub, LeVeque 1979,
+//     "Updating formulae and a pairwise algorithm for computing sample variances", Stanford CS-TR-79-773, whose
+//     abstract states it; S slices follow by induction,
 //     since sum_j n_j (m_j - mean) = 0; every term is non-negative: no cancellation). fp32 in soft-float (the
 //     data-movement RISC-Vs have no FPU; libgcc, correctly rounded like the host's SSE float math the emulator
-//     runs): 7 operations per (row, partial), no division per partial (one per row), in slot order;
-//   round 2: each owner writes its rows' (mean, var) into its 16-byte-aligned block of a result area after the slots
+//     runs): 9 operations per (row, partial), no division per partial (one per row), in slot order;
+//   round 2: each owner writes its rows' (d, var) into its 16-byte-aligned block of a result area after the slots
 //     (same L1 address on every core), multicasts the block to the other S - 1 cores, flushes, and increments each
 //     peer's round-2 semaphore; every core waits for the other owners' signals and copies the 32 rows into column 0
-//     of c_25 pages 0 (mean) and 1 (variance) in the statistics format. Owners compute, everyone copies: every core
-//     of a group gets bit-identical row statistics.
+//     of c_25 pages 0 (K + d, or K), 1 (variance) and 2 (d, or 0) in the statistics format. Owners compute,
+//     everyone copies: every core of a group gets bit-identical row statistics.
 // The compute kernel normalizes its slice with them and the writer writes the slice of the 32 output sticks. DRAM
 // traffic is the minimum: every input byte read once, every output byte written once, gamma / beta once per core
-// (each core its own slice). Per tile-row the combine costs each core ceil(32 / S) x S x 7 soft-float operations
+// (each core its own slice). Per tile-row the combine costs each core ceil(32 / S) x S x 9 soft-float operations
 // (S = 64: 448) where combining all 32 rows on every core with Chan's pairwise update costs 32 x (S - 1) x ~12
 // (24192).
 //
@@ -59,7 +64,7 @@
 // its writer incremented after noc_async_write_barrier (the data flushed before the signal).
 //
 // Circular buffers (pages; Ws = Wt / S; P = exchange pages = 2 + ceil(exchange area bytes / stats tile bytes), the
-// exchange area S x 256 B of slots and a result area of ceil(32 / R) blocks of 16-byte-padded 8 R B, <= 512 B):
+// exchange area S x 384 B of slots and a result area of ceil(32 / R) blocks of 16-byte-padded 8 R B, <= 512 B):
 //   c_0  input sticks, the slice                Ws   reader -> compute (tilize)
 //   c_1  input slice tilized                    Ws   compute
 //   c_2  reduce scaler (1.0; partial tile)      1|2  reader, persistent (every core; only the last slice uses the partial)
@@ -69,8 +74,9 @@
 //   c_16 output sticks, the slice               Ws   compute (pack_untilize) -> writer
 //   c_24 (x - m_i)^2, then x - mean             Ws   compute
 //   c_25 mean: the row's combined statistics    2P   writer -> compute, P pages per tile-row: page 0 the combined
-//        mean, page 1 the combined variance (column 0 of each tile), pages 2.. the exchange area (the S received
-//        partials, then the owners' results; never read by compute); two halves (tile-row parity)
+//        mean (precise kernel: K), page 1 the combined variance, page 2 d (precise kernel; else 0) (column 0 of each
+//        tile), pages 3.. the exchange area (the S received partials, then the owners' results; never read by
+//        compute); two halves (tile-row parity)
 //   c_26 variance: this slice's partials        2    compute -> writer: m_i tile, M2_i tile
 //   c_27 1 / sqrt(var + eps); first the slice mean m_i for the squares    1    compute
 // Semaphores (kernel-config region, get_semaphore): 0 and 1 count round-1 arrivals of tile-rows of even / odd
@@ -80,11 +86,11 @@
 // BFLOAT16 input runs the FPU kernel (compute/layernorm_fused_rm_wsplit.cpp) in the layout above. FLOAT32 input
 // runs the precise kernel (compute/layernorm_fused_rm_precise_wsplit.cpp; numerics in
 // layernorm_fused_rm_precise_common.hpp), which keeps the centred values in DEST: c_24 holds the three bf16 parts
-// of a row-sum tile (3 bfloat16 pages), c_27 the row-sum tile, the slice mean, then the inverse std (1 Float32
-// page); c_1, c_6, c_7, c_25 and c_27 unpack straight to the fp32 DEST; math fidelity HiFi4; eps in fp32
-// (wsplit_compute_rt_args::eps_bits). The partials reach the writer in Float32 (c_26; stats_format is Float32:
-// FLOAT32 input needs fp32_dest_acc_en). The exchange carries each slice mean as ONE fp32 value, so the combined
-// mean is known to about an fp32 rounding of |mean|: the output's error grows with |mean| / std (README).
+// of a row-sum tile (3 bfloat16 pages), c_27 the row-sum tiles, m1, the slice mean's hi and lo, then the inverse
+// std (2 Float32 pages); c_1, c_6, c_7, c_25 and c_27 unpack straight to the fp32 DEST; math fidelity HiFi4; eps in
+// fp32 (wsplit_compute_rt_args::eps_bits). The partials reach the writer in Float32 (c_26, 3 pages: hi, lo, M2_i;
+// stats_format is Float32: FLOAT32 input needs fp32_dest_acc_en); the writer is told so (wsplit_writer_ct_args::
+// mean_lo).
 #include "device/layernorm_fused_rm_program_factory.hpp"
 
 #include <algorithm>
@@ -153,7 +159,7 @@ LayerNormFusedRMWSplitProgramFactory::Layout LayerNormFusedRMWSplitProgramFactor
 
 uint32_t LayerNormFusedRMWSplitProgramFactory::exchange_pages(uint32_t S, DataFormat stats_fmt) {
     const uint32_t page = tile_size(stats_fmt);
-    return 2 + (wsplit_exchange::area_bytes(S) + page - 1) / page;
+    return wsplit_exchange::stats_pages + (wsplit_exchange::area_bytes(S) + page - 1) / page;
 }
 
 uint64_t LayerNormFusedRMWSplitProgramFactory::cb_bytes(uint32_t W, uint32_t S, DataFormat in_format,
@@ -166,7 +172,8 @@ uint64_t LayerNormFusedRMWSplitProgramFactory::cb_bytes(uint32_t W, uint32_t S, 
     const uint64_t in_tiles = (precise ? 2ull : 3ull) * Ws + 2ull * (has_gamma ? Ws : 1) + 2ull * (has_beta ? Ws : 1);
     const uint64_t bf16_tiles = (W % 32 ? 2 : 1) + 1 + (precise ? 3 : 0);  // c_2, c_3 (and c_24)
     return in_tiles * tile_size(in_format) + uint64_t(Ws) * tile_size(out_format) +
-           bf16_tiles * tile_size(DataFormat::Float16_b) + (2ull * exchange_pages(S, sf) + 3) * tile_size(sf);
+           bf16_tiles * tile_size(DataFormat::Float16_b) +
+           (2ull * exchange_pages(S, sf) + (precise ? 5 : 3)) * tile_size(sf);
 }
 
 uint32_t LayerNormFusedRMWSplitProgramFactory::choose_cores_per_row(const operation_attributes_t& attrs,
@@ -275,8 +282,8 @@ ProgramDescriptor LayerNormFusedRMWSplitProgramFactory::create_descriptor(const 
         add_cb(cb::centered, Ws, fmt);
     }
     add_cb(cb::mean, 2 * P, sf);
-    add_cb(cb::variance, 2, sf);
-    add_cb(cb::inv_std, 1, sf);
+    add_cb(cb::variance, precise ? 3 : 2, sf);
+    add_cb(cb::inv_std, precise ? 2 : 1, sf);
     for (uint32_t id = 0; id < 4; ++id) {  // round-1 arrivals (0, 1) and round-2 arrivals (2, 3), by tile-row parity
         desc.semaphores.push_back(tt::tt_metal::SemaphoreDescriptor{id, cores, 0});
     }
@@ -334,6 +341,7 @@ ProgramDescriptor LayerNormFusedRMWSplitProgramFactory::create_descriptor(const 
         a[ct::full_slice_cols] = full_cols;
         a[ct::last_slice_cols] = last_cols;
         a[ct::W] = W;
+        a[ct::mean_lo] = precise ? 1u : 0u;
     }
     detail::append_interleaved_accessor_args(writer.compile_time_args,
                                              detail::align_up(out_stick_bytes, arch.dram_alignment));

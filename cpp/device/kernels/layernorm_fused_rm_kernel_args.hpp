@@ -84,27 +84,30 @@ inline constexpr unsigned count = 3;
 }  // namespace writer_rt_args
 
 /// Layout of the W-split exchange (writer_layernorm_fused_rm_wsplit.cpp; design and ordering proof:
-/// layernorm_fused_rm_wsplit_program_factory.cpp), shared by the factory (c_25 sizing) and the writer. Round 1: each
-/// of the S cores of a group sends a slot of `slot_bytes` (its 32 slice means, then 32 slice M2s, fp32). Round 2:
+/// layernorm_fused_rm_wsplit_program_factory.cpp), shared by the factory (c_25 sizing) and the writer. c_25 starts
+/// with `stats_pages` statistics tiles (mean or its fp32 hi part K, variance, the mean's rest). Round 1: each of the
+/// S cores of a group sends a slot of `slot_bytes` (its 32 slice means (hi), 32 slice M2s, 32 slice mean lo parts:
+/// 0 unless wsplit_writer_ct_args::mean_lo, fp32). Round 2:
 /// core k owns rows [k R, min(32, (k + 1) R)) of the tile-row, R = rows_per_owner(S) = ceil(32 / S), so the first
 /// owners(S) = ceil(32 / R) cores own rows (<= S; e.g. S = 9: R = 4, 8 owners; S = 64: R = 1, 32 owners); owner k
-/// sends block k of the result area: its rows' (mean, variance) as fp32 pairs (8 B per row), the block padded to
+/// sends block k of the result area: its rows' (mean - K, variance) as fp32 pairs (8 B per row), the block padded to
 /// 16 B so every block starts 16-byte aligned (the L1 alignment of NOC transfers, pessimistic for L1 -> L1).
 namespace wsplit_exchange {
-inline constexpr unsigned slot_bytes = 256;  ///< bytes of one core's round-1 partials
+inline constexpr unsigned stats_pages = 3;   ///< c_25 pages before the exchange area
+inline constexpr unsigned slot_bytes = 384;  ///< bytes of one core's round-1 partials
 inline constexpr unsigned rows_per_owner(unsigned S) { return (32 + S - 1) / S; }
 inline constexpr unsigned owners(unsigned S) { return (32 + rows_per_owner(S) - 1) / rows_per_owner(S); }
 inline constexpr unsigned result_block_bytes(unsigned S) { return (8 * rows_per_owner(S) + 15) / 16 * 16; }
 /// Bytes of the round-2 result area: owners(S) blocks (at most 32 x 16 = 512).
 inline constexpr unsigned result_bytes(unsigned S) { return owners(S) * result_block_bytes(S); }
-/// Bytes of the exchange area after c_25 pages 0 and 1: the S slots, then the result area.
+/// Bytes of the exchange area after the stats_pages statistics pages of c_25: the S slots, then the result area.
 inline constexpr unsigned area_bytes(unsigned S) { return S * slot_bytes + result_bytes(S); }
 }  // namespace wsplit_exchange
 
 /// W-split compute kernels (compute/layernorm_fused_rm_wsplit.cpp, FPU; layernorm_fused_rm_precise_wsplit.cpp,
 /// precise): compute_ct_args with Wt = the slice's tiles Ws, then the pages of c_25 per tile-row.
 namespace wsplit_compute_ct_args {
-inline constexpr unsigned exchange_pages = compute_ct_args::count;  ///< P: combined mean, variance, exchange area
+inline constexpr unsigned exchange_pages = compute_ct_args::count;  ///< P: statistics pages, exchange area
 inline constexpr unsigned count = exchange_pages + 1;
 }  // namespace wsplit_compute_ct_args
 
@@ -130,7 +133,8 @@ inline constexpr unsigned stats_fp32 = 6;        ///< 1 when the statistics form
 inline constexpr unsigned full_slice_cols = 7;   ///< columns of every slice but the last: Ws * 32
 inline constexpr unsigned last_slice_cols = 8;   ///< valid columns of the last slice
 inline constexpr unsigned W = 9;                 ///< row width
-inline constexpr unsigned count = 10;
+inline constexpr unsigned mean_lo = 10;          ///< 1: partials and combined mean as fp32 hi + lo (precise kernel)
+inline constexpr unsigned count = 11;
 inline constexpr unsigned output_accessor = count;  ///< TensorAccessorArgs of the output
 }  // namespace wsplit_writer_ct_args
 

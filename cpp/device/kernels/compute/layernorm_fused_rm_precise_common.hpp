@@ -78,13 +78,14 @@ ALWI void mask_padding(uint32_t w, uint32_t tmp) {
 }
 
 // DST[w] = x (tile t of c_1) - m1 (- m2 when `stages` == 2), masked to the valid columns when `last_tile` of
-// a row whose last tile is partial. DST[tmp] is clobbered.
-ALWI void centered_into(uint32_t t, uint32_t w, uint32_t tmp, uint32_t stages, bool last_tile) {
+// a row whose last tile is partial. m1, m2: tiles 0 and lo_tile of mean_cb. DST[tmp] is clobbered.
+ALWI void centered_into(uint32_t t, uint32_t w, uint32_t tmp, uint32_t stages, bool last_tile,
+                        uint32_t mean_cb = cb_mean, uint32_t lo_tile = 1) {
     copy_from(cb_in, t, w);
-    bcast_from<BroadcastType::COL>(cb_mean, 0, tmp);
+    bcast_from<BroadcastType::COL>(mean_cb, 0, tmp);
     sub_dst(w, tmp);
     if (stages == 2) {
-        bcast_from<BroadcastType::COL>(cb_mean, 1, tmp);
+        bcast_from<BroadcastType::COL>(mean_cb, lo_tile, tmp);
         sub_dst(w, tmp);
     }
     if (args::partial && last_tile) {
@@ -241,9 +242,11 @@ constexpr uint32_t d_tmp = 2;
 
 // The element-wise sum over `tiles` tiles, in DEST, packed into ocb (Float32): value(t, w, tmp) leaves tile t's
 // term in DST[w] (w = d_acc for t = 0, else d_work; DST[tmp] = d_tmp is scratch). pop_cb (kNoCb: none): a CB whose
-// front page `value` read, popped after the math, before ocb is reserved (so ocb may be that CB).
+// front pop_pages pages `value` read, popped after the math, before ocb is reserved (so ocb may be that CB).
+// keep_slot (kNoCb: none): a DEST slot `value` filled, packed into ocb after the sum.
 template <typename Value>
-ALWI void tile_sum(uint32_t tiles, uint32_t ocb, Value value, uint32_t pop_cb = kNoCb) {
+ALWI void tile_sum(uint32_t tiles, uint32_t ocb, Value value, uint32_t pop_cb = kNoCb, uint32_t pop_pages = 1,
+                   uint32_t keep_slot = kNoCb) {
     tile_regs_acquire();
     for (uint32_t t = 0; t < tiles; ++t) {
         const uint32_t w = t == 0 ? d_acc : d_work;
@@ -254,9 +257,19 @@ ALWI void tile_sum(uint32_t tiles, uint32_t ocb, Value value, uint32_t pop_cb = 
     }
     tile_regs_commit();
     if (pop_cb != kNoCb) {
-        cb_pop_front(pop_cb, 1);
+        cb_pop_front(pop_cb, pop_pages);
     }
-    pack_to(ocb, d_acc);
+    if (keep_slot == kNoCb) {
+        pack_to(ocb, d_acc);
+        return;
+    }
+    cb_reserve_back(ocb, 2);
+    tile_regs_wait();
+    pack_reconfig_data_format(ocb);
+    pack_tile(d_acc, ocb);
+    pack_tile(keep_slot, ocb);
+    tile_regs_release();
+    cb_push_back(ocb, 2);
 }
 
 // The split of the precise kernels: S in c_24, three bf16 parts in c_26 (S - h_1 - h_2 - h_3 is at most 2^-27 |S|).
