@@ -193,7 +193,8 @@ void bind_op(nb::module_& m) {
                 "CoreCoord(x=columns, y=rows) of worker cores to split the tile-rows over (each >= 1, within the "
                 "arch's grid), or None for the arch's whole grid.")
         .def_rw("program_factory", &lf::operation_attributes_t::program_factory,
-                "\"\" (chosen by select_program_factory) or a program factory name to force it.")
+                "\"\" (chosen by select_program_factory: the program with the lowest modelled time that fits L1) or a "
+                "program factory name to force it.")
         .def_rw("convert_affine", &lf::operation_attributes_t::convert_affine,
                 "False: gamma/beta are described in the input's dtype, ROW_MAJOR. True: described as given; the "
                 "caller converts them (validate accepts BFLOAT16 or FLOAT32, ROW_MAJOR or TILE). The Python API sets "
@@ -263,10 +264,11 @@ void bind_op(nb::module_& m) {
     m.attr("WSPLIT_PROGRAM_FACTORY") = lf::LayerNormFusedRMWSplitProgramFactory::name;
     m.def("wsplit_cores_per_row", &lf::LayerNormFusedRMWSplitProgramFactory::choose_cores_per_row, "attrs"_a,
           "tensor_args"_a,
-          "Cores per tile-row S the W-split program takes when not forced (0: the op does not choose W-split): for "
-          "bfloat16 input with fewer tile-rows than cores, the largest divisor S >= 2 of Wt whose groups (one per "
-          "tile-row) fit the grid and whose slices fit L1; for rows too wide for the row-resident program, the "
-          "smallest such S whose slices fit L1.");
+          "Cores per tile-row S the W-split program takes when forced without wsplit_cores_per_row: the S with the "
+          "lowest modelled time (_C.model) among those its predicate accepts (wsplit_unusable); 0 when none is.");
+    m.def("wsplit_unusable", &lf::LayerNormFusedRMWSplitProgramFactory::unusable, "attrs"_a, "tensor_args"_a, "S"_a,
+          "Why the W-split program cannot run these arguments with S cores per tile-row (\"\" when it can; S = 0 "
+          "checks only what does not depend on S, the input dtype): the predicate validation and selection share.");
 
     bind_kernel_args(m);
 

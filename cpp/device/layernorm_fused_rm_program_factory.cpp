@@ -147,6 +147,11 @@ uint64_t LayerNormFusedRMProgramFactory::cb_bytes(uint32_t W, DataFormat in_form
                         uses_precise_kernel(in_format, /*streaming=*/false), /*streaming=*/false);
 }
 
+uint32_t LayerNormFusedRMStreamingProgramFactory::chunk_tiles(uint32_t W, DataFormat in_format,
+                                                              const ComputeConfigDescriptor& cc) {
+    return streaming_chunk(tiles_of_width(W), cc, compute_kernel_of(in_format, cc));
+}
+
 uint64_t LayerNormFusedRMStreamingProgramFactory::cb_bytes(uint32_t W, DataFormat in_format, DataFormat out_format,
                                                            const ComputeConfigDescriptor& cc, bool has_gamma,
                                                            bool has_beta) {
