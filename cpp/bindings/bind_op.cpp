@@ -69,6 +69,13 @@ void bind_kernel_args(nb::module_& m) {
              {"output_accessor", a::output_accessor}});
     }
     {
+        namespace a = lf::wsplit_writer_rt_args;
+        add("wsplit_writer_rt_args", "W-split writer runtime arg indices (per core; the S peers' NOC words follow).",
+            {{"output_addr", a::output_addr}, {"num_sticks", a::num_sticks}, {"start_stick", a::start_stick},
+             {"col_offset", a::col_offset}, {"slot", a::slot}, {"mcast_x0", a::mcast_x0}, {"mcast_y0", a::mcast_y0},
+             {"mcast_x1", a::mcast_x1}, {"mcast_y1", a::mcast_y1}, {"peers", a::peers}, {"count", a::count}});
+    }
+    {
         namespace a = lf::compute_ct_args;
         add("compute_ct_args", "Compute compile-time arg indices (all four compute kernels).",
             {{"Wt", a::Wt}, {"block_w", a::block_w}, {"inv_w_bits", a::inv_w_bits}, {"affine_flags", a::affine_flags},
@@ -269,6 +276,9 @@ void bind_op(nb::module_& m) {
     m.def("wsplit_unusable", &lf::LayerNormFusedRMWSplitProgramFactory::unusable, "attrs"_a, "tensor_args"_a, "S"_a,
           "Why the W-split program cannot run these arguments with S cores per tile-row (\"\" when it can; S = 0 "
           "checks only what does not depend on S, the input dtype): the predicate validation and selection share.");
+    m.def("wsplit_numerics_gap", &lf::LayerNormFusedRMWSplitProgramFactory::numerics_gap, "attrs"_a, "tensor_args"_a,
+          "Why the W-split program is not taken by default for these arguments (\"\" when it may be): it must keep "
+          "the numerics of the compute kernel family the caller's config selects (no shifted W-split kernel).");
 
     bind_kernel_args(m);
 

@@ -150,11 +150,15 @@ struct Candidate {
     std::string factory;
     uint32_t S = 1;  ///< cores per tile-row (1 unless W-split)
     ProgramTime time;
+    /// Why select_program_factory does not take it ("" when it may):
+    /// LayerNormFusedRMWSplitProgramFactory::numerics_gap for a W-split.
+    std::string not_by_default;
 };
 
 /// Every program that fits L1 for these arguments (attrs.program_factory is ignored): row-resident and streaming
 /// when their CBs fit, the W-split for every S its predicate accepts
-/// (LayerNormFusedRMWSplitProgramFactory::unusable), in the order of `better`.
+/// (LayerNormFusedRMWSplitProgramFactory::unusable), in the order of `better`. select_program_factory takes the
+/// first whose not_by_default is empty.
 std::vector<Candidate> candidates(const operation_attributes_t& attrs, const tensor_args_t& tensor_args);
 
 /// Selection order: lower modelled time, then fewer cores, then row-resident before streaming before W-split,

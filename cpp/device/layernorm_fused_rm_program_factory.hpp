@@ -142,6 +142,13 @@ struct LayerNormFusedRMWSplitProgramFactory {
     /// dividing Wt, a rectangle of S cores in the grid (attrs.core_grid or the arch's), slices within free L1.
     /// Messages name the argument, what was expected and what was given (without the op's prefix).
     static std::string unusable(const operation_attributes_t& attrs, const tensor_args_t& tensor_args, uint32_t S);
+    /// Why the W-split program, although usable, is not taken by default for these arguments ("" when it may be):
+    /// it must keep the numerics contract of the compute kernel family the caller's config selects
+    /// (compute_kernel_of, README "Numerics"). The W-split compute kernel has no shifted variant: its x - mean
+    /// takes the mean through the 19-bit source registers, as the FPU family does, so it keeps the FPU family's
+    /// bounds (bfloat16 with a 16-bit DEST) but not the shifted family's (bfloat16 with fp32 DEST, the Python API's
+    /// default), measured 13 bf16 ULPs of the row scale on 256 + 8 randn against the shifted kernel's 0.5.
+    static std::string numerics_gap(const operation_attributes_t& attrs, const tensor_args_t& tensor_args);
     /// The S the op takes when the W-split is forced without wsplit_cores_per_row: the one with the lowest modelled
     /// time (layernorm_fused_rm_device_model.hpp) among those `unusable` accepts; 0 when none is.
     static uint32_t choose_cores_per_row(const operation_attributes_t& attrs, const tensor_args_t& tensor_args);

@@ -154,6 +154,16 @@ std::string LayerNormFusedRMWSplitProgramFactory::unusable(const operation_attri
     return "";
 }
 
+std::string LayerNormFusedRMWSplitProgramFactory::numerics_gap(const operation_attributes_t& attrs,
+                                                              const tensor_args_t& tensor_args) {
+    if (compute_kernel_of(data_format_of(tensor_args.input.dtype), attrs.compute_config) == ComputeKernel::Shifted) {
+        return "bfloat16 input with fp32_dest_acc_en runs the shifted kernels (rows centered by their first element, "
+               "at most 1 bf16 ULP of the row scale); the W-split kernel has no shifted variant (13 bf16 ULPs measured "
+               "on rows with |mean| / std ~ 32)";
+    }
+    return "";
+}
+
 uint32_t LayerNormFusedRMWSplitProgramFactory::choose_cores_per_row(const operation_attributes_t& attrs,
                                                                     const tensor_args_t& tensor_args) {
     return model::best_wsplit_cores_per_row(attrs, tensor_args);
