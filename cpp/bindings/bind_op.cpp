@@ -207,7 +207,7 @@ void bind_op(nb::module_& m) {
                 "caller converts them (validate accepts BFLOAT16 or FLOAT32, ROW_MAJOR or TILE). The Python API sets "
                 "it.")
         .def_rw("wsplit_cores_per_row", &lf::operation_attributes_t::wsplit_cores_per_row,
-                "W-split program: cores per tile-row S (a divisor >= 2 of Wt); 0 = chosen by the factory.");
+                "W-split program: cores per tile-row S (a divisor >= 2 of Wt); 0 = the model's best S.");
 
     nb::class_<lf::tensor_args_t>(m, "TensorArgs", "tensor_args_t of the op: input, optional gamma and beta.")
         .def(

@@ -3,8 +3,8 @@
 // Device-time model of ttnn.layernorm_fused_rm's programs: a FLOOR with stated assumptions, not a promise. The one
 // source of truth for the arch constants, NOC occupancy, the exchange and combine of the W-split program, the work of
 // the op's three programs and the program time; select_program_factory picks the program with the lowest modelled
-// time that fits L1. python/layernorm_fused_rm/device_model.py binds it (and models upstream's to_layout ->
-// layer_norm -> to_layout chain with it).
+// time that fits L1 and keeps the caller's numerics (Candidate::not_by_default). python/layernorm_fused_rm/
+// device_model.py uses it through _C.model (and models upstream's to_layout -> layer_norm -> to_layout chain with it).
 //
 // The model, per program (all terms in the arch's AI clock cycles, then / clock -> us):
 //
