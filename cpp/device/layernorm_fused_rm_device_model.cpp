@@ -64,12 +64,6 @@ void add_stick(Txns& t, uint64_t sticks, uint32_t cols, uint32_t chunk_cols, uin
     t.emplace_back(sticks, uint64_t(cols - (chunks - 1) * chunk_cols) * elem_bytes);
 }
 
-uint32_t grid_x_of(const operation_attributes_t& attrs, const tt_metal_mirror::ArchParams& arch) {
-    return attrs.core_grid ? attrs.core_grid->x : arch.grid_x;
-}
-uint32_t grid_y_of(const operation_attributes_t& attrs, const tt_metal_mirror::ArchParams& arch) {
-    return attrs.core_grid ? attrs.core_grid->y : arch.grid_y;
-}
 
 Candidate candidate(const operation_attributes_t& attrs, const tensor_args_t& args, const char* factory, uint32_t S) {
     const ProgramWork w = program_work(attrs, args, factory, S);
@@ -84,7 +78,8 @@ std::vector<Candidate> wsplit_candidates(const operation_attributes_t& attrs, co
     }
     const auto arch = tt_metal_mirror::ArchParams::by_name(attrs.arch);
     const uint32_t Wt = tiles_of_width(args.input.shape.back());
-    const uint32_t cores = grid_x_of(attrs, arch) * grid_y_of(attrs, arch);
+    const CoreCoord grid = detail::grid_of(attrs, arch);
+    const uint32_t cores = grid.x * grid.y;
     for (uint32_t S = 2; S <= std::min(Wt, cores); ++S) {
         if (Wt % S == 0 && F::unusable(attrs, args, S).empty()) {
             out.push_back(candidate(attrs, args, F::name, S));
@@ -185,7 +180,8 @@ ProgramWork program_work(const operation_attributes_t& attrs, const tensor_args_
     const DataFormat fmt = data_format_of(in.dtype), out_fmt = data_format_of(attrs.output_dtype);
     const uint32_t e_in = datum_size(fmt), e_out = datum_size(out_fmt);
     const uint32_t affine = (tensor_args.gamma ? 1u : 0u) + (tensor_args.beta ? 1u : 0u);
-    const uint32_t gx = grid_x_of(attrs, arch), gy = grid_y_of(attrs, arch);
+    const CoreCoord grid = detail::grid_of(attrs, arch);
+    const uint32_t gx = grid.x, gy = grid.y;
     ProgramWork p;
     p.arch = attrs.arch;
     CoreWork& c = p.busiest;

@@ -99,6 +99,8 @@ uint32_t largest_divisor_at_most(uint32_t Wt, uint32_t limit);
 /// Helpers the program factories share (layernorm_fused_rm_program_factory.cpp).
 namespace detail {
 uint32_t align_up(uint32_t v, uint32_t a);
+/// Columns (x) and rows (y) of the worker grid the program may use: attrs.core_grid, else the arch's whole grid.
+CoreCoord grid_of(const operation_attributes_t& attrs, const tt_metal_mirror::ArchParams& arch);
 /// bf16 bits of f, rounded to nearest even, in both 16-bit halves (tt-metal readers' scalar packing).
 uint32_t packed_bf16(float f);
 /// TensorAccessorArgs (compile-time args) of a DRAM-interleaved tensor with the given aligned page size (bytes).

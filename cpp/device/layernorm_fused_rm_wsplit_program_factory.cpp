@@ -55,13 +55,6 @@ namespace {
 
 using model::kSlotBytes;  // one core's partials: 32 means, 32 M2s, fp32
 
-uint32_t grid_x_of(const operation_attributes_t& attrs, const tt_metal_mirror::ArchParams& arch) {
-    return attrs.core_grid ? attrs.core_grid->x : arch.grid_x;
-}
-uint32_t grid_y_of(const operation_attributes_t& attrs, const tt_metal_mirror::ArchParams& arch) {
-    return attrs.core_grid ? attrs.core_grid->y : arch.grid_y;
-}
-
 // Whether logical columns [o, o + n) map to consecutive NOC coordinates (no other node inside the rectangle).
 bool noc_contiguous(const std::vector<uint32_t>& noc, uint32_t o, uint32_t n) {
     return o + n <= noc.size() && noc[o + n - 1] - noc[o] == n - 1;
@@ -139,7 +132,8 @@ std::string LayerNormFusedRMWSplitProgramFactory::unusable(const operation_attri
         return "wsplit_cores_per_row must be a divisor >= 2 of Wt = ceil(W / 32) = " + std::to_string(Wt) + ", got " +
                std::to_string(S);
     }
-    const uint32_t gx = grid_x_of(attrs, arch), gy = grid_y_of(attrs, arch);
+    const CoreCoord grid = detail::grid_of(attrs, arch);
+    const uint32_t gx = grid.x, gy = grid.y;
     if (S > gx * gy || layout(S, gx, gy, arch).origins.empty()) {
         return "wsplit_cores_per_row = " + std::to_string(S) + ": no rectangle of that many cores fits the " +
                std::to_string(gx) + "x" + std::to_string(gy) + " core grid on " + arch.name;
@@ -197,7 +191,8 @@ ProgramDescriptor LayerNormFusedRMWSplitProgramFactory::create_descriptor(const 
     const uint32_t P = exchange_pages(S, sf);
     const uint32_t ds = datum_size(fmt), out_ds = datum_size(out_fmt);
     const uint32_t stick_bytes = W * ds, out_stick_bytes = W * out_ds;
-    const uint32_t grid_x = grid_x_of(attrs, arch), grid_y = grid_y_of(attrs, arch);
+    const CoreCoord grid = detail::grid_of(attrs, arch);
+    const uint32_t grid_x = grid.x, grid_y = grid.y;
     const Layout lay = layout(S, grid_x, grid_y, arch);
     if (lay.origins.empty()) {
         throw std::invalid_argument("layernorm_fused_rm: no rectangle of S = " + std::to_string(S) + " cores fits the " +
