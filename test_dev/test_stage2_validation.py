@@ -314,7 +314,8 @@ def test_row_too_wide_for_l1_selects_streaming(arch_name):
 @pytest.mark.parametrize("arch_name", ["wormhole_b0", "blackhole"])
 def test_row_too_wide_for_l1_selects_the_fastest_program_that_fits(arch_name):
     # The full grid: the program with the lowest modelled time among those that fit L1 (not row-resident, whose
-    # CBs do not fit). Wormhole: Wt = 85 splits over S = 5 cores, a W-split that beats the streaming program's three
+    # CBs do not fit) and keep the numerics (attrs() has a 16-bit DEST: the FPU kernels, whose bounds the W-split
+    # keeps). Wormhole: Wt = 85 splits over S = 5 cores, a W-split that beats the streaming program's three
     # reads; Blackhole: Wt = 89 is prime (no rectangle of 89 cores), so streaming is all there is.
     _, _, wt_max = _l1_limits(arch_name)
     a, args = attrs(arch=arch_name), _args_with_affine(32 * (wt_max + 1))
