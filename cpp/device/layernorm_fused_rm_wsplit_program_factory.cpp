@@ -94,18 +94,13 @@
 #include <variant>
 
 #include "arch/arch_params.hpp"
+#include "device/layernorm_fused_rm_device_model.hpp"
 #include "device/layernorm_fused_rm_utils.hpp"
 
 namespace layernorm_fused_rm {
 
 namespace {
 
-uint32_t grid_x_of(const operation_attributes_t& attrs, const tt_metal_mirror::ArchParams& arch) {
-    return attrs.core_grid ? attrs.core_grid->x : arch.grid_x;
-}
-uint32_t grid_y_of(const operation_attributes_t& attrs, const tt_metal_mirror::ArchParams& arch) {
-    return attrs.core_grid ? attrs.core_grid->y : arch.grid_y;
-}
 
 // Whether logical columns [o, o + n) map to consecutive NOC coordinates (no other node inside the rectangle).
 bool noc_contiguous(const std::vector<uint32_t>& noc, uint32_t o, uint32_t n) {
@@ -169,46 +164,53 @@ uint64_t LayerNormFusedRMWSplitProgramFactory::cb_bytes(uint32_t W, uint32_t S, 
            bf16_tiles * tile_size(DataFormat::Float16_b) + (2ull * exchange_pages(S, sf) + 3) * tile_size(sf);
 }
 
-uint32_t LayerNormFusedRMWSplitProgramFactory::choose_cores_per_row(const operation_attributes_t& attrs,
-                                                                    const tensor_args_t& tensor_args) {
+std::string LayerNormFusedRMWSplitProgramFactory::unusable(const operation_attributes_t& attrs,
+                                                          const tensor_args_t& tensor_args, uint32_t S) {
     const TensorDesc& in = tensor_args.input;
-    if (in.shape.empty()) {
-        return 0;
+    if (S == 0 || in.shape.empty()) {
+        return "";  // S = 0: only the checks that do not depend on S
     }
     const auto arch = tt_metal_mirror::ArchParams::by_name(attrs.arch);
-    const uint32_t grid_x = grid_x_of(attrs, arch), grid_y = grid_y_of(attrs, arch);
     const uint32_t W = in.shape.back();
-    uint64_t rows = 1;
-    for (uint32_t d : in.shape) {
-        rows *= d;
+    const uint32_t Wt = tiles_of_width(W);
+    if (S < 2 || Wt % S != 0) {
+        return "wsplit_cores_per_row must be a divisor >= 2 of Wt = ceil(W / 32) = " + std::to_string(Wt) + ", got " +
+               std::to_string(S);
     }
-    rows /= W;
-    const uint64_t Ht = (rows + 31) / 32;
-    const uint32_t Wt = (W + 31) / 32;
-    const bool g = tensor_args.gamma.has_value(), b = tensor_args.beta.has_value();
-    const DataFormat fmt = data_format_of(in.dtype), out_fmt = data_format_of(attrs.output_dtype);
-    const uint64_t have = arch.free_l1_bytes();
-    const bool resident_fits =
-        LayerNormFusedRMProgramFactory::cb_bytes(W, fmt, out_fmt, attrs.compute_config, g, b) <= have;
-    auto usable = [&](uint32_t S, uint64_t min_groups) {
-        return Wt % S == 0 && cb_bytes(W, S, fmt, out_fmt, attrs.compute_config, g, b) <= have &&
-               layout(S, grid_x, grid_y, arch).origins.size() >= min_groups;
-    };
-    if (Ht < uint64_t(grid_x) * grid_y) {
-        for (uint32_t S = std::min(Wt, grid_x * grid_y); S >= 2; --S) {
-            if (usable(S, Ht)) {
-                return S;  // the largest split that still gives every tile-row its own group
-            }
-        }
+    const CoreCoord grid = detail::grid_of(attrs, arch);
+    const uint32_t gx = grid.x, gy = grid.y;
+    if (S > gx * gy || layout(S, gx, gy, arch).origins.empty()) {
+        return "wsplit_cores_per_row = " + std::to_string(S) + ": no rectangle of that many cores fits the " +
+               std::to_string(gx) + "x" + std::to_string(gy) + " core grid on " + arch.name;
     }
-    if (!resident_fits) {
-        for (uint32_t S = 2; S <= std::min(Wt, grid_x * grid_y); ++S) {
-            if (usable(S, 1)) {
-                return S;  // the smallest split whose slices fit L1: the most groups, each row read once
-            }
-        }
+    const uint64_t need = cb_bytes(W, S, data_format_of(in.dtype), data_format_of(attrs.output_dtype),
+                                   attrs.compute_config, tensor_args.gamma.has_value(), tensor_args.beta.has_value());
+    if (need > arch.free_l1_bytes()) {
+        return "wsplit_cores_per_row = " + std::to_string(S) + ": slices of " + std::to_string(Wt / S) +
+               " tiles need " + std::to_string(need) + " bytes of L1 for the circular buffers, expected at most " +
+               std::to_string(arch.free_l1_bytes()) + " free on " + arch.name + " (give a larger S)";
     }
-    return 0;
+    return "";
+}
+
+std::string LayerNormFusedRMWSplitProgramFactory::numerics_gap(const operation_attributes_t& attrs,
+                                                              const tensor_args_t& tensor_args) {
+    if (compute_kernel_of(data_format_of(tensor_args.input.dtype), attrs.compute_config) == ComputeKernel::Shifted) {
+        return "bfloat16 input with fp32_dest_acc_en runs the shifted kernels (rows centered by their first element, "
+               "at most 1 bf16 ULP of the row scale); the W-split kernel has no shifted variant (13 bf16 ULPs measured "
+               "on rows with |mean| / std ~ 32)";
+    }
+    if (tensor_args.input.dtype == DType::FLOAT32) {
+        return "float32 input runs the precise kernels (corrected two-pass mean, 3e-7 of the row scale); the W-split "
+               "exchange carries each slice mean as one fp32 value, so rows with a large |mean| / std lose that bound "
+               "(measured 1e-3 of the row scale at |mean| / std = 1e4)";
+    }
+    return "";
+}
+
+uint32_t LayerNormFusedRMWSplitProgramFactory::choose_cores_per_row(const operation_attributes_t& attrs,
+                                                                    const tensor_args_t& tensor_args) {
+    return model::best_wsplit_cores_per_row(attrs, tensor_args);
 }
 
 ProgramDescriptor LayerNormFusedRMWSplitProgramFactory::create_descriptor(const operation_attributes_t& attrs,
@@ -239,7 +241,8 @@ ProgramDescriptor LayerNormFusedRMWSplitProgramFactory::create_descriptor(const 
     const uint32_t P = exchange_pages(S, sf);
     const uint32_t ds = datum_size(fmt), out_ds = datum_size(out_fmt);
     const uint32_t stick_bytes = W * ds, out_stick_bytes = W * out_ds;
-    const uint32_t grid_x = grid_x_of(attrs, arch), grid_y = grid_y_of(attrs, arch);
+    const CoreCoord grid = detail::grid_of(attrs, arch);
+    const uint32_t grid_x = grid.x, grid_y = grid.y;
     const Layout lay = layout(S, grid_x, grid_y, arch);
     if (lay.origins.empty()) {
         throw std::invalid_argument("layernorm_fused_rm: no rectangle of S = " + std::to_string(S) + " cores fits the " +
