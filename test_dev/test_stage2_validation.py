@@ -305,10 +305,27 @@ def test_row_too_wide_for_l1_when_row_resident_is_forced(arch_name):
 @pytest.mark.parametrize("arch_name", ["wormhole_b0", "blackhole"])
 def test_row_too_wide_for_l1_selects_streaming(arch_name):
     _, _, wt_max = _l1_limits(arch_name)
-    a = attrs(arch=arch_name)
+    a = attrs(arch=arch_name, core_grid=_C.CoreCoord(1, 1))  # one core: no W-split, the L1 rule alone decides
     _C.validate(a, _args_with_affine(32 * (wt_max + 1)))
     assert _C.select_program_factory(a, _args_with_affine(32 * (wt_max + 1))) == _C.STREAMING_PROGRAM_FACTORY
     assert _C.select_program_factory(a, _args_with_affine(32 * wt_max)) == _C.program_factory_name()
+
+
+@pytest.mark.parametrize("arch_name", ["wormhole_b0", "blackhole"])
+def test_row_too_wide_for_l1_selects_the_fastest_program_that_fits(arch_name):
+    # The full grid: the program with the lowest modelled time among those that fit L1 (not row-resident, whose
+    # CBs do not fit) and keep the numerics (attrs() has a 16-bit DEST: the FPU kernels, whose bounds the W-split
+    # keeps). Wormhole: Wt = 85 splits over S = 5 cores, a W-split that beats the streaming program's three
+    # reads; Blackhole: Wt = 89 is prime (no rectangle of 89 cores), so streaming is all there is.
+    _, _, wt_max = _l1_limits(arch_name)
+    a, args = attrs(arch=arch_name), _args_with_affine(32 * (wt_max + 1))
+    cands = _C.model.candidates(a, args)
+    assert _C.program_factory_name() not in {c["factory"] for c in cands}
+    assert _C.select_program_factory(a, args) == cands[0]["factory"]
+    assert cands[0]["us"] == min(c["us"] for c in cands)
+    wsplit = {"wormhole_b0": (_C.WSPLIT_PROGRAM_FACTORY, 5), "blackhole": (_C.STREAMING_PROGRAM_FACTORY, 1)}
+    assert (cands[0]["factory"], cands[0]["split"]) == wsplit[arch_name]
+    _C.validate(a, args)
 
 
 def test_unknown_program_factory_is_rejected():

@@ -33,9 +33,23 @@ def test_output_spec_follows_attrs():
 
 
 def test_select_program_factory():
-    name = _C.select_program_factory(_C.OperationAttributes(), _C.TensorArgs(_C.TensorDesc(shape=[64, 128])))
+    one_core = _C.OperationAttributes(core_grid=_C.CoreCoord(1, 1))  # no W-split: the L1 rule alone decides
+    name = _C.select_program_factory(one_core, _C.TensorArgs(_C.TensorDesc(shape=[64, 128])))
     assert name == "LayerNormFusedRMProgramFactory"
     assert name == _C.program_factory_name()
+
+
+def test_select_program_factory_on_the_full_grid_takes_the_lowest_modelled_time():
+    # OperationAttributes() has a 16-bit DEST (the FPU kernels), whose numerics the W-split keeps: every program is
+    # a default candidate, and the fastest runs.
+    args = _C.TensorArgs(_C.TensorDesc(shape=[64, 128]))
+    cands = _C.model.candidates(_C.OperationAttributes(), args)
+    assert _C.select_program_factory(_C.OperationAttributes(), args) == cands[0]["factory"]
+    assert cands[0]["us"] == min(c["us"] for c in cands)
+    assert {c["factory"] for c in cands} == {_C.program_factory_name(), _C.STREAMING_PROGRAM_FACTORY,
+                                             _C.WSPLIT_PROGRAM_FACTORY}
+    forced = _C.OperationAttributes(program_factory=_C.STREAMING_PROGRAM_FACTORY)
+    assert _C.select_program_factory(forced, args) == _C.STREAMING_PROGRAM_FACTORY  # program_factory= still forces
 
 
 def test_enum_names():

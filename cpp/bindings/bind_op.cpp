@@ -69,6 +69,13 @@ void bind_kernel_args(nb::module_& m) {
              {"output_accessor", a::output_accessor}});
     }
     {
+        namespace a = lf::wsplit_writer_rt_args;
+        add("wsplit_writer_rt_args", "W-split writer runtime arg indices (per core; the S peers' NOC words follow).",
+            {{"output_addr", a::output_addr}, {"num_sticks", a::num_sticks}, {"start_stick", a::start_stick},
+             {"col_offset", a::col_offset}, {"slot", a::slot}, {"mcast_x0", a::mcast_x0}, {"mcast_y0", a::mcast_y0},
+             {"mcast_x1", a::mcast_x1}, {"mcast_y1", a::mcast_y1}, {"peers", a::peers}, {"count", a::count}});
+    }
+    {
         namespace a = lf::compute_ct_args;
         add("compute_ct_args", "Compute compile-time arg indices (all four compute kernels).",
             {{"Wt", a::Wt}, {"block_w", a::block_w}, {"inv_w_bits", a::inv_w_bits}, {"affine_flags", a::affine_flags},
@@ -193,13 +200,14 @@ void bind_op(nb::module_& m) {
                 "CoreCoord(x=columns, y=rows) of worker cores to split the tile-rows over (each >= 1, within the "
                 "arch's grid), or None for the arch's whole grid.")
         .def_rw("program_factory", &lf::operation_attributes_t::program_factory,
-                "\"\" (chosen by select_program_factory) or a program factory name to force it.")
+                "\"\" (chosen by select_program_factory: the program with the lowest modelled time that fits L1) or a "
+                "program factory name to force it.")
         .def_rw("convert_affine", &lf::operation_attributes_t::convert_affine,
                 "False: gamma/beta are described in the input's dtype, ROW_MAJOR. True: described as given; the "
                 "caller converts them (validate accepts BFLOAT16 or FLOAT32, ROW_MAJOR or TILE). The Python API sets "
                 "it.")
         .def_rw("wsplit_cores_per_row", &lf::operation_attributes_t::wsplit_cores_per_row,
-                "W-split program: cores per tile-row S (a divisor >= 2 of Wt); 0 = chosen by the factory.");
+                "W-split program: cores per tile-row S (a divisor >= 2 of Wt); 0 = the model's best S.");
 
     nb::class_<lf::tensor_args_t>(m, "TensorArgs", "tensor_args_t of the op: input, optional gamma and beta.")
         .def(
@@ -263,10 +271,14 @@ void bind_op(nb::module_& m) {
     m.attr("WSPLIT_PROGRAM_FACTORY") = lf::LayerNormFusedRMWSplitProgramFactory::name;
     m.def("wsplit_cores_per_row", &lf::LayerNormFusedRMWSplitProgramFactory::choose_cores_per_row, "attrs"_a,
           "tensor_args"_a,
-          "Cores per tile-row S the W-split program takes when not forced (0: the op does not choose W-split): for "
-          "bfloat16 input with fewer tile-rows than cores, the largest divisor S >= 2 of Wt whose groups (one per "
-          "tile-row) fit the grid and whose slices fit L1; for rows too wide for the row-resident program, the "
-          "smallest such S whose slices fit L1.");
+          "Cores per tile-row S the W-split program takes when forced without wsplit_cores_per_row: the S with the "
+          "lowest modelled time (_C.model) among those its predicate accepts (wsplit_unusable); 0 when none is.");
+    m.def("wsplit_unusable", &lf::LayerNormFusedRMWSplitProgramFactory::unusable, "attrs"_a, "tensor_args"_a, "S"_a,
+          "Why the W-split program cannot run these arguments with S cores per tile-row (\"\" when it can; S = 0 "
+          "checks only what does not depend on S, the input dtype): the predicate validation and selection share.");
+    m.def("wsplit_numerics_gap", &lf::LayerNormFusedRMWSplitProgramFactory::numerics_gap, "attrs"_a, "tensor_args"_a,
+          "Why the W-split program is not taken by default for these arguments (\"\" when it may be): it must keep "
+          "the numerics of the compute kernel family the caller's config selects (no shifted W-split kernel).");
 
     bind_kernel_args(m);
 

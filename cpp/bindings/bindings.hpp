@@ -3,6 +3,7 @@
 // The extension module layernorm_fused_rm._C is bound per concern, each in its own file:
 //   bind_mirror.cpp    the tt-metal mirror (cpp/tt_metal_mirror): descriptor types, data formats, arch parameters
 //   bind_op.cpp        the op (cpp/device, cpp/layernorm_fused_rm.hpp): its types, validate, program factories
+//   bind_model.cpp     the op's device-time model (cpp/device/layernorm_fused_rm_device_model.hpp): _C.model
 //   bind_emulator.cpp  the host Tensix emulator (cpp/emulator): EmuDevice, RunStats, its errors, JIT folders
 // module.cpp calls them in that order (the op and the emulator refer to the mirror's Python types).
 #pragma once
@@ -28,6 +29,7 @@ namespace layernorm_fused_rm::bindings {
 
 void bind_mirror(nanobind::module_& m);
 void bind_op(nanobind::module_& m);
+void bind_model(nanobind::module_& m);
 void bind_emulator(nanobind::module_& m);
 
 }  // namespace layernorm_fused_rm::bindings

@@ -9,5 +9,6 @@ NB_MODULE(_C, m) {
         "parameters), the op (types, validation, program factories) and the host Tensix emulator (EmuDevice).";
     layernorm_fused_rm::bindings::bind_mirror(m);
     layernorm_fused_rm::bindings::bind_op(m);
+    layernorm_fused_rm::bindings::bind_model(m);
     layernorm_fused_rm::bindings::bind_emulator(m);
 }

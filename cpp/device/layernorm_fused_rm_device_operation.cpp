@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "arch/arch_params.hpp"
+#include "device/layernorm_fused_rm_device_model.hpp"
 #include "device/layernorm_fused_rm_program_factory.hpp"
 #include "device/layernorm_fused_rm_utils.hpp"
 
@@ -253,45 +254,33 @@ void validate_l1(const operation_attributes_t& attrs, const tensor_args_t& tenso
     }
 }
 
-// W-split arguments: wsplit_cores_per_row only with the W-split program forced; the W-split program (bfloat16 input:
-// the FPU kernel, float32: the precise one) needs an S >= 2 dividing Wt whose group rectangle fits the grid and whose
-// slices fit L1.
-void validate_wsplit(const operation_attributes_t& attrs, const tensor_args_t& tensor_args,
-                     const tt_metal_mirror::ArchParams& arch) {
-    const bool forced = attrs.program_factory == LayerNormFusedRMWSplitProgramFactory::name;
+// W-split arguments: wsplit_cores_per_row only with the W-split program forced; then the W-split's predicate
+// (LayerNormFusedRMWSplitProgramFactory::unusable: input dtype, S >= 2 dividing Wt, a rectangle in the grid, slices
+// within L1) on the given S or, when none is given, on the dtype and the S the factory chooses.
+void validate_wsplit(const operation_attributes_t& attrs, const tensor_args_t& tensor_args) {
+    using F = LayerNormFusedRMWSplitProgramFactory;
+    const bool forced = attrs.program_factory == F::name;
     const uint32_t S = attrs.wsplit_cores_per_row;
     if (S != 0 && !forced) {
-        fail("wsplit_cores_per_row = " + std::to_string(S) + " needs program_factory = \"" +
-             LayerNormFusedRMWSplitProgramFactory::name + "\", got \"" + attrs.program_factory + "\"");
+        fail("wsplit_cores_per_row = " + std::to_string(S) + " needs program_factory = \"" + F::name + "\", got \"" +
+             attrs.program_factory + "\"");
     }
     if (!forced) {
         return;
     }
-    const TensorDesc& in = tensor_args.input;
-    const uint32_t W = in.shape.back();
-    const uint32_t Wt = tiles_of_width(W);
-    const uint32_t s = S ? S : LayerNormFusedRMWSplitProgramFactory::choose_cores_per_row(attrs, tensor_args);
-    if (S == 0 && s == 0) {
+    if (S != 0) {
+        if (const std::string why = F::unusable(attrs, tensor_args, S); !why.empty()) {
+            fail(why);
+        }
+        return;
+    }
+    if (const std::string why = F::unusable(attrs, tensor_args, 0); !why.empty()) {
+        fail(why);
+    }
+    if (F::choose_cores_per_row(attrs, tensor_args) == 0) {
+        const uint32_t W = tensor_args.input.shape.back();
         fail("the W-split program found no cores per tile-row S for W = " + std::to_string(W) + " (Wt = " +
-             std::to_string(Wt) + "): give wsplit_cores_per_row, a divisor >= 2 of Wt");
-    }
-    if (s < 2 || Wt % s != 0) {
-        fail("wsplit_cores_per_row must be a divisor >= 2 of Wt = ceil(W / 32) = " + std::to_string(Wt) + ", got " +
-             std::to_string(s));
-    }
-    const uint32_t gx = attrs.core_grid ? attrs.core_grid->x : arch.grid_x;
-    const uint32_t gy = attrs.core_grid ? attrs.core_grid->y : arch.grid_y;
-    if (LayerNormFusedRMWSplitProgramFactory::layout(s, gx, gy, arch).origins.empty()) {
-        fail("wsplit_cores_per_row = " + std::to_string(s) + ": no rectangle of that many cores fits the " +
-             std::to_string(gx) + "x" + std::to_string(gy) + " core grid on " + arch.name);
-    }
-    const uint64_t need = LayerNormFusedRMWSplitProgramFactory::cb_bytes(
-        W, s, data_format_of(in.dtype), data_format_of(attrs.output_dtype), attrs.compute_config,
-        tensor_args.gamma.has_value(), tensor_args.beta.has_value());
-    if (need > arch.free_l1_bytes()) {
-        fail("wsplit_cores_per_row = " + std::to_string(s) + ": slices of " + std::to_string(Wt / s) +
-             " tiles need " + std::to_string(need) + " bytes of L1 for the circular buffers, expected at most " +
-             std::to_string(arch.free_l1_bytes()) + " free on " + arch.name + " (give a larger S)");
+             std::to_string(tiles_of_width(W)) + "): give wsplit_cores_per_row, a divisor >= 2 of Wt");
     }
 }
 
@@ -345,7 +334,7 @@ void LayerNormFusedRMDeviceOperation::validate(const operation_attributes_t& att
              LayerNormFusedRMStreamingProgramFactory::name + "\" or \"" + LayerNormFusedRMWSplitProgramFactory::name +
              "\", got \"" + forced + "\"");
     }
-    validate_wsplit(attrs, tensor_args, arch);
+    validate_wsplit(attrs, tensor_args);
     validate_l1(attrs, tensor_args, arch);
     if (output) {
         validate_output(compute_output_specs(attrs, tensor_args), *output);
@@ -367,15 +356,15 @@ std::string LayerNormFusedRMDeviceOperation::select_program_factory(
     if (!attrs.program_factory.empty()) {
         return attrs.program_factory;
     }
-    const auto arch = tt_metal_mirror::ArchParams::by_name(attrs.arch);
-    const TensorDesc& in = tensor_args.input;
-    // The W-split program is not chosen by default yet: the staged gates fix the default program of shapes it would
-    // take (test_stage4_device_op.py: [64, 128] row-resident; test_stage7_kernel_correctness.py: [2, 16384]
-    // streaming). It runs when forced, with S from choose_cores_per_row unless wsplit_cores_per_row gives one.
-    return row_resident_cb_bytes(in.shape.back(), in.dtype, attrs.compute_config, tensor_args.gamma.has_value(),
-                                 tensor_args.beta.has_value(), attrs.output_dtype) <= arch.free_l1_bytes()
-               ? LayerNormFusedRMProgramFactory::name
-               : LayerNormFusedRMStreamingProgramFactory::name;
+    // The program with the lowest modelled time that fits L1 and keeps the numerics of the caller's compute config
+    // (layernorm_fused_rm_device_model.hpp; W-split: numerics_gap). On a one-core grid no W-split exists and the L1
+    // rule alone decides: row-resident when its CBs fit (it does less work than streaming), else streaming.
+    for (const model::Candidate& c : model::candidates(attrs, tensor_args)) {
+        if (c.not_by_default.empty()) {
+            return c.factory;
+        }
+    }
+    return LayerNormFusedRMStreamingProgramFactory::name;  // validate refuses these (even the streaming CBs exceed L1)
 }
 
 }  // namespace layernorm_fused_rm

@@ -85,8 +85,8 @@ struct operation_attributes_t {
     /// Worker grid to split the rows over: x = columns, y = rows of cores, each >= 1 and within the arch's grid;
     /// nullopt = the arch's whole grid.
     std::optional<CoreCoord> core_grid;
-    /// Program factory to use: "" = chosen by select_program_factory (row-resident when its CBs fit L1,
-    /// else streaming), or a factory name to force one (tests, benchmarks).
+    /// Program factory to use: "" = chosen by select_program_factory (the program, and W-split S, with the lowest
+    /// modelled time that fits L1: layernorm_fused_rm_device_model.hpp), or a factory name to force one.
     std::string program_factory;
     /// false: gamma/beta are described as the program takes them (the input's dtype, ROW_MAJOR). true: they are
     /// described as the caller gave them, and the caller converts them to the input's dtype and ROW_MAJOR before
@@ -94,7 +94,7 @@ struct operation_attributes_t {
     /// ttnn.typecast / ttnn.to_layout); validate then accepts BFLOAT16 or FLOAT32, ROW_MAJOR or TILE. The program
     /// does not depend on it (it reads gamma/beta in the input's format either way).
     bool convert_affine = false;
-    /// W-split program only: cores per tile-row S (a divisor of Wt, >= 2); 0 = chosen by the factory.
+    /// W-split program only: cores per tile-row S (a divisor of Wt, >= 2); 0 = the model's best S.
     uint32_t wsplit_cores_per_row = 0;
 };
 

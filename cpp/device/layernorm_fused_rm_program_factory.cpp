@@ -62,6 +62,10 @@ std::string g_kernel_root;
 namespace detail {
 uint32_t align_up(uint32_t v, uint32_t a) { return (v + a - 1) / a * a; }
 
+CoreCoord grid_of(const operation_attributes_t& attrs, const tt_metal_mirror::ArchParams& arch) {
+    return attrs.core_grid ? *attrs.core_grid : CoreCoord{arch.grid_x, arch.grid_y};
+}
+
 // bf16 bits of a float, rounded to nearest even, in both 16-bit halves (the scalar packing tt-metal
 // readers use for bf16 scaler/epsilon words).
 uint32_t packed_bf16(float f) {
@@ -145,6 +149,11 @@ uint64_t LayerNormFusedRMProgramFactory::cb_bytes(uint32_t W, DataFormat in_form
                                                   bool has_beta) {
     return cb_bytes_for(W, tiles_of_width(W), in_format, out_format, cc, has_gamma, has_beta,
                         uses_precise_kernel(in_format, /*streaming=*/false), /*streaming=*/false);
+}
+
+uint32_t LayerNormFusedRMStreamingProgramFactory::chunk_tiles(uint32_t W, DataFormat in_format,
+                                                              const ComputeConfigDescriptor& cc) {
+    return streaming_chunk(tiles_of_width(W), cc, compute_kernel_of(in_format, cc));
 }
 
 uint64_t LayerNormFusedRMStreamingProgramFactory::cb_bytes(uint32_t W, DataFormat in_format, DataFormat out_format,
@@ -285,8 +294,8 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
     const uint32_t chunk_bytes = Bt * TILE_WIDTH * datum_size(fmt);
     const uint32_t out_chunk_bytes = Bt * TILE_WIDTH * datum_size(out_fmt);
 
-    const uint32_t grid_x = attrs.core_grid ? attrs.core_grid->x : arch.grid_x;
-    const uint32_t grid_y = attrs.core_grid ? attrs.core_grid->y : arch.grid_y;
+    const CoreCoord grid = detail::grid_of(attrs, arch);
+    const uint32_t grid_x = grid.x, grid_y = grid.y;
     const WorkSplit split = split_work_to_cores(grid_x, grid_y, num_blocks);
     // All used cores as rectangles: full rows of the grid, then the partial last row.
     CoreRangeSet cores;

@@ -64,6 +64,9 @@ struct LayerNormFusedRMStreamingProgramFactory {
     /// Bytes of L1 its 13 CBs take per core: as the row-resident program with Bt in place of Wt.
     static uint64_t cb_bytes(uint32_t W, DataFormat in_format, DataFormat out_format, const ComputeConfigDescriptor& cc,
                              bool has_gamma = true, bool has_beta = true);
+    /// Chunk width Bt (tiles) of the row CBs: the largest divisor of Wt = ceil(W / 32) that fits DEST (one DEST tile
+    /// less for the fp32-DEST kernels, which keep one as scratch).
+    static uint32_t chunk_tiles(uint32_t W, DataFormat in_format, const ComputeConfigDescriptor& cc);
     static ProgramDescriptor create_descriptor(
         const operation_attributes_t& attrs, const tensor_args_t& tensor_args, const tensor_return_value_t& output);
     /// As LayerNormFusedRMProgramFactory::override_runtime_arguments (both programs take the same arguments).
@@ -96,6 +99,8 @@ uint32_t largest_divisor_at_most(uint32_t Wt, uint32_t limit);
 /// Helpers the program factories share (layernorm_fused_rm_program_factory.cpp).
 namespace detail {
 uint32_t align_up(uint32_t v, uint32_t a);
+/// Columns (x) and rows (y) of the worker grid the program may use: attrs.core_grid, else the arch's whole grid.
+CoreCoord grid_of(const operation_attributes_t& attrs, const tt_metal_mirror::ArchParams& arch);
 /// bf16 bits of f, rounded to nearest even, in both 16-bit halves (tt-metal readers' scalar packing).
 uint32_t packed_bf16(float f);
 /// TensorAccessorArgs (compile-time args) of a DRAM-interleaved tensor with the given aligned page size (bytes).
@@ -118,8 +123,8 @@ void write_buffer_addresses(ProgramDescriptor& desc, const tensor_args_t& tensor
 /// rectangle of the grid); each core reads, normalizes and writes its Wt / S tiles of the 32 sticks, and the
 /// cores of a group exchange per-slice statistics per tile-row in two rounds (semaphores, multicast): each core
 /// combines the rows it owns, then sends them to the others. Design and CB roles:
-/// layernorm_fused_rm_wsplit_program_factory.cpp. bfloat16 input runs the FPU
-/// W-split kernel, float32 input the precise one (compute_kernel_of).
+/// layernorm_fused_rm_wsplit_program_factory.cpp. bfloat16 input runs the FPU W-split kernel, float32 input the
+/// precise one (compute_kernel_of).
 struct LayerNormFusedRMWSplitProgramFactory {
     static constexpr const char* name = "LayerNormFusedRMWSplitProgramFactory";
     /// Groups of S cores: gx columns x gy rows of the grid each, at the logical origins listed (row-major). A group's
@@ -135,10 +140,25 @@ struct LayerNormFusedRMWSplitProgramFactory {
     static uint64_t cb_bytes(uint32_t W, uint32_t S, DataFormat in_format, DataFormat out_format,
                              const ComputeConfigDescriptor& cc, bool has_gamma = true, bool has_beta = true);
     /// Pages of c_25 per tile-row: the combined mean and variance tiles, then the S exchanged partials (256 B each).
-    static uint32_t exchange_pages(uint32_t S, DataFormat stats_format);
-    /// The S the op chooses when it is not forced (0: no W-split): for input whose tile-rows are fewer than
-    /// the grid's cores, the largest divisor S >= 2 of Wt whose groups (one per tile-row) fit the grid and whose
-    /// slices fit L1; for rows too wide for the row-resident program, the smallest such S whose slices fit L1.
+    /// mean_lo: the precise kernel's exchange (3 statistics pages, 384 B slots; wsplit_exchange).
+    static uint32_t exchange_pages(uint32_t S, DataFormat stats_format, bool mean_lo = false);
+    /// Why the W-split program cannot run these arguments with S cores per tile-row ("" when it can): the one
+    /// predicate validation and selection share. Either float dtype runs (bfloat16: the FPU kernel, float32: the
+    /// precise one; validate_input refuses others); checks S >= 2 dividing Wt, a rectangle of S cores in the grid
+    /// (attrs.core_grid or the arch's), slices within free L1.
+    /// Messages name the argument, what was expected and what was given (without the op's prefix).
+    static std::string unusable(const operation_attributes_t& attrs, const tensor_args_t& tensor_args, uint32_t S);
+    /// Why the W-split program, although usable, is not taken by default for these arguments ("" when it may be):
+    /// it must keep the numerics contract of the compute kernel family the caller's config selects
+    /// (compute_kernel_of, README "Numerics"). The W-split compute kernel has no shifted variant: its x - mean
+    /// takes the mean through the 19-bit source registers, as the FPU family does, so it keeps the FPU family's
+    /// bounds (bfloat16 with a 16-bit DEST) but not the shifted family's (bfloat16 with fp32 DEST, the Python API's
+    /// default), measured 13 bf16 ULPs of the row scale on 256 + 8 randn against the shifted kernel's 0.5. float32
+    /// input runs the precise W-split kernel, which keeps the precise family's bound (its slice means reach the
+    /// exchange as fp32 hi + lo pairs): no gap.
+    static std::string numerics_gap(const operation_attributes_t& attrs, const tensor_args_t& tensor_args);
+    /// The S the op takes when the W-split is forced without wsplit_cores_per_row: the one with the lowest modelled
+    /// time (layernorm_fused_rm_device_model.hpp) among those `unusable` accepts; 0 when none is.
     static uint32_t choose_cores_per_row(const operation_attributes_t& attrs, const tensor_args_t& tensor_args);
     static ProgramDescriptor create_descriptor(
         const operation_attributes_t& attrs, const tensor_args_t& tensor_args, const tensor_return_value_t& output);

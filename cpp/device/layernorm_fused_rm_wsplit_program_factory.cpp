@@ -7,32 +7,33 @@
 // (x - m_i)^2, centered on its own mean. The writer kernel of each core then exchanges them with the group in two
 // rounds per tile-row, a reduce-scatter then an all-gather (layout: wsplit_exchange in
 // kernels/layernorm_fused_rm_kernel_args.hpp):
-//   round 1: it copies column 0 of the partial tiles (32 means, 32 M2s, 32 mean lo parts as fp32, 384 B) into
-//     slot i of an exchange area at the same L1 address on every core of the group, multicasts that slot to the
-//     other S - 1 cores of the rectangle, flushes, increments each peer's round-1 semaphore and waits for S - 1
-//     arrivals;
+//   round 1: it copies column 0 of the partial tiles (32 means, 32 M2s as fp32, 256 B; the precise kernel's also
+//     32 mean lo parts, 384 B) into slot i of an exchange area at the same L1 address on every core of the group,
+//     multicasts that slot to the other S - 1 cores of the rectangle, flushes, increments each peer's round-1
+//     semaphore and waits for S - 1 arrivals;
 //   combine: core i combines only the rows it owns, [i R, min(32, (i + 1) R)), R = ceil(32 / S) (the first
 //     ceil(32 / R) cores own rows, the others none), with the two-pass sum form of the parallel variance: with
 //     n_j the slice widths (compile-time: Ws * 32, the last slice fewer when W % 32 != 0) and N = W,
 //         d = sum_j (n_j / N) d_j,   M2 = sum_j M2_j + sum_j n_j (d_j - d)^2,   var = M2 / N,   mean = K + d,
-//     on the slice means relative to K = slot 0's mean: d_j = m_j - K = (hi_j - K) + lo_j (hi_j - K exact by
-//     Sterbenz when hi_j is within a factor 2 of K). The precise kernel (float32 input) sends m_j as an fp32 pair
-//     hi_j + lo_j and gets K and d apart, so the row mean keeps fp32 accuracy of the spread, not of |mean|; the FPU
-//     kernel sends lo = 0 and gets K + d. The form is the exact decomposition of the total sum of squares into
-//     within- and between-slice parts (for two slices it is the combination formula of Chan, Golub, LeVeque 1979,
-//     "Updating formulae and a pairwise algorithm for computing sample variances", Stanford CS-TR-79-773, whose
-//     abstract states it; S slices follow by induction,
+//     on the slice means relative to K (precise kernel: slot 0's mean; FPU kernel: 0), d_j = m_j - K =
+//     (hi_j - K) + lo_j (hi_j - K exact by Sterbenz when hi_j is within a factor 2 of K). The precise kernel
+//     (float32 input) sends m_j as an fp32 pair hi_j + lo_j and gets K and d apart, so the row mean keeps fp32
+//     accuracy of the spread, not of |mean|; the FPU kernel sends no lo and gets d. The form is the exact
+//     decomposition of the total sum of squares into within- and between-slice parts (for two slices it is the
+//     combination formula of Chan, Golub, LeVeque 1979, "Updating formulae and a pairwise algorithm for computing
+//     sample variances", Stanford CS-TR-79-773, whose abstract states it; S slices follow by induction,
 //     since sum_j n_j (m_j - mean) = 0; every term is non-negative: no cancellation). fp32 in soft-float (the
 //     data-movement RISC-Vs have no FPU; libgcc, correctly rounded like the host's SSE float math the emulator
-//     runs): 9 operations per (row, partial), no division per partial (one per row), in slot order;
+//     runs): 7 operations per (row, partial) (13 with hi + lo: a compensated M2 sum), one division per row, in
+//     slot order;
 //   round 2: each owner writes its rows' (d, var) into its 16-byte-aligned block of a result area after the slots
 //     (same L1 address on every core), multicasts the block to the other S - 1 cores, flushes, and increments each
 //     peer's round-2 semaphore; every core waits for the other owners' signals and copies the 32 rows into column 0
-//     of c_25 pages 0 (K + d, or K), 1 (variance) and 2 (d, or 0) in the statistics format. Owners compute,
+//     of c_25 pages 0 (d, or K), 1 (variance) and (precise kernel) 2 (d) in the statistics format. Owners compute,
 //     everyone copies: every core of a group gets bit-identical row statistics.
 // The compute kernel normalizes its slice with them and the writer writes the slice of the 32 output sticks. DRAM
 // traffic is the minimum: every input byte read once, every output byte written once, gamma / beta once per core
-// (each core its own slice). Per tile-row the combine costs each core ceil(32 / S) x S x 9 soft-float operations
+// (each core its own slice). Per tile-row the combine costs each core ceil(32 / S) x S x 7 soft-float operations
 // (S = 64: 448) where combining all 32 rows on every core with Chan's pairwise update costs 32 x (S - 1) x ~12
 // (24192).
 //
@@ -63,8 +64,9 @@
 // blocks written by different cores are disjoint, and a core reads a slot or block only after the semaphore that
 // its writer incremented after noc_async_write_barrier (the data flushed before the signal).
 //
-// Circular buffers (pages; Ws = Wt / S; P = exchange pages = 2 + ceil(exchange area bytes / stats tile bytes), the
-// exchange area S x 384 B of slots and a result area of ceil(32 / R) blocks of 16-byte-padded 8 R B, <= 512 B):
+// Circular buffers (pages; Ws = Wt / S; P = exchange pages = 2 (precise kernel: 3) + ceil(exchange area bytes /
+// stats tile bytes), the exchange area S x 256 B of slots (precise kernel: 384 B) and a result area of ceil(32 / R)
+// blocks of 16-byte-padded 8 R B, <= 512 B):
 //   c_0  input sticks, the slice                Ws   reader -> compute (tilize)
 //   c_1  input slice tilized                    Ws   compute
 //   c_2  reduce scaler (1.0; partial tile)      1|2  reader, persistent (every core; only the last slice uses the partial)
@@ -74,8 +76,8 @@
 //   c_16 output sticks, the slice               Ws   compute (pack_untilize) -> writer
 //   c_24 (x - m_i)^2, then x - mean             Ws   compute
 //   c_25 mean: the row's combined statistics    2P   writer -> compute, P pages per tile-row: page 0 the combined
-//        mean (precise kernel: K), page 1 the combined variance, page 2 d (precise kernel; else 0) (column 0 of each
-//        tile), pages 3.. the exchange area (the S received partials, then the owners' results; never read by
+//        mean (precise kernel: K), page 1 the combined variance, precise kernel: page 2 d (column 0 of each tile),
+//        then the exchange area (the S received partials, then the owners' results; never read by
 //        compute); two halves (tile-row parity)
 //   c_26 variance: this slice's partials        2    compute -> writer: m_i tile, M2_i tile
 //   c_27 1 / sqrt(var + eps); first the slice mean m_i for the squares    1    compute
@@ -100,18 +102,13 @@
 #include <variant>
 
 #include "arch/arch_params.hpp"
+#include "device/layernorm_fused_rm_device_model.hpp"
 #include "device/layernorm_fused_rm_utils.hpp"
 
 namespace layernorm_fused_rm {
 
 namespace {
 
-uint32_t grid_x_of(const operation_attributes_t& attrs, const tt_metal_mirror::ArchParams& arch) {
-    return attrs.core_grid ? attrs.core_grid->x : arch.grid_x;
-}
-uint32_t grid_y_of(const operation_attributes_t& attrs, const tt_metal_mirror::ArchParams& arch) {
-    return attrs.core_grid ? attrs.core_grid->y : arch.grid_y;
-}
 
 // Whether logical columns [o, o + n) map to consecutive NOC coordinates (no other node inside the rectangle).
 bool noc_contiguous(const std::vector<uint32_t>& noc, uint32_t o, uint32_t n) {
@@ -157,9 +154,9 @@ LayerNormFusedRMWSplitProgramFactory::Layout LayerNormFusedRMWSplitProgramFactor
     return best;
 }
 
-uint32_t LayerNormFusedRMWSplitProgramFactory::exchange_pages(uint32_t S, DataFormat stats_fmt) {
+uint32_t LayerNormFusedRMWSplitProgramFactory::exchange_pages(uint32_t S, DataFormat stats_fmt, bool mean_lo) {
     const uint32_t page = tile_size(stats_fmt);
-    return wsplit_exchange::stats_pages + (wsplit_exchange::area_bytes(S) + page - 1) / page;
+    return wsplit_exchange::stats_pages(mean_lo) + (wsplit_exchange::area_bytes(S, mean_lo) + page - 1) / page;
 }
 
 uint64_t LayerNormFusedRMWSplitProgramFactory::cb_bytes(uint32_t W, uint32_t S, DataFormat in_format,
@@ -173,49 +170,51 @@ uint64_t LayerNormFusedRMWSplitProgramFactory::cb_bytes(uint32_t W, uint32_t S, 
     const uint64_t bf16_tiles = (W % 32 ? 2 : 1) + 1 + (precise ? 3 : 0);  // c_2, c_3 (and c_24)
     return in_tiles * tile_size(in_format) + uint64_t(Ws) * tile_size(out_format) +
            bf16_tiles * tile_size(DataFormat::Float16_b) +
-           (2ull * exchange_pages(S, sf) + (precise ? 5 : 3)) * tile_size(sf);
+           (2ull * exchange_pages(S, sf, precise) + (precise ? 5 : 3)) * tile_size(sf);
+}
+
+std::string LayerNormFusedRMWSplitProgramFactory::unusable(const operation_attributes_t& attrs,
+                                                          const tensor_args_t& tensor_args, uint32_t S) {
+    const TensorDesc& in = tensor_args.input;
+    if (S == 0 || in.shape.empty()) {
+        return "";  // S = 0: only the checks that do not depend on S
+    }
+    const auto arch = tt_metal_mirror::ArchParams::by_name(attrs.arch);
+    const uint32_t W = in.shape.back();
+    const uint32_t Wt = tiles_of_width(W);
+    if (S < 2 || Wt % S != 0) {
+        return "wsplit_cores_per_row must be a divisor >= 2 of Wt = ceil(W / 32) = " + std::to_string(Wt) + ", got " +
+               std::to_string(S);
+    }
+    const CoreCoord grid = detail::grid_of(attrs, arch);
+    const uint32_t gx = grid.x, gy = grid.y;
+    if (S > gx * gy || layout(S, gx, gy, arch).origins.empty()) {
+        return "wsplit_cores_per_row = " + std::to_string(S) + ": no rectangle of that many cores fits the " +
+               std::to_string(gx) + "x" + std::to_string(gy) + " core grid on " + arch.name;
+    }
+    const uint64_t need = cb_bytes(W, S, data_format_of(in.dtype), data_format_of(attrs.output_dtype),
+                                   attrs.compute_config, tensor_args.gamma.has_value(), tensor_args.beta.has_value());
+    if (need > arch.free_l1_bytes()) {
+        return "wsplit_cores_per_row = " + std::to_string(S) + ": slices of " + std::to_string(Wt / S) +
+               " tiles need " + std::to_string(need) + " bytes of L1 for the circular buffers, expected at most " +
+               std::to_string(arch.free_l1_bytes()) + " free on " + arch.name + " (give a larger S)";
+    }
+    return "";
+}
+
+std::string LayerNormFusedRMWSplitProgramFactory::numerics_gap(const operation_attributes_t& attrs,
+                                                              const tensor_args_t& tensor_args) {
+    if (compute_kernel_of(data_format_of(tensor_args.input.dtype), attrs.compute_config) == ComputeKernel::Shifted) {
+        return "bfloat16 input with fp32_dest_acc_en runs the shifted kernels (rows centered by their first element, "
+               "at most 1 bf16 ULP of the row scale); the W-split kernel has no shifted variant (13 bf16 ULPs measured "
+               "on rows with |mean| / std ~ 32)";
+    }
+    return "";
 }
 
 uint32_t LayerNormFusedRMWSplitProgramFactory::choose_cores_per_row(const operation_attributes_t& attrs,
                                                                     const tensor_args_t& tensor_args) {
-    const TensorDesc& in = tensor_args.input;
-    if (in.shape.empty()) {
-        return 0;
-    }
-    const auto arch = tt_metal_mirror::ArchParams::by_name(attrs.arch);
-    const uint32_t grid_x = grid_x_of(attrs, arch), grid_y = grid_y_of(attrs, arch);
-    const uint32_t W = in.shape.back();
-    uint64_t rows = 1;
-    for (uint32_t d : in.shape) {
-        rows *= d;
-    }
-    rows /= W;
-    const uint64_t Ht = (rows + 31) / 32;
-    const uint32_t Wt = (W + 31) / 32;
-    const bool g = tensor_args.gamma.has_value(), b = tensor_args.beta.has_value();
-    const DataFormat fmt = data_format_of(in.dtype), out_fmt = data_format_of(attrs.output_dtype);
-    const uint64_t have = arch.free_l1_bytes();
-    const bool resident_fits =
-        LayerNormFusedRMProgramFactory::cb_bytes(W, fmt, out_fmt, attrs.compute_config, g, b) <= have;
-    auto usable = [&](uint32_t S, uint64_t min_groups) {
-        return Wt % S == 0 && cb_bytes(W, S, fmt, out_fmt, attrs.compute_config, g, b) <= have &&
-               layout(S, grid_x, grid_y, arch).origins.size() >= min_groups;
-    };
-    if (Ht < uint64_t(grid_x) * grid_y) {
-        for (uint32_t S = std::min(Wt, grid_x * grid_y); S >= 2; --S) {
-            if (usable(S, Ht)) {
-                return S;  // the largest split that still gives every tile-row its own group
-            }
-        }
-    }
-    if (!resident_fits) {
-        for (uint32_t S = 2; S <= std::min(Wt, grid_x * grid_y); ++S) {
-            if (usable(S, 1)) {
-                return S;  // the smallest split whose slices fit L1: the most groups, each row read once
-            }
-        }
-    }
-    return 0;
+    return model::best_wsplit_cores_per_row(attrs, tensor_args);
 }
 
 ProgramDescriptor LayerNormFusedRMWSplitProgramFactory::create_descriptor(const operation_attributes_t& attrs,
@@ -243,10 +242,12 @@ ProgramDescriptor LayerNormFusedRMWSplitProgramFactory::create_descriptor(const 
     const DataFormat fmt = data_format_of(in.dtype), out_fmt = data_format_of(attrs.output_dtype);
     const ComputeConfigDescriptor& cc = attrs.compute_config;
     const DataFormat sf = stats_format(cc, fmt);
-    const uint32_t P = exchange_pages(S, sf);
+    const bool precise = compute_kernel_of(fmt, cc) == ComputeKernel::Precise;
+    const uint32_t P = exchange_pages(S, sf, precise);
     const uint32_t ds = datum_size(fmt), out_ds = datum_size(out_fmt);
     const uint32_t stick_bytes = W * ds, out_stick_bytes = W * out_ds;
-    const uint32_t grid_x = grid_x_of(attrs, arch), grid_y = grid_y_of(attrs, arch);
+    const CoreCoord grid = detail::grid_of(attrs, arch);
+    const uint32_t grid_x = grid.x, grid_y = grid.y;
     const Layout lay = layout(S, grid_x, grid_y, arch);
     if (lay.origins.empty()) {
         throw std::invalid_argument("layernorm_fused_rm: no rectangle of S = " + std::to_string(S) + " cores fits the " +
@@ -275,7 +276,6 @@ ProgramDescriptor LayerNormFusedRMWSplitProgramFactory::create_descriptor(const 
     add_cb(cb::gamma_tiled, has_gamma ? Ws : 1, fmt);
     add_cb(cb::beta_tiled, has_beta ? Ws : 1, fmt);
     add_cb(cb::out_rm, Ws, out_fmt);
-    const bool precise = compute_kernel_of(fmt, cc) == ComputeKernel::Precise;
     if (precise) {
         add_cb(cb::centered, 3, DataFormat::Float16_b);
     } else {

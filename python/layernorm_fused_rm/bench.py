@@ -180,13 +180,19 @@ def descriptor_facts(desc, arch_params, shape: list[int], e_in: int, e_out: int,
     if passes not in (1, 3):
         problems.append(f"reader compile-time arg passes is {passes}, expected 1 or 3: analytic assumes 1")
         passes = 1
-    vector_reads = 0
-    for n in reader_sticks.values():
+    # Columns of the row each core reads and writes: the whole row, or (W-split) its slice from reader runtime arg
+    # col_offset (bytes), reader compile-time arg Wt tiles wide (the last slice may be narrower).
+    wt = reader.compile_time_args[_C.reader_ct_args.Wt]
+    cols = {(c.x, c.y): min(W - args[_C.reader_rt_args.col_offset] // e_in, wt * 32) for c, args in reader.runtime_args}
+    read = written = vectors = 0
+    for k, n in reader_sticks.items():
         if n > 0:
-            vector_reads += 1 if passes == 1 else _C.tile_rows_of(n)
-    read = passes * sum(reader_sticks.values()) * W * e_in + vector_reads * W * (e_gamma + e_beta)
-    written = sum(writer_sticks.values()) * W * e_out
-    minimum = rows * W * (e_in + e_out) + len(working) * W * (e_gamma + e_beta)
+            read += passes * n * cols[k] * e_in + (1 if passes == 1 else _C.tile_rows_of(n)) * cols[k] * (e_gamma + e_beta)
+            vectors += cols[k]
+    for k, n in writer_sticks.items():
+        written += n * cols[k] * e_out
+    minimum = rows * W * (e_in + e_out) + vectors * (e_gamma + e_beta)
+    split = writer.compile_time_args[_C.wsplit_writer_ct_args.S] if "WSplit" in desc.program_factory else 1
 
     program_cores: set[tuple[int, int]] = set()
     for k in desc.kernels:
@@ -202,16 +208,19 @@ def descriptor_facts(desc, arch_params, shape: list[int], e_in: int, e_out: int,
         l1_cb_bytes, l1_end = max(l1_cb_bytes, total), max(l1_end, end)
 
     per_core = [blocks[k] for k in working]
-    if sum(reader_sticks.values()) != rows:
-        problems.append(f"reader sticks sum to {sum(reader_sticks.values())}, expected {rows} rows")
-    if sum(writer_sticks.values()) != rows:
-        problems.append(f"writer sticks sum to {sum(writer_sticks.values())}, expected {rows} rows")
-    if sum(per_core) != _C.tile_rows_of(rows):
-        problems.append(f"compute blocks sum to {sum(per_core)}, expected ceil(rows/32) = {_C.tile_rows_of(rows)}")
+    # Every stick (every tile-row) once per core of its group: S times in a W-split program, once otherwise.
+    if sum(reader_sticks.values()) != split * rows:
+        problems.append(f"reader sticks sum to {sum(reader_sticks.values())}, expected {split} x {rows} rows")
+    if sum(writer_sticks.values()) != split * rows:
+        problems.append(f"writer sticks sum to {sum(writer_sticks.values())}, expected {split} x {rows} rows")
+    if sum(per_core) != split * _C.tile_rows_of(rows):
+        problems.append(f"compute blocks sum to {sum(per_core)}, expected {split} x ceil(rows/32) = "
+                        f"{split * _C.tile_rows_of(rows)}")
     return {
         "program_factory": desc.program_factory,
         "cores_used": len(working),
         "cores_in_program": len(program_cores),
+        "split": split,
         "tile_rows_per_core_max": max(per_core) if per_core else 0,
         "tile_rows_per_core_mean": (sum(per_core) / len(per_core)) if per_core else 0.0,
         "reads_per_stick": passes,
@@ -303,7 +312,7 @@ def bench_one(arch: str, dtype: str, shape: list[int], *, max_elements: int, rep
         row["descriptor_build_us"] = statistics.median(times) * 1e6
 
         facts = descriptor_facts(desc, params, shape, e_in, e_in, e_in, e_in)
-        row.update({k: facts[k] for k in ("program_factory", "cores_used", "cores_in_program",
+        row.update({k: facts[k] for k in ("program_factory", "cores_used", "cores_in_program", "split",
                                           "tile_rows_per_core_max", "tile_rows_per_core_mean",
                                           "l1_cb_bytes_per_core")})
         analytic = facts["analytic_read"] + facts["analytic_written"]
@@ -325,7 +334,7 @@ def bench_one(arch: str, dtype: str, shape: list[int], *, max_elements: int, rep
         row["l1_high_water"] = row["l1_high_water_analytic"] = facts["l1_end_analytic"]
         row["l1_high_water_source"] = "analytic"
         row["problems"] = facts["problems"]
-        _model_programs(row, desc, params, shape, x, gamma, beta, e_in)
+        _model_programs(row, desc, x, gamma, beta)
         if not will_run:
             row["status"] = NOT_RUN
             row["message"] = f"not run: {elements} elements > --max-elements {max_elements}"
@@ -383,47 +392,36 @@ def _model_unfused(row: dict[str, Any], shape: list[int], e: int, params) -> Non
     row["model"] = {"unfused": ops}
 
 
-def _model_programs(row: dict[str, Any], desc, params, shape: list[int], x, gamma, beta, e: int) -> None:
-    """model_us / split for the descriptor the op chose; model_choice = the program (each factory forced, those that
-    build) with the lowest modelled time."""
-    from . import _C
+def _model_programs(row: dict[str, Any], desc, x, gamma, beta) -> None:
+    """model_us / split of the program the op chose (the C++ model's analytic work of that program); model_choice =
+    the best program that fits L1 and keeps the caller's numerics (the first of ``_C.model.candidates`` with
+    `default`: what select_program_factory takes); model.fastest = the fastest candidate whatever its numerics."""
     from . import device_model as dm
-    from ._op import create_program_descriptor
 
-    def model(d):
-        w = dm.work_from_descriptor(d, params.name, shape, e, e, e, params.grid_x)
-        return dm.program_time(w, dm.CYCLES_PER_TILE_STEP)
-
-    chosen = model(desc)
+    cands = dm.op_candidates(x, gamma, beta)
+    key = lambda c: c["factory"] + (f" S={c['split']}" if c["program"] == "wsplit" else "")  # noqa: E731
+    candidates = {key(c): c for c in cands}
+    chosen = next(c for c in cands if c["factory"] == desc.program_factory)  # the first of its factory: the best S
     row["model_us"], row["split"] = chosen["us"], chosen["split"]
-    tries: list[tuple[str, dict[str, Any]]] = [(_C.program_factory_name(), {})]
-    tries += [(getattr(_C, a), {}) for a in ("STREAMING_PROGRAM_FACTORY", "WSPLIT_PROGRAM_FACTORY") if hasattr(_C, a)]
-    if hasattr(_C, "WSPLIT_PROGRAM_FACTORY"):  # every S: divisors >= 2 of Wt up to the grid (the factory's rule)
-        wt = _C.tiles_of_width(shape[-1])
-        tries += [(_C.WSPLIT_PROGRAM_FACTORY, {"wsplit_cores_per_row": s})
-                  for s in range(2, min(wt, params.grid_x * params.grid_y) + 1) if wt % s == 0]
-    candidates: dict[str, Any] = {}
-    for name, kw in tries:
-        key = name + (f" S={kw['wsplit_cores_per_row']}" if kw else "")
-        try:
-            forced = desc if name == desc.program_factory and not kw else create_program_descriptor(
-                x, gamma, beta, program_factory=name, **kw)
-        except (ValueError, RuntimeError) as err:  # does not fit L1, or not offered for this dtype / S
-            candidates[key] = {"us": None, "message": str(err).splitlines()[0][:200]}
-            continue
-        candidates[key] = model(forced)
-    best = min((n for n, c in candidates.items() if c["us"] is not None), key=lambda n: candidates[n]["us"])
-    row["model_choice"] = best.split(" S=")[0]
-    row["model"]["choice_split"] = candidates[best]["split"]
-    row["model"].update({"chosen": chosen, "candidates": candidates, "choice_us": candidates[best]["us"]})
+    best = next(c for c in cands if c["default"])
+    row["model_choice"] = best["factory"]
+    row["model"].update({"chosen": chosen, "candidates": candidates, "choice_us": best["us"],
+                         "choice_split": best["split"], "fastest": cands[0]})
+
+
+TENTH_SHAPES = ([1, 1, 32, 4096], [1, 1, 32, 8192], [1, 1, 32, 32768])  # issue 12: model_us <= model_us_unfused / 10
 
 
 def _targets(row: dict[str, Any]) -> dict[str, Any]:
-    """Issue 5's "done when" figures for this row: cores used = min(grid, tile-rows); DRAM bytes / minimum <= 1.05
-    when the program gives some core more than one tile-row (None when it gives none more than one)."""
-    cores_ok = row["cores_used"] == min(row["grid_cores"], row["tile_rows"])
-    dram_ok = row["dram"]["ratio"] <= 1.05 if row["tile_rows_per_core_max"] > 1 else None
-    return {"cores_min_grid_tile_rows": cores_ok, "dram_ratio_le_1_05": dram_ok}
+    """Issue 12's "done when" figures for this row (None where the target does not apply): DRAM bytes / minimum
+    <= 1.05; 1x1x32x4096 uses >= 32 cores on Wormhole; model_us < model_us_unfused, and <= 1/10 of it on
+    TENTH_SHAPES."""
+    wh_decode = row["arch"] == "wormhole_b0" and row["shape"] == [1, 1, 32, 4096]
+    return {"dram_ratio_le_1_05": row["dram"]["ratio"] <= 1.05,
+            "cores_ge_32": row["cores_used"] >= 32 if wh_decode else None,
+            "model_lt_unfused": row["model_us"] < row["model_us_unfused"],
+            "model_le_tenth_unfused": row["model_us"] * 10 <= row["model_us_unfused"]
+            if row["shape"] in TENTH_SHAPES else None}
 
 
 def run_bench(*, archs: list[str], dtypes: list[str], shapes: list[list[int]], max_elements: int, repeats: int,
@@ -453,22 +451,27 @@ def _model_header() -> dict[str, Any]:
 
 
 DEFINITIONS = {
-    "model_us": "device_model (python/layernorm_fused_rm/device_model.py) of the program the op runs: modelled "
-                "device microseconds, a FLOOR with stated assumptions, not a promise",
+    "model_us": "device-time model (cpp/device/layernorm_fused_rm_device_model.hpp, _C.model) of the program the op "
+                "runs by default: modelled device microseconds, a FLOOR with stated assumptions, not a promise",
     "model_us_unfused": "device_model of to_layout(TILE) -> layer_norm (3-read large-tensor path when its row does "
                         "not fit L1) -> to_layout(ROW_MAJOR), the three op times added",
     "split": "cores per tile-row of the program the op runs (W-split S; 1 otherwise)",
-    "model_choice": "the program factory, each forced in turn (those that build; the W-split with every S dividing "
-                    "Wt), with the lowest modelled time; model.choice_split = its S",
+    "model_choice": "the program with the lowest modelled time among those that fit L1 (_C.model.candidates: "
+                    "row-resident, streaming, the W-split with every S its predicate accepts) and keep the numerics "
+                    "of the compute config (candidate 'default'); select_program_factory runs it; model.choice_split "
+                    "= its S; model.fastest = the fastest candidate whatever its numerics (not_by_default says why "
+                    "the op does not take it)",
     "model": "terms of each modelled program (us): chosen, candidates, unfused (its 3 ops)",
-    "cores_used": "cores whose compute runtime arg [0] (tile-rows) is > 0",
-    "tile_rows_per_core": "compute runtime arg [0] over the cores used: max and mean",
-    "dram.minimum_bytes": "N*W*e_in + N*W*e_out + cores_used*(W*e_gamma + W*e_beta): input once, output once, "
-                          "gamma and beta once per core used",
-    "dram.analytic_bytes": "from the descriptor: each core's reader reads its reader-arg[3] sticks of W*e_in bytes "
-                           "P times (P = reader compile-time arg [3], passes: 1 row-resident, 3 streaming) and gamma "
-                           "and beta (W elements each) once per core when P = 1, once per 32-row block when P = 3; "
-                           "each core's writer writes its writer-arg[1] sticks of W*e_out bytes once",
+    "cores_used": "cores whose compute runtime arg [0] (tile-rows) is > 0 (W-split: S per tile-row group)",
+    "tile_rows_per_core": "compute runtime arg [0] over the cores used: max and mean (W-split: every core of a group "
+                          "counts the group's tile-rows)",
+    "dram.minimum_bytes": "N*W*e_in + N*W*e_out + C*(e_gamma + e_beta): input once, output once, gamma and beta once "
+                          "per core used, C = sum over the cores used of the columns each owns (W, or its W-split "
+                          "slice: W once per group of S cores)",
+    "dram.analytic_bytes": "from the descriptor: each core's reader reads its num_sticks sticks of its columns (the "
+                           "row, or its W-split slice) P times (P = reader compile-time arg passes: 1 row-resident and "
+                           "W-split, 3 streaming) and its columns of gamma and beta once per core when P = 1, once per "
+                           "32-row block when P = 3; each core's writer writes its sticks' columns once",
     "dram.measured_bytes": "RunStats dram_bytes_read + dram_bytes_written of one run on the host emulator",
     "dram.ratio": "measured_bytes / minimum_bytes when run, else analytic_bytes / minimum_bytes (ratio_source)",
     "unfused": "to_layout(TILE) -> ttnn.layer_norm -> to_layout(ROW_MAJOR), analytic: each op reads its input and "
@@ -480,8 +483,10 @@ DEFINITIONS = {
     "l1_high_water_analytic": "end address of the last CB computed from the descriptor: from l1_unreserved_base, "
                               "each CB aligned to l1_alignment, largest over cores",
     "l1_cb_bytes_per_core": "largest per-core sum of the descriptor's CB total_size",
-    "targets": "issue 5: cores_min_grid_tile_rows = (cores_used == min(grid_cores, tile_rows)); dram_ratio_le_1_05 "
-               "= (dram.ratio <= 1.05), None when no core has more than one tile-row",
+    "targets": "issue 12 (None where a target does not apply): dram_ratio_le_1_05 = (dram.ratio <= 1.05); "
+               "cores_ge_32 = (cores_used >= 32) for 1x1x32x4096 on wormhole_b0; model_lt_unfused = (model_us < "
+               "model_us_unfused); model_le_tenth_unfused = (10 * model_us <= model_us_unfused) for 1x1x32x4096, "
+               "1x1x32x8192 and 1x1x32x32768",
     "problems": "descriptor inconsistencies found by the bench (sticks or tile-rows not summing to the tensor's)",
     "throughput_elements_per_s": "N*W / median wall time of one ttnn.layernorm_fused_rm call on the host emulator "
                                  "(after an untimed warm-up; includes host upload and download)",
@@ -524,24 +529,30 @@ def _short_names_legend() -> str:
 def _fmt_targets(t: dict[str, Any] | None) -> str:
     if not t:
         return "-"
-    missed = [name for name, ok in (("cores", t["cores_min_grid_tile_rows"]), ("dram", t["dram_ratio_le_1_05"]))
+    missed = [name for name, ok in (("dram", t["dram_ratio_le_1_05"]), ("cores", t["cores_ge_32"]),
+                                    ("model", t["model_lt_unfused"]), ("tenth", t["model_le_tenth_unfused"]))
               if ok is False]
     return "ok" if not missed else "MISS " + ",".join(missed)
+
+
+def _fmt_fastest(c: dict[str, Any]) -> str:
+    return f"{_short_factory_name(c['factory'])} S={c['split']} {_fmt_us(c['us'])}{'' if c['default'] else '!'}"
 
 
 def _model_legend(m: dict[str, Any]) -> str:
     cal = m["calibration"]
     figs = "; ".join(f"{f['source'].split(':')[0]}: measured {f['measured_us']:.1f} us, model {f['model_us']:.1f} us "
                      f"({f['error']:+.0%})" for f in cal["figures"])
-    return ("model us / unfused us: device-time model (device_model.py) of the program the op runs / of to_layout"
-            " -> layer_norm -> to_layout; S = cores per tile-row; model choice = the program with the lowest modelled"
-            f" time among those that build. {m['note']}. Calibration ({cal['cycles_per_tile_step']:.0f} cycles per"
+    return ("model us / unfused us: device-time model (C++ _C.model) of the program the op runs (select_program_factory"
+            " takes the lowest modelled time among the programs that fit L1 and keep the compute config's numerics) / of"
+            " to_layout -> layer_norm -> to_layout; S = cores per tile-row; fastest = the fastest program whatever its"
+            f" numerics ('!' = the op does not take it by default: model.fastest.not_by_default). {m['note']}. Calibration ({cal['cycles_per_tile_step']:.0f} cycles per"
             f" tile step, fitted): {figs}; calibration error up to {cal['max_abs_error']:.0%}.")
 
 
 def format_table(result: dict[str, Any]) -> str:
     cols = ["arch", "dtype", "shape", "program", "cores", "tile-rows/core max/mean", "DRAM/min fused",
-            "src", "DRAM/min unfused", "model us", "unfused us", "S", "model choice", "L1 CBs", "L1 hw", "Melem/s",
+            "src", "DRAM/min unfused", "model us", "unfused us", "S", "fastest", "L1 CBs", "L1 hw", "Melem/s",
             "build us", "targets", "note"]
     lines = []
     table = []
@@ -568,7 +579,7 @@ def format_table(result: dict[str, Any]) -> str:
             _fmt_us(r["model_us"]),
             _fmt_us(r["model_us_unfused"]),
             str(r["split"]),
-            f"{_short_factory_name(r['model_choice'])} S={r['model']['choice_split']} {_fmt_us(r['model']['choice_us'])}",
+            _fmt_fastest(r["model"]["fastest"]),
             _fmt_bytes(r["l1_cb_bytes_per_core"]),
             _fmt_bytes(hw) + ("" if r["l1_high_water_source"] == "measured" else "*"),
             f"{tput / 1e6:.2f}" if isinstance(tput, (int, float)) else NOT_RUN,
@@ -595,8 +606,8 @@ def format_table(result: dict[str, Any]) -> str:
         _model_legend(result["model"]),
         "L1 CBs: largest per-core sum of CB sizes. L1 hw: emulator l1_high_water (absolute end address of the last"
         " CB); '*' = computed from the descriptor (shape not run).",
-        "targets (issue 5): 'cores' = cores used != min(grid, tile-rows); 'dram' = DRAM/min > 1.05 with more than"
-        " one tile-row on some core.",
+        "targets (issue 12): 'dram' = DRAM/min > 1.05; 'cores' = 1x1x32x4096 on Wormhole uses < 32 cores; 'model' ="
+        " model us >= unfused us; 'tenth' = model us > unfused us / 10 on 1x1x32x{4096,8192,32768}.",
         f"Melem/s: measured host-emulator throughput, median of {result['repeats']} calls after a warm-up; build us:"
         f" median of {result['builds']} create_program_descriptor calls. Shapes above {result['max_elements']}"
         " elements are not run (--max-elements).",

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
-"""device_model: its arithmetic on hand-computed cases, its descriptor counts against the emulator's counters, and
+"""device model (C++ _C.model, python device_model): arithmetic on hand-computed cases, analytic counts against
+the descriptor's and the descriptor's against the emulator's counters, selection, and
 its calibration within the error it prints. No timing: nothing here measures speed."""
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ import ttnn
 from layernorm_fused_rm import _C, device_model as dm
 from layernorm_fused_rm._op import create_program_descriptor
 
+FACTORIES = {"resident": _C.program_factory_name(), "streaming": _C.STREAMING_PROGRAM_FACTORY,
+             "wsplit": _C.WSPLIT_PROGRAM_FACTORY}
+
 
 def test_noc_cycles_by_hand():
     # Wormhole flit 32 B: 8192 B = 256 data flits + 1 header; 100 B = 4 data flits + 1 header.
@@ -22,7 +26,7 @@ def test_noc_cycles_by_hand():
 
 
 def test_program_time_by_hand():
-    core = dm.CoreWork(read_txns=[(10, 64)], write_txns=[(1, 2048)], tile_steps=1, exchanges=[(50, 20)])
+    core = dm.CoreWork(read_txns=[(10, 64)], write_txns=[(1, 2048)], tile_steps=1, exchanges=[dm.Exchange(1, 50, 20)])
     # WH: reads 10 x (1 + 2) = 30 cycles, writes 1 + 64 = 65, compute 1 x 100, exchange 70: core = 100 + 70.
     small = dm.program_time(dm.ProgramWork("x", "wormhole_b0", 1, core, 0), 100)
     assert small["us"] == pytest.approx(0.170) and small["bound"] == "compute"
@@ -38,10 +42,73 @@ def test_program_time_by_hand():
 
 
 def test_exchange_by_hand():
-    # A group of 8 x 8 cores: multicast then semaphore, each NIU 5 + 9 per hop x 14 hops + NIU 5; the combine of
-    # 64 partials x 32 rows, 12 soft-float operations of 20 cycles each.
-    assert dm._exchange("wormhole_b0", 8, 8, 64) == (2 * (10 + 9 * 14), 64 * 32 * 12 * 20)
-    assert dm._exchange("blackhole", 2, 1, 2) == (2 * (10 + 9), 2 * 32 * 12 * 20)
+    # One round across a group of 8 x 8 cores: multicast then semaphore, each NIU 5 + 9 per hop x 14 hops + NIU 5.
+    assert _C.model.exchange_flight_cycles("wormhole_b0", 8, 8) == 2 * (10 + 9 * 14)
+    assert _C.model.exchange_flight_cycles("blackhole", 2, 1) == 2 * (10 + 9)
+    # The distributed combine: ceil(32 / S) owned rows x S partial updates x 7 fp32 operations x 20 cycles.
+    assert _C.model.wsplit_combine_cycles(64) == 1 * 64 * 7 * 20
+    assert _C.model.wsplit_combine_cycles(5) == 7 * 5 * 7 * 20
+    assert _C.model.wsplit_combine_cycles(2) == 16 * 2 * 7 * 20
+
+
+def _attrs_args(shape, dtype=None, gamma=True, beta=True, arch="wormhole_b0", fp32_dest=True, **kw):
+    dt = dtype or _C.DType.BFLOAT16
+    d = lambda s: _C.TensorDesc(shape=s, dtype=dt)  # noqa: E731
+    W = shape[-1]
+    cc = _C.ComputeConfigDescriptor(fp32_dest_acc_en=fp32_dest)
+    a = _C.OperationAttributes(arch=arch, output_dtype=dt, compute_config=cc, **kw)
+    return a, _C.TensorArgs(d(shape), d([W]) if gamma else None, d([W]) if beta else None)
+
+
+def test_wsplit_work_by_hand():
+    # 1x1x64x4096 bf16, S = 8 on Wormhole: Wt = 128, slices of 16 tiles (512 columns, 1024 B), 2 tile-rows over
+    # 8 groups of 8 cores -> 16 cores, 1 tile-row each.
+    a, t = _attrs_args([1, 1, 64, 4096])
+    w = _C.model.program_work(a, t, _C.WSPLIT_PROGRAM_FACTORY, 8)
+    assert (w.name, w.cores, w.split) == ("wsplit", 16, 8)
+    assert w.busiest.read_txns == [(32, 1024), (2, 1024)]  # its 32 slice sticks, its gamma and beta slices
+    # Round 1: its 256 B slot to 7 peers; round 2: its 4 owned rows' (mean, var) pairs, 32 B, to 7 peers; 2 x 7
+    # semaphore increments.
+    assert w.busiest.write_txns == [(32, 1024), (7, 256), (7, 32), (2 * 7, 4)]
+    assert w.busiest.tile_steps == 16 * 8 + 2 * 16 + 2
+    ex = w.busiest.exchanges
+    assert [(e.count, e.combine_cycles) for e in ex] == [(1, 4 * 8 * 7 * 20), (1, 0)]
+    assert ex[0].flight_cycles == ex[1].flight_cycles == _C.model.exchange_flight_cycles("wormhole_b0", 8, 1)
+    # DRAM: input once, output once, gamma and beta once per group (2 groups).
+    assert w.dram_bytes == 64 * 4096 * 2 * 2 + 2 * 2 * 4096 * 2
+
+
+@pytest.mark.parametrize("fp32_dest", [False, True])
+def test_selection_is_the_fastest_candidate_and_choose_cores_per_row_its_best_s(fp32_dest):
+    """select_program_factory = the fastest candidate that keeps the config's numerics: with a 16-bit DEST (FPU
+    kernels) the W-split may be taken; with fp32 DEST (the shifted kernels) it may not (numerics_gap)."""
+    for shape in ([1, 1, 32, 4096], [1, 1, 2048, 4096], [8, 1, 128, 768], [1, 1, 8192, 1024], [64, 128]):
+        for arch in ("wormhole_b0", "blackhole"):
+            a, t = _attrs_args(shape, arch=arch, fp32_dest=fp32_dest)
+            cands = _C.model.candidates(a, t)
+            times = [c["us"] for c in cands]
+            assert times == sorted(times)
+            ws = [c for c in cands if c["factory"] == _C.WSPLIT_PROGRAM_FACTORY]
+            assert all(c["default"] == (c["factory"] != _C.WSPLIT_PROGRAM_FACTORY or not fp32_dest) for c in cands)
+            assert all(bool(c["not_by_default"]) != c["default"] for c in cands)
+            assert _C.select_program_factory(a, t) == next(c for c in cands if c["default"])["factory"]
+            assert _C.wsplit_cores_per_row(a, t) == (ws[0]["split"] if ws else 0)
+            # every S the W-split predicate accepts is a candidate, and no other
+            wt = _C.tiles_of_width(shape[-1])
+            ok = {s for s in range(2, wt + 1) if wt % s == 0 and not _C.wsplit_unusable(a, t, s)}
+            assert {c["split"] for c in ws} == ok
+    # Ties: equal modelled times go to fewer cores, then row-resident before streaming before W-split.
+    a, t = _attrs_args([1, 1, 32, 32], gamma=False, beta=False, fp32_dest=False)
+    assert [c["factory"] for c in _C.model.candidates(a, t)] == [_C.program_factory_name(),
+                                                                _C.STREAMING_PROGRAM_FACTORY]
+
+
+def test_float32_wsplit_follows_the_predicate():
+    # The W-split's one predicate decides for float32 too: candidates appear exactly when it accepts an S.
+    a, t = _attrs_args([1, 1, 32, 4096], dtype=_C.DType.FLOAT32)
+    offered = not _C.wsplit_unusable(a, t, 0)
+    has = any(c["factory"] == _C.WSPLIT_PROGRAM_FACTORY for c in _C.model.candidates(a, t))
+    assert has == offered
 
 
 def test_unfused_chain_by_hand():
@@ -66,14 +133,16 @@ def _tensors(shape):
     return conv(torch.randn(shape, generator=g)), conv(torch.randn([W], generator=g)), conv(torch.randn([W], generator=g))
 
 
-@pytest.mark.parametrize("shape", [[1, 1, 64, 64], [1, 1, 256, 96], [1, 1, 32, 4096], [1, 1, 64, 3000]])
-def test_descriptor_counts_equal_the_emulators(shape):
+@pytest.mark.parametrize("shape,factory", [([1, 1, 64, 64], "resident"), ([1, 1, 256, 96], "resident"),
+                                           ([1, 1, 32, 4096], "streaming"), ([1, 1, 64, 3000], "streaming")])
+def test_descriptor_counts_equal_the_emulators(shape, factory):
     """The model's per-core NOC transactions and the program's DRAM bytes, counted from the descriptor, equal the
     emulator's counters of a run (row-resident and streaming programs, partial last chunk at W = 3000)."""
     x, gamma, beta = _tensors(shape)
-    desc = create_program_descriptor(x, gamma, beta)
+    kw = {"program_factory": FACTORIES[factory]}
+    desc = create_program_descriptor(x, gamma, beta, **kw)
     work = dm.work_from_descriptor(desc, "wormhole_b0", shape, 2, 2, 2, 8)
-    _, stats = ttnn.layernorm_fused_rm(x, gamma, beta, return_stats=True)
+    _, stats = ttnn.layernorm_fused_rm(x, gamma, beta, return_stats=True, **kw)
     per_core = stats["noc_transactions_per_core"]
     assert sum(n for n, _ in work.busiest.read_txns + work.busiest.write_txns) == max(per_core.values())
     assert work.dram_bytes == stats["dram_bytes_read"] + stats["dram_bytes_written"]
@@ -95,14 +164,62 @@ def test_wsplit_descriptor_counts_equal_the_emulators(shape, S):
     work = dm.work_from_descriptor(desc, "wormhole_b0", shape, 2, 2, 2, 8)
     _, stats = ttnn.layernorm_fused_rm(x, gamma, beta, return_stats=True, **kw)
     assert S is None or work.split == S
-    # The writer's round 2 (each owner of rows multicasts its rows' statistics to the S - 1 peers and increments
-    # their round-2 semaphore: 2 (S - 1) more transactions per tile-row on an owner) is not in the model yet.
-    round2 = 2 * (work.split - 1) * len(work.busiest.exchanges)
-    assert sum(n for n, _ in work.busiest.read_txns + work.busiest.write_txns) + round2 == max(
-        stats["noc_transactions_per_core"].values())
+    # The model counts 2 rounds per tile-row (the distributed combine): round 1, one 256 B slot and one semaphore
+    # increment to each of the S - 1 peers; round 2, an owner's result block and increment to each peer.
+    r = len(work.busiest.exchanges) and work.busiest.exchanges[0].count
+    modelled = sum(n for n, _ in work.busiest.read_txns + work.busiest.write_txns)
+    assert max(stats["noc_transactions_per_core"].values()) == modelled
     assert work.dram_bytes == stats["dram_bytes_read"] + stats["dram_bytes_written"]
     groups = work.cores // work.split
-    assert len(work.busiest.exchanges) == -(-(-(-shape[-2] // 32)) // groups)  # one per tile-row of the busiest core
+    assert r == -(-(-(-shape[-2] // 32)) // groups)  # tile-rows of the busiest core
+
+
+def _same_work(a, b):
+    assert (a.name, a.arch, a.cores, a.split, a.dram_bytes) == (b.name, b.arch, b.cores, b.split, b.dram_bytes)
+    ca, cb = a.busiest, b.busiest
+    assert sorted(ca.read_txns) == sorted(cb.read_txns) and sorted(ca.write_txns) == sorted(cb.write_txns)
+    assert ca.tile_steps == cb.tile_steps
+    key = lambda e: (e.count, e.flight_cycles, e.combine_cycles)  # noqa: E731
+    assert sorted(map(key, ca.exchanges)) == sorted(map(key, cb.exchanges))
+
+
+@pytest.mark.parametrize("arch", ["wormhole_b0", "blackhole"])
+@pytest.mark.parametrize("shape,factory,S,affine", [
+    ([1, 1, 64, 64], "resident", 0, (True, True)),
+    ([1, 1, 2080, 96], "resident", 0, (True, False)),  # 65 tile-rows: uneven split
+    ([1, 1, 64, 3000], "streaming", 0, (True, True)),  # partial last chunk
+    ([3, 1, 96, 4096], "streaming", 0, (False, True)),
+    ([1, 1, 32, 4096], "wsplit", 0, (True, True)),  # the model's S
+    ([1, 1, 96, 256], "wsplit", 4, (True, True)),
+    ([1, 1, 4096, 1024], "wsplit", 2, (False, False)),  # more tile-rows than groups
+    ([1, 1, 64, 3000], "wsplit", 2, (True, True)),  # partial last tile
+    ([2, 1, 32, 8192], "wsplit", 16, (True, True)),
+])
+def test_analytic_work_equals_the_descriptors(arch, shape, factory, S, affine):
+    """Two derivations that must agree: the C++ analytic work (_C.model.program_work, from the arguments and the
+    factories' helpers) and the work counted from the built descriptor (device_model.work_from_descriptor)."""
+    a, t = _attrs_args(shape, gamma=affine[0], beta=affine[1], arch=arch, program_factory=FACTORIES[factory],
+                       wsplit_cores_per_row=S)
+    desc = _C.create_program_descriptor(a, t, _C.TensorDesc(shape=shape))
+    from_desc = dm.work_from_descriptor(desc, arch, shape, 2, 2, 2, 0)
+    analytic = _C.model.program_work(a, t, FACTORIES[factory], S)
+    _same_work(analytic, from_desc)
+    assert dm.program_time(analytic) == dm.program_time(from_desc)
+
+
+def test_float32_analytic_work_equals_the_descriptors():
+    for shape, factory in (([1, 1, 64, 512], "resident"), ([1, 1, 64, 4096], "streaming")):
+        a, t = _attrs_args(shape, dtype=_C.DType.FLOAT32, program_factory=FACTORIES[factory])
+        desc = _C.create_program_descriptor(a, t, _C.TensorDesc(shape=shape, dtype=_C.DType.FLOAT32))
+        _same_work(_C.model.program_work(a, t, FACTORIES[factory]), dm.work_from_descriptor(desc, "wormhole_b0",
+                                                                                            shape, 4, 4, 4, 0))
+
+
+def test_fitted_constant_is_the_c_literal():
+    """The C++ literal kCyclesPerTileStep is the fit of CALIBRATION: refitting here must give it back (so a change
+    to the model or to the figures that moves the fit fails until the literal is updated)."""
+    assert dm.fit_cycles_per_step() == pytest.approx(_C.model.CYCLES_PER_TILE_STEP, rel=1e-6)
+    assert dm.CYCLES_PER_TILE_STEP == _C.model.CYCLES_PER_TILE_STEP
 
 
 def test_calibration_within_its_printed_error():

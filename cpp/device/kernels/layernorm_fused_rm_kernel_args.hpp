@@ -84,24 +84,28 @@ inline constexpr unsigned count = 3;
 }  // namespace writer_rt_args
 
 /// Layout of the W-split exchange (writer_layernorm_fused_rm_wsplit.cpp; design and ordering proof:
-/// layernorm_fused_rm_wsplit_program_factory.cpp), shared by the factory (c_25 sizing) and the writer. c_25 starts
-/// with `stats_pages` statistics tiles (mean or its fp32 hi part K, variance, the mean's rest). Round 1: each of the
-/// S cores of a group sends a slot of `slot_bytes` (its 32 slice means (hi), 32 slice M2s, 32 slice mean lo parts:
-/// 0 unless wsplit_writer_ct_args::mean_lo, fp32). Round 2:
-/// core k owns rows [k R, min(32, (k + 1) R)) of the tile-row, R = rows_per_owner(S) = ceil(32 / S), so the first
-/// owners(S) = ceil(32 / R) cores own rows (<= S; e.g. S = 9: R = 4, 8 owners; S = 64: R = 1, 32 owners); owner k
-/// sends block k of the result area: its rows' (mean - K, variance) as fp32 pairs (8 B per row), the block padded to
-/// 16 B so every block starts 16-byte aligned (the L1 alignment of NOC transfers, pessimistic for L1 -> L1).
+/// layernorm_fused_rm_wsplit_program_factory.cpp), shared by the factory (c_25 sizing) and the writer; `mean_lo`:
+/// the precise kernel's exchange (wsplit_writer_ct_args::mean_lo), whose slice means travel as fp32 hi + lo pairs.
+/// c_25 starts with stats_pages(mean_lo) statistics tiles (mean, or its hi part K with mean_lo; variance; with
+/// mean_lo the mean's rest). Round 1: each of the S cores of a group sends a slot of slot_bytes(mean_lo) (its 32
+/// slice means (hi), 32 slice M2s, with mean_lo 32 slice mean lo parts, fp32). Round 2: core k owns rows
+/// [k R, min(32, (k + 1) R)) of the tile-row, R = rows_per_owner(S) = ceil(32 / S), so the first owners(S) =
+/// ceil(32 / R) cores own rows (<= S; e.g. S = 9: R = 4, 8 owners; S = 64: R = 1, 32 owners); owner k sends block k
+/// of the result area: its rows' (mean - K, variance) as fp32 pairs (8 B per row; K = slot 0's mean), the block
+/// padded to 16 B so every block starts 16-byte aligned (the L1 alignment of NOC transfers, pessimistic for L1 -> L1).
 namespace wsplit_exchange {
-inline constexpr unsigned stats_pages = 3;   ///< c_25 pages before the exchange area
-inline constexpr unsigned slot_bytes = 384;  ///< bytes of one core's round-1 partials
+inline constexpr unsigned slot_bytes = 256;  ///< bytes of one core's round-1 partials (FPU kernel)
+inline constexpr unsigned slot_bytes_of(bool mean_lo) { return mean_lo ? 384 : slot_bytes; }
+inline constexpr unsigned stats_pages(bool mean_lo) { return mean_lo ? 3 : 2; }
 inline constexpr unsigned rows_per_owner(unsigned S) { return (32 + S - 1) / S; }
 inline constexpr unsigned owners(unsigned S) { return (32 + rows_per_owner(S) - 1) / rows_per_owner(S); }
 inline constexpr unsigned result_block_bytes(unsigned S) { return (8 * rows_per_owner(S) + 15) / 16 * 16; }
 /// Bytes of the round-2 result area: owners(S) blocks (at most 32 x 16 = 512).
 inline constexpr unsigned result_bytes(unsigned S) { return owners(S) * result_block_bytes(S); }
-/// Bytes of the exchange area after the stats_pages statistics pages of c_25: the S slots, then the result area.
-inline constexpr unsigned area_bytes(unsigned S) { return S * slot_bytes + result_bytes(S); }
+/// Bytes of the exchange area after the statistics pages of c_25: the S slots, then the result area.
+inline constexpr unsigned area_bytes(unsigned S, bool mean_lo = false) {
+    return S * slot_bytes_of(mean_lo) + result_bytes(S);
+}
 }  // namespace wsplit_exchange
 
 /// W-split compute kernels (compute/layernorm_fused_rm_wsplit.cpp, FPU; layernorm_fused_rm_precise_wsplit.cpp,

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// Device-time model of ttnn.layernorm_fused_rm's programs: a FLOOR with stated assumptions, not a promise. The one
+// source of truth for the arch constants, NOC occupancy, the exchange and combine of the W-split program, the work of
+// the op's three programs and the program time; select_program_factory picks the program with the lowest modelled
+// time that fits L1 and keeps the caller's numerics (Candidate::not_by_default). python/layernorm_fused_rm/
+// device_model.py uses it through _C.model (and models upstream's to_layout -> layer_norm -> to_layout chain with it).
+//
+// The model, per program (all terms in the arch's AI clock cycles, then / clock -> us):
+//
+//     t = max( total DRAM bytes / chip DRAM bandwidth,                                  (chip DRAM floor)
+//              max over cores of [ max(NOC read occupancy, NOC write occupancy, compute)  (overlapped pipeline)
+//                                  + exchanges ] )                                      (serial sync points)
+//
+//   NOC occupancy of a core = sum over its transactions of (1 header flit + ceil(bytes / flit bytes)) cycles; reads
+//     and writes on separate NOCs (reader and writer RISC-Vs), one flit per cycle per link.
+//   compute = tile steps x C; C = cycles of one tile step (unpack + math + pack of one 32x32 tile), the ONE fitted
+//     constant (kCyclesPerTileStep).
+//   exchange (W-split, per tile-row) = two rounds, each the flight of a multicast then a semaphore increment across
+//     the group (NIU + hops + NIU each), plus the soft-float combine on the writer RISC-V: ceil(32 / S) rows owned x
+//     S partial updates x kCombineOps fp32 operations x kSoftfloatOpCycles (an estimate).
+//
+// Assumptions (why it is a floor): perfect overlap of reader, compute and writer (double buffering never stalls); no
+// kernel launch / dispatch time; no DRAM access latency (only its bandwidth); no NOC congestion beyond the chip DRAM
+// bandwidth; every DRAM channel equally loaded; Blackhole takes Wormhole's cycles per tile step; a multicast's
+// occupancy counted once per destination (an upper bound, as the emulator counts it).
+// Left out: program dispatch, kernel launch and runtime-arg upload; DRAM latency (~hundreds of cycles per first
+// read); NOC congestion, virtual channels and router buffering; the RISC-V instructions that issue each transaction;
+// math fidelity and fp32-vs-bf16 compute cost (dtype changes bytes only); L1 bank conflicts; the partial last
+// tile-row (the busiest core is counted with 32 sticks per tile-row).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "device/layernorm_fused_rm_device_operation_types.hpp"
+
+namespace layernorm_fused_rm::model {
+
+/// Sourced hardware figures of one arch (units in the names); `sources` names the document of each field.
+struct ArchConstants {
+    std::string name;
+    double clock_ghz = 0;          ///< AI clock
+    uint32_t flit_bytes = 0;       ///< NOC flit; one flit per cycle per link
+    double dram_gb_per_s = 0;      ///< whole chip, achievable
+    uint32_t niu_cycles = 0;       ///< NIU <-> router latency, each end
+    uint32_t hop_cycles = 0;       ///< router -> router latency
+    std::vector<std::pair<std::string, std::string>> sources;  ///< (field, source)
+};
+
+/// The constants of "wormhole_b0" (Wormhole n150) or "blackhole" (Blackhole p150); std::invalid_argument otherwise.
+const ArchConstants& arch_constants(const std::string& arch);
+
+/// Cycles of one tile step, FITTED in Python (device_model.fit_cycles_per_step: the minimax of |log(model /
+/// measured)| over device_model.CALIBRATION, tt-mlir#7717 108 us and tt-metal#8060 24.9 us, each modelled with this
+/// model) and written here as a literal; test_dev/tools/test_device_model.py refits it and checks this value.
+inline constexpr double kCyclesPerTileStep = 332.38347;
+
+/// Cycles of one fp32 operation in soft float on a data-movement RISC-V. NOT SOURCED: an ESTIMATE. The baby RISC-Vs
+/// are RV32IM with no F extension (tt-isa-documentation WormholeB0/TensixTile/BabyRISCV/README.md), so each fp32
+/// operation is a libgcc call of at least ~20 instructions (unpack, align, add/multiply, normalize, round, pack) at
+/// the documented one instruction per cycle. A floor; division costs more.
+inline constexpr uint32_t kSoftfloatOpCycles = 20;
+
+/// fp32 operations of one partial update of the distributed combine (branch `combine`'s writer): per owned row and
+/// partial, d = m_j - m_a, m_a += d * w_j, M2_a += M2_j + d^2 * w: 7 operations with the weights precomputed.
+inline constexpr uint32_t kCombineOps = 7;
+
+/// Exchange rounds per tile-row of the W-split writer: partials to every peer, then the owners' combined rows.
+inline constexpr uint32_t kExchangeRounds = 2;
+
+/// Bytes of a semaphore increment. The exchange messages' bytes come from the writer's layout
+/// (wsplit_exchange in device/kernels/layernorm_fused_rm_kernel_args.hpp): round 1 a slot_bytes slot, round 2 an
+/// owner's result_block_bytes(S) block.
+inline constexpr uint32_t kSemaphoreBytes = 4;
+
+/// Tile steps per input tile of each kind of program (a step = one 32x32 tile unpacked, operated on, packed),
+/// counted from the compute kernels (cpp/device/kernels/compute/layernorm_fused_rm_compute_common.hpp) and, for
+/// upstream, from tt-metal's normalization / data-movement kernels (read with the search tools):
+///   row_resident / wsplit 8: tilize, sum (mean), (x - m)^2, sum (variance), x - mean, * inv_std, * gamma, + beta with
+///     untilize (gamma and beta tilized once per core: + 2 per tile of W);
+///   streaming 10: pass 1 tilize + sum; pass 2 tilize + (x - m)^2 + sum; pass 3 tilize, x - mean, * inv_std, * gamma,
+///     + beta with untilize (gamma / beta tilized per tile-row: + 2);
+///   ln 7 (upstream layer_norm single pass): sum, x - mean, square, sum, * inv_std, * gamma, + beta;
+///   ln_large 8 (its large-tensor 3-read path): sum | x - mean, square, sum | x - mean, * inv_std, * gamma, + beta;
+///   rms 4: square, sum, * inv_rms, * gamma;  layout 1: tilize or untilize (to_layout).
+/// std::invalid_argument for another kind.
+uint32_t steps_per_tile(const std::string& kind);
+/// Every kind steps_per_tile knows, with its steps.
+std::vector<std::pair<std::string, uint32_t>> all_steps_per_tile();
+
+using Txns = std::vector<std::pair<uint64_t, uint64_t>>;  ///< (count, bytes per transaction)
+
+/// `count` sync points of `flight_cycles` NOC flight plus `combine_cycles` of soft-float combine each.
+struct Exchange {
+    uint64_t count = 0, flight_cycles = 0, combine_cycles = 0;
+};
+
+/// Work of one core (the busiest) of a program: counts, not times.
+struct CoreWork {
+    Txns read_txns, write_txns;  ///< its NOC reads (DRAM or L1) and writes
+    uint64_t tile_steps = 0;     ///< 32x32 tile compute steps
+    std::vector<Exchange> exchanges;
+};
+
+/// One program: the busiest core's work, cores with work, the chip's total DRAM bytes, cores per tile-row.
+struct ProgramWork {
+    std::string name;  ///< kind: "row_resident", "streaming", "wsplit" (ours) or upstream's
+    std::string arch;
+    uint32_t cores = 0;
+    CoreWork busiest;
+    uint64_t dram_bytes = 0;
+    uint32_t split = 1;
+};
+
+/// Modelled time of a program (us) and its terms (us); bound = "dram", "noc_read", "noc_write" or "compute".
+struct ProgramTime {
+    std::string program, bound;
+    double us = 0, noc_read_us = 0, noc_write_us = 0, compute_us = 0, exchange_us = 0, combine_us = 0,
+           dram_chip_us = 0;
+    uint32_t cores = 0, split = 1;
+};
+
+/// Link occupancy in cycles: per transaction one header flit + ceil(bytes / flit_bytes) data flits, one flit per
+/// cycle (tt-isa-documentation {WormholeB0,BlackholeA0}/NoC/README.md, packets and Performance).
+uint64_t noc_cycles(const Txns& txns, uint32_t flit_bytes);
+
+/// The model above for one program. cycles_per_step: cycles of a tile step (the fit varies it).
+ProgramTime program_time(const ProgramWork& p, double cycles_per_step = kCyclesPerTileStep);
+
+/// Flight of one exchange round across a gx x gy group: a multicast, then a semaphore increment, each NIU + 9 per
+/// hop x (gx - 1 + gy - 1) hops + NIU (tt-isa-documentation NoC README, Performance).
+uint64_t exchange_flight_cycles(const std::string& arch, uint32_t gx, uint32_t gy);
+
+/// Soft-float combine cycles per tile-row of one core of an S-core group: ceil(32 / S) owned rows x S partial
+/// updates x kCombineOps x kSoftfloatOpCycles.
+uint64_t wsplit_combine_cycles(uint32_t S);
+
+/// Work of one of OUR programs for these arguments, analytically (no descriptor): factory = a program factory name,
+/// S = W-split cores per tile-row (0: the factory's choice; ignored by the others). Uses the factories' own helpers
+/// (CB chunk width, W-split layout, split_work_to_cores). Assumes validated arguments; std::invalid_argument for an
+/// unknown factory or a W-split S with no layout.
+ProgramWork program_work(const operation_attributes_t& attrs, const tensor_args_t& tensor_args,
+                         const std::string& factory, uint32_t S = 0);
+
+/// A program the op can run for these arguments and its modelled time.
+struct Candidate {
+    std::string factory;
+    uint32_t S = 1;  ///< cores per tile-row (1 unless W-split)
+    ProgramTime time;
+    /// Why select_program_factory does not take it ("" when it may):
+    /// LayerNormFusedRMWSplitProgramFactory::numerics_gap for a W-split.
+    std::string not_by_default;
+};
+
+/// Every program that fits L1 for these arguments (attrs.program_factory is ignored): row-resident and streaming
+/// when their CBs fit, the W-split for every S its predicate accepts
+/// (LayerNormFusedRMWSplitProgramFactory::unusable), in the order of `better`. select_program_factory takes the
+/// first whose not_by_default is empty.
+std::vector<Candidate> candidates(const operation_attributes_t& attrs, const tensor_args_t& tensor_args);
+
+/// Selection order: lower modelled time, then fewer cores, then row-resident before streaming before W-split,
+/// then smaller S.
+bool better(const Candidate& a, const Candidate& b);
+
+/// The W-split's S with the lowest modelled time (by `better`) among those its predicate accepts; 0 when none is.
+/// LayerNormFusedRMWSplitProgramFactory::choose_cores_per_row returns it.
+uint32_t best_wsplit_cores_per_row(const operation_attributes_t& attrs, const tensor_args_t& tensor_args);
+
+}  // namespace layernorm_fused_rm::model
