@@ -7,24 +7,30 @@
 // (x - m_i)^2, centered on its own mean. The writer kernel of each core then exchanges them with the group in two
 // rounds per tile-row, a reduce-scatter then an all-gather (layout: wsplit_exchange in
 // kernels/layernorm_fused_rm_kernel_args.hpp):
-//   round 1: it copies column 0 of the two partial tiles (32 means, 32 M2s as fp32, 256 B) into slot i of an
-//     exchange area at the same L1 address on every core of the group, multicasts that slot to the other S - 1
-//     cores of the rectangle, flushes, increments each peer's round-1 semaphore and waits for S - 1 arrivals;
+//   round 1: it copies column 0 of the partial tiles (32 means, 32 M2s as fp32, 256 B; the precise kernel's also
+//     32 mean lo parts, 384 B) into slot i of an exchange area at the same L1 address on every core of the group,
+//     multicasts that slot to the other S - 1 cores of the rectangle, flushes, increments each peer's round-1
+//     semaphore and waits for S - 1 arrivals;
 //   combine: core i combines only the rows it owns, [i R, min(32, (i + 1) R)), R = ceil(32 / S) (the first
 //     ceil(32 / R) cores own rows, the others none), with the two-pass sum form of the parallel variance: with
 //     n_j the slice widths (compile-time: Ws * 32, the last slice fewer when W % 32 != 0) and N = W,
-//         mean = sum_j (n_j / N) m_j,   M2 = sum_j M2_j + sum_j n_j (m_j - mean)^2,   var = M2 / N,
-//     the exact decomposition of the total sum of squares into within- and between-slice parts (for two slices it
-//     is the combination formula of Chan, Golub, LeVeque 1979, "Updating formulae and a pairwise algorithm for
-//     computing sample variances", Stanford CS-TR-79-773, whose abstract states it; S slices follow by induction,
+//         d = sum_j (n_j / N) d_j,   M2 = sum_j M2_j + sum_j n_j (d_j - d)^2,   var = M2 / N,   mean = K + d,
+//     on the slice means relative to K (precise kernel: slot 0's mean; FPU kernel: 0), d_j = m_j - K =
+//     (hi_j - K) + lo_j (hi_j - K exact by Sterbenz when hi_j is within a factor 2 of K). The precise kernel
+//     (float32 input) sends m_j as an fp32 pair hi_j + lo_j and gets K and d apart, so the row mean keeps fp32
+//     accuracy of the spread, not of |mean|; the FPU kernel sends no lo and gets d. The form is the exact
+//     decomposition of the total sum of squares into within- and between-slice parts (for two slices it is the
+//     combination formula of Chan, Golub, LeVeque 1979, "Updating formulae and a pairwise algorithm for computing
+//     sample variances", Stanford CS-TR-79-773, whose abstract states it; S slices follow by induction,
 //     since sum_j n_j (m_j - mean) = 0; every term is non-negative: no cancellation). fp32 in soft-float (the
 //     data-movement RISC-Vs have no FPU; libgcc, correctly rounded like the host's SSE float math the emulator
-//     runs): 7 operations per (row, partial), no division per partial (one per row), in slot order;
-//   round 2: each owner writes its rows' (mean, var) into its 16-byte-aligned block of a result area after the slots
+//     runs): 7 operations per (row, partial) (13 with hi + lo: a compensated M2 sum), one division per row, in
+//     slot order;
+//   round 2: each owner writes its rows' (d, var) into its 16-byte-aligned block of a result area after the slots
 //     (same L1 address on every core), multicasts the block to the other S - 1 cores, flushes, and increments each
 //     peer's round-2 semaphore; every core waits for the other owners' signals and copies the 32 rows into column 0
-//     of c_25 pages 0 (mean) and 1 (variance) in the statistics format. Owners compute, everyone copies: every core
-//     of a group gets bit-identical row statistics.
+//     of c_25 pages 0 (d, or K), 1 (variance) and (precise kernel) 2 (d) in the statistics format. Owners compute,
+//     everyone copies: every core of a group gets bit-identical row statistics.
 // The compute kernel normalizes its slice with them and the writer writes the slice of the 32 output sticks. DRAM
 // traffic is the minimum: every input byte read once, every output byte written once, gamma / beta once per core
 // (each core its own slice). Per tile-row the combine costs each core ceil(32 / S) x S x 7 soft-float operations
@@ -58,8 +64,9 @@
 // blocks written by different cores are disjoint, and a core reads a slot or block only after the semaphore that
 // its writer incremented after noc_async_write_barrier (the data flushed before the signal).
 //
-// Circular buffers (pages; Ws = Wt / S; P = exchange pages = 2 + ceil(exchange area bytes / stats tile bytes), the
-// exchange area S x 256 B of slots and a result area of ceil(32 / R) blocks of 16-byte-padded 8 R B, <= 512 B):
+// Circular buffers (pages; Ws = Wt / S; P = exchange pages = 2 (precise kernel: 3) + ceil(exchange area bytes /
+// stats tile bytes), the exchange area S x 256 B of slots (precise kernel: 384 B) and a result area of ceil(32 / R)
+// blocks of 16-byte-padded 8 R B, <= 512 B):
 //   c_0  input sticks, the slice                Ws   reader -> compute (tilize)
 //   c_1  input slice tilized                    Ws   compute
 //   c_2  reduce scaler (1.0; partial tile)      1|2  reader, persistent (every core; only the last slice uses the partial)
@@ -69,12 +76,23 @@
 //   c_16 output sticks, the slice               Ws   compute (pack_untilize) -> writer
 //   c_24 (x - m_i)^2, then x - mean             Ws   compute
 //   c_25 mean: the row's combined statistics    2P   writer -> compute, P pages per tile-row: page 0 the combined
-//        mean, page 1 the combined variance (column 0 of each tile), pages 2.. the exchange area (the S received
-//        partials, then the owners' results; never read by compute); two halves (tile-row parity)
+//        mean (precise kernel: K), page 1 the combined variance, precise kernel: page 2 d (column 0 of each tile),
+//        then the exchange area (the S received partials, then the owners' results; never read by
+//        compute); two halves (tile-row parity)
 //   c_26 variance: this slice's partials        2    compute -> writer: m_i tile, M2_i tile
 //   c_27 1 / sqrt(var + eps); first the slice mean m_i for the squares    1    compute
 // Semaphores (kernel-config region, get_semaphore): 0 and 1 count round-1 arrivals of tile-rows of even / odd
 // parity, 2 and 3 round-2 arrivals.
+//
+// Compute kernel: by the row-resident program's fixed rule (compute_kernel_of: input dtype, never the data).
+// BFLOAT16 input runs the FPU kernel (compute/layernorm_fused_rm_wsplit.cpp) in the layout above. FLOAT32 input
+// runs the precise kernel (compute/layernorm_fused_rm_precise_wsplit.cpp; numerics in
+// layernorm_fused_rm_precise_common.hpp), which keeps the centred values in DEST: c_24 holds the three bf16 parts
+// of a row-sum tile (3 bfloat16 pages), c_27 the row-sum tiles, m1, the slice mean's hi and lo, then the inverse
+// std (2 Float32 pages); c_1, c_6, c_7, c_25 and c_27 unpack straight to the fp32 DEST; math fidelity HiFi4; eps in
+// fp32 (wsplit_compute_rt_args::eps_bits). The partials reach the writer in Float32 (c_26, 3 pages: hi, lo, M2_i;
+// stats_format is Float32: FLOAT32 input needs fp32_dest_acc_en); the writer is told so (wsplit_writer_ct_args::
+// mean_lo).
 #include "device/layernorm_fused_rm_program_factory.hpp"
 
 #include <algorithm>
@@ -136,9 +154,9 @@ LayerNormFusedRMWSplitProgramFactory::Layout LayerNormFusedRMWSplitProgramFactor
     return best;
 }
 
-uint32_t LayerNormFusedRMWSplitProgramFactory::exchange_pages(uint32_t S, DataFormat stats_fmt) {
+uint32_t LayerNormFusedRMWSplitProgramFactory::exchange_pages(uint32_t S, DataFormat stats_fmt, bool mean_lo) {
     const uint32_t page = tile_size(stats_fmt);
-    return 2 + (wsplit_exchange::area_bytes(S) + page - 1) / page;
+    return wsplit_exchange::stats_pages(mean_lo) + (wsplit_exchange::area_bytes(S, mean_lo) + page - 1) / page;
 }
 
 uint64_t LayerNormFusedRMWSplitProgramFactory::cb_bytes(uint32_t W, uint32_t S, DataFormat in_format,
@@ -146,19 +164,18 @@ uint64_t LayerNormFusedRMWSplitProgramFactory::cb_bytes(uint32_t W, uint32_t S, 
                                                         bool has_gamma, bool has_beta) {
     const uint32_t Ws = (W + 31) / 32 / S;
     const DataFormat sf = stats_format(cc, in_format);
-    const uint64_t in_tiles = 3ull * Ws + 2ull * (has_gamma ? Ws : 1) + 2ull * (has_beta ? Ws : 1);
-    const uint64_t scalar_tiles = (W % 32 ? 2 : 1) + 1;
+    const bool precise = compute_kernel_of(in_format, cc) == ComputeKernel::Precise;
+    // c_0, c_1 (and c_24 of the FPU kernel) Ws tiles; the precise kernel's c_24: 3 bf16 parts.
+    const uint64_t in_tiles = (precise ? 2ull : 3ull) * Ws + 2ull * (has_gamma ? Ws : 1) + 2ull * (has_beta ? Ws : 1);
+    const uint64_t bf16_tiles = (W % 32 ? 2 : 1) + 1 + (precise ? 3 : 0);  // c_2, c_3 (and c_24)
     return in_tiles * tile_size(in_format) + uint64_t(Ws) * tile_size(out_format) +
-           scalar_tiles * tile_size(DataFormat::Float16_b) + (2ull * exchange_pages(S, sf) + 3) * tile_size(sf);
+           bf16_tiles * tile_size(DataFormat::Float16_b) +
+           (2ull * exchange_pages(S, sf, precise) + (precise ? 5 : 3)) * tile_size(sf);
 }
 
 std::string LayerNormFusedRMWSplitProgramFactory::unusable(const operation_attributes_t& attrs,
                                                           const tensor_args_t& tensor_args, uint32_t S) {
     const TensorDesc& in = tensor_args.input;
-    if (in.dtype != DType::BFLOAT16) {
-        return std::string("the W-split program (") + name +
-               ") takes BFLOAT16 input_tensor only (float32 runs the precise kernels), got " + to_string(in.dtype);
-    }
     if (S == 0 || in.shape.empty()) {
         return "";  // S = 0: only the checks that do not depend on S
     }
@@ -225,7 +242,8 @@ ProgramDescriptor LayerNormFusedRMWSplitProgramFactory::create_descriptor(const 
     const DataFormat fmt = data_format_of(in.dtype), out_fmt = data_format_of(attrs.output_dtype);
     const ComputeConfigDescriptor& cc = attrs.compute_config;
     const DataFormat sf = stats_format(cc, fmt);
-    const uint32_t P = exchange_pages(S, sf);
+    const bool precise = compute_kernel_of(fmt, cc) == ComputeKernel::Precise;
+    const uint32_t P = exchange_pages(S, sf, precise);
     const uint32_t ds = datum_size(fmt), out_ds = datum_size(out_fmt);
     const uint32_t stick_bytes = W * ds, out_stick_bytes = W * out_ds;
     const CoreCoord grid = detail::grid_of(attrs, arch);
@@ -258,10 +276,14 @@ ProgramDescriptor LayerNormFusedRMWSplitProgramFactory::create_descriptor(const 
     add_cb(cb::gamma_tiled, has_gamma ? Ws : 1, fmt);
     add_cb(cb::beta_tiled, has_beta ? Ws : 1, fmt);
     add_cb(cb::out_rm, Ws, out_fmt);
-    add_cb(cb::centered, Ws, fmt);
+    if (precise) {
+        add_cb(cb::centered, 3, DataFormat::Float16_b);
+    } else {
+        add_cb(cb::centered, Ws, fmt);
+    }
     add_cb(cb::mean, 2 * P, sf);
-    add_cb(cb::variance, 2, sf);
-    add_cb(cb::inv_std, 1, sf);
+    add_cb(cb::variance, precise ? 3 : 2, sf);
+    add_cb(cb::inv_std, precise ? 2 : 1, sf);
     for (uint32_t id = 0; id < 4; ++id) {  // round-1 arrivals (0, 1) and round-2 arrivals (2, 3), by tile-row parity
         desc.semaphores.push_back(tt::tt_metal::SemaphoreDescriptor{id, cores, 0});
     }
@@ -276,17 +298,31 @@ ProgramDescriptor LayerNormFusedRMWSplitProgramFactory::create_descriptor(const 
                                    detail::align_up(stick_bytes, arch.dram_alignment)});
 
     KernelDescriptor compute;
-    compute.kernel_source = root + "/compute/layernorm_fused_rm_wsplit.cpp";
+    compute.kernel_source =
+        root + (precise ? "/compute/layernorm_fused_rm_precise_wsplit.cpp" : "/compute/layernorm_fused_rm_wsplit.cpp");
     compute.core_ranges = cores;
     const uint32_t dest_tiles = dest_tile_capacity(cc);
     compute.compile_time_args.assign(wsplit_compute_ct_args::count, 0);
     compute.compile_time_args[compute_ct_args::Wt] = Ws;
-    compute.compile_time_args[compute_ct_args::block_w] = largest_divisor_at_most(Ws, dest_tiles);
+    // The precise kernel computes each output tile in DEST next to one scratch tile.
+    compute.compile_time_args[compute_ct_args::block_w] = largest_divisor_at_most(Ws, dest_tiles - (precise ? 1 : 0));
     compute.compile_time_args[compute_ct_args::inv_w_bits] = std::bit_cast<uint32_t>(1.0f / static_cast<float>(W));
     compute.compile_time_args[compute_ct_args::affine_flags] = affine_flags;
     compute.compile_time_args[compute_ct_args::partial] = last_tile_cols < 32 ? 1u : 0u;
     compute.compile_time_args[wsplit_compute_ct_args::exchange_pages] = P;
     compute.config = cc;
+    if (precise) {
+        // As the row-resident program's precise kernel (layernorm_fused_rm_program_factory.cpp): Float32 CBs copied,
+        // tilized or broadcast into DEST unpack straight to the fp32 DEST; c_24 (bf16 parts) is read by reduce through
+        // SrcB and c_26 only packed, so neither is marked (ISA UNPACR_Regular.md); the reduces need HiFi3 or HiFi4.
+        auto& modes = std::get<ComputeConfigDescriptor>(compute.config).unpack_to_dest_mode;
+        modes.assign(32, UnpackToDestMode::Default);
+        for (unsigned c : {cb::in_rm, cb::gamma_rm, cb::beta_rm, cb::in_tiled, cb::gamma_tiled, cb::beta_tiled,
+                           cb::mean, cb::inv_std}) {
+            modes[c] = UnpackToDestMode::UnpackToDestFp32;
+        }
+        std::get<ComputeConfigDescriptor>(compute.config).math_fidelity = MathFidelity::HiFi4;
+    }
 
     KernelDescriptor writer;
     writer.kernel_source = root + "/dataflow/writer_layernorm_fused_rm_wsplit.cpp";
@@ -305,6 +341,7 @@ ProgramDescriptor LayerNormFusedRMWSplitProgramFactory::create_descriptor(const 
         a[ct::full_slice_cols] = full_cols;
         a[ct::last_slice_cols] = last_cols;
         a[ct::W] = W;
+        a[ct::mean_lo] = precise ? 1u : 0u;
     }
     detail::append_interleaved_accessor_args(writer.compile_time_args,
                                              detail::align_up(out_stick_bytes, arch.dram_alignment));
@@ -334,8 +371,11 @@ ProgramDescriptor LayerNormFusedRMWSplitProgramFactory::create_descriptor(const 
             r[reader_rt_args::eps] = detail::packed_bf16(attrs.eps);
             r[reader_rt_args::col_offset] = i * slice_bytes;
             reader.runtime_args.push_back({core, std::move(r)});
-            std::vector<uint32_t> c(wsplit_compute_rt_args::count, 0);
+            std::vector<uint32_t> c(precise ? wsplit_compute_rt_args::precise_count : wsplit_compute_rt_args::count, 0);
             c[wsplit_compute_rt_args::num_blocks] = blocks;
+            if (precise) {
+                c[wsplit_compute_rt_args::eps_bits] = std::bit_cast<uint32_t>(attrs.eps);
+            }
             c[wsplit_compute_rt_args::inv_w_slice_bits] = std::bit_cast<uint32_t>(1.0f / static_cast<float>(cols));
             c[wsplit_compute_rt_args::partial_last_tile] = (last && last_tile_cols < 32) ? 1u : 0u;
             compute.runtime_args.push_back({core, std::move(c)});

@@ -84,27 +84,34 @@ inline constexpr unsigned count = 3;
 }  // namespace writer_rt_args
 
 /// Layout of the W-split exchange (writer_layernorm_fused_rm_wsplit.cpp; design and ordering proof:
-/// layernorm_fused_rm_wsplit_program_factory.cpp), shared by the factory (c_25 sizing) and the writer. Round 1: each
-/// of the S cores of a group sends a slot of `slot_bytes` (its 32 slice means, then 32 slice M2s, fp32). Round 2:
-/// core k owns rows [k R, min(32, (k + 1) R)) of the tile-row, R = rows_per_owner(S) = ceil(32 / S), so the first
-/// owners(S) = ceil(32 / R) cores own rows (<= S; e.g. S = 9: R = 4, 8 owners; S = 64: R = 1, 32 owners); owner k
-/// sends block k of the result area: its rows' (mean, variance) as fp32 pairs (8 B per row), the block padded to
-/// 16 B so every block starts 16-byte aligned (the L1 alignment of NOC transfers, pessimistic for L1 -> L1).
+/// layernorm_fused_rm_wsplit_program_factory.cpp), shared by the factory (c_25 sizing) and the writer; `mean_lo`:
+/// the precise kernel's exchange (wsplit_writer_ct_args::mean_lo), whose slice means travel as fp32 hi + lo pairs.
+/// c_25 starts with stats_pages(mean_lo) statistics tiles (mean, or its hi part K with mean_lo; variance; with
+/// mean_lo the mean's rest). Round 1: each of the S cores of a group sends a slot of slot_bytes(mean_lo) (its 32
+/// slice means (hi), 32 slice M2s, with mean_lo 32 slice mean lo parts, fp32). Round 2: core k owns rows
+/// [k R, min(32, (k + 1) R)) of the tile-row, R = rows_per_owner(S) = ceil(32 / S), so the first owners(S) =
+/// ceil(32 / R) cores own rows (<= S; e.g. S = 9: R = 4, 8 owners; S = 64: R = 1, 32 owners); owner k sends block k
+/// of the result area: its rows' (mean - K, variance) as fp32 pairs (8 B per row; K = slot 0's mean), the block
+/// padded to 16 B so every block starts 16-byte aligned (the L1 alignment of NOC transfers, pessimistic for L1 -> L1).
 namespace wsplit_exchange {
-inline constexpr unsigned slot_bytes = 256;  ///< bytes of one core's round-1 partials
+inline constexpr unsigned slot_bytes = 256;  ///< bytes of one core's round-1 partials (FPU kernel)
+inline constexpr unsigned slot_bytes_of(bool mean_lo) { return mean_lo ? 384 : slot_bytes; }
+inline constexpr unsigned stats_pages(bool mean_lo) { return mean_lo ? 3 : 2; }
 inline constexpr unsigned rows_per_owner(unsigned S) { return (32 + S - 1) / S; }
 inline constexpr unsigned owners(unsigned S) { return (32 + rows_per_owner(S) - 1) / rows_per_owner(S); }
 inline constexpr unsigned result_block_bytes(unsigned S) { return (8 * rows_per_owner(S) + 15) / 16 * 16; }
 /// Bytes of the round-2 result area: owners(S) blocks (at most 32 x 16 = 512).
 inline constexpr unsigned result_bytes(unsigned S) { return owners(S) * result_block_bytes(S); }
-/// Bytes of the exchange area after c_25 pages 0 and 1: the S slots, then the result area.
-inline constexpr unsigned area_bytes(unsigned S) { return S * slot_bytes + result_bytes(S); }
+/// Bytes of the exchange area after the statistics pages of c_25: the S slots, then the result area.
+inline constexpr unsigned area_bytes(unsigned S, bool mean_lo = false) {
+    return S * slot_bytes_of(mean_lo) + result_bytes(S);
+}
 }  // namespace wsplit_exchange
 
-/// W-split compute kernel (compute/layernorm_fused_rm_wsplit.cpp): compute_ct_args with Wt = the slice's tiles Ws,
-/// then the pages of c_25 per tile-row.
+/// W-split compute kernels (compute/layernorm_fused_rm_wsplit.cpp, FPU; layernorm_fused_rm_precise_wsplit.cpp,
+/// precise): compute_ct_args with Wt = the slice's tiles Ws, then the pages of c_25 per tile-row.
 namespace wsplit_compute_ct_args {
-inline constexpr unsigned exchange_pages = compute_ct_args::count;  ///< P: combined mean, variance, exchange area
+inline constexpr unsigned exchange_pages = compute_ct_args::count;  ///< P: statistics pages, exchange area
 inline constexpr unsigned count = exchange_pages + 1;
 }  // namespace wsplit_compute_ct_args
 
@@ -113,7 +120,9 @@ namespace wsplit_compute_rt_args {
 inline constexpr unsigned num_blocks = 0;        ///< tile-rows this core's group computes
 inline constexpr unsigned inv_w_slice_bits = 1;  ///< 1 / (valid columns of this core's slice) as float32 bits
 inline constexpr unsigned partial_last_tile = 2; ///< 1 when this slice ends in a partial tile (last slice, W % 32)
-inline constexpr unsigned count = 3;
+inline constexpr unsigned count = 3;             ///< the FPU W-split kernel's runtime args
+inline constexpr unsigned eps_bits = 3;          ///< precise W-split kernel only: epsilon as float32 bits
+inline constexpr unsigned precise_count = 4;     ///< the precise W-split kernel's runtime args
 }  // namespace wsplit_compute_rt_args
 
 /// W-split writer (dataflow/writer_layernorm_fused_rm_wsplit.cpp, RISCV_0 / BRISC) compile-time args.
@@ -128,7 +137,8 @@ inline constexpr unsigned stats_fp32 = 6;        ///< 1 when the statistics form
 inline constexpr unsigned full_slice_cols = 7;   ///< columns of every slice but the last: Ws * 32
 inline constexpr unsigned last_slice_cols = 8;   ///< valid columns of the last slice
 inline constexpr unsigned W = 9;                 ///< row width
-inline constexpr unsigned count = 10;
+inline constexpr unsigned mean_lo = 10;          ///< 1: partials and combined mean as fp32 hi + lo (precise kernel)
+inline constexpr unsigned count = 11;
 inline constexpr unsigned output_accessor = count;  ///< TensorAccessorArgs of the output
 }  // namespace wsplit_writer_ct_args
 

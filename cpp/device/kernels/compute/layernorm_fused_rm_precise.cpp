@@ -26,38 +26,20 @@ using namespace lnfrm;
 using namespace lnfrm::precise;
 
 namespace {
-// DST slots of the row-sum passes.
-constexpr uint32_t d_acc = 0;
-constexpr uint32_t d_work = 1;
-constexpr uint32_t d_tmp = 2;
-
 // Pass `stage` (0: x, 1: x - m1, 2: (x - m1 - m2)^2): the element-wise sum over the row's Wt tiles, in DEST,
 // packed into c_24.
-ALWI void tile_sum(uint32_t stage) {
-    using namespace args;
-    tile_regs_acquire();
-    for (uint32_t t = 0; t < Wt; ++t) {
-        const uint32_t w = t == 0 ? d_acc : d_work;
+ALWI void row_tile_sum(uint32_t stage) {
+    tile_sum(args::Wt, cb_sum, [stage](uint32_t t, uint32_t w, uint32_t tmp) {
         if (stage == 0) {
             copy_from(cb_in, t, w);
         } else {
-            centered_into(t, w, d_tmp, stage, t == Wt - 1);
+            centered_into(t, w, tmp, stage, t == args::Wt - 1);
             if (stage == 2) {
                 square_tile_init();
                 square_tile(w);
             }
         }
-        if (t > 0) {
-            add_dst(d_acc, d_work);
-        }
-    }
-    tile_regs_commit();
-    cb_reserve_back(cb_sum, 1);
-    tile_regs_wait();
-    pack_reconfig_data_format(cb_sum);
-    pack_tile(d_acc, cb_sum);
-    tile_regs_release();
-    cb_push_back(cb_sum, 1);
+    });
 }
 }  // namespace
 
@@ -74,13 +56,13 @@ void kernel_main() {
         tilize_rows(cb_in_rm, cb_in, Wt);
         cb_wait_front(cb_in, Wt);
 
-        tile_sum(0);
+        row_tile_sum(0);
         split_reduce(kPreciseSplit, cb_mean, Finish::Mean, 0);  // m1
         cb_wait_front(cb_mean, 1);
-        tile_sum(1);
+        row_tile_sum(1);
         split_reduce(kPreciseSplit, cb_mean, Finish::Mean, 0);  // m2
         cb_wait_front(cb_mean, 2);
-        tile_sum(2);
+        row_tile_sum(2);
         split_reduce(kPreciseSplit, cb_inv_std, Finish::InvStd, eps_bits);
         cb_wait_front(cb_inv_std, 1);
 

@@ -34,6 +34,16 @@ namespace lnfrm::precise {
 constexpr uint32_t cb_sum = cb_xmm;    // c_24: element-wise row-sum tiles S
 constexpr uint32_t cb_split = cb_var;  // c_26 (precise kernels: bfloat16, 3 pages): the bf16 parts of S
 
+// After tile_regs_commit: DST[idst] packed into one page pushed to ocb (its format set), DEST released.
+ALWI void pack_to(uint32_t ocb, uint32_t idst = 0) {
+    cb_reserve_back(ocb, 1);
+    tile_regs_wait();
+    pack_reconfig_data_format(ocb);
+    pack_tile(idst, ocb);
+    tile_regs_release();
+    cb_push_back(ocb, 1);
+}
+
 ALWI void copy_from(uint32_t icb, uint32_t tile, uint32_t idst) {
     reconfig_data_format(icb, icb);
     copy_init(icb);
@@ -68,13 +78,14 @@ ALWI void mask_padding(uint32_t w, uint32_t tmp) {
 }
 
 // DST[w] = x (tile t of c_1) - m1 (- m2 when `stages` == 2), masked to the valid columns when `last_tile` of
-// a row whose last tile is partial. DST[tmp] is clobbered.
-ALWI void centered_into(uint32_t t, uint32_t w, uint32_t tmp, uint32_t stages, bool last_tile) {
+// a row whose last tile is partial. m1, m2: tiles 0 and lo_tile of mean_cb. DST[tmp] is clobbered.
+ALWI void centered_into(uint32_t t, uint32_t w, uint32_t tmp, uint32_t stages, bool last_tile,
+                        uint32_t mean_cb = cb_mean, uint32_t lo_tile = 1) {
     copy_from(cb_in, t, w);
-    bcast_from<BroadcastType::COL>(cb_mean, 0, tmp);
+    bcast_from<BroadcastType::COL>(mean_cb, 0, tmp);
     sub_dst(w, tmp);
     if (stages == 2) {
-        bcast_from<BroadcastType::COL>(cb_mean, 1, tmp);
+        bcast_from<BroadcastType::COL>(mean_cb, lo_tile, tmp);
         sub_dst(w, tmp);
     }
     if (args::partial && last_tile) {
@@ -124,12 +135,7 @@ ALWI void split(const Split& sp) {
             sub_dst(0, 1);
         }
         tile_regs_commit();
-        cb_reserve_back(out_cb, 1);
-        tile_regs_wait();
-        pack_reconfig_data_format(out_cb);
-        pack_tile(0, out_cb);
-        tile_regs_release();
-        cb_push_back(out_cb, 1);
+        pack_to(out_cb);
     }
 }
 
@@ -165,10 +171,25 @@ ALWI void newton_rsqrt(uint32_t y, uint32_t a, uint32_t t) {
     add_dst(y, t);
 }
 
+// DST[0] = 1 / sqrt(DST[0] + eps), DST[1] holding the same value (DST[2] scratch): silicon's rsqrt, then two Newton
+// steps (newton_rsqrt) against the fp32 value in DST[1].
+ALWI void inv_std_in_dest(uint32_t eps_bits) {
+    for (uint32_t d = 0; d < 2; ++d) {
+        binop_with_scalar_tile_init();
+        add_unary_tile(d, eps_bits);
+    }
+    rsqrt_tile_init();
+    rsqrt_tile(0);
+    newton_rsqrt(0, 1, 2);
+    newton_rsqrt(0, 1, 2);
+}
+
 // Row sums of the front tile S of sp.s_cb (its 32 columns added per row), finished as `finish` says, into column 0
 // of a tile pushed to ocb; pops S and the parts. For the inverse std the row sums are taken twice (DST 0 and 1:
-// var + eps for rsqrt and for the Newton steps; DST 2, 3 scratch).
-ALWI void split_reduce(const Split& sp, uint32_t ocb, Finish finish, uint32_t eps_bits) {
+// var + eps for rsqrt and for the Newton steps; DST 2, 3 scratch). inv_w_bits: the float32 bits of the 1 / W the
+// row sums are multiplied by (the W-split kernel passes 1 / its slice's width, or 1.0 for a plain sum).
+ALWI void split_reduce(const Split& sp, uint32_t ocb, Finish finish, uint32_t eps_bits,
+                       uint32_t inv_w_bits = args::inv_w_bits) {
     cb_wait_front(sp.s_cb, 1);
     split(sp);
     cb_wait_front(sp.part_cb, sp.parts);
@@ -182,23 +203,16 @@ ALWI void split_reduce(const Split& sp, uint32_t ocb, Finish finish, uint32_t ep
     }
     for (uint32_t d = 0; d < copies; ++d) {
         binop_with_scalar_tile_init();
-        mul_unary_tile(d, args::inv_w_bits);
+        mul_unary_tile(d, inv_w_bits);
         if (finish == Finish::InvStdShifted) {
             bcast_from<BroadcastType::COL>(cb_mean, 1, 2);
             mul_binary_tile_init();
             mul_binary_tile(2, 2, 2);
             sub_dst(d, 2);
         }
-        if (finish != Finish::Mean) {
-            binop_with_scalar_tile_init();
-            add_unary_tile(d, eps_bits);
-        }
     }
     if (finish != Finish::Mean) {
-        rsqrt_tile_init();
-        rsqrt_tile(0);
-        newton_rsqrt(0, 1, 2);
-        newton_rsqrt(0, 1, 2);
+        inv_std_in_dest(eps_bits);
     }
     tile_regs_commit();
     cb_pop_front(sp.s_cb, 1);
@@ -206,12 +220,56 @@ ALWI void split_reduce(const Split& sp, uint32_t ocb, Finish finish, uint32_t ep
     if (sp.rest_cb != kNoCb) {
         cb_pop_front(sp.rest_cb, 1);
     }
-    cb_reserve_back(ocb, 1);
+    pack_to(ocb);
+}
+
+// 1 / sqrt(var + eps) into column 0 of a tile pushed to ocb, var being column 0 of tile var_tile of var_cb (Float32,
+// UnpackToDestFp32: copied into DEST exactly; waited for and popped by the caller). The W-split kernel's inverse
+// std, from the variance its writer combined.
+ALWI void inv_std_of(uint32_t var_cb, uint32_t var_tile, uint32_t eps_bits, uint32_t ocb) {
+    tile_regs_acquire();
+    copy_from(var_cb, var_tile, 0);
+    copy_from(var_cb, var_tile, 1);
+    inv_std_in_dest(eps_bits);
+    tile_regs_commit();
+    pack_to(ocb);
+}
+
+// DST slots of the element-wise row-sum passes (tile_sum).
+constexpr uint32_t d_acc = 0;
+constexpr uint32_t d_work = 1;
+constexpr uint32_t d_tmp = 2;
+
+// The element-wise sum over `tiles` tiles, in DEST, packed into ocb (Float32): value(t, w, tmp) leaves tile t's
+// term in DST[w] (w = d_acc for t = 0, else d_work; DST[tmp] = d_tmp is scratch). pop_cb (kNoCb: none): a CB whose
+// front pop_pages pages `value` read, popped after the math, before ocb is reserved (so ocb may be that CB).
+// keep_slot (kNoCb: none): a DEST slot `value` filled, packed into ocb after the sum.
+template <typename Value>
+ALWI void tile_sum(uint32_t tiles, uint32_t ocb, Value value, uint32_t pop_cb = kNoCb, uint32_t pop_pages = 1,
+                   uint32_t keep_slot = kNoCb) {
+    tile_regs_acquire();
+    for (uint32_t t = 0; t < tiles; ++t) {
+        const uint32_t w = t == 0 ? d_acc : d_work;
+        value(t, w, d_tmp);
+        if (t > 0) {
+            add_dst(d_acc, d_work);
+        }
+    }
+    tile_regs_commit();
+    if (pop_cb != kNoCb) {
+        cb_pop_front(pop_cb, pop_pages);
+    }
+    if (keep_slot == kNoCb) {
+        pack_to(ocb, d_acc);
+        return;
+    }
+    cb_reserve_back(ocb, 2);
     tile_regs_wait();
     pack_reconfig_data_format(ocb);
-    pack_tile(0, ocb);
+    pack_tile(d_acc, ocb);
+    pack_tile(keep_slot, ocb);
     tile_regs_release();
-    cb_push_back(ocb, 1);
+    cb_push_back(ocb, 2);
 }
 
 // The split of the precise kernels: S in c_24, three bf16 parts in c_26 (S - h_1 - h_2 - h_3 is at most 2^-27 |S|).

@@ -3,20 +3,25 @@
 // Writer of the W-split program (RISCV_0 / BRISC; design and the exchange's ordering proof:
 // layernorm_fused_rm_wsplit_program_factory.cpp). Per tile-row of its group, a reduce-scatter then an all-gather of
 // the row statistics:
-//   1. round 1: takes this slice's partial statistics from c_26 (m_i tile, M2_i tile; column 0 = the 32 rows),
-//      copies them as 64 fp32 values into slot `my` of the exchange area (c_25 after pages 0 and 1, the same L1
-//      address on every core of the group), multicasts the slot to the other S - 1 cores of the group's rectangle,
-//      flushes the writes, increments every peer's round-1 semaphore (tile-row parity), and waits for S - 1 arrivals;
+//   1. round 1: takes this slice's partial statistics from c_26 (m_i tile, with mean_lo the m_i lo tile, M2_i
+//      tile; column 0 = the 32 rows), copies them as 64 fp32 values (96 with mean_lo) into slot `my` of the
+//      exchange area (c_25 after its statistics pages, the same L1 address on every core of the group),
+//      multicasts the slot to the other S - 1 cores of the group's rectangle, flushes the writes, increments every
+//      peer's round-1 semaphore (tile-row parity), and waits for S - 1 arrivals;
 //   2. combine, distributed: this core combines only the rows it owns (wsplit_exchange in
 //      layernorm_fused_rm_kernel_args.hpp: R = ceil(32 / S) contiguous rows per core; cores past the last owner own
-//      none) from the S partials with the two-pass sum form (compile-time weights, no division per partial):
-//          mean = sum_j (n_j / N) m_j,  M2 = sum_j M2_j + sum_j n_j (m_j - mean)^2,  var = M2 / N,  N = W,
-//      7 fp32 operations per (row, partial) (mean: mul, add; M2: sub, mul, mul, add, add) and one division per row;
+//      none) from the S partials with the two-pass sum form (compile-time weights, no division per partial), on the
+//      slice means relative to K (with mean_lo slot 0's mean hi, else 0), d_j = (hi_j - K) + lo_j (hi_j - K is exact
+//      when hi_j is within a factor 2 of K, Sterbenz; else the d_j are of the size of the spread), so with mean_lo
+//      the mean keeps fp32 accuracy of the spread, not of |mean|:
+//          d = sum_j (n_j / N) d_j,  M2 = sum_j M2_j + sum_j n_j (d_j - d)^2,  var = M2 / N,  N = W,
+//      7 fp32 operations per (row, partial) (13 with mean_lo, whose M2 sum is compensated) and one division per row;
 //   3. round 2: an owner writes its rows' (mean, var) into its block of the result area (after the slots), multicasts
 //      the block to the other S - 1 cores, flushes, and increments every peer's round-2 semaphore; every core waits
-//      for the other owners' blocks, then copies the 32 rows' (mean, var) into column 0 of c_25 page 0 (mean) and
-//      page 1 (variance) in the statistics format and pushes the P pages to compute. Owners compute, everyone copies:
-//      every core of a group gets bit-identical statistics;
+//      for the other owners' blocks, then copies the 32 rows' statistics into column 0 of c_25 page 0 (d; with
+//      mean_lo K), page 1 (variance) and, with mean_lo, page 2 (d) in the statistics format and pushes the P pages to
+//      compute (K from its own copy of slot 0). Owners compute, everyone copies: every core of a group gets
+//      bit-identical statistics;
 //   4. output: the Ws untilized tiles of c_16 into this slice of the tile-row's sticks.
 // Soft-float: the data-movement RISC-Vs (RV32IM) have no FPU, so every fp32 operation here is a libgcc call,
 // correctly rounded like the host's SSE float math the emulator runs.
@@ -33,7 +38,6 @@ constexpr uint32_t cb_out_rm = layernorm_fused_rm::cb::out_rm;
 constexpr uint32_t cb_stats = layernorm_fused_rm::cb::mean;       // c_25: combined statistics + exchange area
 constexpr uint32_t cb_partial = layernorm_fused_rm::cb::variance;  // c_26: this slice's partials
 namespace ex = layernorm_fused_rm::wsplit_exchange;
-constexpr uint32_t kSlotFloats = ex::slot_bytes / 4;              // 32 means, then 32 M2s
 
 // Element index of (row r, column 0) in a 32x32 tile of four 16x16 faces, face-major (faces 0 and 2 hold column 0).
 FORCE_INLINE uint32_t col0_index(uint32_t r) { return (r / 16) * 2 * 256 + (r % 16) * 16; }
@@ -98,9 +102,15 @@ void kernel_main() {
     constexpr uint32_t full_cols = get_compile_time_arg_val(ct::full_slice_cols);
     constexpr uint32_t last_cols = get_compile_time_arg_val(ct::last_slice_cols);
     constexpr uint32_t W = get_compile_time_arg_val(ct::W);
+    constexpr bool mean_lo = get_compile_time_arg_val(ct::mean_lo) != 0;
+    constexpr uint32_t partial_pages = mean_lo ? 3 : 2;  // c_26: m hi, (m lo,) M2
+    constexpr uint32_t stats_pages = ex::stats_pages(mean_lo);
+    constexpr uint32_t slot_bytes = ex::slot_bytes_of(mean_lo);
+    constexpr uint32_t kSlotFloats = slot_bytes / 4;  // 32 means (hi), 32 M2s (, 32 mean lo parts)
     constexpr auto out_args = TensorAccessorArgs<ct::output_accessor>();
     static_assert(S >= 2, "a W-split group has at least 2 cores");
-    static_assert(2 * stats_tile_bytes + ex::area_bytes(S) <= P * stats_tile_bytes, "exchange area too small");
+    static_assert(stats_pages * stats_tile_bytes + ex::area_bytes(S, mean_lo) <= P * stats_tile_bytes,
+                  "exchange area too small");
     // Row ownership (round 2) and the combine's compile-time constants: n_j / N per slice width.
     constexpr uint32_t R = ex::rows_per_owner(S);
     constexpr uint32_t owners = ex::owners(S);
@@ -139,18 +149,22 @@ void kernel_main() {
         // 1. Round 1: this slice's partials into its slot, then to every other core of the group.
         cb_reserve_back(cb_stats, P);
         const uint32_t stats_l1 = get_write_ptr(cb_stats);
-        const uint32_t slots_l1 = stats_l1 + 2 * stats_tile_bytes;
-        const uint32_t result_l1 = slots_l1 + S * ex::slot_bytes;
-        const uint32_t my_slot = slots_l1 + my * ex::slot_bytes;
-        cb_wait_front(cb_partial, 2);
+        const uint32_t slots_l1 = stats_l1 + stats_pages * stats_tile_bytes;
+        const uint32_t result_l1 = slots_l1 + S * slot_bytes;
+        const uint32_t my_slot = slots_l1 + my * slot_bytes;
+        cb_wait_front(cb_partial, partial_pages);
         const uint32_t partial_l1 = get_read_ptr(cb_partial);
+        const uint32_t m2_page = partial_l1 + (partial_pages - 1) * stats_tile_bytes;
         volatile tt_l1_ptr float* mine = reinterpret_cast<volatile tt_l1_ptr float*>(static_cast<uintptr_t>(my_slot));
         for (uint32_t r = 0; r < 32; ++r) {
             mine[r] = load_stat<stats_fp32>(partial_l1, col0_index(r));
-            mine[32 + r] = load_stat<stats_fp32>(partial_l1 + stats_tile_bytes, col0_index(r));
+            mine[32 + r] = load_stat<stats_fp32>(m2_page, col0_index(r));
+            if constexpr (mean_lo) {
+                mine[64 + r] = load_stat<stats_fp32>(partial_l1 + stats_tile_bytes, col0_index(r));
+            }
         }
-        cb_pop_front(cb_partial, 2);
-        noc_async_write_multicast(my_slot, get_noc_multicast_addr(x0, y0, x1, y1, my_slot), ex::slot_bytes, S - 1);
+        cb_pop_front(cb_partial, partial_pages);
+        noc_async_write_multicast(my_slot, get_noc_multicast_addr(x0, y0, x1, y1, my_slot), slot_bytes, S - 1);
         noc_async_write_barrier();  // the slot has landed everywhere before any peer is told so
         signal_peers<S>(sem1_addr, my);
         noc_semaphore_wait(sem1, S - 1);
@@ -164,15 +178,30 @@ void kernel_main() {
             volatile tt_l1_ptr float* s0 =
                 reinterpret_cast<volatile tt_l1_ptr float*>(static_cast<uintptr_t>(slots_l1));
             for (uint32_t r = row0; r < row1; ++r) {
+                const float K = mean_lo ? s0[r] : 0.0f;  // K = 0: the FPU kernel's plain form
+                auto d_of = [&](uint32_t j) {
+                    const float d = s0[j * kSlotFloats + r] - K;
+                    return mean_lo ? d + s0[j * kSlotFloats + 64 + r] : d;
+                };
                 float mean = 0.0f;
                 for (uint32_t j = 0; j < S; ++j) {
-                    mean = mean + (j == S - 1 ? w_last : w_full) * s0[j * kSlotFloats + r];
+                    mean = mean + (j == S - 1 ? w_last : w_full) * d_of(j);
                 }
-                float m2 = 0.0f;
+                float m2 = 0.0f, m2_err = 0.0f;
                 for (uint32_t j = 0; j < S; ++j) {
-                    const float d = s0[j * kSlotFloats + r] - mean;
-                    m2 = m2 + s0[j * kSlotFloats + 32 + r] + (j == S - 1 ? n_last : n_full) * d * d;
+                    const float d = d_of(j) - mean;
+                    if constexpr (mean_lo) {
+                        // Compensated (Neumaier) sum: with S up to 64 terms, plain fp32 sums lose up to S / 2
+                        // roundings of M2, more than the precise kernels' error budget (3e-7 of the row scale).
+                        const float term = s0[j * kSlotFloats + 32 + r] + (j == S - 1 ? n_last : n_full) * d * d;
+                        const float t = m2 + term;
+                        m2_err = m2_err + ((m2 >= term ? m2 - t : term - t) + (m2 >= term ? term : m2));
+                        m2 = t;
+                    } else {
+                        m2 = m2 + s0[j * kSlotFloats + 32 + r] + (j == S - 1 ? n_last : n_full) * d * d;
+                    }
                 }
+                m2 = m2 + m2_err;
                 out[2 * (r - row0)] = mean;
                 out[2 * (r - row0) + 1] = m2 / static_cast<float>(W);
             }
@@ -184,17 +213,21 @@ void kernel_main() {
         noc_semaphore_wait(sem2, other_owners);
         noc_semaphore_set(sem2, 0);
 
-        // Every core: the 32 rows' (mean, var) from the result area into column 0 of pages 0 and 1. Their other
-        // columns are zeroed on the first use of each half only: later only column 0 changes (peers write pages 2..,
-        // compute only reads c_25).
+        // Every core: the 32 rows' statistics from slot 0 (K) and the result area (mean - K, var) into column 0 of
+        // the statistics pages 0..2. Their other columns are zeroed on the first use of each half only: later only
+        // column 0 changes (peers write the exchange area after them, compute only reads c_25).
         if (block < 2) {
-            zero_l1(stats_l1, 2 * stats_tile_bytes);
+            zero_l1(stats_l1, stats_pages * stats_tile_bytes);
         }
         volatile tt_l1_ptr float* res = reinterpret_cast<volatile tt_l1_ptr float*>(static_cast<uintptr_t>(result_l1));
+        volatile tt_l1_ptr float* s0 = reinterpret_cast<volatile tt_l1_ptr float*>(static_cast<uintptr_t>(slots_l1));
         for (uint32_t r = 0; r < 32; ++r) {
             const uint32_t at = (r / R) * (block_bytes / 4) + 2 * (r % R);
-            store_stat<stats_fp32>(stats_l1, col0_index(r), res[at]);
+            store_stat<stats_fp32>(stats_l1, col0_index(r), mean_lo ? s0[r] : res[at]);
             store_stat<stats_fp32>(stats_l1 + stats_tile_bytes, col0_index(r), res[at + 1]);
+            if constexpr (mean_lo) {
+                store_stat<stats_fp32>(stats_l1 + 2 * stats_tile_bytes, col0_index(r), res[at]);
+            }
         }
         cb_push_back(cb_stats, P);
 
