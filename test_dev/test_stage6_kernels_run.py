@@ -161,7 +161,9 @@ def test_seed_hang_stick_paged_cb_is_named():
 
 def test_counters_per_tensor_and_per_core():
     x = torch.randn(3 * 32 + 5, 160)
-    out, stats = ttnn.layernorm_fused_rm(_host(x), _host(torch.randn(160)), _host(torch.randn(160)), return_stats=True)
+    # The row-resident program (the model may take a W-split here by default: next test).
+    out, stats = ttnn.layernorm_fused_rm(_host(x), _host(torch.randn(160)), _host(torch.randn(160)), return_stats=True,
+                                         program_factory=_C.program_factory_name())
     stick = 160 * 2
     cores = 4  # 4 tile-rows, one per core
     assert stats["dram_bytes_read_per_tensor"] == {"input": x.shape[0] * stick, "gamma": cores * stick,
@@ -171,3 +173,26 @@ def test_counters_per_tensor_and_per_core():
     assert sum(stats["tiles_computed_per_core"].values()) == stats["tiles_computed"]
     assert len(stats["l1_high_water_per_core"]) == cores
     assert stats["cores_used"] == cores
+
+
+def test_counters_per_tensor_and_per_core_of_the_default_program():
+    # The default program on the full grid (the model's fastest; a W-split of S cores per tile-row reads gamma and
+    # beta once per group of S cores, each core its slice): the same per-tensor and per-core bookkeeping.
+    x = torch.randn(3 * 32 + 5, 160)
+    args = (_host(x), _host(torch.randn(160)), _host(torch.randn(160)))
+    desc = layernorm_fused_rm.create_program_descriptor(*args)
+    out, stats = ttnn.layernorm_fused_rm(*args, return_stats=True)
+    stick = 160 * 2
+    cores = stats["cores_used"]
+    if desc.program_factory == _C.WSPLIT_PROGRAM_FACTORY:
+        S = desc.kernels[2].compile_time_args[_C.wsplit_writer_ct_args.S]
+        assert cores == 4 * S  # 4 tile-rows, one per group
+        readers = cores // S
+    else:
+        assert cores == 4
+        readers = cores
+    assert stats["dram_bytes_read_per_tensor"] == {"input": x.shape[0] * stick, "gamma": readers * stick,
+                                                   "beta": readers * stick}
+    assert stats["dram_bytes_written_per_tensor"] == {"output": x.shape[0] * stick}
+    assert len(stats["tiles_computed_per_core"]) == cores == len(stats["l1_high_water_per_core"])
+    assert sum(stats["tiles_computed_per_core"].values()) == stats["tiles_computed"]

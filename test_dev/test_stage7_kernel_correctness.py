@@ -15,7 +15,7 @@ import torch
 import ttnn
 
 import layernorm_fused_rm
-from layernorm_fused_rm import _C
+from layernorm_fused_rm import _C, device_model
 from _compare import error_bound, report, row_scale_error
 
 SHAPES = [
@@ -40,7 +40,7 @@ def _host(t):
     return ttnn.from_torch(t.to(torch.bfloat16), dtype=ttnn.bfloat16, layout=ttnn.ROW_MAJOR_LAYOUT)
 
 
-def _check(x, gamma, beta, eps=1e-5, compute_kernel_config=None, max_ulps=4.0):
+def _check(x, gamma, beta, eps=1e-5, compute_kernel_config=None, max_ulps=4.0, core_grid=None):
     xb = x.to(torch.bfloat16)
     gb = None if gamma is None else gamma.to(torch.bfloat16)
     bb = None if beta is None else beta.to(torch.bfloat16)
@@ -50,6 +50,7 @@ def _check(x, gamma, beta, eps=1e-5, compute_kernel_config=None, max_ulps=4.0):
         None if bb is None else _host(bb),
         eps=eps,
         compute_kernel_config=compute_kernel_config,
+        core_grid=core_grid,
     )
     y = ttnn.to_torch(out)
     assert list(y.shape) == list(x.shape)
@@ -134,7 +135,9 @@ def test_multicore_full_grid_equals_single_core_bit_for_bit(shape):
     g = torch.Generator().manual_seed(12)
     w = shape[-1]
     x, gamma, beta = torch.randn(shape, generator=g), torch.randn(w, generator=g), torch.randn(w, generator=g)
-    multi, stats = ttnn.layernorm_fused_rm(_host(x), _host(gamma), _host(beta), return_stats=True)
+    # The row-resident program on the full grid (the model may take a W-split there by default: next test).
+    multi, stats = ttnn.layernorm_fused_rm(_host(x), _host(gamma), _host(beta), return_stats=True,
+                                           program_factory=ROW_RESIDENT)
     single = ttnn.layernorm_fused_rm(_host(x), _host(gamma), _host(beta), core_grid=ttnn.CoreGrid(y=1, x=1))
     tile_rows = (x.numel() // w + 31) // 32
     assert stats["cores_used"] == min(64, tile_rows)
@@ -143,6 +146,26 @@ def test_multicore_full_grid_equals_single_core_bit_for_bit(shape):
     stick = 2 * w
     assert stats["dram_bytes_read"] == x.numel() * 2 + stats["cores_used"] * 2 * stick
     assert stats["dram_bytes_written"] == x.numel() * 2
+
+
+@pytest.mark.parametrize("shape", [[2, 3, 64, 128], [1, 1, 33, 96]], ids=lambda s: "x".join(map(str, s)))
+def test_multicore_full_grid_default_program_meets_the_bound(shape):
+    # The default program on the full grid is the model's fastest candidate (a W-split may be: its reduction order
+    # differs from the single core's, so not bit-identical): within the stage-7 bound and within 1 bf16 ULP of the row
+    # scale of the single-core (row-resident) output.
+    g = torch.Generator().manual_seed(12)
+    w = shape[-1]
+    x, gamma, beta = torch.randn(shape, generator=g), torch.randn(w, generator=g), torch.randn(w, generator=g)
+    desc = layernorm_fused_rm.create_program_descriptor(_host(x), _host(gamma), _host(beta))
+    best = device_model.op_candidates(_host(x), _host(gamma), _host(beta))[0]
+    assert desc.program_factory == best["factory"]
+    multi = ttnn.to_torch(ttnn.layernorm_fused_rm(_host(x), _host(gamma), _host(beta))).double()
+    single = ttnn.to_torch(ttnn.layernorm_fused_rm(_host(x), _host(gamma), _host(beta),
+                                                   core_grid=ttnn.CoreGrid(y=1, x=1))).double()
+    ref = layernorm_fused_rm.golden(x.to(torch.bfloat16), gamma.to(torch.bfloat16), beta.to(torch.bfloat16))
+    r = report(multi, ref)
+    assert r["max_ulp_at_scale"] <= 4.0 and r["pcc"] >= 0.9999, r
+    assert report(multi, single)["max_ulp_at_scale"] <= 1.0
 
 
 def test_work_split_matches_split_work_to_cores():
@@ -188,8 +211,22 @@ def test_streaming_wide_rows(w):
     g = torch.Generator().manual_seed(w)
     x = torch.randn(2, w, generator=g) * 3 + 1
     gamma, beta = torch.randn(w, generator=g), torch.randn(w, generator=g)
-    desc = layernorm_fused_rm.create_program_descriptor(_host(x), _host(gamma), _host(beta))
+    # One core (no W-split there): the streaming program, as the L1 rule alone decides. The full grid: next test.
+    one_core = ttnn.CoreGrid(y=1, x=1)
+    desc = layernorm_fused_rm.create_program_descriptor(_host(x), _host(gamma), _host(beta), core_grid=one_core)
     assert desc.program_factory == STREAMING
+    _check(x, gamma, beta, core_grid=one_core)
+
+
+@pytest.mark.parametrize("w", [16384, 65536])
+def test_wide_rows_on_the_full_grid_take_the_fastest_program(w):
+    # The full grid: the model's fastest candidate that fits L1, a W-split for these widths (every byte read once
+    # against the streaming program's three reads), within the same bound.
+    g = torch.Generator().manual_seed(w)
+    x = torch.randn(2, w, generator=g) * 3 + 1
+    gamma, beta = torch.randn(w, generator=g), torch.randn(w, generator=g)
+    desc = layernorm_fused_rm.create_program_descriptor(_host(x), _host(gamma), _host(beta))
+    assert desc.program_factory == _C.WSPLIT_PROGRAM_FACTORY
     _check(x, gamma, beta)
 
 

@@ -54,8 +54,11 @@ void bind_model(nb::module_& top) {
     m.attr("CYCLES_PER_TILE_STEP") = md::kCyclesPerTileStep;
     m.attr("SOFTFLOAT_OP_CYCLES") = md::kSoftfloatOpCycles;
     m.attr("COMBINE_OPS") = md::kCombineOps;
+    m.attr("COMBINE_OPS_HI_LO") = md::kCombineOpsHiLo;
     m.attr("EXCHANGE_ROUNDS") = md::kExchangeRounds;
     m.attr("SLOT_BYTES") = layernorm_fused_rm::wsplit_exchange::slot_bytes;
+    m.def("slot_bytes_of", &layernorm_fused_rm::wsplit_exchange::slot_bytes_of, nb::arg("mean_lo"),
+          "Bytes of a W-split core's round-1 slot: 256 (FPU kernel), 384 with mean_lo (precise kernel: hi + lo means).");
     m.def("result_block_bytes", &layernorm_fused_rm::wsplit_exchange::result_block_bytes, nb::arg("S"),
           "Bytes of a W-split owner's round-2 message for S cores per tile-row (wsplit_exchange, "
           "layernorm_fused_rm_kernel_args.hpp).");
@@ -82,9 +85,15 @@ void bind_model(nb::module_& top) {
         "dict: clock_ghz (AI clock, GHz), flit_bytes, dram_gb_per_s (chip), niu_cycles, hop_cycles and `sources` "
         "(field -> document) of \"wormhole_b0\" or \"blackhole\"; ValueError for another arch.");
     m.def("steps_per_tile", &md::steps_per_tile, "kind"_a,
-          "Tile steps per input tile of a program kind (row_resident, streaming, wsplit, ln, ln_large, rms, layout); "
+          "Tile steps per input tile of a program kind (all_steps_per_tile lists them: row_resident, streaming, wsplit, "
+          "their _shifted / _precise kernel families, ln, ln_large, rms, layout); "
           "ValueError for another.");
     m.def("all_steps_per_tile", &md::all_steps_per_tile, "list of (kind, steps per tile).");
+    m.def("steps_per_tile_row", &md::steps_per_tile_row, "kind"_a,
+          "Tile steps per tile-row (row statistics) of a kind steps_per_tile knows; ValueError for another.");
+    m.def("steps_kind", &md::steps_kind, "program"_a, "in_format"_a, "compute_config"_a,
+          "Steps kind of one of the op's programs (row_resident, streaming, wsplit) for an input DataFormat and "
+          "compute config: the program plus _shifted / _precise for its compute kernel family.");
 
     nb::class_<md::Exchange>(m, "Exchange", "`count` sync points of flight_cycles + combine_cycles each.")
         .def(nb::init<>())
@@ -146,9 +155,9 @@ void bind_model(nb::module_& top) {
         "noc_read_us, noc_write_us, compute_us, exchange_us, combine_us, dram_chip_us.");
     m.def("exchange_flight_cycles", &md::exchange_flight_cycles, "arch"_a, "gx"_a, "gy"_a,
           "Cycles of one exchange round's flight across a gx x gy group: multicast then semaphore increment.");
-    m.def("wsplit_combine_cycles", &md::wsplit_combine_cycles, "S"_a,
-          "Soft-float combine cycles per tile-row of one W-split core: ceil(32 / S) x S x COMBINE_OPS x "
-          "SOFTFLOAT_OP_CYCLES.");
+    m.def("wsplit_combine_cycles", &md::wsplit_combine_cycles, "S"_a, "mean_lo"_a = false,
+          "Soft-float combine cycles per tile-row of one W-split core: ceil(32 / S) x S x COMBINE_OPS (mean_lo: the "
+          "precise kernel's hi + lo exchange, COMBINE_OPS_HI_LO) x SOFTFLOAT_OP_CYCLES.");
     m.def("program_work", &md::program_work, "attrs"_a, "tensor_args"_a, "factory"_a, "S"_a = 0,
           "ProgramWork of one of the op's programs for validated arguments, analytically (no descriptor); S: W-split "
           "cores per tile-row (0: the factory's choice). ValueError for an unknown factory or an S with no layout.");

@@ -65,7 +65,7 @@ void bind_kernel_args(nb::module_& m) {
             {{"stick_bytes", a::stick_bytes}, {"Ws", a::Ws}, {"slice_bytes", a::slice_bytes}, {"S", a::S},
              {"exchange_pages", a::exchange_pages}, {"stats_tile_bytes", a::stats_tile_bytes},
              {"stats_fp32", a::stats_fp32}, {"full_slice_cols", a::full_slice_cols},
-             {"last_slice_cols", a::last_slice_cols}, {"W", a::W}, {"count", a::count},
+             {"last_slice_cols", a::last_slice_cols}, {"W", a::W}, {"mean_lo", a::mean_lo}, {"count", a::count},
              {"output_accessor", a::output_accessor}});
     }
     {

@@ -45,8 +45,29 @@ ArchConstants blackhole() {
     return a;
 }
 
-const std::vector<std::pair<std::string, uint32_t>> kSteps = {
-    {"row_resident", 8}, {"streaming", 10}, {"wsplit", 8}, {"ln", 7}, {"ln_large", 8}, {"rms", 4}, {"layout", 1}};
+// (kind, steps per input tile, steps per tile-row): layernorm_fused_rm_device_model.hpp counts them.
+struct Steps {
+    const char* kind;
+    uint32_t per_tile, per_tile_row;
+};
+constexpr Steps kSteps[] = {
+    {"row_resident", 8, 2},          {"streaming", 10, 2},         {"wsplit", 8, 2},
+    {"row_resident_shifted", 17, 32}, {"streaming_shifted", 19, 35}, {"row_resident_precise", 25, 58},
+    {"streaming_precise", 22, 64},   {"wsplit_precise", 24, 61},   {"ln", 7, 2},
+    {"ln_large", 8, 2},              {"rms", 4, 2},                {"layout", 1, 2}};
+
+const Steps& steps_of(const std::string& kind) {
+    for (const Steps& s : kSteps) {
+        if (kind == s.kind) {
+            return s;
+        }
+    }
+    std::string known;
+    for (const Steps& s : kSteps) {
+        known += std::string(known.empty() ? "" : ", ") + s.kind;
+    }
+    throw std::invalid_argument("device model: kind must be one of " + known + ", got \"" + kind + "\"");
+}
 
 int kind_rank(const std::string& factory) {
     if (factory == LayerNormFusedRMProgramFactory::name) {
@@ -101,17 +122,29 @@ const ArchConstants& arch_constants(const std::string& arch) {
     throw std::invalid_argument("device model: arch must be \"wormhole_b0\" or \"blackhole\", got \"" + arch + "\"");
 }
 
-uint32_t steps_per_tile(const std::string& kind) {
-    for (const auto& [k, v] : kSteps) {
-        if (k == kind) {
-            return v;
-        }
+uint32_t steps_per_tile(const std::string& kind) { return steps_of(kind).per_tile; }
+
+uint32_t steps_per_tile_row(const std::string& kind) { return steps_of(kind).per_tile_row; }
+
+std::vector<std::pair<std::string, uint32_t>> all_steps_per_tile() {
+    std::vector<std::pair<std::string, uint32_t>> out;
+    for (const Steps& s : kSteps) {
+        out.emplace_back(s.kind, s.per_tile);
     }
-    throw std::invalid_argument("device model: kind must be one of row_resident, streaming, wsplit, ln, ln_large, "
-                                "rms, layout, got \"" + kind + "\"");
+    return out;
 }
 
-std::vector<std::pair<std::string, uint32_t>> all_steps_per_tile() { return kSteps; }
+std::string steps_kind(const std::string& program, DataFormat in_format, const ComputeConfigDescriptor& cc) {
+    if (program == "wsplit") {
+        return LayerNormFusedRMWSplitProgramFactory::precise_kernel(in_format, cc) ? "wsplit_precise" : "wsplit";
+    }
+    switch (compute_kernel_of(in_format, cc)) {
+        case ComputeKernel::Shifted: return program + "_shifted";
+        case ComputeKernel::Precise: return program + "_precise";
+        case ComputeKernel::Fpu: break;
+    }
+    return program;
+}
 
 uint64_t noc_cycles(const Txns& txns, uint32_t flit_bytes) {
     uint64_t c = 0;
@@ -164,9 +197,9 @@ uint64_t exchange_flight_cycles(const std::string& arch, uint32_t gx, uint32_t g
     return 2ull * (2ull * a.niu_cycles + uint64_t(a.hop_cycles) * hops);  // the multicast, then the semaphore
 }
 
-uint64_t wsplit_combine_cycles(uint32_t S) {
+uint64_t wsplit_combine_cycles(uint32_t S, bool mean_lo) {
     const uint64_t owned_rows = (TILE_HEIGHT + S - 1) / S;
-    return owned_rows * S * kCombineOps * kSoftfloatOpCycles;
+    return owned_rows * S * (mean_lo ? kCombineOpsHiLo : kCombineOps) * kSoftfloatOpCycles;
 }
 
 ProgramWork program_work(const operation_attributes_t& attrs, const tensor_args_t& tensor_args,
@@ -208,12 +241,15 @@ ProgramWork program_work(const operation_attributes_t& attrs, const tensor_args_
         // Per tile-row and round, one message and one semaphore increment to each of the S - 1 peers (a multicast
         // counted per destination, as the emulator counts it): round 1 this core's slot, round 2 (an owner, the
         // busiest kind of core) its rows' combined statistics.
-        c.write_txns.emplace_back(r * (s - 1), wsplit_exchange::slot_bytes);
+        // The precise kernel (fp32-DEST families) exchanges hi + lo slice means (384 B slots, the compensated combine).
+        const bool precise = F::precise_kernel(fmt, attrs.compute_config);
+        c.write_txns.emplace_back(r * (s - 1), wsplit_exchange::slot_bytes_of(precise));
         c.write_txns.emplace_back(r * (s - 1), wsplit_exchange::result_block_bytes(s));
         c.write_txns.emplace_back(kExchangeRounds * r * (s - 1), kSemaphoreBytes);
-        c.tile_steps = r * (Wt / s) * steps_per_tile("wsplit") + 2ull * (Wt / s) + 2 * r;
+        const std::string kind = steps_kind(p.name, fmt, attrs.compute_config);
+        c.tile_steps = r * (Wt / s) * steps_per_tile(kind) + 2ull * (Wt / s) + r * steps_per_tile_row(kind);
         const uint64_t flight = exchange_flight_cycles(attrs.arch, lay.gx, lay.gy);
-        c.exchanges = {Exchange{r, flight, wsplit_combine_cycles(s)}, Exchange{r, flight, 0}};
+        c.exchanges = {Exchange{r, flight, wsplit_combine_cycles(s, precise)}, Exchange{r, flight, 0}};
         p.dram_bytes = rows * W * (e_in + e_out) + uint64_t(affine) * split.num_cores * W * e_in;
         return p;
     }
@@ -234,7 +270,8 @@ ProgramWork program_work(const operation_attributes_t& attrs, const tensor_args_
         add_stick(c.read_txns, affine * affine_times, W, Bt * TILE_WIDTH, e_in);
     }
     add_stick(c.write_txns, TILE_HEIGHT * r, W, Bt * TILE_WIDTH, e_out);
-    c.tile_steps = r * Wt * steps_per_tile(p.name) + 2ull * Wt * affine_times + 2 * r;
+    const std::string kind = steps_kind(p.name, fmt, attrs.compute_config);
+    c.tile_steps = r * Wt * steps_per_tile(kind) + 2ull * Wt * affine_times + r * steps_per_tile_row(kind);
     p.dram_bytes = passes * rows * W * e_in + rows * W * e_out +
                    uint64_t(affine) * (streaming ? Ht : split.num_cores) * W * e_in;
     return p;

@@ -26,8 +26,9 @@
 // occupancy counted once per destination (an upper bound, as the emulator counts it).
 // Left out: program dispatch, kernel launch and runtime-arg upload; DRAM latency (~hundreds of cycles per first
 // read); NOC congestion, virtual channels and router buffering; the RISC-V instructions that issue each transaction;
-// math fidelity and fp32-vs-bf16 compute cost (dtype changes bytes only); L1 bank conflicts; the partial last
-// tile-row (the busiest core is counted with 32 sticks per tile-row).
+// math fidelity and the cost difference of fp32 and bf16 operations (every tile step costs C: the kernel families
+// differ in their counted steps, not in the cost of a step); L1 bank conflicts; the partial last tile-row (the busiest
+// core is counted with 32 sticks per tile-row).
 #pragma once
 
 #include <cstdint>
@@ -64,9 +65,34 @@ inline constexpr double kCyclesPerTileStep = 332.38347;
 /// the documented one instruction per cycle. A floor; division costs more.
 inline constexpr uint32_t kSoftfloatOpCycles = 20;
 
-/// fp32 operations of one partial update of the distributed combine (branch `combine`'s writer): per owned row and
-/// partial, d = m_j - m_a, m_a += d * w_j, M2_a += M2_j + d^2 * w: 7 operations with the weights precomputed.
+/// fp32 operations per (owned row, partial) of the distributed combine in the W-split writer
+/// (kernels/dataflow/writer_layernorm_fused_rm_wsplit.cpp, step 2), counted from its source. FPU kernel's exchange
+/// (mean_lo = 0; K is the constant 0.0f, and d_j = m_j - 0.0f is folded by the compiler, x - (+0) == x for every x):
+/// mean += w_j * d_j (mul, add); M2 += M2_j + n_j * (d_j - mean)^2 (sub, 2 mul, 2 add): 7, with the weights
+/// compile-time constants.
 inline constexpr uint32_t kCombineOps = 7;
+
+/// As kCombineOps for the precise kernel's exchange (mean_lo = 1: slice means as fp32 hi + lo, compensated M2):
+/// d_j = (hi_j - K) + lo_j (sub, add) and mean += w_j * d_j (mul, add): 4; then d_j again (sub, add), d_j - mean
+/// (sub), n_j d^2 (2 mul), term = M2_j + n_j d^2 (add), t = M2 + term (add), and Neumaier's compensation: one
+/// comparison (M2 >= term, a libgcc call like the arithmetic), one subtraction, two additions: 11. 15 in all.
+inline constexpr uint32_t kCombineOpsHiLo = 15;
+
+/// Tile steps per tile-row (the row statistics, besides the per-tile steps) of each kind steps_per_tile knows, counted
+/// from the kernels as one step per unpack into DEST (copy_tile, unary_bcast), FPU reduce or SFPU tile operation:
+///   FPU kernels (row_resident, streaming, wsplit) and upstream's: 2;
+///   *_shifted 32 (finish_pass, layernorm_fused_rm_shifted_common.hpp: the mean's split_reduce with one bf16 part
+///     and a rest, 1 + 3 splits, 2 reduces, x 1 / W: 7; the inverse std's: splits 4, 2 x 2 reduces, 2 x 1 / W, 2 + eps,
+///     rsqrt, 2 Newton steps of 6: 25); streaming_shifted 35 (+ x0 staged once per pass, 3 copies);
+///   row_resident_precise 58 (layernorm_fused_rm_precise.cpp: split_reduce of m1 and of m2, each 3 bf16 parts
+///     1 + 3 + 5, 3 reduces, x 1 / W: 13; of the inverse std: split 9, 2 x 3 reduces, 2 x 1 / W, + eps, rsqrt,
+///     Newton: 32); streaming_precise 64 (the inverse std from S3 - m2^2: 2 x (bcast, square, sub) more: 38);
+///   wsplit_precise 61 (layernorm_fused_rm_precise_wsplit.cpp: split_reduce of m1 13, m1 broadcast for the m2 pass
+///     1, mean_hi_lo (split 9, 3 reduces, x 1 / w, copy m1, add, 2 sub) 17, split_reduce of M2_i 13, inv_std_of
+///     (2 copies, 2 + eps, rsqrt, 2 Newton steps of 6) 17).
+/// Left out: the streaming kernels' copy of the running partial sums per chunk (1 or 2 steps per chunk and pass).
+/// std::invalid_argument for another kind.
+uint32_t steps_per_tile_row(const std::string& kind);
 
 /// Exchange rounds per tile-row of the W-split writer: partials to every peer, then the owners' combined rows.
 inline constexpr uint32_t kExchangeRounds = 2;
@@ -81,8 +107,20 @@ inline constexpr uint32_t kSemaphoreBytes = 4;
 /// upstream, from tt-metal's normalization / data-movement kernels (read with the search tools):
 ///   row_resident / wsplit 8: tilize, sum (mean), (x - m)^2, sum (variance), x - mean, * inv_std, * gamma, + beta with
 ///     untilize (gamma and beta tilized once per core: + 2 per tile of W);
-///   streaming 10: pass 1 tilize + sum; pass 2 tilize + (x - m)^2 + sum; pass 3 tilize, x - mean, * inv_std, * gamma,
-///     + beta with untilize (gamma / beta tilized per tile-row: + 2);
+///   The fp32-DEST kernels (compute_kernel_of: shifted for bfloat16 with fp32_dest_acc_en, precise for float32; the
+///   W-split runs its precise kernel for both) pack nothing per tile until the output, so one step per unpack into
+///   DEST (tilize, copy_tile, unary_bcast), FPU subtraction or SFPU tile operation:
+///   row_resident_shifted 17 (layernorm_fused_rm_shifted_common.hpp): tilize 1; mean pass: x - x0 (FPU), add 2;
+///     variance pass: x - x0, bcast m, sub, square, add 5; output: x - x0, bcast m, sub, bcast inv_std, mul, bcast
+///     gamma, mul, bcast beta, add with untilize 9; streaming_shifted 19 (x tilized in each of the 3 passes);
+///   row_resident_precise 25 (layernorm_fused_rm_precise.cpp): tilize 1; m1 pass: copy, add 2; m2 pass: copy, bcast,
+///     sub, add 4; M2 pass: copy, bcast, sub, bcast, sub, square, add 7; output: copy, bcast m1, sub, bcast m2, sub,
+///     bcast inv_std, mul, bcast gamma, mul, bcast beta, add 11; streaming_precise 22
+///     (layernorm_fused_rm_precise_streaming.cpp: 3 tilizes; pass 1 copy, add 2; pass 2 copy, bcast, sub, square,
+///     2 adds 6; output 11);
+///   wsplit_precise 24 (layernorm_fused_rm_precise_wsplit.cpp): tilize 1; m1 pass: copy, add 2; m2 pass: copy, - m1,
+///     add 3; M2 pass: copy, bcast hi, sub, bcast lo, sub, square, add 7; output: copy, bcast K, sub, bcast rest,
+///     sub, bcast inv_std, mul, bcast gamma, mul, bcast beta, add with untilize 11;
 ///   ln 7 (upstream layer_norm single pass): sum, x - mean, square, sum, * inv_std, * gamma, + beta;
 ///   ln_large 8 (its large-tensor 3-read path): sum | x - mean, square, sum | x - mean, * inv_std, * gamma, + beta;
 ///   rms 4: square, sum, * inv_rms, * gamma;  layout 1: tilize or untilize (to_layout).
@@ -90,6 +128,10 @@ inline constexpr uint32_t kSemaphoreBytes = 4;
 uint32_t steps_per_tile(const std::string& kind);
 /// Every kind steps_per_tile knows, with its steps.
 std::vector<std::pair<std::string, uint32_t>> all_steps_per_tile();
+/// The steps kind of one of OUR programs ("row_resident", "streaming", "wsplit") for an input format and compute
+/// config: the program, then "_shifted" or "_precise" for its compute kernel family (compute_kernel_of; the W-split's
+/// precise kernel serves both fp32-DEST families: LayerNormFusedRMWSplitProgramFactory::precise_kernel).
+std::string steps_kind(const std::string& program, DataFormat in_format, const ComputeConfigDescriptor& cc);
 
 using Txns = std::vector<std::pair<uint64_t, uint64_t>>;  ///< (count, bytes per transaction)
 
@@ -135,8 +177,8 @@ ProgramTime program_time(const ProgramWork& p, double cycles_per_step = kCyclesP
 uint64_t exchange_flight_cycles(const std::string& arch, uint32_t gx, uint32_t gy);
 
 /// Soft-float combine cycles per tile-row of one core of an S-core group: ceil(32 / S) owned rows x S partial
-/// updates x kCombineOps x kSoftfloatOpCycles.
-uint64_t wsplit_combine_cycles(uint32_t S);
+/// updates x kCombineOps (mean_lo: the precise kernel's exchange, kCombineOpsHiLo) x kSoftfloatOpCycles.
+uint64_t wsplit_combine_cycles(uint32_t S, bool mean_lo = false);
 
 /// Work of one of OUR programs for these arguments, analytically (no descriptor): factory = a program factory name,
 /// S = W-split cores per tile-row (0: the factory's choice; ignored by the others). Uses the factories' own helpers

@@ -123,8 +123,8 @@ void write_buffer_addresses(ProgramDescriptor& desc, const tensor_args_t& tensor
 /// rectangle of the grid); each core reads, normalizes and writes its Wt / S tiles of the 32 sticks, and the
 /// cores of a group exchange per-slice statistics per tile-row in two rounds (semaphores, multicast): each core
 /// combines the rows it owns, then sends them to the others. Design and CB roles:
-/// layernorm_fused_rm_wsplit_program_factory.cpp. bfloat16 input runs the FPU W-split kernel, float32 input the
-/// precise one (compute_kernel_of).
+/// layernorm_fused_rm_wsplit_program_factory.cpp. bfloat16 input with a 16-bit DEST runs the FPU W-split kernel;
+/// bfloat16 with fp32 DEST and float32 input the precise one (precise_kernel, from compute_kernel_of).
 struct LayerNormFusedRMWSplitProgramFactory {
     static constexpr const char* name = "LayerNormFusedRMWSplitProgramFactory";
     /// Groups of S cores: gx columns x gy rows of the grid each, at the logical origins listed (row-major). A group's
@@ -142,6 +142,10 @@ struct LayerNormFusedRMWSplitProgramFactory {
     /// Pages of c_25 per tile-row: the combined mean and variance tiles, then the S exchanged partials (256 B each).
     /// mean_lo: the precise kernel's exchange (3 statistics pages, 384 B slots; wsplit_exchange).
     static uint32_t exchange_pages(uint32_t S, DataFormat stats_format, bool mean_lo = false);
+    /// Whether the W-split runs its precise compute kernel (layernorm_fused_rm_precise_wsplit.cpp, fp32 DEST, slice
+    /// means exchanged as hi + lo) rather than the FPU one: for every fp32-DEST family of compute_kernel_of (Precise:
+    /// float32 input; Shifted: bfloat16 input with fp32_dest_acc_en), a fixed rule of dtype and config.
+    static bool precise_kernel(DataFormat in_format, const ComputeConfigDescriptor& cc);
     /// Why the W-split program cannot run these arguments with S cores per tile-row ("" when it can): the one
     /// predicate validation and selection share. Either float dtype runs (bfloat16: the FPU kernel, float32: the
     /// precise one; validate_input refuses others); checks S >= 2 dividing Wt, a rectangle of S cores in the grid
@@ -150,12 +154,11 @@ struct LayerNormFusedRMWSplitProgramFactory {
     static std::string unusable(const operation_attributes_t& attrs, const tensor_args_t& tensor_args, uint32_t S);
     /// Why the W-split program, although usable, is not taken by default for these arguments ("" when it may be):
     /// it must keep the numerics contract of the compute kernel family the caller's config selects
-    /// (compute_kernel_of, README "Numerics"). The W-split compute kernel has no shifted variant: its x - mean
-    /// takes the mean through the 19-bit source registers, as the FPU family does, so it keeps the FPU family's
-    /// bounds (bfloat16 with a 16-bit DEST) but not the shifted family's (bfloat16 with fp32 DEST, the Python API's
-    /// default), measured 13 bf16 ULPs of the row scale on 256 + 8 randn against the shifted kernel's 0.5. float32
-    /// input runs the precise W-split kernel, which keeps the precise family's bound (its slice means reach the
-    /// exchange as fp32 hi + lo pairs): no gap.
+    /// (compute_kernel_of, README "Numerics"). No gap remains: bfloat16 with a 16-bit DEST runs the FPU W-split
+    /// kernel (the FPU family's bounds); bfloat16 with fp32 DEST (the Python API's default, the shifted family) and
+    /// float32 run the precise W-split kernel (precise_kernel), whose fp32 DEST arithmetic and slice means exchanged
+    /// as fp32 hi + lo pairs keep the shifted family's bound (measured 0.25 bf16 ULP of the row scale on 256 + 8 randn,
+    /// as the row-resident shifted kernel) and the precise family's (float32). Kept as the selection's hook.
     static std::string numerics_gap(const operation_attributes_t& attrs, const tensor_args_t& tensor_args);
     /// The S the op takes when the W-split is forced without wsplit_cores_per_row: the one with the lowest modelled
     /// time (layernorm_fused_rm_device_model.hpp) among those `unusable` accepts; 0 when none is.

@@ -84,15 +84,19 @@
 // Semaphores (kernel-config region, get_semaphore): 0 and 1 count round-1 arrivals of tile-rows of even / odd
 // parity, 2 and 3 round-2 arrivals.
 //
-// Compute kernel: by the row-resident program's fixed rule (compute_kernel_of: input dtype, never the data).
-// BFLOAT16 input runs the FPU kernel (compute/layernorm_fused_rm_wsplit.cpp) in the layout above. FLOAT32 input
-// runs the precise kernel (compute/layernorm_fused_rm_precise_wsplit.cpp; numerics in
-// layernorm_fused_rm_precise_common.hpp), which keeps the centred values in DEST: c_24 holds the three bf16 parts
-// of a row-sum tile (3 bfloat16 pages), c_27 the row-sum tiles, m1, the slice mean's hi and lo, then the inverse
-// std (2 Float32 pages); c_1, c_6, c_7, c_25 and c_27 unpack straight to the fp32 DEST; math fidelity HiFi4; eps in
-// fp32 (wsplit_compute_rt_args::eps_bits). The partials reach the writer in Float32 (c_26, 3 pages: hi, lo, M2_i;
-// stats_format is Float32: FLOAT32 input needs fp32_dest_acc_en); the writer is told so (wsplit_writer_ct_args::
-// mean_lo).
+// Compute kernel: by the row-resident program's fixed rule (compute_kernel_of: input dtype and fp32_dest_acc_en, never
+// the data; precise_kernel). BFLOAT16 input with a 16-bit DEST (the FPU family) runs the FPU kernel
+// (compute/layernorm_fused_rm_wsplit.cpp) in the layout above. The fp32-DEST families run the precise kernel
+// (compute/layernorm_fused_rm_precise_wsplit.cpp; numerics in layernorm_fused_rm_precise_common.hpp): FLOAT32 input
+// (precise family) and BFLOAT16 input with fp32_dest_acc_en (the shifted family, the op's default config; bf16 values
+// are exact in fp32 DEST, so the kernel's fp32 arithmetic and hi + lo slice means give the shifted kernels' bound
+// without their shift). It keeps the centred values in DEST: c_24 holds the three bf16 parts of a row-sum tile
+// (3 bfloat16 pages), c_27 the row-sum tiles, m1, the slice mean's hi and lo, then the inverse std (2 Float32
+// pages); c_25 and c_27 unpack straight to the fp32 DEST, and so do c_0, c_1, c_4..c_7 when they are Float32 (bf16
+// CBs stay unmarked: exact in the 19-bit source registers); math fidelity HiFi4; eps in fp32
+// (wsplit_compute_rt_args::eps_bits). The partials reach the writer in Float32 (c_26, 3 pages: hi, lo, M2_i;
+// stats_format is Float32 with fp32_dest_acc_en, which both families have); the writer is told so
+// (wsplit_writer_ct_args::mean_lo). The output is packed from the fp32 DEST to the output format (round to nearest).
 #include "device/layernorm_fused_rm_program_factory.hpp"
 
 #include <algorithm>
@@ -164,7 +168,7 @@ uint64_t LayerNormFusedRMWSplitProgramFactory::cb_bytes(uint32_t W, uint32_t S, 
                                                         bool has_gamma, bool has_beta) {
     const uint32_t Ws = (W + 31) / 32 / S;
     const DataFormat sf = stats_format(cc, in_format);
-    const bool precise = compute_kernel_of(in_format, cc) == ComputeKernel::Precise;
+    const bool precise = precise_kernel(in_format, cc);
     // c_0, c_1 (and c_24 of the FPU kernel) Ws tiles; the precise kernel's c_24: 3 bf16 parts.
     const uint64_t in_tiles = (precise ? 2ull : 3ull) * Ws + 2ull * (has_gamma ? Ws : 1) + 2ull * (has_beta ? Ws : 1);
     const uint64_t bf16_tiles = (W % 32 ? 2 : 1) + 1 + (precise ? 3 : 0);  // c_2, c_3 (and c_24)
@@ -202,13 +206,17 @@ std::string LayerNormFusedRMWSplitProgramFactory::unusable(const operation_attri
     return "";
 }
 
+bool LayerNormFusedRMWSplitProgramFactory::precise_kernel(DataFormat in_format, const ComputeConfigDescriptor& cc) {
+    return compute_kernel_of(in_format, cc) != ComputeKernel::Fpu;
+}
+
 std::string LayerNormFusedRMWSplitProgramFactory::numerics_gap(const operation_attributes_t& attrs,
                                                               const tensor_args_t& tensor_args) {
-    if (compute_kernel_of(data_format_of(tensor_args.input.dtype), attrs.compute_config) == ComputeKernel::Shifted) {
-        return "bfloat16 input with fp32_dest_acc_en runs the shifted kernels (rows centered by their first element, "
-               "at most 1 bf16 ULP of the row scale); the W-split kernel has no shifted variant (13 bf16 ULPs measured "
-               "on rows with |mean| / std ~ 32)";
-    }
+    // Every family has a W-split kernel with its numerics: FPU (bfloat16, 16-bit DEST) the FPU W-split kernel; Shifted
+    // (bfloat16, fp32 DEST) and Precise (float32) the precise W-split kernel (precise_kernel), whose fp32 DEST math
+    // and hi + lo slice means keep the shifted kernels' bound for bf16 input (test_dev/op/test_selection.py).
+    (void)attrs;
+    (void)tensor_args;
     return "";
 }
 
@@ -242,7 +250,7 @@ ProgramDescriptor LayerNormFusedRMWSplitProgramFactory::create_descriptor(const 
     const DataFormat fmt = data_format_of(in.dtype), out_fmt = data_format_of(attrs.output_dtype);
     const ComputeConfigDescriptor& cc = attrs.compute_config;
     const DataFormat sf = stats_format(cc, fmt);
-    const bool precise = compute_kernel_of(fmt, cc) == ComputeKernel::Precise;
+    const bool precise = precise_kernel(fmt, cc);
     const uint32_t P = exchange_pages(S, sf, precise);
     const uint32_t ds = datum_size(fmt), out_ds = datum_size(out_fmt);
     const uint32_t stick_bytes = W * ds, out_stick_bytes = W * out_ds;
@@ -315,11 +323,18 @@ ProgramDescriptor LayerNormFusedRMWSplitProgramFactory::create_descriptor(const 
         // As the row-resident program's precise kernel (layernorm_fused_rm_program_factory.cpp): Float32 CBs copied,
         // tilized or broadcast into DEST unpack straight to the fp32 DEST; c_24 (bf16 parts) is read by reduce through
         // SrcB and c_26 only packed, so neither is marked (ISA UNPACR_Regular.md); the reduces need HiFi3 or HiFi4.
+        // bfloat16 input (the shifted family's config): its CBs stay unmarked, as bf16 is exact in the 19-bit source
+        // registers (tilize, copy_tile and unary_bcast through SrcA / SrcB lose nothing); only the Float32 statistics
+        // CBs c_25 and c_27 are marked.
         auto& modes = std::get<ComputeConfigDescriptor>(compute.config).unpack_to_dest_mode;
         modes.assign(32, UnpackToDestMode::Default);
-        for (unsigned c : {cb::in_rm, cb::gamma_rm, cb::beta_rm, cb::in_tiled, cb::gamma_tiled, cb::beta_tiled,
-                           cb::mean, cb::inv_std}) {
+        for (unsigned c : {cb::mean, cb::inv_std}) {
             modes[c] = UnpackToDestMode::UnpackToDestFp32;
+        }
+        if (fmt == DataFormat::Float32) {
+            for (unsigned c : {cb::in_rm, cb::gamma_rm, cb::beta_rm, cb::in_tiled, cb::gamma_tiled, cb::beta_tiled}) {
+                modes[c] = UnpackToDestMode::UnpackToDestFp32;
+            }
         }
         std::get<ComputeConfigDescriptor>(compute.config).math_fidelity = MathFidelity::HiFi4;
     }

@@ -76,16 +76,18 @@ def pcc(a: torch.Tensor, b: torch.Tensor) -> float:
     return float((a * b).sum()) / den if den > 0 else 0.0
 
 
-def measure(x, gamma, beta, dtype: str, compute_kernel_config=None) -> dict:
+def measure(x, gamma, beta, dtype: str, compute_kernel_config=None, **op_kwargs) -> dict:
     """Runs the op on host tensors of `dtype` ("bfloat16" / "float32"; x, gamma, beta are rounded to it; gamma /
-    beta may be None). Returns {"pcc", "max_abs", "row_err"}: row_err is the worst row_errors value."""
+    beta may be None); op_kwargs go to the op (program_factory=, wsplit_cores_per_row=, core_grid=). Returns
+    {"pcc", "max_abs", "row_err"}: row_err is the worst row_errors value."""
     tdt = TORCH_DTYPE[dtype]
     x, gamma, beta = (None if t is None else t.to(tdt) for t in (x, gamma, beta))
 
     def host(t):
         return None if t is None else ttnn.from_torch(t, dtype=TTNN_DTYPE[dtype], layout=ttnn.ROW_MAJOR_LAYOUT)
 
-    y = ttnn.layernorm_fused_rm(host(x), host(gamma), host(beta), compute_kernel_config=compute_kernel_config)
+    y = ttnn.layernorm_fused_rm(host(x), host(gamma), host(beta), compute_kernel_config=compute_kernel_config,
+                                **op_kwargs)
     out = ttnn.to_torch(y).double()
     ref = golden(x, gamma, beta)
     return {

@@ -10,7 +10,7 @@ The model itself lives in C++, one source of truth, bound as ``_C.model`` (cpp/d
 the formula, its assumptions, what it leaves out, the arch constants with their sources, NOC occupancy, program time,
 the W-split's two-round exchange and soft-float combine, and the work of the op's three programs computed analytically
 from the arguments; ``select_program_factory`` picks the program with the lowest modelled time that fits L1 and keeps
-the numerics of the caller's compute config: a W-split only where ``_C.wsplit_numerics_gap`` is empty). This
+the numerics of the caller's compute config: a W-split where ``_C.wsplit_numerics_gap`` is empty, today always). This
 module adds what only the bench and the calibration need: the work of upstream's programs (from their published
 structure), the calibration figures and the fit of the one fitted constant (cycles per tile step, a literal in C++
 that test_dev/tools/test_device_model.py refits from CALIBRATION), and ``work_from_descriptor``: the same counts
@@ -25,7 +25,8 @@ Model, per program (all terms in the arch's AI clock cycles, then /clock -> us):
 Assumptions (why it is a floor): perfect overlap of reader, compute and writer; no dispatch or launch time; no DRAM
 latency (only its bandwidth); no NOC congestion beyond the chip DRAM bandwidth; Blackhole takes Wormhole's cycles
 per tile step. Left out: dispatch, kernel launch, runtime-arg upload, DRAM latency, NOC congestion, the RISC-V cost
-of issuing transactions, math fidelity and fp32-vs-bf16 compute cost (dtype changes bytes only), L1 bank conflicts.
+of issuing transactions, math fidelity and the cost difference of fp32 and bf16 operations (every tile step costs the
+same; the kernel families differ in their counted steps: _C.model.steps_kind), L1 bank conflicts.
 """
 
 from __future__ import annotations
@@ -87,7 +88,8 @@ def work_from_descriptor(desc, arch: str, shape: list[int], e_in: int, e_out: in
     times (1, or 3 streaming); each given gamma / beta once per core, or once per tile-row when passes = 3. The writer
     writes each output stick of the tile-row in the same chunks. W-split (program factory name contains "WSplit"):
     S = writer compile-time arg S, the core's slice is reader Wt tiles of the row, and per tile-row and exchange round
-    (_C.model.EXCHANGE_ROUNDS) the writer sends a message (round 1 its 256 B slot, round 2 an owner's result block,
+    (_C.model.EXCHANGE_ROUNDS) the writer sends a message (round 1 its slot, _C.model.slot_bytes_of(mean_lo): 256 B, or
+    384 B for the precise kernel, writer compile-time arg mean_lo; round 2 an owner's result block,
     _C.model.result_block_bytes(S)) and a semaphore increment to each of the S - 1 peers
     of its group, whose rectangle the writer's multicast corners give. DRAM bytes of the whole program: input `passes`
     times, output once, gamma and beta once per group of S cores (per tile-row when streaming). grid_x is unused
@@ -111,22 +113,29 @@ def work_from_descriptor(desc, arch: str, shape: list[int], e_in: int, e_out: in
     last = cols - (chunks - 1) * bt * TILE  # elements in the last chunk
     per_stick = lambda e: [(chunks - 1, bt * TILE * e), (1, last * e)]  # noqa: E731
     kind = "wsplit" if wsplit else ("streaming" if passes == 3 else "row_resident")
+    # The precise W-split kernel's writer exchanges hi + lo slice means (compile-time arg mean_lo).
+    mean_lo = wsplit and bool(writer.compile_time_args[_C.wsplit_writer_ct_args.mean_lo])
+    # The compute kernel's family, from its file name: layernorm_fused_rm{,_shifted,_precise}{,_streaming,_wsplit}.cpp
+    source = compute.kernel_source.rsplit("/", 1)[-1]
+    family = "_precise" if "_precise" in source else ("_shifted" if "_shifted" in source else "")
+    steps = kind + family
     affine_times = r if passes == 3 else 1
     n = lambda k, txns: [(k * c, b) for c, b in txns if c and k]  # noqa: E731
     core = CoreWork(
         read_txns=n(passes * TILE * r, per_stick(e_in)) + n(affine * affine_times, per_stick(e_affine)),
         write_txns=n(TILE * r, per_stick(e_out)),
-        tile_steps=r * wt * STEPS[kind] + 2 * wt * affine_times + 2 * r,  # + gamma/beta tilize, statistics
+        # its kernel's steps per tile, gamma / beta tilized, the statistics per tile-row
+        tile_steps=r * wt * STEPS[steps] + 2 * wt * affine_times + M.steps_per_tile_row(steps) * r,
     )
     if wsplit:  # the group's rectangle, from the writer's multicast corners (NOC coordinates)
         wrt = _C.wsplit_writer_rt_args
         a = writer.runtime_args[0][1]
         gx, gy = abs(a[wrt.mcast_x1] - a[wrt.mcast_x0]) + 1, abs(a[wrt.mcast_y1] - a[wrt.mcast_y0]) + 1
         flight = M.exchange_flight_cycles(arch, gx, gy)
-        core.exchanges = [Exchange(r, flight, M.wsplit_combine_cycles(S)), Exchange(r, flight, 0)]
+        core.exchanges = [Exchange(r, flight, M.wsplit_combine_cycles(S, mean_lo)), Exchange(r, flight, 0)]
         rounds = M.EXCHANGE_ROUNDS * r * (S - 1)
         msgs = r * (S - 1)
-        core.write_txns = core.write_txns + [(msgs, M.SLOT_BYTES), (msgs, M.result_block_bytes(S)),
+        core.write_txns = core.write_txns + [(msgs, M.slot_bytes_of(mean_lo)), (msgs, M.result_block_bytes(S)),
                                              (rounds, M.SEMAPHORE_BYTES)]
     rows = math.prod(shape) // W
     cores = len(working)

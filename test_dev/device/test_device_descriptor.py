@@ -22,7 +22,7 @@ from layernorm_fused_rm import _C, _device
 # Data-driven like the conformance table: configurations validation rejects are skipped with its message.
 CONFIGS = [
     {"name": "bf16_w64_rows64", "shape": [1, 1, 64, 64]},
-    {"name": "bf16_w320_rows150", "shape": [3, 50, 320]},
+    {"name": "bf16_w320_rows150", "shape": [3, 50, 320], "program_factory": "resident"},
     {"name": "bf16_w1024_fp32acc_hifi2", "shape": [1, 1, 32, 1024],
      "compute": {"fp32_dest_acc_en": True, "math_fidelity": "HiFi2", "math_approx_mode": True}},
     {"name": "bf16_w128_rows2048_64cores", "shape": [1, 1, 2048, 128], "core_grid": [8, 8]},
@@ -33,7 +33,7 @@ CONFIGS = [
     {"name": "fp32_w128", "shape": [1, 1, 64, 128], "dtype": "float32", "compute": {"fp32_dest_acc_en": True}},
     {"name": "bf16_w100_no_affine", "shape": [1, 1, 32, 100], "affine": "none"},
     {"name": "bf16_w200_gamma_only_streaming", "shape": [3, 40, 200], "affine": "gamma", "program_factory": "streaming"},
-    {"name": "bf16_w16384_streaming", "shape": [1, 1, 32, 16384]},
+    {"name": "bf16_w16384_streaming", "shape": [1, 1, 32, 16384], "program_factory": "streaming"},
     {"name": "bf16_w4096_wsplit_64cores", "shape": [1, 1, 32, 4096], "program_factory": "wsplit"},
     {"name": "bf16_w320_wsplit_s2_beta", "shape": [2, 70, 320], "program_factory": "wsplit", "wsplit": 2,
      "affine": "beta"},
@@ -172,7 +172,8 @@ def test_factory_multi_core_descriptor_has_per_core_args():
 
 
 def test_compute_config_fields_map_to_ttnn():
-    cfg = {"name": "x", "shape": [1, 1, 32, 1024],
+    # The row-resident shifted kernel keeps the caller's fidelity (the W-split's precise kernel would set HiFi4).
+    cfg = {"name": "x", "shape": [1, 1, 32, 1024], "program_factory": "resident",
            "compute": {"fp32_dest_acc_en": True, "math_fidelity": "LoFi", "math_approx_mode": True, "dst_full_sync_en": True}}
     desc = _program(cfg)
     (k,) = [k for k in desc.kernels if k.is_compute]

@@ -5,7 +5,8 @@ stage-7 bounds, and against the row-resident program (not bit-identical: the row
 combined by the two-pass sum form); every row's own statistics on every core; DRAM bytes = the minimum; the default
 choice of S and cores; validation of a forced S. float32 input runs the precise W-split kernel: the float32 target of
 test_accuracy.py (3e-7 of each row's largest |output|), also on rows whose |mean| / std is large (the exchange
-carries each slice mean as an fp32 hi + lo pair)."""
+carries each slice mean as an fp32 hi + lo pair). bfloat16 input with fp32 DEST (the op's default config) runs the
+same precise kernel and meets the shifted kernels' bound."""
 
 from __future__ import annotations
 
@@ -263,6 +264,55 @@ def test_float32_wsplit_program_configuration():
     assert cbs[24] == (3, bf16) and cbs[26] == (3, f32) and cbs[27] == (2, f32)
     (wr,) = [k for k in desc.kernels if k.kernel_source.endswith("writer_layernorm_fused_rm_wsplit.cpp")]
     assert wr.compile_time_args[10] == 1  # wsplit_writer_ct_args::mean_lo: the partials' mean as hi + lo
+
+
+BF16_OFFSETS = [(0.0, 1.0), (30.0, 1.0), (256.0, 8.0), (300.0, 1.0)]  # (m, s): rows m + s randn, |m| / s up to 300
+
+
+@pytest.mark.parametrize("m,s", BF16_OFFSETS, ids=[f"m{m:g}s{s:g}" for m, s in BF16_OFFSETS])
+def test_default_config_wsplit_meets_the_shifted_bound(m, s):
+    # bfloat16 with fp32 DEST (the op's default, the shifted family) runs the precise W-split kernel: within the
+    # shifted kernels' contract (README: 0.50 bf16 ULP of each row's largest |output|, PCC >= 0.999998) on offset rows,
+    # for several S, and no worse than the row-resident shifted program (the FPU W-split kernel measured 13 ULPs on
+    # 256 + 8 randn). 0.5 ULP is the output's own rounding; 1e-3 leaves room for fp32 roundings at a midpoint.
+    g = torch.Generator().manual_seed(int(m) + 7)
+    x = (m + s * torch.randn(33, 1024, generator=g)).to(torch.bfloat16)
+    gamma, beta = torch.randn(1024, generator=g).to(torch.bfloat16), torch.randn(1024, generator=g).to(torch.bfloat16)
+    ref = layernorm_fused_rm.golden(x, gamma, beta, 1e-5)
+    y_rr, _ = _run(x, gamma, beta, program_factory=RESIDENT)
+    shifted = float(row_errors(y_rr, ref, "bfloat16").max())
+    for S in (2, 8, 32):
+        y, _ = _run(x, gamma, beta, program_factory=WSPLIT, wsplit_cores_per_row=S)
+        err = float(row_errors(y, ref, "bfloat16").max())
+        assert err <= 0.5 + 1e-3 and err <= shifted + 1e-3, (S, err, shifted)
+        assert report(y, ref)["pcc"] >= 0.999998
+
+
+@pytest.mark.parametrize("fp32_dest", [True, False], ids=["fp32_dest", "fp16_dest"])
+def test_bf16_wsplit_kernel_follows_the_config(fp32_dest):
+    # bfloat16 input: fp32 DEST runs the precise W-split kernel (HiFi4; only the Float32 statistics CBs c_25, c_27
+    # marked UnpackToDestFp32: bf16 CBs pass the source registers exactly; bf16 row CBs; Float32 partials, 3 pages;
+    # the writer exchanges hi + lo); a 16-bit DEST runs the FPU W-split kernel (no lo part).
+    x = _host(torch.zeros(1, 1, 32, 512))
+    cfg = ttnn.WormholeComputeKernelConfig(math_fidelity=ttnn.MathFidelity.LoFi, fp32_dest_acc_en=fp32_dest)
+    desc = layernorm_fused_rm.create_program_descriptor(x, program_factory=WSPLIT, wsplit_cores_per_row=4,
+                                                        compute_kernel_config=cfg)
+    (k,) = [k for k in desc.kernels if k.is_compute]
+    (wr,) = [k for k in desc.kernels if k.kernel_source.endswith("writer_layernorm_fused_rm_wsplit.cpp")]
+    mean_lo = wr.compile_time_args[_C.wsplit_writer_ct_args.mean_lo]
+    cbs = {fd.buffer_index: (cb.total_size // fd.page_size, fd.data_format)
+           for cb in desc.cbs for fd in cb.format_descriptors}
+    bf16 = _C.DataFormat.Float16_b
+    assert cbs[0] == (4, bf16) and cbs[1] == (4, bf16) and cbs[16] == (4, bf16)
+    if not fp32_dest:
+        assert k.kernel_source.endswith("/layernorm_fused_rm_wsplit.cpp") and mean_lo == 0
+        return
+    assert k.kernel_source.endswith("/layernorm_fused_rm_precise_wsplit.cpp") and mean_lo == 1
+    assert k.config.math_fidelity == _C.MathFidelity.HiFi4
+    fp32 = _C.UnpackToDestMode.UnpackToDestFp32
+    assert [i for i, md in enumerate(k.config.unpack_to_dest_mode) if md == fp32] == [25, 27]
+    f32 = _C.DataFormat.Float32
+    assert cbs[24] == (3, bf16) and cbs[26] == (3, f32) and cbs[27] == (2, f32)
 
 
 def test_program_cache_hit_rewrites_the_addresses():

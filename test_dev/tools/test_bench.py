@@ -14,11 +14,12 @@ import pytest
 from layernorm_fused_rm import _C, bench
 
 # Tiny set: row-resident shapes that run (one of 33 rows: tile-rows round up; 1x1x256x64: 8 tile-rows split
-# over cores), a streaming shape that runs (W = 4096 does not fit L1 row-resident) and one above the
-# --max-elements budget; fp32 rows are run or rejected, whatever the op accepts (the model takes the W-split for some:
-# 2x1x96x128 and 1x1x32x4096, S = 4 and 64 on Wormhole).
-SHAPES = ["1x1x64x64", "2x1x96x128", "1x1x33x64", "1x1x256x64", "1x1x32x4096", "1x1x64x4096"]
-MAX_ELEMENTS = 140_000  # 1x1x32x4096 (131072) runs; 1x1x64x4096 (262144) does not
+# over cores), a W-split shape that runs (1x1x32x4096: the model takes S = 64 on Wormhole, 32 on Blackhole, for
+# either dtype), a streaming shape that runs (W = 4192: too wide for row-resident L1, and Wt = 131 is prime, so no
+# W-split) and one above the --max-elements budget; fp32 rows are run or rejected, whatever the op accepts (the
+# model takes the W-split for some: 2x1x96x128, S = 4 on Wormhole).
+SHAPES = ["1x1x64x64", "2x1x96x128", "1x1x33x64", "1x1x256x64", "1x1x32x4096", "1x1x32x4192", "1x1x64x4096"]
+MAX_ELEMENTS = 140_000  # 1x1x32x4192 (134144) runs; 1x1x64x4096 (262144) does not
 ARGS = ["bench", "--quick", "--json", "--arch", "wormhole_b0", "blackhole", "--dtype", "bf16", "fp32",
         "--max-elements", str(MAX_ELEMENTS), "--shapes", *SHAPES]
 
@@ -106,16 +107,18 @@ def test_status_follows_the_element_budget(result):
             assert r["dram"]["ratio"] == r["dram"]["analytic_ratio"]
 
 
-def test_bf16_shapes_run_on_both_programs(result):
-    """bf16 rows under the budget run, on the row-resident and the streaming program: the measured-vs-analytic
-    checks below then cover both."""
+def test_bf16_shapes_run_on_all_three_programs(result):
+    """bf16 rows under the budget run, on the row-resident, the W-split and the streaming program: the
+    measured-vs-analytic checks below then cover all three."""
     ran = {(r["arch"], "x".join(map(str, r["shape"]))): r for r in result["rows"]
            if r["dtype"] == "bf16" and r["status"] == "run"}
     for arch in ("wormhole_b0", "blackhole"):
-        for s in ("1x1x64x64", "2x1x96x128", "1x1x33x64", "1x1x256x64", "1x1x32x4096"):
+        for s in ("1x1x64x64", "2x1x96x128", "1x1x33x64", "1x1x256x64", "1x1x32x4096", "1x1x32x4192"):
             assert (arch, s) in ran
-        assert {ran[(arch, s)]["dram"]["reads_per_stick"] for s in ("1x1x64x64", "1x1x32x4096")} == {1, 3}
-        assert ran[(arch, "1x1x32x4096")]["program_factory"] != ran[(arch, "1x1x64x64")]["program_factory"]
+        programs = [ran[(arch, s)]["program_factory"] for s in ("1x1x64x64", "1x1x32x4096", "1x1x32x4192")]
+        assert programs == [_C.program_factory_name(), _C.WSPLIT_PROGRAM_FACTORY, _C.STREAMING_PROGRAM_FACTORY]
+        assert [ran[(arch, s)]["dram"]["reads_per_stick"] for s in ("1x1x64x64", "1x1x32x4096", "1x1x32x4192")] == [
+            1, 1, 3]
 
 
 def test_measured_dram_equals_analytic_and_minimum_formula(result):

@@ -49,6 +49,31 @@ def test_exchange_by_hand():
     assert _C.model.wsplit_combine_cycles(64) == 1 * 64 * 7 * 20
     assert _C.model.wsplit_combine_cycles(5) == 7 * 5 * 7 * 20
     assert _C.model.wsplit_combine_cycles(2) == 16 * 2 * 7 * 20
+    # The precise kernel's exchange (hi + lo slice means, compensated M2): 15 operations per (row, partial).
+    assert _C.model.wsplit_combine_cycles(64, True) == 1 * 64 * 15 * 20
+    assert _C.model.wsplit_combine_cycles(5, mean_lo=True) == 7 * 5 * 15 * 20
+
+
+def test_steps_follow_the_compute_kernel_family():
+    # compute_kernel_of: bf16 with a 16-bit DEST the FPU kernels, bf16 with fp32 DEST the shifted ones, float32 the
+    # precise ones; the W-split runs its precise kernel for both fp32-DEST families. Each family costs its own steps.
+    bf16, fp32 = _C.DataFormat.Float16_b, _C.DataFormat.Float32
+    fpu, fp32_dest = _C.ComputeConfigDescriptor(fp32_dest_acc_en=False), _C.ComputeConfigDescriptor(fp32_dest_acc_en=True)
+    kind = _C.model.steps_kind
+    assert [kind(p, bf16, fpu) for p in ("row_resident", "streaming", "wsplit")] == ["row_resident", "streaming",
+                                                                                     "wsplit"]
+    assert [kind(p, bf16, fp32_dest) for p in ("row_resident", "streaming", "wsplit")] == [
+        "row_resident_shifted", "streaming_shifted", "wsplit_precise"]
+    assert [kind(p, fp32, fp32_dest) for p in ("row_resident", "streaming", "wsplit")] == [
+        "row_resident_precise", "streaming_precise", "wsplit_precise"]
+    # The fp32-DEST kernels do more tile operations than the FPU ones (no pack per operation: every SFPU operation
+    # and every unpack into DEST is a step).
+    for p in ("row_resident", "streaming", "wsplit"):
+        k = kind(p, bf16, fp32_dest)
+        assert _C.model.steps_per_tile(k) > _C.model.steps_per_tile(p)
+        assert _C.model.steps_per_tile_row(k) > _C.model.steps_per_tile_row(p) == 2
+    with pytest.raises(ValueError, match="wsplit_precise"):
+        _C.model.steps_per_tile_row("nope")
 
 
 def _attrs_args(shape, dtype=None, gamma=True, beta=True, arch="wormhole_b0", fp32_dest=True, **kw):
@@ -60,19 +85,23 @@ def _attrs_args(shape, dtype=None, gamma=True, beta=True, arch="wormhole_b0", fp
     return a, _C.TensorArgs(d(shape), d([W]) if gamma else None, d([W]) if beta else None)
 
 
-def test_wsplit_work_by_hand():
+@pytest.mark.parametrize("fp32_dest", [False, True], ids=["fpu_kernel", "precise_kernel"])
+def test_wsplit_work_by_hand(fp32_dest):
     # 1x1x64x4096 bf16, S = 8 on Wormhole: Wt = 128, slices of 16 tiles (512 columns, 1024 B), 2 tile-rows over
-    # 8 groups of 8 cores -> 16 cores, 1 tile-row each.
-    a, t = _attrs_args([1, 1, 64, 4096])
+    # 8 groups of 8 cores -> 16 cores, 1 tile-row each. A 16-bit DEST runs the FPU W-split kernel, fp32 DEST the
+    # precise one (slice means as fp32 hi + lo).
+    a, t = _attrs_args([1, 1, 64, 4096], fp32_dest=fp32_dest)
     w = _C.model.program_work(a, t, _C.WSPLIT_PROGRAM_FACTORY, 8)
     assert (w.name, w.cores, w.split) == ("wsplit", 16, 8)
     assert w.busiest.read_txns == [(32, 1024), (2, 1024)]  # its 32 slice sticks, its gamma and beta slices
-    # Round 1: its 256 B slot to 7 peers; round 2: its 4 owned rows' (mean, var) pairs, 32 B, to 7 peers; 2 x 7
-    # semaphore increments.
-    assert w.busiest.write_txns == [(32, 1024), (7, 256), (7, 32), (2 * 7, 4)]
-    assert w.busiest.tile_steps == 16 * 8 + 2 * 16 + 2
+    # Round 1: its slot (256 B; 384 B with the lo parts) to 7 peers; round 2: its 4 owned rows' (mean, var) pairs,
+    # 32 B, to 7 peers; 2 x 7 semaphore increments.
+    slot, steps, row_steps, ops = (384, 24, 61, 15) if fp32_dest else (256, 8, 2, 7)
+    assert w.busiest.write_txns == [(32, 1024), (7, slot), (7, 32), (2 * 7, 4)]
+    # 16 tiles x the kernel's steps per tile, gamma and beta tilized (2 x 16), the statistics per tile-row.
+    assert w.busiest.tile_steps == 16 * steps + 2 * 16 + row_steps
     ex = w.busiest.exchanges
-    assert [(e.count, e.combine_cycles) for e in ex] == [(1, 4 * 8 * 7 * 20), (1, 0)]
+    assert [(e.count, e.combine_cycles) for e in ex] == [(1, 4 * 8 * ops * 20), (1, 0)]
     assert ex[0].flight_cycles == ex[1].flight_cycles == _C.model.exchange_flight_cycles("wormhole_b0", 8, 1)
     # DRAM: input once, output once, gamma and beta once per group (2 groups).
     assert w.dram_bytes == 64 * 4096 * 2 * 2 + 2 * 2 * 4096 * 2
@@ -80,8 +109,9 @@ def test_wsplit_work_by_hand():
 
 @pytest.mark.parametrize("fp32_dest", [False, True])
 def test_selection_is_the_fastest_candidate_and_choose_cores_per_row_its_best_s(fp32_dest):
-    """select_program_factory = the fastest candidate that keeps the config's numerics: with a 16-bit DEST (FPU
-    kernels) the W-split may be taken; with fp32 DEST (the shifted kernels) it may not (numerics_gap)."""
+    """select_program_factory = the fastest candidate that keeps the config's numerics: the W-split may be taken with
+    a 16-bit DEST (its FPU kernel) and with fp32 DEST (its precise kernel keeps the shifted family's bound), so every
+    candidate may be (numerics_gap is empty)."""
     for shape in ([1, 1, 32, 4096], [1, 1, 2048, 4096], [8, 1, 128, 768], [1, 1, 8192, 1024], [64, 128]):
         for arch in ("wormhole_b0", "blackhole"):
             a, t = _attrs_args(shape, arch=arch, fp32_dest=fp32_dest)
@@ -89,7 +119,7 @@ def test_selection_is_the_fastest_candidate_and_choose_cores_per_row_its_best_s(
             times = [c["us"] for c in cands]
             assert times == sorted(times)
             ws = [c for c in cands if c["factory"] == _C.WSPLIT_PROGRAM_FACTORY]
-            assert all(c["default"] == (c["factory"] != _C.WSPLIT_PROGRAM_FACTORY or not fp32_dest) for c in cands)
+            assert all(c["default"] for c in cands)
             assert all(bool(c["not_by_default"]) != c["default"] for c in cands)
             assert _C.select_program_factory(a, t) == next(c for c in cands if c["default"])["factory"]
             assert _C.wsplit_cores_per_row(a, t) == (ws[0]["split"] if ws else 0)
@@ -205,6 +235,22 @@ def test_analytic_work_equals_the_descriptors(arch, shape, factory, S, affine):
     analytic = _C.model.program_work(a, t, FACTORIES[factory], S)
     _same_work(analytic, from_desc)
     assert dm.program_time(analytic) == dm.program_time(from_desc)
+
+
+@pytest.mark.parametrize("dtype,fp32_dest,e", [("BFLOAT16", False, 2), ("FLOAT32", True, 4)],
+                         ids=["fpu_kernel", "precise_kernel_fp32"])
+def test_wsplit_kernels_analytic_work_equals_the_descriptors(dtype, fp32_dest, e):
+    # The cases above run bf16 with fp32 DEST (the precise W-split kernel); here the FPU W-split kernel (16-bit DEST)
+    # and float32 input (the precise kernel, 4-byte elements).
+    dt = getattr(_C.DType, dtype)
+    for shape, S in (([1, 1, 96, 256], 4), ([2, 1, 32, 8192], 16)):
+        a, t = _attrs_args(shape, dtype=dt, fp32_dest=fp32_dest, program_factory=FACTORIES["wsplit"],
+                           wsplit_cores_per_row=S)
+        desc = _C.create_program_descriptor(a, t, _C.TensorDesc(shape=shape, dtype=dt))
+        analytic = _C.model.program_work(a, t, FACTORIES["wsplit"], S)
+        _same_work(analytic, dm.work_from_descriptor(desc, "wormhole_b0", shape, e, e, e, 0))
+        precise = bool(desc.kernels[2].compile_time_args[_C.wsplit_writer_ct_args.mean_lo])
+        assert precise == fp32_dest
 
 
 def test_float32_analytic_work_equals_the_descriptors():

@@ -70,6 +70,8 @@ STANDINS = HERE / "standins"
 # values; row counts include one tile-row and thousands (one core vs many once the factory splits rows).
 # Entries the factory does not accept yet (e.g. fp32)
 # are reported as skipped with the validation message and start being checked when validation accepts them.
+# Entries whose comment names a program or block width pin it with "program_factory": the model-based selection would
+# otherwise take the W-split for several of them (test_kernel_conformance.py checks the block widths vary).
 CONFIGS: list[dict[str, Any]] = [
     {"name": "bf16_w32_rows32", "shape": [1, 1, 32, 32]},  # Wt 1, block 1
     {"name": "bf16_w64_rows64", "shape": [1, 1, 64, 64]},  # Wt 2, block 2
@@ -80,14 +82,16 @@ CONFIGS: list[dict[str, Any]] = [
     {"name": "bf16_w512_streaming", "shape": [1, 1, 64, 512], "program_factory": "streaming"},
     {"name": "bf16_w1024_streaming_fp16dest", "shape": [1, 1, 32, 1024], "program_factory": "streaming",
      "compute": {"fp32_dest_acc_en": False}},
-    {"name": "bf16_w4096_streaming_rows1024", "shape": [1, 1, 1024, 4096]},  # streaming chosen, many cores
+    {"name": "bf16_w4096_streaming_rows1024", "shape": [1, 1, 1024, 4096], "program_factory": "streaming"},  # streaming chosen, many cores
     {"name": "bf16_w224_lofi_approx", "shape": [2, 40, 224], "compute": {"math_fidelity": "LoFi", "math_approx_mode": True}},
-    {"name": "bf16_w320_rows_partial", "shape": [3, 50, 320]},  # Wt 10, block 5; 150 rows: partial tile-row
-    {"name": "bf16_w384_fullsync", "shape": [1, 1, 64, 384], "compute": {"dst_full_sync_en": True}},  # Wt 12, block 12
-    {"name": "bf16_w512_rows32", "shape": [1, 1, 32, 512]},  # Wt 16, block 8
-    {"name": "bf16_w1024_fp32acc", "shape": [1, 1, 32, 1024], "compute": {"fp32_dest_acc_en": True}},  # Wt 32, block 4
+    {"name": "bf16_w320_rows_partial", "shape": [3, 50, 320], "program_factory": "resident"},  # Wt 10, block 5; 150 rows: partial tile-row
+    {"name": "bf16_w384_fullsync", "shape": [1, 1, 64, 384], "compute": {"dst_full_sync_en": True},
+     "program_factory": "resident"},  # Wt 12, block 12
+    {"name": "bf16_w512_rows32", "shape": [1, 1, 32, 512], "program_factory": "resident"},  # Wt 16, block 8
+    {"name": "bf16_w1024_fp32acc", "shape": [1, 1, 32, 1024], "compute": {"fp32_dest_acc_en": True},
+     "program_factory": "resident"},  # Wt 32, block 4
     {"name": "bf16_w2048_rows4096", "shape": [1, 1, 4096, 2048]},  # Wt 64
-    {"name": "bf16_w8192", "shape": [1, 1, 32, 8192]},  # beyond the row-resident limit: streaming program
+    {"name": "bf16_w8192", "shape": [1, 1, 32, 8192], "program_factory": "streaming"},  # beyond the row-resident limit: streaming program
     {"name": "bf16_w100000_rows64", "shape": [1, 1, 64, 100000]},  # very wide: streaming if L1 allows, else skipped
     {"name": "bf16_w100_any_width", "shape": [1, 1, 32, 100]},  # W % 32 != 0
     {"name": "bf16_w100_no_affine", "shape": [1, 1, 32, 100], "affine": "none"},
@@ -97,10 +101,12 @@ CONFIGS: list[dict[str, Any]] = [
     {"name": "bf16_w7_tiny", "shape": [5, 7]},
     # bfloat16 with a 16-bit DEST runs the FPU kernels (layernorm_fused_rm{,_streaming}.cpp); with fp32 DEST (the
     # default, all entries above without "fp32_dest_acc_en": False) the shifted kernels.
-    {"name": "bf16_w320_fp16dest", "shape": [1, 1, 64, 320], "compute": {"fp32_dest_acc_en": False}},  # block 5
+    {"name": "bf16_w320_fp16dest", "shape": [1, 1, 64, 320], "compute": {"fp32_dest_acc_en": False},
+     "program_factory": "resident"},  # block 5
     {"name": "bf16_w100_fp16dest_lofi_approx_no_affine", "shape": [1, 1, 33, 100], "affine": "none",
      "compute": {"fp32_dest_acc_en": False, "math_fidelity": "LoFi", "math_approx_mode": True}},
-    {"name": "bf16_w4544_streaming_fullsync", "shape": [2, 4544], "compute": {"dst_full_sync_en": True}},
+    {"name": "bf16_w4544_streaming_fullsync", "shape": [2, 4544], "compute": {"dst_full_sync_en": True},
+     "program_factory": "streaming"},
     {"name": "fp32_w128", "shape": [1, 1, 64, 128], "dtype": "float32", "compute": {"fp32_dest_acc_en": True}},
     {"name": "fp32_w1024_rows2048", "shape": [1, 1, 2048, 1024], "dtype": "float32", "compute": {"fp32_dest_acc_en": True}},
     # float32 input runs the precise kernels (layernorm_fused_rm_precise*.cpp): their other configurations.

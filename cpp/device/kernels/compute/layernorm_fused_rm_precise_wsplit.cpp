@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// Precise compute kernel of the W-split program (FLOAT32 input; fp32 DEST). Design of the program and the writer's
-// exchange: layernorm_fused_rm_wsplit_program_factory.cpp; numerics (no FPU read of an UnpackToDestFp32 CB, fp32
-// SFPU arithmetic in DEST, row sums from bf16 parts): layernorm_fused_rm_precise_common.hpp.
+// Precise compute kernel of the W-split program (fp32 DEST: FLOAT32 input, and BFLOAT16 input with fp32_dest_acc_en,
+// the op's default config; LayerNormFusedRMWSplitProgramFactory::precise_kernel). Design of the program and the
+// writer's exchange: layernorm_fused_rm_wsplit_program_factory.cpp; numerics (no FPU read of an UnpackToDestFp32 CB,
+// fp32 SFPU arithmetic in DEST, row sums from bf16 parts): layernorm_fused_rm_precise_common.hpp.
 //
 // Per tile-row, on this core's slice of Ws tiles (DST: fp32, 4 tiles per half-sync section, 8 full-sync):
-//   tilize    c_0 -> c_1 (exact: UnpackToDestFp32), kept until the output
+//   tilize    c_0 -> c_1 (exact: Float32 via UnpackToDestFp32, bf16 through SrcA), kept until the output
 //   m1        S = sum_t x_t (SFPU) -> c_27; 3 bf16 parts -> c_24; reduce, x 1 / w_i -> c_27
 //   m2        S = sum_t (x_t - m1) (masked past W) -> c_27 with m1 behind it; parts, reduce, x 1 / w_i; then
 //             hi = m1 + m2 rounded, lo = m2 - (hi - m1)                       -> c_26 pages 0, 1 and c_27
@@ -19,11 +20,12 @@
 // the number of valid columns of the slice; the last slice's partial last tile (W % 32 != 0) holds zeros past W in
 // c_1 (the reader zeroes c_0), and x - m1 (x - hi - lo) there is masked with the partial scaler tile c_2[1].
 //
-// CBs (precise roles): c_1 Float32 (UnpackToDestFp32), Ws pages; c_24 the three bf16 parts of a row-sum tile (not
-// marked: reduce reads it through SrcB); c_25 Float32 (marked), from the writer: K, variance, rest of the mean,
-// exchange area (never read here); c_26 Float32, 3 pages, to the writer: hi, lo, M2_i; c_27 Float32 (marked),
-// 2 pages: the row-sum tiles S, m1, hi and lo, then the inverse std (every 2-page chunk starts on page 0: 8 pushes
-// per tile-row); c_3 (bf16 eps) waited and popped for the reader's sake, eps itself is runtime arg eps_bits in fp32.
+// CBs (precise roles): c_1 the input format (Float32: UnpackToDestFp32; bf16: unmarked, copied exactly), Ws pages; c_24
+// the three bf16 parts of a row-sum tile (not marked: reduce reads it through SrcB); c_25 Float32 (marked), from the
+// writer: K, variance, rest of the mean, exchange area (never read here); c_26 Float32, 3 pages, to the writer: hi, lo,
+// M2_i; c_27 Float32 (marked), 2 pages: the row-sum tiles S, m1, hi and lo, then the inverse std (every 2-page chunk
+// starts on page 0: 8 pushes per tile-row); c_3 (bf16 eps) waited and popped for the reader's sake, eps itself is
+// runtime arg eps_bits in fp32.
 //
 // Compile-time args: compute_ct_args with Wt = Ws (inv_w_bits unused), block_w = the untilize block width (divides
 // Ws, at most DEST capacity - 1), then wsplit_compute_ct_args; runtime args: wsplit_compute_rt_args including
