@@ -168,8 +168,6 @@ void bind_model(nb::module_& top) {
             for (const md::Candidate& c : md::candidates(a, t)) {
                 nb::dict d = time_dict(c.time);
                 d["factory"] = c.factory;
-                d["default"] = c.not_by_default.empty();
-                d["not_by_default"] = c.not_by_default;
                 out.append(d);
             }
             return out;
@@ -177,8 +175,7 @@ void bind_model(nb::module_& top) {
         "attrs"_a, "tensor_args"_a,
         "Every program that fits L1 for these arguments, best first (the order select_program_factory uses: modelled "
         "time, then fewer cores, then row-resident, streaming, W-split, then smaller S), each a program_time dict "
-        "with its `factory`, `default` (select_program_factory may take it) and `not_by_default` (why not, or "
-        "\"\"); select_program_factory takes the first with `default`.");
+        "with its `factory`; select_program_factory takes the first.");
 }
 
 }  // namespace layernorm_fused_rm::bindings

@@ -276,9 +276,6 @@ void bind_op(nb::module_& m) {
     m.def("wsplit_unusable", &lf::LayerNormFusedRMWSplitProgramFactory::unusable, "attrs"_a, "tensor_args"_a, "S"_a,
           "Why the W-split program cannot run these arguments with S cores per tile-row (\"\" when it can; S = 0 "
           "checks only what does not depend on S, the input dtype): the predicate validation and selection share.");
-    m.def("wsplit_numerics_gap", &lf::LayerNormFusedRMWSplitProgramFactory::numerics_gap, "attrs"_a, "tensor_args"_a,
-          "Why the W-split program is not taken by default for these arguments (\"\" when it may be): it must keep "
-          "the numerics of the compute kernel family the caller's config selects (no shifted W-split kernel).");
 
     bind_kernel_args(m);
 

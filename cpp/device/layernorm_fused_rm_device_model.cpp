@@ -304,9 +304,7 @@ std::vector<Candidate> candidates(const operation_attributes_t& attrs, const ten
         arch.free_l1_bytes()) {
         out.push_back(candidate(attrs, tensor_args, LayerNormFusedRMStreamingProgramFactory::name, 0));
     }
-    const std::string gap = LayerNormFusedRMWSplitProgramFactory::numerics_gap(attrs, tensor_args);
     for (Candidate& c : wsplit_candidates(attrs, tensor_args)) {
-        c.not_by_default = gap;
         out.push_back(std::move(c));
     }
     std::stable_sort(out.begin(), out.end(), better);

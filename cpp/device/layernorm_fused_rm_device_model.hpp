@@ -3,8 +3,8 @@
 // Device-time model of ttnn.layernorm_fused_rm's programs: a FLOOR with stated assumptions, not a promise. The one
 // source of truth for the arch constants, NOC occupancy, the exchange and combine of the W-split program, the work of
 // the op's three programs and the program time; select_program_factory picks the program with the lowest modelled
-// time that fits L1 and keeps the caller's numerics (Candidate::not_by_default). python/layernorm_fused_rm/
-// device_model.py uses it through _C.model (and models upstream's to_layout -> layer_norm -> to_layout chain with it).
+// time that fits L1 (model::candidates). python/layernorm_fused_rm/device_model.py uses it through _C.model (and
+// models upstream's to_layout -> layer_norm -> to_layout chain with it).
 //
 // The model, per program (all terms in the arch's AI clock cycles, then / clock -> us):
 //
@@ -192,15 +192,12 @@ struct Candidate {
     std::string factory;
     uint32_t S = 1;  ///< cores per tile-row (1 unless W-split)
     ProgramTime time;
-    /// Why select_program_factory does not take it ("" when it may):
-    /// LayerNormFusedRMWSplitProgramFactory::numerics_gap for a W-split.
-    std::string not_by_default;
 };
 
 /// Every program that fits L1 for these arguments (attrs.program_factory is ignored): row-resident and streaming
 /// when their CBs fit, the W-split for every S its predicate accepts
 /// (LayerNormFusedRMWSplitProgramFactory::unusable), in the order of `better`. select_program_factory takes the
-/// first whose not_by_default is empty.
+/// first.
 std::vector<Candidate> candidates(const operation_attributes_t& attrs, const tensor_args_t& tensor_args);
 
 /// Selection order: lower modelled time, then fewer cores, then row-resident before streaming before W-split,

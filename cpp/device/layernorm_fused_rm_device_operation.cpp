@@ -356,13 +356,12 @@ std::string LayerNormFusedRMDeviceOperation::select_program_factory(
     if (!attrs.program_factory.empty()) {
         return attrs.program_factory;
     }
-    // The program with the lowest modelled time that fits L1 and keeps the numerics of the caller's compute config
-    // (layernorm_fused_rm_device_model.hpp; W-split: numerics_gap). On a one-core grid no W-split exists and the L1
-    // rule alone decides: row-resident when its CBs fit (it does less work than streaming), else streaming.
-    for (const model::Candidate& c : model::candidates(attrs, tensor_args)) {
-        if (c.not_by_default.empty()) {
-            return c.factory;
-        }
+    // The program with the lowest modelled time that fits L1 (layernorm_fused_rm_device_model.hpp). On a one-core grid
+    // no W-split exists and the L1 rule alone decides: row-resident when its CBs fit (it does less work than
+    // streaming), else streaming.
+    const std::vector<model::Candidate> cands = model::candidates(attrs, tensor_args);
+    if (!cands.empty()) {
+        return cands.front().factory;
     }
     return LayerNormFusedRMStreamingProgramFactory::name;  // validate refuses these (even the streaming CBs exceed L1)
 }

@@ -144,7 +144,11 @@ struct LayerNormFusedRMWSplitProgramFactory {
     static uint32_t exchange_pages(uint32_t S, DataFormat stats_format, bool mean_lo = false);
     /// Whether the W-split runs its precise compute kernel (layernorm_fused_rm_precise_wsplit.cpp, fp32 DEST, slice
     /// means exchanged as hi + lo) rather than the FPU one: for every fp32-DEST family of compute_kernel_of (Precise:
-    /// float32 input; Shifted: bfloat16 input with fp32_dest_acc_en), a fixed rule of dtype and config.
+    /// float32 input; Shifted: bfloat16 input with fp32_dest_acc_en), a fixed rule of dtype and config. So every
+    /// family keeps its numerics contract in the W-split (README "Numerics"): the fp32 DEST arithmetic and the hi + lo
+    /// slice means hold the shifted family's bound for bfloat16 input (measured 0.25 bf16 ULP of the row scale on
+    /// 256 + 8 randn, as the row-resident shifted kernel; test_dev/op/test_selection.py), so selection needs no
+    /// numerics rule.
     static bool precise_kernel(DataFormat in_format, const ComputeConfigDescriptor& cc);
     /// Why the W-split program cannot run these arguments with S cores per tile-row ("" when it can): the one
     /// predicate validation and selection share. Either float dtype runs (bfloat16: the FPU kernel, float32: the
@@ -152,14 +156,6 @@ struct LayerNormFusedRMWSplitProgramFactory {
     /// (attrs.core_grid or the arch's), slices within free L1.
     /// Messages name the argument, what was expected and what was given (without the op's prefix).
     static std::string unusable(const operation_attributes_t& attrs, const tensor_args_t& tensor_args, uint32_t S);
-    /// Why the W-split program, although usable, is not taken by default for these arguments ("" when it may be):
-    /// it must keep the numerics contract of the compute kernel family the caller's config selects
-    /// (compute_kernel_of, README "Numerics"). No gap remains: bfloat16 with a 16-bit DEST runs the FPU W-split
-    /// kernel (the FPU family's bounds); bfloat16 with fp32 DEST (the Python API's default, the shifted family) and
-    /// float32 run the precise W-split kernel (precise_kernel), whose fp32 DEST arithmetic and slice means exchanged
-    /// as fp32 hi + lo pairs keep the shifted family's bound (measured 0.25 bf16 ULP of the row scale on 256 + 8 randn,
-    /// as the row-resident shifted kernel) and the precise family's (float32). Kept as the selection's hook.
-    static std::string numerics_gap(const operation_attributes_t& attrs, const tensor_args_t& tensor_args);
     /// The S the op takes when the W-split is forced without wsplit_cores_per_row: the one with the lowest modelled
     /// time (layernorm_fused_rm_device_model.hpp) among those `unusable` accepts; 0 when none is.
     static uint32_t choose_cores_per_row(const operation_attributes_t& attrs, const tensor_args_t& tensor_args);

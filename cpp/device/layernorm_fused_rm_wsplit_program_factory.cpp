@@ -210,16 +210,6 @@ bool LayerNormFusedRMWSplitProgramFactory::precise_kernel(DataFormat in_format, 
     return compute_kernel_of(in_format, cc) != ComputeKernel::Fpu;
 }
 
-std::string LayerNormFusedRMWSplitProgramFactory::numerics_gap(const operation_attributes_t& attrs,
-                                                              const tensor_args_t& tensor_args) {
-    // Every family has a W-split kernel with its numerics: FPU (bfloat16, 16-bit DEST) the FPU W-split kernel; Shifted
-    // (bfloat16, fp32 DEST) and Precise (float32) the precise W-split kernel (precise_kernel), whose fp32 DEST math
-    // and hi + lo slice means keep the shifted kernels' bound for bf16 input (test_dev/op/test_selection.py).
-    (void)attrs;
-    (void)tensor_args;
-    return "";
-}
-
 uint32_t LayerNormFusedRMWSplitProgramFactory::choose_cores_per_row(const operation_attributes_t& attrs,
                                                                     const tensor_args_t& tensor_args) {
     return model::best_wsplit_cores_per_row(attrs, tensor_args);

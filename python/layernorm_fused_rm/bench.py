@@ -394,8 +394,7 @@ def _model_unfused(row: dict[str, Any], shape: list[int], e: int, params) -> Non
 
 def _model_programs(row: dict[str, Any], desc, x, gamma, beta) -> None:
     """model_us / split of the program the op chose (the C++ model's analytic work of that program); model_choice =
-    the best program that fits L1 and keeps the caller's numerics (the first of ``_C.model.candidates`` with
-    `default`: what select_program_factory takes); model.fastest = the fastest candidate whatever its numerics."""
+    the best program that fits L1 (the first of ``_C.model.candidates``: what select_program_factory takes)."""
     from . import device_model as dm
 
     cands = dm.op_candidates(x, gamma, beta)
@@ -403,10 +402,8 @@ def _model_programs(row: dict[str, Any], desc, x, gamma, beta) -> None:
     candidates = {key(c): c for c in cands}
     chosen = next(c for c in cands if c["factory"] == desc.program_factory)  # the first of its factory: the best S
     row["model_us"], row["split"] = chosen["us"], chosen["split"]
-    best = next(c for c in cands if c["default"])
-    row["model_choice"] = best["factory"]
-    row["model"].update({"chosen": chosen, "candidates": candidates, "choice_us": best["us"],
-                         "choice_split": best["split"], "fastest": cands[0]})
+    row["model_choice"] = cands[0]["factory"]
+    row["model"].update({"chosen": chosen, "candidates": candidates})
 
 
 TENTH_SHAPES = ([1, 1, 32, 4096], [1, 1, 32, 8192], [1, 1, 32, 32768])  # issue 12: model_us <= model_us_unfused / 10
@@ -457,10 +454,9 @@ DEFINITIONS = {
                         "not fit L1) -> to_layout(ROW_MAJOR), the three op times added",
     "split": "cores per tile-row of the program the op runs (W-split S; 1 otherwise)",
     "model_choice": "the program with the lowest modelled time among those that fit L1 (_C.model.candidates: "
-                    "row-resident, streaming, the W-split with every S its predicate accepts) and keep the numerics "
-                    "of the compute config (candidate 'default'); select_program_factory runs it; model.choice_split "
-                    "= its S; model.fastest = the fastest candidate whatever its numerics (not_by_default says why "
-                    "the op does not take it)",
+                    "row-resident, streaming, the W-split with every S its predicate accepts; ties: fewer cores, "
+                    "then row-resident, streaming, W-split, then smaller S): the first of model.candidates; "
+                    "select_program_factory runs it (split = its S)",
     "model": "terms of each modelled program (us): chosen, candidates, unfused (its 3 ops)",
     "cores_used": "cores whose compute runtime arg [0] (tile-rows) is > 0 (W-split: S per tile-row group)",
     "tile_rows_per_core": "compute runtime arg [0] over the cores used: max and mean (W-split: every core of a group "
@@ -535,24 +531,19 @@ def _fmt_targets(t: dict[str, Any] | None) -> str:
     return "ok" if not missed else "MISS " + ",".join(missed)
 
 
-def _fmt_fastest(c: dict[str, Any]) -> str:
-    return f"{_short_factory_name(c['factory'])} S={c['split']} {_fmt_us(c['us'])}{'' if c['default'] else '!'}"
-
-
 def _model_legend(m: dict[str, Any]) -> str:
     cal = m["calibration"]
     figs = "; ".join(f"{f['source'].split(':')[0]}: measured {f['measured_us']:.1f} us, model {f['model_us']:.1f} us "
                      f"({f['error']:+.0%})" for f in cal["figures"])
     return ("model us / unfused us: device-time model (C++ _C.model) of the program the op runs (select_program_factory"
-            " takes the lowest modelled time among the programs that fit L1 and keep the compute config's numerics) / of"
-            " to_layout -> layer_norm -> to_layout; S = cores per tile-row; fastest = the fastest program whatever its"
-            f" numerics ('!' = the op does not take it by default: model.fastest.not_by_default). {m['note']}. Calibration ({cal['cycles_per_tile_step']:.0f} cycles per"
+            " takes the lowest modelled time among the programs that fit L1) / of to_layout -> layer_norm -> to_layout;"
+            f" S = cores per tile-row. {m['note']}. Calibration ({cal['cycles_per_tile_step']:.0f} cycles per"
             f" tile step, fitted): {figs}; calibration error up to {cal['max_abs_error']:.0%}.")
 
 
 def format_table(result: dict[str, Any]) -> str:
     cols = ["arch", "dtype", "shape", "program", "cores", "tile-rows/core max/mean", "DRAM/min fused",
-            "src", "DRAM/min unfused", "model us", "unfused us", "S", "fastest", "L1 CBs", "L1 hw", "Melem/s",
+            "src", "DRAM/min unfused", "model us", "unfused us", "S", "L1 CBs", "L1 hw", "Melem/s",
             "build us", "targets", "note"]
     lines = []
     table = []
@@ -563,7 +554,7 @@ def format_table(result: dict[str, Any]) -> str:
         base = [r["arch"], r["dtype"], shape]
         if r["status"] == "rejected" or r["dram"] is None:
             table.append(base + ["-", "-", "-", "-", "-", unfused, "-", _fmt_us(r["model_us_unfused"]), "-", "-",
-                                 "-", "-", "-", "-", "-", r["message"]])
+                                 "-", "-", "-", "-", r["message"]])
             continue
         prog = _short_factory_name(r["program_factory"])
         d = r["dram"]
@@ -579,7 +570,6 @@ def format_table(result: dict[str, Any]) -> str:
             _fmt_us(r["model_us"]),
             _fmt_us(r["model_us_unfused"]),
             str(r["split"]),
-            _fmt_fastest(r["model"]["fastest"]),
             _fmt_bytes(r["l1_cb_bytes_per_core"]),
             _fmt_bytes(hw) + ("" if r["l1_high_water_source"] == "measured" else "*"),
             f"{tput / 1e6:.2f}" if isinstance(tput, (int, float)) else NOT_RUN,
