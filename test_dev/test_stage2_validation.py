@@ -322,7 +322,10 @@ def test_row_too_wide_for_l1_selects_the_fastest_program_that_fits(arch_name):
     cands = _C.model.candidates(a, args)
     assert _C.program_factory_name() not in {c["factory"] for c in cands}
     assert _C.select_program_factory(a, args) == cands[0]["factory"]
-    assert cands[0]["us"] == min(c["us"] for c in cands)
+    # the lowest modelled time, or a one-read program within the model's error of a faster streaming one
+    best = min(cands, key=lambda c: c["us"])
+    assert cands[0] == best or (best["factory"] == _C.STREAMING_PROGRAM_FACTORY and
+                                cands[0]["us"] <= best["us"] * (1 + _C.model.MODEL_ERROR))
     wsplit = {"wormhole_b0": (_C.WSPLIT_PROGRAM_FACTORY, 5), "blackhole": (_C.STREAMING_PROGRAM_FACTORY, 1)}
     assert (cands[0]["factory"], cands[0]["split"]) == wsplit[arch_name]
     _C.validate(a, args)

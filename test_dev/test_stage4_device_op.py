@@ -45,7 +45,10 @@ def test_select_program_factory_on_the_full_grid_takes_the_lowest_modelled_time(
     args = _C.TensorArgs(_C.TensorDesc(shape=[64, 128]))
     cands = _C.model.candidates(_C.OperationAttributes(), args)
     assert _C.select_program_factory(_C.OperationAttributes(), args) == cands[0]["factory"]
-    assert cands[0]["us"] == min(c["us"] for c in cands)
+    # the lowest modelled time, or a one-read program within the model's error of a faster streaming one
+    best = min(cands, key=lambda c: c["us"])
+    assert cands[0] == best or (best["factory"] == _C.STREAMING_PROGRAM_FACTORY and
+                                cands[0]["us"] <= best["us"] * (1 + _C.model.MODEL_ERROR))
     assert {c["factory"] for c in cands} == {_C.program_factory_name(), _C.STREAMING_PROGRAM_FACTORY,
                                              _C.WSPLIT_PROGRAM_FACTORY}
     forced = _C.OperationAttributes(program_factory=_C.STREAMING_PROGRAM_FACTORY)

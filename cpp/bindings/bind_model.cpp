@@ -52,6 +52,7 @@ void bind_model(nb::module_& top) {
     nb::module_ m = top.def_submodule(
         "model", "Device-time model of the op's programs (a floor, not a promise): layernorm_fused_rm_device_model.hpp.");
     m.attr("CYCLES_PER_TILE_STEP") = md::kCyclesPerTileStep;
+    m.attr("MODEL_ERROR") = md::kModelError;
     m.attr("SOFTFLOAT_OP_CYCLES") = md::kSoftfloatOpCycles;
     m.attr("COMBINE_OPS") = md::kCombineOps;
     m.attr("COMBINE_OPS_HI_LO") = md::kCombineOpsHiLo;

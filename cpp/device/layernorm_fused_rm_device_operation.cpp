@@ -356,9 +356,10 @@ std::string LayerNormFusedRMDeviceOperation::select_program_factory(
     if (!attrs.program_factory.empty()) {
         return attrs.program_factory;
     }
-    // The program with the lowest modelled time that fits L1 (layernorm_fused_rm_device_model.hpp). On a one-core grid
-    // no W-split exists and the L1 rule alone decides: row-resident when its CBs fit (it does less work than
-    // streaming), else streaming.
+    // The program with the lowest modelled time that fits L1, near-ties within the model's error going to a one-read
+    // program over streaming (model::candidates, layernorm_fused_rm_device_model.hpp). On a one-core grid no W-split exists and
+    // this is the L1 rule: row-resident when its CBs fit (it models faster than streaming, or within the model's
+    // error with a third of its input reads), else streaming.
     const std::vector<model::Candidate> cands = model::candidates(attrs, tensor_args);
     if (!cands.empty()) {
         return cands.front().factory;

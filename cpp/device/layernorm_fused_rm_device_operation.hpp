@@ -33,7 +33,7 @@ struct LayerNormFusedRMDeviceOperation {
 
     /// Name of the program factory that builds the program: attrs.program_factory when given, else the program with
     /// the lowest modelled time that fits L1 (model::candidates, layernorm_fused_rm_device_model.hpp; ties: fewer
-    /// cores, then row-resident, streaming, W-split). Every compute config has a W-split kernel with its family's
+    /// cores, then row-resident, streaming, W-split; within kModelError of a streaming program: a one-read program). Every compute config has a W-split kernel with its family's
     /// numerics (compute_kernel_of). On a one-core grid that is row-resident when its CBs fit L1, else streaming.
     /// The W-split's S is the factory's (choose_cores_per_row: the model's best).
     static std::string select_program_factory(const operation_attributes_t& attrs, const tensor_args_t& tensor_args);

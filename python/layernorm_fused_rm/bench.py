@@ -455,7 +455,8 @@ DEFINITIONS = {
     "split": "cores per tile-row of the program the op runs (W-split S; 1 otherwise)",
     "model_choice": "the program with the lowest modelled time among those that fit L1 (_C.model.candidates: "
                     "row-resident, streaming, the W-split with every S its predicate accepts; ties: fewer cores, "
-                    "then row-resident, streaming, W-split, then smaller S): the first of model.candidates; "
+                    "then row-resident, streaming, W-split, then smaller S; within the model's calibration error "
+                    "of a streaming program, a one-read program goes first): the first of model.candidates; "
                     "select_program_factory runs it (split = its S)",
     "model": "terms of each modelled program (us): chosen, candidates, unfused (its 3 ops)",
     "cores_used": "cores whose compute runtime arg [0] (tile-rows) is > 0 (W-split: S per tile-row group)",

@@ -9,8 +9,9 @@ to_layout(ROW_MAJOR)`` is counted the same way, one program per op, the three op
 The model itself lives in C++, one source of truth, bound as ``_C.model`` (cpp/device/layernorm_fused_rm_device_model.hpp:
 the formula, its assumptions, what it leaves out, the arch constants with their sources, NOC occupancy, program time,
 the W-split's two-round exchange and soft-float combine, and the work of the op's three programs computed analytically
-from the arguments; ``select_program_factory`` picks the program with the lowest modelled time that fits L1: the first
-of ``_C.model.candidates``). This module adds what only the bench and the calibration need: the work of upstream's
+from the arguments; ``select_program_factory`` picks the program with the lowest modelled time that fits L1, near-ties
+within the calibration error (``_C.model.MODEL_ERROR``) going to a one-read program over streaming: the first of
+``_C.model.candidates``). This module adds what only the bench and the calibration need: the work of upstream's
 programs (from their published structure), the calibration figures and the fit of the one fitted constant (cycles per
 tile step, a literal in C++ that test_dev/tools/test_device_model.py refits from CALIBRATION), and
 ``work_from_descriptor``: the same counts derived from a built program descriptor, the second derivation the tests

@@ -215,10 +215,13 @@ def test_model_fields(result):
         cands = r["model"]["candidates"]
         key = r["program_factory"] + (f" S={r['split']}" if _wsplit(r) else "")
         assert key in cands and cands[key]["us"] == r["model_us"]
-        # The op runs the first candidate (best first): the lowest modelled time of all.
+        # The op runs the first candidate: the lowest modelled time, or a one-read program within the model's error of
+        # a faster streaming one.
         best = next(iter(cands))
         assert key == best and r["model_choice"] == r["program_factory"]
-        assert r["model_us"] == min(c["us"] for c in cands.values())
+        lowest = min(cands, key=lambda k: cands[k]["us"])
+        assert best == lowest or (lowest.startswith(_C.STREAMING_PROGRAM_FACTORY) and
+                                  r["model_us"] <= cands[lowest]["us"] * (1 + _C.model.MODEL_ERROR))
         assert r["model"]["chosen"] == cands[best]
 
 
