@@ -222,8 +222,8 @@ void validate_output(const spec_return_value_t& spec, const TensorDesc& output) 
     validate_memory_config("output", output.memory_config, "sharded output is not supported");
 }
 
-// L1 of the program that will run: the row-resident one only when forced (select_program_factory picks the
-// streaming one when it does not fit); the streaming one always.
+// L1 of the row-resident program when it is forced (select_program_factory only offers programs that fit), and of
+// the streaming program always (the fallback when nothing else fits; its CBs hold chunks of at most 8 tiles).
 void validate_l1(const operation_attributes_t& attrs, const tensor_args_t& tensor_args,
                  const tt_metal_mirror::ArchParams& arch) {
     const TensorDesc& in = tensor_args.input;

@@ -68,6 +68,11 @@ NocNode& NocPort::node_at(uint32_t x, uint32_t y, const char* call) const {
     return *it->second;
 }
 
+std::pair<NocNode*, uint32_t> NocPort::l1_target(uint64_t addr, const char* call) const {
+    return {&node_at(uint32_t((addr >> 48) & 0xff), uint32_t((addr >> 40) & 0xff), call),
+            uint32_t(addr & 0xffffffffu)};
+}
+
 void NocPort::require_cb_region(const NocNode& n, uint32_t off, uint32_t size, const char* call,
                                 const char* what) const {
     const auto& arch = noc_.arch_;
@@ -139,8 +144,8 @@ void NocPort::land(NocNode& dst, uint32_t dst_off, uint32_t src_off, uint32_t si
 }
 
 void NocPort::read_l1(uint64_t src, uint32_t dst_off, uint32_t size) {
-    NocNode& from = node_at(uint32_t((src >> 48) & 0xff), uint32_t((src >> 40) & 0xff), "noc_async_read");
-    const uint32_t off = uint32_t(src & 0xffffffffu);
+    const auto [from_node, off] = l1_target(src, "noc_async_read");
+    NocNode& from = *from_node;
     require_cb_region(from, off, size, "noc_async_read", "source");
     require_settled(from, off, size, "noc_async_read", "source");
     std::memcpy(l1_ + dst_off, from.l1 + off, size);
@@ -148,8 +153,8 @@ void NocPort::read_l1(uint64_t src, uint32_t dst_off, uint32_t size) {
 }
 
 void NocPort::write_l1(uint32_t src_off, uint64_t dst, uint32_t size) {
-    NocNode& to = node_at(uint32_t((dst >> 48) & 0xff), uint32_t((dst >> 40) & 0xff), "noc_async_write");
-    const uint32_t off = uint32_t(dst & 0xffffffffu);
+    const auto [to_node, off] = l1_target(dst, "noc_async_write");
+    NocNode& to = *to_node;
     require_cb_region(to, off, size, "noc_async_write", "destination");
     require_settled(node_, src_off, size, "noc_async_write", "source");
     land(to, off, src_off, size);
@@ -292,8 +297,8 @@ std::pair<NocNode*, uint32_t> NocPort::semaphore_target(uint64_t dst, const char
         fail(std::string(call) + ": destination " + std::to_string(dst) +
              " is not a core's L1 (get_noc_addr(x, y, semaphore address))");
     }
-    NocNode& to = node_at(uint32_t((dst >> 48) & 0xff), uint32_t((dst >> 40) & 0xff), call);
-    const uint32_t off = uint32_t(dst & 0xffffffffu);
+    const auto [to_node, off] = l1_target(dst, call);
+    NocNode& to = *to_node;
     sem_word(to, off, call);
     require_flushed_to(to, std::string(call) + "(semaphore " + std::to_string(to.semaphores.at(off)) + ")");
     count_l1();

@@ -152,6 +152,8 @@ private:
     void read_l1(uint64_t src, uint32_t dst_off, uint32_t size);
     void write_l1(uint32_t src_off, uint64_t dst, uint32_t size);
     NocNode& node_at(uint32_t x, uint32_t y, const char* call) const;
+    // The core and L1 offset of a core-L1 NOC address (the inverse of Noc::l1_addr).
+    std::pair<NocNode*, uint32_t> l1_target(uint64_t addr, const char* call) const;
     std::vector<NocNode*> mcast_nodes(uint64_t dst, uint32_t num_dests, bool loopback, const char* call) const;
     void require_cb_region(const NocNode& n, uint32_t off, uint32_t size, const char* call, const char* what) const;
     uint32_t& sem_word(NocNode& n, uint32_t off, const char* call) const;
