@@ -79,8 +79,7 @@ def op_work(input_tensor, gamma, beta, factory: str, S: int = 0, **kwargs) -> Pr
     return M.program_work(*op_arguments(input_tensor, gamma, beta, **kwargs), factory, S)
 
 
-def work_from_descriptor(desc, arch: str, shape: list[int], e_in: int, e_out: int, e_affine: int,
-                         grid_x: int) -> ProgramWork:
+def work_from_descriptor(desc, arch: str, shape: list[int], e_in: int, e_out: int, e_affine: int) -> ProgramWork:
     """ProgramWork of this op's program descriptor (desc.kernels = [reader, compute, writer]), counted from the
     descriptor: the cross-check of the C++ analytic ``_C.model.program_work`` (the two must agree).
 
@@ -93,10 +92,9 @@ def work_from_descriptor(desc, arch: str, shape: list[int], e_in: int, e_out: in
     384 B for the precise kernel, writer compile-time arg mean_lo; round 2 an owner's result block,
     _C.model.result_block_bytes(S)) and a semaphore increment to each of the S - 1 peers
     of its group, whose rectangle the writer's multicast corners give. DRAM bytes of the whole program: input `passes`
-    times, output once, gamma and beta once per group of S cores (per tile-row when streaming). grid_x is unused
-    (kept for callers). Raises ValueError when no core has a tile-row.
+    times, output once, gamma and beta once per group of S cores (per tile-row when streaming). Raises ValueError
+    when no core has a tile-row.
     """
-    del grid_x
     reader, compute, writer = desc.kernels
     working = [args[_C.compute_rt_args.num_blocks] for _, args in compute.runtime_args]
     working = [b for b in working if b > 0]

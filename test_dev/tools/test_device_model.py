@@ -172,7 +172,7 @@ def test_descriptor_counts_equal_the_emulators(shape, factory):
     x, gamma, beta = _tensors(shape)
     kw = {"program_factory": FACTORIES[factory]}
     desc = create_program_descriptor(x, gamma, beta, **kw)
-    work = dm.work_from_descriptor(desc, "wormhole_b0", shape, 2, 2, 2, 8)
+    work = dm.work_from_descriptor(desc, "wormhole_b0", shape, 2, 2, 2)
     _, stats = ttnn.layernorm_fused_rm(x, gamma, beta, return_stats=True, **kw)
     per_core = stats["noc_transactions_per_core"]
     assert sum(n for n, _ in work.busiest.read_txns + work.busiest.write_txns) == max(per_core.values())
@@ -192,7 +192,7 @@ def test_wsplit_descriptor_counts_equal_the_emulators(shape, S):
     if S:
         kw["wsplit_cores_per_row"] = S
     desc = create_program_descriptor(x, gamma, beta, **kw)
-    work = dm.work_from_descriptor(desc, "wormhole_b0", shape, 2, 2, 2, 8)
+    work = dm.work_from_descriptor(desc, "wormhole_b0", shape, 2, 2, 2)
     _, stats = ttnn.layernorm_fused_rm(x, gamma, beta, return_stats=True, **kw)
     assert S is None or work.split == S
     # The model counts 2 rounds per tile-row (the distributed combine): round 1, one 256 B slot and one semaphore
@@ -232,7 +232,7 @@ def test_analytic_work_equals_the_descriptors(arch, shape, factory, S, affine):
     a, t = _attrs_args(shape, gamma=affine[0], beta=affine[1], arch=arch, program_factory=FACTORIES[factory],
                        wsplit_cores_per_row=S)
     desc = _C.create_program_descriptor(a, t, _C.TensorDesc(shape=shape))
-    from_desc = dm.work_from_descriptor(desc, arch, shape, 2, 2, 2, 0)
+    from_desc = dm.work_from_descriptor(desc, arch, shape, 2, 2, 2)
     analytic = _C.model.program_work(a, t, FACTORIES[factory], S)
     _same_work(analytic, from_desc)
     assert dm.program_time(analytic) == dm.program_time(from_desc)
@@ -249,7 +249,7 @@ def test_wsplit_kernels_analytic_work_equals_the_descriptors(dtype, fp32_dest, e
                            wsplit_cores_per_row=S)
         desc = _C.create_program_descriptor(a, t, _C.TensorDesc(shape=shape, dtype=dt))
         analytic = _C.model.program_work(a, t, FACTORIES["wsplit"], S)
-        _same_work(analytic, dm.work_from_descriptor(desc, "wormhole_b0", shape, e, e, e, 0))
+        _same_work(analytic, dm.work_from_descriptor(desc, "wormhole_b0", shape, e, e, e))
         precise = bool(desc.kernels[2].compile_time_args[_C.wsplit_writer_ct_args.mean_lo])
         assert precise == fp32_dest
 
@@ -259,7 +259,7 @@ def test_float32_analytic_work_equals_the_descriptors():
         a, t = _attrs_args(shape, dtype=_C.DType.FLOAT32, program_factory=FACTORIES[factory])
         desc = _C.create_program_descriptor(a, t, _C.TensorDesc(shape=shape, dtype=_C.DType.FLOAT32))
         _same_work(_C.model.program_work(a, t, FACTORIES[factory]), dm.work_from_descriptor(desc, "wormhole_b0",
-                                                                                            shape, 4, 4, 4, 0))
+                                                                                            shape, 4, 4, 4))
 
 
 def test_fitted_constant_is_the_c_literal():
