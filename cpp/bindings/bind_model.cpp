@@ -61,8 +61,9 @@ void bind_model(nb::module_& top) {
     m.def("slot_bytes_of", &layernorm_fused_rm::wsplit_exchange::slot_bytes_of, nb::arg("mean_lo"),
           "Bytes of a W-split core's round-1 slot: 256 (FPU kernel), 384 with mean_lo (precise kernel: hi + lo means).");
     m.def("result_block_bytes", &layernorm_fused_rm::wsplit_exchange::result_block_bytes, nb::arg("S"),
-          "Bytes of a W-split owner's round-2 message for S cores per tile-row (wsplit_exchange, "
-          "layernorm_fused_rm_kernel_args.hpp).");
+          nb::arg("mean_lo") = false,
+          "Bytes of a W-split owner's round-2 message for S cores per tile-row: 8 B per owned row (FPU kernel), 12 B "
+          "with mean_lo (precise kernel), padded to 16 B (wsplit_exchange, layernorm_fused_rm_kernel_args.hpp).");
     m.attr("SEMAPHORE_BYTES") = md::kSemaphoreBytes;
 
     m.def(

@@ -65,8 +65,8 @@ void bind_kernel_args(nb::module_& m) {
             {{"stick_bytes", a::stick_bytes}, {"Ws", a::Ws}, {"slice_bytes", a::slice_bytes}, {"S", a::S},
              {"exchange_pages", a::exchange_pages}, {"stats_tile_bytes", a::stats_tile_bytes},
              {"stats_fp32", a::stats_fp32}, {"full_slice_cols", a::full_slice_cols},
-             {"last_slice_cols", a::last_slice_cols}, {"W", a::W}, {"mean_lo", a::mean_lo}, {"count", a::count},
-             {"output_accessor", a::output_accessor}});
+             {"last_slice_cols", a::last_slice_cols}, {"W", a::W}, {"mean_lo", a::mean_lo}, {"eps_bits", a::eps_bits},
+             {"shift_out", a::shift_out}, {"count", a::count}, {"output_accessor", a::output_accessor}});
     }
     {
         namespace a = lf::wsplit_writer_rt_args;
@@ -80,6 +80,11 @@ void bind_kernel_args(nb::module_& m) {
         add("compute_ct_args", "Compute compile-time arg indices (all four compute kernels).",
             {{"Wt", a::Wt}, {"block_w", a::block_w}, {"inv_w_bits", a::inv_w_bits}, {"affine_flags", a::affine_flags},
              {"partial", a::partial}, {"count", a::count}});
+    }
+    {
+        namespace a = lf::wsplit_compute_ct_args;
+        add("wsplit_compute_ct_args", "W-split compute compile-time arg indices after compute_ct_args.",
+            {{"exchange_pages", a::exchange_pages}, {"fp32_input", a::fp32_input}, {"count", a::count}});
     }
     {
         namespace a = lf::compute_rt_args;

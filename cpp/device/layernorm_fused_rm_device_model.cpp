@@ -244,7 +244,7 @@ ProgramWork program_work(const operation_attributes_t& attrs, const tensor_args_
         // The precise kernel (fp32-DEST families) exchanges hi + lo slice means (384 B slots, the compensated combine).
         const bool precise = F::precise_kernel(fmt, attrs.compute_config);
         c.write_txns.emplace_back(r * (s - 1), wsplit_exchange::slot_bytes_of(precise));
-        c.write_txns.emplace_back(r * (s - 1), wsplit_exchange::result_block_bytes(s));
+        c.write_txns.emplace_back(r * (s - 1), wsplit_exchange::result_block_bytes(s, precise));
         c.write_txns.emplace_back(kExchangeRounds * r * (s - 1), kSemaphoreBytes);
         const std::string kind = steps_kind(p.name, fmt, attrs.compute_config);
         c.tile_steps = r * (Wt / s) * steps_per_tile(kind) + 2ull * (Wt / s) + r * steps_per_tile_row(kind);

@@ -275,7 +275,7 @@ ProgramDescriptor LayerNormFusedRMWSplitProgramFactory::create_descriptor(const 
     add_cb(cb::beta_tiled, has_beta ? Ws : 1, fmt);
     add_cb(cb::out_rm, Ws, out_fmt);
     if (precise) {
-        add_cb(cb::centered, 3, DataFormat::Float16_b);
+        add_cb(cb::centered, fmt == DataFormat::Float32 ? 3 : 2, DataFormat::Float16_b);  // one page per bf16 part
     } else {
         add_cb(cb::centered, Ws, fmt);
     }
@@ -308,6 +308,7 @@ ProgramDescriptor LayerNormFusedRMWSplitProgramFactory::create_descriptor(const 
     compute.compile_time_args[compute_ct_args::affine_flags] = affine_flags;
     compute.compile_time_args[compute_ct_args::partial] = last_tile_cols < 32 ? 1u : 0u;
     compute.compile_time_args[wsplit_compute_ct_args::exchange_pages] = P;
+    compute.compile_time_args[wsplit_compute_ct_args::fp32_input] = fmt == DataFormat::Float32 ? 1u : 0u;
     compute.config = cc;
     if (precise) {
         // As the row-resident program's precise kernel (layernorm_fused_rm_program_factory.cpp): Float32 CBs copied,
@@ -347,6 +348,8 @@ ProgramDescriptor LayerNormFusedRMWSplitProgramFactory::create_descriptor(const 
         a[ct::last_slice_cols] = last_cols;
         a[ct::W] = W;
         a[ct::mean_lo] = precise ? 1u : 0u;
+        a[ct::eps_bits] = std::bit_cast<uint32_t>(attrs.eps);
+        a[ct::shift_out] = precise && fmt != DataFormat::Float32 ? 1u : 0u;
     }
     detail::append_interleaved_accessor_args(writer.compile_time_args,
                                              detail::align_up(out_stick_bytes, arch.dram_alignment));

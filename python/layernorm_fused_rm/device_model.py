@@ -134,7 +134,7 @@ def work_from_descriptor(desc, arch: str, shape: list[int], e_in: int, e_out: in
         core.exchanges = [Exchange(r, flight, M.wsplit_combine_cycles(S, mean_lo)), Exchange(r, flight, 0)]
         rounds = M.EXCHANGE_ROUNDS * r * (S - 1)
         msgs = r * (S - 1)
-        core.write_txns = core.write_txns + [(msgs, M.slot_bytes_of(mean_lo)), (msgs, M.result_block_bytes(S)),
+        core.write_txns = core.write_txns + [(msgs, M.slot_bytes_of(mean_lo)), (msgs, M.result_block_bytes(S, mean_lo)),
                                              (rounds, M.SEMAPHORE_BYTES)]
     rows = math.prod(shape) // W
     cores = len(working)

@@ -86,25 +86,33 @@ inline constexpr unsigned count = 3;
 /// Layout of the W-split exchange (writer_layernorm_fused_rm_wsplit.cpp; design and ordering proof:
 /// layernorm_fused_rm_wsplit_program_factory.cpp), shared by the factory (c_25 sizing) and the writer; `mean_lo`:
 /// the precise kernel's exchange (wsplit_writer_ct_args::mean_lo), whose slice means travel as fp32 hi + lo pairs.
-/// c_25 starts with stats_pages(mean_lo) statistics tiles (mean, or its hi part K with mean_lo; variance; with
-/// mean_lo the mean's rest). Round 1: each of the S cores of a group sends a slot of slot_bytes(mean_lo) (its 32
-/// slice means (hi), 32 slice M2s, with mean_lo 32 slice mean lo parts, fp32). Round 2: core k owns rows
-/// [k R, min(32, (k + 1) R)) of the tile-row, R = rows_per_owner(S) = ceil(32 / S), so the first owners(S) =
-/// ceil(32 / R) cores own rows (<= S; e.g. S = 9: R = 4, 8 owners; S = 64: R = 1, 32 owners); owner k sends block k
-/// of the result area: its rows' (mean - K, variance) as fp32 pairs (8 B per row; K = slot 0's mean), the block
-/// padded to 16 B so every block starts 16-byte aligned (the L1 alignment of NOC transfers, pessimistic for L1 -> L1).
+/// c_25 starts with stats_pages(mean_lo) statistics tiles (FPU kernel: mean, variance; precise kernel: page 0 the
+/// mean's hi part (float32 input) or mean - x0 of the core's slice (bfloat16 input), page 1 the inverse std, page 2
+/// the mean's lo part). Round 1: each of the S cores of a group sends a slot of slot_bytes_of(mean_lo) (its 32 slice
+/// means (precise kernel: 32 slice first elements x0), 32 slice M2s, with mean_lo 32 slice means of x - x0, fp32).
+/// Round 2: core k owns rows [k R, min(32, (k + 1) R)) of the tile-row, R = rows_per_owner(S) = ceil(32 / S), so the
+/// first owners(S) = ceil(32 / R) cores own rows (<= S; e.g. S = 9: R = 4, 8 owners; S = 64: R = 1, 32 owners);
+/// owner k sends block k of the result area: its rows' statistics as fp32 (FPU kernel: mean, variance, 8 B per row;
+/// precise kernel: the mean's hi and lo parts and the inverse std, 12 B per row), the block padded to 16 B so every
+/// block starts 16-byte aligned (the L1 alignment of NOC transfers, pessimistic for L1 -> L1).
 namespace wsplit_exchange {
 inline constexpr unsigned slot_bytes = 256;  ///< bytes of one core's round-1 partials (FPU kernel)
 inline constexpr unsigned slot_bytes_of(bool mean_lo) { return mean_lo ? 384 : slot_bytes; }
 inline constexpr unsigned stats_pages(bool mean_lo) { return mean_lo ? 3 : 2; }
 inline constexpr unsigned rows_per_owner(unsigned S) { return (32 + S - 1) / S; }
 inline constexpr unsigned owners(unsigned S) { return (32 + rows_per_owner(S) - 1) / rows_per_owner(S); }
-inline constexpr unsigned result_block_bytes(unsigned S) { return (8 * rows_per_owner(S) + 15) / 16 * 16; }
+/// fp32 values per row of a round-2 block: (mean, variance), with mean_lo (mean hi, mean lo, inverse std).
+inline constexpr unsigned result_floats(bool mean_lo) { return mean_lo ? 3 : 2; }
+inline constexpr unsigned result_block_bytes(unsigned S, bool mean_lo = false) {
+    return (4 * result_floats(mean_lo) * rows_per_owner(S) + 15) / 16 * 16;
+}
 /// Bytes of the round-2 result area: owners(S) blocks (at most 32 x 16 = 512).
-inline constexpr unsigned result_bytes(unsigned S) { return owners(S) * result_block_bytes(S); }
+inline constexpr unsigned result_bytes(unsigned S, bool mean_lo = false) {
+    return owners(S) * result_block_bytes(S, mean_lo);
+}
 /// Bytes of the exchange area after the statistics pages of c_25: the S slots, then the result area.
 inline constexpr unsigned area_bytes(unsigned S, bool mean_lo = false) {
-    return S * slot_bytes_of(mean_lo) + result_bytes(S);
+    return S * slot_bytes_of(mean_lo) + result_bytes(S, mean_lo);
 }
 }  // namespace wsplit_exchange
 
@@ -112,7 +120,10 @@ inline constexpr unsigned area_bytes(unsigned S, bool mean_lo = false) {
 /// precise): compute_ct_args with Wt = the slice's tiles Ws, then the pages of c_25 per tile-row.
 namespace wsplit_compute_ct_args {
 inline constexpr unsigned exchange_pages = compute_ct_args::count;  ///< P: statistics pages, exchange area
-inline constexpr unsigned count = exchange_pages + 1;
+/// Precise kernel: 1 when the input is FLOAT32 (x - x0 on the SFPU, 3 bf16 parts per row sum), 0 bfloat16 (x - x0
+/// by the FPU, 2 parts; the writer sends mean - x0 of the slice: wsplit_writer_ct_args::shift_out).
+inline constexpr unsigned fp32_input = exchange_pages + 1;
+inline constexpr unsigned count = fp32_input + 1;
 }  // namespace wsplit_compute_ct_args
 
 /// W-split compute runtime args (per core).
@@ -138,7 +149,12 @@ inline constexpr unsigned full_slice_cols = 7;   ///< columns of every slice but
 inline constexpr unsigned last_slice_cols = 8;   ///< valid columns of the last slice
 inline constexpr unsigned W = 9;                 ///< row width
 inline constexpr unsigned mean_lo = 10;          ///< 1: partials and combined mean as fp32 hi + lo (precise kernel)
-inline constexpr unsigned count = 11;
+/// mean_lo only: epsilon as float32 bits (the writer sends 1 / sqrt(var + eps) in place of the variance).
+inline constexpr unsigned eps_bits = 11;
+/// mean_lo only: 1 when statistics page 0 takes mean - x0 of this core's slice (bfloat16 input: the compute kernel
+/// centres x - x0 by the FPU), 0 when it takes K and page 2 d (float32 input).
+inline constexpr unsigned shift_out = 12;
+inline constexpr unsigned count = 13;
 inline constexpr unsigned output_accessor = count;  ///< TensorAccessorArgs of the output
 }  // namespace wsplit_writer_ct_args
 

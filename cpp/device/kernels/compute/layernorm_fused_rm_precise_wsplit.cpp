@@ -5,31 +5,44 @@
 // writer's exchange: layernorm_fused_rm_wsplit_program_factory.cpp; numerics (no FPU read of an UnpackToDestFp32 CB,
 // fp32 SFPU arithmetic in DEST, row sums from bf16 parts): layernorm_fused_rm_precise_common.hpp.
 //
-// Per tile-row, on this core's slice of Ws tiles (DST: fp32, 4 tiles per half-sync section, 8 full-sync):
-//   tilize    c_0 -> c_1 (exact: Float32 via UnpackToDestFp32, bf16 through SrcA), kept until the output
-//   m1        S = sum_t x_t (SFPU) -> c_27; 3 bf16 parts -> c_24; reduce, x 1 / w_i -> c_27
-//   m2        S = sum_t (x_t - m1) (masked past W) -> c_27 with m1 behind it; parts, reduce, x 1 / w_i; then
-//             hi = m1 + m2 rounded, lo = m2 - (hi - m1)                       -> c_26 pages 0, 1 and c_27
-//   M2_i      S = sum_t (x_t - hi - lo)^2 -> c_27 (hi, lo popped); parts -> c_24; reduce -> c_26 page 2
-//   (the writer exchanges hi, lo, M2_i as fp32 with the other cores of the tile-row and combines them relative to
-//   slot 0's hi K: c_25 tile 0 = K, tile 1 = the variance, tile 2 = the rest of the mean)
-//   inv std   1 / sqrt(c_25 tile 1 + eps): rsqrt, 2 Newton steps                   -> c_27
-//   output    ((x_t - c_25 tile 0 - c_25 tile 2) * inv_std) * gamma_t + beta_t in DEST -> pack_untilize_dest -> c_16
-// The slice mean is m1 + m2 (the precise kernels' corrected two-pass mean), carried as the fp32 pair hi + lo so the
-// row's mean keeps fp32 accuracy of the spread, not of |mean| (x ~ 1e4 + randn); M2_i is centred on hi + lo. w_i is
-// the number of valid columns of the slice; the last slice's partial last tile (W % 32 != 0) holds zeros past W in
-// c_1 (the reader zeroes c_0), and x - m1 (x - hi - lo) there is masked with the partial scaler tile c_2[1].
+// Shift: every row of the slice is centred on the slice's own first element x0 (column 0 of c_1 tile 0), as the
+// row-resident shifted kernel centres on the row's (layernorm_fused_rm_shifted_common.hpp): y = x - x0.
+//   bfloat16 input: one FPU subtraction (sub_tiles_bcast_cols, both operands bf16 in the source registers), exact in
+//     the fp32 DEST whenever x and x0 are within 2^16 of each other, else rounded once (2^-24 of |x - x0|);
+//   float32 input (c_1 marked UnpackToDestFp32, never read by the FPU): x copied into DEST, x0 broadcast once per
+//     pass into a DEST slot kept for the pass, y = x - x0 on the SFPU: exact when x is within a factor 2 of x0
+//     (Sterbenz), else one rounding of 2^-24 |x - x0|, relative to the spread of the row, not to its mean.
+// Per tile-row, on this core's slice of Ws tiles (DST: fp32, 4 tiles per half-sync section):
+//   tilize  c_0 -> c_1 (exact: Float32 via UnpackToDestFp32, bf16 through SrcA), kept until the output
+//   mean    S = sum_t y_t (masked past W) -> c_27; x0's tile -> c_26 page 0 (hi); S split into bf16 parts (2 for
+//           bfloat16 input, 3 for float32) -> c_24; reduce, x 1 / w_i: m_i = the slice mean of y -> c_26 page 1 (lo)
+//           and c_27
+//   M2_i    S = sum_t (y_t - m_i)^2 (m_i broadcast once into a DEST slot kept for the pass) -> c_27; parts, reduce
+//           -> c_26 page 2
+//   (the writer exchanges hi = x0, lo = m_i, M2_i as fp32 with the other cores of the tile-row, combines them
+//   relative to slot 0's hi K, and computes 1 / sqrt(var + eps) itself; c_25 tile 1 = the inverse std; bfloat16
+//   input: tile 0 = mean - x0 of this slice; float32: tile 0 = K, tile 2 = mean - K)
+//   output  bfloat16: (y_t - c_25[0]) ; float32: (x_t - c_25[0] - c_25[2]); then * inv_std * gamma_t + beta_t in DEST
+//           -> pack_untilize_dest -> c_16
+// Slice mean x0 + m_i as the fp32 pair hi + lo: the row's mean keeps fp32 accuracy of the spread, not of |mean|
+// (x ~ 1e4 + randn), and the row's first element may be an outlier (y = x - x0 large for the others: rounded
+// relative to the spread). w_i is the number of valid columns of the slice; the last slice's partial last tile
+// (W % 32 != 0) is masked past W in both passes with the partial scaler tile c_2[1] (its output columns there are
+// computed from unmasked values and never written).
 //
-// CBs (precise roles): c_1 the input format (Float32: UnpackToDestFp32; bf16: unmarked, copied exactly), Ws pages; c_24
-// the three bf16 parts of a row-sum tile (not marked: reduce reads it through SrcB); c_25 Float32 (marked), from the
-// writer: K, variance, rest of the mean, exchange area (never read here); c_26 Float32, 3 pages, to the writer: hi, lo,
-// M2_i; c_27 Float32 (marked), 2 pages: the row-sum tiles S, m1, hi and lo, then the inverse std (every 2-page chunk
-// starts on page 0: 8 pushes per tile-row); c_3 (bf16 eps) waited and popped for the reader's sake, eps itself is
-// runtime arg eps_bits in fp32.
+// Row sums: split() of the precise kernels re-derives each part from S in its own DEST section; here (split_parts)
+// the float32 kernel packs the exact remainder S - h_1 into c_27 beside h_2, so h_3 = bf16(S - h_1 - h_2) costs one
+// subtraction (the parts are the same values). 2 parts leave at most 2^-18 |S| unsummed (bfloat16 input: within its
+// output's rounding), 3 parts 2^-27 |S|.
+//
+// CBs (precise roles): c_1 the input format (Float32: UnpackToDestFp32; bf16: unmarked, copied exactly), Ws pages;
+// c_24 the bf16 parts of a row-sum tile (2 or 3 pages, one per part; not marked: reduce reads it through SrcB); c_25 Float32 (marked),
+// from the writer (exchange area never read here); c_26 Float32, 3 pages, to the writer: hi, lo, M2_i; c_27 Float32
+// (marked), 2 pages: S with its remainder S - h_1, then m_i; c_3 (bf16 eps) waited and popped for the reader's sake.
 //
 // Compile-time args: compute_ct_args with Wt = Ws (inv_w_bits unused), block_w = the untilize block width (divides
-// Ws, at most DEST capacity - 1), then wsplit_compute_ct_args; runtime args: wsplit_compute_rt_args including
-// eps_bits (layernorm_fused_rm_kernel_args.hpp).
+// Ws, at most DEST capacity - 1), then wsplit_compute_ct_args (exchange_pages, fp32_input); runtime args:
+// wsplit_compute_rt_args (eps_bits unused: the writer adds eps) (layernorm_fused_rm_kernel_args.hpp).
 #include <cstdint>
 
 #include "layernorm_fused_rm_precise_common.hpp"
@@ -38,47 +51,155 @@ using namespace lnfrm;
 using namespace lnfrm::precise;
 
 namespace {
-constexpr uint32_t exchange_pages =
-    get_compile_time_arg_val(layernorm_fused_rm::wsplit_compute_ct_args::exchange_pages);
-constexpr uint32_t cb_row = cb_inv_std;    // c_27: S, m_i, S of the squares, 1 / std
-constexpr uint32_t cb_partials = cb_var;   // c_26: m_i, M2_i to the writer
-constexpr Split kSliceSplit{cb_row, cb_xmm, 3, kNoCb};  // S in c_27, its three bf16 parts in c_24
-constexpr uint32_t kOneBits = 0x3f800000u;  // 1.0f: M2_i is a plain sum
+namespace wct = layernorm_fused_rm::wsplit_compute_ct_args;
+constexpr uint32_t exchange_pages = get_compile_time_arg_val(wct::exchange_pages);
+constexpr bool fp32_in = get_compile_time_arg_val(wct::fp32_input) != 0;
+constexpr uint32_t kParts = fp32_in ? 3 : 2;
+constexpr uint32_t cb_row = cb_inv_std;    // c_27: S and S - h_1, then m_i
+constexpr uint32_t cb_parts = cb_xmm;      // c_24: bf16 parts of S
+constexpr uint32_t cb_partials = cb_var;   // c_26: hi, lo, M2_i to the writer
+constexpr uint32_t cb_stats = cb_mean;     // c_25: from the writer
+constexpr Split kSliceSplit{cb_row, cb_parts, kParts, kNoCb};
 
-constexpr uint32_t d_keep = 3;  // DST slot holding m1 during the m2 pass
+// DEST slots of the two statistics passes: the running sum, the current term, the pass's kept operand (m_i; also
+// the mask's scratch on the last tile, where m_i is no longer needed) and x0 (float32) / x0's tile (bfloat16).
+constexpr uint32_t d_sum = 0, d_term = 1, d_kept = 2, d_x0 = 3;
 
-// m2 (the slice mean of x - m1, from S = c_27 tile 0, m1 = c_27 tile 1) and the slice mean as an fp32 pair:
-// hi = m1 + m2 rounded, lo = m2 - (hi - m1) (Fast2Sum, Dekker 1971: exact when the SFPU adds round to nearest, as
-// |m2| <= |m1| wherever it matters: m2 is the mean of x - m1). hi, lo go to the writer (c_26 pages 0, 1) and to c_27
-// for the squares (x - hi - lo); S, m1 and the parts are popped.
-ALWI void mean_hi_lo(uint32_t inv_w_bits) {
-    split(kSliceSplit);
-    cb_wait_front(kSliceSplit.part_cb, kSliceSplit.parts);
+// DST[w] = x_t - x0 (bfloat16: FPU subtraction of column 0 of c_1 tile 0; float32: SFPU, x0 in DST[d_x0]).
+ALWI void shifted(uint32_t t, uint32_t w) {
+    if constexpr (fp32_in) {
+        copy_from(cb_in, t, w);
+        sub_dst(w, d_x0);
+    } else {
+        reconfig_data_format(cb_in, cb_in);
+        sub_bcast_cols_init(cb_in, cb_in);
+        sub_tiles_bcast_cols(cb_in, cb_in, t, 0, w);
+    }
+}
+
+// One statistics pass over the Ws tiles in one DEST section: S = sum_t v_t, v_t = y_t (pass 0) or (y_t - m_i)^2
+// (pass 1, m_i = c_27 tile 0, popped), masked past W on the slice's partial last tile; S pushed to c_27. Pass 0 also
+// pushes x0's tile to c_26 (column 0 = x0 of each row: the partial hi).
+ALWI void stats_pass(uint32_t pass, bool partial_last_tile) {
+    constexpr uint32_t Ws = args::Wt;
     tile_regs_acquire();
-    reduce_parts(kSliceSplit, cb_row, 0);
-    binop_with_scalar_tile_init();
-    mul_unary_tile(0, inv_w_bits);  // m2
-    copy_from(cb_row, 1, 1);        // m1
-    add_binary_tile_init();
-    add_binary_tile(1, 0, 2);  // hi
-    sub_binary_tile_init();
-    sub_binary_tile(2, 1, 3);  // hi - m1
-    sub_binary_tile(0, 3, 0);  // lo
+    if constexpr (fp32_in) {
+        bcast_from<BroadcastType::COL>(cb_in, 0, d_x0);
+    } else if (pass == 0) {
+        copy_from(cb_in, 0, d_x0);
+    }
+    if (pass == 1) {
+        bcast_from<BroadcastType::COL>(cb_row, 0, d_kept);
+    }
+    for (uint32_t t = 0; t < Ws; ++t) {
+        const uint32_t w = t == 0 ? d_sum : d_term;
+        shifted(t, w);
+        if (pass == 1) {
+            sub_dst(w, d_kept);
+        }
+        if (args::partial && partial_last_tile && t == Ws - 1) {
+            mask_padding(w, d_kept);
+        }
+        if (pass == 1) {
+            square_tile_init();
+            square_tile(w);
+        }
+        if (t > 0) {
+            add_dst(d_sum, d_term);
+        }
+    }
     tile_regs_commit();
-    cb_pop_front(cb_row, 2);
-    cb_pop_front(kSliceSplit.part_cb, kSliceSplit.parts);
-    cb_reserve_back(cb_partials, 2);
-    cb_reserve_back(cb_row, 2);
+    if (pass == 1) {
+        cb_pop_front(cb_row, 1);
+    }
+    cb_reserve_back(cb_row, 1);
+    if (pass == 0) {
+        cb_reserve_back(cb_partials, 1);
+    }
+    tile_regs_wait();
+    pack_reconfig_data_format(cb_row);
+    pack_tile(d_sum, cb_row);
+    if (pass == 0) {
+        pack_reconfig_data_format(cb_partials);
+        pack_tile(d_x0, cb_partials);
+    }
+    tile_regs_release();
+    cb_push_back(cb_row, 1);
+    if (pass == 0) {
+        cb_push_back(cb_partials, 1);
+    }
+}
+
+// The kParts bf16 parts of S (c_27 tile 0) into c_24: h_1 = bf16(S) (the packer rounds to nearest, ISA
+// Packers/FormatConversion.md), h_2 = bf16(S - h_1) (S - h_1 exact in fp32), with 3 parts S - h_1 also packed exactly
+// into c_27 behind S and h_3 = bf16((S - h_1) - h_2), S popped first. S (2 parts) or S - h_1 (3) stays in c_27.
+ALWI void split_parts() {
+    for (uint32_t k = 0; k < kParts; ++k) {
+        if (k > 0) {
+            cb_wait_front(cb_parts, k);
+        }
+        if (k == 2) {  // S is no longer needed: S - h_1 comes to the front (every wait is one page: no chunk
+            cb_pop_front(cb_row, 1);  // crosses the end of c_27)
+            cb_wait_front(cb_row, 1);
+        }
+        tile_regs_acquire();
+        copy_from(cb_row, 0, 0);
+        if (k > 0) {
+            copy_from(cb_parts, k - 1, 1);  // bf16 through SrcA: exact
+            sub_dst(0, 1);
+        }
+        tile_regs_commit();
+        const bool rest = k == 1 && kParts == 3;
+        cb_reserve_back(cb_parts, 1);
+        if (rest) {
+            cb_reserve_back(cb_row, 1);
+        }
+        tile_regs_wait();
+        pack_reconfig_data_format(cb_parts);
+        pack_tile(0, cb_parts);
+        if (rest) {
+            pack_reconfig_data_format(cb_row);
+            pack_tile(0, cb_row);
+        }
+        tile_regs_release();
+        cb_push_back(cb_parts, 1);
+        if (rest) {
+            cb_push_back(cb_row, 1);
+        }
+    }
+}
+
+// Row sums of S (c_27 tile 0) from its parts, times scale_bits (float32 bits) unless it is 1.0, into column 0 of a
+// tile pushed to c_26 and, when `keep`, to c_27; S (or S - h_1) and the parts popped.
+ALWI void finish_sum(uint32_t scale_bits, bool keep) {
+    cb_wait_front(cb_row, 1);
+    split_parts();
+    cb_wait_front(cb_parts, kParts);
+    tile_regs_acquire();
+    reduce_parts(kSliceSplit, cb_partials, 0);
+    if (scale_bits != 0x3f800000u) {
+        binop_with_scalar_tile_init();
+        mul_unary_tile(0, scale_bits);
+    }
+    tile_regs_commit();
+    cb_pop_front(cb_row, 1);  // S, or S - h_1 (3 parts)
+    cb_pop_front(cb_parts, kParts);
+    cb_reserve_back(cb_partials, 1);
+    if (keep) {
+        cb_reserve_back(cb_row, 1);
+    }
     tile_regs_wait();
     pack_reconfig_data_format(cb_partials);
-    pack_tile(2, cb_partials);
     pack_tile(0, cb_partials);
-    pack_reconfig_data_format(cb_row);
-    pack_tile(2, cb_row);
-    pack_tile(0, cb_row);
+    if (keep) {
+        pack_reconfig_data_format(cb_row);
+        pack_tile(0, cb_row);
+    }
     tile_regs_release();
-    cb_push_back(cb_partials, 2);
-    cb_push_back(cb_row, 2);
+    cb_push_back(cb_partials, 1);
+    if (keep) {
+        cb_push_back(cb_row, 1);
+    }
 }
 }  // namespace
 
@@ -90,7 +211,6 @@ void kernel_main() {
     const uint32_t num_blocks = get_arg_val<uint32_t>(rt::num_blocks);
     const uint32_t inv_w_slice_bits = get_arg_val<uint32_t>(rt::inv_w_slice_bits);
     const bool partial_last_tile = get_arg_val<uint32_t>(rt::partial_last_tile) != 0;
-    const uint32_t eps_bits = get_arg_val<uint32_t>(rt::eps_bits);
 
     begin_kernel(Ws);
 
@@ -98,52 +218,31 @@ void kernel_main() {
         tilize_rows(cb_in_rm, cb_in, Ws);
         cb_wait_front(cb_in, Ws);
 
-        // m1: the slice mean of x -> c_27.
-        tile_sum(Ws, cb_row, [](uint32_t t, uint32_t w, uint32_t) { copy_from(cb_in, t, w); });
-        split_reduce(kSliceSplit, cb_row, Finish::Mean, 0, inv_w_slice_bits);
+        stats_pass(0, partial_last_tile);
+        finish_sum(inv_w_slice_bits, /*keep=*/true);  // m_i: c_26 page 1 and c_27
         cb_wait_front(cb_row, 1);
-        // S of x - m1 (m1 kept in DST 3, popped, packed back behind S: c_27 = [S, m1]), then m2, hi, lo.
-        tile_sum(
-            Ws, cb_row,
-            [partial_last_tile](uint32_t t, uint32_t w, uint32_t tmp) {
-                if (t == 0) {
-                    bcast_from<BroadcastType::COL>(cb_row, 0, d_keep);
-                }
-                copy_from(cb_in, t, w);
-                sub_dst(w, d_keep);
-                if (partial && partial_last_tile && t == Ws - 1) {
-                    mask_padding(w, tmp);
-                }
-            },
-            /*pop_cb=*/cb_row, 1, /*keep_slot=*/d_keep);
-        cb_wait_front(cb_row, 2);
-        mean_hi_lo(inv_w_slice_bits);
-        cb_wait_front(cb_row, 2);
+        stats_pass(1, partial_last_tile);
+        finish_sum(0x3f800000u, /*keep=*/false);  // M2_i: c_26 page 2
 
-        // M2_i = sum over the slice of (x - hi - lo)^2 -> c_26 page 2; hi, lo popped before S takes c_27.
-        tile_sum(
-            Ws, cb_row,
-            [partial_last_tile](uint32_t t, uint32_t w, uint32_t tmp) {
-                centered_into(t, w, tmp, 2, partial_last_tile && t == Ws - 1, cb_row, 1);
-                square_tile_init();
-                square_tile(w);
-            },
-            /*pop_cb=*/cb_row, 2);
-        split_reduce(kSliceSplit, cb_partials, Finish::Mean, 0, kOneBits);
-
-        // The row's statistics, combined by the writer from every slice's partials: mean K + lo (c_25 tiles 0, 2),
-        // variance (tile 1).
-        cb_wait_front(cb_mean, exchange_pages);
-        inv_std_of(cb_mean, /*var_tile=*/1, eps_bits, cb_inv_std);
-        cb_wait_front(cb_inv_std, 1);
-        output_block<block_w, Ws, has_gamma, has_beta>(
-            partial_last_tile, [](uint32_t t, uint32_t j, uint32_t tmp, bool last_tile) {
-                centered_into(t, j, tmp, 2, last_tile, cb_mean, /*lo_tile=*/2);
+        // The row's statistics from the writer (c_25): tile 1 the inverse std; the centring as in the header.
+        cb_wait_front(cb_stats, exchange_pages);
+        output_block_from<block_w, Ws, has_gamma, has_beta>(
+            false, cb_stats, 1, [](uint32_t t, uint32_t j, uint32_t tmp, bool) {
+                if constexpr (fp32_in) {
+                    copy_from(cb_in, t, j);
+                    bcast_from<BroadcastType::COL>(cb_stats, 0, tmp);
+                    sub_dst(j, tmp);
+                    bcast_from<BroadcastType::COL>(cb_stats, 2, tmp);
+                    sub_dst(j, tmp);
+                } else {
+                    shifted(t, j);
+                    bcast_from<BroadcastType::COL>(cb_stats, 0, tmp);
+                    sub_dst(j, tmp);
+                }
             });
 
         cb_pop_front(cb_in, Ws);
-        cb_pop_front(cb_mean, exchange_pages);
-        cb_pop_front(cb_inv_std, 1);
+        cb_pop_front(cb_stats, exchange_pages);
     }
 
     end_kernel(Ws);

@@ -81,6 +81,91 @@ FORCE_INLINE void signal_peers(uint32_t sem_addr, uint32_t my) {
     noc_async_atomic_barrier();
 }
 
+// Pairwise (cascade) sum of a[0], a[stride], ..., a[(n - 1) stride] in place (n - 1 additions; the sum ends in
+// a[0]): each term passes through at most ceil(log2 n) roundings, where a running sum of n terms passes through up to
+// n - 1 (Higham, "Accuracy and Stability of Numerical Algorithms", 2nd ed., section 4.2).
+FORCE_INLINE float pairwise_sum(volatile tt_l1_ptr float* a, uint32_t stride, uint32_t n) {
+    for (uint32_t step = 1; step < n; step *= 2) {
+        for (uint32_t j = 0; j + step < n; j += 2 * step) {
+            a[j * stride] = a[j * stride] + a[(j + step) * stride];
+        }
+    }
+    return a[0];
+}
+
+// 1 / sqrt(a) for a > 0 (a normal float) in fp32 soft-float operations only (no libm on the data-movement RISC-Vs is
+// assumed): the bit-level seed 0x5f3759df - (bits >> 1) (relative error below 3.5e-2: C. Lomont, "Fast inverse square
+// root", 2003), two Newton steps y (1.5 - (a / 2) y^2) (each squares the relative error: e -> 1.5 e^2, so below
+// 1.8e-3, then 4.8e-6), then a last step from y_t = y cut to 12 significant bits (an integer mask), so y_t^2 is exact
+// in fp32 and r = 1/2 - (a / 2) y_t^2 = (1 - a y_t^2) / 2 is rounded once, at most 2^-25 (|r| < 2.5e-4): 1 / sqrt(a)
+// = y_t (1 - 2 r)^(-1/2) = y_t (1 + r + 1.5 r^2 + O(r^3)), the O(r^3) below 4e-11. Measured against float64 over
+// 20000 log-uniform a in [e^-10, e^10]: at most 7.3e-8 relative (correct rounding: 6.0e-8).
+// 17 fp32 operations: a / 2, 2 x 4, 8.
+FORCE_INLINE float inv_sqrt(float a) {
+    uint32_t i;
+    __builtin_memcpy(&i, &a, 4);
+    i = 0x5f3759dfu - (i >> 1);
+    float y;
+    __builtin_memcpy(&y, &i, 4);
+    const float h = 0.5f * a;
+    y = y * (1.5f - (h * y) * y);
+    y = y * (1.5f - (h * y) * y);
+    __builtin_memcpy(&i, &y, 4);
+    i &= 0xfffff000u;  // 1 implicit + 11 stored mantissa bits
+    __builtin_memcpy(&y, &i, 4);
+    const float r = 0.5f - h * (y * y);
+    return y + y * (r + 1.5f * (r * r));
+}
+
+// The precise kernel's combine of row r (wsplit_exchange: slot j holds hi_j = x0 of slice j at [r], M2_j at
+// [32 + r], lo_j = the slice mean of x - x0 at [64 + r]; kSlotFloats floats per slot; w_j = n_j / W). Relative to
+// R = hi_0 + lo_0 rounded (slice 0's mean: within sqrt(S) row standard deviations of the row's mean, where slot 0's
+// x0 may be an outlier, 1e4 in a row of randn, and slice means relative to it would be rounded at the outlier's
+// ulp), with the corrected two-pass mean over the S slice means (as the precise kernels' m1 + m2):
+//   d_j = (hi_j - R) + lo_j,  d1 = sum_j w_j d_j,  e_j = d_j - d1,  c = sum_j w_j e_j,  d = d1 + c,
+//   M2 = sum_j M2_j + sum_j n_j e_j^2 - W c^2   (sum_j n_j (d_j - d)^2 exactly; the two sums pairwise),
+// the w_j sums as w_full sum_{j < S-1} + w_last (last slice). Returns R and sets d (the row mean is R + d) and
+// inv_std = 1 / sqrt(M2 / W + eps). Row r's lo and M2 entries of every slot are overwritten (d_j, e_j, e_j^2; the
+// pairwise sums): only this core reads them, and only for rows it owns.
+// fp32 operations: 8 per partial (d_j 2, its sum 1, e_j 1, its sum 1, e_j^2 1, the two pairwise sums 1 each) and,
+// per row, 1 (R) + 3 (d1) + 3 (c) + 1 (d) + 7 (M2) + 1 (/ W) + 1 (+ eps) + 17 (inv_sqrt) = 34 (device model:
+// kCombineOpsHiLo, kRowOpsHiLo with the caller's 2).
+template <uint32_t S, uint32_t kSlotFloats>
+FORCE_INLINE float combine_precise(volatile tt_l1_ptr float* s0, uint32_t r, float w_full, float w_last, float n_full,
+                                   float n_last, float W, float eps, float& d, float& inv_std) {
+    volatile tt_l1_ptr float* dev = s0 + 64 + r;  // d_j, then e_j, then e_j^2, stride kSlotFloats
+    const float R = s0[r] + s0[64 + r];
+    float sum = 0.0f;
+    for (uint32_t j = 0; j < S; ++j) {
+        const float dj = (s0[j * kSlotFloats + r] - R) + dev[j * kSlotFloats];
+        dev[j * kSlotFloats] = dj;
+        if (j < S - 1) {
+            sum = sum + dj;
+        }
+    }
+    const float d1 = w_full * sum + w_last * dev[(S - 1) * kSlotFloats];
+    sum = 0.0f;
+    for (uint32_t j = 0; j < S; ++j) {
+        const float e = dev[j * kSlotFloats] - d1;
+        dev[j * kSlotFloats] = e;
+        if (j < S - 1) {
+            sum = sum + e;
+        }
+    }
+    const float e_last = dev[(S - 1) * kSlotFloats];
+    const float c = w_full * sum + w_last * e_last;
+    for (uint32_t j = 0; j < S; ++j) {
+        const float e = dev[j * kSlotFloats];
+        dev[j * kSlotFloats] = e * e;
+    }
+    const float m2_sum = pairwise_sum(s0 + 32 + r, kSlotFloats, S);
+    const float e2_sum = pairwise_sum(dev, kSlotFloats, S - 1);
+    const float m2 = (m2_sum + (n_full * e2_sum + n_last * dev[(S - 1) * kSlotFloats])) - W * (c * c);
+    d = d1 + c;
+    inv_std = inv_sqrt(m2 / W + eps);
+    return R;
+}
+
 FORCE_INLINE void zero_l1(uint32_t l1, uint32_t bytes) {
     volatile tt_l1_ptr uint32_t* p = reinterpret_cast<volatile tt_l1_ptr uint32_t*>(static_cast<uintptr_t>(l1));
     for (uint32_t i = 0; i < bytes / 4; ++i) {
@@ -103,6 +188,9 @@ void kernel_main() {
     constexpr uint32_t last_cols = get_compile_time_arg_val(ct::last_slice_cols);
     constexpr uint32_t W = get_compile_time_arg_val(ct::W);
     constexpr bool mean_lo = get_compile_time_arg_val(ct::mean_lo) != 0;
+    constexpr bool shift_out = get_compile_time_arg_val(ct::shift_out) != 0;
+    constexpr uint32_t eps_u32 = get_compile_time_arg_val(ct::eps_bits);
+    const float eps = __builtin_bit_cast(float, eps_u32);
     constexpr uint32_t partial_pages = mean_lo ? 3 : 2;  // c_26: m hi, (m lo,) M2
     constexpr uint32_t stats_pages = ex::stats_pages(mean_lo);
     constexpr uint32_t slot_bytes = ex::slot_bytes_of(mean_lo);
@@ -114,7 +202,8 @@ void kernel_main() {
     // Row ownership (round 2) and the combine's compile-time constants: n_j / N per slice width.
     constexpr uint32_t R = ex::rows_per_owner(S);
     constexpr uint32_t owners = ex::owners(S);
-    constexpr uint32_t block_bytes = ex::result_block_bytes(S);
+    constexpr uint32_t block_bytes = ex::result_block_bytes(S, mean_lo);
+    constexpr uint32_t kRowFloats = ex::result_floats(mean_lo);  // per row of a result block
     constexpr float n_full = static_cast<float>(full_cols), n_last = static_cast<float>(last_cols);
     constexpr float w_full = n_full / static_cast<float>(W), w_last = n_last / static_cast<float>(W);
 
@@ -178,32 +267,34 @@ void kernel_main() {
             volatile tt_l1_ptr float* s0 =
                 reinterpret_cast<volatile tt_l1_ptr float*>(static_cast<uintptr_t>(slots_l1));
             for (uint32_t r = row0; r < row1; ++r) {
-                const float K = mean_lo ? s0[r] : 0.0f;  // K = 0: the FPU kernel's plain form
-                auto d_of = [&](uint32_t j) {
-                    const float d = s0[j * kSlotFloats + r] - K;
-                    return mean_lo ? d + s0[j * kSlotFloats + 64 + r] : d;
-                };
-                float mean = 0.0f;
-                for (uint32_t j = 0; j < S; ++j) {
-                    mean = mean + (j == S - 1 ? w_last : w_full) * d_of(j);
+                volatile tt_l1_ptr float* row_out = out + kRowFloats * (r - row0);
+                if constexpr (mean_lo) {
+                    float d, inv_std;
+                    const float K = combine_precise<S, kSlotFloats>(s0, r, w_full, w_last, n_full, n_last,
+                                                                    static_cast<float>(W), eps, d, inv_std);
+                    // The mean K + d as hi + lo, hi = K + d rounded: Fast2Sum (Dekker 1971), exact when the addend
+                    // of larger magnitude comes first (compared on the bits: |a| >= |b| of finite floats is an
+                    // integer comparison of their magnitudes, no soft-float call). 2 fp32 operations.
+                    const bool k_first = (__builtin_bit_cast(uint32_t, K) & 0x7fffffffu) >=
+                                         (__builtin_bit_cast(uint32_t, d) & 0x7fffffffu);
+                    const float a = k_first ? K : d, b = k_first ? d : K;
+                    const float hi = a + b;
+                    row_out[0] = hi;
+                    row_out[1] = b - (hi - a);
+                    row_out[2] = inv_std;
+                    continue;
                 }
-                float m2 = 0.0f, m2_err = 0.0f;
+                float mean = 0.0f;  // K = 0: d_j = m_j
                 for (uint32_t j = 0; j < S; ++j) {
-                    const float d = d_of(j) - mean;
-                    if constexpr (mean_lo) {
-                        // Compensated (Neumaier) sum: with S up to 64 terms, plain fp32 sums lose up to S / 2
-                        // roundings of M2, more than the precise kernels' error budget (3e-7 of the row scale).
-                        const float term = s0[j * kSlotFloats + 32 + r] + (j == S - 1 ? n_last : n_full) * d * d;
-                        const float t = m2 + term;
-                        m2_err = m2_err + ((m2 >= term ? m2 - t : term - t) + (m2 >= term ? term : m2));
-                        m2 = t;
-                    } else {
-                        m2 = m2 + s0[j * kSlotFloats + 32 + r] + (j == S - 1 ? n_last : n_full) * d * d;
-                    }
+                    mean = mean + (j == S - 1 ? w_last : w_full) * s0[j * kSlotFloats + r];
                 }
-                m2 = m2 + m2_err;
-                out[2 * (r - row0)] = mean;
-                out[2 * (r - row0) + 1] = m2 / static_cast<float>(W);
+                float m2 = 0.0f;
+                for (uint32_t j = 0; j < S; ++j) {
+                    const float d = s0[j * kSlotFloats + r] - mean;
+                    m2 = m2 + s0[j * kSlotFloats + 32 + r] + (j == S - 1 ? n_last : n_full) * d * d;
+                }
+                row_out[0] = mean;
+                row_out[1] = m2 / static_cast<float>(W);
             }
             // 3. Round 2: this core's rows to every other core of the group.
             noc_async_write_multicast(my_block, get_noc_multicast_addr(x0, y0, x1, y1, my_block), block_bytes, S - 1);
@@ -222,11 +313,20 @@ void kernel_main() {
         volatile tt_l1_ptr float* res = reinterpret_cast<volatile tt_l1_ptr float*>(static_cast<uintptr_t>(result_l1));
         volatile tt_l1_ptr float* s0 = reinterpret_cast<volatile tt_l1_ptr float*>(static_cast<uintptr_t>(slots_l1));
         for (uint32_t r = 0; r < 32; ++r) {
-            const uint32_t at = (r / R) * (block_bytes / 4) + 2 * (r % R);
-            store_stat<stats_fp32>(stats_l1, col0_index(r), mean_lo ? s0[r] : res[at]);
-            store_stat<stats_fp32>(stats_l1 + stats_tile_bytes, col0_index(r), res[at + 1]);
-            if constexpr (mean_lo) {
-                store_stat<stats_fp32>(stats_l1 + 2 * stats_tile_bytes, col0_index(r), res[at]);
+            const volatile tt_l1_ptr float* row = res + (r / R) * (block_bytes / 4) + kRowFloats * (r % R);
+            if constexpr (!mean_lo) {
+                store_stat<stats_fp32>(stats_l1, col0_index(r), row[0]);
+                store_stat<stats_fp32>(stats_l1 + stats_tile_bytes, col0_index(r), row[1]);
+            } else if constexpr (shift_out) {
+                // mean - x0 of this slice: (hi - x0) + lo, hi - x0 exact when they are within a factor 2, else one
+                // rounding relative to |mean - x0|, at most the row's range (x0 is an element of the row). 2 fp32
+                // operations per row (device model: kShiftOutOps).
+                store_stat<stats_fp32>(stats_l1, col0_index(r), (row[0] - s0[my * kSlotFloats + r]) + row[1]);
+                store_stat<stats_fp32>(stats_l1 + stats_tile_bytes, col0_index(r), row[2]);
+            } else {
+                store_stat<stats_fp32>(stats_l1, col0_index(r), row[0]);
+                store_stat<stats_fp32>(stats_l1 + stats_tile_bytes, col0_index(r), row[2]);
+                store_stat<stats_fp32>(stats_l1 + 2 * stats_tile_bytes, col0_index(r), row[1]);
             }
         }
         cb_push_back(cb_stats, P);
