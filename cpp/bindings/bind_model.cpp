@@ -56,6 +56,8 @@ void bind_model(nb::module_& top) {
     m.attr("SOFTFLOAT_OP_CYCLES") = md::kSoftfloatOpCycles;
     m.attr("COMBINE_OPS") = md::kCombineOps;
     m.attr("COMBINE_OPS_HI_LO") = md::kCombineOpsHiLo;
+    m.attr("ROW_OPS_HI_LO") = md::kRowOpsHiLo;
+    m.attr("SHIFT_OUT_OPS") = md::kShiftOutOps;
     m.attr("EXCHANGE_ROUNDS") = md::kExchangeRounds;
     m.attr("SLOT_BYTES") = layernorm_fused_rm::wsplit_exchange::slot_bytes;
     m.def("slot_bytes_of", &layernorm_fused_rm::wsplit_exchange::slot_bytes_of, nb::arg("mean_lo"),
@@ -157,9 +159,10 @@ void bind_model(nb::module_& top) {
         "noc_read_us, noc_write_us, compute_us, exchange_us, combine_us, dram_chip_us.");
     m.def("exchange_flight_cycles", &md::exchange_flight_cycles, "arch"_a, "gx"_a, "gy"_a,
           "Cycles of one exchange round's flight across a gx x gy group: multicast then semaphore increment.");
-    m.def("wsplit_combine_cycles", &md::wsplit_combine_cycles, "S"_a, "mean_lo"_a = false,
-          "Soft-float combine cycles per tile-row of one W-split core: ceil(32 / S) x S x COMBINE_OPS (mean_lo: the "
-          "precise kernel's hi + lo exchange, COMBINE_OPS_HI_LO) x SOFTFLOAT_OP_CYCLES.");
+    m.def("wsplit_combine_cycles", &md::wsplit_combine_cycles, "S"_a, "mean_lo"_a = false, "shift_out"_a = false,
+          "Soft-float combine cycles per tile-row of one W-split core: ceil(32 / S) x S x COMBINE_OPS; mean_lo (the "
+          "precise kernel's hi + lo exchange): ceil(32 / S) x (S x COMBINE_OPS_HI_LO + ROW_OPS_HI_LO), plus with "
+          "shift_out (bfloat16 input) 32 x SHIFT_OUT_OPS; x SOFTFLOAT_OP_CYCLES.");
     m.def("program_work", &md::program_work, "attrs"_a, "tensor_args"_a, "factory"_a, "S"_a = 0,
           "ProgramWork of one of the op's programs for validated arguments, analytically (no descriptor); S: W-split "
           "cores per tile-row (0: the factory's choice). ValueError for an unknown factory or an S with no layout.");

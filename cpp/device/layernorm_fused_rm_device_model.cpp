@@ -53,8 +53,9 @@ struct Steps {
 constexpr Steps kSteps[] = {
     {"row_resident", 8, 2},          {"streaming", 10, 2},         {"wsplit", 8, 2},
     {"row_resident_shifted", 17, 32}, {"streaming_shifted", 19, 35}, {"row_resident_precise", 25, 58},
-    {"streaming_precise", 22, 64},   {"wsplit_precise", 24, 61},   {"ln", 7, 2},
-    {"ln_large", 8, 2},              {"rms", 4, 2},                {"layout", 1, 2}};
+    {"streaming_precise", 22, 64},   {"wsplit_shifted", 15, 13},   {"wsplit_precise", 19, 22},
+    {"ln", 7, 2},                    {"ln_large", 8, 2},           {"rms", 4, 2},
+    {"layout", 1, 2}};
 
 const Steps& steps_of(const std::string& kind) {
     for (const Steps& s : kSteps) {
@@ -135,9 +136,6 @@ std::vector<std::pair<std::string, uint32_t>> all_steps_per_tile() {
 }
 
 std::string steps_kind(const std::string& program, DataFormat in_format, const ComputeConfigDescriptor& cc) {
-    if (program == "wsplit") {
-        return LayerNormFusedRMWSplitProgramFactory::precise_kernel(in_format, cc) ? "wsplit_precise" : "wsplit";
-    }
     switch (compute_kernel_of(in_format, cc)) {
         case ComputeKernel::Shifted: return program + "_shifted";
         case ComputeKernel::Precise: return program + "_precise";
@@ -197,9 +195,10 @@ uint64_t exchange_flight_cycles(const std::string& arch, uint32_t gx, uint32_t g
     return 2ull * (2ull * a.niu_cycles + uint64_t(a.hop_cycles) * hops);  // the multicast, then the semaphore
 }
 
-uint64_t wsplit_combine_cycles(uint32_t S, bool mean_lo) {
+uint64_t wsplit_combine_cycles(uint32_t S, bool mean_lo, bool shift_out) {
     const uint64_t owned_rows = (TILE_HEIGHT + S - 1) / S;
-    return owned_rows * S * (mean_lo ? kCombineOpsHiLo : kCombineOps) * kSoftfloatOpCycles;
+    const uint64_t ops = mean_lo ? owned_rows * (S * kCombineOpsHiLo + kRowOpsHiLo) : owned_rows * S * kCombineOps;
+    return (ops + (shift_out ? uint64_t(TILE_HEIGHT) * kShiftOutOps : 0)) * kSoftfloatOpCycles;
 }
 
 ProgramWork program_work(const operation_attributes_t& attrs, const tensor_args_t& tensor_args,
@@ -241,15 +240,19 @@ ProgramWork program_work(const operation_attributes_t& attrs, const tensor_args_
         // Per tile-row and round, one message and one semaphore increment to each of the S - 1 peers (a multicast
         // counted per destination, as the emulator counts it): round 1 this core's slot, round 2 (an owner, the
         // busiest kind of core) its rows' combined statistics.
-        // The precise kernel (fp32-DEST families) exchanges hi + lo slice means (384 B slots, the compensated combine).
+        // The precise kernel (fp32-DEST families) exchanges hi + lo slice means (384 B slots; round 2 12 B per row).
         const bool precise = F::precise_kernel(fmt, attrs.compute_config);
         c.write_txns.emplace_back(r * (s - 1), wsplit_exchange::slot_bytes_of(precise));
         c.write_txns.emplace_back(r * (s - 1), wsplit_exchange::result_block_bytes(s, precise));
         c.write_txns.emplace_back(kExchangeRounds * r * (s - 1), kSemaphoreBytes);
         const std::string kind = steps_kind(p.name, fmt, attrs.compute_config);
         c.tile_steps = r * (Wt / s) * steps_per_tile(kind) + 2ull * (Wt / s) + r * steps_per_tile_row(kind);
+        if (precise) {  // the precise kernel's operand kept in DEST per output block (steps_per_tile_row)
+            c.tile_steps += r * (Wt / s / F::block_width(Wt / s, fmt, attrs.compute_config));
+        }
         const uint64_t flight = exchange_flight_cycles(attrs.arch, lay.gx, lay.gy);
-        c.exchanges = {Exchange{r, flight, wsplit_combine_cycles(s, precise)}, Exchange{r, flight, 0}};
+        const bool shift_out = precise && fmt != DataFormat::Float32;  // wsplit_writer_ct_args::shift_out
+        c.exchanges = {Exchange{r, flight, wsplit_combine_cycles(s, precise, shift_out)}, Exchange{r, flight, 0}};
         p.dram_bytes = rows * W * (e_in + e_out) + uint64_t(affine) * split.num_cores * W * e_in;
         return p;
     }

@@ -78,11 +78,21 @@ inline constexpr uint32_t kSoftfloatOpCycles = 20;
 /// compile-time constants.
 inline constexpr uint32_t kCombineOps = 7;
 
-/// As kCombineOps for the precise kernel's exchange (mean_lo = 1: slice means as fp32 hi + lo, compensated M2):
-/// d_j = (hi_j - K) + lo_j (sub, add) and mean += w_j * d_j (mul, add): 4; then d_j again (sub, add), d_j - mean
-/// (sub), n_j d^2 (2 mul), term = M2_j + n_j d^2 (add), t = M2 + term (add), and Neumaier's compensation: one
-/// comparison (M2 >= term, a libgcc call like the arithmetic), one subtraction, two additions: 11. 15 in all.
-inline constexpr uint32_t kCombineOpsHiLo = 15;
+/// As kCombineOps for the precise kernel's exchange (mean_lo = 1: per slice x0_j, the mean m_j of x - x0_j, M2_j;
+/// combine_precise in the writer): d_j = (x0_j - R) + m_j (sub, add) and its sum (add): 3; e_j = d_j - d1 (sub) and
+/// its sum (add): 2; e_j^2 (mul): 1; one addition each in the pairwise sums of M2_j and of e_j^2: 2. 8 in all.
+inline constexpr uint32_t kCombineOpsHiLo = 8;
+
+/// fp32 operations per owned row of the precise kernel's combine, besides its kCombineOpsHiLo per partial
+/// (writer_layernorm_fused_rm_wsplit.cpp, combine_precise and its caller): R = slice 0's mean 1; d1 = w_full sum +
+/// w_last d_last 3; c likewise 3; d = d1 + c 1; M2 = sum M2_j + (n_full sum e_j^2 + n_last e_last^2) 4; / W 1 (a
+/// division: counted as one operation, though libgcc's takes longer); + eps 1; inv_sqrt 17 (a / 2, two Newton steps
+/// of 4, a last step of 8); the mean R + d as hi + lo (Fast2Sum) 2. 33 in all.
+inline constexpr uint32_t kRowOpsHiLo = 33;
+
+/// fp32 operations per row on EVERY core of the precise kernel's exchange with bfloat16 input (wsplit_writer_ct_args::
+/// shift_out): statistics page 0 takes mean - x0 of the core's own slice, (hi - x0) + lo: 2, for all 32 rows.
+inline constexpr uint32_t kShiftOutOps = 2;
 
 /// Tile steps per tile-row (the row statistics, besides the per-tile steps) of each kind steps_per_tile knows, counted
 /// from the kernels as one step per unpack into DEST (copy_tile, unary_bcast), FPU reduce or SFPU tile operation:
@@ -93,10 +103,16 @@ inline constexpr uint32_t kCombineOpsHiLo = 15;
 ///   row_resident_precise 58 (layernorm_fused_rm_precise.cpp: split_reduce of m1 and of m2, each 3 bf16 parts
 ///     1 + 3 + 5, 3 reduces, x 1 / W: 13; of the inverse std: split 9, 2 x 3 reduces, 2 x 1 / W, + eps, rsqrt,
 ///     Newton: 32); streaming_precise 64 (the inverse std from S3 - m2^2: 2 x (bcast, square, sub) more: 38);
-///   wsplit_precise 61 (layernorm_fused_rm_precise_wsplit.cpp: split_reduce of m1 13, m1 broadcast for the m2 pass
-///     1, mean_hi_lo (split 9, 3 reduces, x 1 / w, copy m1, add, 2 sub) 17, split_reduce of M2_i 13, inv_std_of
-///     (2 copies, 2 + eps, rsqrt, 2 Newton steps of 6) 17).
-/// Left out: the streaming kernels' copy of the running partial sums per chunk (1 or 2 steps per chunk and pass).
+///   wsplit_shifted 13 (layernorm_fused_rm_precise_wsplit.cpp, bfloat16 input: mean pass x0's tile copied for the
+///     writer 1; 2 bf16 parts of S (h_1 packed by the pass, h_2: 3), 2 reduces, x 1 / w: 6; M2 pass m_i broadcast 1;
+///     parts 3, 2 reduces: 5);
+///   wsplit_precise 22 (the same kernel, float32 input: mean pass x0 broadcast 1; 3 bf16 parts of S (h_1 packed by
+///     the pass, then 3 + 3, S - h_1 packed beside h_2), 3 reduces, x 1 / w: 10; M2 pass x0 and m_i broadcast 2;
+///     parts 6, 3 reduces: 9). The inverse std of both is the writer's (kRowOpsHiLo). Both also broadcast one operand
+///     per output block of LayerNormFusedRMWSplitProgramFactory::block_width tiles into a DEST slot kept for the
+///     block: + Ws / block_w per tile-row, added by program_work.
+/// Left out: the streaming kernels' copy of the running partial sums per chunk (1 or 2 steps per chunk and pass);
+/// the W-split kernel's mask of the last slice's partial last tile (W % 32 != 0: 2 steps per pass, on one core).
 /// std::invalid_argument for another kind.
 uint32_t steps_per_tile_row(const std::string& kind);
 
@@ -114,8 +130,8 @@ inline constexpr uint32_t kSemaphoreBytes = 4;
 ///   row_resident / wsplit 8: tilize, sum (mean), (x - m)^2, sum (variance), x - mean, * inv_std, * gamma, + beta with
 ///     untilize (gamma and beta tilized once per core: + 2 per tile of W);
 ///   The fp32-DEST kernels (compute_kernel_of: shifted for bfloat16 with fp32_dest_acc_en, precise for float32; the
-///   W-split runs its precise kernel for both) pack nothing per tile until the output, so one step per unpack into
-///   DEST (tilize, copy_tile, unary_bcast), FPU subtraction or SFPU tile operation:
+///   W-split runs one kernel for both, counted per input format) pack nothing per tile until the output, so one step
+///   per unpack into DEST (tilize, copy_tile, unary_bcast), FPU subtraction or SFPU tile operation:
 ///   row_resident_shifted 17 (layernorm_fused_rm_shifted_common.hpp): tilize 1; mean pass: x - x0 (FPU), add 2;
 ///     variance pass: x - x0, bcast m, sub, square, add 5; output: x - x0, bcast m, sub, bcast inv_std, mul, bcast
 ///     gamma, mul, bcast beta, add with untilize 9; streaming_shifted 19 (x tilized in each of the 3 passes);
@@ -124,9 +140,12 @@ inline constexpr uint32_t kSemaphoreBytes = 4;
 ///     bcast inv_std, mul, bcast gamma, mul, bcast beta, add 11; streaming_precise 22
 ///     (layernorm_fused_rm_precise_streaming.cpp: 3 tilizes; pass 1 copy, add 2; pass 2 copy, bcast, sub, square,
 ///     2 adds 6; output 11);
-///   wsplit_precise 24 (layernorm_fused_rm_precise_wsplit.cpp): tilize 1; m1 pass: copy, add 2; m2 pass: copy, - m1,
-///     add 3; M2 pass: copy, bcast hi, sub, bcast lo, sub, square, add 7; output: copy, bcast K, sub, bcast rest,
-///     sub, bcast inv_std, mul, bcast gamma, mul, bcast beta, add with untilize 11;
+///   wsplit_shifted 15 (layernorm_fused_rm_precise_wsplit.cpp, bfloat16 input): tilize 1; mean pass: x - x0 (FPU),
+///     add 2; M2 pass: x - x0 (FPU), - m_i (kept in DEST for the pass), square, add 4; output: x - x0 (FPU),
+///     - (mean - x0) (kept in DEST for the block), bcast inv_std, mul, bcast gamma, mul, bcast beta, add with untilize 8;
+///   wsplit_precise 19 (the same kernel, float32 input): tilize 1; mean pass: copy, - x0 (kept in DEST for the pass),
+///     add 3; M2 pass: copy, - x0, - m_i, square, add 5; output: copy, - mean hi (kept for the block), bcast mean lo,
+///     sub, bcast inv_std, mul, bcast gamma, mul, bcast beta, add with untilize 10;
 ///   ln 7 (upstream layer_norm single pass): sum, x - mean, square, sum, * inv_std, * gamma, + beta;
 ///   ln_large 8 (its large-tensor 3-read path): sum | x - mean, square, sum | x - mean, * inv_std, * gamma, + beta;
 ///   rms 4: square, sum, * inv_rms, * gamma;  layout 1: tilize or untilize (to_layout).
@@ -136,7 +155,8 @@ uint32_t steps_per_tile(const std::string& kind);
 std::vector<std::pair<std::string, uint32_t>> all_steps_per_tile();
 /// The steps kind of one of OUR programs ("row_resident", "streaming", "wsplit") for an input format and compute
 /// config: the program, then "_shifted" or "_precise" for its compute kernel family (compute_kernel_of; the W-split's
-/// precise kernel serves both fp32-DEST families: LayerNormFusedRMWSplitProgramFactory::precise_kernel).
+/// precise kernel serves both fp32-DEST families, LayerNormFusedRMWSplitProgramFactory::precise_kernel, and is counted
+/// per family: "wsplit_shifted" for bfloat16 input, "wsplit_precise" for float32).
 std::string steps_kind(const std::string& program, DataFormat in_format, const ComputeConfigDescriptor& cc);
 
 using Txns = std::vector<std::pair<uint64_t, uint64_t>>;  ///< (count, bytes per transaction)
@@ -183,8 +203,9 @@ ProgramTime program_time(const ProgramWork& p, double cycles_per_step = kCyclesP
 uint64_t exchange_flight_cycles(const std::string& arch, uint32_t gx, uint32_t gy);
 
 /// Soft-float combine cycles per tile-row of one core of an S-core group: ceil(32 / S) owned rows x S partial
-/// updates x kCombineOps (mean_lo: the precise kernel's exchange, kCombineOpsHiLo) x kSoftfloatOpCycles.
-uint64_t wsplit_combine_cycles(uint32_t S, bool mean_lo = false);
+/// updates x kCombineOps x kSoftfloatOpCycles; mean_lo (the precise kernel's exchange): ceil(32 / S) x (S x
+/// kCombineOpsHiLo + kRowOpsHiLo), plus with shift_out (bfloat16 input) 32 x kShiftOutOps, x kSoftfloatOpCycles.
+uint64_t wsplit_combine_cycles(uint32_t S, bool mean_lo = false, bool shift_out = false);
 
 /// Work of one of OUR programs for these arguments, analytically (no descriptor): factory = a program factory name,
 /// S = W-split cores per tile-row (0: the factory's choice; ignored by the others). Uses the factories' own helpers
@@ -205,8 +226,8 @@ struct Candidate {
 /// (LayerNormFusedRMWSplitProgramFactory::unusable), in the order of `better`, except that when the fastest is the
 /// streaming program (3 reads of the input), the fastest program reading the input once within kModelError of it
 /// goes first. Why: the model leaves out DRAM latency and NOC congestion, which grow with DRAM traffic, so within its
-/// error the program moving a third of the bytes is the safer choice (e.g. float32 1x1x8192x1024 on Wormhole:
-/// streaming models 1106 us, row-resident 1162 us: 5 % apart; row-resident runs). select_program_factory takes the
+/// error the program moving a third of the bytes is the safer choice (e.g. float32 1x1x8192x256 on Wormhole:
+/// streaming models 340 us, row-resident 348 us: 2 % apart; row-resident runs). select_program_factory takes the
 /// first.
 std::vector<Candidate> candidates(const operation_attributes_t& attrs, const tensor_args_t& tensor_args);
 

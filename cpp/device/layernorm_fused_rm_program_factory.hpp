@@ -150,6 +150,10 @@ struct LayerNormFusedRMWSplitProgramFactory {
     /// 256 + 8 randn, as the row-resident shifted kernel; test_dev/op/test_selection.py), so selection needs no
     /// numerics rule.
     static bool precise_kernel(DataFormat in_format, const ComputeConfigDescriptor& cc);
+    /// Untilize block width of the W-split compute kernel for slices of Ws tiles (compute_ct_args::block_w): the
+    /// largest divisor of Ws that leaves DEST room (dest_tile_capacity) for the kernel's other tiles: none (FPU
+    /// kernel), or a scratch tile and the operand the precise kernel keeps for the block (its centring value).
+    static uint32_t block_width(uint32_t Ws, DataFormat in_format, const ComputeConfigDescriptor& cc);
     /// Why the W-split program cannot run these arguments with S cores per tile-row ("" when it can): the one
     /// predicate validation and selection share. Either float dtype runs (bfloat16: the FPU kernel, float32: the
     /// precise one; validate_input refuses others); checks S >= 2 dividing Wt, a rectangle of S cores in the grid

@@ -206,6 +206,12 @@ std::string LayerNormFusedRMWSplitProgramFactory::unusable(const operation_attri
     return "";
 }
 
+uint32_t LayerNormFusedRMWSplitProgramFactory::block_width(uint32_t Ws, DataFormat in_format,
+                                                           const ComputeConfigDescriptor& cc) {
+    // The precise kernel computes each output tile in DEST next to one scratch tile and one kept operand.
+    return largest_divisor_at_most(Ws, dest_tile_capacity(cc) - (precise_kernel(in_format, cc) ? 2 : 0));
+}
+
 bool LayerNormFusedRMWSplitProgramFactory::precise_kernel(DataFormat in_format, const ComputeConfigDescriptor& cc) {
     return compute_kernel_of(in_format, cc) != ComputeKernel::Fpu;
 }
@@ -299,11 +305,9 @@ ProgramDescriptor LayerNormFusedRMWSplitProgramFactory::create_descriptor(const 
     compute.kernel_source =
         root + (precise ? "/compute/layernorm_fused_rm_precise_wsplit.cpp" : "/compute/layernorm_fused_rm_wsplit.cpp");
     compute.core_ranges = cores;
-    const uint32_t dest_tiles = dest_tile_capacity(cc);
     compute.compile_time_args.assign(wsplit_compute_ct_args::count, 0);
     compute.compile_time_args[compute_ct_args::Wt] = Ws;
-    // The precise kernel computes each output tile in DEST next to one scratch tile.
-    compute.compile_time_args[compute_ct_args::block_w] = largest_divisor_at_most(Ws, dest_tiles - (precise ? 1 : 0));
+    compute.compile_time_args[compute_ct_args::block_w] = block_width(Ws, fmt, cc);
     compute.compile_time_args[compute_ct_args::inv_w_bits] = std::bit_cast<uint32_t>(1.0f / static_cast<float>(W));
     compute.compile_time_args[compute_ct_args::affine_flags] = affine_flags;
     compute.compile_time_args[compute_ct_args::partial] = last_tile_cols < 32 ? 1u : 0u;

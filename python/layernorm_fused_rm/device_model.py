@@ -90,7 +90,8 @@ def work_from_descriptor(desc, arch: str, shape: list[int], e_in: int, e_out: in
     S = writer compile-time arg S, the core's slice is reader Wt tiles of the row, and per tile-row and exchange round
     (_C.model.EXCHANGE_ROUNDS) the writer sends a message (round 1 its slot, _C.model.slot_bytes_of(mean_lo): 256 B, or
     384 B for the precise kernel, writer compile-time arg mean_lo; round 2 an owner's result block,
-    _C.model.result_block_bytes(S)) and a semaphore increment to each of the S - 1 peers
+    _C.model.result_block_bytes(S, mean_lo): 8 B per owned row, 12 B with mean_lo) and a semaphore increment to each
+    of the S - 1 peers
     of its group, whose rectangle the writer's multicast corners give. DRAM bytes of the whole program: input `passes`
     times, output once, gamma and beta once per group of S cores (per tile-row when streaming). Raises ValueError
     when no core has a tile-row.
@@ -117,6 +118,9 @@ def work_from_descriptor(desc, arch: str, shape: list[int], e_in: int, e_out: in
     # The compute kernel's family, from its file name: layernorm_fused_rm{,_shifted,_precise}{,_streaming,_wsplit}.cpp
     source = compute.kernel_source.rsplit("/", 1)[-1]
     family = "_precise" if "_precise" in source else ("_shifted" if "_shifted" in source else "")
+    shift_out = mean_lo and bool(writer.compile_time_args[_C.wsplit_writer_ct_args.shift_out])
+    if wsplit and family:  # one precise W-split kernel, counted per input format (compile-time arg fp32_input)
+        family = "_precise" if compute.compile_time_args[_C.wsplit_compute_ct_args.fp32_input] else "_shifted"
     steps = kind + family
     affine_times = r if passes == 3 else 1
     n = lambda k, txns: [(k * c, b) for c, b in txns if c and k]  # noqa: E731
@@ -126,12 +130,14 @@ def work_from_descriptor(desc, arch: str, shape: list[int], e_in: int, e_out: in
         # its kernel's steps per tile, gamma / beta tilized, the statistics per tile-row
         tile_steps=r * wt * STEPS[steps] + 2 * wt * affine_times + M.steps_per_tile_row(steps) * r,
     )
+    if wsplit and family:  # the precise W-split kernel keeps one operand in DEST per output block (compute block_w)
+        core.tile_steps += r * (wt // compute.compile_time_args[_C.compute_ct_args.block_w])
     if wsplit:  # the group's rectangle, from the writer's multicast corners (NOC coordinates)
         wrt = _C.wsplit_writer_rt_args
         a = writer.runtime_args[0][1]
         gx, gy = abs(a[wrt.mcast_x1] - a[wrt.mcast_x0]) + 1, abs(a[wrt.mcast_y1] - a[wrt.mcast_y0]) + 1
         flight = M.exchange_flight_cycles(arch, gx, gy)
-        core.exchanges = [Exchange(r, flight, M.wsplit_combine_cycles(S, mean_lo)), Exchange(r, flight, 0)]
+        core.exchanges = [Exchange(r, flight, M.wsplit_combine_cycles(S, mean_lo, shift_out)), Exchange(r, flight, 0)]
         rounds = M.EXCHANGE_ROUNDS * r * (S - 1)
         msgs = r * (S - 1)
         core.write_txns = core.write_txns + [(msgs, M.slot_bytes_of(mean_lo)), (msgs, M.result_block_bytes(S, mean_lo)),
@@ -251,8 +257,12 @@ def constants() -> dict[str, Any]:
                                              "fit_cycles_per_step; a literal in the C++ model"}
     out["softfloat_op_cycles"] = {"value": SOFTFLOAT_OP_CYCLES, "source": "ESTIMATE (not sourced): >= ~20 RV32IM "
                                   "instructions per libgcc soft-float call, 1 instruction/cycle (BabyRISCV README)"}
-    out["combine"] = {"value": {"ops_per_partial_update": M.COMBINE_OPS, "exchange_rounds": M.EXCHANGE_ROUNDS},
-                      "source": "the W-split writer's distributed combine: per tile-row ceil(32 / S) owned rows x S "
-                                "partial updates x 7 fp32 operations per core, two exchange rounds"}
+    out["combine"] = {"value": {"ops_per_partial_update": M.COMBINE_OPS, "exchange_rounds": M.EXCHANGE_ROUNDS,
+                                "ops_per_partial_update_hi_lo": M.COMBINE_OPS_HI_LO,
+                                "ops_per_owned_row_hi_lo": M.ROW_OPS_HI_LO, "ops_per_row_shift_out": M.SHIFT_OUT_OPS},
+                      "source": "the W-split writer's distributed combine, counted from its source: per tile-row "
+                                "ceil(32 / S) owned rows x S partial updates x 7 fp32 operations per core (precise "
+                                "kernel: 8, plus 36 per owned row with the inverse std, plus 2 per row on every core "
+                                "for bfloat16 input), two exchange rounds"}
     out["steps_per_tile"] = {"value": dict(STEPS), "source": "counted from the compute kernels (module docstring)"}
     return out

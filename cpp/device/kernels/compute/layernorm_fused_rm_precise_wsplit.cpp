@@ -22,17 +22,18 @@
 //   (the writer exchanges hi = x0, lo = m_i, M2_i as fp32 with the other cores of the tile-row, combines them
 //   relative to slot 0's hi K, and computes 1 / sqrt(var + eps) itself; c_25 tile 1 = the inverse std; bfloat16
 //   input: tile 0 = mean - x0 of this slice; float32: tile 0 = K, tile 2 = mean - K)
-//   output  bfloat16: (y_t - c_25[0]) ; float32: (x_t - c_25[0] - c_25[2]); then * inv_std * gamma_t + beta_t in DEST
-//           -> pack_untilize_dest -> c_16
+//   output  bfloat16: y_t - c_25[0]; float32: (x_t - c_25[0]) - c_25[2]; then * inv_std * gamma_t + beta_t in DEST
+//           -> pack_untilize_dest -> c_16, block_w tiles at a time, c_25[0] broadcast once per block into a DEST slot
+//           kept for the block
 // Slice mean x0 + m_i as the fp32 pair hi + lo: the row's mean keeps fp32 accuracy of the spread, not of |mean|
 // (x ~ 1e4 + randn), and the row's first element may be an outlier (y = x - x0 large for the others: rounded
 // relative to the spread). w_i is the number of valid columns of the slice; the last slice's partial last tile
 // (W % 32 != 0) is masked past W in both passes with the partial scaler tile c_2[1] (its output columns there are
 // computed from unmasked values and never written).
 //
-// Row sums: split() of the precise kernels re-derives each part from S in its own DEST section; here (split_parts)
-// the float32 kernel packs the exact remainder S - h_1 into c_27 beside h_2, so h_3 = bf16(S - h_1 - h_2) costs one
-// subtraction (the parts are the same values). 2 parts leave at most 2^-18 |S| unsummed (bfloat16 input: within its
+// Row sums: split() of the precise kernels re-derives each part from S in its own DEST section; here the pass packs
+// h_1 = bf16(S) beside S, and (split_parts) the float32 kernel packs the exact remainder S - h_1 into c_27 beside h_2,
+// so h_3 = bf16(S - h_1 - h_2) costs one subtraction (the parts are the same values). 2 parts leave at most 2^-18 |S| unsummed (bfloat16 input: within its
 // output's rounding), 3 parts 2^-27 |S|.
 //
 // CBs (precise roles): c_1 the input format (Float32: UnpackToDestFp32; bf16: unmarked, copied exactly), Ws pages;
@@ -41,7 +42,7 @@
 // (marked), 2 pages: S with its remainder S - h_1, then m_i; c_3 (bf16 eps) waited and popped for the reader's sake.
 //
 // Compile-time args: compute_ct_args with Wt = Ws (inv_w_bits unused), block_w = the untilize block width (divides
-// Ws, at most DEST capacity - 1), then wsplit_compute_ct_args (exchange_pages, fp32_input); runtime args:
+// Ws, at most DEST capacity - 2: LayerNormFusedRMWSplitProgramFactory::block_width), then wsplit_compute_ct_args (exchange_pages, fp32_input); runtime args:
 // wsplit_compute_rt_args (eps_bits unused: the writer adds eps) (layernorm_fused_rm_kernel_args.hpp).
 #include <cstdint>
 
@@ -78,8 +79,8 @@ ALWI void shifted(uint32_t t, uint32_t w) {
 }
 
 // One statistics pass over the Ws tiles in one DEST section: S = sum_t v_t, v_t = y_t (pass 0) or (y_t - m_i)^2
-// (pass 1, m_i = c_27 tile 0, popped), masked past W on the slice's partial last tile; S pushed to c_27. Pass 0 also
-// pushes x0's tile to c_26 (column 0 = x0 of each row: the partial hi).
+// (pass 1, m_i = c_27 tile 0, popped), masked past W on the slice's partial last tile; S pushed to c_27 and its bf16
+// rounding h_1 to c_24. Pass 0 also pushes x0's tile to c_26 (column 0 = x0 of each row: the partial hi).
 ALWI void stats_pass(uint32_t pass, bool partial_last_tile) {
     constexpr uint32_t Ws = args::Wt;
     tile_regs_acquire();
@@ -113,41 +114,42 @@ ALWI void stats_pass(uint32_t pass, bool partial_last_tile) {
         cb_pop_front(cb_row, 1);
     }
     cb_reserve_back(cb_row, 1);
+    cb_reserve_back(cb_parts, 1);
     if (pass == 0) {
         cb_reserve_back(cb_partials, 1);
     }
     tile_regs_wait();
     pack_reconfig_data_format(cb_row);
     pack_tile(d_sum, cb_row);
+    pack_reconfig_data_format(cb_parts);
+    pack_tile(d_sum, cb_parts);  // h_1 = bf16(S), the first part (split_parts)
     if (pass == 0) {
         pack_reconfig_data_format(cb_partials);
         pack_tile(d_x0, cb_partials);
     }
     tile_regs_release();
     cb_push_back(cb_row, 1);
+    cb_push_back(cb_parts, 1);
     if (pass == 0) {
         cb_push_back(cb_partials, 1);
     }
 }
 
-// The kParts bf16 parts of S (c_27 tile 0) into c_24: h_1 = bf16(S) (the packer rounds to nearest, ISA
-// Packers/FormatConversion.md), h_2 = bf16(S - h_1) (S - h_1 exact in fp32), with 3 parts S - h_1 also packed exactly
-// into c_27 behind S and h_3 = bf16((S - h_1) - h_2), S popped first. S (2 parts) or S - h_1 (3) stays in c_27.
+// The other bf16 parts of S (c_27 tile 0) into c_24 behind h_1 = bf16(S), which stats_pass packed from the same DEST
+// tile (the packer rounds to nearest, ISA Packers/FormatConversion.md): h_2 = bf16(S - h_1) (S - h_1 exact in fp32),
+// with 3 parts S - h_1 also packed exactly into c_27 behind S and h_3 = bf16((S - h_1) - h_2), S popped first.
+// S (2 parts) or S - h_1 (3) stays in c_27.
 ALWI void split_parts() {
-    for (uint32_t k = 0; k < kParts; ++k) {
-        if (k > 0) {
-            cb_wait_front(cb_parts, k);
-        }
+    for (uint32_t k = 1; k < kParts; ++k) {
+        cb_wait_front(cb_parts, k);
         if (k == 2) {  // S is no longer needed: S - h_1 comes to the front (every wait is one page: no chunk
             cb_pop_front(cb_row, 1);  // crosses the end of c_27)
             cb_wait_front(cb_row, 1);
         }
         tile_regs_acquire();
         copy_from(cb_row, 0, 0);
-        if (k > 0) {
-            copy_from(cb_parts, k - 1, 1);  // bf16 through SrcA: exact
-            sub_dst(0, 1);
-        }
+        copy_from(cb_parts, k - 1, 1);  // bf16 through SrcA: exact
+        sub_dst(0, 1);
         tile_regs_commit();
         const bool rest = k == 1 && kParts == 3;
         cb_reserve_back(cb_parts, 1);
@@ -206,7 +208,7 @@ ALWI void finish_sum(uint32_t scale_bits, bool keep) {
 void kernel_main() {
     using namespace args;
     constexpr uint32_t Ws = Wt;
-    static_assert(block_w >= 1, "the factory sizes the untilize block to DEST capacity - 1 (one scratch tile)");
+    static_assert(block_w >= 1, "the factory sizes the untilize block to DEST capacity - 2 (scratch, kept operand)");
     namespace rt = layernorm_fused_rm::wsplit_compute_rt_args;
     const uint32_t num_blocks = get_arg_val<uint32_t>(rt::num_blocks);
     const uint32_t inv_w_slice_bits = get_arg_val<uint32_t>(rt::inv_w_slice_bits);
@@ -226,18 +228,21 @@ void kernel_main() {
 
         // The row's statistics from the writer (c_25): tile 1 the inverse std; the centring as in the header.
         cb_wait_front(cb_stats, exchange_pages);
+        // DST[block_w] is the scratch; DST[block_w + 1] keeps c_25 tile 0 for the block (the factory leaves room).
         output_block_from<block_w, Ws, has_gamma, has_beta>(
             false, cb_stats, 1, [](uint32_t t, uint32_t j, uint32_t tmp, bool) {
+                constexpr uint32_t kept = block_w + 1;
+                if (j == 0) {
+                    bcast_from<BroadcastType::COL>(cb_stats, 0, kept);
+                }
                 if constexpr (fp32_in) {
                     copy_from(cb_in, t, j);
-                    bcast_from<BroadcastType::COL>(cb_stats, 0, tmp);
-                    sub_dst(j, tmp);
+                    sub_dst(j, kept);
                     bcast_from<BroadcastType::COL>(cb_stats, 2, tmp);
                     sub_dst(j, tmp);
                 } else {
                     shifted(t, j);
-                    bcast_from<BroadcastType::COL>(cb_stats, 0, tmp);
-                    sub_dst(j, tmp);
+                    sub_dst(j, kept);
                 }
             });
 

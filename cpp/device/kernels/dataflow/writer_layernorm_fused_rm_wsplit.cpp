@@ -123,12 +123,13 @@ FORCE_INLINE float inv_sqrt(float a) {
 // x0 may be an outlier, 1e4 in a row of randn, and slice means relative to it would be rounded at the outlier's
 // ulp), with the corrected two-pass mean over the S slice means (as the precise kernels' m1 + m2):
 //   d_j = (hi_j - R) + lo_j,  d1 = sum_j w_j d_j,  e_j = d_j - d1,  c = sum_j w_j e_j,  d = d1 + c,
-//   M2 = sum_j M2_j + sum_j n_j e_j^2 - W c^2   (sum_j n_j (d_j - d)^2 exactly; the two sums pairwise),
+//   M2 = sum_j M2_j + sum_j n_j e_j^2   (the two sums pairwise; sum_j n_j (d_j - d)^2 is that minus W c^2, and c is
+//        the rounding error of d1, so W c^2 is below 2^-40 of M2 and left out),
 // the w_j sums as w_full sum_{j < S-1} + w_last (last slice). Returns R and sets d (the row mean is R + d) and
 // inv_std = 1 / sqrt(M2 / W + eps). Row r's lo and M2 entries of every slot are overwritten (d_j, e_j, e_j^2; the
 // pairwise sums): only this core reads them, and only for rows it owns.
 // fp32 operations: 8 per partial (d_j 2, its sum 1, e_j 1, its sum 1, e_j^2 1, the two pairwise sums 1 each) and,
-// per row, 1 (R) + 3 (d1) + 3 (c) + 1 (d) + 7 (M2) + 1 (/ W) + 1 (+ eps) + 17 (inv_sqrt) = 34 (device model:
+// per row, 1 (R) + 3 (d1) + 3 (c) + 1 (d) + 4 (M2) + 1 (/ W) + 1 (+ eps) + 17 (inv_sqrt) = 31 (device model:
 // kCombineOpsHiLo, kRowOpsHiLo with the caller's 2).
 template <uint32_t S, uint32_t kSlotFloats>
 FORCE_INLINE float combine_precise(volatile tt_l1_ptr float* s0, uint32_t r, float w_full, float w_last, float n_full,
@@ -160,7 +161,7 @@ FORCE_INLINE float combine_precise(volatile tt_l1_ptr float* s0, uint32_t r, flo
     }
     const float m2_sum = pairwise_sum(s0 + 32 + r, kSlotFloats, S);
     const float e2_sum = pairwise_sum(dev, kSlotFloats, S - 1);
-    const float m2 = (m2_sum + (n_full * e2_sum + n_last * dev[(S - 1) * kSlotFloats])) - W * (c * c);
+    const float m2 = m2_sum + (n_full * e2_sum + n_last * dev[(S - 1) * kSlotFloats]);
     d = d1 + c;
     inv_std = inv_sqrt(m2 / W + eps);
     return R;
