@@ -5,6 +5,7 @@
 #include "device/layernorm_fused_rm_device_model.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 #include "arch/arch_params.hpp"
@@ -311,16 +312,27 @@ std::vector<Candidate> candidates(const operation_attributes_t& attrs, const ten
         out.push_back(std::move(c));
     }
     std::stable_sort(out.begin(), out.end(), better);
-    // Near-ties within the model's error: a program reading the input once goes before a streaming one (3 reads).
-    if (!out.empty() && out.front().factory == LayerNormFusedRMStreamingProgramFactory::name) {
-        const double limit = out.front().time.us * (1.0 + kModelError);
+    // Near-ties within the model's error: a program reading the input once goes before a streaming one (3 reads);
+    // the row-resident program (one read, no exchange) goes before a W-split, and so it does before a W-split whose
+    // exchange term is no smaller than its compute term (candidates' comment).
+    auto prefer = [&](const char* front, auto&& preferred) {
+        if (out.empty() || out.front().factory != front) {
+            return;
+        }
+        const ProgramTime& t = out.front().time;
+        const bool exchange_bound = front == LayerNormFusedRMWSplitProgramFactory::name && t.exchange_us >= t.compute_us;
+        const double limit = exchange_bound ? INFINITY : t.us * (1.0 + kModelError);
         for (auto it = out.begin() + 1; it != out.end() && it->time.us <= limit; ++it) {
-            if (it->factory != LayerNormFusedRMStreamingProgramFactory::name) {
+            if (preferred(it->factory)) {
                 std::rotate(out.begin(), it, it + 1);
-                break;
+                return;
             }
         }
-    }
+    };
+    prefer(LayerNormFusedRMStreamingProgramFactory::name,
+           [](const std::string& f) { return f != LayerNormFusedRMStreamingProgramFactory::name; });
+    prefer(LayerNormFusedRMWSplitProgramFactory::name,
+           [](const std::string& f) { return f == LayerNormFusedRMProgramFactory::name; });
     return out;
 }
 
