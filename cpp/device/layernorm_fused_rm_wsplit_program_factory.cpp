@@ -7,34 +7,37 @@
 // (x - m_i)^2, centered on its own mean. The writer kernel of each core then exchanges them with the group in two
 // rounds per tile-row, a reduce-scatter then an all-gather (layout: wsplit_exchange in
 // kernels/layernorm_fused_rm_kernel_args.hpp):
-//   round 1: it copies column 0 of the partial tiles (32 means, 32 M2s as fp32, 256 B; the precise kernel's also
-//     32 mean lo parts, 384 B) into slot i of an exchange area at the same L1 address on every core of the group,
+//   round 1: it copies column 0 of the partial tiles (32 means, 32 M2s as fp32, 256 B; the precise kernel's 32
+//     first elements x0 of the slice, 32 M2s and 32 slice means of x - x0, 384 B) into slot i of an exchange area at the same L1 address on every core of the group,
 //     multicasts that slot to the other S - 1 cores of the rectangle, flushes, increments each peer's round-1
 //     semaphore and waits for S - 1 arrivals;
 //   combine: core i combines only the rows it owns, [i R, min(32, (i + 1) R)), R = ceil(32 / S) (the first
 //     ceil(32 / R) cores own rows, the others none), with the two-pass sum form of the parallel variance: with
 //     n_j the slice widths (compile-time: Ws * 32, the last slice fewer when W % 32 != 0) and N = W,
 //         d = sum_j (n_j / N) d_j,   M2 = sum_j M2_j + sum_j n_j (d_j - d)^2,   var = M2 / N,   mean = K + d,
-//     on the slice means relative to K (precise kernel: slot 0's mean; FPU kernel: 0), d_j = m_j - K =
-//     (hi_j - K) + lo_j (hi_j - K exact by Sterbenz when hi_j is within a factor 2 of K). The precise kernel
-//     (float32 input) sends m_j as an fp32 pair hi_j + lo_j and gets K and d apart, so the row mean keeps fp32
-//     accuracy of the spread, not of |mean|; the FPU kernel sends no lo and gets d. The form is the exact
+//     on the slice means relative to K (precise kernel: slice 0's mean; FPU kernel: 0), d_j = m_j - K =
+//     (hi_j - K) + lo_j. The precise kernel sends its slice mean as an fp32 pair hi_j + lo_j (x0_j and the mean of
+//     x - x0_j), its combine corrects d with a second pass over the partials and computes the inverse std in soft
+//     float, and every core gets the mean as hi + lo, so the row mean keeps fp32 accuracy of the spread, not of
+//     |mean|, also when a slice's first element is an outlier; the FPU kernel sends no lo and gets d. The form is the exact
 //     decomposition of the total sum of squares into within- and between-slice parts (for two slices it is the
 //     combination formula of Chan, Golub, LeVeque 1979, "Updating formulae and a pairwise algorithm for computing
 //     sample variances", Stanford CS-TR-79-773, whose abstract states it; S slices follow by induction,
 //     since sum_j n_j (m_j - mean) = 0; every term is non-negative: no cancellation). fp32 in soft-float (the
 //     data-movement RISC-Vs have no FPU; libgcc, correctly rounded like the host's SSE float math the emulator
-//     runs): 7 operations per (row, partial) (13 with hi + lo: a compensated M2 sum), one division per row, in
-//     slot order;
-//   round 2: each owner writes its rows' (d, var) into its 16-byte-aligned block of a result area after the slots
+//     runs): 7 operations per (row, partial) (precise kernel: 8, and 33 per row with the inverse std), one
+//     division per row, in slot order;
+//   round 2: each owner writes its rows' (d, var) (precise kernel: mean hi, mean lo, inverse std) into its
+//     16-byte-aligned block of a result area after the slots
 //     (same L1 address on every core), multicasts the block to the other S - 1 cores, flushes, and increments each
 //     peer's round-2 semaphore; every core waits for the other owners' signals and copies the 32 rows into column 0
-//     of c_25 pages 0 (d, or K), 1 (variance) and (precise kernel) 2 (d) in the statistics format. Owners compute,
+//     of c_25 pages 0 (d; precise kernel: mean hi, or for bfloat16 input mean - x0 of its own slice), 1 (variance;
+//     precise kernel: inverse std) and (precise kernel) 2 (mean lo) in the statistics format. Owners compute,
 //     everyone copies: every core of a group gets bit-identical row statistics.
 // The compute kernel normalizes its slice with them and the writer writes the slice of the 32 output sticks. DRAM
 // traffic is the minimum: every input byte read once, every output byte written once, gamma / beta once per core
 // (each core its own slice). Per tile-row the combine costs each core ceil(32 / S) x S x 7 soft-float operations
-// (S = 64: 448) where combining all 32 rows on every core with Chan's pairwise update costs 32 x (S - 1) x ~12
+// (S = 64: 448; precise kernel: ceil(32 / S) x (S x 8 + 33), + 64 for bfloat16 input: 609) where combining all 32 rows on every core with Chan's pairwise update costs 32 x (S - 1) x ~12
 // (24192).
 //
 // Exchange ordering. Tile-row b (counted per group from 0) uses c_25 half h = b % 2 (P pages at the same L1 address
@@ -66,7 +69,7 @@
 //
 // Circular buffers (pages; Ws = Wt / S; P = exchange pages = 2 (precise kernel: 3) + ceil(exchange area bytes /
 // stats tile bytes), the exchange area S x 256 B of slots (precise kernel: 384 B) and a result area of ceil(32 / R)
-// blocks of 16-byte-padded 8 R B, <= 512 B):
+// blocks of 16-byte-padded 8 R B (precise kernel: 12 R B), <= 512 B):
 //   c_0  input sticks, the slice                Ws   reader -> compute (tilize)
 //   c_1  input slice tilized                    Ws   compute
 //   c_2  reduce scaler (1.0; partial tile)      1|2  reader, persistent (every core; only the last slice uses the partial)
@@ -76,7 +79,8 @@
 //   c_16 output sticks, the slice               Ws   compute (pack_untilize) -> writer
 //   c_24 (x - m_i)^2, then x - mean             Ws   compute
 //   c_25 mean: the row's combined statistics    2P   writer -> compute, P pages per tile-row: page 0 the combined
-//        mean (precise kernel: K), page 1 the combined variance, precise kernel: page 2 d (column 0 of each tile),
+//        mean (precise kernel: its hi part, or mean - x0 of the slice), page 1 the combined variance (precise
+//        kernel: the inverse std), precise kernel: page 2 the mean's lo part (column 0 of each tile),
 //        then the exchange area (the S received partials, then the owners' results; never read by
 //        compute); two halves (tile-row parity)
 //   c_26 variance: this slice's partials        2    compute -> writer: m_i tile, M2_i tile
@@ -88,15 +92,17 @@
 // the data; precise_kernel). BFLOAT16 input with a 16-bit DEST (the FPU family) runs the FPU kernel
 // (compute/layernorm_fused_rm_wsplit.cpp) in the layout above. The fp32-DEST families run the precise kernel
 // (compute/layernorm_fused_rm_precise_wsplit.cpp; numerics in layernorm_fused_rm_precise_common.hpp): FLOAT32 input
-// (precise family) and BFLOAT16 input with fp32_dest_acc_en (the shifted family, the op's default config; bf16 values
-// are exact in fp32 DEST, so the kernel's fp32 arithmetic and hi + lo slice means give the shifted kernels' bound
-// without their shift). It keeps the centred values in DEST: c_24 holds the three bf16 parts of a row-sum tile
-// (3 bfloat16 pages), c_27 the row-sum tiles, m1, the slice mean's hi and lo, then the inverse std (2 Float32
-// pages); c_25 and c_27 unpack straight to the fp32 DEST, and so do c_0, c_1, c_4..c_7 when they are Float32 (bf16
-// CBs stay unmarked: exact in the 19-bit source registers); math fidelity HiFi4; eps in fp32
-// (wsplit_compute_rt_args::eps_bits). The partials reach the writer in Float32 (c_26, 3 pages: hi, lo, M2_i;
-// stats_format is Float32 with fp32_dest_acc_en, which both families have); the writer is told so
-// (wsplit_writer_ct_args::mean_lo). The output is packed from the fp32 DEST to the output format (round to nearest).
+// (precise family) and BFLOAT16 input with fp32_dest_acc_en (the shifted family, the op's default config), told apart
+// by wsplit_compute_ct_args::fp32_input: it centres each slice on its first element x0 as the shifted kernels centre
+// a row (bfloat16 by the FPU, float32 on the SFPU). It keeps the centred values in DEST: c_24 holds the bf16 parts
+// of a row-sum tile (2 bfloat16 pages for bfloat16 input, 3 for float32), c_27 the row-sum tile and its remainder,
+// then the slice mean m_i (2 Float32 pages); c_25 and c_27 unpack straight to the fp32 DEST, and so do c_0, c_1,
+// c_4..c_7 when they are Float32 (bf16 CBs stay unmarked: exact in the 19-bit source registers); math fidelity
+// HiFi4. The partials reach the writer in Float32 (c_26, 3 pages: x0, m_i, M2_i; stats_format is Float32 with
+// fp32_dest_acc_en, which both families have); the writer is told so (wsplit_writer_ct_args::mean_lo), adds eps
+// (eps_bits) and, for bfloat16 input, sends each core mean - x0 of its own slice (shift_out). The output is packed
+// from the fp32 DEST to the output format (round to nearest). wsplit_compute_rt_args::eps_bits is still set but no
+// longer read.
 #include "device/layernorm_fused_rm_program_factory.hpp"
 
 #include <algorithm>

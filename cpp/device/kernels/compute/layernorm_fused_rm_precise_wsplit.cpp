@@ -8,7 +8,8 @@
 // Shift: every row of the slice is centred on the slice's own first element x0 (column 0 of c_1 tile 0), as the
 // row-resident shifted kernel centres on the row's (layernorm_fused_rm_shifted_common.hpp): y = x - x0.
 //   bfloat16 input: one FPU subtraction (sub_tiles_bcast_cols, both operands bf16 in the source registers), exact in
-//     the fp32 DEST whenever x and x0 are within 2^16 of each other, else rounded once (2^-24 of |x - x0|);
+//     the fp32 DEST when their exponents differ by at most 16 (8-bit bf16 significands, 24-bit fp32), else rounded
+//     once (2^-24 of |x - x0|);
 //   float32 input (c_1 marked UnpackToDestFp32, never read by the FPU): x copied into DEST, x0 broadcast once per
 //     pass into a DEST slot kept for the pass, y = x - x0 on the SFPU: exact when x is within a factor 2 of x0
 //     (Sterbenz), else one rounding of 2^-24 |x - x0|, relative to the spread of the row, not to its mean.
@@ -20,8 +21,8 @@
 //   M2_i    S = sum_t (y_t - m_i)^2 (m_i broadcast once into a DEST slot kept for the pass) -> c_27; parts, reduce
 //           -> c_26 page 2
 //   (the writer exchanges hi = x0, lo = m_i, M2_i as fp32 with the other cores of the tile-row, combines them
-//   relative to slot 0's hi K, and computes 1 / sqrt(var + eps) itself; c_25 tile 1 = the inverse std; bfloat16
-//   input: tile 0 = mean - x0 of this slice; float32: tile 0 = K, tile 2 = mean - K)
+//   relative to slice 0's mean, and computes 1 / sqrt(var + eps) itself; c_25 tile 1 = the inverse std; bfloat16
+//   input: tile 0 = mean - x0 of this slice; float32: the mean as hi + lo, tile 0 = hi, tile 2 = lo)
 //   output  bfloat16: y_t - c_25[0]; float32: (x_t - c_25[0]) - c_25[2]; then * inv_std * gamma_t + beta_t in DEST
 //           -> pack_untilize_dest -> c_16, block_w tiles at a time, c_25[0] broadcast once per block into a DEST slot
 //           kept for the block
@@ -32,18 +33,20 @@
 // computed from unmasked values and never written).
 //
 // Row sums: split() of the precise kernels re-derives each part from S in its own DEST section; here the pass packs
-// h_1 = bf16(S) beside S, and (split_parts) the float32 kernel packs the exact remainder S - h_1 into c_27 beside h_2,
-// so h_3 = bf16(S - h_1 - h_2) costs one subtraction (the parts are the same values). 2 parts leave at most 2^-18 |S| unsummed (bfloat16 input: within its
-// output's rounding), 3 parts 2^-27 |S|.
+// h_1 = bf16(S) beside S, and (split_parts) the float32 kernel packs the exact remainder S - h_1 into c_27 beside
+// h_2, so h_3 = bf16(S - h_1 - h_2) costs one subtraction (the parts are the same values). 2 parts leave at most
+// 2^-18 |S| unsummed (bfloat16 input: within its output's rounding), 3 parts 2^-27 |S|.
 //
 // CBs (precise roles): c_1 the input format (Float32: UnpackToDestFp32; bf16: unmarked, copied exactly), Ws pages;
-// c_24 the bf16 parts of a row-sum tile (2 or 3 pages, one per part; not marked: reduce reads it through SrcB); c_25 Float32 (marked),
-// from the writer (exchange area never read here); c_26 Float32, 3 pages, to the writer: hi, lo, M2_i; c_27 Float32
-// (marked), 2 pages: S with its remainder S - h_1, then m_i; c_3 (bf16 eps) waited and popped for the reader's sake.
+// c_24 the bf16 parts of a row-sum tile (2 or 3 pages, one per part; not marked: reduce reads it through SrcB); c_25
+// Float32 (marked), from the writer (exchange area never read here); c_26 Float32, 3 pages, to the writer: hi, lo,
+// M2_i; c_27 Float32 (marked), 2 pages: S with its remainder S - h_1, then m_i; c_3 (bf16 eps) waited and popped for
+// the reader's sake.
 //
 // Compile-time args: compute_ct_args with Wt = Ws (inv_w_bits unused), block_w = the untilize block width (divides
-// Ws, at most DEST capacity - 2: LayerNormFusedRMWSplitProgramFactory::block_width), then wsplit_compute_ct_args (exchange_pages, fp32_input); runtime args:
-// wsplit_compute_rt_args (eps_bits unused: the writer adds eps) (layernorm_fused_rm_kernel_args.hpp).
+// Ws, at most DEST capacity - 2: LayerNormFusedRMWSplitProgramFactory::block_width), then wsplit_compute_ct_args
+// (exchange_pages, fp32_input); runtime args: wsplit_compute_rt_args (eps_bits unread: the writer adds eps)
+// (layernorm_fused_rm_kernel_args.hpp).
 #include <cstdint>
 
 #include "layernorm_fused_rm_precise_common.hpp"

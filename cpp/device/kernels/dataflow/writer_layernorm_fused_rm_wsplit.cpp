@@ -3,25 +3,26 @@
 // Writer of the W-split program (RISCV_0 / BRISC; design and the exchange's ordering proof:
 // layernorm_fused_rm_wsplit_program_factory.cpp). Per tile-row of its group, a reduce-scatter then an all-gather of
 // the row statistics:
-//   1. round 1: takes this slice's partial statistics from c_26 (m_i tile, with mean_lo the m_i lo tile, M2_i
-//      tile; column 0 = the 32 rows), copies them as 64 fp32 values (96 with mean_lo) into slot `my` of the
-//      exchange area (c_25 after its statistics pages, the same L1 address on every core of the group),
-//      multicasts the slot to the other S - 1 cores of the group's rectangle, flushes the writes, increments every
-//      peer's round-1 semaphore (tile-row parity), and waits for S - 1 arrivals;
+//   1. round 1: takes this slice's partial statistics from c_26 (FPU kernel: m_i, M2_i tiles; precise kernel
+//      (mean_lo): x0_i, the slice's first element, m_i, the slice mean of x - x0_i, and M2_i about it; column 0 = the
+//      32 rows), copies them as 64 fp32 values (96 with mean_lo) into slot `my` of the exchange area (c_25 after its
+//      statistics pages, the same L1 address on every core of the group), multicasts the slot to the other S - 1
+//      cores of the group's rectangle, flushes the writes, increments every peer's round-1 semaphore (tile-row
+//      parity), and waits for S - 1 arrivals;
 //   2. combine, distributed: this core combines only the rows it owns (wsplit_exchange in
 //      layernorm_fused_rm_kernel_args.hpp: R = ceil(32 / S) contiguous rows per core; cores past the last owner own
-//      none) from the S partials with the two-pass sum form (compile-time weights, no division per partial), on the
-//      slice means relative to K (with mean_lo slot 0's mean hi, else 0), d_j = (hi_j - K) + lo_j (hi_j - K is exact
-//      when hi_j is within a factor 2 of K, Sterbenz; else the d_j are of the size of the spread), so with mean_lo
-//      the mean keeps fp32 accuracy of the spread, not of |mean|:
+//      none) from the S partials with the two-pass sum form (compile-time weights, no division per partial):
 //          d = sum_j (n_j / N) d_j,  M2 = sum_j M2_j + sum_j n_j (d_j - d)^2,  var = M2 / N,  N = W,
-//      7 fp32 operations per (row, partial) (13 with mean_lo, whose M2 sum is compensated) and one division per row;
-//   3. round 2: an owner writes its rows' (mean, var) into its block of the result area (after the slots), multicasts
-//      the block to the other S - 1 cores, flushes, and increments every peer's round-2 semaphore; every core waits
-//      for the other owners' blocks, then copies the 32 rows' statistics into column 0 of c_25 page 0 (d; with
-//      mean_lo K), page 1 (variance) and, with mean_lo, page 2 (d) in the statistics format and pushes the P pages to
-//      compute (K from its own copy of slot 0). Owners compute, everyone copies: every core of a group gets
-//      bit-identical statistics;
+//      FPU kernel: d_j = m_j (7 fp32 operations per (row, partial), one division per row); precise kernel:
+//      combine_precise, relative to slice 0's mean, with a corrected two-pass mean over the partials, pairwise M2
+//      sums, and the inverse std 1 / sqrt(var + eps) in soft float (inv_sqrt), the mean as an fp32 pair hi + lo;
+//   3. round 2: an owner writes its rows' statistics (FPU kernel: mean, var; precise kernel: mean hi, mean lo,
+//      inverse std) into its block of the result area (after the slots), multicasts the block to the other S - 1
+//      cores, flushes, and increments every peer's round-2 semaphore; every core waits for the other owners' blocks,
+//      then copies the 32 rows' statistics into column 0 of the c_25 statistics pages (FPU kernel: mean, variance;
+//      precise kernel: page 0 the mean hi, or with shift_out (bfloat16 input) mean - x0 of its own slice, page 1 the
+//      inverse std, page 2 the mean lo) in the statistics format and pushes the P pages to compute. Owners compute,
+//      everyone copies: every core of a group gets bit-identical statistics (with shift_out, each its own centring);
 //   4. output: the Ws untilized tiles of c_16 into this slice of the tile-row's sticks.
 // Soft-float: the data-movement RISC-Vs (RV32IM) have no FPU, so every fp32 operation here is a libgcc call,
 // correctly rounded like the host's SSE float math the emulator runs.
