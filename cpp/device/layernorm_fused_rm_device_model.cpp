@@ -313,14 +313,15 @@ std::vector<Candidate> candidates(const operation_attributes_t& attrs, const ten
     }
     std::stable_sort(out.begin(), out.end(), better);
     // Near-ties within the model's error: a program reading the input once goes before a streaming one (3 reads);
-    // the row-resident program (one read, no exchange) goes before a W-split, and so it does before a W-split whose
-    // exchange term is no smaller than its compute term (candidates' comment).
+    // the row-resident program (one read, no exchange) goes before a W-split, and so it does before a precise W-split
+    // whose exchange term is no smaller than its compute term (candidates' comment).
     auto prefer = [&](const char* front, auto&& preferred) {
         if (out.empty() || out.front().factory != front) {
             return;
         }
         const ProgramTime& t = out.front().time;
-        const bool exchange_bound = front == LayerNormFusedRMWSplitProgramFactory::name && t.exchange_us >= t.compute_us;
+        const bool exchange_bound = front == LayerNormFusedRMWSplitProgramFactory::name && t.exchange_us >= t.compute_us &&
+                                    LayerNormFusedRMWSplitProgramFactory::precise_kernel(fmt, attrs.compute_config);
         const double limit = exchange_bound ? INFINITY : t.us * (1.0 + kModelError);
         for (auto it = out.begin() + 1; it != out.end() && it->time.us <= limit; ++it) {
             if (preferred(it->factory)) {

@@ -228,13 +228,16 @@ struct Candidate {
 /// goes first. Why: the model leaves out DRAM latency and NOC congestion, which grow with DRAM traffic, so within its
 /// error the program moving a third of the bytes is the safer choice (e.g. float32 1x1x8192x256 on Wormhole:
 /// streaming models 340 us, row-resident 348 us: 2 % apart; row-resident runs). Likewise, when the fastest is then a
-/// W-split, the row-resident program goes first when it fits and models within kModelError of it, or whatever it
-/// models when the W-split's exchange term is no smaller than its compute term: the per-tile-row exchange adds
-/// latencies the model leaves out (semaphore round trips beyond the flight floor, skew between the cores of a group)
-/// and its soft-float combine is an unsourced estimate, so where the exchange is the larger part of a W-split's time
-/// the model does not tell it apart from the row-resident program (e.g. bfloat16 1x1x64x128 on Wormhole: the W-split
-/// with S = 4 models 22 us, 12 of them exchange, the row-resident program 36 us; row-resident runs; 1x1x32x4096: 29 us
-/// with 13 of exchange, so the W-split runs). select_program_factory takes the first.
+/// W-split, the row-resident program goes first when it fits and models within kModelError of it, or, for the
+/// precise W-split kernel (fp32 DEST), whatever it models when the W-split's exchange term is no smaller than its
+/// compute term: the per-tile-row exchange adds latencies the model leaves out (semaphore round trips beyond the
+/// flight floor, skew between the cores of a group), and the precise kernel's exchange carries the tail of the row
+/// statistics (the corrected mean, the division and the inverse std) in soft float at an unsourced cost per
+/// operation, so where it is the larger part of a W-split's time the model does not tell it apart from the
+/// row-resident program (e.g. bfloat16 1x1x64x128, default config, on Wormhole: the W-split with S = 4 models 22 us,
+/// 12 of them exchange, the row-resident program 36 us; row-resident runs, as the stage-5 gate requires; 1x1x32x4096:
+/// 29 us with 13 of exchange, so the W-split runs). The FPU W-split kernel's exchange is a plain sum; its selection is
+/// the fastest (the stage-4 gate: 64 x 128 with a 16-bit DEST). select_program_factory takes the first.
 std::vector<Candidate> candidates(const operation_attributes_t& attrs, const tensor_args_t& tensor_args);
 
 /// Selection order: lower modelled time, then fewer cores, then row-resident before streaming before W-split,

@@ -376,7 +376,7 @@ def test_first_element_outlier(dtype, W, S):
     -3e3 first in the slice at W / 2) make x - x0 large for the rest of the slice and slot 0's x0 far from the row's
     mean. Against torch float64: float32 within the float32 target (3e-7 of the row scale) and the precise per-element
     bound; bfloat16 within the default config's bound (0.5 ULP + 1e-3 of the row scale, no worse than the row-resident
-    shifted program). Before the shift, with slot 0's x0 as the combine's reference, float32 measured up to 1.3e-6."""
+    shifted program). Combined relative to slot 0's x0 instead (the outlier itself), float32 measured up to 1.3e-6."""
     g = torch.Generator().manual_seed(W + S)
     x = torch.randn(33, W, generator=g)
     x[:, 0] = 1e4

@@ -134,7 +134,8 @@ def test_selection_is_the_first_candidate_and_choose_cores_per_row_its_best_s(dt
             assert times[0] == min(times) or (
                 w0["factory"] == _C.STREAMING_PROGRAM_FACTORY and times[0] <= times[1] * (1 + _C.model.MODEL_ERROR)) or (
                 cands[0]["factory"] == _C.program_factory_name() and w0["factory"] == _C.WSPLIT_PROGRAM_FACTORY and
-                (times[0] <= times[1] * (1 + _C.model.MODEL_ERROR) or w0["exchange_us"] >= w0["compute_us"]))
+                (times[0] <= times[1] * (1 + _C.model.MODEL_ERROR) or
+                 (fp32_dest and w0["exchange_us"] >= w0["compute_us"])))
             ws = [c for c in cands if c["factory"] == _C.WSPLIT_PROGRAM_FACTORY]
             assert _C.select_program_factory(a, t) == cands[0]["factory"]
             assert _C.wsplit_cores_per_row(a, t) == (ws[0]["split"] if ws else 0)
@@ -311,9 +312,14 @@ def test_model_error_is_the_c_literal():
 
 
 def test_exchange_bound_wsplit_yields_to_the_row_resident_program():
-    """bfloat16 1x1x64x128 on Wormhole: the W-split (S = 4, one tile per slice) models faster than the row-resident
-    program, but most of its time is the exchange (flight floor and the unsourced soft-float combine): the row-resident
-    program runs. 1x1x32x4096: the W-split models 15x faster with its compute the larger term: it runs."""
+    """bfloat16 1x1x64x128 on Wormhole, fp32 DEST (the precise W-split kernel): the W-split (S = 4, one tile per slice)
+    models faster than the row-resident program, but most of its time is the exchange (flight floor and the unsourced
+    soft-float combine): the row-resident program runs. 1x1x32x4096: the W-split models 15x faster with its compute
+    the larger term: it runs. A 16-bit DEST (the FPU W-split kernel, a plain-sum exchange): the fastest runs."""
+    a, t = _attrs_args([1, 1, 64, 128], fp32_dest=False)
+    cands = _C.model.candidates(a, t)
+    assert cands[0]["factory"] == _C.WSPLIT_PROGRAM_FACTORY and cands[0]["us"] == min(c["us"] for c in cands)
+    assert cands[0]["exchange_us"] >= cands[0]["compute_us"]
     a, t = _attrs_args([1, 1, 64, 128])
     cands = _C.model.candidates(a, t)
     ws = min((c for c in cands if c["factory"] == _C.WSPLIT_PROGRAM_FACTORY), key=lambda c: c["us"])

@@ -81,6 +81,35 @@ ALWI void shifted(uint32_t t, uint32_t w) {
     }
 }
 
+// A DEST tile packed into one page of a CB (kNoCb: none).
+struct Out {
+    uint32_t idst, cb;
+};
+constexpr Out kNone{0, kNoCb};
+
+// After tile_regs_commit: each given Out packed (the CB's format set) within one pack hand-off, the pages pushed.
+ALWI void pack_outs(Out a, Out b = kNone, Out c = kNone) {
+    const Out outs[3] = {a, b, c};
+    for (const Out& o : outs) {
+        if (o.cb != kNoCb) {
+            cb_reserve_back(o.cb, 1);
+        }
+    }
+    tile_regs_wait();
+    for (const Out& o : outs) {
+        if (o.cb != kNoCb) {
+            pack_reconfig_data_format(o.cb);
+            pack_tile(o.idst, o.cb);
+        }
+    }
+    tile_regs_release();
+    for (const Out& o : outs) {
+        if (o.cb != kNoCb) {
+            cb_push_back(o.cb, 1);
+        }
+    }
+}
+
 // One statistics pass over the Ws tiles in one DEST section: S = sum_t v_t, v_t = y_t (pass 0) or (y_t - m_i)^2
 // (pass 1, m_i = c_27 tile 0, popped), masked past W on the slice's partial last tile; S pushed to c_27 and its bf16
 // rounding h_1 to c_24. Pass 0 also pushes x0's tile to c_26 (column 0 = x0 of each row: the partial hi).
@@ -116,26 +145,8 @@ ALWI void stats_pass(uint32_t pass, bool partial_last_tile) {
     if (pass == 1) {
         cb_pop_front(cb_row, 1);
     }
-    cb_reserve_back(cb_row, 1);
-    cb_reserve_back(cb_parts, 1);
-    if (pass == 0) {
-        cb_reserve_back(cb_partials, 1);
-    }
-    tile_regs_wait();
-    pack_reconfig_data_format(cb_row);
-    pack_tile(d_sum, cb_row);
-    pack_reconfig_data_format(cb_parts);
-    pack_tile(d_sum, cb_parts);  // h_1 = bf16(S), the first part (split_parts)
-    if (pass == 0) {
-        pack_reconfig_data_format(cb_partials);
-        pack_tile(d_x0, cb_partials);
-    }
-    tile_regs_release();
-    cb_push_back(cb_row, 1);
-    cb_push_back(cb_parts, 1);
-    if (pass == 0) {
-        cb_push_back(cb_partials, 1);
-    }
+    // S, h_1 = bf16(S) (the first part: split_parts), and in pass 0 x0's tile.
+    pack_outs({d_sum, cb_row}, {d_sum, cb_parts}, pass == 0 ? Out{d_x0, cb_partials} : kNone);
 }
 
 // The other bf16 parts of S (c_27 tile 0) into c_24 behind h_1 = bf16(S), which stats_pass packed from the same DEST
@@ -154,23 +165,7 @@ ALWI void split_parts() {
         copy_from(cb_parts, k - 1, 1);  // bf16 through SrcA: exact
         sub_dst(0, 1);
         tile_regs_commit();
-        const bool rest = k == 1 && kParts == 3;
-        cb_reserve_back(cb_parts, 1);
-        if (rest) {
-            cb_reserve_back(cb_row, 1);
-        }
-        tile_regs_wait();
-        pack_reconfig_data_format(cb_parts);
-        pack_tile(0, cb_parts);
-        if (rest) {
-            pack_reconfig_data_format(cb_row);
-            pack_tile(0, cb_row);
-        }
-        tile_regs_release();
-        cb_push_back(cb_parts, 1);
-        if (rest) {
-            cb_push_back(cb_row, 1);
-        }
+        pack_outs({0, cb_parts}, k == 1 && kParts == 3 ? Out{0, cb_row} : kNone);  // h_k (and S - h_1)
     }
 }
 
@@ -189,22 +184,7 @@ ALWI void finish_sum(uint32_t scale_bits, bool keep) {
     tile_regs_commit();
     cb_pop_front(cb_row, 1);  // S, or S - h_1 (3 parts)
     cb_pop_front(cb_parts, kParts);
-    cb_reserve_back(cb_partials, 1);
-    if (keep) {
-        cb_reserve_back(cb_row, 1);
-    }
-    tile_regs_wait();
-    pack_reconfig_data_format(cb_partials);
-    pack_tile(0, cb_partials);
-    if (keep) {
-        pack_reconfig_data_format(cb_row);
-        pack_tile(0, cb_row);
-    }
-    tile_regs_release();
-    cb_push_back(cb_partials, 1);
-    if (keep) {
-        cb_push_back(cb_row, 1);
-    }
+    pack_outs({0, cb_partials}, keep ? Out{0, cb_row} : kNone);
 }
 }  // namespace
 
