@@ -91,6 +91,18 @@ def test_chunked_staging_equals_the_whole_slice_bit_for_bit(dtype, fp32_dest, m,
         assert pages[cb] == (chunks[0] if given else 1) and pages[cb + 2] == (9 if given else 1)
 
 
+@pytest.mark.parametrize("dtype,fp32_dest", [(ttnn.float32, True), (ttnn.bfloat16, False)], ids=["fp32", "fp16_dest"])
+def test_chunked_staging_over_many_tile_rows_per_group(dtype, fp32_dest):
+    # One group of 2 cores (a 2 x 1 grid) takes all 10 tile-rows of 300 x 570 (the last partial): the reader's chunks
+    # of tile-row b + 1 queue behind the output chunks of b, and both exchange parities are used 5 times each.
+    g = torch.Generator().manual_seed(6)
+    x, gamma, beta = torch.randn(1, 1, 300, 570, generator=g), torch.randn(570, generator=g), torch.randn(570, generator=g)
+    kw = dict(wsplit_cores_per_row=2, core_grid=ttnn.CoreGrid(y=1, x=2))
+    whole, _ = _run(x, gamma, beta, dtype, _cfg(fp32_dest), wsplit_chunk_tiles=9, **kw)
+    y, stats = _run(x, gamma, beta, dtype, _cfg(fp32_dest), wsplit_chunk_tiles=3, **kw)
+    assert stats["cores_used"] == 2 and torch.equal(y, whole)
+
+
 @pytest.mark.parametrize("shape,S,m", [([1, 1, 32, 4096], 2, 1e4), ([1, 1, 33, 4030], 2, 0.0)],
                          ids=["32x4096_m1e4", "33x4030"])
 def test_float32_slices_too_wide_for_unchunked_staging_meet_the_precise_bound(shape, S, m):
