@@ -230,14 +230,16 @@ ProgramWork program_work(const operation_attributes_t& attrs, const tensor_args_
         const WorkSplit split = split_work_to_cores(static_cast<uint32_t>(lay.origins.size()), 1, Ht);
         const uint64_t r = split.units_group_1;
         const uint32_t slice_cols = Wt / s * TILE_WIDTH;  // the busiest core's slice: a full one
+        // Staged in chunks of Bc tiles (F::chunk_tiles; Bc = Ws where the slice fits L1 unchunked).
+        const uint32_t chunk_cols = std::max<uint32_t>(F::chunk_tiles(attrs, tensor_args, s), 1) * TILE_WIDTH;
         p.name = "wsplit";
         p.split = s;
         p.cores = split.num_cores * s;
-        add_stick(c.read_txns, TILE_HEIGHT * r, slice_cols, slice_cols, e_in);
+        add_stick(c.read_txns, TILE_HEIGHT * r, slice_cols, chunk_cols, e_in);
         if (affine) {
-            add_stick(c.read_txns, affine, slice_cols, slice_cols, e_in);
+            add_stick(c.read_txns, affine, slice_cols, chunk_cols, e_in);
         }
-        add_stick(c.write_txns, TILE_HEIGHT * r, slice_cols, slice_cols, e_out);
+        add_stick(c.write_txns, TILE_HEIGHT * r, slice_cols, chunk_cols, e_out);
         // Per tile-row and round, one message and one semaphore increment to each of the S - 1 peers (a multicast
         // counted per destination, as the emulator counts it): round 1 this core's slot, round 2 (an owner, the
         // busiest kind of core) its rows' combined statistics.
@@ -249,7 +251,8 @@ ProgramWork program_work(const operation_attributes_t& attrs, const tensor_args_
         const std::string kind = steps_kind(p.name, fmt, attrs.compute_config);
         c.tile_steps = r * (Wt / s) * steps_per_tile(kind) + 2ull * (Wt / s) + r * steps_per_tile_row(kind);
         if (precise) {  // the precise kernel's operand kept in DEST per output block (steps_per_tile_row)
-            c.tile_steps += r * (Wt / s / F::block_width(Wt / s, fmt, attrs.compute_config));
+            const uint32_t Bc = std::max<uint32_t>(F::chunk_tiles(attrs, tensor_args, s), 1);
+            c.tile_steps += r * (Wt / s / F::block_width(Bc, fmt, attrs.compute_config));
         }
         const uint64_t flight = exchange_flight_cycles(attrs.arch, lay.gx, lay.gy);
         const bool shift_out = precise && fmt != DataFormat::Float32;  // wsplit_writer_ct_args::shift_out

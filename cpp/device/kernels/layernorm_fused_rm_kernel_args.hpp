@@ -120,9 +120,11 @@ inline constexpr unsigned area_bytes(unsigned S, bool mean_lo = false) {
 /// precise): compute_ct_args with Wt = the slice's tiles Ws, then the pages of c_25 per tile-row.
 namespace wsplit_compute_ct_args {
 inline constexpr unsigned exchange_pages = compute_ct_args::count;  ///< P: statistics pages, exchange area
+/// Bc: tiles per row-major staging chunk (c_0, c_4, c_5, c_16 hold Bc pages; divides Ws; Ws = unchunked)
+inline constexpr unsigned chunk_tiles = exchange_pages + 1;
 /// Precise kernel: 1 when the input is FLOAT32 (x - x0 on the SFPU, 3 bf16 parts per row sum), 0 bfloat16 (x - x0
 /// by the FPU, 2 parts; the writer sends mean - x0 of the slice: wsplit_writer_ct_args::shift_out).
-inline constexpr unsigned fp32_input = exchange_pages + 1;
+inline constexpr unsigned fp32_input = chunk_tiles + 1;
 inline constexpr unsigned count = fp32_input + 1;
 }  // namespace wsplit_compute_ct_args
 
@@ -149,12 +151,13 @@ inline constexpr unsigned full_slice_cols = 7;   ///< columns of every slice but
 inline constexpr unsigned last_slice_cols = 8;   ///< valid columns of the last slice
 inline constexpr unsigned W = 9;                 ///< row width
 inline constexpr unsigned mean_lo = 10;          ///< 1: partials and combined mean as fp32 hi + lo (precise kernel)
+inline constexpr unsigned chunk_tiles = 11;      ///< Bc: tiles per c_16 chunk (divides Ws; Ws = the whole slice)
 /// mean_lo only: epsilon as float32 bits (the writer sends 1 / sqrt(var + eps) in place of the variance).
-inline constexpr unsigned eps_bits = 11;
+inline constexpr unsigned eps_bits = 12;
 /// mean_lo only: 1 when statistics page 0 takes mean - x0 of this core's slice (bfloat16 input: the compute kernel
-/// centres x - x0 by the FPU), 0 when it takes K and page 2 d (float32 input).
-inline constexpr unsigned shift_out = 12;
-inline constexpr unsigned count = 13;
+/// centres x - x0 by the FPU), 0 when it takes the mean's hi part and page 2 its lo part (float32 input).
+inline constexpr unsigned shift_out = 13;
+inline constexpr unsigned count = 14;
 inline constexpr unsigned output_accessor = count;  ///< TensorAccessorArgs of the output
 }  // namespace wsplit_writer_ct_args
 

@@ -14,7 +14,8 @@
 //     pass into a DEST slot kept for the pass, y = x - x0 on the SFPU: exact when x is within a factor 2 of x0
 //     (Sterbenz), else one rounding of 2^-24 |x - x0|, relative to the spread of the row, not to its mean.
 // Per tile-row, on this core's slice of Ws tiles (DST: fp32, 4 tiles per half-sync section):
-//   tilize  c_0 -> c_1 (exact: Float32 via UnpackToDestFp32, bf16 through SrcA), kept until the output
+//   tilize  c_0 -> c_1 (exact: Float32 via UnpackToDestFp32, bf16 through SrcA), kept until the output; c_0 (and
+//           gamma / beta's c_4, c_5 once) staged in chunks of Bc = chunk_tiles tiles, c_1 (c_6, c_7) whole
 //   mean    S = sum_t y_t (masked past W) -> c_27; x0's tile -> c_26 page 0 (hi); S split into bf16 parts (2 for
 //           bfloat16 input, 3 for float32) -> c_24; reduce, x 1 / w_i: m_i = the slice mean of y -> c_26 page 1 (lo)
 //           and c_27
@@ -24,8 +25,8 @@
 //   relative to slice 0's mean, and computes 1 / sqrt(var + eps) itself; c_25 tile 1 = the inverse std; bfloat16
 //   input: tile 0 = mean - x0 of this slice; float32: the mean as hi + lo, tile 0 = hi, tile 2 = lo)
 //   output  bfloat16: y_t - c_25[0]; float32: (x_t - c_25[0]) - c_25[2]; then * inv_std * gamma_t + beta_t in DEST
-//           -> pack_untilize_dest -> c_16, block_w tiles at a time, c_25[0] broadcast once per block into a DEST slot
-//           kept for the block
+//           -> pack_untilize_dest -> c_16, one chunk of Bc tiles at a time, block_w tiles per DEST section, c_25[0]
+//           broadcast once per block into a DEST slot kept for the block
 // Slice mean x0 + m_i as the fp32 pair hi + lo: the row's mean keeps fp32 accuracy of the spread, not of |mean|
 // (x ~ 1e4 + randn), and the row's first element may be an outlier (y = x - x0 large for the others: rounded
 // relative to the spread). w_i is the number of valid columns of the slice; the last slice's partial last tile
@@ -44,8 +45,8 @@
 // the reader's sake.
 //
 // Compile-time args: compute_ct_args with Wt = Ws (inv_w_bits unused), block_w = the untilize block width (divides
-// Ws, at most DEST capacity - 2: LayerNormFusedRMWSplitProgramFactory::block_width), then wsplit_compute_ct_args
-// (exchange_pages, fp32_input); runtime args: wsplit_compute_rt_args (eps_bits unread: the writer adds eps)
+// Bc, at most DEST capacity - 2: LayerNormFusedRMWSplitProgramFactory::block_width), then wsplit_compute_ct_args
+// (exchange_pages, chunk_tiles = Bc, fp32_input); runtime args: wsplit_compute_rt_args (eps_bits unread: the writer adds eps)
 // (layernorm_fused_rm_kernel_args.hpp).
 #include <cstdint>
 
@@ -57,6 +58,8 @@ using namespace lnfrm::precise;
 namespace {
 namespace wct = layernorm_fused_rm::wsplit_compute_ct_args;
 constexpr uint32_t exchange_pages = get_compile_time_arg_val(wct::exchange_pages);
+// Bc: the row-major staging chunk (c_0, c_4, c_5, c_16 hold Bc pages; c_1, c_6, c_7 the whole slice).
+constexpr uint32_t chunk_tiles = get_compile_time_arg_val(wct::chunk_tiles);
 constexpr bool fp32_in = get_compile_time_arg_val(wct::fp32_input) != 0;
 constexpr uint32_t kParts = fp32_in ? 3 : 2;
 constexpr uint32_t cb_row = cb_inv_std;    // c_27: S and S - h_1, then m_i
@@ -192,15 +195,17 @@ void kernel_main() {
     using namespace args;
     constexpr uint32_t Ws = Wt;
     static_assert(block_w >= 1, "the factory sizes the untilize block to DEST capacity - 2 (scratch, kept operand)");
+    static_assert(chunk_tiles >= 1 && Ws % chunk_tiles == 0 && chunk_tiles % block_w == 0,
+                  "the staging chunk divides the slice and the untilize block divides the chunk");
     namespace rt = layernorm_fused_rm::wsplit_compute_rt_args;
     const uint32_t num_blocks = get_arg_val<uint32_t>(rt::num_blocks);
     const uint32_t inv_w_slice_bits = get_arg_val<uint32_t>(rt::inv_w_slice_bits);
     const bool partial_last_tile = get_arg_val<uint32_t>(rt::partial_last_tile) != 0;
 
-    begin_kernel(Ws);
+    begin_kernel(Ws, chunk_tiles);
 
     for (uint32_t block = 0; block < num_blocks; ++block) {
-        tilize_rows(cb_in_rm, cb_in, Ws);
+        tilize_rows(cb_in_rm, cb_in, Ws, chunk_tiles);
         cb_wait_front(cb_in, Ws);
 
         stats_pass(0, partial_last_tile);
@@ -212,22 +217,26 @@ void kernel_main() {
         // The row's statistics from the writer (c_25): tile 1 the inverse std; the centring as in the header.
         cb_wait_front(cb_stats, exchange_pages);
         // DST[block_w] is the scratch; DST[block_w + 1] keeps c_25 tile 0 for the block (the factory leaves room).
-        output_block_from<block_w, Ws, has_gamma, has_beta>(
-            false, cb_stats, 1, [](uint32_t t, uint32_t j, uint32_t tmp, bool) {
-                constexpr uint32_t kept = block_w + 1;
-                if (j == 0) {
-                    bcast_from<BroadcastType::COL>(cb_stats, 0, kept);
-                }
-                if constexpr (fp32_in) {
-                    copy_from(cb_in, t, j);
-                    sub_dst(j, kept);
-                    bcast_from<BroadcastType::COL>(cb_stats, 2, tmp);
-                    sub_dst(j, tmp);
-                } else {
-                    shifted(t, j);
-                    sub_dst(j, kept);
-                }
-            });
+        for (uint32_t c = 0; c < Ws; c += chunk_tiles) {  // c_16 one chunk at a time
+            output_block_from<block_w, chunk_tiles, has_gamma, has_beta>(
+                false, cb_stats, 1,
+                [](uint32_t t, uint32_t j, uint32_t tmp, bool) {
+                    constexpr uint32_t kept = block_w + 1;
+                    if (j == 0) {
+                        bcast_from<BroadcastType::COL>(cb_stats, 0, kept);
+                    }
+                    if constexpr (fp32_in) {
+                        copy_from(cb_in, t, j);
+                        sub_dst(j, kept);
+                        bcast_from<BroadcastType::COL>(cb_stats, 2, tmp);
+                        sub_dst(j, tmp);
+                    } else {
+                        shifted(t, j);
+                        sub_dst(j, kept);
+                    }
+                },
+                c);
+        }
 
         cb_pop_front(cb_in, Ws);
         cb_pop_front(cb_stats, exchange_pages);
