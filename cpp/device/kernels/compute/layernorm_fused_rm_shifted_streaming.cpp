@@ -71,7 +71,7 @@ void kernel_main() {
             if (c == 0) {
                 stage_shift();
             }
-            shifted_output<Bt, Bt, has_gamma, has_beta>(cb_xmm, 0);
+            shifted_output<Bt, has_gamma, has_beta>(cb_xmm, 0);
             cb_pop_front(cb_in, Bt);
             pop_affine<has_gamma, has_beta>(Bt);
         }
