@@ -87,18 +87,31 @@ inline constexpr uint32_t kCombineOpsHiLo = 15;
 /// Tile steps per tile-row (the row statistics, besides the per-tile steps) of each kind steps_per_tile knows, counted
 /// from the kernels as one step per unpack into DEST (copy_tile, unary_bcast), FPU reduce or SFPU tile operation:
 ///   FPU kernels (row_resident, streaming, wsplit) and upstream's: 2;
-///   *_shifted 32 (finish_pass, layernorm_fused_rm_shifted_common.hpp: the mean's split_reduce with one bf16 part
-///     and a rest, 1 + 3 splits, 2 reduces, x 1 / W: 7; the inverse std's: splits 4, 2 x 2 reduces, 2 x 1 / W, 2 + eps,
-///     rsqrt, 2 Newton steps of 6: 25); streaming_shifted 35 (+ x0 staged once per pass, 3 copies);
-///   row_resident_precise 58 (layernorm_fused_rm_precise.cpp: split_reduce of m1 and of m2, each 3 bf16 parts
-///     1 + 3 + 5, 3 reduces, x 1 / W: 13; of the inverse std: split 9, 2 x 3 reduces, 2 x 1 / W, + eps, rsqrt,
-///     Newton: 32); streaming_precise 64 (the inverse std from S3 - m2^2: 2 x (bcast, square, sub) more: 38);
+///   row_resident_shifted 33 (finish_pass, layernorm_fused_rm_shifted_common.hpp: the mean's split_reduce with one
+///     bf16 part and a rest, 1 + 3 splits, 2 reduces, x 1 / W: 7; m brought into DEST for the variance pass 1; the
+///     inverse std's split_reduce: splits 4, 2 x 2 reduces, 2 x 1 / W, 2 + eps, rsqrt, 2 Newton steps of 6: 25);
+///     streaming_shifted 34 (+ x0 staged once per pass, 3 copies; - the 2 partial-sum copies of the first chunks,
+///     which steps_per_chunk counts for every chunk);
+///   row_resident_precise 70 (layernorm_fused_rm_precise.cpp: x0 staged 1; pass A's x0 bcast 1; split_reduce of m
+///     13 (3 bf16 parts 1 + 3 + 5, 3 reduces, x 1 / W); m1 = x0 + m 3; pass B's m1 bcast 1; split_reduce of m2 13;
+///     the inverse std from S2 - m2^2: split 9, 2 x 3 reduces, 2 x (x 1 / W, bcast m2, square, sub), 2 + eps, rsqrt,
+///     2 Newton steps of 6: 38); streaming_precise 67 (the same, - the 3 partial-sum copies of the first chunks).
 ///   wsplit_precise 61 (layernorm_fused_rm_precise_wsplit.cpp: split_reduce of m1 13, m1 broadcast for the m2 pass
 ///     1, mean_hi_lo (split 9, 3 reduces, x 1 / w, copy m1, add, 2 sub) 17, split_reduce of M2_i 13, inv_std_of
 ///     (2 copies, 2 + eps, rsqrt, 2 Newton steps of 6) 17).
-/// Left out: the streaming kernels' copy of the running partial sums per chunk (1 or 2 steps per chunk and pass).
 /// std::invalid_argument for another kind.
 uint32_t steps_per_tile_row(const std::string& kind);
+
+/// Tile steps per chunk of the streaming kernels (0 for the other kinds): the DEST operands each chunk's statistics
+/// section loads again. streaming_shifted 3 (the partial row sum of each pass, m in the variance pass);
+/// streaming_precise 5 (pass 1: partial S, x0; pass 2: partials S1 and S2, m1). std::invalid_argument for another kind.
+uint32_t steps_per_chunk(const std::string& kind);
+
+/// Extra tile steps per tile when the output's tile count (Wt row-resident, the chunk width Bt streaming) is odd:
+/// output_resident (layernorm_fused_rm_precise_common.hpp) then untilizes 1 tile per DEST section instead of 2, so
+/// the section's operand loads are not shared: 1 for the shifted and precise kinds (shifted 7 output steps instead of
+/// 6; precise 9 instead of 7.5, whose half step steps_per_tile already rounds up), 0 for the others.
+uint32_t steps_per_odd_output_tile(const std::string& kind);
 
 /// Exchange rounds per tile-row of the W-split writer: partials to every peer, then the owners' combined rows.
 inline constexpr uint32_t kExchangeRounds = 2;
@@ -115,15 +128,16 @@ inline constexpr uint32_t kSemaphoreBytes = 4;
 ///     untilize (gamma and beta tilized once per core: + 2 per tile of W);
 ///   The fp32-DEST kernels (compute_kernel_of: shifted for bfloat16 with fp32_dest_acc_en, precise for float32; the
 ///   W-split runs its precise kernel for both) pack nothing per tile until the output, so one step per unpack into
-///   DEST (tilize, copy_tile, unary_bcast), FPU subtraction or SFPU tile operation:
-///   row_resident_shifted 17 (layernorm_fused_rm_shifted_common.hpp): tilize 1; mean pass: x - x0 (FPU), add 2;
-///     variance pass: x - x0, bcast m, sub, square, add 5; output: x - x0, bcast m, sub, bcast inv_std, mul, bcast
-///     gamma, mul, bcast beta, add with untilize 9; streaming_shifted 19 (x tilized in each of the 3 passes);
-///   row_resident_precise 25 (layernorm_fused_rm_precise.cpp): tilize 1; m1 pass: copy, add 2; m2 pass: copy, bcast,
-///     sub, add 4; M2 pass: copy, bcast, sub, bcast, sub, square, add 7; output: copy, bcast m1, sub, bcast m2, sub,
-///     bcast inv_std, mul, bcast gamma, mul, bcast beta, add 11; streaming_precise 22
-///     (layernorm_fused_rm_precise_streaming.cpp: 3 tilizes; pass 1 copy, add 2; pass 2 copy, bcast, sub, square,
-///     2 adds 6; output 11);
+///   DEST (tilize, copy_tile, unary_bcast), FPU subtraction or SFPU tile operation (sfpu_binary_bcast.h column ops and
+///   addcmul_tile count one each; per-row operands resident in DEST, layernorm_fused_rm_precise_common.hpp):
+///   row_resident_shifted 12 (layernorm_fused_rm_shifted_common.hpp): tilize 1; mean pass: x - x0 (FPU), add 2;
+///     variance pass: x - x0, - m (SFPU broadcast), + square (addcmul) 3; output (output_resident, 2 tiles per DEST
+///     section): x - x0, m and inv_std brought in per section (1 per tile), normalize, bcast gamma, bcast beta,
+///     addcmul with untilize 6; streaming_shifted 14 (x tilized in each of the 3 passes);
+///   row_resident_precise 16 (layernorm_fused_rm_precise.cpp; 15.5 rounded up): tilize 1; pass A: copy, - x0, add 3;
+///     pass B: copy, - m1, add, + square (addcmul) 4; output: copy, m1 per section (1/2), - m1, m2 and inv_std per
+///     section (1), normalize, bcast gamma, bcast beta, addcmul 7.5; streaming_precise 18
+///     (layernorm_fused_rm_precise_streaming.cpp: 17.5 rounded up, 3 tilizes);
 ///   wsplit_precise 24 (layernorm_fused_rm_precise_wsplit.cpp): tilize 1; m1 pass: copy, add 2; m2 pass: copy, - m1,
 ///     add 3; M2 pass: copy, bcast hi, sub, bcast lo, sub, square, add 7; output: copy, bcast K, sub, bcast rest,
 ///     sub, bcast inv_std, mul, bcast gamma, mul, bcast beta, add with untilize 11;

@@ -123,8 +123,10 @@ def work_from_descriptor(desc, arch: str, shape: list[int], e_in: int, e_out: in
     core = CoreWork(
         read_txns=n(passes * TILE * r, per_stick(e_in)) + n(affine * affine_times, per_stick(e_affine)),
         write_txns=n(TILE * r, per_stick(e_out)),
-        # its kernel's steps per tile, gamma / beta tilized, the statistics per tile-row
-        tile_steps=r * wt * STEPS[steps] + 2 * wt * affine_times + M.steps_per_tile_row(steps) * r,
+        # its kernel's steps per tile, gamma / beta tilized, the statistics per tile-row, the operands reloaded per
+        # streaming chunk, the unshared output loads of an odd output width (row-resident bt = wt)
+        tile_steps=r * wt * STEPS[steps] + 2 * wt * affine_times + M.steps_per_tile_row(steps) * r
+        + r * chunks * M.steps_per_chunk(steps) + (r * wt * M.steps_per_odd_output_tile(steps) if bt % 2 else 0),
     )
     if wsplit:  # the group's rectangle, from the writer's multicast corners (NOC coordinates)
         wrt = _C.wsplit_writer_rt_args

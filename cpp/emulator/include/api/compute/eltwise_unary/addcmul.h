@@ -4,6 +4,7 @@
 // (the 16-bit DEST store rounding is not modelled: the call is refused). Values: src/math/sfpu_functions.hpp.
 #pragma once
 #include "api/compute/common_globals.h"
+#include "emu/data_format.hpp"
 
 namespace ckernel {
 ALWI void addcmul_tile_init() { api().sfpu_init(tensix_emu::SfpuOp::ADDCMUL); }
