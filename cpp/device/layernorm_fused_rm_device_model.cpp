@@ -278,8 +278,9 @@ ProgramWork program_work(const operation_attributes_t& attrs, const tensor_args_
     }
     add_stick(c.write_txns, TILE_HEIGHT * r, W, Bt * TILE_WIDTH, e_out);
     const std::string kind = steps_kind(p.name, fmt, attrs.compute_config);
-    c.tile_steps = r * Wt * steps_per_tile(kind) + 2ull * Wt * affine_times + r * steps_per_tile_row(kind) +
-                   r * (Wt / Bt) * steps_per_chunk(kind) + (Bt % 2 == 1 ? r * Wt * steps_per_odd_output_tile(kind) : 0);
+    // gamma and beta arrive as tiles (reader affine_flag::pretiled): no tilize steps for them.
+    c.tile_steps = r * Wt * steps_per_tile(kind) + r * steps_per_tile_row(kind) + r * (Wt / Bt) * steps_per_chunk(kind) +
+                   (Bt % 2 == 1 ? r * Wt * steps_per_odd_output_tile(kind) : 0);
     p.dram_bytes = passes * rows * W * e_in + rows * W * e_out +
                    uint64_t(affine) * (streaming ? Ht : split.num_cores) * W * e_in;
     return p;

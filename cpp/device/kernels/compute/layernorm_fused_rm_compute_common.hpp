@@ -85,6 +85,17 @@ ALWI void tilize_affine(uint32_t tiles) {
     }
 }
 
+// gamma and beta, those given, for `tiles` tiles, as the reader placed them (affine_flag::pretiled): waited for.
+template <bool has_gamma, bool has_beta>
+ALWI void wait_affine(uint32_t tiles) {
+    if constexpr (has_gamma) {
+        cb_wait_front(cb_gamma, tiles);
+    }
+    if constexpr (has_beta) {
+        cb_wait_front(cb_beta, tiles);
+    }
+}
+
 // Pops the `tiles` tiles of gamma and beta, those given.
 template <bool has_gamma, bool has_beta>
 ALWI void pop_affine(uint32_t tiles) {
@@ -103,6 +114,16 @@ ALWI void begin_kernel(uint32_t resident_affine_tiles) {
     compute_kernel_hw_startup(cb_in_rm, cb_in_rm, cb_in);
     if (resident_affine_tiles > 0) {
         tilize_affine<args::has_gamma, args::has_beta>(resident_affine_tiles);
+    }
+    cb_wait_front(cb_scaler, args::scaler_tiles);
+    cb_wait_front(cb_eps, 1);
+}
+
+// begin_kernel for a reader with affine_flag::pretiled: gamma and beta arrive as tiles (waited for, not tilized).
+ALWI void begin_kernel_pretiled(uint32_t resident_affine_tiles) {
+    compute_kernel_hw_startup(cb_in_rm, cb_in_rm, cb_in);
+    if (resident_affine_tiles > 0) {
+        wait_affine<args::has_gamma, args::has_beta>(resident_affine_tiles);
     }
     cb_wait_front(cb_scaler, args::scaler_tiles);
     cb_wait_front(cb_eps, 1);

@@ -18,7 +18,8 @@
 //   * the FPU reduces (32-column row sums) read only bf16 parts of a row-sum tile S (split(): S = h_1 + h_2 + ...,
 //     each h_k the bf16 rounding of what is left) against the bf16 1.0 scaler: every product is exact at HiFi3 and
 //     HiFi4 (the precise kernels' factory sets HiFi4).
-// The mean is m1 + m2: m1 the mean of x, m2 the mean of x - m1 (corrected two-pass algorithm). x - m1 is exact
+// The mean is m1 + m2 (corrected two-pass algorithm): m1 the mean of x (W-split kernel) or x0 + the mean of x - x0
+// (x0 the row's first element: layernorm_fused_rm_precise.cpp), m2 the mean of x - m1. x - m1 is exact
 // when x is near m1 (Sterbenz), so rows with a large mean relative to their spread (x ~ 1e4 +- 1) keep their
 // centered values to fp32 accuracy of the spread, not of the mean.
 // W % 32 != 0: the columns of the row's last tile past W are 0 in c_1 (the reader zeroes c_0), and x - m1

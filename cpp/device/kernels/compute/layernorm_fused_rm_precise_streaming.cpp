@@ -12,14 +12,14 @@
 //           m = row sum of S / W -> c_25 tile 1; m1 = x0 + m -> c_25 tile 0
 //   pass 2  per chunk: tilize; d = x - m1 (masked past W); S1 += sum_t d, S2 += sum_t d^2 (partials in c_24); then
 //           m2 = row sum of S1 / W -> c_25 tile 1 and inv_std = 1 / sqrt(row sum of S2 / W - m2^2 + eps) -> c_27
-//   pass 3  per chunk: tilize gamma c_4 -> c_6, beta c_5 -> c_7 (when given), x c_0 -> c_1;
+//   pass 3  per chunk: gamma c_6, beta c_7 (when given; tiles the reader placed) waited for, x tilized c_0 -> c_1;
 //           ((x - m1 - m2) * inv_std) * gamma + beta in DEST -> pack_untilize_dest -> c_16 (Bt pages)
 //
 // c_24 holds 2 pages and every push into it is 2 tiles (pass 1 packs S twice), so its reserves never straddle the
 // end of the CB.
 //
 // Compile-time args: compute_ct_args (layernorm_fused_rm_kernel_args.hpp), block_w = the chunk width Bt (tiles,
-// divides Wt, at most DEST capacity - 1). Runtime args: compute_rt_args::num_blocks, eps_bits.
+// divides Wt: streaming_chunk, layernorm_fused_rm_program_factory.cpp). Runtime args: num_blocks, eps_bits.
 #include <cstdint>
 
 #include "layernorm_fused_rm_precise_common.hpp"
@@ -31,11 +31,11 @@ void kernel_main() {
     using namespace args;
     constexpr uint32_t Bt = block_w;  // the chunk width: each row CB holds one chunk
     constexpr uint32_t chunks = Wt / Bt;
-    static_assert(Bt >= 1, "the factory sizes the chunk to DEST capacity - 1 (one scratch tile)");
+    static_assert(Bt >= 1 && Wt % Bt == 0, "the chunk width divides Wt");
     const uint32_t num_blocks = get_arg_val<uint32_t>(rt_args::num_blocks);
     const uint32_t eps_bits = get_arg_val<uint32_t>(rt_args::eps_bits);
 
-    begin_kernel(0);
+    begin_kernel_pretiled(0);
 
     for (uint32_t block = 0; block < num_blocks; ++block) {
         // Pass 1: S = element-wise sum of x - x0 over the row.
@@ -67,7 +67,7 @@ void kernel_main() {
 
         // Pass 3: normalize, scale, shift, untilize, chunk by chunk.
         for (uint32_t c = 0; c < chunks; ++c) {
-            tilize_affine<has_gamma, has_beta>(Bt);
+            wait_affine<has_gamma, has_beta>(Bt);
             tilize_rows(cb_in_rm, cb_in, Bt);
             cb_wait_front(cb_in, Bt);
             output_resident<Bt, has_gamma, has_beta>(1, shift_by_m1);
