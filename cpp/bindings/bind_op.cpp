@@ -182,16 +182,16 @@ void bind_op(nb::module_& m) {
             [](lf::operation_attributes_t* self, float eps, lf::MemoryConfig output_memory_config,
                lf::DType output_dtype, tt::tt_metal::ComputeConfigDescriptor compute_config, std::string arch,
                std::optional<CoreCoord> core_grid, std::string program_factory, bool convert_affine,
-               uint32_t wsplit_cores_per_row) {
+               uint32_t wsplit_cores_per_row, uint32_t wsplit_chunk_tiles) {
                 new (self) lf::operation_attributes_t{eps,           output_memory_config, output_dtype,
                                                       compute_config, std::move(arch),      core_grid,
                                                       std::move(program_factory), convert_affine,
-                                                      wsplit_cores_per_row};
+                                                      wsplit_cores_per_row, wsplit_chunk_tiles};
             },
             "eps"_a = 1e-5f, "output_memory_config"_a = lf::MemoryConfig{}, "output_dtype"_a = lf::DType::BFLOAT16,
             "compute_config"_a = tt::tt_metal::ComputeConfigDescriptor{}, "arch"_a = "wormhole_b0",
             "core_grid"_a = nb::none(), "program_factory"_a = "", "convert_affine"_a = false,
-            "wsplit_cores_per_row"_a = 0u)
+            "wsplit_cores_per_row"_a = 0u, "wsplit_chunk_tiles"_a = 0u)
         .def_rw("eps", &lf::operation_attributes_t::eps, "Epsilon added to the variance (float32).")
         .def_rw("output_memory_config", &lf::operation_attributes_t::output_memory_config, "MemoryConfig.")
         .def_rw("output_dtype", &lf::operation_attributes_t::output_dtype, "DType of the output.")
@@ -208,7 +208,10 @@ void bind_op(nb::module_& m) {
                 "caller converts them (validate accepts BFLOAT16 or FLOAT32, ROW_MAJOR or TILE). The Python API sets "
                 "it.")
         .def_rw("wsplit_cores_per_row", &lf::operation_attributes_t::wsplit_cores_per_row,
-                "W-split program: cores per tile-row S (a divisor >= 2 of Wt); 0 = the model's best S.");
+                "W-split program: cores per tile-row S (a divisor >= 2 of Wt); 0 = the model's best S.")
+        .def_rw("wsplit_chunk_tiles", &lf::operation_attributes_t::wsplit_chunk_tiles,
+                "W-split program: tiles per row-major staging chunk (c_0, c_4, c_5, c_16 hold one; a divisor of the "
+                "slice width Ws = Wt / S); 0 = the widest that fits L1.");
 
     nb::class_<lf::tensor_args_t>(m, "TensorArgs", "tensor_args_t of the op: input, optional gamma and beta.")
         .def(
@@ -274,6 +277,11 @@ void bind_op(nb::module_& m) {
           "tensor_args"_a,
           "Cores per tile-row S the W-split program takes when forced without wsplit_cores_per_row: the S with the "
           "lowest modelled time (_C.model) among those its predicate accepts (wsplit_unusable); 0 when none is.");
+    m.def("wsplit_chunk_tiles", &lf::LayerNormFusedRMWSplitProgramFactory::chunk_tiles, "attrs"_a, "tensor_args"_a,
+          "S"_a,
+          "Tiles per row-major staging chunk Bc the W-split program takes with S cores per tile-row: "
+          "attrs.wsplit_chunk_tiles when given, else the widest divisor of Ws = Wt / S whose circular buffers "
+          "fit the arch's free L1; 0 when none does.");
     m.def("wsplit_unusable", &lf::LayerNormFusedRMWSplitProgramFactory::unusable, "attrs"_a, "tensor_args"_a, "S"_a,
           "Why the W-split program cannot run these arguments with S cores per tile-row (\"\" when it can; S = 0 "
           "checks only what does not depend on S, the input dtype): the predicate validation and selection share.");

@@ -237,14 +237,16 @@ ProgramWork program_work(const operation_attributes_t& attrs, const tensor_args_
         const WorkSplit split = split_work_to_cores(static_cast<uint32_t>(lay.origins.size()), 1, Ht);
         const uint64_t r = split.units_group_1;
         const uint32_t slice_cols = Wt / s * TILE_WIDTH;  // the busiest core's slice: a full one
+        // Staged in chunks of Bc tiles (F::chunk_tiles; Bc = Ws where the slice fits L1 unchunked).
+        const uint32_t chunk_cols = std::max<uint32_t>(F::chunk_tiles(attrs, tensor_args, s), 1) * TILE_WIDTH;
         p.name = "wsplit";
         p.split = s;
         p.cores = split.num_cores * s;
-        add_stick(c.read_txns, TILE_HEIGHT * r, slice_cols, slice_cols, e_in);
+        add_stick(c.read_txns, TILE_HEIGHT * r, slice_cols, chunk_cols, e_in);
         if (affine) {
-            add_stick(c.read_txns, affine, slice_cols, slice_cols, e_in);
+            add_stick(c.read_txns, affine, slice_cols, chunk_cols, e_in);
         }
-        add_stick(c.write_txns, TILE_HEIGHT * r, slice_cols, slice_cols, e_out);
+        add_stick(c.write_txns, TILE_HEIGHT * r, slice_cols, chunk_cols, e_out);
         // Per tile-row and round, one message and one semaphore increment to each of the S - 1 peers (a multicast
         // counted per destination, as the emulator counts it): round 1 this core's slot, round 2 (an owner, the
         // busiest kind of core) its rows' combined statistics.

@@ -203,8 +203,8 @@ uint64_t wsplit_combine_cycles(uint32_t S, bool mean_lo = false);
 
 /// Work of one of OUR programs for these arguments, analytically (no descriptor): factory = a program factory name,
 /// S = W-split cores per tile-row (0: the factory's choice; ignored by the others). Uses the factories' own helpers
-/// (CB chunk width, W-split layout, split_work_to_cores). Assumes validated arguments; std::invalid_argument for an
-/// unknown factory or a W-split S with no layout.
+/// (CB chunk width: the streaming chunk, the W-split's staging chunk chunk_tiles; W-split layout, split_work_to_cores).
+/// Assumes validated arguments; std::invalid_argument for an unknown factory or a W-split S with no layout.
 ProgramWork program_work(const operation_attributes_t& attrs, const tensor_args_t& tensor_args,
                          const std::string& factory, uint32_t S = 0);
 

@@ -254,9 +254,10 @@ void validate_l1(const operation_attributes_t& attrs, const tensor_args_t& tenso
     }
 }
 
-// W-split arguments: wsplit_cores_per_row only with the W-split program forced; then the W-split's predicate
-// (LayerNormFusedRMWSplitProgramFactory::unusable: input dtype, S >= 2 dividing Wt, a rectangle in the grid, slices
-// within L1) on the given S or, when none is given, on the dtype and the S the factory chooses.
+// W-split arguments: wsplit_cores_per_row and wsplit_chunk_tiles only with the W-split program forced; then the
+// W-split's predicate (LayerNormFusedRMWSplitProgramFactory::unusable: input dtype, S >= 2 dividing Wt, a rectangle in
+// the grid, a chunk dividing the slice, slices within L1) on the given S or, when none is given, on the dtype and the
+// S the factory chooses.
 void validate_wsplit(const operation_attributes_t& attrs, const tensor_args_t& tensor_args) {
     using F = LayerNormFusedRMWSplitProgramFactory;
     const bool forced = attrs.program_factory == F::name;
@@ -264,6 +265,10 @@ void validate_wsplit(const operation_attributes_t& attrs, const tensor_args_t& t
     if (S != 0 && !forced) {
         fail("wsplit_cores_per_row = " + std::to_string(S) + " needs program_factory = \"" + F::name + "\", got \"" +
              attrs.program_factory + "\"");
+    }
+    if (attrs.wsplit_chunk_tiles != 0 && !forced) {
+        fail("wsplit_chunk_tiles = " + std::to_string(attrs.wsplit_chunk_tiles) + " needs program_factory = \"" +
+             F::name + "\", got \"" + attrs.program_factory + "\"");
     }
     if (!forced) {
         return;

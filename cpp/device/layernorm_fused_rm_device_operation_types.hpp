@@ -96,6 +96,9 @@ struct operation_attributes_t {
     bool convert_affine = false;
     /// W-split program only: cores per tile-row S (a divisor of Wt, >= 2); 0 = the model's best S.
     uint32_t wsplit_cores_per_row = 0;
+    /// W-split program only: tiles per row-major staging chunk Bc (c_0, c_4, c_5, c_16 hold Bc pages; a divisor of
+    /// Ws = Wt / S); 0 = the widest divisor of Ws whose circular buffers fit L1 (Ws itself where it fits).
+    uint32_t wsplit_chunk_tiles = 0;
 };
 
 struct tensor_args_t {

@@ -136,9 +136,17 @@ struct LayerNormFusedRMWSplitProgramFactory {
     /// The rectangle (gx, gy), gx * gy = S, that fits the most groups in the grid_x x grid_y grid of `arch`
     /// (ties: the wider); no origins when no rectangle of S cores fits.
     static Layout layout(uint32_t S, uint32_t grid_x, uint32_t grid_y, const tt_metal_mirror::ArchParams& arch);
-    /// Bytes of L1 the 13 CBs take per core for slices of Ws = Wt / S tiles (see the .cpp for the roles).
+    /// Bytes of L1 the 13 CBs take per core for slices of Ws = Wt / S tiles staged in row-major chunks of `chunk`
+    /// tiles (a divisor of Ws; 0 = Ws, unchunked): c_1, c_6, c_7 (and the FPU kernel's c_24) hold Ws tiles, c_0, c_4,
+    /// c_5, c_16 one chunk (see the .cpp for the roles).
     static uint64_t cb_bytes(uint32_t W, uint32_t S, DataFormat in_format, DataFormat out_format,
-                             const ComputeConfigDescriptor& cc, bool has_gamma = true, bool has_beta = true);
+                             const ComputeConfigDescriptor& cc, bool has_gamma = true, bool has_beta = true,
+                             uint32_t chunk = 0);
+    /// Tiles per row-major staging chunk Bc the program takes with S cores per tile-row: attrs.wsplit_chunk_tiles
+    /// when given (not checked here: `unusable` is), else the widest divisor of Ws = Wt / S whose cb_bytes fit the
+    /// arch's free L1 (Ws where the unchunked slice fits, so such shapes keep one chunk per slice); 0 when even
+    /// 1-tile chunks do not fit or S does not divide Wt.
+    static uint32_t chunk_tiles(const operation_attributes_t& attrs, const tensor_args_t& tensor_args, uint32_t S);
     /// Pages of c_25 per tile-row: the combined mean and variance tiles, then the S exchanged partials (256 B each).
     /// mean_lo: the precise kernel's exchange (3 statistics pages, 384 B slots; wsplit_exchange).
     static uint32_t exchange_pages(uint32_t S, DataFormat stats_format, bool mean_lo = false);
@@ -153,7 +161,8 @@ struct LayerNormFusedRMWSplitProgramFactory {
     /// Why the W-split program cannot run these arguments with S cores per tile-row ("" when it can): the one
     /// predicate validation and selection share. Either float dtype runs (bfloat16: the FPU kernel, float32: the
     /// precise one; validate_input refuses others); checks S >= 2 dividing Wt, a rectangle of S cores in the grid
-    /// (attrs.core_grid or the arch's), slices within free L1.
+    /// (attrs.core_grid or the arch's), attrs.wsplit_chunk_tiles 0 or a divisor of Ws, slices within free L1 (with
+    /// the given chunk, else with 1-tile chunks).
     /// Messages name the argument, what was expected and what was given (without the op's prefix).
     static std::string unusable(const operation_attributes_t& attrs, const tensor_args_t& tensor_args, uint32_t S);
     /// The S the op takes when the W-split is forced without wsplit_cores_per_row: the one with the lowest modelled

@@ -64,16 +64,16 @@
 // blocks written by different cores are disjoint, and a core reads a slot or block only after the semaphore that
 // its writer incremented after noc_async_write_barrier (the data flushed before the signal).
 //
-// Circular buffers (pages; Ws = Wt / S; P = exchange pages = 2 (precise kernel: 3) + ceil(exchange area bytes /
-// stats tile bytes), the exchange area S x 256 B of slots (precise kernel: 384 B) and a result area of ceil(32 / R)
-// blocks of 16-byte-padded 8 R B, <= 512 B):
-//   c_0  input sticks, the slice                Ws   reader -> compute (tilize)
+// Circular buffers (pages; Ws = Wt / S; Bc = the staging chunk, a divisor of Ws: chunk_tiles; P = exchange pages =
+// 2 (precise kernel: 3) + ceil(exchange area bytes / stats tile bytes), the exchange area S x 256 B of slots (precise
+// kernel: 384 B) and a result area of ceil(32 / R) blocks of 16-byte-padded 8 R B, <= 512 B):
+//   c_0  input sticks, a chunk of the slice     Bc   reader -> compute (tilize)
 //   c_1  input slice tilized                    Ws   compute
 //   c_2  reduce scaler (1.0; partial tile)      1|2  reader, persistent (every core; only the last slice uses the partial)
 //   c_3  epsilon                                1    reader, persistent
-//   c_4/c_5 gamma/beta slice row-major          Ws   reader -> compute (1 page when absent)
+//   c_4/c_5 gamma/beta chunk row-major          Bc   reader -> compute (1 page when absent)
 //   c_6/c_7 gamma/beta slice tilized            Ws   compute, persistent
-//   c_16 output sticks, the slice               Ws   compute (pack_untilize) -> writer
+//   c_16 output sticks, a chunk of the slice    Bc   compute (pack_untilize) -> writer
 //   c_24 (x - m_i)^2, then x - mean             Ws   compute
 //   c_25 mean: the row's combined statistics    2P   writer -> compute, P pages per tile-row: page 0 the combined
 //        mean (precise kernel: K), page 1 the combined variance, precise kernel: page 2 d (column 0 of each tile),
@@ -81,6 +81,16 @@
 //        compute); two halves (tile-row parity)
 //   c_26 variance: this slice's partials        2    compute -> writer: m_i tile, M2_i tile
 //   c_27 1 / sqrt(var + eps); first the slice mean m_i for the squares    1    compute
+// Staging in chunks. Only the tilized slice (c_1, c_6, c_7; the FPU kernel's c_24) must stay resident for a whole
+// tile-row; the row-major staging moves Bc tiles' width at a time, as in the streaming program: the reader sends
+// gamma's Ws / Bc chunks, then beta's (once), then per tile-row the input's, each chunk the 32 sticks' columns
+// [k Bc 32, (k + 1) Bc 32) of the slice (row stride Bc 32 elements; c_0 holds one chunk, so every chunk lands on the
+// same L1 and a partial last chunk has its columns past W zeroed); the compute kernel tilizes each chunk into c_1
+// (c_6, c_7) and untilizes its output one chunk into c_16 at a time, which the writer writes before the next.
+// chunk_tiles picks the widest Bc that fits L1 (Ws wherever the unchunked slice fits: one NOC transaction per stick
+// and slice, as before); wsplit_chunk_tiles forces one. So Blackhole float32 1 x 128 x 65536 (S at most 32 there:
+// Ws = 64 float32 tiles, 1923072 B of CBs unchunked against 1461120 B free) runs with Bc = 32 in 1398784 B instead
+// of streaming each row 3 times.
 // Semaphores (kernel-config region, get_semaphore): 0 and 1 count round-1 arrivals of tile-rows of even / odd
 // parity, 2 and 3 round-2 arrivals.
 //
@@ -165,16 +175,42 @@ uint32_t LayerNormFusedRMWSplitProgramFactory::exchange_pages(uint32_t S, DataFo
 
 uint64_t LayerNormFusedRMWSplitProgramFactory::cb_bytes(uint32_t W, uint32_t S, DataFormat in_format,
                                                         DataFormat out_format, const ComputeConfigDescriptor& cc,
-                                                        bool has_gamma, bool has_beta) {
-    const uint32_t Ws = (W + 31) / 32 / S;
+                                                        bool has_gamma, bool has_beta, uint32_t chunk) {
+    const uint64_t Ws = (W + 31) / 32 / S;
+    const uint64_t Bc = chunk == 0 ? Ws : chunk;
     const DataFormat sf = stats_format(cc, in_format);
     const bool precise = precise_kernel(in_format, cc);
-    // c_0, c_1 (and c_24 of the FPU kernel) Ws tiles; the precise kernel's c_24: 3 bf16 parts.
-    const uint64_t in_tiles = (precise ? 2ull : 3ull) * Ws + 2ull * (has_gamma ? Ws : 1) + 2ull * (has_beta ? Ws : 1);
+    // Resident: c_1 (and the FPU kernel's c_24) Ws tiles, c_6 / c_7 Ws tiles when given; staging: c_0 one chunk,
+    // c_4 / c_5 one chunk when given (else 1 page each, as c_6 / c_7); the precise kernel's c_24: 3 bf16 parts.
+    const uint64_t in_tiles = (precise ? 1ull : 2ull) * Ws + Bc + (has_gamma ? Ws + Bc : 2) + (has_beta ? Ws + Bc : 2);
     const uint64_t bf16_tiles = (W % 32 ? 2 : 1) + 1 + (precise ? 3 : 0);  // c_2, c_3 (and c_24)
-    return in_tiles * tile_size(in_format) + uint64_t(Ws) * tile_size(out_format) +
+    return in_tiles * tile_size(in_format) + Bc * tile_size(out_format) +  // c_16: one chunk
            bf16_tiles * tile_size(DataFormat::Float16_b) +
            (2ull * exchange_pages(S, sf, precise) + (precise ? 5 : 3)) * tile_size(sf);
+}
+
+uint32_t LayerNormFusedRMWSplitProgramFactory::chunk_tiles(const operation_attributes_t& attrs,
+                                                           const tensor_args_t& tensor_args, uint32_t S) {
+    if (attrs.wsplit_chunk_tiles != 0) {
+        return attrs.wsplit_chunk_tiles;
+    }
+    const TensorDesc& in = tensor_args.input;
+    const uint32_t Wt = in.shape.empty() ? 0 : tiles_of_width(in.shape.back());
+    if (S == 0 || Wt == 0 || Wt % S != 0) {
+        return 0;
+    }
+    const auto arch = tt_metal_mirror::ArchParams::by_name(attrs.arch);
+    const uint32_t Ws = Wt / S;
+    // The widest chunk that fits: fewer, longer NOC transactions per stick (the model's noc_cycles).
+    for (uint32_t Bc = Ws; Bc >= 1; --Bc) {
+        if (Ws % Bc == 0 &&
+            cb_bytes(in.shape.back(), S, data_format_of(in.dtype), data_format_of(attrs.output_dtype),
+                     attrs.compute_config, tensor_args.gamma.has_value(), tensor_args.beta.has_value(),
+                     Bc) <= arch.free_l1_bytes()) {
+            return Bc;
+        }
+    }
+    return 0;
 }
 
 std::string LayerNormFusedRMWSplitProgramFactory::unusable(const operation_attributes_t& attrs,
@@ -196,12 +232,21 @@ std::string LayerNormFusedRMWSplitProgramFactory::unusable(const operation_attri
         return "wsplit_cores_per_row = " + std::to_string(S) + ": no rectangle of that many cores fits the " +
                std::to_string(gx) + "x" + std::to_string(gy) + " core grid on " + arch.name;
     }
+    const uint32_t Ws = Wt / S, forced_chunk = attrs.wsplit_chunk_tiles;
+    if (forced_chunk != 0 && Ws % forced_chunk != 0) {
+        return "wsplit_chunk_tiles must be 0 or a divisor of the slice width Ws = Wt / S = " + std::to_string(Ws) +
+               " tiles (S = " + std::to_string(S) + "), got " + std::to_string(forced_chunk);
+    }
+    // The smallest footprint: the given chunk, else 1-tile chunks (chunk_tiles then takes the widest that fits).
     const uint64_t need = cb_bytes(W, S, data_format_of(in.dtype), data_format_of(attrs.output_dtype),
-                                   attrs.compute_config, tensor_args.gamma.has_value(), tensor_args.beta.has_value());
+                                   attrs.compute_config, tensor_args.gamma.has_value(), tensor_args.beta.has_value(),
+                                   forced_chunk != 0 ? forced_chunk : 1);
     if (need > arch.free_l1_bytes()) {
-        return "wsplit_cores_per_row = " + std::to_string(S) + ": slices of " + std::to_string(Wt / S) +
-               " tiles need " + std::to_string(need) + " bytes of L1 for the circular buffers, expected at most " +
-               std::to_string(arch.free_l1_bytes()) + " free on " + arch.name + " (give a larger S)";
+        return "wsplit_cores_per_row = " + std::to_string(S) + ": slices of " + std::to_string(Ws) +
+               " tiles staged in chunks of " + std::to_string(forced_chunk != 0 ? forced_chunk : 1) + " need " +
+               std::to_string(need) + " bytes of L1 for the circular buffers, expected at most " +
+               std::to_string(arch.free_l1_bytes()) + " free on " + arch.name +
+               (forced_chunk > 1 ? " (give a larger S or a smaller wsplit_chunk_tiles)" : " (give a larger S)");
     }
     return "";
 }
@@ -234,6 +279,12 @@ ProgramDescriptor LayerNormFusedRMWSplitProgramFactory::create_descriptor(const 
     const uint32_t num_rows = static_cast<uint32_t>(rows / W);
     const uint32_t Ht = (num_rows + 31) / 32;
     const uint32_t Ws = Wt / S;
+    const uint32_t Bc = chunk_tiles(attrs, tensor_args, S);
+    if (Bc == 0 || Ws % Bc != 0) {
+        throw std::invalid_argument("layernorm_fused_rm: W-split needs a staging chunk dividing Ws = " +
+                                    std::to_string(Ws) + " tiles whose circular buffers fit L1, got " +
+                                    std::to_string(Bc));
+    }
     const uint32_t last_tile_cols = W - 32 * (Wt - 1);
     const bool has_gamma = tensor_args.gamma.has_value(), has_beta = tensor_args.beta.has_value();
     const uint32_t affine_flags = (has_gamma ? 1u : 0u) | (has_beta ? 2u : 0u);
@@ -265,15 +316,15 @@ ProgramDescriptor LayerNormFusedRMWSplitProgramFactory::create_descriptor(const 
         desc.cbs.push_back(CBDescriptor{
             pages * tile_size(f), cores, {CBFormatDescriptor{static_cast<uint8_t>(index), f, tile_size(f)}}});
     };
-    add_cb(cb::in_rm, Ws, fmt);
+    add_cb(cb::in_rm, Bc, fmt);
     add_cb(cb::in_tiled, Ws, fmt);
     add_cb(cb::scaler, last_tile_cols < 32 ? 2 : 1, DataFormat::Float16_b);
     add_cb(cb::eps, 1, DataFormat::Float16_b);
-    add_cb(cb::gamma_rm, has_gamma ? Ws : 1, fmt);
-    add_cb(cb::beta_rm, has_beta ? Ws : 1, fmt);
+    add_cb(cb::gamma_rm, has_gamma ? Bc : 1, fmt);
+    add_cb(cb::beta_rm, has_beta ? Bc : 1, fmt);
     add_cb(cb::gamma_tiled, has_gamma ? Ws : 1, fmt);
     add_cb(cb::beta_tiled, has_beta ? Ws : 1, fmt);
-    add_cb(cb::out_rm, Ws, out_fmt);
+    add_cb(cb::out_rm, Bc, out_fmt);
     if (precise) {
         add_cb(cb::centered, 3, DataFormat::Float16_b);
     } else {
@@ -290,10 +341,10 @@ ProgramDescriptor LayerNormFusedRMWSplitProgramFactory::create_descriptor(const 
     const uint32_t slice_bytes = Ws * 32 * ds, out_slice_bytes = Ws * 32 * out_ds;
     const uint32_t full_cols = Ws * 32, last_cols = W - (S - 1) * full_cols;
 
-    // The row-resident reader, its "row" being this core's slice (runtime arg col_offset).
+    // The row-resident reader, its "row" being this core's slice (runtime arg col_offset), in chunks of Bc tiles.
     KernelDescriptor reader = detail::reader_kernel(
-        cores, detail::ReaderShape{stick_bytes, Ws, Ws, 1u, slice_bytes, affine_flags, last_tile_cols, tile_size(fmt),
-                                   detail::align_up(stick_bytes, arch.dram_alignment)});
+        cores, detail::ReaderShape{stick_bytes, Ws, Bc, 1u, Bc * 32 * ds, affine_flags, last_tile_cols,
+                                   tile_size(fmt), detail::align_up(stick_bytes, arch.dram_alignment)});
 
     KernelDescriptor compute;
     compute.kernel_source =
@@ -303,11 +354,12 @@ ProgramDescriptor LayerNormFusedRMWSplitProgramFactory::create_descriptor(const 
     compute.compile_time_args.assign(wsplit_compute_ct_args::count, 0);
     compute.compile_time_args[compute_ct_args::Wt] = Ws;
     // The precise kernel computes each output tile in DEST next to one scratch tile.
-    compute.compile_time_args[compute_ct_args::block_w] = largest_divisor_at_most(Ws, dest_tiles - (precise ? 1 : 0));
+    compute.compile_time_args[compute_ct_args::block_w] = largest_divisor_at_most(Bc, dest_tiles - (precise ? 1 : 0));
     compute.compile_time_args[compute_ct_args::inv_w_bits] = std::bit_cast<uint32_t>(1.0f / static_cast<float>(W));
     compute.compile_time_args[compute_ct_args::affine_flags] = affine_flags;
     compute.compile_time_args[compute_ct_args::partial] = last_tile_cols < 32 ? 1u : 0u;
     compute.compile_time_args[wsplit_compute_ct_args::exchange_pages] = P;
+    compute.compile_time_args[wsplit_compute_ct_args::chunk_tiles] = Bc;
     compute.config = cc;
     if (precise) {
         // As the row-resident program's precise kernel (layernorm_fused_rm_program_factory.cpp): Float32 CBs copied,
@@ -347,6 +399,7 @@ ProgramDescriptor LayerNormFusedRMWSplitProgramFactory::create_descriptor(const 
         a[ct::last_slice_cols] = last_cols;
         a[ct::W] = W;
         a[ct::mean_lo] = precise ? 1u : 0u;
+        a[ct::chunk_tiles] = Bc;
     }
     detail::append_interleaved_accessor_args(writer.compile_time_args,
                                              detail::align_up(out_stick_bytes, arch.dram_alignment));

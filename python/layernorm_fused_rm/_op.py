@@ -203,14 +203,13 @@ def _program_factory(name: Any) -> str:
     return name
 
 
-def _wsplit_cores_per_row(s: Any) -> int:
-    if s is None:
-        return 0
-    if isinstance(s, bool) or not isinstance(s, int):
-        raise TypeError(f"ttnn.layernorm_fused_rm: wsplit_cores_per_row must be an int or None, got {type(s).__name__}")
-    if s < 0:  # the rest (a divisor >= 2 of Wt, with the W-split program forced) is validated in C++
-        raise ValueError(f"ttnn.layernorm_fused_rm: wsplit_cores_per_row must be >= 2 (or None), got {s}")
-    return s
+def _wsplit_count(v: Any, name: str, least: int) -> int:
+    """wsplit_cores_per_row / wsplit_chunk_tiles: None -> 0 (the op chooses); divisibility is validated in C++."""
+    if v is not None and (isinstance(v, bool) or not isinstance(v, int)):
+        raise TypeError(f"ttnn.layernorm_fused_rm: {name} must be an int or None, got {type(v).__name__}")
+    if v is not None and v < 0:
+        raise ValueError(f"ttnn.layernorm_fused_rm: {name} must be >= {least} (or None), got {v}")
+    return v or 0
 
 
 def _eps(eps: Any) -> float:
@@ -269,7 +268,7 @@ class _Prepared:
     Raises TypeError for an argument of the wrong Python type."""
 
     def __init__(self, input_tensor, gamma, beta, eps, memory_config, compute_kernel_config, core_grid=None,
-                 program_factory=None, dtype=None, wsplit_cores_per_row=None):
+                 program_factory=None, dtype=None, wsplit_cores_per_row=None, wsplit_chunk_tiles=None):
         _check_tensor(input_tensor, "input_tensor", optional=False)
         _check_tensor(gamma, "gamma", optional=True)
         _check_tensor(beta, "beta", optional=True)
@@ -291,7 +290,8 @@ class _Prepared:
             core_grid=_core_grid(core_grid),
             program_factory=_program_factory(program_factory),
             convert_affine=True,  # host: at upload (_tensor_bytes); device: _affine
-            wsplit_cores_per_row=_wsplit_cores_per_row(wsplit_cores_per_row),
+            wsplit_cores_per_row=_wsplit_count(wsplit_cores_per_row, "wsplit_cores_per_row", 2),
+            wsplit_chunk_tiles=_wsplit_count(wsplit_chunk_tiles, "wsplit_chunk_tiles", 1),
         )
         self.output = _C.TensorDesc(
             shape=list(self.input.shape),
@@ -569,6 +569,7 @@ def layernorm_fused_rm(
     dtype: Any = None,
     return_stats: bool = False,
     wsplit_cores_per_row: int | None = None,
+    wsplit_chunk_tiles: int | None = None,
 ):
     """LayerNorm over the last dimension of a ROW_MAJOR tensor, in one fused Tenstorrent program.
 
@@ -596,13 +597,12 @@ def layernorm_fused_rm(
         core_grid: ttnn.CoreGrid(y=rows, x=columns) of worker cores to split the tile-rows (32-row blocks)
             over (x, y >= 1 and within the arch's grid), or None for the arch's whole grid (Wormhole n150 8x8, Blackhole p150 13x10). Each core takes
             ceil or floor of tile-rows / cores, as tt-metal's split_work_to_cores.
-        program_factory: None (default) lets the op choose: the row-resident program when its circular
-            buffers (8 * Wt + 2 tiles plus 3 statistics tiles) fit the core's free L1, else the streaming
-            program, which holds one chunk of at most 8 tiles (4 with fp32 DEST) per row CB and reads each
-            tile-row three times. A factory name
-            (``_C.program_factory_name()`` or ``_C.STREAMING_PROGRAM_FACTORY``) forces one: for tests and
-            benchmarks.
+        program_factory: None (default) lets the op choose the program with the lowest modelled time whose circular
+            buffers fit L1 (row-resident, streaming or W-split: ``layernorm_fused_rm.device_model``); a factory name
+            (``_C.program_factory_name()``, ``_C.STREAMING_PROGRAM_FACTORY``, ``_C.WSPLIT_PROGRAM_FACTORY``) forces one.
         dtype: ttnn.bfloat16 or ttnn.float32 for the output, or None for the input's dtype.
+        wsplit_cores_per_row, wsplit_chunk_tiles: forced W-split only: cores per tile-row S (a divisor >= 2 of Wt),
+            tiles per row-major staging chunk (a divisor of Wt / S); None: the modelled best S, the widest that fits L1.
         return_stats: a bool (or numpy bool); when True, return ``(output, stats)`` where stats is a dict of the emulator's run
             counters (DRAM bytes read/written in bytes, NOC transactions, cores used, tiles computed,
             L1 high-water address in bytes, JIT cache hits/compiles, warnings, arch, and
@@ -635,7 +635,7 @@ def layernorm_fused_rm(
     """
     return_stats = _return_stats(return_stats)
     p = _Prepared(input_tensor, gamma, beta, eps, memory_config, compute_kernel_config, core_grid, program_factory,
-                  dtype, wsplit_cores_per_row)
+                  dtype, wsplit_cores_per_row, wsplit_chunk_tiles)
     if p.on_device:
         from . import _device  # descriptor -> ttnn.ProgramDescriptor -> ttnn.generic_op
 
@@ -657,6 +657,7 @@ def create_program_descriptor(
     program_factory: str | None = None,
     dtype: Any = None,
     wsplit_cores_per_row: int | None = None,
+    wsplit_chunk_tiles: int | None = None,
 ) -> _C.ProgramDescriptor:
     """The program ``layernorm_fused_rm`` would run for these arguments, without running it.
 
@@ -669,7 +670,7 @@ def create_program_descriptor(
         paths are absolute.
     """
     p = _Prepared(input_tensor, gamma, beta, eps, memory_config, compute_kernel_config, core_grid, program_factory,
-                  dtype, wsplit_cores_per_row)
+                  dtype, wsplit_cores_per_row, wsplit_chunk_tiles)
     return _C.create_program_descriptor(p.attrs, p.tensor_args(), p.output)
 
 

@@ -87,7 +87,8 @@ def work_from_descriptor(desc, arch: str, shape: list[int], e_in: int, e_out: in
     chunk_bytes, passes, affine_flags) reads each of the 32 sticks of a tile-row in ceil(Wt / Bt) chunks, `passes`
     times (1, or 3 streaming); each given gamma / beta once per core, or once per tile-row when passes = 3. The writer
     writes each output stick of the tile-row in the same chunks. W-split (program factory name contains "WSplit"):
-    S = writer compile-time arg S, the core's slice is reader Wt tiles of the row, and per tile-row and exchange round
+    S = writer compile-time arg S, the core's slice is reader Wt tiles of the row (in chunks of Bt: the staging chunk
+    when its unchunked CBs would not fit L1; the writer writes the same chunks), and per tile-row and exchange round
     (_C.model.EXCHANGE_ROUNDS) the writer sends a message (round 1 its slot, _C.model.slot_bytes_of(mean_lo): 256 B, or
     384 B for the precise kernel, writer compile-time arg mean_lo; round 2 an owner's result block,
     _C.model.result_block_bytes(S)) and a semaphore increment to each of the S - 1 peers

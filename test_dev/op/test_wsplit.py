@@ -137,15 +137,17 @@ def test_selection_rule():
         assert chosen(shape) >= 2
     assert chosen([1, 1, 32, 32]) == 0  # Wt = 1: nothing to split
     assert chosen([1, 1, 32, 4096], ttnn.float32) >= 2
-    # float32 pages: at W = 4096 (gamma and beta given) slices of 64 float32 tiles need about 1.9 MB of CBs, more
-    # than Wormhole's free L1 (bfloat16 slices of 64 tiles fit).
-    def unusable(S, dtype):
-        t = ttnn.from_torch(torch.zeros(1, 1, 64, 4096), dtype=dtype, layout=ttnn.ROW_MAJOR_LAYOUT)
-        g = ttnn.from_torch(torch.zeros(4096), dtype=dtype, layout=ttnn.ROW_MAJOR_LAYOUT)
+    # float32 pages: at W = 4096 (gamma and beta given) slices of 64 float32 tiles need about 1.9 MB of CBs
+    # unchunked, more than Wormhole's free L1, and fit with the row-major staging in chunks (test_wsplit_chunked.py);
+    # at W = 65536, S = 2 not even 1-tile chunks fit beside the 1024 resident tiles of c_1, c_6, c_7.
+    def unusable(S, dtype, W=4096):
+        t = ttnn.from_torch(torch.zeros(1, 1, 64, W), dtype=dtype, layout=ttnn.ROW_MAJOR_LAYOUT)
+        g = ttnn.from_torch(torch.zeros(W), dtype=dtype, layout=ttnn.ROW_MAJOR_LAYOUT)
         p = layernorm_fused_rm._op._Prepared(t, g, g, 1e-5, None, None)
         return _C.wsplit_unusable(p.attrs, p.tensor_args(), S)
 
-    assert "slices of 64 tiles need" in unusable(2, ttnn.float32) and unusable(2, ttnn.bfloat16) == ""
+    assert unusable(2, ttnn.float32) == "" and unusable(2, ttnn.bfloat16) == ""
+    assert "slices of 1024 tiles staged in chunks of 1 need" in unusable(2, ttnn.float32, 65536)
     assert unusable(4, ttnn.float32) == ""
     x = ttnn.from_torch(torch.zeros(1, 1, 32, 32), dtype=ttnn.bfloat16, layout=ttnn.ROW_MAJOR_LAYOUT)
     with pytest.raises(ValueError, match="found no cores per tile-row S for W = 32"):

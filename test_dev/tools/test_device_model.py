@@ -225,6 +225,7 @@ def _same_work(a, b):
     ([1, 1, 4096, 1024], "wsplit", 2, (False, False)),  # more tile-rows than groups
     ([1, 1, 64, 3000], "wsplit", 2, (True, True)),  # partial last tile
     ([2, 1, 32, 8192], "wsplit", 16, (True, True)),
+    ([1, 1, 64, 16374], "wsplit", 4, (True, True)),  # row-major staging in chunks (Ws = 128), partial last tile
 ])
 def test_analytic_work_equals_the_descriptors(arch, shape, factory, S, affine):
     """Two derivations that must agree: the C++ analytic work (_C.model.program_work, from the arguments and the

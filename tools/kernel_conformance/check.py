@@ -128,6 +128,11 @@ CONFIGS: list[dict[str, Any]] = [
      "affine": "gamma", "compute": {"fp32_dest_acc_en": False}},  # bf16 statistics, Ws 8
     {"name": "bf16_w768_wsplit_beta_fp32out", "shape": [1, 1, 32, 768], "program_factory": "wsplit", "wsplit": 3,
      "affine": "beta", "output_dtype": "float32"},
+    # Row-major staging in chunks ("wsplit_chunk": tiles; Ws 9 in chunks of 3, partial last tile): both kernels.
+    {"name": "fp32_w570_wsplit_chunked", "shape": [1, 1, 65, 570], "dtype": "float32", "program_factory": "wsplit",
+     "wsplit": 2, "wsplit_chunk": 3},
+    {"name": "bf16_w570_wsplit_chunked_fp16dest", "shape": [1, 1, 65, 570], "program_factory": "wsplit", "wsplit": 2,
+     "wsplit_chunk": 3, "compute": {"fp32_dest_acc_en": False}},
 ]
 
 # ------------------------------------------------------------------------------------------ tt-metal facts
@@ -325,6 +330,8 @@ def program_for(config: dict[str, Any]):
                                     "wsplit": lf._C.WSPLIT_PROGRAM_FACTORY}[config["program_factory"]]
     if "wsplit" in config:  # W-split cores per tile-row
         extra["wsplit_cores_per_row"] = config["wsplit"]
+    if "wsplit_chunk" in config:  # W-split row-major staging chunk (tiles)
+        extra["wsplit_chunk_tiles"] = config["wsplit_chunk"]
     return lf.create_program_descriptor(x, g, b, eps=1e-5, compute_kernel_config=cc, **extra)
 
 

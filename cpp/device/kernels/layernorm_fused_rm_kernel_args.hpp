@@ -116,7 +116,9 @@ inline constexpr unsigned area_bytes(unsigned S, bool mean_lo = false) {
 /// precise): compute_ct_args with Wt = the slice's tiles Ws, then the pages of c_25 per tile-row.
 namespace wsplit_compute_ct_args {
 inline constexpr unsigned exchange_pages = compute_ct_args::count;  ///< P: statistics pages, exchange area
-inline constexpr unsigned count = exchange_pages + 1;
+/// Bc: tiles per row-major staging chunk (c_0, c_4, c_5, c_16 hold Bc pages; divides Ws; Ws = unchunked)
+inline constexpr unsigned chunk_tiles = exchange_pages + 1;
+inline constexpr unsigned count = chunk_tiles + 1;
 }  // namespace wsplit_compute_ct_args
 
 /// W-split compute runtime args (per core).
@@ -142,7 +144,8 @@ inline constexpr unsigned full_slice_cols = 7;   ///< columns of every slice but
 inline constexpr unsigned last_slice_cols = 8;   ///< valid columns of the last slice
 inline constexpr unsigned W = 9;                 ///< row width
 inline constexpr unsigned mean_lo = 10;          ///< 1: partials and combined mean as fp32 hi + lo (precise kernel)
-inline constexpr unsigned count = 11;
+inline constexpr unsigned chunk_tiles = 11;      ///< Bc: tiles per c_16 chunk (divides Ws; Ws = the whole slice)
+inline constexpr unsigned count = 12;
 inline constexpr unsigned output_accessor = count;  ///< TensorAccessorArgs of the output
 }  // namespace wsplit_writer_ct_args
 

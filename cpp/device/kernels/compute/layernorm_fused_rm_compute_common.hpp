@@ -60,27 +60,34 @@ ALWI void formats(uint32_t srca_cb, uint32_t srcb_cb, uint32_t pack_cb) {
     pack_reconfig_data_format(pack_cb);
 }
 
-// Tilizes one 32-row block of `tiles` tiles from a row-major CB into a tile CB.
-ALWI void tilize_rows(uint32_t icb, uint32_t ocb, uint32_t tiles) {
+// Tilizes one 32-row block of `tiles` tiles from a row-major CB into a tile CB, `chunk` tiles at a time (0: all at
+// once): the row-major CB then holds one chunk of the block (each chunk its own 32 rows of chunk * 32 columns, as
+// the reader stages it; tilize_block counts tile-sized pages, tt-metal 0.81 tilize.h), the tile CB the whole block.
+// chunk divides tiles.
+ALWI void tilize_rows(uint32_t icb, uint32_t ocb, uint32_t tiles, uint32_t chunk = 0) {
+    const uint32_t w = chunk == 0 ? tiles : chunk;
     formats(icb, icb, ocb);
-    tilize_init(icb, tiles, ocb);
-    cb_wait_front(icb, tiles);
-    cb_reserve_back(ocb, tiles);
-    tilize_block(icb, tiles, ocb);
-    cb_push_back(ocb, tiles);
-    cb_pop_front(icb, tiles);
+    tilize_init(icb, w, ocb);
+    for (uint32_t done = 0; done < tiles; done += w) {
+        cb_wait_front(icb, w);
+        cb_reserve_back(ocb, w);
+        tilize_block(icb, w, ocb);
+        cb_push_back(ocb, w);
+        cb_pop_front(icb, w);
+    }
     tilize_uninit(icb, ocb);
 }
 
-// gamma and beta, those given, for `tiles` tiles: tilized from their row-major CBs and waited for.
+// gamma and beta, those given, for `tiles` tiles: tilized from their row-major CBs (`chunk` tiles at a time, 0: all
+// at once; tilize_rows) and waited for.
 template <bool has_gamma, bool has_beta>
-ALWI void tilize_affine(uint32_t tiles) {
+ALWI void tilize_affine(uint32_t tiles, uint32_t chunk = 0) {
     if constexpr (has_gamma) {
-        tilize_rows(cb_gamma_rm, cb_gamma, tiles);
+        tilize_rows(cb_gamma_rm, cb_gamma, tiles, chunk);
         cb_wait_front(cb_gamma, tiles);
     }
     if constexpr (has_beta) {
-        tilize_rows(cb_beta_rm, cb_beta, tiles);
+        tilize_rows(cb_beta_rm, cb_beta, tiles, chunk);
         cb_wait_front(cb_beta, tiles);
     }
 }
@@ -109,11 +116,12 @@ ALWI void pop_affine(uint32_t tiles) {
 
 // Start of every compute kernel: hardware start-up, then the persistent CBs: gamma and beta (those given) tilized for
 // the whole row when `resident_affine_tiles` is Wt (row-resident programs; streaming ones pass 0 and tilize them per
-// chunk), the reduce scaler and eps waited for.
-ALWI void begin_kernel(uint32_t resident_affine_tiles) {
+// chunk; the W-split its slice, from row-major chunks of `affine_chunk` tiles: tilize_rows), the reduce scaler and
+// eps waited for.
+ALWI void begin_kernel(uint32_t resident_affine_tiles, uint32_t affine_chunk = 0) {
     compute_kernel_hw_startup(cb_in_rm, cb_in_rm, cb_in);
     if (resident_affine_tiles > 0) {
-        tilize_affine<args::has_gamma, args::has_beta>(resident_affine_tiles);
+        tilize_affine<args::has_gamma, args::has_beta>(resident_affine_tiles, affine_chunk);
     }
     cb_wait_front(cb_scaler, args::scaler_tiles);
     cb_wait_front(cb_eps, 1);

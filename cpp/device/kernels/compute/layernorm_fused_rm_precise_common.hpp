@@ -294,11 +294,12 @@ ALWI void normalize_affine(uint32_t gt, uint32_t j, uint32_t tmp) {
     }
 }
 
-// Output of `tiles` tiles of c_1 (c_6/c_7 tile t with tile t) untilized from DEST into c_16, block_w tiles at a
-// time (DEST slot block_w is the scratch). centered(t, j, tmp, last_tile) leaves tile t's centered values in DST[j];
-// `last_chunk`: these tiles end the row.
+// Output of `tiles` tiles of c_1 from tile first_tile on (c_6/c_7 tile t with tile t) untilized from DEST into c_16
+// (one row-major block `tiles` wide), block_w tiles at a time (DEST slot block_w is the scratch). centered(t, j, tmp,
+// last_tile) leaves tile t's centered values in DST[j]; `last_chunk`: these tiles end the row. first_tile > 0: the
+// W-split's chunked output, c_1 and c_6/c_7 holding the whole slice and c_16 one chunk.
 template <uint32_t block_w, uint32_t tiles, bool has_gamma, bool has_beta, typename Centered>
-ALWI void output_block(bool last_chunk, Centered centered) {
+ALWI void output_block(bool last_chunk, Centered centered, uint32_t first_tile = 0) {
     static_assert(tiles % block_w == 0, "untilize block width must divide the untilized width");
     constexpr uint32_t tmp = block_w;
     pack_untilize_dest_init<block_w, tiles>(cb_out_rm);
@@ -306,8 +307,8 @@ ALWI void output_block(bool last_chunk, Centered centered) {
     for (uint32_t b = 0; b < tiles / block_w; ++b) {
         tile_regs_acquire();
         for (uint32_t j = 0; j < block_w; ++j) {
-            const uint32_t t = b * block_w + j;
-            centered(t, j, tmp, last_chunk && t == tiles - 1);
+            const uint32_t t = first_tile + b * block_w + j;
+            centered(t, j, tmp, last_chunk && b * block_w + j == tiles - 1);
             normalize_affine<has_gamma, has_beta>(t, j, tmp);
         }
         tile_regs_commit();

@@ -6,7 +6,8 @@
 // fp32 SFPU arithmetic in DEST, row sums from bf16 parts): layernorm_fused_rm_precise_common.hpp.
 //
 // Per tile-row, on this core's slice of Ws tiles (DST: fp32, 4 tiles per half-sync section, 8 full-sync):
-//   tilize    c_0 -> c_1 (exact: Float32 via UnpackToDestFp32, bf16 through SrcA), kept until the output
+//   tilize    c_0 -> c_1 (exact: Float32 via UnpackToDestFp32, bf16 through SrcA), kept until the output; c_0 (and
+//             gamma / beta's c_4, c_5 once) staged in chunks of Bc = chunk_tiles tiles, c_1 (c_6, c_7) whole
 //   m1        S = sum_t x_t (SFPU) -> c_27; 3 bf16 parts -> c_24; reduce, x 1 / w_i -> c_27
 //   m2        S = sum_t (x_t - m1) (masked past W) -> c_27 with m1 behind it; parts, reduce, x 1 / w_i; then
 //             hi = m1 + m2 rounded, lo = m2 - (hi - m1)                       -> c_26 pages 0, 1 and c_27
@@ -14,7 +15,8 @@
 //   (the writer exchanges hi, lo, M2_i as fp32 with the other cores of the tile-row and combines them relative to
 //   slot 0's hi K: c_25 tile 0 = K, tile 1 = the variance, tile 2 = the rest of the mean)
 //   inv std   1 / sqrt(c_25 tile 1 + eps): rsqrt, 2 Newton steps                   -> c_27
-//   output    ((x_t - c_25 tile 0 - c_25 tile 2) * inv_std) * gamma_t + beta_t in DEST -> pack_untilize_dest -> c_16
+//   output    ((x_t - c_25 tile 0 - c_25 tile 2) * inv_std) * gamma_t + beta_t in DEST -> pack_untilize_dest -> c_16,
+//             one chunk of Bc tiles at a time
 // The slice mean is m1 + m2 (the precise kernels' corrected two-pass mean), carried as the fp32 pair hi + lo so the
 // row's mean keeps fp32 accuracy of the spread, not of |mean| (x ~ 1e4 + randn); M2_i is centred on hi + lo. w_i is
 // the number of valid columns of the slice; the last slice's partial last tile (W % 32 != 0) holds zeros past W in
@@ -28,8 +30,8 @@
 // runtime arg eps_bits in fp32.
 //
 // Compile-time args: compute_ct_args with Wt = Ws (inv_w_bits unused), block_w = the untilize block width (divides
-// Ws, at most DEST capacity - 1), then wsplit_compute_ct_args; runtime args: wsplit_compute_rt_args including
-// eps_bits (layernorm_fused_rm_kernel_args.hpp).
+// Bc, at most DEST capacity - 1), then wsplit_compute_ct_args (exchange_pages, chunk_tiles = Bc); runtime args:
+// wsplit_compute_rt_args including eps_bits (layernorm_fused_rm_kernel_args.hpp).
 #include <cstdint>
 
 #include "layernorm_fused_rm_precise_common.hpp"
@@ -40,6 +42,8 @@ using namespace lnfrm::precise;
 namespace {
 constexpr uint32_t exchange_pages =
     get_compile_time_arg_val(layernorm_fused_rm::wsplit_compute_ct_args::exchange_pages);
+// Bc: the row-major staging chunk (c_0, c_4, c_5, c_16 hold Bc pages; c_1, c_6, c_7 the whole slice).
+constexpr uint32_t chunk_tiles = get_compile_time_arg_val(layernorm_fused_rm::wsplit_compute_ct_args::chunk_tiles);
 constexpr uint32_t cb_row = cb_inv_std;    // c_27: S, m_i, S of the squares, 1 / std
 constexpr uint32_t cb_partials = cb_var;   // c_26: m_i, M2_i to the writer
 constexpr Split kSliceSplit{cb_row, cb_xmm, 3, kNoCb};  // S in c_27, its three bf16 parts in c_24
@@ -86,16 +90,18 @@ void kernel_main() {
     using namespace args;
     constexpr uint32_t Ws = Wt;
     static_assert(block_w >= 1, "the factory sizes the untilize block to DEST capacity - 1 (one scratch tile)");
+    static_assert(chunk_tiles >= 1 && Ws % chunk_tiles == 0 && chunk_tiles % block_w == 0,
+                  "the staging chunk divides the slice and the untilize block divides the chunk");
     namespace rt = layernorm_fused_rm::wsplit_compute_rt_args;
     const uint32_t num_blocks = get_arg_val<uint32_t>(rt::num_blocks);
     const uint32_t inv_w_slice_bits = get_arg_val<uint32_t>(rt::inv_w_slice_bits);
     const bool partial_last_tile = get_arg_val<uint32_t>(rt::partial_last_tile) != 0;
     const uint32_t eps_bits = get_arg_val<uint32_t>(rt::eps_bits);
 
-    begin_kernel(Ws);
+    begin_kernel(Ws, chunk_tiles);
 
     for (uint32_t block = 0; block < num_blocks; ++block) {
-        tilize_rows(cb_in_rm, cb_in, Ws);
+        tilize_rows(cb_in_rm, cb_in, Ws, chunk_tiles);
         cb_wait_front(cb_in, Ws);
 
         // m1: the slice mean of x -> c_27.
@@ -136,10 +142,14 @@ void kernel_main() {
         cb_wait_front(cb_mean, exchange_pages);
         inv_std_of(cb_mean, /*var_tile=*/1, eps_bits, cb_inv_std);
         cb_wait_front(cb_inv_std, 1);
-        output_block<block_w, Ws, has_gamma, has_beta>(
-            partial_last_tile, [](uint32_t t, uint32_t j, uint32_t tmp, bool last_tile) {
-                centered_into(t, j, tmp, 2, last_tile, cb_mean, /*lo_tile=*/2);
-            });
+        for (uint32_t c = 0; c < Ws; c += chunk_tiles) {  // c_16 one chunk at a time
+            output_block<block_w, chunk_tiles, has_gamma, has_beta>(
+                partial_last_tile && c + chunk_tiles == Ws,
+                [](uint32_t t, uint32_t j, uint32_t tmp, bool last_tile) {
+                    centered_into(t, j, tmp, 2, last_tile, cb_mean, /*lo_tile=*/2);
+                },
+                c);
+        }
 
         cb_pop_front(cb_in, Ws);
         cb_pop_front(cb_mean, exchange_pages);

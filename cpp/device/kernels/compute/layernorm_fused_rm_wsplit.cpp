@@ -9,11 +9,14 @@
 //   (the writer exchanges the partials with the other cores of the tile-row and combines them)
 //   inv std    rsqrt(c_25 tile 1 + eps)                    -> c_27      (c_25: P pages from the writer)
 //   x - mean   sub_bcast_cols(c_1, c_25 tile 0)            -> c_24      (c_1, c_25 popped)
-//   normalize, gamma, beta, untilize: as the row-resident kernel, on the slice (gamma/beta hold the slice)
+//   normalize, gamma, beta, untilize: as the row-resident kernel, on the slice (gamma/beta hold the slice); with
+//              both gamma and beta the * gamma pass runs over the whole slice, then + beta and the untilize into c_16
+//              one chunk of Bc = chunk_tiles tiles at a time (c_0, c_4, c_5 are staged in such chunks too)
 //
 // w_i is the number of valid columns of the slice (Ws * 32, less in the last slice when W % 32 != 0, whose last
 // tile is then reduced with the partial scaler tile). Compile-time args: compute_ct_args with Wt = Ws (inv_w_bits
-// unused), then wsplit_compute_ct_args; runtime args: wsplit_compute_rt_args (layernorm_fused_rm_kernel_args.hpp).
+// unused; block_w divides Bc), then wsplit_compute_ct_args (exchange_pages, chunk_tiles = Bc); runtime args:
+// wsplit_compute_rt_args (layernorm_fused_rm_kernel_args.hpp).
 #include <cstdint>
 
 #include "layernorm_fused_rm_compute_common.hpp"
@@ -23,6 +26,8 @@ using namespace lnfrm;
 namespace {
 constexpr uint32_t exchange_pages =
     get_compile_time_arg_val(layernorm_fused_rm::wsplit_compute_ct_args::exchange_pages);
+// Bc: the row-major staging chunk (c_0, c_4, c_5, c_16 hold Bc pages; c_1, c_6, c_7, c_24 the whole slice).
+constexpr uint32_t chunk_tiles = get_compile_time_arg_val(layernorm_fused_rm::wsplit_compute_ct_args::chunk_tiles);
 
 // Slice mean: the row sum of the Ws tiles of c_1 times 1 / w_i, packed twice from the same DEST tile (no copy
 // through the 19-bit source registers, which would truncate it to TF32): into c_27 for the squares and c_26 for
@@ -63,13 +68,16 @@ void kernel_main() {
     const uint32_t inv_w_bits_slice = get_arg_val<uint32_t>(rt::inv_w_slice_bits);
     const bool partial_last_tile = get_arg_val<uint32_t>(rt::partial_last_tile) != 0;
 
+    static_assert(Ws % chunk_tiles == 0 && chunk_tiles % block_w == 0,
+                  "the staging chunk divides the slice and the untilize block divides the chunk");
+
     compute_kernel_hw_startup(cb_in_rm, cb_in_rm, cb_in);
-    tilize_affine<has_gamma, has_beta>(Ws);
+    tilize_affine<has_gamma, has_beta>(Ws, chunk_tiles);
     cb_wait_front(cb_scaler, scaler_tiles);
     cb_wait_front(cb_eps, 1);
 
     for (uint32_t block = 0; block < num_blocks; ++block) {
-        tilize_rows(cb_in_rm, cb_in, Ws);
+        tilize_rows(cb_in_rm, cb_in, Ws, chunk_tiles);
 
         // Partial statistics of the slice, centered on its own mean.
         slice_mean(inv_w_bits_slice, partial_last_tile);
@@ -88,7 +96,16 @@ void kernel_main() {
         cb_wait_front(cb_inv_std, 1);
         normalize(Ws);
         cb_pop_front(cb_inv_std, 1);
-        affine_untilize<block_w, Ws, has_gamma, has_beta>(0);
+        if constexpr (has_gamma && has_beta) {
+            // * gamma in place over the whole slice first: affine_untilize's own pass would rotate only its chunk
+            // of c_24 to the back, behind the tiles of the next chunks.
+            formats(cb_xmm, cb_gamma, cb_xmm);
+            mul_bcast_rows_init(cb_xmm, cb_gamma);
+            rotate_xmm(Ws, [](uint32_t t) { mul_tiles_bcast_rows(cb_xmm, cb_gamma, 0, t, 0); });
+        }
+        for (uint32_t c = 0; c < Ws; c += chunk_tiles) {  // + beta (or * gamma alone), untilized one chunk at a time
+            affine_untilize<block_w, chunk_tiles, has_gamma && !has_beta, has_beta>(c);
+        }
     }
 
     pop_affine<has_gamma, has_beta>(Ws);

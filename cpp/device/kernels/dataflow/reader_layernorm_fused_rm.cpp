@@ -6,6 +6,8 @@
 // the vector, rows 1..31 = 0) for the compute kernel to tilize, or, with affine_flag::pretiled (the row-resident and
 // streaming programs), placed by this kernel as row 0 of tiles in c_6 / c_7 (push_vector_tiles).
 //   row-resident (passes = 1): one chunk = the whole row; gamma and beta once; every block once.
+//   W-split (passes = 1, the "row" being this core's slice): the slice in Wt / Bt chunks (Bt = Wt unless its
+//   row-major staging would not fit L1): gamma's chunks, then beta's, once; every block once, chunk by chunk.
 //   streaming (passes = 3): every block is sent three times, chunk by chunk (mean, variance,
 //   normalize); in the third pass each x chunk is preceded by its gamma and beta chunks.
 //
@@ -130,17 +132,33 @@ FORCE_INLINE void push_vector_tiles(uint32_t stage_cb, uint32_t tile_cb, const A
     cb_push_back(tile_cb, tiles);
 }
 
+// Zeroes bytes [from, to) of L1 (2-byte aligned: a bf16 or fp32 element boundary), 16 bits at a time.
+FORCE_INLINE void zero_l1_halfwords(uint32_t l1_addr, uint32_t from, uint32_t to) {
+    volatile tt_l1_ptr uint16_t* p = reinterpret_cast<volatile tt_l1_ptr uint16_t*>(static_cast<uintptr_t>(l1_addr));
+    for (uint32_t i = from / 2; i < to / 2; ++i) {
+        p[i] = 0;
+    }
+}
+
 // Chunk `chunk` of `rows` sticks starting at `stick` into one row-major block of c_0 (row stride
 // chunk_bytes). The rows past the end of the tensor in a partial last block are not read: they keep stale
 // data, which the row-wise math never mixes into valid rows and the writer never writes back.
+// zero_tail (chunked W-split slices): the columns of a partial chunk past W are zeroed in every row read, as
+// the earlier chunks of the row left their own columns there (c_0 holds one chunk); the precise kernels' slice
+// sums of x (m1) take every column of the last tile, and zero keeps m1 the mean of the valid columns.
 template <typename Accessor>
 FORCE_INLINE void push_input_chunk(const Accessor& acc, uint32_t stick, uint32_t rows, uint32_t tiles,
-                                   uint32_t col_offset, uint32_t stick_bytes, uint32_t chunk_bytes, uint32_t chunk) {
+                                   uint32_t col_offset, uint32_t stick_bytes, uint32_t chunk_bytes, uint32_t chunk,
+                                   bool zero_tail = false) {
     cb_reserve_back(cb_in_rm, tiles);
     uint32_t l1 = get_write_ptr(cb_in_rm);
     const uint32_t bytes = chunk_read_bytes(stick_bytes, chunk_bytes, chunk);
+    const bool tail = zero_tail && bytes < chunk_bytes;
     for (uint32_t r = 0; r < rows; ++r) {
         noc_async_read(acc.get_noc_addr(stick + r, col_offset + chunk * chunk_bytes), l1, bytes);
+        if (tail) {
+            zero_l1_halfwords(l1, bytes, chunk_bytes);
+        }
         l1 += chunk_bytes;
     }
     noc_async_read_barrier();
@@ -183,8 +201,8 @@ void kernel_main() {
     const auto gamma_acc = TensorAccessor(gamma_args, gamma_addr);
     const auto beta_acc = TensorAccessor(beta_args, beta_addr);
     constexpr bool pretiled = (get_compile_time_arg_val(ct::affine_flags) & affine_flag::pretiled) != 0;
-    // Chunk c of gamma and beta (those given): tiles of c_6 / c_7, or row-major blocks of c_4 / c_5 to tilize.
-    auto push_affine = [&](uint32_t c) {
+    // Chunk c of gamma / beta (when given): tiles of c_6 / c_7, or row-major blocks of c_4 / c_5 to tilize.
+    auto push_gamma = [&](uint32_t c) {
         if constexpr (has_gamma) {
             if constexpr (pretiled) {
                 push_vector_tiles(cb_gamma_rm, layernorm_fused_rm::cb::gamma_tiled, gamma_acc, Bt, col_offset,
@@ -193,6 +211,8 @@ void kernel_main() {
                 push_vector_chunk(cb_gamma_rm, gamma_acc, Bt, col_offset, row_bytes, chunk_bytes, c);
             }
         }
+    };
+    auto push_beta = [&](uint32_t c) {
         if constexpr (has_beta) {
             if constexpr (pretiled) {
                 push_vector_tiles(cb_beta_rm, layernorm_fused_rm::cb::beta_tiled, beta_acc, Bt, col_offset, row_bytes,
@@ -216,7 +236,14 @@ void kernel_main() {
         zero_block(cb_beta_rm, Bt, tile_bytes);
     }
     if constexpr (passes == 1) {
-        push_affine(0);
+        // Row-resident: one chunk. W-split: every chunk of gamma, then of beta (the compute kernel tilizes them in
+        // that order into its persistent c_6, c_7).
+        for (uint32_t c = 0; c < chunks; ++c) {
+            push_gamma(c);
+        }
+        for (uint32_t c = 0; c < chunks; ++c) {
+            push_beta(c);
+        }
     }
 
     uint32_t stick = start_stick;
@@ -224,7 +251,9 @@ void kernel_main() {
     while (stick < end_stick) {
         const uint32_t rows = (end_stick - stick) < 32 ? (end_stick - stick) : 32;
         if constexpr (passes == 1) {
-            push_input_chunk(in_acc, stick, rows, Bt, col_offset, row_bytes, chunk_bytes, 0);
+            for (uint32_t c = 0; c < chunks; ++c) {
+                push_input_chunk(in_acc, stick, rows, Bt, col_offset, row_bytes, chunk_bytes, c, chunks > 1);
+            }
         } else {
             for (uint32_t pass = 0; pass < 2; ++pass) {
                 for (uint32_t c = 0; c < chunks; ++c) {
@@ -232,7 +261,8 @@ void kernel_main() {
                 }
             }
             for (uint32_t c = 0; c < chunks; ++c) {
-                push_affine(c);
+                push_gamma(c);
+                push_beta(c);
                 push_input_chunk(in_acc, stick, rows, Bt, col_offset, row_bytes, chunk_bytes, c);
             }
         }

@@ -22,7 +22,8 @@
 //      mean_lo K), page 1 (variance) and, with mean_lo, page 2 (d) in the statistics format and pushes the P pages to
 //      compute (K from its own copy of slot 0). Owners compute, everyone copies: every core of a group gets
 //      bit-identical statistics;
-//   4. output: the Ws untilized tiles of c_16 into this slice of the tile-row's sticks.
+//   4. output: the Ws untilized tiles of this slice, one chunk of Bc tiles of c_16 at a time (Bc = chunk_tiles,
+//      Ws / Bc chunks; c_16 holds one), into the tile-row's sticks.
 // Soft-float: the data-movement RISC-Vs (RV32IM) have no FPU, so every fp32 operation here is a libgcc call,
 // correctly rounded like the host's SSE float math the emulator runs.
 //
@@ -103,6 +104,9 @@ void kernel_main() {
     constexpr uint32_t last_cols = get_compile_time_arg_val(ct::last_slice_cols);
     constexpr uint32_t W = get_compile_time_arg_val(ct::W);
     constexpr bool mean_lo = get_compile_time_arg_val(ct::mean_lo) != 0;
+    constexpr uint32_t Bc = get_compile_time_arg_val(ct::chunk_tiles);
+    static_assert(Bc >= 1 && Ws % Bc == 0, "the output chunk divides the slice");
+    constexpr uint32_t chunk_bytes = slice_bytes / (Ws / Bc);  // bytes of one row of a c_16 chunk
     constexpr uint32_t partial_pages = mean_lo ? 3 : 2;  // c_26: m hi, (m lo,) M2
     constexpr uint32_t stats_pages = ex::stats_pages(mean_lo);
     constexpr uint32_t slot_bytes = ex::slot_bytes_of(mean_lo);
@@ -132,8 +136,7 @@ void kernel_main() {
     const uint32_t x1 = get_arg_val<uint32_t>(noc_index == 0 ? rt::mcast_x1 : rt::mcast_x0);
     const uint32_t y1 = get_arg_val<uint32_t>(noc_index == 0 ? rt::mcast_y1 : rt::mcast_y0);
     const auto out_acc = TensorAccessor(out_args, out_addr);
-    const uint32_t rest = stick_bytes - col_offset;
-    const uint32_t write_bytes = rest < slice_bytes ? rest : slice_bytes;
+    const uint32_t rest = stick_bytes - col_offset;  // bytes of a stick from this slice on
 
     uint32_t stick = start_stick;
     const uint32_t end_stick = start_stick + num_sticks;
@@ -231,15 +234,20 @@ void kernel_main() {
         }
         cb_push_back(cb_stats, P);
 
-        // 4. This slice of the output sticks.
-        cb_wait_front(cb_out_rm, Ws);
-        uint32_t l1 = get_read_ptr(cb_out_rm);
-        for (uint32_t r = 0; r < rows; ++r) {
-            noc_async_write(l1, out_acc.get_noc_addr(stick + r, col_offset), write_bytes);
-            l1 += slice_bytes;
+        // 4. This slice of the output sticks, chunk by chunk; the last slice's last chunk may end inside its last
+        // tile (W % 32 != 0): only [.., W) is written.
+        for (uint32_t c = 0; c < Ws / Bc; ++c) {
+            const uint32_t left = rest - c * chunk_bytes;
+            const uint32_t bytes = left < chunk_bytes ? left : chunk_bytes;
+            cb_wait_front(cb_out_rm, Bc);
+            uint32_t l1 = get_read_ptr(cb_out_rm);
+            for (uint32_t r = 0; r < rows; ++r) {
+                noc_async_write(l1, out_acc.get_noc_addr(stick + r, col_offset + c * chunk_bytes), bytes);
+                l1 += chunk_bytes;
+            }
+            noc_async_write_barrier();
+            cb_pop_front(cb_out_rm, Bc);
         }
-        noc_async_write_barrier();
-        cb_pop_front(cb_out_rm, Ws);
         stick += rows;
     }
 }
