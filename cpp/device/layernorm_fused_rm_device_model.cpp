@@ -280,9 +280,10 @@ ProgramWork program_work(const operation_attributes_t& attrs, const tensor_args_
     }
     add_stick(c.write_txns, TILE_HEIGHT * r, W, Bt * TILE_WIDTH, e_out);
     const std::string kind = steps_kind(p.name, fmt, attrs.compute_config);
-    // gamma and beta arrive as tiles (reader affine_flag::pretiled): no tilize steps for them.
-    c.tile_steps = r * Wt * steps_per_tile(kind) + r * steps_per_tile_row(kind) + r * (Wt / Bt) * steps_per_chunk(kind) +
-                   (Bt % 2 == 1 ? r * Wt * steps_per_odd_output_tile(kind) : 0);
+    // gamma and beta: tilized once per core row-resident; streaming, the reader places them as tiles (reader
+    // affine_flag::pretiled): no tilize steps.
+    c.tile_steps = r * Wt * steps_per_tile(kind) + (streaming ? 0 : 2ull * Wt) + r * steps_per_tile_row(kind) +
+                   r * (Wt / Bt) * steps_per_chunk(kind) + (Bt % 2 == 1 ? r * Wt * steps_per_odd_output_tile(kind) : 0);
     p.dram_bytes = passes * rows * W * e_in + rows * W * e_out +
                    uint64_t(affine) * (streaming ? Ht : split.num_cores) * W * e_in;
     return p;

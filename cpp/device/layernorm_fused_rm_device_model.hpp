@@ -125,8 +125,8 @@ inline constexpr uint32_t kSemaphoreBytes = 4;
 /// counted from the compute kernels (cpp/device/kernels/compute/layernorm_fused_rm_compute_common.hpp) and, for
 /// upstream, from tt-metal's normalization / data-movement kernels (read with the search tools):
 ///   row_resident / wsplit 8: tilize, sum (mean), (x - m)^2, sum (variance), x - mean, * inv_std, * gamma, + beta with
-///     untilize (the W-split tilizes gamma and beta once per core: + 2 per tile of its slice; the row-resident and
-///     streaming readers place them as tiles, reader affine_flag::pretiled, so those programs tilize neither);
+///     untilize (gamma and beta tilized once per core: + 2 per tile of W, or of the W-split's slice; the streaming
+///     program's reader places them as tiles, reader affine_flag::pretiled, so it tilizes neither);
 ///   The fp32-DEST kernels (compute_kernel_of: shifted for bfloat16 with fp32_dest_acc_en, precise for float32; the
 ///   W-split runs its precise kernel for both) pack nothing per tile until the output, so one step per unpack into
 ///   DEST (tilize, copy_tile, unary_bcast), FPU subtraction or SFPU tile operation (sfpu_binary_bcast.h column ops and

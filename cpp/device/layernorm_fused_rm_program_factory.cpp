@@ -284,9 +284,10 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
     const bool has_gamma = tensor_args.gamma.has_value();
     const bool has_beta = tensor_args.beta.has_value();
     const uint32_t affine_flags = (has_gamma ? affine_flag::gamma : 0u) | (has_beta ? affine_flag::beta : 0u);
-    // The reader places gamma and beta as tiles (row 0) in c_6 / c_7: every compute kernel of these programs reads
-    // only their row 0, so none tilizes them.
-    const uint32_t reader_affine_flags = affine_flags | affine_flag::pretiled;
+    // Streaming: the reader places each chunk of gamma and beta as tiles (row 0) in c_6 / c_7, which every compute
+    // kernel reads only in row 0, so none tilizes them per tile-row. Row-resident: the compute kernel tilizes them
+    // once per core.
+    const uint32_t reader_affine_flags = affine_flags | (streaming ? affine_flag::pretiled : 0u);
     const DataFormat fmt = data_format_of(in.dtype);
     const DataFormat out_fmt = data_format_of(attrs.output_dtype);
     const uint32_t stick_bytes = W * datum_size(fmt);

@@ -34,9 +34,8 @@ void kernel_main() {
     using namespace args;
     const uint32_t num_blocks = get_arg_val<uint32_t>(rt_args::num_blocks);
 
-    // gamma and beta: placed as tiles by the reader (affine_flag::pretiled) once, then persistent (popped once at the
-    // end, as the scaler and eps).
-    begin_kernel_pretiled(Wt);
+    // gamma and beta: tilized once, then persistent (popped once at the end, as the scaler and eps).
+    begin_kernel(Wt);
 
     for (uint32_t block = 0; block < num_blocks; ++block) {
         tilize_rows(cb_in_rm, cb_in, Wt);

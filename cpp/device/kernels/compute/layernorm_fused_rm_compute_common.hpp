@@ -127,16 +127,6 @@ ALWI void begin_kernel(uint32_t resident_affine_tiles, uint32_t affine_chunk = 0
     cb_wait_front(cb_eps, 1);
 }
 
-// begin_kernel for a reader with affine_flag::pretiled: gamma and beta arrive as tiles (waited for, not tilized).
-ALWI void begin_kernel_pretiled(uint32_t resident_affine_tiles) {
-    compute_kernel_hw_startup(cb_in_rm, cb_in_rm, cb_in);
-    if (resident_affine_tiles > 0) {
-        wait_affine<args::has_gamma, args::has_beta>(resident_affine_tiles);
-    }
-    cb_wait_front(cb_scaler, args::scaler_tiles);
-    cb_wait_front(cb_eps, 1);
-}
-
 // End of every compute kernel: the persistent CBs of begin_kernel popped once, balancing the reader's pushes.
 ALWI void end_kernel(uint32_t resident_affine_tiles) {
     if (resident_affine_tiles > 0) {

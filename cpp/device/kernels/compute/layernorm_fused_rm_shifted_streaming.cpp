@@ -45,7 +45,7 @@ void kernel_main() {
     const uint32_t num_blocks = get_arg_val<uint32_t>(rt_args::num_blocks);
     const uint32_t eps_bits = get_arg_val<uint32_t>(rt_args::eps_bits);
 
-    begin_kernel_pretiled(0);
+    begin_kernel(0);
 
     for (uint32_t block = 0; block < num_blocks; ++block) {
         // Passes 1 and 2: the statistics.

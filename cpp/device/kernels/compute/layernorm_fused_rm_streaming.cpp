@@ -29,7 +29,7 @@ void kernel_main() {
     constexpr uint32_t chunks = Wt / Bt;
     const uint32_t num_blocks = get_arg_val<uint32_t>(rt_args::num_blocks);
 
-    begin_kernel_pretiled(0);
+    begin_kernel(0);
 
     for (uint32_t block = 0; block < num_blocks; ++block) {
         // Pass 1: mean.

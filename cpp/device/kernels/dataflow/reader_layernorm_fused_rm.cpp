@@ -3,8 +3,8 @@
 // Reader of ttnn.layernorm_fused_rm (RISCV_1 / NCRISC), for both programs. Generates the reduce-scaler
 // and epsilon tiles, then streams the input one tile-row block (32 sticks) at a time, in column chunks of
 // Bt tiles (chunk_bytes of every stick). gamma and beta are staged as 32-row row-major blocks (row 0 =
-// the vector, rows 1..31 = 0) for the compute kernel to tilize, or, with affine_flag::pretiled (the row-resident and
-// streaming programs), placed by this kernel as row 0 of tiles in c_6 / c_7 (push_vector_tiles).
+// the vector, rows 1..31 = 0) for the compute kernel to tilize, or, with affine_flag::pretiled (the streaming
+// program), placed by this kernel as row 0 of tiles in c_6 / c_7 (push_vector_tiles).
 //   row-resident (passes = 1): one chunk = the whole row; gamma and beta once; every block once.
 //   W-split (passes = 1, the "row" being this core's slice): the slice in Wt / Bt chunks (Bt = Wt unless its
 //   row-major staging would not fit L1): gamma's chunks, then beta's, once; every block once, chunk by chunk.
