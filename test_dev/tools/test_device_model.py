@@ -239,6 +239,28 @@ def test_analytic_work_equals_the_descriptors(arch, shape, factory, S, affine):
     assert dm.program_time(analytic) == dm.program_time(from_desc)
 
 
+@pytest.mark.parametrize("shape,factory", [([1, 1, 64, 3040], "streaming"), ([1, 1, 64, 4096], "streaming"),
+                                           ([1, 1, 64, 96], "resident"), ([1, 1, 64, 128], "resident")])
+def test_precise_analytic_work_equals_the_descriptors(shape, factory):
+    # float32 (precise kernels): odd and even output widths (Wt 95 streams in chunks of 5, 128 in chunks of 8; Wt 3
+    # and 4 row-resident), so the per-chunk reloads and the odd-output steps are counted the same both ways, and a
+    # streaming chunk is no longer bounded by DEST.
+    a, t = _attrs_args(shape, dtype=_C.DType.FLOAT32, program_factory=FACTORIES[factory])
+    desc = _C.create_program_descriptor(a, t, _C.TensorDesc(shape=shape, dtype=_C.DType.FLOAT32))
+    from_desc = dm.work_from_descriptor(desc, "wormhole_b0", shape, 4, 4, 4)
+    analytic = _C.model.program_work(a, t, FACTORIES[factory], 0)
+    _same_work(analytic, from_desc)
+    bt = desc.kernels[0].compile_time_args[_C.reader_ct_args.Bt]
+    assert bt == {3040: 5, 4096: 8, 96: 3, 128: 4}[shape[-1]]
+    wt = -(-shape[-1] // 32)
+    odd = wt if bt % 2 else 0  # one extra step per tile when the output width is odd
+    per_chunk = _C.model.steps_per_chunk(analytic.name + "_precise") * (wt // bt)
+    affine = 0 if factory == "streaming" else 2 * wt  # the streaming reader places gamma / beta as tiles
+    kind = analytic.name + "_precise"
+    assert analytic.busiest.tile_steps == (wt * _C.model.steps_per_tile(kind) + _C.model.steps_per_tile_row(kind)
+                                           + per_chunk + odd + affine)
+
+
 @pytest.mark.parametrize("dtype,fp32_dest,e", [("BFLOAT16", False, 2), ("FLOAT32", True, 4)],
                          ids=["fpu_kernel", "precise_kernel_fp32"])
 def test_wsplit_kernels_analytic_work_equals_the_descriptors(dtype, fp32_dest, e):
