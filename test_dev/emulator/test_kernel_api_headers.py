@@ -92,6 +92,8 @@ CALLS = [
     ("sfpu_mul_bcast_col", "sfpu_mul_bcast_col(0, 1);"),
     ("sfpu_normalize_bcast_col", "sfpu_normalize_bcast_col(0, 1, 2);"),
     ("addcmul_tile_init", "addcmul_tile_init();"),
+    ("copy_dest_values_init", "copy_dest_values_init();"),
+    ("copy_dest_values", "copy_dest_values<DataFormat::Float32>(0, 1);"),
     ("addcmul_tile", "addcmul_tile<DataFormat::Float32>(0, 1, 2, 0, 0x3f800000u);"),
 ]
 

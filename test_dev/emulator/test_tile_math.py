@@ -310,3 +310,18 @@ def test_addcmul(dev, value):
     (out,) = run_op(dev, [("OP_ADDCMUL", "1")], [a0, a1], b, param=value, **FP32_IO)
     want = ((F32(value) * a1).astype(F32) * b).astype(F32) + a0
     assert_bits_equal(out, want.astype(F32))
+
+
+def test_copy_dest_values_is_bit_exact(dev):
+    # ckernel_sfpu_copy_dest_values.h: SFPLOAD / SFPSTORE in FP32 mode, no arithmetic: denormals and NaN payloads too.
+    a = rand_f32(np.random.default_rng(27))
+    bits = a.view(np.uint32)
+    bits[0, :4] = [0x00000001, 0x80400000, 0x7FC00123, 0xFF800000]  # denormals, a NaN payload, -Inf
+    (out,) = run_op(dev, [("OP_COPY_DEST", "1")], [a], a, **FP32_IO)
+    assert np.array_equal(out.view(np.uint32), a.view(np.uint32))
+
+
+def test_copy_dest_values_refuses_a_16bit_dest(dev):
+    a = rand_bf16(np.random.default_rng(28))
+    with pytest.raises(_C.EmulatorError, match="needs an fp32 DEST"):
+        run_op(dev, [("OP_COPY_DEST", "1")], [a], a)

@@ -52,7 +52,7 @@ void kernel_main() {
         centered_sums_chunk(Wt, /*partial=*/false, /*last_chunk=*/true, cb_sum, cb_inv_std);
         split_reduce(kPreciseSplit, cb_mean, Finish::Mean, 0);  // m2 -> c_25 tile 1
         cb_wait_front(cb_mean, 2);
-        split_reduce(Split{cb_inv_std, cb_split, 3, kNoCb}, cb_inv_std, Finish::InvStdShifted, eps_bits);
+        split_reduce_inv_std(Split{cb_inv_std, cb_split, 3, kNoCb}, cb_inv_std, /*shifted=*/true, eps_bits);
         cb_wait_front(cb_inv_std, 1);
 
         output_resident<Wt, has_gamma, has_beta>(1, shift_by_m1);

@@ -27,6 +27,7 @@
 #pragma once
 #include <cstdint>
 
+#include "api/compute/copy_dest_values.h"
 #include "api/compute/eltwise_binary_sfpu.h"
 #include "api/compute/eltwise_unary/addcmul.h"
 #include "api/compute/sfpu_binary_bcast.h"
@@ -538,5 +539,43 @@ ALWI void centered_sums_chunk(uint32_t tiles, bool partial, bool last_chunk, uin
 // The shift of the precise kernels' output (output_resident): DST[j] = x (tile t0 + j of c_1) - m1 (c_25 tile 0, in
 // DST 2), j < n; output_resident then subtracts m2 (c_25 tile 1).
 ALWI void shift_by_m1(uint32_t t0, uint32_t n) { shift_by_x0(t0, n, cb_mean, 0); }
+
+// split_reduce for the inverse std (Finish::InvStd, or Finish::InvStdShifted when `shifted`) with the row sums taken
+// once: var + eps is computed in DST 0 and copied into DST 1 (copy_dest_values, bit for bit) for the Newton steps,
+// where split_reduce reduces twice. Same values, 3 (shifted kernels: 2 reduces, x 1 / W, + eps) to 7 (precise: 3
+// reduces, x 1 / W, m2^2 subtracted, + eps) steps fewer. DST 2, 3 scratch.
+ALWI void split_reduce_inv_std(const Split& sp, uint32_t ocb, bool shifted, uint32_t eps_bits) {
+    cb_wait_front(sp.s_cb, 1);
+    split(sp);
+    cb_wait_front(sp.part_cb, sp.parts);
+    if (sp.rest_cb != kNoCb) {
+        cb_wait_front(sp.rest_cb, 1);
+    }
+    tile_regs_acquire();
+    reduce_parts(sp, ocb, 0);
+    binop_with_scalar_tile_init();
+    mul_unary_tile(0, args::inv_w_bits);
+    if (shifted) {
+        bcast_from<BroadcastType::COL>(cb_mean, 1, 2);
+        mul_binary_tile_init();
+        mul_binary_tile(2, 2, 2);
+        sub_dst(0, 2);
+    }
+    binop_with_scalar_tile_init();
+    add_unary_tile(0, eps_bits);
+    copy_dest_values_init();
+    copy_dest_values<DataFormat::Float32>(0, 1);
+    rsqrt_tile_init();
+    rsqrt_tile(0);
+    newton_rsqrt(0, 1, 2);
+    newton_rsqrt(0, 1, 2);
+    tile_regs_commit();
+    cb_pop_front(sp.s_cb, 1);
+    cb_pop_front(sp.part_cb, sp.parts);
+    if (sp.rest_cb != kNoCb) {
+        cb_pop_front(sp.rest_cb, 1);
+    }
+    pack_to(ocb);
+}
 
 }  // namespace lnfrm::precise

@@ -62,7 +62,7 @@ void kernel_main() {
         }
         split_reduce(kPreciseSplit, cb_mean, Finish::Mean, 0);  // m2, from S1
         cb_wait_front(cb_mean, 2);
-        split_reduce(kPreciseSplit, cb_inv_std, Finish::InvStdShifted, eps_bits);  // from S2
+        split_reduce_inv_std(kPreciseSplit, cb_inv_std, /*shifted=*/true, eps_bits);  // from S2
         cb_wait_front(cb_inv_std, 1);
 
         // Pass 3: normalize, scale, shift, untilize, chunk by chunk.

@@ -89,7 +89,7 @@ ALWI void finish_pass(uint32_t pass, uint32_t eps_bits) {
         split_reduce(kShiftedSplit, cb_mean, Finish::Mean, 0);
         cb_wait_front(cb_mean, 1);
     } else {
-        split_reduce(kShiftedSplit, cb_inv_std, Finish::InvStd, eps_bits);
+        split_reduce_inv_std(kShiftedSplit, cb_inv_std, /*shifted=*/false, eps_bits);
         cb_wait_front(cb_inv_std, 1);
     }
 }

@@ -110,6 +110,15 @@ void Sfpu::addcmul(Dest& dest, uint32_t i0, uint32_t i1, uint32_t i2, uint32_t o
     std::memcpy(dest.tile(odst), r, sizeof r);
 }
 
+void Sfpu::copy_dest(Dest& dest, uint32_t idst, uint32_t odst, const char* call) const {
+    require_init(SfpuOp::COPY_DEST, call, "copy_dest_values_init");
+    if (!dest.fp32()) {
+        fail(std::string(call) + "<Float32> with " + dest.mode_text() +
+             ": the FP32 SFPLOAD/SFPSTORE mode needs an fp32 DEST (ckernel_sfpu_copy_dest_values.h)");
+    }
+    std::memcpy(dest.tile(odst), dest.tile(idst), 1024 * sizeof(float));
+}
+
 void Sfpu::init(SfpuOp op) {
     // add/sub/mul_unary_tile share binop_with_scalar_tile_init.
     if (op == SfpuOp::MUL_SCALAR || op == SfpuOp::ADD_SCALAR || op == SfpuOp::SUB_SCALAR) {

@@ -58,6 +58,9 @@ public:
     void addcmul(Dest& dest, uint32_t i0, uint32_t i1, uint32_t i2, uint32_t odst, uint32_t value_bits,
                  const char* call) const;
 
+    /// DEST[odst] = DEST[idst] bit for bit, copy_dest_values<Float32> (fp32 DEST).
+    void copy_dest(Dest& dest, uint32_t idst, uint32_t odst, const char* call) const;
+
 private:
     void require_bcast_col(const Dest& dest, const char* call) const;
     bool inited_[uint32_t(SfpuOp::COUNT)] = {};

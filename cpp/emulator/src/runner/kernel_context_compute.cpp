@@ -362,6 +362,15 @@ void KernelContext::sfpu_addcmul(uint32_t idst0, uint32_t idst1, uint32_t idst2,
     sfpu_.addcmul(dest_, idst0, idst1, idst2, odst, value_bits, call);
 }
 
+void KernelContext::sfpu_copy_dest(uint32_t idst, uint32_t odst, const char* call) {
+    sfpu_.clobber_bcast_col();  // see math/sfpu.hpp: the column-broadcast state
+    require_started(call);
+    dest_.require(DstState::Acquired, call);
+    dest_.require_index(idst, call);
+    dest_.require_index(odst, call);
+    sfpu_.copy_dest(dest_, idst, odst, call);
+}
+
 // ---- DST hand-off and pack_tile ----
 
 void KernelContext::tile_regs_acquire() {

@@ -2,6 +2,7 @@
 // CT args: 0 NA, 1 scalar parameter (float32 bits) for the *_unary_tile ops.
 #include <cstdint>
 #include "api/compute/compute_kernel_api.h"
+#include "api/compute/copy_dest_values.h"
 #include "api/compute/bcast.h"
 #include "api/compute/eltwise_binary.h"
 #include "api/compute/eltwise_binary_sfpu.h"
@@ -112,6 +113,14 @@ void kernel_main() {
         copy_tile(B, 0, 2);
         addcmul_tile_init();
         addcmul_tile<DataFormat::Float32>(0, 1, 2, 0, P);
+    });
+#elif defined(OP_COPY_DEST)
+    // DST 1 = A tile 0, then copy_dest_values<Float32>(1, 0): DST 0 packed.
+    one_tile_out([] {
+        copy_init(A);
+        copy_tile(A, 0, 1);
+        copy_dest_values_init();
+        copy_dest_values<DataFormat::Float32>(1, 0);
     });
 #elif defined(OP_UNARY_BCAST)
     unary_bcast_init<BroadcastType::OP_UNARY_BCAST>(A);
