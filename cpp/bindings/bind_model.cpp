@@ -95,6 +95,12 @@ void bind_model(nb::module_& top) {
     m.def("all_steps_per_tile", &md::all_steps_per_tile, "list of (kind, steps per tile).");
     m.def("steps_per_tile_row", &md::steps_per_tile_row, "kind"_a,
           "Tile steps per tile-row (row statistics) of a kind steps_per_tile knows; ValueError for another.");
+    m.def("steps_per_chunk", &md::steps_per_chunk, "kind"_a,
+          "Tile steps per streaming chunk (DEST operands reloaded per chunk; 0 for non-streaming kinds); ValueError "
+          "for an unknown kind.");
+    m.def("steps_per_odd_output_tile", &md::steps_per_odd_output_tile, "kind"_a,
+          "Extra tile steps per tile when the output's tile count (Wt, or the chunk width Bt streaming) is odd; "
+          "ValueError for an unknown kind.");
     m.def("steps_kind", &md::steps_kind, "program"_a, "in_format"_a, "compute_config"_a,
           "Steps kind of one of the op's programs (row_resident, streaming, wsplit) for an input DataFormat and "
           "compute config: the program plus _shifted / _precise for its compute kernel family.");

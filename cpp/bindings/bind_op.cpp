@@ -41,7 +41,8 @@ void bind_kernel_args(nb::module_& m) {
     };
     {
         namespace a = lf::affine_flag;
-        add("affine_flag", "Bits of the affine_flags compile-time args.", {{"gamma", a::gamma}, {"beta", a::beta}});
+        add("affine_flag", "Bits of the affine_flags compile-time args.",
+            {{"gamma", a::gamma}, {"beta", a::beta}, {"pretiled", a::pretiled}});
     }
     {
         namespace a = lf::reader_ct_args;

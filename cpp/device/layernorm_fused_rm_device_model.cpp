@@ -46,16 +46,19 @@ ArchConstants blackhole() {
     return a;
 }
 
-// (kind, steps per input tile, steps per tile-row): layernorm_fused_rm_device_model.hpp counts them.
+// (kind, steps per input tile, per tile-row, per streaming chunk, per tile when the output's section count is odd):
+// layernorm_fused_rm_device_model.hpp counts them.
 struct Steps {
     const char* kind;
-    uint32_t per_tile, per_tile_row;
+    uint32_t per_tile, per_tile_row, per_chunk = 0, odd_output = 0;
 };
 constexpr Steps kSteps[] = {
-    {"row_resident", 8, 2},          {"streaming", 10, 2},         {"wsplit", 8, 2},
-    {"row_resident_shifted", 17, 32}, {"streaming_shifted", 19, 35}, {"row_resident_precise", 25, 58},
-    {"streaming_precise", 22, 64},   {"wsplit_shifted", 15, 13},   {"wsplit_precise", 19, 22},
-    {"ln", 7, 2},                    {"ln_large", 8, 2},           {"rms", 4, 2},
+    {"row_resident", 8, 2},           {"streaming", 10, 2},
+    {"wsplit", 8, 2},                 {"row_resident_shifted", 12, 30, 0, 1},
+    {"streaming_shifted", 14, 31, 3, 1}, {"row_resident_precise", 16, 63, 0, 1},
+    {"streaming_precise", 18, 60, 5, 1}, {"wsplit_shifted", 15, 13},
+    {"wsplit_precise", 19, 22},       {"ln", 7, 2},
+    {"ln_large", 8, 2},               {"rms", 4, 2},
     {"layout", 1, 2}};
 
 const Steps& steps_of(const std::string& kind) {
@@ -127,6 +130,10 @@ const ArchConstants& arch_constants(const std::string& arch) {
 uint32_t steps_per_tile(const std::string& kind) { return steps_of(kind).per_tile; }
 
 uint32_t steps_per_tile_row(const std::string& kind) { return steps_of(kind).per_tile_row; }
+
+uint32_t steps_per_chunk(const std::string& kind) { return steps_of(kind).per_chunk; }
+
+uint32_t steps_per_odd_output_tile(const std::string& kind) { return steps_of(kind).odd_output; }
 
 std::vector<std::pair<std::string, uint32_t>> all_steps_per_tile() {
     std::vector<std::pair<std::string, uint32_t>> out;
@@ -278,7 +285,10 @@ ProgramWork program_work(const operation_attributes_t& attrs, const tensor_args_
     }
     add_stick(c.write_txns, TILE_HEIGHT * r, W, Bt * TILE_WIDTH, e_out);
     const std::string kind = steps_kind(p.name, fmt, attrs.compute_config);
-    c.tile_steps = r * Wt * steps_per_tile(kind) + 2ull * Wt * affine_times + r * steps_per_tile_row(kind);
+    // gamma and beta: tilized once per core row-resident; streaming, the reader places them as tiles (reader
+    // affine_flag::pretiled): no tilize steps.
+    c.tile_steps = r * Wt * steps_per_tile(kind) + (streaming ? 0 : 2ull * Wt) + r * steps_per_tile_row(kind) +
+                   r * (Wt / Bt) * steps_per_chunk(kind) + (Bt % 2 == 1 ? r * Wt * steps_per_odd_output_tile(kind) : 0);
     p.dram_bytes = passes * rows * W * e_in + rows * W * e_out +
                    uint64_t(affine) * (streaming ? Ht : split.num_cores) * W * e_in;
     return p;

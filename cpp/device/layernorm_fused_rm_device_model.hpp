@@ -97,12 +97,15 @@ inline constexpr uint32_t kShiftOutOps = 2;
 /// Tile steps per tile-row (the row statistics, besides the per-tile steps) of each kind steps_per_tile knows, counted
 /// from the kernels as one step per unpack into DEST (copy_tile, unary_bcast), FPU reduce or SFPU tile operation:
 ///   FPU kernels (row_resident, streaming, wsplit) and upstream's: 2;
-///   *_shifted 32 (finish_pass, layernorm_fused_rm_shifted_common.hpp: the mean's split_reduce with one bf16 part
-///     and a rest, 1 + 3 splits, 2 reduces, x 1 / W: 7; the inverse std's: splits 4, 2 x 2 reduces, 2 x 1 / W, 2 + eps,
-///     rsqrt, 2 Newton steps of 6: 25); streaming_shifted 35 (+ x0 staged once per pass, 3 copies);
-///   row_resident_precise 58 (layernorm_fused_rm_precise.cpp: split_reduce of m1 and of m2, each 3 bf16 parts
-///     1 + 3 + 5, 3 reduces, x 1 / W: 13; of the inverse std: split 9, 2 x 3 reduces, 2 x 1 / W, + eps, rsqrt,
-///     Newton: 32); streaming_precise 64 (the inverse std from S3 - m2^2: 2 x (bcast, square, sub) more: 38);
+///   row_resident_shifted 30 (finish_pass, layernorm_fused_rm_shifted_common.hpp: the mean's split_reduce with one
+///     bf16 part and a rest, 1 + 3 splits, 2 reduces, x 1 / W: 7; m brought into DEST for the variance pass 1; the
+///     inverse std's split_reduce_inv_std: splits 4, 2 reduces, x 1 / W, + eps, copy into DST 1, rsqrt, 2 Newton
+///     steps of 6: 22); streaming_shifted 31 (+ x0 staged once per pass, 3 copies; - the 2 partial-sum copies of the
+///     first chunks, which steps_per_chunk counts for every chunk);
+///   row_resident_precise 63 (layernorm_fused_rm_precise.cpp: x0 staged 1; pass A's x0 bcast 1; split_reduce of m
+///     13 (3 bf16 parts 1 + 3 + 5, 3 reduces, x 1 / W); m1 = x0 + m 3; pass B's m1 bcast 1; split_reduce of m2 13;
+///     split_reduce_inv_std from S2 - m2^2: split 9, 3 reduces, x 1 / W, bcast m2, square, sub, + eps, copy, rsqrt,
+///     2 Newton steps of 6: 31); streaming_precise 60 (the same, - the 3 partial-sum copies of the first chunks);
 ///   wsplit_shifted 13 (layernorm_fused_rm_precise_wsplit.cpp, bfloat16 input: mean pass x0's tile copied for the
 ///     writer 1; 2 bf16 parts of S (h_1 packed by the pass, h_2: 3), 2 reduces, x 1 / w: 6; M2 pass m_i broadcast 1;
 ///     parts 3, 2 reduces: 5);
@@ -111,10 +114,21 @@ inline constexpr uint32_t kShiftOutOps = 2;
 ///     parts 6, 3 reduces: 9). The inverse std of both is the writer's (kRowOpsHiLo). Both also broadcast one operand
 ///     per output block of LayerNormFusedRMWSplitProgramFactory::block_width tiles into a DEST slot kept for the
 ///     block: + Ws / block_w per tile-row, added by program_work.
-/// Left out: the streaming kernels' copy of the running partial sums per chunk (1 or 2 steps per chunk and pass);
-/// the W-split kernel's mask of the last slice's partial last tile (W % 32 != 0: 2 steps per pass, on one core).
+/// Left out: the W-split kernel's mask of the last slice's partial last tile (W % 32 != 0: 2 steps per pass, on one
+/// core).
 /// std::invalid_argument for another kind.
 uint32_t steps_per_tile_row(const std::string& kind);
+
+/// Tile steps per chunk of the streaming kernels (0 for the other kinds): the DEST operands each chunk's statistics
+/// section loads again. streaming_shifted 3 (the partial row sum of each pass, m in the variance pass);
+/// streaming_precise 5 (pass 1: partial S, x0; pass 2: partials S1 and S2, m1). std::invalid_argument for another kind.
+uint32_t steps_per_chunk(const std::string& kind);
+
+/// Extra tile steps per tile when the output's tile count (Wt row-resident, the chunk width Bt streaming) is odd:
+/// output_resident (layernorm_fused_rm_precise_common.hpp) then untilizes 1 tile per DEST section instead of 2, so
+/// the section's operand loads are not shared: 1 for the shifted and precise kinds (shifted 7 output steps instead of
+/// 6; precise 9 instead of 7.5, whose half step steps_per_tile already rounds up), 0 for the others.
+uint32_t steps_per_odd_output_tile(const std::string& kind);
 
 /// Exchange rounds per tile-row of the W-split writer: partials to every peer, then the owners' combined rows.
 inline constexpr uint32_t kExchangeRounds = 2;
@@ -128,18 +142,20 @@ inline constexpr uint32_t kSemaphoreBytes = 4;
 /// counted from the compute kernels (cpp/device/kernels/compute/layernorm_fused_rm_compute_common.hpp) and, for
 /// upstream, from tt-metal's normalization / data-movement kernels (read with the search tools):
 ///   row_resident / wsplit 8: tilize, sum (mean), (x - m)^2, sum (variance), x - mean, * inv_std, * gamma, + beta with
-///     untilize (gamma and beta tilized once per core: + 2 per tile of W);
+///     untilize (gamma and beta tilized once per core: + 2 per tile of W, or of the W-split's slice; the streaming
+///     program's reader places them as tiles, reader affine_flag::pretiled, so it tilizes neither);
 ///   The fp32-DEST kernels (compute_kernel_of: shifted for bfloat16 with fp32_dest_acc_en, precise for float32; the
-///   W-split runs one kernel for both, counted per input format) pack nothing per tile until the output, so one step
-///   per unpack into DEST (tilize, copy_tile, unary_bcast), FPU subtraction or SFPU tile operation:
-///   row_resident_shifted 17 (layernorm_fused_rm_shifted_common.hpp): tilize 1; mean pass: x - x0 (FPU), add 2;
-///     variance pass: x - x0, bcast m, sub, square, add 5; output: x - x0, bcast m, sub, bcast inv_std, mul, bcast
-///     gamma, mul, bcast beta, add with untilize 9; streaming_shifted 19 (x tilized in each of the 3 passes);
-///   row_resident_precise 25 (layernorm_fused_rm_precise.cpp): tilize 1; m1 pass: copy, add 2; m2 pass: copy, bcast,
-///     sub, add 4; M2 pass: copy, bcast, sub, bcast, sub, square, add 7; output: copy, bcast m1, sub, bcast m2, sub,
-///     bcast inv_std, mul, bcast gamma, mul, bcast beta, add 11; streaming_precise 22
-///     (layernorm_fused_rm_precise_streaming.cpp: 3 tilizes; pass 1 copy, add 2; pass 2 copy, bcast, sub, square,
-///     2 adds 6; output 11);
+///   W-split runs one kernel for both, counted per input format) pack nothing per tile until the output, so one step per unpack into
+///   DEST (tilize, copy_tile, unary_bcast), FPU subtraction or SFPU tile operation (sfpu_binary_bcast.h column ops and
+///   addcmul_tile count one each; per-row operands resident in DEST, layernorm_fused_rm_precise_common.hpp):
+///   row_resident_shifted 12 (layernorm_fused_rm_shifted_common.hpp): tilize 1; mean pass: x - x0 (FPU), add 2;
+///     variance pass: x - x0, - m (SFPU broadcast), + square (addcmul) 3; output (output_resident, 2 tiles per DEST
+///     section): x - x0, m and inv_std brought in per section (1 per tile), normalize, bcast gamma, bcast beta,
+///     addcmul with untilize 6; streaming_shifted 14 (x tilized in each of the 3 passes);
+///   row_resident_precise 16 (layernorm_fused_rm_precise.cpp; 15.5 rounded up): tilize 1; pass A: copy, - x0, add 3;
+///     pass B: copy, - m1, add, + square (addcmul) 4; output: copy, m1 per section (1/2), - m1, m2 and inv_std per
+///     section (1), normalize, bcast gamma, bcast beta, addcmul 7.5; streaming_precise 18
+///     (layernorm_fused_rm_precise_streaming.cpp: 17.5 rounded up, 3 tilizes);
 ///   wsplit_shifted 15 (layernorm_fused_rm_precise_wsplit.cpp, bfloat16 input): tilize 1; mean pass: x - x0 (FPU),
 ///     add 2; M2 pass: x - x0 (FPU), - m_i (kept in DEST for the pass), square, add 4; output: x - x0 (FPU),
 ///     - (mean - x0) (kept in DEST for the block), bcast inv_std, mul, bcast gamma, mul, bcast beta, add with untilize 8;
@@ -226,8 +242,8 @@ struct Candidate {
 /// (LayerNormFusedRMWSplitProgramFactory::unusable), in the order of `better`, except that when the fastest is the
 /// streaming program (3 reads of the input), the fastest program reading the input once within kModelError of it
 /// goes first. Why: the model leaves out DRAM latency and NOC congestion, which grow with DRAM traffic, so within its
-/// error the program moving a third of the bytes is the safer choice (e.g. float32 1x1x8192x256 on Wormhole:
-/// streaming models 340 us, row-resident 348 us: 2 % apart; row-resident runs). Likewise, when the fastest is then a
+/// error the program moving a third of the bytes is the safer choice (e.g. bfloat16 1x1x2048x65536 on Wormhole:
+/// streaming models 9796 us, the W-split (S = 16) 10834 us: 10 % apart; the W-split runs). Likewise, when the fastest is then a
 /// W-split, the row-resident program goes first when it fits and models within kModelError of it, or, for the
 /// precise W-split kernel (fp32 DEST), whatever it models when the W-split's exchange term is no smaller than its
 /// compute term: the per-tile-row exchange adds latencies the model leaves out (semaphore round trips beyond the
@@ -235,7 +251,7 @@ struct Candidate {
 /// statistics (the corrected mean, the division and the inverse std) in soft float at an unsourced cost per
 /// operation, so where it is the larger part of a W-split's time the model does not tell it apart from the
 /// row-resident program (e.g. bfloat16 1x1x64x128, default config, on Wormhole: the W-split with S = 4 models 22 us,
-/// 12 of them exchange, the row-resident program 36 us; row-resident runs, as the stage-5 gate requires; 1x1x32x4096:
+/// 12 of them exchange, the row-resident program 29 us; row-resident runs, as the stage-5 gate requires; 1x1x32x4096:
 /// 29 us with 13 of exchange, so the W-split runs). The FPU W-split kernel's exchange is a plain sum; its selection is
 /// the fastest (the stage-4 gate: 64 x 128 with a 16-bit DEST). select_program_factory takes the first.
 std::vector<Candidate> candidates(const operation_attributes_t& attrs, const tensor_args_t& tensor_args);

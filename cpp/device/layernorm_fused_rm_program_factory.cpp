@@ -29,13 +29,13 @@
 // The compute kernel follows compute_kernel_of (program_factory.hpp).
 // FLOAT32 input runs the precise compute kernels (layernorm_fused_rm_precise{,_streaming}.cpp; numerics in
 // layernorm_fused_rm_precise_common.hpp): the centered values stay in DEST, so c_24 holds only the element-wise
-// row-sum tile (1 page; 2 in the streaming program, whose partial sums are 2 tiles), c_25 holds the mean as
-// m1 and m2 (2 pages), c_26 the three bf16 parts of a row sum (3 bfloat16 pages); math fidelity is HiFi4.
+// row-sum tile (1 page; 2 in the streaming program, whose partial sums are 2 tiles), c_25 holds x0 and m, then the
+// mean as m1 and m2 (2 pages), c_26 the three bf16 parts of a row sum (3 bfloat16 pages); math fidelity is HiFi4.
 // BFLOAT16 input with fp32 DEST runs the shifted kernels (layernorm_fused_rm_shifted{,_streaming}.cpp) in the
 // layout above: c_24 takes a bf16 part of a row sum (and, streaming, the row's first tile), c_25 the mean, c_26
-// the rest of a row sum, c_27 a partial row sum, then the inverse std. In both, the untilize block (streaming:
-// the chunk) is at most DEST capacity - 1, one DEST tile being scratch, and eps goes to the compute kernel in
-// fp32 (runtime arg compute_rt_args::eps_bits).
+// the rest of a row sum, c_27 a partial row sum, then the inverse std. In both, per-row operands stay resident in
+// DEST and the output untilizes 2 tiles per DEST section (output_resident), so DEST does not bound the streaming
+// chunk (streaming_chunk), and eps goes to the compute kernel in fp32 (runtime arg compute_rt_args::eps_bits).
 #include "device/layernorm_fused_rm_program_factory.hpp"
 
 #include <algorithm>
@@ -122,13 +122,24 @@ namespace {
 // tiles of the output format; gamma (c_4, c_6) and beta (c_5, c_7) Bt input tiles when given, else 1 page;
 // c_2 one bf16 scaler tile, two when W % 32 != 0; c_3 one bf16 tile; the 3 statistics tiles.
 // The precise kernels (Float32 input) keep the centered values in DEST: c_24 holds only row-sum tiles (1 page
-// row-resident, 2 streaming), c_25 (m1, m2) 2 Float32 tiles and c_26 the three bf16 parts of a row-sum tile.
+// row-resident, 2 streaming), c_25 (x0 and m, then m1 and m2) 2 Float32 tiles and c_26 the three bf16 parts of a
+// row-sum tile; c_27 takes the sum of squares before the inverse std.
 uint32_t centered_pages(uint32_t Bt, bool precise, bool streaming) { return precise ? (streaming ? 2 : 1) : Bt; }
 
-// Row CB width of the streaming program: the largest divisor of Wt that fits DEST (the fp32-DEST kernels need
-// one DEST tile more as scratch).
+// Row CB width of the streaming program. The FPU kernel holds a chunk in DEST: the largest divisor of Wt that fits it.
+// The fp32-DEST kernels take one tile at a time into their statistics sections and untilize 2 tiles per output
+// section (output_resident), so DEST does not bound their chunk; each chunk reloads 3 (shifted) or 5 (precise) DEST
+// operands (model::steps_per_chunk) and an odd chunk untilizes 1 tile per section: the largest even divisor of Wt
+// up to kFp32DestChunkMax (those reloads <= 0.7 step per tile), else the largest divisor up to it.
+constexpr uint32_t kFp32DestChunkMax = 8;
 uint32_t streaming_chunk(uint32_t Wt, const ComputeConfigDescriptor& cc, ComputeKernel kind) {
-    return largest_divisor_at_most(Wt, dest_tile_capacity(cc) - (kind == ComputeKernel::Fpu ? 0 : 1));
+    if (kind == ComputeKernel::Fpu) {
+        return largest_divisor_at_most(Wt, dest_tile_capacity(cc));
+    }
+    if (Wt % 2 == 0) {
+        return 2 * largest_divisor_at_most(Wt / 2, kFp32DestChunkMax / 2);
+    }
+    return largest_divisor_at_most(Wt, kFp32DestChunkMax);
 }
 
 uint64_t cb_bytes_for(uint32_t W, uint32_t Bt, DataFormat in_format, DataFormat out_format,
@@ -273,6 +284,10 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
     const bool has_gamma = tensor_args.gamma.has_value();
     const bool has_beta = tensor_args.beta.has_value();
     const uint32_t affine_flags = (has_gamma ? affine_flag::gamma : 0u) | (has_beta ? affine_flag::beta : 0u);
+    // Streaming: the reader places each chunk of gamma and beta as tiles (row 0) in c_6 / c_7, which every compute
+    // kernel reads only in row 0, so none tilizes them per tile-row. Row-resident: the compute kernel tilizes them
+    // once per core.
+    const uint32_t reader_affine_flags = affine_flags | (streaming ? affine_flag::pretiled : 0u);
     const DataFormat fmt = data_format_of(in.dtype);
     const DataFormat out_fmt = data_format_of(attrs.output_dtype);
     const uint32_t stick_bytes = W * datum_size(fmt);
@@ -283,9 +298,8 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
     const ComputeConfigDescriptor& cc = attrs.compute_config;
     const uint32_t dest_tiles = dest_tile_capacity(cc);
     // Row CBs hold Bt tiles: the whole row (row-resident) or one chunk (streaming). The untilize block
-    // width divides Bt and fits DEST.
-    // The precise kernels (Float32 input) compute each output tile in DEST next to one scratch tile: their
-    // untilize block (and streaming chunk) is at most DEST capacity - 1.
+    // width divides Bt and fits DEST (the FPU kernels; the fp32-DEST kernels choose their own output block,
+    // resident_block_w in layernorm_fused_rm_precise_common.hpp, and their streaming kernels read block_w as Bt).
     const ComputeKernel kind = compute_kernel_of(fmt, cc);
     const bool precise = kind == ComputeKernel::Precise;
     const bool fp32_dest_kernel = kind != ComputeKernel::Fpu;  // precise or shifted: eps in fp32, a scratch DEST tile
@@ -336,8 +350,8 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
     const std::string root = kernel_root();
 
     KernelDescriptor reader = detail::reader_kernel(
-        cores, detail::ReaderShape{stick_bytes, Wt, Bt, streaming ? 3u : 1u, chunk_bytes, affine_flags, last_tile_cols,
-                                   tile_size(fmt), aligned_stick});
+        cores, detail::ReaderShape{stick_bytes, Wt, Bt, streaming ? 3u : 1u, chunk_bytes, reader_affine_flags,
+                                   last_tile_cols, tile_size(fmt), aligned_stick});
 
     KernelDescriptor compute;
     const char* family = kind == ComputeKernel::Precise ? "_precise" : kind == ComputeKernel::Shifted ? "_shifted" : "";

@@ -107,6 +107,7 @@ def work_from_descriptor(desc, arch: str, shape: list[int], e_in: int, e_out: in
     wt, bt, passes = ct[_C.reader_ct_args.Wt], ct[_C.reader_ct_args.Bt], ct[_C.reader_ct_args.passes]
     flags = ct[_C.reader_ct_args.affine_flags]
     affine = bool(flags & _C.affine_flag.gamma) + bool(flags & _C.affine_flag.beta)
+    pretiled = bool(flags & _C.affine_flag.pretiled)  # gamma / beta placed as tiles by the reader: not tilized
     chunks = -(-wt // bt)
     wsplit = "WSplit" in desc.program_factory
     S = writer.compile_time_args[_C.wsplit_writer_ct_args.S] if wsplit else 1
@@ -128,8 +129,11 @@ def work_from_descriptor(desc, arch: str, shape: list[int], e_in: int, e_out: in
     core = CoreWork(
         read_txns=n(passes * TILE * r, per_stick(e_in)) + n(affine * affine_times, per_stick(e_affine)),
         write_txns=n(TILE * r, per_stick(e_out)),
-        # its kernel's steps per tile, gamma / beta tilized, the statistics per tile-row
-        tile_steps=r * wt * STEPS[steps] + 2 * wt * affine_times + M.steps_per_tile_row(steps) * r,
+        # its kernel's steps per tile, gamma / beta tilized (unless the reader placed them as tiles), the statistics
+        # per tile-row, the operands reloaded per streaming chunk, the unshared output loads of an odd output width
+        # (row-resident bt = wt)
+        tile_steps=r * wt * STEPS[steps] + (0 if pretiled else 2 * wt * affine_times) + M.steps_per_tile_row(steps) * r
+        + r * chunks * M.steps_per_chunk(steps) + (r * wt * M.steps_per_odd_output_tile(steps) if bt % 2 else 0),
     )
     if wsplit and family:  # the precise W-split kernel keeps one operand in DEST per output block (compute block_w)
         core.tile_steps += r * (wt // compute.compile_time_args[_C.compute_ct_args.block_w])

@@ -83,6 +83,18 @@ CALLS = [
     ("add_binary_tile", "add_binary_tile(0, 1, 0); add_binary_tile<DstRoundingMode::NearestEven>(0, 1, 0);"),
     ("sub_binary_tile", "sub_binary_tile(0, 1, 0);"),
     ("mul_binary_tile", "mul_binary_tile(0, 1, 0);"),
+    ("sfpu_bcast_col_init", "sfpu_bcast_col_init();"),
+    ("sfpu_sub_bcast_col_init", "sfpu_sub_bcast_col_init();"),
+    ("sfpu_add_bcast_col_init", "sfpu_add_bcast_col_init();"),
+    ("sfpu_mul_bcast_col_init", "sfpu_mul_bcast_col_init();"),
+    ("sfpu_sub_bcast_col", "sfpu_sub_bcast_col(0, 1);"),
+    ("sfpu_add_bcast_col", "sfpu_add_bcast_col(0, 1);"),
+    ("sfpu_mul_bcast_col", "sfpu_mul_bcast_col(0, 1);"),
+    ("sfpu_normalize_bcast_col", "sfpu_normalize_bcast_col(0, 1, 2);"),
+    ("addcmul_tile_init", "addcmul_tile_init();"),
+    ("copy_dest_values_init", "copy_dest_values_init();"),
+    ("copy_dest_values", "copy_dest_values<DataFormat::Float32>(0, 1);"),
+    ("addcmul_tile", "addcmul_tile<DataFormat::Float32>(0, 1, 2, 0, 0x3f800000u);"),
 ]
 
 

@@ -250,3 +250,78 @@ def test_packer_fp32_dest_to_bf16_rounds_ties_away_from_zero(dev):
     assert_bits_equal(out, want)
     # Ties really are away from zero, not to even: 0x3F808000 -> 0x3F810000.
     assert (out.view(np.uint32)[:16] & 0xFFFF).sum() == 0
+
+
+# ---------------------------------------------------------------- SFPU ops with DEST-resident operands (fp32 DEST)
+# sfpu_binary_bcast.h's column broadcast and addcmul_tile, as tt-llk's ckernel_sfpu_binary_bcast.h and
+# ckernel_sfpu_addcmul.h compute them (one SFPADD / SFPMUL per value: numpy float32 arithmetic, round to nearest even).
+
+FP32_IO = dict(fmt_a=h.FP32, fmt_b=h.FP32, fmt_out=h.FP32, fp32_dest=True, unpack_to_dest=[0, 1])
+
+
+@pytest.mark.parametrize("call,model", [("sfpu_sub_bcast_col", np.subtract), ("sfpu_add_bcast_col", np.add),
+                                        ("sfpu_mul_bcast_col", np.multiply)])
+def test_sfpu_bcast_col(dev, call, model):
+    rng = np.random.default_rng(21)
+    a, b = rand_f32(rng), rand_f32(rng)
+    (out,) = run_op(dev, [("OP_SFPU_BCAST_COL", call)], [a], b, **FP32_IO)
+    assert_bits_equal(out, model(a, b[:, 0:1]).astype(F32))
+
+
+def test_sfpu_bcast_col_nonfinite_in_columns_1_to_7_poisons_the_row(dev):
+    # The broadcast masks columns 1..7 by multiplying them with 0: Inf there gives NaN for that whole row; column 8
+    # is not loaded with column 0 (one SFPLOAD covers 8 columns) and does not matter.
+    rng = np.random.default_rng(22)
+    a, b = rand_f32(rng), rand_f32(rng)
+    b[3, 5] = np.inf
+    b[7, 8] = np.inf
+    (out,) = run_op(dev, [("OP_SFPU_BCAST_COL", "sfpu_sub_bcast_col")], [a], b, **FP32_IO)
+    assert np.isnan(out[3]).all()
+    rest = np.delete(np.arange(32), 3)
+    assert_bits_equal(out[rest], (a - b[:, 0:1]).astype(F32)[rest])
+
+
+def test_sfpu_bcast_col_needs_its_init_since_the_last_sfpu_init(dev):
+    rng = np.random.default_rng(23)
+    a, b = rand_f32(rng), rand_f32(rng)
+    with pytest.raises(_C.EmulatorError, match="sfpu_sub_bcast_col without sfpu_bcast_col_init"):
+        run_op(dev, [("OP_SFPU_BCAST_COL", "sfpu_sub_bcast_col"), ("OP_CLOBBER", "1")], [a], b, **FP32_IO)
+
+
+def test_sfpu_bcast_col_refuses_a_16bit_dest(dev):
+    a = rand_bf16(np.random.default_rng(24))
+    with pytest.raises(_C.EmulatorError, match="needs an fp32 DEST"):
+        run_op(dev, [("OP_SFPU_BCAST_COL", "sfpu_sub_bcast_col")], [a], a)
+
+
+def test_sfpu_normalize_bcast_col(dev):
+    rng = np.random.default_rng(25)
+    a, m, s = rand_f32(rng), rand_f32(rng), np.abs(rand_f32(rng))
+    (out,) = run_op(dev, [("OP_SFPU_NORMALIZE", "1")], [a, s], m, **FP32_IO)
+    assert_bits_equal(out, ((a - m[:, 0:1]).astype(F32) * s[:, 0:1]).astype(F32))
+
+
+@pytest.mark.parametrize("value", [1.0, -0.5])
+def test_addcmul(dev, value):
+    # value * b is one SFPMUL; the product with c plus a one SFPMAD, modelled pessimistically as a rounded product
+    # then a rounded add (sfpu_functions.hpp): here the float32 product, then the float32 sum.
+    rng = np.random.default_rng(26)
+    a0, a1, b = rand_f32(rng), rand_f32(rng), rand_f32(rng)
+    (out,) = run_op(dev, [("OP_ADDCMUL", "1")], [a0, a1], b, param=value, **FP32_IO)
+    want = ((F32(value) * a1).astype(F32) * b).astype(F32) + a0
+    assert_bits_equal(out, want.astype(F32))
+
+
+def test_copy_dest_values_is_bit_exact(dev):
+    # ckernel_sfpu_copy_dest_values.h: SFPLOAD / SFPSTORE in FP32 mode, no arithmetic: denormals and NaN payloads too.
+    a = rand_f32(np.random.default_rng(27))
+    bits = a.view(np.uint32)
+    bits[0, :4] = [0x00000001, 0x80400000, 0x7FC00123, 0xFF800000]  # denormals, a NaN payload, -Inf
+    (out,) = run_op(dev, [("OP_COPY_DEST", "1")], [a], a, **FP32_IO)
+    assert np.array_equal(out.view(np.uint32), a.view(np.uint32))
+
+
+def test_copy_dest_values_refuses_a_16bit_dest(dev):
+    a = rand_bf16(np.random.default_rng(28))
+    with pytest.raises(_C.EmulatorError, match="needs an fp32 DEST"):
+        run_op(dev, [("OP_COPY_DEST", "1")], [a], a)

@@ -66,3 +66,20 @@ def test_non_finite_gamma_or_beta_spoils_only_its_column(in_dtype, out_dtype, wh
         assert torch.isinf(col).all(), col
         if where == "beta_inf":
             assert (col > 0).all()  # +Inf + finite = +Inf
+
+
+def test_streaming_program_keeps_a_nan_gamma():
+    # bfloat16 -> float32: the streaming program's reader places gamma as tiles (reader affine_flag::pretiled) with no
+    # pack, so NaN in gamma[j] stays NaN in column j, where the row-resident program's tilize packs it to Inf. The
+    # other columns are bit-identical to the row-resident program's.
+    from layernorm_fused_rm import _C
+
+    x, gamma, beta = _inputs()
+    gamma[COL] = float("nan")
+    host = lambda t: ttnn.from_torch(t.to(torch.bfloat16), dtype=ttnn.bfloat16, layout=ttnn.ROW_MAJOR_LAYOUT)  # noqa: E731
+    runs = [ttnn.to_torch(ttnn.layernorm_fused_rm(host(x), host(gamma), host(beta), dtype=ttnn.float32, **kw))
+            for kw in ({}, {"program_factory": _C.STREAMING_PROGRAM_FACTORY})]
+    resident, streaming = (r.to(torch.float32) for r in runs)
+    assert torch.isinf(resident[:, COL]).all() and torch.isnan(streaming[:, COL]).all()
+    others = [c for c in range(W) if c != COL]
+    assert torch.equal(streaming[:, others], resident[:, others])

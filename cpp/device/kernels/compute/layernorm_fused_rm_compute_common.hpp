@@ -92,6 +92,17 @@ ALWI void tilize_affine(uint32_t tiles, uint32_t chunk = 0) {
     }
 }
 
+// gamma and beta, those given, for `tiles` tiles, as the reader placed them (affine_flag::pretiled): waited for.
+template <bool has_gamma, bool has_beta>
+ALWI void wait_affine(uint32_t tiles) {
+    if constexpr (has_gamma) {
+        cb_wait_front(cb_gamma, tiles);
+    }
+    if constexpr (has_beta) {
+        cb_wait_front(cb_beta, tiles);
+    }
+}
+
 // Pops the `tiles` tiles of gamma and beta, those given.
 template <bool has_gamma, bool has_beta>
 ALWI void pop_affine(uint32_t tiles) {

@@ -2,22 +2,30 @@
 //
 // Precise compute kernel of ttnn.layernorm_fused_rm (row-resident program, FLOAT32 input; fp32 DEST).
 //
-// The numerics (why SFPU math in DEST, the bf16 split of row sums, m1 + m2) are described in
+// The numerics (why SFPU math in DEST, the bf16 split of row sums, resident operands) are described in
 // layernorm_fused_rm_precise_common.hpp.
+// Statistics (the corrected two-pass algorithm with a cheap first shift): pass A sums x - x0, x0 the row's first
+// element, whose rounding errs by at most 2^-24 |x - x0| <= 2^-23 max |x - mean| (relative to the row's spread, not
+// its mean: rows x ~ 1e4 +- 1 lose nothing to cancellation). Its row sum rounds relative to those shifted values, so
+// m1 = x0 + mean(x - x0) is the mean only to within that error; pass B sums d = x - m1 and d^2 (d is exact by
+// Sterbenz when the mean is large against the spread), m2 = mean(d) corrects the mean and var = mean(d^2) - m2^2
+// (m2 is that small error: no cancellation), and the output centers by x - m1 - m2. Every per-row operand (x0, m1,
+// m2, 1 / std) is resident in DEST while it is used (layernorm_fused_rm_precise_common.hpp, "Resident operands").
 //
-// Per tile-row block of 32 rows x Wt tiles (DST: fp32, 4 tiles per half-sync section, 8 full-sync):
-//   tilize      c_0 -> c_1 (exact: UnpackToDestFp32), kept for all passes
-//   A  m1       S = sum_t x_t (element-wise, SFPU) -> c_24; 3 bf16 parts -> c_26; reduce, x 1/W -> c_25 tile 0
-//   B  m2       S = sum_t (x_t - m1)                 -> c_24; 3 bf16 parts -> c_26; reduce, x 1/W -> c_25 tile 1
-//   C  inv std  S = sum_t (x_t - m1 - m2)^2          -> c_24; parts -> c_26; reduce, x 1/W, + eps, rsqrt, 2 Newton steps -> c_27
-//   D  output   ((x_t - m1 - m2) * inv_std) * gamma_t + beta_t in DEST -> pack_untilize_dest -> c_16
-// CB use (roles of the 13-CB design): the centered values live in DEST, so c_24 holds one tile, the element-wise
-// sum S of the centered values (or of x, or of their squares); c_25 holds the mean as two tiles (m1, m2);
-// c_26 holds the three bf16 parts of S (3 bfloat16 pages), whose row sums give the variance; c_3 (bf16 eps) is
-// waited and popped for the reader's sake, eps itself is runtime arg eps_bits in fp32.
+// Per tile-row block of 32 rows x Wt tiles (DST: fp32, 4 tiles per half-sync section):
+//   tilize      c_0 -> c_1 (exact: UnpackToDestFp32), kept for all passes; c_1 tile 0 copied to c_25 (x0)
+//   A  m        S = sum_t (x_t - x0)               -> c_24; 3 bf16 parts -> c_26; reduce, x 1/W -> c_25 tile 1
+//               m1 = x0 + m                                                                     -> c_25 tile 0
+//   B  m2, std  S1 = sum_t d_t -> c_24, S2 = sum_t d_t^2 -> c_27 (d = x - m1, one DEST section); S1 split, reduce,
+//               x 1/W -> c_25 tile 1 (m2); S2 split, reduce, x 1/W, - m2^2, + eps, rsqrt, 2 Newton steps -> c_27
+//   C  output   ((x_t - m1 - m2) * inv_std) * gamma_t + beta_t in DEST -> pack_untilize_dest -> c_16, 2 tiles per
+//               DEST section (output_resident)
+// CB use (roles of the 13-CB design): the centered values live in DEST, so c_24 holds one tile, an element-wise
+// sum; c_25 holds x0 and m, then m1 and m2; c_26 the three bf16 parts of a sum (3 bfloat16 pages); c_27 S2, then
+// the inverse std; c_3 (bf16 eps) is waited and popped for the reader's sake, eps itself is runtime arg eps_bits.
 //
-// Compile-time args: compute_ct_args (layernorm_fused_rm_kernel_args.hpp), block_w = the untilize block width
-// (divides Wt, at most DEST capacity - 1). Runtime args: compute_rt_args::num_blocks, eps_bits.
+// Compile-time args: compute_ct_args (layernorm_fused_rm_kernel_args.hpp); block_w is not used (the output's block
+// is resident_block_w<Wt>()). Runtime args: compute_rt_args::num_blocks, eps_bits.
 #include <cstdint>
 
 #include "layernorm_fused_rm_precise_common.hpp"
@@ -25,27 +33,8 @@
 using namespace lnfrm;
 using namespace lnfrm::precise;
 
-namespace {
-// Pass `stage` (0: x, 1: x - m1, 2: (x - m1 - m2)^2): the element-wise sum over the row's Wt tiles, in DEST,
-// packed into c_24.
-ALWI void row_tile_sum(uint32_t stage) {
-    tile_sum(args::Wt, cb_sum, [stage](uint32_t t, uint32_t w, uint32_t tmp) {
-        if (stage == 0) {
-            copy_from(cb_in, t, w);
-        } else {
-            centered_into(t, w, tmp, stage, t == args::Wt - 1);
-            if (stage == 2) {
-                square_tile_init();
-                square_tile(w);
-            }
-        }
-    });
-}
-}  // namespace
-
 void kernel_main() {
     using namespace args;
-    static_assert(block_w >= 1, "the factory sizes the untilize block to DEST capacity - 1 (one scratch tile)");
     const uint32_t num_blocks = get_arg_val<uint32_t>(rt_args::num_blocks);
     const uint32_t eps_bits = get_arg_val<uint32_t>(rt_args::eps_bits);
 
@@ -56,17 +45,17 @@ void kernel_main() {
         tilize_rows(cb_in_rm, cb_in, Wt);
         cb_wait_front(cb_in, Wt);
 
-        row_tile_sum(0);
-        split_reduce(kPreciseSplit, cb_mean, Finish::Mean, 0);  // m1
-        cb_wait_front(cb_mean, 1);
-        row_tile_sum(1);
-        split_reduce(kPreciseSplit, cb_mean, Finish::Mean, 0);  // m2
+        stage_x0();                                             // x0 -> c_25 tile 0
+        x0_sum_chunk(Wt, /*partial=*/false, /*last_chunk=*/true, 1);
+        split_reduce(kPreciseSplit, cb_mean, Finish::Mean, 0);  // m -> c_25 tile 1
+        shift_to_mean();                                        // m1 -> c_25 tile 0
+        centered_sums_chunk(Wt, /*partial=*/false, /*last_chunk=*/true, cb_sum, cb_inv_std);
+        split_reduce(kPreciseSplit, cb_mean, Finish::Mean, 0);  // m2 -> c_25 tile 1
         cb_wait_front(cb_mean, 2);
-        row_tile_sum(2);
-        split_reduce(kPreciseSplit, cb_inv_std, Finish::InvStd, eps_bits);
+        split_reduce_inv_std(Split{cb_inv_std, cb_split, 3, kNoCb}, cb_inv_std, /*shifted=*/true, eps_bits);
         cb_wait_front(cb_inv_std, 1);
 
-        output_block<block_w, Wt, has_gamma, has_beta>(/*last_chunk=*/true);
+        output_resident<Wt, has_gamma, has_beta>(1, shift_by_m1);
 
         cb_pop_front(cb_in, Wt);
         cb_pop_front(cb_mean, 2);

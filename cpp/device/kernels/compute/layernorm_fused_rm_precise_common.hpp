@@ -18,7 +18,8 @@
 //   * the FPU reduces (32-column row sums) read only bf16 parts of a row-sum tile S (split(): S = h_1 + h_2 + ...,
 //     each h_k the bf16 rounding of what is left) against the bf16 1.0 scaler: every product is exact at HiFi3 and
 //     HiFi4 (the precise kernels' factory sets HiFi4).
-// The mean is m1 + m2: m1 the mean of x, m2 the mean of x - m1 (corrected two-pass algorithm). x - m1 is exact
+// The mean is m1 + m2 (corrected two-pass algorithm): m1 the mean of x (W-split kernel) or x0 + the mean of x - x0
+// (x0 the row's first element: layernorm_fused_rm_precise.cpp), m2 the mean of x - m1. x - m1 is exact
 // when x is near m1 (Sterbenz), so rows with a large mean relative to their spread (x ~ 1e4 +- 1) keep their
 // centered values to fp32 accuracy of the spread, not of the mean.
 // W % 32 != 0: the columns of the row's last tile past W are 0 in c_1 (the reader zeroes c_0), and x - m1
@@ -26,7 +27,10 @@
 #pragma once
 #include <cstdint>
 
+#include "api/compute/copy_dest_values.h"
 #include "api/compute/eltwise_binary_sfpu.h"
+#include "api/compute/eltwise_unary/addcmul.h"
+#include "api/compute/sfpu_binary_bcast.h"
 #include "layernorm_fused_rm_compute_common.hpp"
 
 namespace lnfrm::precise {
@@ -336,6 +340,256 @@ template <uint32_t block_w, uint32_t tiles, bool has_gamma, bool has_beta>
 ALWI void output_block(bool last_chunk) {
     output_block<block_w, tiles, has_gamma, has_beta>(
         last_chunk, [](uint32_t t, uint32_t j, uint32_t tmp, bool last_tile) { centered_into(t, j, tmp, 2, last_tile); });
+}
+
+// ---- Resident operands (the fp32-DEST kernels since the tile-step cut; the W-split kernel keeps the helpers above) ----
+// A per-row operand (x0, m, 1 / std: column 0 of a tile) is brought into a DEST slot once per DEST section with
+// unary_bcast<COL> (every column then holds the row's value, so the SFPU broadcast below never meets a non-finite
+// value in columns 1..7 that column 0 does not have: ckernel_sfpu_binary_bcast.h masks columns 1..7 by multiplying
+// with 0, and Inf * 0 is NaN) and applied to each tile by one SFPU broadcast op (api/compute/sfpu_binary_bcast.h,
+// fp32 operands in DEST, no FPU source register involved). Two fused SFPU ops replace op pairs:
+// addcmul_tile (api/compute/eltwise_unary/addcmul.h: a + value * b * c, value = 1.0) gives S + d * d and
+// z * gamma + beta in one step each. A DEST section holds 4 fp32 tiles in half-sync, and every section that packs
+// (the output) starts from an empty DEST, so the output loads its operands once per block of up to 2 tiles.
+
+constexpr uint32_t kUnitBits = 0x3f800000u;  // 1.0f
+
+// DST[w] -= column 0 of DST[col] broadcast across the columns (sfpu_sub_bcast_col).
+ALWI void sub_col_dst(uint32_t w, uint32_t col) {
+    sfpu_bcast_col_init();
+    sfpu_sub_bcast_col(w, col);
+}
+
+// DST[w] = (DST[w] - column 0 of DST[mean]) * column 0 of DST[inv] (sfpu_normalize_bcast_col: SFPADD, then SFPMUL).
+ALWI void normalize_col_dst(uint32_t w, uint32_t mean, uint32_t inv) {
+    sfpu_bcast_col_init();
+    sfpu_normalize_bcast_col(w, mean, inv);
+}
+
+// DST[acc] += DST[w] * DST[w] (addcmul_tile).
+ALWI void add_square_dst(uint32_t acc, uint32_t w) {
+    addcmul_tile_init();
+    addcmul_tile<DataFormat::Float32>(acc, w, w, acc, kUnitBits);
+}
+
+// DST[j] = DST[j] * DST[g] + DST[b] (addcmul_tile).
+ALWI void mul_add_dst(uint32_t j, uint32_t g, uint32_t b) {
+    addcmul_tile_init();
+    addcmul_tile<DataFormat::Float32>(b, j, g, j, kUnitBits);
+}
+
+// Untilize block width of output_resident for `tiles` tiles: 2 tiles and the two operand slots fill the 4 fp32 tiles
+// of a half-sync DEST section; 1 when `tiles` is odd.
+template <uint32_t tiles>
+constexpr uint32_t resident_block_w() {
+    return tiles % 2 == 0 ? 2 : 1;
+}
+
+// Output of `tiles` tiles (tile t with tile t of c_6/c_7): ((y_t - m) * inv_std) * gamma_t + beta_t, untilized from
+// DEST into c_16, resident_block_w<tiles>() tiles per DEST section. shift(t0, n) leaves y of tiles t0 .. t0 + n - 1
+// in DST[0 .. n) and may use DST 2 and 3. m: column 0 of tile mean_tile of c_25; 1 / std: c_27 tile 0.
+// DST: 0, 1 the tiles; 2 m, then gamma; 3 1 / std, then beta.
+template <uint32_t tiles, bool has_gamma, bool has_beta, typename Shift>
+ALWI void output_resident(uint32_t mean_tile, Shift shift) {
+    constexpr uint32_t bw = resident_block_w<tiles>();
+    constexpr uint32_t s_a = 2, s_b = 3;
+    pack_untilize_dest_init<bw, tiles>(cb_out_rm);
+    cb_reserve_back(cb_out_rm, tiles);
+    for (uint32_t b = 0; b < tiles / bw; ++b) {
+        tile_regs_acquire();
+        shift(b * bw, bw);
+        bcast_from<BroadcastType::COL>(cb_mean, mean_tile, s_a);
+        bcast_from<BroadcastType::COL>(cb_inv_std, 0, s_b);
+        for (uint32_t j = 0; j < bw; ++j) {
+            normalize_col_dst(j, s_a, s_b);
+        }
+        for (uint32_t j = 0; j < bw; ++j) {
+            const uint32_t t = b * bw + j;
+            if constexpr (has_gamma && has_beta) {
+                bcast_from<BroadcastType::ROW>(cb_gamma, t, s_a);
+                bcast_from<BroadcastType::ROW>(cb_beta, t, s_b);
+                mul_add_dst(j, s_a, s_b);
+            } else if constexpr (has_gamma) {
+                bcast_from<BroadcastType::ROW>(cb_gamma, t, s_a);
+                mul_dst(j, s_a);
+            } else if constexpr (has_beta) {
+                bcast_from<BroadcastType::ROW>(cb_beta, t, s_a);
+                add_dst(j, s_a);
+            }
+        }
+        tile_regs_commit();
+        tile_regs_wait();
+        pack_untilize_dest<bw, tiles>(cb_out_rm, 1, b);
+        tile_regs_release();
+    }
+    cb_push_back(cb_out_rm, tiles);
+    pack_untilize_uninit(cb_out_rm);
+}
+
+// The fp32 kernels' shift for output_resident: DST[j] = x (tile t0 + j of c_1) - x0 (column 0 of tile x0_tile of
+// x0_cb, in DST 2), j < n.
+ALWI void shift_by_x0(uint32_t t0, uint32_t n, uint32_t x0_cb, uint32_t x0_tile) {
+    for (uint32_t j = 0; j < n; ++j) {
+        copy_from(cb_in, t0 + j, j);
+    }
+    bcast_from<BroadcastType::COL>(x0_cb, x0_tile, 2);
+    for (uint32_t j = 0; j < n; ++j) {
+        sub_col_dst(j, 2);
+    }
+}
+
+// Pass A of the precise kernels, one chunk of `tiles` tiles of c_1: S += sum_t (x_t - x0), x0 = column 0 of c_25
+// tile 0 (stage_x0; a row element, so |x - x0| <= 2 max |x - mean| in every row), the term masked past W on the row's
+// last tile (`last_chunk`). S starts from c_24's front tile when `partial` (its `copies` pages popped) and is pushed
+// to c_24 `copies` times. One DEST section: DST 0 S, 1 the tile's term, 2 scratch, 3 x0.
+ALWI void x0_sum_chunk(uint32_t tiles, bool partial, bool last_chunk, uint32_t copies) {
+    constexpr uint32_t s_x0 = 3;
+    tile_regs_acquire();
+    if (partial) {
+        cb_wait_front(cb_sum, copies);
+        copy_from(cb_sum, 0, d_acc);
+    }
+    bcast_from<BroadcastType::COL>(cb_mean, 0, s_x0);
+    for (uint32_t t = 0; t < tiles; ++t) {
+        const uint32_t w = (!partial && t == 0) ? d_acc : d_work;
+        copy_from(cb_in, t, w);
+        sub_col_dst(w, s_x0);
+        if (args::partial && last_chunk && t == tiles - 1) {
+            mask_padding(w, d_tmp);
+        }
+        if (w != d_acc) {
+            add_dst(d_acc, w);
+        }
+    }
+    tile_regs_commit();
+    if (partial) {
+        cb_pop_front(cb_sum, copies);
+    }
+    cb_reserve_back(cb_sum, copies);
+    tile_regs_wait();
+    pack_reconfig_data_format(cb_sum);
+    for (uint32_t k = 0; k < copies; ++k) {
+        pack_tile(d_acc, cb_sum);
+    }
+    tile_regs_release();
+    cb_push_back(cb_sum, copies);
+}
+
+// The row's first tile (c_1 tile 0: x0 is its column 0) copied exactly into c_25 and waited for: the shift of pass A.
+ALWI void stage_x0() {
+    tile_regs_acquire();
+    copy_from(cb_in, 0, 0);
+    tile_regs_commit();
+    pack_to(cb_mean);
+    cb_wait_front(cb_mean, 1);
+}
+
+// c_25 = [x0, m] (m = the mean of x - x0) -> [m1], m1 = fl(x0 + m): the row's mean to within one rounding plus m's
+// error, the shift of pass B.
+ALWI void shift_to_mean() {
+    cb_wait_front(cb_mean, 2);
+    tile_regs_acquire();
+    bcast_from<BroadcastType::COL>(cb_mean, 0, 0);
+    bcast_from<BroadcastType::COL>(cb_mean, 1, 1);
+    add_dst(0, 1);
+    tile_regs_commit();
+    cb_pop_front(cb_mean, 2);
+    pack_to(cb_mean);
+    cb_wait_front(cb_mean, 1);
+}
+
+// Pass B of the precise kernels, one chunk of `tiles` tiles of c_1: d = x - m1 (m1: column 0 of c_25 tile 0;
+// exact by Sterbenz when the mean is large against the spread, else rounded relative to |x - m1|), masked past W
+// on the row's last tile; S1 += sum_t d, S2 += sum_t d^2 (addcmul_tile). With `partial` both start from c_24's two
+// front tiles (popped). S1 is pushed to s1_cb and S2 to s2_cb (the same CB: S1 then S2). One DEST section:
+// DST 0 S1, 1 S2, 2 the tile's d, 3 m1 (then, on the row's last tile, the mask scratch).
+ALWI void centered_sums_chunk(uint32_t tiles, bool partial, bool last_chunk, uint32_t s1_cb, uint32_t s2_cb) {
+    constexpr uint32_t s_1 = 0, s_2 = 1, s_d = 2, s_m1 = 3;
+    tile_regs_acquire();
+    if (partial) {
+        cb_wait_front(cb_sum, 2);
+        copy_from(cb_sum, 0, s_1);
+        copy_from(cb_sum, 1, s_2);
+    }
+    bcast_from<BroadcastType::COL>(cb_mean, 0, s_m1);
+    for (uint32_t t = 0; t < tiles; ++t) {
+        const bool first = !partial && t == 0;
+        const uint32_t w = first ? s_1 : s_d;
+        copy_from(cb_in, t, w);
+        sub_col_dst(w, s_m1);
+        if (args::partial && last_chunk && t == tiles - 1) {
+            mask_padding(w, s_m1);
+        }
+        if (first) {
+            mul_binary_tile_init();
+            mul_binary_tile(s_1, s_1, s_2);
+        } else {
+            add_dst(s_1, w);
+            add_square_dst(s_2, w);
+        }
+    }
+    tile_regs_commit();
+    if (partial) {
+        cb_pop_front(cb_sum, 2);
+    }
+    cb_reserve_back(s1_cb, s1_cb == s2_cb ? 2 : 1);
+    if (s2_cb != s1_cb) {
+        cb_reserve_back(s2_cb, 1);
+    }
+    tile_regs_wait();
+    pack_reconfig_data_format(s1_cb);
+    pack_tile(s_1, s1_cb);
+    pack_reconfig_data_format(s2_cb);
+    pack_tile(s_2, s2_cb);
+    tile_regs_release();
+    if (s1_cb == s2_cb) {
+        cb_push_back(s1_cb, 2);
+    } else {
+        cb_push_back(s1_cb, 1);
+        cb_push_back(s2_cb, 1);
+    }
+}
+
+// The shift of the precise kernels' output (output_resident): DST[j] = x (tile t0 + j of c_1) - m1 (c_25 tile 0, in
+// DST 2), j < n; output_resident then subtracts m2 (c_25 tile 1).
+ALWI void shift_by_m1(uint32_t t0, uint32_t n) { shift_by_x0(t0, n, cb_mean, 0); }
+
+// split_reduce for the inverse std (Finish::InvStd, or Finish::InvStdShifted when `shifted`) with the row sums taken
+// once: var + eps is computed in DST 0 and copied into DST 1 (copy_dest_values, bit for bit) for the Newton steps,
+// where split_reduce reduces twice. Same values, 3 (shifted kernels: 2 reduces, x 1 / W, + eps) to 7 (precise: 3
+// reduces, x 1 / W, m2^2 subtracted, + eps) steps fewer. DST 2, 3 scratch.
+ALWI void split_reduce_inv_std(const Split& sp, uint32_t ocb, bool shifted, uint32_t eps_bits) {
+    cb_wait_front(sp.s_cb, 1);
+    split(sp);
+    cb_wait_front(sp.part_cb, sp.parts);
+    if (sp.rest_cb != kNoCb) {
+        cb_wait_front(sp.rest_cb, 1);
+    }
+    tile_regs_acquire();
+    reduce_parts(sp, ocb, 0);
+    binop_with_scalar_tile_init();
+    mul_unary_tile(0, args::inv_w_bits);
+    if (shifted) {
+        bcast_from<BroadcastType::COL>(cb_mean, 1, 2);
+        mul_binary_tile_init();
+        mul_binary_tile(2, 2, 2);
+        sub_dst(0, 2);
+    }
+    binop_with_scalar_tile_init();
+    add_unary_tile(0, eps_bits);
+    copy_dest_values_init();
+    copy_dest_values<DataFormat::Float32>(0, 1);
+    rsqrt_tile_init();
+    rsqrt_tile(0);
+    newton_rsqrt(0, 1, 2);
+    newton_rsqrt(0, 1, 2);
+    tile_regs_commit();
+    cb_pop_front(sp.s_cb, 1);
+    cb_pop_front(sp.part_cb, sp.parts);
+    if (sp.rest_cb != kNoCb) {
+        cb_pop_front(sp.rest_cb, 1);
+    }
+    pack_to(ocb);
 }
 
 }  // namespace lnfrm::precise

@@ -8,11 +8,13 @@
 //   tilize      c_0 -> c_1 (bf16), kept for all passes; x0 = column 0 of c_1 tile 0
 //   A  mean     S = sum_t (x_t - x0) (FPU subtract into DEST, SFPU sums) -> c_27; bf16(S) -> c_24, rest -> c_26;
 //               reduce, x 1/W                                                          -> c_25 (m)
-//   B  inv std  S = sum_t (x_t - x0 - m)^2 -> c_27; split, reduce, x 1/W, + eps, rsqrt, 2 Newton steps -> c_27
-//   C  output   ((x_t - x0 - m) * inv_std) * gamma_t + beta_t in DEST -> pack_untilize_dest -> c_16
+//   B  inv std  S = sum_t (x_t - x0 - m)^2 (m resident in DEST, SFPU subtract, square added by addcmul) -> c_27;
+//               split, reduce, x 1/W, + eps, rsqrt, 2 Newton steps -> c_27
+//   C  output   ((x_t - x0 - m) * inv_std) * gamma_t + beta_t in DEST (m, inv_std resident per 2-tile section)
+//               -> pack_untilize_dest -> c_16
 //
-// Compile-time args: compute_ct_args (layernorm_fused_rm_kernel_args.hpp), block_w = the untilize block width
-// (divides Wt, at most DEST capacity - 1). Runtime args: compute_rt_args::num_blocks, eps_bits.
+// Compile-time args: compute_ct_args (layernorm_fused_rm_kernel_args.hpp); block_w is not used (the output's block
+// is resident_block_w<Wt>()). Runtime args: compute_rt_args::num_blocks, eps_bits.
 #include <cstdint>
 
 #include "layernorm_fused_rm_shifted_common.hpp"
@@ -22,7 +24,6 @@ using namespace lnfrm::shifted;
 
 void kernel_main() {
     using namespace args;
-    static_assert(block_w >= 1, "the factory sizes the untilize block to DEST capacity - 1 (one scratch tile)");
     const uint32_t num_blocks = get_arg_val<uint32_t>(rt_args::num_blocks);
     const uint32_t eps_bits = get_arg_val<uint32_t>(rt_args::eps_bits);
 
@@ -37,7 +38,7 @@ void kernel_main() {
             stats_chunk(pass, cb_in, 0, Wt, /*partial=*/false, /*last_chunk=*/true);
             finish_pass(pass, eps_bits);
         }
-        shifted_output<block_w, Wt, has_gamma, has_beta>(cb_in, 0);
+        shifted_output<Wt, has_gamma, has_beta>(cb_in, 0);
 
         cb_pop_front(cb_in, Wt);
         cb_pop_front(cb_mean, 1);

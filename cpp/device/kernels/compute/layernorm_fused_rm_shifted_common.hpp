@@ -10,7 +10,8 @@
 // SrcB), exact in the fp32 DEST whenever the two are within 2^15 of each other. The statistics are those of y:
 // m = mean(y), var = mean((y - m)^2), so a row whose mean is large against its spread (1e4 + randn) loses nothing
 // to cancellation, and an all-equal row gives y = 0, m = 0 and an exactly zero normalized value for any W.
-// Every value after the shift stays fp32 in DEST until the output is packed: (y - m) * inv_std * gamma + beta.
+// Every value after the shift stays fp32 in DEST until the output is packed: (y - m) * inv_std * gamma + beta, m and
+// inv_std resident in DEST (layernorm_fused_rm_precise_common.hpp, "Resident operands").
 //
 // CBs (the FPU kernels' layout, so the same L1): c_24 (bfloat16) takes h = bf16(S) of a row-sum tile S and, in the
 // streaming kernel, x0's tile; c_25 (Float32, UnpackToDestFp32) the mean m; c_26 (Float32, NOT UnpackToDestFp32:
@@ -35,37 +36,37 @@ ALWI void shifted_into(uint32_t t, uint32_t shift_cb, uint32_t shift_tile, uint3
     sub_tiles_bcast_cols(cb_in, shift_cb, t, shift_tile, w);
 }
 
-// DST[w] = y - m for tile t (m: c_25); DST[tmp] clobbered.
-ALWI void centered_into(uint32_t t, uint32_t shift_cb, uint32_t shift_tile, uint32_t w, uint32_t tmp) {
-    shifted_into(t, shift_cb, shift_tile, w);
-    bcast_from<BroadcastType::COL>(cb_mean, 0, tmp);
-    sub_dst(w, tmp);
-}
-
 // One chunk of a statistics pass over `tiles` tiles of c_1: S = (the partial S from c_27 when `partial`) +
-// sum_t v_t element-wise in DEST, v_t = y_t (pass 0) or (y_t - m)^2 (pass 1), masked past W on the row's last
-// tile; S is pushed to c_27. DST 0 S, 1 v_t, 2 scratch.
+// sum_t v_t element-wise in DEST, v_t = y_t (pass 0) or (y_t - m)^2 (pass 1: m resident in DEST, the square added by
+// addcmul_tile), masked past W on the row's last tile; S is pushed to c_27. DST 0 S, 1 v_t, 2 scratch, 3 m.
 ALWI void stats_chunk(uint32_t pass, uint32_t shift_cb, uint32_t shift_tile, uint32_t tiles, bool partial,
                       bool last_chunk) {
+    constexpr uint32_t s_mean = 3;
     tile_regs_acquire();
     if (partial) {
         cb_wait_front(cb_partial, 1);
         copy_from(cb_partial, 0, 0);
     }
+    if (pass == 1) {
+        bcast_from<BroadcastType::COL>(cb_mean, 0, s_mean);
+    }
     for (uint32_t t = 0; t < tiles; ++t) {
         const uint32_t w = (!partial && t == 0) ? 0 : 1;
-        if (pass == 0) {
-            shifted_into(t, shift_cb, shift_tile, w);
-        } else {
-            centered_into(t, shift_cb, shift_tile, w, 2);
+        shifted_into(t, shift_cb, shift_tile, w);
+        if (pass == 1) {
+            sub_col_dst(w, s_mean);
         }
         if (args::partial && last_chunk && t == tiles - 1) {
             mask_padding(w, 2);
         }
-        if (pass == 1) {
-            mul_dst(w, w);
-        }
-        if (w != 0) {
+        if (w == 0) {
+            if (pass == 1) {
+                square_tile_init();
+                square_tile(0);
+            }
+        } else if (pass == 1) {
+            add_square_dst(0, w);
+        } else {
             add_dst(0, w);
         }
     }
@@ -88,18 +89,20 @@ ALWI void finish_pass(uint32_t pass, uint32_t eps_bits) {
         split_reduce(kShiftedSplit, cb_mean, Finish::Mean, 0);
         cb_wait_front(cb_mean, 1);
     } else {
-        split_reduce(kShiftedSplit, cb_inv_std, Finish::InvStd, eps_bits);
+        split_reduce_inv_std(kShiftedSplit, cb_inv_std, /*shifted=*/false, eps_bits);
         cb_wait_front(cb_inv_std, 1);
     }
 }
 
-// Output of `tiles` tiles of c_1: ((y_t - m) * inv_std) * gamma_t + beta_t, untilized into c_16.
-template <uint32_t block_w, uint32_t tiles, bool has_gamma, bool has_beta>
+// Output of `tiles` tiles of c_1: ((y_t - m) * inv_std) * gamma_t + beta_t, untilized into c_16 (output_resident:
+// y_t by the FPU subtraction, m and inv_std resident in DEST per section of 2 tiles).
+template <uint32_t tiles, bool has_gamma, bool has_beta>
 ALWI void shifted_output(uint32_t shift_cb, uint32_t shift_tile) {
-    output_block<block_w, tiles, has_gamma, has_beta>(
-        /*last_chunk=*/false, [shift_cb, shift_tile](uint32_t t, uint32_t j, uint32_t tmp, bool) {
-            centered_into(t, shift_cb, shift_tile, j, tmp);
-        });
+    output_resident<tiles, has_gamma, has_beta>(0, [shift_cb, shift_tile](uint32_t t0, uint32_t n) {
+        for (uint32_t j = 0; j < n; ++j) {
+            shifted_into(t0 + j, shift_cb, shift_tile, j);
+        }
+    });
 }
 
 }  // namespace lnfrm::shifted

@@ -9,11 +9,11 @@
 //                       column 0 for every chunk
 //   pass 1  per chunk: S += sum_t (x_t - x0), the partial S kept in c_27 between chunks; then m -> c_25
 //   pass 2  per chunk: S += sum_t (x_t - x0 - m)^2; then 1 / sqrt(var + eps)                          -> c_27
-//   pass 3  per chunk: tilize gamma c_4 -> c_6, beta c_5 -> c_7 (when given), x c_0 -> c_1;
+//   pass 3  per chunk: gamma c_6, beta c_7 (when given; tiles the reader placed) waited for, x tilized c_0 -> c_1;
 //           ((x_t - x0 - m) * inv_std) * gamma + beta in DEST -> pack_untilize_dest -> c_16 (Bt pages)
 //
 // Compile-time args: compute_ct_args (layernorm_fused_rm_kernel_args.hpp), block_w = the chunk width Bt (divides
-// Wt, at most DEST capacity - 1). Runtime args: compute_rt_args::num_blocks, eps_bits.
+// Wt: streaming_chunk, layernorm_fused_rm_program_factory.cpp). Runtime args: num_blocks, eps_bits.
 #include <cstdint>
 
 #include "layernorm_fused_rm_shifted_common.hpp"
@@ -41,7 +41,7 @@ void kernel_main() {
     using namespace args;
     constexpr uint32_t Bt = block_w;  // the chunk width: each row CB holds one chunk
     constexpr uint32_t chunks = Wt / Bt;
-    static_assert(Bt >= 1, "the factory sizes the chunk to DEST capacity - 1 (one scratch tile)");
+    static_assert(Bt >= 1 && Wt % Bt == 0, "the chunk width divides Wt");
     const uint32_t num_blocks = get_arg_val<uint32_t>(rt_args::num_blocks);
     const uint32_t eps_bits = get_arg_val<uint32_t>(rt_args::eps_bits);
 
@@ -65,13 +65,13 @@ void kernel_main() {
 
         // Pass 3: normalize, scale, shift, untilize, chunk by chunk.
         for (uint32_t c = 0; c < chunks; ++c) {
-            tilize_affine<has_gamma, has_beta>(Bt);
+            wait_affine<has_gamma, has_beta>(Bt);
             tilize_rows(cb_in_rm, cb_in, Bt);
             cb_wait_front(cb_in, Bt);
             if (c == 0) {
                 stage_shift();
             }
-            shifted_output<Bt, Bt, has_gamma, has_beta>(cb_xmm, 0);
+            shifted_output<Bt, has_gamma, has_beta>(cb_xmm, 0);
             cb_pop_front(cb_in, Bt);
             pop_affine<has_gamma, has_beta>(Bt);
         }

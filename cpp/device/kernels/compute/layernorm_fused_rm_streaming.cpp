@@ -9,7 +9,7 @@
 //           the last chunk multiplies by 1/W: c_25 = mean
 //   pass 2  per chunk: tilize, (x - mean)^2 -> c_24, row sums accumulated onto the partial in c_26;
 //           the last chunk multiplies by 1/W: c_26 = variance; then c_27 = 1/sqrt(c_26 + eps)
-//   pass 3  per chunk: tilize gamma c_4 -> c_6, beta c_5 -> c_7 (when given), x c_0 -> c_1;
+//   pass 3  per chunk: gamma c_6, beta c_7 (when given; tiles the reader placed) waited for, x tilized c_0 -> c_1;
 //           x - mean -> c_24; * inv_std, * gamma, + beta; pack_untilize into c_16 (Bt pages)
 //
 // The per-tile math and its order are those of the row-resident kernel; a partial sum leaves DEST in the
@@ -52,7 +52,7 @@ void kernel_main() {
         // Pass 3: normalize, scale, shift, untilize, chunk by chunk.
         cb_wait_front(cb_inv_std, 1);
         for (uint32_t c = 0; c < chunks; ++c) {
-            tilize_affine<has_gamma, has_beta>(Bt);
+            wait_affine<has_gamma, has_beta>(Bt);
             tilize_rows(cb_in_rm, cb_in, Bt);
             cb_wait_front(cb_in, Bt);
             centered(Bt, /*square=*/false);

@@ -3,7 +3,8 @@
 // Reader of ttnn.layernorm_fused_rm (RISCV_1 / NCRISC), for both programs. Generates the reduce-scaler
 // and epsilon tiles, then streams the input one tile-row block (32 sticks) at a time, in column chunks of
 // Bt tiles (chunk_bytes of every stick). gamma and beta are staged as 32-row row-major blocks (row 0 =
-// the vector, rows 1..31 = 0) for the compute kernel to tilize.
+// the vector, rows 1..31 = 0) for the compute kernel to tilize, or, with affine_flag::pretiled (the streaming
+// program), placed by this kernel as row 0 of tiles in c_6 / c_7 (push_vector_tiles).
 //   row-resident (passes = 1): one chunk = the whole row; gamma and beta once; every block once.
 //   W-split (passes = 1, the "row" being this core's slice): the slice in Wt / Bt chunks (Bt = Wt unless its
 //   row-major staging would not fit L1): gamma's chunks, then beta's, once; every block once, chunk by chunk.
@@ -98,6 +99,39 @@ FORCE_INLINE void push_vector_chunk(uint32_t cb, const Accessor& acc, uint32_t t
     cb_push_back(cb, tiles);
 }
 
+// Chunk `chunk` of a gamma/beta stick as row 0 of `tiles` tiles of tile_cb (the layout tilize gives row 0: columns
+// 0..15 of tile t in face 0 row 0, columns 16..31 in face 1 row 0; tt-metal tiles are 4 row-major 16x16 faces).
+// The chunk is read into stage_cb's row-major block (reserved, never pushed: every chunk lands on the same L1, whose
+// columns past W zero_block cleared), then copied by this RISC-V. Rows 1..31 of the tiles are not written: the
+// compute kernels read row 0 only (unary_bcast<ROW>, *_tiles_bcast_rows).
+template <typename Accessor>
+FORCE_INLINE void push_vector_tiles(uint32_t stage_cb, uint32_t tile_cb, const Accessor& acc, uint32_t tiles,
+                                    uint32_t col_offset, uint32_t stick_bytes, uint32_t chunk_bytes, uint32_t chunk,
+                                    uint32_t tile_bytes) {
+    cb_reserve_back(stage_cb, tiles);
+    const uint32_t stage = get_write_ptr(stage_cb);
+    noc_async_read(acc.get_noc_addr(0, col_offset + chunk * chunk_bytes), stage,
+                   chunk_read_bytes(stick_bytes, chunk_bytes, chunk));
+    noc_async_read_barrier();
+    cb_reserve_back(tile_cb, tiles);
+    const uint32_t elem_bytes = tile_bytes / TILE_HW;
+    const uint32_t half_words = 16 * elem_bytes / 4;  // 16 columns of one face row
+    volatile tt_l1_ptr uint32_t* src =
+        reinterpret_cast<volatile tt_l1_ptr uint32_t*>(static_cast<uintptr_t>(stage));
+    volatile tt_l1_ptr uint32_t* dst =
+        reinterpret_cast<volatile tt_l1_ptr uint32_t*>(static_cast<uintptr_t>(get_write_ptr(tile_cb)));
+    for (uint32_t t = 0; t < tiles; ++t) {
+        for (uint32_t h = 0; h < 2; ++h) {
+            volatile tt_l1_ptr uint32_t* d = dst + (t * tile_bytes + h * 256 * elem_bytes) / 4;
+            volatile tt_l1_ptr uint32_t* s = src + (t * 32 + h * 16) * elem_bytes / 4;
+            for (uint32_t i = 0; i < half_words; ++i) {
+                d[i] = s[i];
+            }
+        }
+    }
+    cb_push_back(tile_cb, tiles);
+}
+
 // Zeroes bytes [from, to) of L1 (2-byte aligned: a bf16 or fp32 element boundary), 16 bits at a time.
 FORCE_INLINE void zero_l1_halfwords(uint32_t l1_addr, uint32_t from, uint32_t to) {
     volatile tt_l1_ptr uint16_t* p = reinterpret_cast<volatile tt_l1_ptr uint16_t*>(static_cast<uintptr_t>(l1_addr));
@@ -166,6 +200,28 @@ void kernel_main() {
     const auto in_acc = TensorAccessor(in_args, in_addr);
     const auto gamma_acc = TensorAccessor(gamma_args, gamma_addr);
     const auto beta_acc = TensorAccessor(beta_args, beta_addr);
+    constexpr bool pretiled = (get_compile_time_arg_val(ct::affine_flags) & affine_flag::pretiled) != 0;
+    // Chunk c of gamma / beta (when given): tiles of c_6 / c_7, or row-major blocks of c_4 / c_5 to tilize.
+    auto push_gamma = [&](uint32_t c) {
+        if constexpr (has_gamma) {
+            if constexpr (pretiled) {
+                push_vector_tiles(cb_gamma_rm, layernorm_fused_rm::cb::gamma_tiled, gamma_acc, Bt, col_offset,
+                                  row_bytes, chunk_bytes, c, tile_bytes);
+            } else {
+                push_vector_chunk(cb_gamma_rm, gamma_acc, Bt, col_offset, row_bytes, chunk_bytes, c);
+            }
+        }
+    };
+    auto push_beta = [&](uint32_t c) {
+        if constexpr (has_beta) {
+            if constexpr (pretiled) {
+                push_vector_tiles(cb_beta_rm, layernorm_fused_rm::cb::beta_tiled, beta_acc, Bt, col_offset, row_bytes,
+                                  chunk_bytes, c, tile_bytes);
+            } else {
+                push_vector_chunk(cb_beta_rm, beta_acc, Bt, col_offset, row_bytes, chunk_bytes, c);
+            }
+        }
+    };
 
     push_reduce_scaler_tile(cb_scaler, scaler_packed, 32);
     if constexpr (last_tile_cols < 32) {
@@ -183,14 +239,10 @@ void kernel_main() {
         // Row-resident: one chunk. W-split: every chunk of gamma, then of beta (the compute kernel tilizes them in
         // that order into its persistent c_6, c_7).
         for (uint32_t c = 0; c < chunks; ++c) {
-            if constexpr (has_gamma) {
-                push_vector_chunk(cb_gamma_rm, gamma_acc, Bt, col_offset, row_bytes, chunk_bytes, c);
-            }
+            push_gamma(c);
         }
         for (uint32_t c = 0; c < chunks; ++c) {
-            if constexpr (has_beta) {
-                push_vector_chunk(cb_beta_rm, beta_acc, Bt, col_offset, row_bytes, chunk_bytes, c);
-            }
+            push_beta(c);
         }
     }
 
@@ -209,12 +261,8 @@ void kernel_main() {
                 }
             }
             for (uint32_t c = 0; c < chunks; ++c) {
-                if constexpr (has_gamma) {
-                    push_vector_chunk(cb_gamma_rm, gamma_acc, Bt, col_offset, row_bytes, chunk_bytes, c);
-                }
-                if constexpr (has_beta) {
-                    push_vector_chunk(cb_beta_rm, beta_acc, Bt, col_offset, row_bytes, chunk_bytes, c);
-                }
+                push_gamma(c);
+                push_beta(c);
                 push_input_chunk(in_acc, stick, rows, Bt, col_offset, row_bytes, chunk_bytes, c);
             }
         }

@@ -20,8 +20,8 @@ enum class BcastDim : uint32_t { NONE = 0, ROW = 1, COL = 2, SCALAR = 3 };
 enum class BinaryOp : uint32_t { ADD = 0, SUB = 1, MUL = 2 };
 enum class SfpuOp : uint32_t {
     SQUARE = 0, RSQRT = 1, MUL_SCALAR = 2, ADD_SCALAR = 3, SUB_SCALAR = 4, RECIP = 5, SQRT = 6,
-    ADD_BINARY = 7, SUB_BINARY = 8, MUL_BINARY = 9, EXP = 10,
-    COUNT = 11
+    ADD_BINARY = 7, SUB_BINARY = 8, MUL_BINARY = 9, EXP = 10, ADDCMUL = 11, COPY_DEST = 12,
+    COUNT = 13
 };
 /// Source register a data-format reconfiguration targets.
 enum class Operand : uint32_t { SRCA = 0, SRCB = 1, PACK = 2 };
@@ -110,6 +110,17 @@ public:
     /// DstRoundingMode::NearestEven for add/sub.
     virtual void sfpu_binary(SfpuOp op, uint32_t idst0, uint32_t idst1, uint32_t odst, bool round_nearest_even,
                              const char* call) = 0;
+    /// sfpu_bcast_col_init (sfpu_binary_bcast.h): builds the column-0 lane mask and records the broadcast replay.
+    virtual void sfpu_bcast_col_init() = 0;
+    /// sfpu_{add,sub,mul}_bcast_col: DST[idata] op= column 0 of DST[ibcast] broadcast across the columns.
+    virtual void sfpu_bcast_col(BinaryOp op, uint32_t idata, uint32_t ibcast, const char* call) = 0;
+    /// sfpu_normalize_bcast_col: DST[idata] = (DST[idata] - col 0 of DST[imean]) * col 0 of DST[iinv_std].
+    virtual void sfpu_normalize_bcast_col(uint32_t idata, uint32_t imean, uint32_t iinv_std, const char* call) = 0;
+    /// addcmul_tile (eltwise_unary/addcmul.h): DST[odst] = DST[idst0] + value * DST[idst1] * DST[idst2].
+    virtual void sfpu_addcmul(uint32_t idst0, uint32_t idst1, uint32_t idst2, uint32_t odst, uint32_t value_bits,
+                              const char* call) = 0;
+    /// copy_dest_values<Float32> (copy_dest_values.h): DST[odst] = DST[idst], bit for bit (fp32 DEST only here).
+    virtual void sfpu_copy_dest(uint32_t idst, uint32_t odst, const char* call) = 0;
     /// unary_bcast (bcast.h): copy one tile of icb into DST broadcasting row 0 / column 0 / [0][0].
     virtual void unary_bcast_init(BcastDim bcast, uint32_t icb) = 0;
     virtual void unary_bcast(BcastDim bcast, uint32_t icb, uint32_t itile, uint32_t idst) = 0;

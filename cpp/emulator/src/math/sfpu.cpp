@@ -48,6 +48,77 @@ float sfpu_eval_binary(SfpuOp op, float x, float y, bool round_nearest_even, boo
     return fp32_dest ? v : (round_nearest_even ? round_to_bf16(v) : truncate_to_bf16(v));
 }
 
+void Sfpu::require_bcast_col(const Dest& dest, const char* call) const {
+    if (!dest.fp32()) {
+        fail(std::string(call) + " needs an fp32 DEST (sfpu_binary_bcast.h: 'Both source registers must contain FP32 "
+             "data (compile with fp32_dest_acc_en = true)'); this kernel has " + dest.mode_text());
+    }
+    if (!bcast_col_live_) {
+        fail(std::string(call) + " without sfpu_bcast_col_init since the last other compute init or SFPU op (its "
+             "lane mask in LREG6 and replay slot 0 are not preserved by them)");
+    }
+}
+
+void Sfpu::bcast_col(BinaryOp op, Dest& dest, uint32_t idata, uint32_t ibcast, const char* call) const {
+    require_bcast_col(dest, call);
+    const float* b = dest.tile(ibcast);
+    float* d = dest.tile(idata);
+    float col[32];
+    for (uint32_t r = 0; r < 32; ++r) {
+        col[r] = math::sfpu_bcast_col_value(b + r * 32);
+    }
+    for (uint32_t r = 0; r < 32; ++r) {
+        for (uint32_t c = 0; c < 32; ++c) {
+            float& x = d[r * 32 + c];
+            // LLK _process_col_bcast_row_band_: ADD SFPADD(data, 1, b); SUB SFPMOV negate then SFPADD; MUL SFPMUL.
+            x = op == BinaryOp::ADD ? math::sfpadd(x, col[r])
+                : op == BinaryOp::SUB ? math::sfpadd(x, -col[r])
+                                      : math::sfpmul(x, col[r]);
+        }
+    }
+}
+
+void Sfpu::normalize_bcast_col(Dest& dest, uint32_t idata, uint32_t imean, uint32_t iinv, const char* call) const {
+    require_bcast_col(dest, call);
+    float mean[32], inv[32];
+    for (uint32_t r = 0; r < 32; ++r) {
+        mean[r] = math::sfpu_bcast_col_value(dest.tile(imean) + r * 32);
+        inv[r] = math::sfpu_bcast_col_value(dest.tile(iinv) + r * 32);
+    }
+    float* d = dest.tile(idata);
+    for (uint32_t r = 0; r < 32; ++r) {
+        for (uint32_t c = 0; c < 32; ++c) {
+            // LLK _process_col_normalize_row_band_ / _finish_col_normalize_row_band_: SFPMOV negate of the mean,
+            // SFPADD(data, 1, -mean), then SFPMUL by the broadcast inverse std.
+            d[r * 32 + c] = math::sfpmul(math::sfpadd(d[r * 32 + c], -mean[r]), inv[r]);
+        }
+    }
+}
+
+void Sfpu::addcmul(Dest& dest, uint32_t i0, uint32_t i1, uint32_t i2, uint32_t odst, uint32_t value_bits,
+                   const char* call) const {
+    require_init(SfpuOp::ADDCMUL, call, "addcmul_tile_init");
+    if (!dest.fp32()) {
+        fail(std::string(call) + " with " + dest.mode_text() + ": its 16-bit DEST store (convert<vFloat16b>, "
+             "ckernel_sfpu_addcmul.h) is not modelled");
+    }
+    const float v = bits_to_float(value_bits);
+    float r[1024];
+    for (uint32_t i = 0; i < 1024; ++i) {
+        r[i] = math::sfpu_addcmul(dest.tile(i0)[i], dest.tile(i1)[i], dest.tile(i2)[i], v);
+    }
+    std::memcpy(dest.tile(odst), r, sizeof r);
+}
+
+void Sfpu::copy_dest(Dest& dest, uint32_t idst, uint32_t odst, const char* call) const {
+    require_init(SfpuOp::COPY_DEST, call, "copy_dest_values_init");
+    if (!dest.fp32()) {
+        fail(std::string(call) + "<Float32> with " + dest.mode_text() +
+             ": the FP32 SFPLOAD/SFPSTORE mode needs an fp32 DEST (ckernel_sfpu_copy_dest_values.h)");
+    }
+    std::memcpy(dest.tile(odst), dest.tile(idst), 1024 * sizeof(float));
+}
+
 void Sfpu::init(SfpuOp op) {
     // add/sub/mul_unary_tile share binop_with_scalar_tile_init.
     if (op == SfpuOp::MUL_SCALAR || op == SfpuOp::ADD_SCALAR || op == SfpuOp::SUB_SCALAR) {

@@ -5,6 +5,12 @@
 //
 // - Each op needs its *_tile_init first (tt-metal 0.81 api/compute/compute_kernel_api.h, eltwise_unary/
 //   {rsqrt,binop_with_scalar}.h, eltwise_binary_sfpu.h); add/sub/mul_unary_tile share binop_with_scalar_tile_init.
+// - sfpu_binary_bcast.h's column broadcast keeps state between calls: sfpu_bcast_col_init builds a lane mask in
+//   LREG6 and records the broadcast sequence into replay slot 0 (LLK ckernel_sfpu_binary_bcast.h,
+//   _sfpu_binary_bcast_init_). Other SFPU code allocates LREGs freely (sfpi) and other ops record into the same
+//   replay slots (LLK ckernel_sfpu_mac.h: "the replay slots (0..6) are shared with other SFPU ops"), and which math
+//   inits touch them is not documented: pessimistically, every other compute init and every other SFPU op ends
+//   that state, and a column-broadcast op needs sfpu_bcast_col_init since. Both operands must be FP32 in DEST.
 // - Values: every op is evaluated in sfpu_eval / sfpu_eval_binary as the wheel's LLK computes it
 //   (math/sfpu_functions.hpp: SFPMAD arithmetic with its denormal flush, rsqrt/sqrt by ckernel_sfpu_sqrt.h's
 //   algorithm for APPROX = math_approx_mode), then stored into DEST with the op's rounding (numerics.hpp,
@@ -40,8 +46,25 @@ public:
     static void binary(SfpuOp op, bool round_nearest_even, Dest& dest, uint32_t idst0, uint32_t idst1,
                        uint32_t odst);
 
+    /// sfpu_bcast_col_init: the lane mask (LREG6) and the broadcast replay (slot 0) are live from here.
+    void init_bcast_col() { bcast_col_live_ = true; }
+    /// Anything else the math thread initialises or runs on the SFPU: the column-broadcast state is gone.
+    void clobber_bcast_col() { bcast_col_live_ = false; }
+    /// DEST[idata] = DEST[idata] op (column 0 of DEST[ibcast] broadcast), sfpu_{add,sub,mul}_bcast_col.
+    void bcast_col(BinaryOp op, Dest& dest, uint32_t idata, uint32_t ibcast, const char* call) const;
+    /// DEST[idata] = (DEST[idata] - col 0 of DEST[imean]) * col 0 of DEST[iinv], sfpu_normalize_bcast_col.
+    void normalize_bcast_col(Dest& dest, uint32_t idata, uint32_t imean, uint32_t iinv, const char* call) const;
+    /// DEST[odst] = DEST[i0] + value * DEST[i1] * DEST[i2], addcmul_tile (fp32 DEST).
+    void addcmul(Dest& dest, uint32_t i0, uint32_t i1, uint32_t i2, uint32_t odst, uint32_t value_bits,
+                 const char* call) const;
+
+    /// DEST[odst] = DEST[idst] bit for bit, copy_dest_values<Float32> (fp32 DEST).
+    void copy_dest(Dest& dest, uint32_t idst, uint32_t odst, const char* call) const;
+
 private:
+    void require_bcast_col(const Dest& dest, const char* call) const;
     bool inited_[uint32_t(SfpuOp::COUNT)] = {};
+    bool bcast_col_live_ = false;
     bool approx_ = false;
 };
 

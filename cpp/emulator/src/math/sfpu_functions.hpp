@@ -10,7 +10,9 @@
 // flushed to +0; NaN results are returned as 0x7fc00001 (the ISA only guarantees the mantissa LSB is set).
 // The ISA calls the multiply-add "partially fused" (product kept in more than FP32 precision, not infinitely);
 // this model fuses completely (std::fmaf), which can differ from silicon in the last bit when the product's
-// low bits matter to an add -- it never matters when b == 1 or c == 0 (plain add / multiply).
+// low bits matter to an add -- it never matters when b == 1 or c == 0 (plain add / multiply). Where they do
+// matter (addcmul's product-plus-addend, sfpu_addcmul below) the model takes the pessimistic reading instead:
+// the product rounded to FP32 first, then the add rounded (its error bound contains silicon's).
 // sfpi expression lowering (assumed, not documented in the wheel): `a * b` -> SFPMUL, `a + b` / `a - b` ->
 // SFPADD, `c + a * b` written as one expression -> one SFPMAD (sfpi-gcc combines them), `-y` -> a sign flip
 // (exact), sfpi::addexp -> SFPDIVP2 (ISA: SFPDIVP2.md, wrapping 8-bit exponent add, Inf/NaN unchanged).
@@ -43,6 +45,33 @@ inline float sfpmad(float a, float b, float c) {
 inline float sfpmul(float a, float b) { return sfpmad(a, b, 0.0f); }
 inline float sfpadd(float a, float b) { return sfpmad(1.0f, a, b); }
 inline float sfpsub(float a, float b) { return sfpmad(1.0f, a, -b); }
+
+/// LLK ckernel_sfpu_addcmul.h calculate_addcmul on one lane: prod = value * b (SFPMUL), then prod * c + a (one
+/// SFPMAD, modelled pessimistically as SFPMUL then SFPADD: see the header comment), FP32 DEST.
+inline float sfpu_addcmul(float a, float b, float c, float value) { return sfpadd(sfpmul(sfpmul(value, b), c), a); }
+
+/// The value LLK tt-llk tt_llk_wormhole_b0/common/inc/sfpu/ckernel_sfpu_binary_bcast.h broadcasts from one row of
+/// a column-vector tile (v: that row's columns 0..7, as SFPLOAD brings them into one 8-lane sub-vector):
+/// _record_broadcast_replay_ multiplies the lanes by the mask LREG6 = {1.0, 0, ..., 0} (SFPMUL), then three
+/// rotate-and-add stages (SFPSHFT2 ROR by 1, 2, 4; SFPADD) sum the 8 lanes into every lane. So the result is
+/// column 0 through SFPMUL (denormal -> +0), unless a column 1..7 holds Inf or NaN: Inf * 0 is NaN, which the adds
+/// spread (the same header's scalar path notes "multiplying those lanes by a zero mask would produce NaNs").
+inline float sfpu_bcast_col_value(const float* v) {
+    float lanes[8];
+    for (int c = 0; c < 8; ++c) {
+        lanes[c] = sfpmul(v[c], c == 0 ? 1.0f : 0.0f);
+    }
+    for (int k = 1; k < 8; k *= 2) {
+        float rotated[8];
+        for (int c = 0; c < 8; ++c) {
+            rotated[c] = lanes[(c + 8 - k) % 8];
+        }
+        for (int c = 0; c < 8; ++c) {
+            lanes[c] = sfpadd(lanes[c], rotated[c]);
+        }
+    }
+    return lanes[0];
+}
 
 /// ISA SFPDIVP2 with SFPDIVP2_MOD1_ADD: exponent field += imm (8-bit wrap), Inf/NaN unchanged.
 inline float sfp_addexp(float x, int imm) {

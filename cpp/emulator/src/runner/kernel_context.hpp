@@ -103,6 +103,12 @@ public:
     void sfpu_op(SfpuOp op, uint32_t idst, uint32_t param_bits, const char* call) override;
     void sfpu_binary(SfpuOp op, uint32_t idst0, uint32_t idst1, uint32_t odst, bool round_nearest_even,
                      const char* call) override;
+    void sfpu_bcast_col_init() override;
+    void sfpu_bcast_col(BinaryOp op, uint32_t idata, uint32_t ibcast, const char* call) override;
+    void sfpu_normalize_bcast_col(uint32_t idata, uint32_t imean, uint32_t iinv_std, const char* call) override;
+    void sfpu_addcmul(uint32_t idst0, uint32_t idst1, uint32_t idst2, uint32_t odst, uint32_t value_bits,
+                      const char* call) override;
+    void sfpu_copy_dest(uint32_t idst, uint32_t odst, const char* call) override;
     void unary_bcast_init(BcastDim bcast, uint32_t icb) override;
     void unary_bcast(BcastDim bcast, uint32_t icb, uint32_t itile, uint32_t idst) override;
     void unary_bcast_uninit(BcastDim bcast, uint32_t icb) override;

@@ -36,6 +36,7 @@ void KernelContext::unpack(uint32_t icb, uint32_t itile, float* out, const char*
 // ---- configuration ----
 
 void KernelContext::hw_startup(uint32_t icb0, uint32_t icb1, uint32_t ocb) {
+    sfpu_.clobber_bcast_col();  // see math/sfpu.hpp: the column-broadcast state
     const char* call = "compute_kernel_hw_startup";
     require_compute(call);
     std::lock_guard<std::mutex> lk(sched_.m);
@@ -66,17 +67,20 @@ void KernelContext::reconfig_data_format(Operand which, int32_t old_cb, uint32_t
 // ---- tilize (unpack-tilize to SrcA, datacopy to DEST, pack) ----
 
 void KernelContext::tilize_init(uint32_t icb, uint32_t block, uint32_t ocb) {
+    sfpu_.clobber_bcast_col();  // see math/sfpu.hpp: the column-broadcast state
     require_started("tilize_init");
     packer_.require_untilize_inactive("tilize_init", "call pack_untilize_uninit first");
     fpu_.init_tilize(icb, block, ocb);
 }
 
 void KernelContext::tilize_uninit(uint32_t icb, uint32_t ocb) {
+    sfpu_.clobber_bcast_col();  // see math/sfpu.hpp: the column-broadcast state
     require_started("tilize_uninit");
     fpu_.uninit_tilize(icb, ocb);
 }
 
 void KernelContext::tilize_block(uint32_t icb, uint32_t block, uint32_t ocb, uint32_t in_tile, uint32_t out_tile) {
+    sfpu_.clobber_bcast_col();  // see math/sfpu.hpp: the column-broadcast state
     const std::string call = "tilize_block(" + cb_name(int32_t(icb)) + ", " + std::to_string(block) + ", " +
                              cb_name(int32_t(ocb)) + ")";
     require_started(call.c_str());
@@ -172,6 +176,7 @@ void KernelContext::pack_untilize_block(uint32_t block_ct, uint32_t full_ct, uin
 // ---- reduce ----
 
 void KernelContext::reduce_init(PoolType type, ReduceDim dim, uint32_t icb, uint32_t icb_scaler, uint32_t ocb) {
+    sfpu_.clobber_bcast_col();  // see math/sfpu.hpp: the column-broadcast state
     require_started("reduce_init");
     if (type == PoolType::MIN) {
         // ttnn kernel_lib reduce_helpers_common.hpp is_sfpu_reduce_path: MIN runs as an SFPU reduce on WH/BH.
@@ -183,6 +188,7 @@ void KernelContext::reduce_init(PoolType type, ReduceDim dim, uint32_t icb, uint
 }
 
 void KernelContext::reduce_uninit() {
+    sfpu_.clobber_bcast_col();  // see math/sfpu.hpp: the column-broadcast state
     require_started("reduce_uninit");
     packer_.clear_reduce_mask();
     fpu_.uninit_reduce();
@@ -190,6 +196,7 @@ void KernelContext::reduce_uninit() {
 
 void KernelContext::reduce_tile(PoolType type, ReduceDim dim, uint32_t icb, uint32_t icb_scaler, uint32_t itile,
                                 uint32_t itile_scaler, uint32_t idst) {
+    sfpu_.clobber_bcast_col();  // see math/sfpu.hpp: the column-broadcast state
     const char* call = "reduce_tile";
     require_started(call);
     fpu_.require_reduce(type, dim, icb, icb_scaler);
@@ -212,6 +219,7 @@ void KernelContext::reduce_tile(PoolType type, ReduceDim dim, uint32_t icb, uint
 // ---- element-wise binary and broadcast (FPU) ----
 
 void KernelContext::binary_init(BinaryOp op, BcastDim bcast, uint32_t icb0, uint32_t icb1, const char* call) {
+    sfpu_.clobber_bcast_col();  // see math/sfpu.hpp: the column-broadcast state
     require_started(call);
     fpu_.require_no_tilize(call);
     fpu_.init_binary(op, bcast, icb0, icb1);
@@ -219,6 +227,7 @@ void KernelContext::binary_init(BinaryOp op, BcastDim bcast, uint32_t icb0, uint
 
 void KernelContext::binary_tiles(BinaryOp op, BcastDim bcast, uint32_t icb0, uint32_t icb1, uint32_t itile0,
                                  uint32_t itile1, uint32_t idst, const char* call) {
+    sfpu_.clobber_bcast_col();  // see math/sfpu.hpp: the column-broadcast state
     require_started(call);
     fpu_.require_binary(op, bcast, icb0, icb1, call);
     dest_.require(DstState::Acquired, call);
@@ -236,12 +245,14 @@ void KernelContext::binary_tiles(BinaryOp op, BcastDim bcast, uint32_t icb0, uin
 // ---- copy and unary broadcast (FPU datacopy) ----
 
 void KernelContext::copy_init(uint32_t icb) {
+    sfpu_.clobber_bcast_col();  // see math/sfpu.hpp: the column-broadcast state
     require_started("copy_init");
     fpu_.require_no_tilize("copy_init");
     fpu_.init_copy(icb);
 }
 
 void KernelContext::copy_tile(uint32_t icb, uint32_t itile, uint32_t idst) {
+    sfpu_.clobber_bcast_col();  // see math/sfpu.hpp: the column-broadcast state
     const char* call = "copy_tile";
     require_started(call);
     fpu_.require_copy(icb);
@@ -254,6 +265,7 @@ void KernelContext::copy_tile(uint32_t icb, uint32_t itile, uint32_t idst) {
 }
 
 void KernelContext::unary_bcast_init(BcastDim bcast, uint32_t icb) {
+    sfpu_.clobber_bcast_col();  // see math/sfpu.hpp: the column-broadcast state
     const char* call = "unary_bcast_init";
     require_started(call);
     fpu_.require_no_tilize(call);
@@ -265,11 +277,13 @@ void KernelContext::unary_bcast_init(BcastDim bcast, uint32_t icb) {
 }
 
 void KernelContext::unary_bcast_uninit(BcastDim bcast, uint32_t icb) {
+    sfpu_.clobber_bcast_col();  // see math/sfpu.hpp: the column-broadcast state
     require_started("unary_bcast_uninit");
     fpu_.uninit_unary_bcast(bcast, icb);
 }
 
 void KernelContext::unary_bcast(BcastDim bcast, uint32_t icb, uint32_t itile, uint32_t idst) {
+    sfpu_.clobber_bcast_col();  // see math/sfpu.hpp: the column-broadcast state
     const std::string call = "unary_bcast(" + cb_name(int32_t(icb)) + ")";
     require_started(call.c_str());
     fpu_.require_unary_bcast(bcast, icb, call);
@@ -287,11 +301,13 @@ void KernelContext::unary_bcast(BcastDim bcast, uint32_t icb, uint32_t itile, ui
 // ---- SFPU ----
 
 void KernelContext::sfpu_init(SfpuOp op) {
+    sfpu_.clobber_bcast_col();  // see math/sfpu.hpp: the column-broadcast state
     require_started("SFPU *_tile_init");
     sfpu_.init(op);
 }
 
 void KernelContext::sfpu_op(SfpuOp op, uint32_t idst, uint32_t param_bits, const char* call) {
+    sfpu_.clobber_bcast_col();  // see math/sfpu.hpp: the column-broadcast state
     require_started(call);
     sfpu_.require_init(op, call, "*_tile_init");
     dest_.require(DstState::Acquired, call);
@@ -301,6 +317,7 @@ void KernelContext::sfpu_op(SfpuOp op, uint32_t idst, uint32_t param_bits, const
 
 void KernelContext::sfpu_binary(SfpuOp op, uint32_t idst0, uint32_t idst1, uint32_t odst, bool round_nearest_even,
                                 const char* call) {
+    sfpu_.clobber_bcast_col();  // see math/sfpu.hpp: the column-broadcast state
     require_started(call);
     sfpu_.require_init(op, call, "*_binary_tile_init");
     dest_.require(DstState::Acquired, call);
@@ -308,6 +325,50 @@ void KernelContext::sfpu_binary(SfpuOp op, uint32_t idst0, uint32_t idst1, uint3
     dest_.require_index(idst1, call);
     dest_.require_index(odst, call);
     Sfpu::binary(op, round_nearest_even, dest_, idst0, idst1, odst);
+}
+
+// ---- SFPU with DEST-resident operands (sfpu_binary_bcast.h, addcmul.h) ----
+
+void KernelContext::sfpu_bcast_col_init() {
+    require_started("sfpu_bcast_col_init");
+    sfpu_.init_bcast_col();
+}
+
+void KernelContext::sfpu_bcast_col(BinaryOp op, uint32_t idata, uint32_t ibcast, const char* call) {
+    require_started(call);
+    dest_.require(DstState::Acquired, call);
+    dest_.require_index(idata, call);
+    dest_.require_index(ibcast, call);
+    sfpu_.bcast_col(op, dest_, idata, ibcast, call);
+}
+
+void KernelContext::sfpu_normalize_bcast_col(uint32_t idata, uint32_t imean, uint32_t iinv_std, const char* call) {
+    require_started(call);
+    dest_.require(DstState::Acquired, call);
+    dest_.require_index(idata, call);
+    dest_.require_index(imean, call);
+    dest_.require_index(iinv_std, call);
+    sfpu_.normalize_bcast_col(dest_, idata, imean, iinv_std, call);
+}
+
+void KernelContext::sfpu_addcmul(uint32_t idst0, uint32_t idst1, uint32_t idst2, uint32_t odst, uint32_t value_bits,
+                                 const char* call) {
+    sfpu_.clobber_bcast_col();  // see math/sfpu.hpp: the column-broadcast state
+    require_started(call);
+    dest_.require(DstState::Acquired, call);
+    for (uint32_t i : {idst0, idst1, idst2, odst}) {
+        dest_.require_index(i, call);
+    }
+    sfpu_.addcmul(dest_, idst0, idst1, idst2, odst, value_bits, call);
+}
+
+void KernelContext::sfpu_copy_dest(uint32_t idst, uint32_t odst, const char* call) {
+    sfpu_.clobber_bcast_col();  // see math/sfpu.hpp: the column-broadcast state
+    require_started(call);
+    dest_.require(DstState::Acquired, call);
+    dest_.require_index(idst, call);
+    dest_.require_index(odst, call);
+    sfpu_.copy_dest(dest_, idst, odst, call);
 }
 
 // ---- DST hand-off and pack_tile ----

@@ -2,14 +2,17 @@
 // CT args: 0 NA, 1 scalar parameter (float32 bits) for the *_unary_tile ops.
 #include <cstdint>
 #include "api/compute/compute_kernel_api.h"
+#include "api/compute/copy_dest_values.h"
 #include "api/compute/bcast.h"
 #include "api/compute/eltwise_binary.h"
 #include "api/compute/eltwise_binary_sfpu.h"
+#include "api/compute/eltwise_unary/addcmul.h"
 #include "api/compute/eltwise_unary/binop_with_scalar.h"
 #include "api/compute/eltwise_unary/rsqrt.h"
 #include "api/compute/pack_untilize.h"
 #include "api/compute/reconfig_data_format.h"
 #include "api/compute/reduce.h"
+#include "api/compute/sfpu_binary_bcast.h"
 #include "api/compute/tile_move_copy.h"
 #include "api/compute/tilize.h"
 
@@ -74,6 +77,50 @@ void kernel_main() {
         copy_init(B);
         copy_tile(B, 0, 1);
         OP_SFPU_BINARY(0, 1, 0);
+    });
+#elif defined(OP_SFPU_BCAST_COL)
+    // DST 0 = A tile 0, DST 1 = B; OP_SFPU_BCAST_COL(0, 1) (sfpu_{add,sub,mul}_bcast_col). With OP_CLOBBER another
+    // SFPU init runs between sfpu_bcast_col_init and the op.
+    one_tile_out([] {
+        copy_init(A);
+        copy_tile(A, 0, 0);
+        copy_init(B);
+        copy_tile(B, 0, 1);
+        sfpu_bcast_col_init();
+#if defined(OP_CLOBBER)
+        mul_binary_tile_init();
+#endif
+        OP_SFPU_BCAST_COL(0, 1);
+    });
+#elif defined(OP_SFPU_NORMALIZE)
+    // DST 0 = A tile 0 (data), DST 1 = B (mean), DST 2 = A tile 1 (inverse std): sfpu_normalize_bcast_col(0, 1, 2).
+    one_tile_out([] {
+        copy_init(A);
+        copy_tile(A, 0, 0);
+        copy_tile(A, 1, 2);
+        copy_init(B);
+        copy_tile(B, 0, 1);
+        sfpu_bcast_col_init();
+        sfpu_normalize_bcast_col(0, 1, 2);
+    });
+#elif defined(OP_ADDCMUL)
+    // DST 0 = A tile 0, DST 1 = A tile 1, DST 2 = B: addcmul_tile(0, 1, 2, 0, P) = A0 + P * A1 * B into DST 0.
+    one_tile_out([] {
+        copy_init(A);
+        copy_tile(A, 0, 0);
+        copy_tile(A, 1, 1);
+        copy_init(B);
+        copy_tile(B, 0, 2);
+        addcmul_tile_init();
+        addcmul_tile<DataFormat::Float32>(0, 1, 2, 0, P);
+    });
+#elif defined(OP_COPY_DEST)
+    // DST 1 = A tile 0, then copy_dest_values<Float32>(1, 0): DST 0 packed.
+    one_tile_out([] {
+        copy_init(A);
+        copy_tile(A, 0, 1);
+        copy_dest_values_init();
+        copy_dest_values<DataFormat::Float32>(1, 0);
     });
 #elif defined(OP_UNARY_BCAST)
     unary_bcast_init<BroadcastType::OP_UNARY_BCAST>(A);
