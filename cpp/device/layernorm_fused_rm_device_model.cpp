@@ -56,8 +56,8 @@ constexpr Steps kSteps[] = {
     {"row_resident", 8, 2},           {"streaming", 10, 2},
     {"wsplit", 8, 2},                 {"row_resident_shifted", 12, 30, 0, 1},
     {"streaming_shifted", 14, 31, 3, 1}, {"row_resident_precise", 16, 63, 0, 1},
-    {"streaming_precise", 18, 60, 5, 1}, {"wsplit_shifted", 15, 13},
-    {"wsplit_precise", 19, 22},       {"ln", 7, 2},
+    {"streaming_precise", 18, 60, 5, 1}, {"wsplit_shifted", 12, 13, 0, 1},
+    {"wsplit_precise", 16, 22, 0, 1}, {"ln", 7, 2},
     {"ln_large", 8, 2},               {"rms", 4, 2},
     {"layout", 1, 2}};
 
@@ -257,9 +257,8 @@ ProgramWork program_work(const operation_attributes_t& attrs, const tensor_args_
         c.write_txns.emplace_back(kExchangeRounds * r * (s - 1), kSemaphoreBytes);
         const std::string kind = steps_kind(p.name, fmt, attrs.compute_config);
         c.tile_steps = r * (Wt / s) * steps_per_tile(kind) + 2ull * (Wt / s) + r * steps_per_tile_row(kind);
-        if (precise) {  // the precise kernel's operand kept in DEST per output block (steps_per_tile_row)
-            const uint32_t Bc = std::max<uint32_t>(F::chunk_tiles(attrs, tensor_args, s), 1);
-            c.tile_steps += r * (Wt / s / F::block_width(Bc, fmt, attrs.compute_config));
+        if (std::max<uint32_t>(F::chunk_tiles(attrs, tensor_args, s), 1) % 2 == 1) {  // 1-tile output sections
+            c.tile_steps += r * (Wt / s) * steps_per_odd_output_tile(kind);
         }
         const uint64_t flight = exchange_flight_cycles(attrs.arch, lay.gx, lay.gy);
         const bool shift_out = precise && fmt != DataFormat::Float32;  // wsplit_writer_ct_args::shift_out

@@ -111,9 +111,7 @@ inline constexpr uint32_t kShiftOutOps = 2;
 ///     parts 3, 2 reduces: 5);
 ///   wsplit_precise 22 (the same kernel, float32 input: mean pass x0 broadcast 1; 3 bf16 parts of S (h_1 packed by
 ///     the pass, then 3 + 3, S - h_1 packed beside h_2), 3 reduces, x 1 / w: 10; M2 pass x0 and m_i broadcast 2;
-///     parts 6, 3 reduces: 9). The inverse std of both is the writer's (kRowOpsHiLo). Both also broadcast one operand
-///     per output block of LayerNormFusedRMWSplitProgramFactory::block_width tiles into a DEST slot kept for the
-///     block: + Ws / block_w per tile-row, added by program_work.
+///     parts 6, 3 reduces: 9). The inverse std of both is the writer's (kRowOpsHiLo).
 /// Left out: the W-split kernel's mask of the last slice's partial last tile (W % 32 != 0: 2 steps per pass, on one
 /// core).
 /// std::invalid_argument for another kind.
@@ -124,7 +122,8 @@ uint32_t steps_per_tile_row(const std::string& kind);
 /// streaming_precise 5 (pass 1: partial S, x0; pass 2: partials S1 and S2, m1). std::invalid_argument for another kind.
 uint32_t steps_per_chunk(const std::string& kind);
 
-/// Extra tile steps per tile when the output's tile count (Wt row-resident, the chunk width Bt streaming) is odd:
+/// Extra tile steps per tile when the output's tile count (Wt row-resident, the chunk width Bt streaming, the staging
+/// chunk Bc W-split) is odd:
 /// output_resident (layernorm_fused_rm_precise_common.hpp) then untilizes 1 tile per DEST section instead of 2, so
 /// the section's operand loads are not shared: 1 for the shifted and precise kinds (shifted 7 output steps instead of
 /// 6; precise 9 instead of 7.5, whose half step steps_per_tile already rounds up), 0 for the others.
@@ -156,12 +155,13 @@ inline constexpr uint32_t kSemaphoreBytes = 4;
 ///     pass B: copy, - m1, add, + square (addcmul) 4; output: copy, m1 per section (1/2), - m1, m2 and inv_std per
 ///     section (1), normalize, bcast gamma, bcast beta, addcmul 7.5; streaming_precise 18
 ///     (layernorm_fused_rm_precise_streaming.cpp: 17.5 rounded up, 3 tilizes);
-///   wsplit_shifted 15 (layernorm_fused_rm_precise_wsplit.cpp, bfloat16 input): tilize 1; mean pass: x - x0 (FPU),
-///     add 2; M2 pass: x - x0 (FPU), - m_i (kept in DEST for the pass), square, add 4; output: x - x0 (FPU),
-///     - (mean - x0) (kept in DEST for the block), bcast inv_std, mul, bcast gamma, mul, bcast beta, add with untilize 8;
-///   wsplit_precise 19 (the same kernel, float32 input): tilize 1; mean pass: copy, - x0 (kept in DEST for the pass),
-///     add 3; M2 pass: copy, - x0, - m_i, square, add 5; output: copy, - mean hi (kept for the block), bcast mean lo,
-///     sub, bcast inv_std, mul, bcast gamma, mul, bcast beta, add with untilize 10;
+///   wsplit_shifted 12 (layernorm_fused_rm_precise_wsplit.cpp, bfloat16 input): tilize 1; mean pass: x - x0 (FPU),
+///     add 2; M2 pass: x - x0 (FPU), - m_i (kept in DEST for the pass), + square (addcmul) 3; output
+///     (output_resident_from, 2 tiles per DEST section): x - x0 (FPU), mean - x0 and inv_std per section (1 per
+///     tile), normalize, bcast gamma, bcast beta, addcmul with untilize 6;
+///   wsplit_precise 16 (the same kernel, float32 input; 15.5 rounded up): tilize 1; mean pass: copy, - x0 (kept in
+///     DEST for the pass), add 3; M2 pass: copy, - x0, - m_i, + square (addcmul) 4; output: copy, mean hi per section
+///     (1/2), - mean hi, mean lo and inv_std per section (1), normalize, bcast gamma, bcast beta, addcmul 7.5;
 ///   ln 7 (upstream layer_norm single pass): sum, x - mean, square, sum, * inv_std, * gamma, + beta;
 ///   ln_large 8 (its large-tensor 3-read path): sum | x - mean, square, sum | x - mean, * inv_std, * gamma, + beta;
 ///   rms 4: square, sum, * inv_rms, * gamma;  layout 1: tilize or untilize (to_layout).
@@ -242,17 +242,17 @@ struct Candidate {
 /// (LayerNormFusedRMWSplitProgramFactory::unusable), in the order of `better`, except that when the fastest is the
 /// streaming program (3 reads of the input), the fastest program reading the input once within kModelError of it
 /// goes first. Why: the model leaves out DRAM latency and NOC congestion, which grow with DRAM traffic, so within its
-/// error the program moving a third of the bytes is the safer choice (e.g. bfloat16 1x1x2048x65536 on Wormhole:
-/// streaming models 9796 us, the W-split (S = 16) 10834 us: 10 % apart; the W-split runs). Likewise, when the fastest is then a
+/// error the program moving a third of the bytes is the safer choice (e.g. bfloat16 1x1x4096x32768 on Blackhole:
+/// streaming models 3632 us, the W-split (S = 8) 3946 us: 9 % apart; the W-split runs). Likewise, when the fastest is then a
 /// W-split, the row-resident program goes first when it fits and models within kModelError of it, or, for the
 /// precise W-split kernel (fp32 DEST), whatever it models when the W-split's exchange term is no smaller than its
 /// compute term: the per-tile-row exchange adds latencies the model leaves out (semaphore round trips beyond the
 /// flight floor, skew between the cores of a group), and the precise kernel's exchange carries the tail of the row
 /// statistics (the corrected mean, the division and the inverse std) in soft float at an unsourced cost per
 /// operation, so where it is the larger part of a W-split's time the model does not tell it apart from the
-/// row-resident program (e.g. bfloat16 1x1x64x128, default config, on Wormhole: the W-split with S = 4 models 22 us,
+/// row-resident program (e.g. bfloat16 1x1x64x128, default config, on Wormhole: the W-split with S = 4 models 21 us,
 /// 12 of them exchange, the row-resident program 29 us; row-resident runs, as the stage-5 gate requires; 1x1x32x4096:
-/// 29 us with 13 of exchange, so the W-split runs). The FPU W-split kernel's exchange is a plain sum; its selection is
+/// 26 us with 13 of exchange, so the W-split runs). The FPU W-split kernel's exchange is a plain sum; its selection is
 /// the fastest (the stage-4 gate: 64 x 128 with a 16-bit DEST). select_program_factory takes the first.
 std::vector<Candidate> candidates(const operation_attributes_t& attrs, const tensor_args_t& tensor_args);
 

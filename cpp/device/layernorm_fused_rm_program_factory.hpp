@@ -159,9 +159,8 @@ struct LayerNormFusedRMWSplitProgramFactory {
     /// numerics rule.
     static bool precise_kernel(DataFormat in_format, const ComputeConfigDescriptor& cc);
     /// Untilize block width of the W-split compute kernel for output chunks of Bc tiles (compute_ct_args::block_w;
-    /// Bc = chunk_tiles): the largest divisor of Bc that leaves DEST room (dest_tile_capacity) for the kernel's other
-    /// tiles: none (FPU kernel), or a scratch tile and the operand the precise kernel keeps for the block (its
-    /// centring value).
+    /// Bc = chunk_tiles): FPU kernel, the largest divisor of Bc within DEST (dest_tile_capacity); precise kernel,
+    /// output_resident's 2 tiles per section next to two resident operands (1 when Bc is odd).
     static uint32_t block_width(uint32_t Bc, DataFormat in_format, const ComputeConfigDescriptor& cc);
     /// Why the W-split program cannot run these arguments with S cores per tile-row ("" when it can): the one
     /// predicate validation and selection share. Either float dtype runs (bfloat16: the FPU kernel, float32: the

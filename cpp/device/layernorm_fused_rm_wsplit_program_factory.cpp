@@ -260,8 +260,12 @@ std::string LayerNormFusedRMWSplitProgramFactory::unusable(const operation_attri
 
 uint32_t LayerNormFusedRMWSplitProgramFactory::block_width(uint32_t Bc, DataFormat in_format,
                                                            const ComputeConfigDescriptor& cc) {
-    // The precise kernel computes each output tile in DEST next to one scratch tile and one kept operand.
-    return largest_divisor_at_most(Bc, dest_tile_capacity(cc) - (precise_kernel(in_format, cc) ? 2 : 0));
+    // The precise kernel's output (output_resident_from, layernorm_fused_rm_precise_common.hpp): 2 tiles and two
+    // resident operands per half-sync fp32 section (4 tiles), 1 tile when Bc is odd.
+    if (precise_kernel(in_format, cc)) {
+        return Bc % 2 == 0 ? 2 : 1;
+    }
+    return largest_divisor_at_most(Bc, dest_tile_capacity(cc));
 }
 
 bool LayerNormFusedRMWSplitProgramFactory::precise_kernel(DataFormat in_format, const ComputeConfigDescriptor& cc) {

@@ -135,8 +135,6 @@ def work_from_descriptor(desc, arch: str, shape: list[int], e_in: int, e_out: in
         tile_steps=r * wt * STEPS[steps] + (0 if pretiled else 2 * wt * affine_times) + M.steps_per_tile_row(steps) * r
         + r * chunks * M.steps_per_chunk(steps) + (r * wt * M.steps_per_odd_output_tile(steps) if bt % 2 else 0),
     )
-    if wsplit and family:  # the precise W-split kernel keeps one operand in DEST per output block (compute block_w)
-        core.tile_steps += r * (wt // compute.compile_time_args[_C.compute_ct_args.block_w])
     if wsplit:  # the group's rectangle, from the writer's multicast corners (NOC coordinates)
         wrt = _C.wsplit_writer_rt_args
         a = writer.runtime_args[0][1]

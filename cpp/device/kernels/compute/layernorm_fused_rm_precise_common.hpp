@@ -385,26 +385,29 @@ constexpr uint32_t resident_block_w() {
     return tiles % 2 == 0 ? 2 : 1;
 }
 
-// Output of `tiles` tiles (tile t with tile t of c_6/c_7): ((y_t - m) * inv_std) * gamma_t + beta_t, untilized from
-// DEST into c_16, resident_block_w<tiles>() tiles per DEST section. shift(t0, n) leaves y of tiles t0 .. t0 + n - 1
-// in DST[0 .. n) and may use DST 2 and 3. m: column 0 of tile mean_tile of c_25; 1 / std: c_27 tile 0.
+// Output of `tiles` tiles from tile first_tile on (tile t with tile t of c_6/c_7): ((y_t - m) * inv_std) * gamma_t +
+// beta_t, untilized from DEST into c_16 (one row-major block `tiles` wide), resident_block_w<tiles>() tiles per DEST
+// section. shift(t0, n) leaves y of tiles t0 .. t0 + n - 1 in DST[0 .. n) and may use DST 2 and 3. m: column 0 of
+// tile mean_tile of mean_cb; 1 / std: column 0 of tile inv_tile of inv_cb (both Float32, UnpackToDestFp32).
+// first_tile > 0: the W-split's chunked output, c_1 and c_6/c_7 holding the whole slice and c_16 one chunk.
 // DST: 0, 1 the tiles; 2 m, then gamma; 3 1 / std, then beta.
 template <uint32_t tiles, bool has_gamma, bool has_beta, typename Shift>
-ALWI void output_resident(uint32_t mean_tile, Shift shift) {
+ALWI void output_resident_from(uint32_t mean_cb, uint32_t mean_tile, uint32_t inv_cb, uint32_t inv_tile, Shift shift,
+                               uint32_t first_tile = 0) {
     constexpr uint32_t bw = resident_block_w<tiles>();
     constexpr uint32_t s_a = 2, s_b = 3;
     pack_untilize_dest_init<bw, tiles>(cb_out_rm);
     cb_reserve_back(cb_out_rm, tiles);
     for (uint32_t b = 0; b < tiles / bw; ++b) {
         tile_regs_acquire();
-        shift(b * bw, bw);
-        bcast_from<BroadcastType::COL>(cb_mean, mean_tile, s_a);
-        bcast_from<BroadcastType::COL>(cb_inv_std, 0, s_b);
+        shift(first_tile + b * bw, bw);
+        bcast_from<BroadcastType::COL>(mean_cb, mean_tile, s_a);
+        bcast_from<BroadcastType::COL>(inv_cb, inv_tile, s_b);
         for (uint32_t j = 0; j < bw; ++j) {
             normalize_col_dst(j, s_a, s_b);
         }
         for (uint32_t j = 0; j < bw; ++j) {
-            const uint32_t t = b * bw + j;
+            const uint32_t t = first_tile + b * bw + j;
             if constexpr (has_gamma && has_beta) {
                 bcast_from<BroadcastType::ROW>(cb_gamma, t, s_a);
                 bcast_from<BroadcastType::ROW>(cb_beta, t, s_b);
@@ -424,6 +427,12 @@ ALWI void output_resident(uint32_t mean_tile, Shift shift) {
     }
     cb_push_back(cb_out_rm, tiles);
     pack_untilize_uninit(cb_out_rm);
+}
+
+// output_resident_from with m = c_25 tile mean_tile and 1 / std = c_27 tile 0.
+template <uint32_t tiles, bool has_gamma, bool has_beta, typename Shift>
+ALWI void output_resident(uint32_t mean_tile, Shift shift) {
+    output_resident_from<tiles, has_gamma, has_beta>(cb_mean, mean_tile, cb_inv_std, 0, shift);
 }
 
 // The fp32 kernels' shift for output_resident: DST[j] = x (tile t0 + j of c_1) - x0 (column 0 of tile x0_tile of

@@ -19,14 +19,15 @@
 //   mean    S = sum_t y_t (masked past W) -> c_27; x0's tile -> c_26 page 0 (hi); S split into bf16 parts (2 for
 //           bfloat16 input, 3 for float32) -> c_24; reduce, x 1 / w_i: m_i = the slice mean of y -> c_26 page 1 (lo)
 //           and c_27
-//   M2_i    S = sum_t (y_t - m_i)^2 (m_i broadcast once into a DEST slot kept for the pass) -> c_27; parts, reduce
-//           -> c_26 page 2
+//   M2_i    S = sum_t (y_t - m_i)^2 (m_i broadcast once into a DEST slot kept for the pass; square and add fused by
+//           addcmul_tile) -> c_27; parts, reduce -> c_26 page 2
 //   (the writer exchanges hi = x0, lo = m_i, M2_i as fp32 with the other cores of the tile-row, combines them
 //   relative to slice 0's mean, and computes 1 / sqrt(var + eps) itself; c_25 tile 1 = the inverse std; bfloat16
 //   input: tile 0 = mean - x0 of this slice; float32: the mean as hi + lo, tile 0 = hi, tile 2 = lo)
-//   output  bfloat16: y_t - c_25[0]; float32: (x_t - c_25[0]) - c_25[2]; then * inv_std * gamma_t + beta_t in DEST
-//           -> pack_untilize_dest -> c_16, one chunk of Bc tiles at a time, block_w tiles per DEST section, c_25[0]
-//           broadcast once per block into a DEST slot kept for the block
+//   output  output_resident_from (layernorm_fused_rm_precise_common.hpp), one chunk of Bc tiles of c_16 at a time, 2
+//           tiles per DEST section with the section's operands resident in DEST: bfloat16 (y_t - c_25[0]) * c_25[1];
+//           float32 ((x_t - c_25[0]) - c_25[2]) * c_25[1] (SFPU column broadcasts, the last two fused); then
+//           * gamma_t + beta_t (addcmul_tile) -> pack_untilize_dest
 // Slice mean x0 + m_i as the fp32 pair hi + lo: the row's mean keeps fp32 accuracy of the spread, not of |mean|
 // (x ~ 1e4 + randn), and the row's first element may be an outlier (y = x - x0 large for the others: rounded
 // relative to the spread). w_i is the number of valid columns of the slice; the last slice's partial last tile
@@ -44,8 +45,8 @@
 // M2_i; c_27 Float32 (marked), 2 pages: S with its remainder S - h_1, then m_i; c_3 (bf16 eps) waited and popped for
 // the reader's sake.
 //
-// Compile-time args: compute_ct_args with Wt = Ws (inv_w_bits unused), block_w = the untilize block width (divides
-// Bc, at most DEST capacity - 2: LayerNormFusedRMWSplitProgramFactory::block_width), then wsplit_compute_ct_args
+// Compile-time args: compute_ct_args with Wt = Ws (inv_w_bits unused), block_w = the untilize block width
+// (output_resident's: 2, 1 when Bc is odd; LayerNormFusedRMWSplitProgramFactory::block_width), then wsplit_compute_ct_args
 // (exchange_pages, chunk_tiles = Bc, fp32_input); runtime args: wsplit_compute_rt_args (eps_bits unread: the writer adds eps)
 // (layernorm_fused_rm_kernel_args.hpp).
 #include <cstdint>
@@ -136,12 +137,13 @@ ALWI void stats_pass(uint32_t pass, bool partial_last_tile) {
         if (args::partial && partial_last_tile && t == Ws - 1) {
             mask_padding(w, d_kept);
         }
-        if (pass == 1) {
-            square_tile_init();
-            square_tile(w);
-        }
-        if (t > 0) {
+        if (pass == 0 && t > 0) {
             add_dst(d_sum, d_term);
+        } else if (pass == 1 && t == 0) {
+            square_tile_init();
+            square_tile(d_sum);
+        } else if (pass == 1) {
+            add_square_dst(d_sum, d_term);  // S += d^2 (addcmul_tile)
         }
     }
     tile_regs_commit();
@@ -194,9 +196,8 @@ ALWI void finish_sum(uint32_t scale_bits, bool keep) {
 void kernel_main() {
     using namespace args;
     constexpr uint32_t Ws = Wt;
-    static_assert(block_w >= 1, "the factory sizes the untilize block to DEST capacity - 2 (scratch, kept operand)");
-    static_assert(chunk_tiles >= 1 && Ws % chunk_tiles == 0 && chunk_tiles % block_w == 0,
-                  "the staging chunk divides the slice and the untilize block divides the chunk");
+    static_assert(block_w == resident_block_w<chunk_tiles>(), "the factory's block width is output_resident's");
+    static_assert(chunk_tiles >= 1 && Ws % chunk_tiles == 0, "the staging chunk divides the slice");
     namespace rt = layernorm_fused_rm::wsplit_compute_rt_args;
     const uint32_t num_blocks = get_arg_val<uint32_t>(rt::num_blocks);
     const uint32_t inv_w_slice_bits = get_arg_val<uint32_t>(rt::inv_w_slice_bits);
@@ -216,23 +217,17 @@ void kernel_main() {
 
         // The row's statistics from the writer (c_25): tile 1 the inverse std; the centring as in the header.
         cb_wait_front(cb_stats, exchange_pages);
-        // DST[block_w] is the scratch; DST[block_w + 1] keeps c_25 tile 0 for the block (the factory leaves room).
-        for (uint32_t c = 0; c < Ws; c += chunk_tiles) {  // c_16 one chunk at a time
-            output_block_from<block_w, chunk_tiles, has_gamma, has_beta>(
-                false, cb_stats, 1,
-                [](uint32_t t, uint32_t j, uint32_t tmp, bool) {
-                    constexpr uint32_t kept = block_w + 1;
-                    if (j == 0) {
-                        bcast_from<BroadcastType::COL>(cb_stats, 0, kept);
-                    }
+        // Output, c_16 one chunk at a time: DST 0, 1 the tiles; the shift uses DST 2 (float32: the mean's hi part).
+        for (uint32_t c = 0; c < Ws; c += chunk_tiles) {
+            output_resident_from<chunk_tiles, has_gamma, has_beta>(
+                cb_stats, fp32_in ? 2 : 0, cb_stats, 1,
+                [](uint32_t t0, uint32_t n) {
                     if constexpr (fp32_in) {
-                        copy_from(cb_in, t, j);
-                        sub_dst(j, kept);
-                        bcast_from<BroadcastType::COL>(cb_stats, 2, tmp);
-                        sub_dst(j, tmp);
+                        shift_by_x0(t0, n, cb_stats, 0);  // x - mean hi
                     } else {
-                        shifted(t, j);
-                        sub_dst(j, kept);
+                        for (uint32_t j = 0; j < n; ++j) {
+                            shifted(t0 + j, j);  // x - x0 (FPU)
+                        }
                     }
                 },
                 c);
