@@ -279,11 +279,11 @@ ALWI void tile_sum(uint32_t tiles, uint32_t ocb, Value value, uint32_t pop_cb = 
 // The split of the precise kernels: S in c_24, three bf16 parts in c_26 (S - h_1 - h_2 - h_3 is at most 2^-27 |S|).
 constexpr Split kPreciseSplit{cb_sum, cb_split, 3, kNoCb};
 
-// DST[j] = (DST[j] * inv_std) * gamma[gt] + beta[gt], DST[j] holding the centered values and inv_std column 0 of tile
-// inv_tile of inv_cb (Float32, UnpackToDestFp32; gamma, beta optional: tiles gt of c_6, c_7). DST[tmp] is clobbered.
+// DST[j] = (DST[j] * inv_std) * gamma[gt] + beta[gt], DST[j] holding the centered values (gamma, beta optional;
+// tiles gt of c_6, c_7). DST[tmp] is clobbered.
 template <bool has_gamma, bool has_beta>
-ALWI void normalize_affine_from(uint32_t inv_cb, uint32_t inv_tile, uint32_t gt, uint32_t j, uint32_t tmp) {
-    bcast_from<BroadcastType::COL>(inv_cb, inv_tile, tmp);
+ALWI void normalize_affine(uint32_t gt, uint32_t j, uint32_t tmp) {
+    bcast_from<BroadcastType::COL>(cb_inv_std, 0, tmp);
     mul_dst(j, tmp);
     if constexpr (has_gamma) {
         bcast_from<BroadcastType::ROW>(cb_gamma, gt, tmp);
@@ -295,20 +295,12 @@ ALWI void normalize_affine_from(uint32_t inv_cb, uint32_t inv_tile, uint32_t gt,
     }
 }
 
-// normalize_affine_from with inv_std = c_27 tile 0.
-template <bool has_gamma, bool has_beta>
-ALWI void normalize_affine(uint32_t gt, uint32_t j, uint32_t tmp) {
-    normalize_affine_from<has_gamma, has_beta>(cb_inv_std, 0, gt, j, tmp);
-}
-
 // Output of `tiles` tiles of c_1 from tile first_tile on (c_6/c_7 tile t with tile t) untilized from DEST into c_16
-// (one row-major block `tiles` wide), block_w tiles at a time (DEST slot block_w is the scratch), the inverse std
-// column 0 of tile inv_tile of inv_cb. centered(t, j, tmp, last_tile) leaves tile t's centered values in DST[j];
-// `last_chunk`: these tiles end the row. first_tile > 0: the W-split's chunked output, c_1 and c_6/c_7 holding the
-// whole slice and c_16 one chunk.
+// (one row-major block `tiles` wide), block_w tiles at a time (DEST slot block_w is the scratch). centered(t, j, tmp,
+// last_tile) leaves tile t's centered values in DST[j]; `last_chunk`: these tiles end the row. first_tile > 0: the
+// W-split's chunked output, c_1 and c_6/c_7 holding the whole slice and c_16 one chunk.
 template <uint32_t block_w, uint32_t tiles, bool has_gamma, bool has_beta, typename Centered>
-ALWI void output_block_from(bool last_chunk, uint32_t inv_cb, uint32_t inv_tile, Centered centered,
-                            uint32_t first_tile = 0) {
+ALWI void output_block(bool last_chunk, Centered centered, uint32_t first_tile = 0) {
     static_assert(tiles % block_w == 0, "untilize block width must divide the untilized width");
     constexpr uint32_t tmp = block_w;
     pack_untilize_dest_init<block_w, tiles>(cb_out_rm);
@@ -318,7 +310,7 @@ ALWI void output_block_from(bool last_chunk, uint32_t inv_cb, uint32_t inv_tile,
         for (uint32_t j = 0; j < block_w; ++j) {
             const uint32_t t = first_tile + b * block_w + j;
             centered(t, j, tmp, last_chunk && b * block_w + j == tiles - 1);
-            normalize_affine_from<has_gamma, has_beta>(inv_cb, inv_tile, t, j, tmp);
+            normalize_affine<has_gamma, has_beta>(t, j, tmp);
         }
         tile_regs_commit();
         tile_regs_wait();
@@ -327,12 +319,6 @@ ALWI void output_block_from(bool last_chunk, uint32_t inv_cb, uint32_t inv_tile,
     }
     cb_push_back(cb_out_rm, tiles);
     pack_untilize_uninit(cb_out_rm);
-}
-
-// output_block_from with inv_std = c_27 tile 0.
-template <uint32_t block_w, uint32_t tiles, bool has_gamma, bool has_beta, typename Centered>
-ALWI void output_block(bool last_chunk, Centered centered, uint32_t first_tile = 0) {
-    output_block_from<block_w, tiles, has_gamma, has_beta>(last_chunk, cb_inv_std, 0, centered, first_tile);
 }
 
 // The precise kernels' output: ((x_t - m1 - m2) * inv_std) * gamma_t + beta_t.
