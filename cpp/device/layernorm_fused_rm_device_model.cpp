@@ -334,7 +334,11 @@ std::vector<Candidate> candidates(const operation_attributes_t& attrs, const ten
         const ProgramTime& t = out.front().time;
         const bool exchange_bound = front == LayerNormFusedRMWSplitProgramFactory::name && t.exchange_us >= t.compute_us &&
                                     LayerNormFusedRMWSplitProgramFactory::precise_kernel(fmt, attrs.compute_config);
-        const double limit = exchange_bound ? INFINITY : t.us * (1.0 + kModelError);
+        // Exchange-bound: the row-resident program goes first only up to the W-split's time plus its exchange term
+        // (that term taken twice over), never whatever it models (bfloat16 1x1x32x1536 on Wormhole: W-split 21 us,
+        // row-resident 233 us).
+        const double limit = exchange_bound ? std::max(t.us + t.exchange_us, t.us * (1.0 + kModelError))
+                                            : t.us * (1.0 + kModelError);
         for (auto it = out.begin() + 1; it != out.end() && it->time.us <= limit; ++it) {
             if (preferred(it->factory)) {
                 std::rotate(out.begin(), it, it + 1);

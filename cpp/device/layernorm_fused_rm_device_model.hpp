@@ -245,8 +245,9 @@ struct Candidate {
 /// error the program moving a third of the bytes is the safer choice (e.g. bfloat16 1x1x4096x32768 on Blackhole:
 /// streaming models 3632 us, the W-split (S = 8) 3946 us: 9 % apart; the W-split runs). Likewise, when the fastest is then a
 /// W-split, the row-resident program goes first when it fits and models within kModelError of it, or, for the
-/// precise W-split kernel (fp32 DEST), whatever it models when the W-split's exchange term is no smaller than its
-/// compute term: the per-tile-row exchange adds latencies the model leaves out (semaphore round trips beyond the
+/// precise W-split kernel (fp32 DEST), when the W-split's exchange term is no smaller than its compute term and the
+/// row-resident program models within that exchange term of it (the exchange counted twice: never a program slower
+/// than that, e.g. bfloat16 1x1x32x1536 on Wormhole: the W-split models 21 us, row-resident 233 us; the W-split runs): the per-tile-row exchange adds latencies the model leaves out (semaphore round trips beyond the
 /// flight floor, skew between the cores of a group), and the precise kernel's exchange carries the tail of the row
 /// statistics (the corrected mean, the division and the inverse std) in soft float at an unsourced cost per
 /// operation, so where it is the larger part of a W-split's time the model does not tell it apart from the

@@ -133,7 +133,8 @@ def test_selection_is_the_first_candidate_and_choose_cores_per_row_its_best_s(dt
                 w0["factory"] == _C.STREAMING_PROGRAM_FACTORY and times[0] <= times[1] * (1 + _C.model.MODEL_ERROR)) or (
                 cands[0]["factory"] == _C.program_factory_name() and w0["factory"] == _C.WSPLIT_PROGRAM_FACTORY and
                 (times[0] <= times[1] * (1 + _C.model.MODEL_ERROR) or
-                 (fp32_dest and w0["exchange_us"] >= w0["compute_us"])))
+                 (fp32_dest and w0["exchange_us"] >= w0["compute_us"] and
+                  times[0] <= times[1] + w0["exchange_us"])))
             ws = [c for c in cands if c["factory"] == _C.WSPLIT_PROGRAM_FACTORY]
             assert _C.select_program_factory(a, t) == cands[0]["factory"]
             assert _C.wsplit_cores_per_row(a, t) == (ws[0]["split"] if ws else 0)
@@ -336,7 +337,8 @@ def test_exchange_bound_wsplit_yields_to_the_row_resident_program():
     """bfloat16 1x1x64x128 on Wormhole, fp32 DEST (the precise W-split kernel): the W-split (S = 4, one tile per slice)
     models faster than the row-resident program, but most of its time is the exchange (flight floor and the unsourced
     soft-float combine): the row-resident program runs. 1x1x32x4096: the W-split models 15x faster with its compute
-    the larger term: it runs. A 16-bit DEST (the FPU W-split kernel, a plain-sum exchange): the fastest runs."""
+    the larger term: it runs. 1x1x32x1536: exchange-bound, but the row-resident program models slower than the
+    W-split plus its exchange term: the W-split runs. A 16-bit DEST (the FPU W-split kernel, a plain-sum exchange): the fastest runs."""
     a, t = _attrs_args([1, 1, 64, 128], fp32_dest=False)
     cands = _C.model.candidates(a, t)
     assert cands[0]["factory"] == _C.WSPLIT_PROGRAM_FACTORY and cands[0]["us"] == min(c["us"] for c in cands)
@@ -349,6 +351,14 @@ def test_exchange_bound_wsplit_yields_to_the_row_resident_program():
     a, t = _attrs_args([1, 1, 32, 4096])
     first = _C.model.candidates(a, t)[0]
     assert first["factory"] == _C.WSPLIT_PROGRAM_FACTORY and first["compute_us"] > first["exchange_us"]
+    # Exchange-bound but row-resident far slower (bfloat16 1x1x32x1536, Wt = 48 on one core): the rule yields only
+    # up to the W-split's time plus its exchange term, so the W-split runs.
+    a, t = _attrs_args([1, 1, 32, 1536])
+    cands = _C.model.candidates(a, t)
+    rr = next(c for c in cands if c["factory"] == _C.program_factory_name())
+    assert cands[0]["factory"] == _C.WSPLIT_PROGRAM_FACTORY and cands[0]["exchange_us"] >= cands[0]["compute_us"]
+    assert rr["us"] > cands[0]["us"] + cands[0]["exchange_us"]
+    assert _C.select_program_factory(a, t) == _C.WSPLIT_PROGRAM_FACTORY
 
 
 @pytest.mark.parametrize("shape,fp32_dest,arch", [([1, 1, 4096, 32768], True, "blackhole"),
