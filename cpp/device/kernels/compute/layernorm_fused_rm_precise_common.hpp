@@ -81,22 +81,6 @@ ALWI void mask_padding(uint32_t w, uint32_t tmp) {
     mul_dst(w, tmp);
 }
 
-// DST[w] = x (tile t of c_1) - m1 (- m2 when `stages` == 2), masked to the valid columns when `last_tile` of
-// a row whose last tile is partial. m1, m2: tiles 0 and lo_tile of mean_cb. DST[tmp] is clobbered.
-ALWI void centered_into(uint32_t t, uint32_t w, uint32_t tmp, uint32_t stages, bool last_tile,
-                        uint32_t mean_cb = cb_mean, uint32_t lo_tile = 1) {
-    copy_from(cb_in, t, w);
-    bcast_from<BroadcastType::COL>(mean_cb, 0, tmp);
-    sub_dst(w, tmp);
-    if (stages == 2) {
-        bcast_from<BroadcastType::COL>(mean_cb, lo_tile, tmp);
-        sub_dst(w, tmp);
-    }
-    if (args::partial && last_tile) {
-        mask_padding(w, tmp);
-    }
-}
-
 // What split_reduce leaves in column 0 of its output tile, from the row sum s of S:
 enum class Finish : uint32_t {
     Mean,          // s / W
@@ -227,108 +211,15 @@ ALWI void split_reduce(const Split& sp, uint32_t ocb, Finish finish, uint32_t ep
     pack_to(ocb);
 }
 
-// 1 / sqrt(var + eps) into column 0 of a tile pushed to ocb, var being column 0 of tile var_tile of var_cb (Float32,
-// UnpackToDestFp32: copied into DEST exactly; waited for and popped by the caller). The W-split kernel's inverse
-// std, from the variance its writer combined.
-ALWI void inv_std_of(uint32_t var_cb, uint32_t var_tile, uint32_t eps_bits, uint32_t ocb) {
-    tile_regs_acquire();
-    copy_from(var_cb, var_tile, 0);
-    copy_from(var_cb, var_tile, 1);
-    inv_std_in_dest(eps_bits);
-    tile_regs_commit();
-    pack_to(ocb);
-}
-
-// DST slots of the element-wise row-sum passes (tile_sum).
+// DST slots of the element-wise row-sum passes.
 constexpr uint32_t d_acc = 0;
 constexpr uint32_t d_work = 1;
 constexpr uint32_t d_tmp = 2;
 
-// The element-wise sum over `tiles` tiles, in DEST, packed into ocb (Float32): value(t, w, tmp) leaves tile t's
-// term in DST[w] (w = d_acc for t = 0, else d_work; DST[tmp] = d_tmp is scratch). pop_cb (kNoCb: none): a CB whose
-// front pop_pages pages `value` read, popped after the math, before ocb is reserved (so ocb may be that CB).
-// keep_slot (kNoCb: none): a DEST slot `value` filled, packed into ocb after the sum.
-template <typename Value>
-ALWI void tile_sum(uint32_t tiles, uint32_t ocb, Value value, uint32_t pop_cb = kNoCb, uint32_t pop_pages = 1,
-                   uint32_t keep_slot = kNoCb) {
-    tile_regs_acquire();
-    for (uint32_t t = 0; t < tiles; ++t) {
-        const uint32_t w = t == 0 ? d_acc : d_work;
-        value(t, w, d_tmp);
-        if (t > 0) {
-            add_dst(d_acc, d_work);
-        }
-    }
-    tile_regs_commit();
-    if (pop_cb != kNoCb) {
-        cb_pop_front(pop_cb, pop_pages);
-    }
-    if (keep_slot == kNoCb) {
-        pack_to(ocb, d_acc);
-        return;
-    }
-    cb_reserve_back(ocb, 2);
-    tile_regs_wait();
-    pack_reconfig_data_format(ocb);
-    pack_tile(d_acc, ocb);
-    pack_tile(keep_slot, ocb);
-    tile_regs_release();
-    cb_push_back(ocb, 2);
-}
-
 // The split of the precise kernels: S in c_24, three bf16 parts in c_26 (S - h_1 - h_2 - h_3 is at most 2^-27 |S|).
 constexpr Split kPreciseSplit{cb_sum, cb_split, 3, kNoCb};
 
-// DST[j] = (DST[j] * inv_std) * gamma[gt] + beta[gt], DST[j] holding the centered values (gamma, beta optional;
-// tiles gt of c_6, c_7). DST[tmp] is clobbered.
-template <bool has_gamma, bool has_beta>
-ALWI void normalize_affine(uint32_t gt, uint32_t j, uint32_t tmp) {
-    bcast_from<BroadcastType::COL>(cb_inv_std, 0, tmp);
-    mul_dst(j, tmp);
-    if constexpr (has_gamma) {
-        bcast_from<BroadcastType::ROW>(cb_gamma, gt, tmp);
-        mul_dst(j, tmp);
-    }
-    if constexpr (has_beta) {
-        bcast_from<BroadcastType::ROW>(cb_beta, gt, tmp);
-        add_dst(j, tmp);
-    }
-}
-
-// Output of `tiles` tiles of c_1 from tile first_tile on (c_6/c_7 tile t with tile t) untilized from DEST into c_16
-// (one row-major block `tiles` wide), block_w tiles at a time (DEST slot block_w is the scratch). centered(t, j, tmp,
-// last_tile) leaves tile t's centered values in DST[j]; `last_chunk`: these tiles end the row. first_tile > 0: the
-// W-split's chunked output, c_1 and c_6/c_7 holding the whole slice and c_16 one chunk.
-template <uint32_t block_w, uint32_t tiles, bool has_gamma, bool has_beta, typename Centered>
-ALWI void output_block(bool last_chunk, Centered centered, uint32_t first_tile = 0) {
-    static_assert(tiles % block_w == 0, "untilize block width must divide the untilized width");
-    constexpr uint32_t tmp = block_w;
-    pack_untilize_dest_init<block_w, tiles>(cb_out_rm);
-    cb_reserve_back(cb_out_rm, tiles);
-    for (uint32_t b = 0; b < tiles / block_w; ++b) {
-        tile_regs_acquire();
-        for (uint32_t j = 0; j < block_w; ++j) {
-            const uint32_t t = first_tile + b * block_w + j;
-            centered(t, j, tmp, last_chunk && b * block_w + j == tiles - 1);
-            normalize_affine<has_gamma, has_beta>(t, j, tmp);
-        }
-        tile_regs_commit();
-        tile_regs_wait();
-        pack_untilize_dest<block_w, tiles>(cb_out_rm, 1, b);
-        tile_regs_release();
-    }
-    cb_push_back(cb_out_rm, tiles);
-    pack_untilize_uninit(cb_out_rm);
-}
-
-// The precise kernels' output: ((x_t - m1 - m2) * inv_std) * gamma_t + beta_t.
-template <uint32_t block_w, uint32_t tiles, bool has_gamma, bool has_beta>
-ALWI void output_block(bool last_chunk) {
-    output_block<block_w, tiles, has_gamma, has_beta>(
-        last_chunk, [](uint32_t t, uint32_t j, uint32_t tmp, bool last_tile) { centered_into(t, j, tmp, 2, last_tile); });
-}
-
-// ---- Resident operands (the fp32-DEST kernels since the tile-step cut; the W-split kernel keeps the helpers above) ----
+// ---- Resident operands (every fp32-DEST kernel since the tile-step cut) ----
 // A per-row operand (x0, m, 1 / std: column 0 of a tile) is brought into a DEST slot once per DEST section with
 // unary_bcast<COL> (every column then holds the row's value, so the SFPU broadcast below never meets a non-finite
 // value in columns 1..7 that column 0 does not have: ckernel_sfpu_binary_bcast.h masks columns 1..7 by multiplying
