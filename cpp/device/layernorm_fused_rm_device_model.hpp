@@ -97,13 +97,13 @@ inline constexpr uint32_t kShiftOutOps = 2;
 /// Tile steps per tile-row (the row statistics, besides the per-tile steps) of each kind steps_per_tile knows, counted
 /// from the kernels as one step per unpack into DEST (copy_tile, unary_bcast), FPU reduce or SFPU tile operation:
 ///   FPU kernels (row_resident, streaming, wsplit) and upstream's: 2;
-///   row_resident_shifted 30 (finish_pass, layernorm_fused_rm_shifted_common.hpp: the mean's split_reduce with one
+///   row_resident_shifted 30 (finish_pass, layernorm_fused_rm_shifted_common.hpp: the mean's split_reduce_mean with one
 ///     bf16 part and a rest, 1 + 3 splits, 2 reduces, x 1 / W: 7; m brought into DEST for the variance pass 1; the
 ///     inverse std's split_reduce_inv_std: splits 4, 2 reduces, x 1 / W, + eps, copy into DST 1, rsqrt, 2 Newton
 ///     steps of 6: 22); streaming_shifted 31 (+ x0 staged once per pass, 3 copies; - the 2 partial-sum copies of the
 ///     first chunks, which steps_per_chunk counts for every chunk);
-///   row_resident_precise 63 (layernorm_fused_rm_precise.cpp: x0 staged 1; pass A's x0 bcast 1; split_reduce of m
-///     13 (3 bf16 parts 1 + 3 + 5, 3 reduces, x 1 / W); m1 = x0 + m 3; pass B's m1 bcast 1; split_reduce of m2 13;
+///   row_resident_precise 63 (layernorm_fused_rm_precise.cpp: x0 staged 1; pass A's x0 bcast 1; split_reduce_mean of m
+///     13 (3 bf16 parts 1 + 3 + 5, 3 reduces, x 1 / W); m1 = x0 + m 3; pass B's m1 bcast 1; split_reduce_mean of m2 13;
 ///     split_reduce_inv_std from S2 - m2^2: split 9, 3 reduces, x 1 / W, bcast m2, square, sub, + eps, copy, rsqrt,
 ///     2 Newton steps of 6: 31); streaming_precise 60 (the same, - the 3 partial-sum copies of the first chunks);
 ///   wsplit_shifted 13 (layernorm_fused_rm_precise_wsplit.cpp, bfloat16 input: mean pass x0's tile copied for the

@@ -47,10 +47,10 @@ void kernel_main() {
 
         stage_x0();                                             // x0 -> c_25 tile 0
         x0_sum_chunk(Wt, /*partial=*/false, /*last_chunk=*/true, 1);
-        split_reduce(kPreciseSplit, cb_mean, Finish::Mean, 0);  // m -> c_25 tile 1
+        split_reduce_mean(kPreciseSplit, cb_mean);  // m -> c_25 tile 1
         shift_to_mean();                                        // m1 -> c_25 tile 0
         centered_sums_chunk(Wt, /*partial=*/false, /*last_chunk=*/true, cb_sum, cb_inv_std);
-        split_reduce(kPreciseSplit, cb_mean, Finish::Mean, 0);  // m2 -> c_25 tile 1
+        split_reduce_mean(kPreciseSplit, cb_mean);  // m2 -> c_25 tile 1
         cb_wait_front(cb_mean, 2);
         split_reduce_inv_std(Split{cb_inv_std, cb_split, 3, kNoCb}, cb_inv_std, /*shifted=*/true, eps_bits);
         cb_wait_front(cb_inv_std, 1);

@@ -81,20 +81,13 @@ ALWI void mask_padding(uint32_t w, uint32_t tmp) {
     mul_dst(w, tmp);
 }
 
-// What split_reduce leaves in column 0 of its output tile, from the row sum s of S:
-enum class Finish : uint32_t {
-    Mean,          // s / W
-    InvStd,        // 1 / sqrt(s / W + eps)
-    InvStdShifted  // 1 / sqrt(s / W - m2^2 + eps): s sums (x - m1)^2, m2 = c_25 tile 1 = mean of x - m1
-};
-
 constexpr uint32_t kNoCb = 0xffffffffu;
 constexpr uint32_t kHalfBits = 0x3f000000u;       // 0.5f
 constexpr uint32_t kMinusHalfBits = 0xbf000000u;  // -0.5f
 
-// Where split_reduce finds S and puts its parts. s_cb: Float32, UnpackToDestFp32 (S is copied into DEST exactly).
-// part_cb: bfloat16, `parts` free pages. rest_cb: kNoCb, or a Float32 CB NOT marked UnpackToDestFp32 (reduce reads
-// it through SrcB) with one free page.
+// Where split_reduce_mean / split_reduce_inv_std find S and put its parts. s_cb: Float32, UnpackToDestFp32 (S is
+// copied into DEST exactly). part_cb: bfloat16, `parts` free pages. rest_cb: kNoCb, or a Float32 CB NOT marked
+// UnpackToDestFp32 (reduce reads it through SrcB) with one free page.
 struct Split {
     uint32_t s_cb;
     uint32_t part_cb;
@@ -159,55 +152,35 @@ ALWI void newton_rsqrt(uint32_t y, uint32_t a, uint32_t t) {
     add_dst(y, t);
 }
 
-// DST[0] = 1 / sqrt(DST[0] + eps), DST[1] holding the same value (DST[2] scratch): silicon's rsqrt, then two Newton
-// steps (newton_rsqrt) against the fp32 value in DST[1].
-ALWI void inv_std_in_dest(uint32_t eps_bits) {
-    for (uint32_t d = 0; d < 2; ++d) {
-        binop_with_scalar_tile_init();
-        add_unary_tile(d, eps_bits);
-    }
-    rsqrt_tile_init();
-    rsqrt_tile(0);
-    newton_rsqrt(0, 1, 2);
-    newton_rsqrt(0, 1, 2);
-}
-
-// Row sums of the front tile S of sp.s_cb (its 32 columns added per row), finished as `finish` says, into column 0
-// of a tile pushed to ocb; pops S and the parts. For the inverse std the row sums are taken twice (DST 0 and 1:
-// var + eps for rsqrt and for the Newton steps; DST 2, 3 scratch). inv_w_bits: the float32 bits of the 1 / W the
-// row sums are multiplied by (the W-split kernel passes 1 / its slice's width, or 1.0 for a plain sum).
-ALWI void split_reduce(const Split& sp, uint32_t ocb, Finish finish, uint32_t eps_bits,
-                       uint32_t inv_w_bits = args::inv_w_bits) {
+// Waits for the front tile S of sp.s_cb, splits it (split) and waits for its parts and rest.
+ALWI void split_and_wait(const Split& sp) {
     cb_wait_front(sp.s_cb, 1);
     split(sp);
     cb_wait_front(sp.part_cb, sp.parts);
     if (sp.rest_cb != kNoCb) {
         cb_wait_front(sp.rest_cb, 1);
     }
-    const uint32_t copies = finish == Finish::Mean ? 1 : 2;
-    tile_regs_acquire();
-    for (uint32_t d = 0; d < copies; ++d) {
-        reduce_parts(sp, ocb, d);
-    }
-    for (uint32_t d = 0; d < copies; ++d) {
-        binop_with_scalar_tile_init();
-        mul_unary_tile(d, inv_w_bits);
-        if (finish == Finish::InvStdShifted) {
-            bcast_from<BroadcastType::COL>(cb_mean, 1, 2);
-            mul_binary_tile_init();
-            mul_binary_tile(2, 2, 2);
-            sub_dst(d, 2);
-        }
-    }
-    if (finish != Finish::Mean) {
-        inv_std_in_dest(eps_bits);
-    }
-    tile_regs_commit();
+}
+
+// Pops S and the parts and rest split_and_wait left.
+ALWI void pop_split(const Split& sp) {
     cb_pop_front(sp.s_cb, 1);
     cb_pop_front(sp.part_cb, sp.parts);
     if (sp.rest_cb != kNoCb) {
         cb_pop_front(sp.rest_cb, 1);
     }
+}
+
+// The row mean: row sums of the front tile S of sp.s_cb (its 32 columns added per row) x 1 / W (args::inv_w_bits,
+// the float32 bits of 1 / W) into column 0 of a tile pushed to ocb; pops S and the parts.
+ALWI void split_reduce_mean(const Split& sp, uint32_t ocb) {
+    split_and_wait(sp);
+    tile_regs_acquire();
+    reduce_parts(sp, ocb, 0);
+    binop_with_scalar_tile_init();
+    mul_unary_tile(0, args::inv_w_bits);
+    tile_regs_commit();
+    pop_split(sp);
     pack_to(ocb);
 }
 
@@ -440,17 +413,13 @@ ALWI void centered_sums_chunk(uint32_t tiles, bool partial, bool last_chunk, uin
 // DST 2), j < n; output_resident then subtracts m2 (c_25 tile 1).
 ALWI void shift_by_m1(uint32_t t0, uint32_t n) { shift_by_x0(t0, n, cb_mean, 0); }
 
-// split_reduce for the inverse std (Finish::InvStd, or Finish::InvStdShifted when `shifted`) with the row sums taken
-// once: var + eps is computed in DST 0 and copied into DST 1 (copy_dest_values, bit for bit) for the Newton steps,
-// where split_reduce reduces twice. Same values, 3 (shifted kernels: 2 reduces, x 1 / W, + eps) to 7 (precise: 3
+// 1 / sqrt(s / W + eps), or 1 / sqrt(s / W - m2^2 + eps) when `shifted` (s sums (x - m1)^2, m2 = c_25 tile 1, the
+// mean of x - m1), s the row sums of S, into column 0 of a tile pushed to ocb, with the row sums taken once: var + eps
+// is computed in DST 0 and copied into DST 1 (copy_dest_values, bit for bit) for the Newton steps, where the earlier
+// version reduced twice. Same values, 3 (shifted kernels: 2 reduces, x 1 / W, + eps) to 7 (precise: 3
 // reduces, x 1 / W, m2^2 subtracted, + eps) steps fewer. DST 2, 3 scratch.
 ALWI void split_reduce_inv_std(const Split& sp, uint32_t ocb, bool shifted, uint32_t eps_bits) {
-    cb_wait_front(sp.s_cb, 1);
-    split(sp);
-    cb_wait_front(sp.part_cb, sp.parts);
-    if (sp.rest_cb != kNoCb) {
-        cb_wait_front(sp.rest_cb, 1);
-    }
+    split_and_wait(sp);
     tile_regs_acquire();
     reduce_parts(sp, ocb, 0);
     binop_with_scalar_tile_init();
@@ -470,11 +439,7 @@ ALWI void split_reduce_inv_std(const Split& sp, uint32_t ocb, bool shifted, uint
     newton_rsqrt(0, 1, 2);
     newton_rsqrt(0, 1, 2);
     tile_regs_commit();
-    cb_pop_front(sp.s_cb, 1);
-    cb_pop_front(sp.part_cb, sp.parts);
-    if (sp.rest_cb != kNoCb) {
-        cb_pop_front(sp.rest_cb, 1);
-    }
+    pop_split(sp);
     pack_to(ocb);
 }
 

@@ -48,7 +48,7 @@ void kernel_main() {
             x0_sum_chunk(Bt, /*partial=*/c > 0, /*last_chunk=*/c == chunks - 1, 2);
             cb_pop_front(cb_in, Bt);
         }
-        split_reduce(kPreciseSplit, cb_mean, Finish::Mean, 0);  // m -> c_25 tile 1
+        split_reduce_mean(kPreciseSplit, cb_mean);  // m -> c_25 tile 1
         cb_wait_front(cb_sum, 1);  // the second copy of S
         cb_pop_front(cb_sum, 1);
         shift_to_mean();  // m1 -> c_25 tile 0
@@ -60,7 +60,7 @@ void kernel_main() {
             centered_sums_chunk(Bt, /*partial=*/c > 0, /*last_chunk=*/c == chunks - 1, cb_sum, cb_sum);
             cb_pop_front(cb_in, Bt);
         }
-        split_reduce(kPreciseSplit, cb_mean, Finish::Mean, 0);  // m2, from S1
+        split_reduce_mean(kPreciseSplit, cb_mean);  // m2, from S1
         cb_wait_front(cb_mean, 2);
         split_reduce_inv_std(kPreciseSplit, cb_inv_std, /*shifted=*/true, eps_bits);  // from S2
         cb_wait_front(cb_inv_std, 1);

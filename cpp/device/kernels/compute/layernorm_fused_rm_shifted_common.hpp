@@ -86,7 +86,7 @@ ALWI void stats_chunk(uint32_t pass, uint32_t shift_cb, uint32_t shift_tile, uin
 // c_27.
 ALWI void finish_pass(uint32_t pass, uint32_t eps_bits) {
     if (pass == 0) {
-        split_reduce(kShiftedSplit, cb_mean, Finish::Mean, 0);
+        split_reduce_mean(kShiftedSplit, cb_mean);
         cb_wait_front(cb_mean, 1);
     } else {
         split_reduce_inv_std(kShiftedSplit, cb_inv_std, /*shifted=*/false, eps_bits);
