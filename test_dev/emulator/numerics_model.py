@@ -1,11 +1,12 @@
 """numpy models of the emulator's FPU fidelity and SFPU numerics, written from the same sources as
 cpp/emulator/src/math/fidelity.hpp and sfpu_functions.hpp but independently of that code (vectorised numpy, the
-fused multiply-add built from float64 error-free transformations instead of std::fmaf), so that the bit-exact
-tests compare two transcriptions of the documents:
+SFPMAD written over whole arrays with masks instead of the C++ early returns), so that the bit-exact tests compare
+two transcriptions of the documents:
 
 - ISA (github.com/tenstorrent/tt-isa-documentation, WormholeB0/TensixTile/TensixCoprocessor/): SrcASrcB.md
   "Fidelity phases", ELWMUL.md SrcAFidelityBits / SrcBFidelityBits and the per-phase DEST write, MVMUL.md sums,
-  SFPMAD.md (denormal inputs as zero, one rounding to nearest even, denormal / -0 results as +0),
+  SFPMAD.md and the repository's bit-perfect model (at its root) Miscellaneous/FMA/fma.c (fma_model_wh: partially fused, denormal inputs as
+  zero, one rounding to nearest even, denormal / -0 results as +0),
   SFPSTOCHRND_FloatFloat.md (FP32 -> BF16, ties away from zero), SFPDIVP2.md (exponent add).
 - LLK (ttnn 0.81.1 wheel): tt_metal/hw/ckernels/wormhole_b0/metal/llk_api/llk_sfpu/ckernel_sfpu_sqrt.h
   (_calculate_sqrt_body_, sqrt_init constants), tt_metal/tt-llk/tt_llk_wormhole_b0/llk_lib/llk_defs.h
@@ -90,43 +91,76 @@ def fpu_dot(dst, a, b, fidelity: str, fp32_dest: bool) -> np.ndarray:
 
 # ------------------------------------------------------------------ SFPU
 
-def _flush(x) -> np.ndarray:
-    x = np.asarray(x, dtype=F32)
-    u = bits(x)
-    return np.where((u & U32(0x7F800000)) == 0, from_bits(u & U32(0x80000000)), x).astype(F32)
-
-
-def _fma_f32(a, b, c) -> np.ndarray:
-    """Correctly rounded float32 a*b+c (one rounding, nearest even): the product is exact in float64; the
-    float64 sum s is exact up to its TwoSum error e; rounding s to float32 equals rounding the exact sum unless
-    s lies exactly halfway between two float32 values and e != 0, where e's sign decides the direction."""
-    with np.errstate(invalid="ignore", over="ignore"):
-        a64, b64, c64 = (np.asarray(v, dtype=F32).astype(np.float64) for v in (a, b, c))
-        p = a64 * b64
-        s = p + c64
-        bb = s - p
-        e = (p - (s - bb)) + (c64 - bb)
-        r = s.astype(F32)
-        # Halfway test: s exactly between r and its neighbour toward s.
-        r64 = r.astype(np.float64)
-        toward = np.where(s > r64, np.inf, -np.inf)
-        nb = np.nextafter(r, toward.astype(F32)).astype(np.float64)
-        half = (r64 + nb) / 2
-        tie = np.isfinite(s) & (s != r64) & (s == half)
-        # Exactly halfway (in float64): r is the even choice; the exact value is beyond s when e has s's direction.
-        fix = tie & (e != 0) & (np.sign(e) == np.sign(s - r64))
-        r = np.where(fix, nb.astype(F32), r)
-        # s itself rounded to float32 at a tie went to even; if e moves the exact value away from the tie toward r,
-        # r is right. If s == r64 exactly and e != 0, r is right (|e| < half an ulp of float32 there).
-        nan = np.isnan(p + c64)
-    return np.where(nan, np.float32(np.nan), r).astype(F32)
-
-
 def sfpmad(a, b, c) -> np.ndarray:
-    d = _fma_f32(_flush(a), _flush(b), _flush(c))
-    u = bits(d)
-    d = np.where((u & U32(0x7F800000)) == 0, F32(0), d)
-    return np.where(np.isnan(d), from_bits(np.full(d.shape, 0x7FC00001, dtype=U32)), d).astype(F32)
+    """Wormhole SFPMAD a*b+c, bit for bit, after the ISA repository's Miscellaneous/FMA/fma.c (fma_model_wh),
+    vectorised: integer significands in uint64 lanes, the product cut to the addend's 26 fractional bits with a
+    sticky bit, a semi-sticky alignment shift, a 32-bit sign-magnitude add, normalisation (right shift keeping only
+    bit 0 as sticky), round to nearest even, +0 for zero / denormal results, NaNs OR-ed with the sum's bits."""
+    u64 = np.uint64
+    ua, ub, uc = (bits(np.asarray(v, dtype=F32)).astype(u64) for v in (a, b, c))
+    ea, eb, ec = ((u >> u64(23)) & u64(0xFF) for u in (ua, ub, uc))
+    ma, mb, mc = (np.where(e == 0, u64(0), (u & u64(0x7FFFFF)) | u64(0x800000)) for u, e in ((ua, ea), (ub, eb), (uc, ec)))
+    ps = (ua ^ ub) & u64(0x80000000)
+    cs = uc & u64(0x80000000)
+    full = ma * mb
+    pm = (full >> u64(20)) | ((full & u64(0xFFFFF)) != 0).astype(u64)
+    pe = ea.astype(np.int64) + eb.astype(np.int64) - 127
+    cm = mc << u64(3)
+    ce = ec.astype(np.int64)
+    a_inf, b_inf, c_inf = (ea == 255) & (ma == 0x800000), (eb == 255) & (mb == 0x800000), (ec == 255) & (mc == 0x800000)
+    prod_inf = (ea == 255) | (eb == 255) | (pe >= 255)
+    special = prod_inf | (ec == 255)
+    p_nan = (((ea == 255) & ~a_inf) | ((eb == 255) & ~b_inf) | (a_inf & (mb == 0)) | (b_inf & (ma == 0))
+             | (c_inf & prod_inf & (cs != ps)))
+    c_nan = (ec == 255) & ~c_inf
+    nan = np.where(special & p_nan, ps | u64(0x7F800001), np.where(special & c_nan, cs | u64(0x7F800001), u64(0)))
+    out = np.zeros(ua.shape, dtype=u64)
+    done = np.zeros(ua.shape, dtype=bool)
+    # Non-NaN specials: an infinite addend, else the product's Inf.
+    early = special & (nan == 0)
+    out = np.where(early, np.where(c_inf, uc, ps | u64(0x7F800000)), out)
+    done |= early
+    pe = np.where(special, np.minimum(pe, 255), pe)
+    no_product = (pm == 0) | (pe < 0)
+    keep_c = no_product & (nan == 0) & ~done
+    out = np.where(keep_c, np.where(mc != 0, uc, u64(0)), out)
+    done |= keep_c
+    pm = np.where(no_product, u64(0), pm)
+    pe = np.where(no_product, 0, pe)
+    re = np.maximum(pe, ce)
+
+    def align(m, shift):
+        s = np.minimum(shift, 63).astype(u64)
+        kept = m >> s
+        lost = (kept << s) != m
+        return np.where(shift >= 32, u64(0), np.where(kept != 0, kept | lost.astype(u64), u64(0)))
+
+    pm, cm = align(pm, re - pe), align(cm, re - ce)
+    rs = np.where(pm >= cm, ps, cs)
+    rm = np.where(ps == cs, pm + cm, np.where(pm >= cm, pm - cm, cm - pm))
+    zero = (rm == 0) & ~done
+    out = np.where(zero, nan, out)
+    done |= zero
+    top = np.frexp(np.maximum(rm, u64(1)).astype(np.float64))[1].astype(np.int64) - 1  # rm < 2^29: exact
+    n = top - 26
+    re = re + n
+    over = (re >= 255) & ~done
+    out = np.where(over, np.where(nan != 0, nan, rs | u64(0x7F800000)), out)
+    done |= over
+    under = (re < 0) & ~done
+    out = np.where(under, nan, out)
+    done |= under
+    left = np.clip(-n, 0, 63).astype(u64)
+    right = np.clip(n, 0, 63).astype(u64)
+    rm = np.where(n <= 0, rm << left, (rm >> right) | (rm & u64(1)))
+    r = (np.maximum(re, 0).astype(u64) << u64(23)) + ((rm >> u64(3)) & u64(0x7FFFFF))
+    grs = rm & u64(7)
+    r = r + ((grs > 4) | ((grs == 4) & ((r & u64(1)) == 1))).astype(u64)
+    denorm = ((r >> u64(23)) == 0) & ~done
+    out = np.where(denorm, nan, out)
+    done |= denorm
+    out = np.where(done, out, np.where(nan != 0, nan, rs) | r)
+    return from_bits((out & u64(0xFFFFFFFF)).astype(U32))
 
 
 def sfpmul(a, b):

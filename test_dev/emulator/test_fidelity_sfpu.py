@@ -102,6 +102,73 @@ def test_sfpmad_model_matches_numpy():
     assert_bits_equal(got[den & (np.abs(c) > 1e-30)], c[den & (np.abs(c) > 1e-30)])
 
 
+def mad_bits(a, b, c):
+    """SFPMAD of single FP32 bit patterns through the C++ model; returns the result's bit pattern."""
+    return int(N.sfpmad([a], [b], [c])[0])
+
+
+def test_sfpmad_is_partially_fused_not_fully():
+    # a = b = 1 + 2^-23 (0x3F800001), c = -(1 + 2^-22) (0xBF800002). Exact a*b = 1 + 2^-22 + 2^-46.
+    # Fully fused (std::fmaf, IEEE fusedMultiplyAdd): 2^-46 = 0x28800000. Two roundings: round(a*b) = 1 + 2^-22,
+    # plus c = 0. Wormhole (ISA Miscellaneous/FMA/fma.c): the 48-bit product significand 2^46 + 2^24 + 1 keeps
+    # 26 fractional bits, 2^26 + 2^4, and its 20 dropped bits (the 2^-46 term) become one sticky bit at 2^-26;
+    # c's significand << 3 is 2^26 + 2^4 at the same exponent, so the difference is the sticky bit alone: 2^-26.
+    assert mad_bits(0x3F800001, 0x3F800001, 0xBF800002) == 0x32800000
+
+
+def test_sfpmad_with_b_one_or_c_zero_is_the_ieee_add_or_multiply():
+    # ISA SFPMAD.md: "If multiplying by one or adding zero, then the partially fused operation is equivalent to a
+    # standalone add or standalone multiply" -- numpy's float32 arithmetic (IEEE, nearest even), then the flush
+    # of denormal / -0 results to +0. Exponents keep products and sums clear of the denormal range.
+    rng = np.random.default_rng(7)
+    n = 100_000
+    a = (rng.standard_normal(n) * np.exp2(rng.integers(-50, 50, n))).astype(F32)
+    b = (rng.standard_normal(n) * np.exp2(rng.integers(-50, 50, n))).astype(F32)
+    c = -a.copy()
+    c[::2] = (rng.standard_normal(n // 2) * np.exp2(rng.integers(-50, 50, n // 2))).astype(F32)
+    c[1::4] = np.nextafter(-a[1::4], F32(0))  # cancellation to one ulp
+    one, zero = np.ones(n, dtype=F32), np.zeros(n, dtype=F32)
+
+    def flush(x):
+        return np.where((x.view(U32) & 0x7F800000) == 0, F32(0), x).astype(F32)
+
+    assert_bits_equal(probe(N.sfpmad, a, one, c), flush(a + c))
+    assert_bits_equal(probe(N.sfpmad, one, a, c), flush(a + c))
+    assert_bits_equal(probe(N.sfpmad, a, b, zero), flush(a * b))
+
+
+@pytest.mark.parametrize("a,b,c,want,why", [
+    # Inf * 0 is NaN with the product's sign, 0x7F800001; the add still runs with the product as zero and the
+    # addend's bits (1.25 = 0x3FA00000) are OR-ed in.
+    (0x7F800000, 0x00000000, 0x3FA00000, 0x7FA00001, "Inf*0 leaks the addend's mantissa"),
+    # A NaN operand: NaN with the product's (negative) sign; the product's exponent clamps to 255, the sum
+    # overflows and the NaN is returned alone.
+    (0xFFC00000, 0x3F800000, 0x00000000, 0xFF800001, "-NaN*1"),
+    # A NaN addend: NaN with the addend's sign, the sum overflows: 0xFF800001.
+    (0x3F800000, 0x3F800000, 0xFFC00000, 0xFF800001, "1*1 + -NaN"),
+    # Inf + (-Inf): NaN with the product's sign; the sum cancels to zero, the NaN alone.
+    (0x7F800000, 0x3F800000, 0xFF800000, 0x7F800001, "Inf - Inf"),
+    (0x40000000, 0x40400000, 0xFF800000, 0xFF800000, "finite + -Inf is the addend"),
+    (0x71800000, 0xF1800000, 0x3F800000, 0xFF800000, "2^100 * -2^100 overflows to -Inf before the add"),
+    # Denormal inputs read as zero: 2^-149 * 2^126 would be 2^-23 in IEEE.
+    (0x00000001, 0x7E800000, 0x00000000, 0x00000000, "denormal a"),
+    (0x40000000, 0x40400000, 0x00400000, 0x40C00000, "denormal c: 2*3 + 0 = 6"),
+    # 2^-64 * -2^-63 = -2^-127, denormal: +0 (sign discarded), IEEE gives 0x80400000.
+    (0x1F800000, 0xA0000000, 0x00000000, 0x00000000, "denormal result -> +0"),
+    # -1 * 0 + -0 is -0 in IEEE; +0 here. 1*1 + -1: +0.
+    (0xBF800000, 0x00000000, 0x80000000, 0x00000000, "-0 result"),
+    (0x3F800000, 0x3F800000, 0xBF800000, 0x00000000, "cancellation"),
+    # (1 + 2^-23) 2^-64 * (2 - 2^-22) 2^-63: significands multiply to 2^47 - 2, 26 fractional bits all ones with
+    # guard bits 111 at exponent field 0: rounding carries into the smallest normal 2^-126, which is kept.
+    (0x1F800001, 0x207FFFFE, 0x00000000, 0x00800000, "rounds up into the smallest normal"),
+    # 2^-64 * (2 - 2^-23) 2^-63 = 2^-126 - 2^-150: significand 2^47 - 2^23, fraction all ones, guard bits 000:
+    # stays at exponent field 0 -> +0 (IEEE: a tie between 0x007FFFFF and 0x00800000, even -> 0x00800000).
+    (0x1F800000, 0x207FFFFF, 0x00000000, 0x00000000, "just below the smallest normal -> +0"),
+])
+def test_sfpmad_special_values(a, b, c, want, why):
+    assert mad_bits(a, b, c) == want, why
+
+
 def sweep_inputs(n=120_000):
     """>= 10^5 finite fp32 inputs: random bit patterns (every sign, exponent, denormals, zeros) and a dense
     log-uniform sweep of the positive range the op feeds rsqrt (variance + eps)."""

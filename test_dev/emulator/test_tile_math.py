@@ -301,15 +301,25 @@ def test_sfpu_normalize_bcast_col(dev):
     assert_bits_equal(out, ((a - m[:, 0:1]).astype(F32) * s[:, 0:1]).astype(F32))
 
 
-@pytest.mark.parametrize("value", [1.0, -0.5])
-def test_addcmul(dev, value):
-    # value * b is one SFPMUL; the product with c plus a one SFPMAD, modelled pessimistically as a rounded product
-    # then a rounded add (sfpu_functions.hpp): here the float32 product, then the float32 sum.
+@pytest.mark.parametrize("value,planted", [(1.0, 0x32800000), (-0.5, 0xB2000000)])
+def test_addcmul(dev, value, planted):
+    # ckernel_sfpu_addcmul.h: prod = value * b is one SFPMUL; prod * c + a is ONE SFPMAD, Wormhole's partially fused
+    # multiply-add (ISA repository Miscellaneous/FMA/fma.c): numerics_model.sfpmad, the independent numpy
+    # transcription. Planted lane (0, 0): a1 = c = 1 + 2^-23, a0 = -value * (1 + 2^-22). The exact product value *
+    # (1 + 2^-22 + 2^-46) cancels against a0 except for its 2^-46 term, which SFPMAD keeps only as a sticky bit at
+    # 2^-26 of the product's exponent: the result is value * 2^-26 (2^-26 = 0x32800000; -0.5 * 2^-26 = -2^-27 =
+    # 0xB2000000). A fully fused FMA would give value * 2^-46, a rounded product then a rounded add 0.
     rng = np.random.default_rng(26)
     a0, a1, b = rand_f32(rng), rand_f32(rng), rand_f32(rng)
+    a1.view(np.uint32)[0, 0] = b.view(np.uint32)[0, 0] = 0x3F800001
+    a0[0, 0] = -F32(value) * np.uint32(0x3F800002).view(F32)
     (out,) = run_op(dev, [("OP_ADDCMUL", "1")], [a0, a1], b, param=value, **FP32_IO)
-    want = ((F32(value) * a1).astype(F32) * b).astype(F32) + a0
+    assert int(out.view(np.uint32)[0, 0]) == planted
+    want = nm.sfpmad(nm.sfpmul(np.full(a1.shape, value, dtype=F32), a1), b, a0)
     assert_bits_equal(out, want.astype(F32))
+    # The one rounding shows on random data too: not every lane equals the two-rounding reading.
+    two_roundings = ((F32(value) * a1).astype(F32) * b).astype(F32) + a0
+    assert (out != two_roundings).any()
 
 
 def test_copy_dest_values_is_bit_exact(dev):

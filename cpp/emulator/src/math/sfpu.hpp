@@ -12,8 +12,9 @@
 //   inits touch them is not documented: pessimistically, every other compute init and every other SFPU op ends
 //   that state, and a column-broadcast op needs sfpu_bcast_col_init since. Both operands must be FP32 in DEST.
 // - Values: every op is evaluated in sfpu_eval / sfpu_eval_binary as the wheel's LLK computes it
-//   (math/sfpu_functions.hpp: SFPMAD arithmetic with its denormal flush, rsqrt/sqrt by ckernel_sfpu_sqrt.h's
-//   algorithm for APPROX = math_approx_mode), then stored into DEST with the op's rounding (numerics.hpp,
+//   (math/sfpu_functions.hpp: SFPMAD arithmetic bit-exact as Wormhole's, math/sfpmad.hpp after the ISA
+//   repository's Miscellaneous/FMA/fma.c; addcmul's product-plus-addend as the one SFPMAD the LLK issues;
+//   rsqrt/sqrt by ckernel_sfpu_sqrt.h's algorithm for APPROX = math_approx_mode), then stored into DEST with the op's rounding (numerics.hpp,
 //   point 3; Dest::sfpu_write).
 #pragma once
 
@@ -54,7 +55,7 @@ public:
     void bcast_col(BinaryOp op, Dest& dest, uint32_t idata, uint32_t ibcast, const char* call) const;
     /// DEST[idata] = (DEST[idata] - col 0 of DEST[imean]) * col 0 of DEST[iinv], sfpu_normalize_bcast_col.
     void normalize_bcast_col(Dest& dest, uint32_t idata, uint32_t imean, uint32_t iinv, const char* call) const;
-    /// DEST[odst] = DEST[i0] + value * DEST[i1] * DEST[i2], addcmul_tile (fp32 DEST).
+    /// DEST[odst] = DEST[i0] + value * DEST[i1] * DEST[i2], addcmul_tile (fp32 DEST): SFPMUL then one SFPMAD.
     void addcmul(Dest& dest, uint32_t i0, uint32_t i1, uint32_t i2, uint32_t odst, uint32_t value_bits,
                  const char* call) const;
 

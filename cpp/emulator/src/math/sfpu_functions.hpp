@@ -6,13 +6,12 @@
 // ttnn/tt_metal/hw/ckernels/wormhole_b0/metal/llk_api/llk_sfpu/.
 //
 // SFPMAD (ISA: SFPMAD.md; SFPMUL.md = SFPMAD with VC = 0, SFPADD.md = SFPMAD with VA = 1.0): d = a * b + c on
-// FP32 lanes. Denormal inputs are treated as zero; one rounding step, nearest-even; a denormal or -0 result is
-// flushed to +0; NaN results are returned as 0x7fc00001 (the ISA only guarantees the mantissa LSB is set).
-// The ISA calls the multiply-add "partially fused" (product kept in more than FP32 precision, not infinitely);
-// this model fuses completely (std::fmaf), which can differ from silicon in the last bit when the product's
-// low bits matter to an add -- it never matters when b == 1 or c == 0 (plain add / multiply). Where they do
-// matter (addcmul's product-plus-addend, sfpu_addcmul below) the model takes the pessimistic reading instead:
-// the product rounded to FP32 first, then the add rounded (its error bound contains silicon's).
+// FP32 lanes, bit-exact as Wormhole computes it (math/sfpmad.hpp, after the ISA repository's bit-perfect model
+// Miscellaneous/FMA/fma.c, fma_model_wh): partially fused -- the product keeps 26 fractional bits plus a sticky
+// bit, one rounding to nearest even; denormal inputs read as zero; denormal and -0 results are +0; NaN results
+// have the mantissa LSB set (other bits can leak from the sum). With b == 1 or c == 0 it is the IEEE add /
+// multiply (ISA: SFPMAD.md), denormals and -0 aside. Blackhole's SFPMAD differs in NaN, -0 and denormal-result
+// handling (math/sfpmad.hpp lists the cases); the emulator uses Wormhole's for both arches (a known gap).
 // sfpi expression lowering (assumed, not documented in the wheel): `a * b` -> SFPMUL, `a + b` / `a - b` ->
 // SFPADD, `c + a * b` written as one expression -> one SFPMAD (sfpi-gcc combines them), `-y` -> a sign flip
 // (exact), sfpi::addexp -> SFPDIVP2 (ISA: SFPDIVP2.md, wrapping 8-bit exponent add, Inf/NaN unchanged).
@@ -24,31 +23,21 @@
 #include <cstdint>
 
 #include "formats/numerics.hpp"
+#include "math/sfpmad.hpp"
 
 namespace tensix_emu::math {
 
-/// SFPMAD input handling: denormals read as zero (sign kept; a zero result is +0 anyway).
-inline float sfpu_flush_in(float x) { return flush_denormal(x); }
-
-/// ISA SFPMAD: a * b + c, see the header comment for the rounding and flush rules.
+/// ISA SFPMAD: a * b + c, Wormhole bit-exact (math/sfpmad.hpp).
 inline float sfpmad(float a, float b, float c) {
-    float d = std::fmaf(sfpu_flush_in(a), sfpu_flush_in(b), sfpu_flush_in(c));
-    const uint32_t u = float_bits(d);
-    if (is_nan(d)) {
-        return bits_float(0x7fc00001u);
-    }
-    if ((u & 0x7f800000u) == 0) {
-        return 0.0f;  // denormal or (-)0 -> +0
-    }
-    return d;
+    return bits_float(sfpmad_wormhole_bits(float_bits(a), float_bits(b), float_bits(c)));
 }
 inline float sfpmul(float a, float b) { return sfpmad(a, b, 0.0f); }
 inline float sfpadd(float a, float b) { return sfpmad(1.0f, a, b); }
 inline float sfpsub(float a, float b) { return sfpmad(1.0f, a, -b); }
 
-/// LLK ckernel_sfpu_addcmul.h calculate_addcmul on one lane: prod = value * b (SFPMUL), then prod * c + a (one
-/// SFPMAD, modelled pessimistically as SFPMUL then SFPADD: see the header comment), FP32 DEST.
-inline float sfpu_addcmul(float a, float b, float c, float value) { return sfpadd(sfpmul(sfpmul(value, b), c), a); }
+/// LLK ckernel_sfpu_addcmul.h calculate_addcmul on one lane: prod = value * b (SFPMUL), then prod * c + a as ONE
+/// SFPMAD (one rounding, the product's low bits folded into a sticky bit: math/sfpmad.hpp), FP32 DEST.
+inline float sfpu_addcmul(float a, float b, float c, float value) { return sfpmad(sfpmul(value, b), c, a); }
 
 /// The value LLK tt-llk tt_llk_wormhole_b0/common/inc/sfpu/ckernel_sfpu_binary_bcast.h broadcasts from one row of
 /// a column-vector tile (v: that row's columns 0..7, as SFPLOAD brings them into one 8-lane sub-vector):
