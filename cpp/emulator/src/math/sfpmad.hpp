@@ -23,15 +23,21 @@
 // 8. Round to nearest, ties to even, on the 3 bits below the mantissa; a result whose exponent field is still 0
 //    (denormal) -> +0. So -0 is never produced.
 //
-// Blackhole (fma_model_bh in the same file) differs, and is NOT modelled (the emulator's SFPU evaluation does not
-// know the arch; every run uses this Wormhole model): NaN results are always the canonical 0x7fc00000 and
-// returned at once (step 3); a zero or underflowed product with a zero addend, and a zero sum, give -0 when both
-// the product and the addend are negative (steps 4, 6); a sum whose exponent reaches 0 or below is shifted into
-// denormal form with a full sticky, rounded there, then flushed to a sign-preserving zero (Wormhole: below 0 ->
-// +0 before rounding; exponent 0 rounded at normal precision, kept only if it carries into the smallest normal)
-// (steps 7, 8); the right shift of step 7 keeps
-// every dropped bit as sticky (Wormhole only bit 0: it differs when the sum carries two places, n == 2, and the
-// dropped bit 1 alone decides a tie). Normal inputs with a normal result differ only in that last case.
+// Blackhole (fma_model_bh in the same file) differs, and is NOT modelled: the emulator's SFPU evaluation
+// (math/sfpu.cpp, sfpu_functions.hpp) takes no arch, so Blackhole runs use this Wormhole model too (a known gap).
+// The inputs where the two differ:
+// - a NaN result (Inf * 0, a NaN operand, Inf - Inf): Blackhole returns the canonical 0x7fc00000 at once;
+//   Wormhole 0x7f800001 with the product's (or a NaN addend's) sign, OR-ed with the sum's bits (step 3);
+// - -0: a zero or underflowed product (exponent < 0) with a zero addend gives -0 on Blackhole when both the product
+//   and the addend are negative (Wormhole +0, step 4);
+// - results below the smallest normal: Blackhole shifts a sum whose exponent reaches 0 or below one place further
+//   at exponent 0, rounds, and flushes to a sign-preserving zero unless the rounding carries into the smallest
+//   normal; Wormhole gives +0 for an exponent below 0 before rounding and rounds an exponent-0 sum without the
+//   extra shift (steps 7, 8) -- e.g. 2^-64 * -2^-63 + 0 is -0 on Blackhole, +0 on Wormhole;
+// - normal results: the right shift of step 7 folds the dropped bits under the mask (n | 1) into the sticky bit on
+//   Blackhole, bit 0 alone on Wormhole; n <= 2 for normal sums, so they differ only when the sum carries two places
+//   (n == 2: a product significand in [2, 4) plus an addend of the same exponent) and the dropped bit 1 alone
+//   decides a tie. Every other normal-in, normal-out case is bit-identical.
 #pragma once
 #include <cstdint>
 
