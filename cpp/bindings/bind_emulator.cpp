@@ -235,8 +235,10 @@ void bind_emulator(nb::module_& m) {
           "4 HiFi4); DEST fp32 or BF16. ValueError for another fidelity or unequal lengths.");
     n.def("fpu_dot", &emu::probe::fpu_dot, "dst"_a, "a"_a, "b"_a, "n"_a, "math_fidelity"_a, "fp32_dest"_a,
           "MVMUL/GAPOOL sums: out[r] = dst[r] + sum_k a[r*n+k]*b[r*n+k], phase by phase into DEST.");
-    n.def("sfpmad", &emu::probe::sfpmad, "a"_a, "b"_a, "c"_a, "SFPMAD a*b+c lanewise (ISA SFPMAD.md).");
+    n.def("sfpmad", &emu::probe::sfpmad, "a"_a, "b"_a, "c"_a, "arch"_a = "wormhole_b0",
+          "SFPMAD a*b+c lanewise, bit-exact for arch (ISA SFPMAD.md, Miscellaneous/FMA/fma.c).");
     n.def("sfpu_sqrt", &emu::probe::sfpu_sqrt, "x"_a, "approximate"_a, "reciprocal"_a, "fp32_dest"_a,
+          "arch"_a = "wormhole_b0",
           "rsqrt_tile (reciprocal=True) / sqrt_tile on DEST values as ckernel_sfpu_sqrt.h computes them.");
 }
 

@@ -102,24 +102,29 @@ def test_sfpmad_model_matches_numpy():
     assert_bits_equal(got[den & (np.abs(c) > 1e-30)], c[den & (np.abs(c) > 1e-30)])
 
 
-def mad_bits(a, b, c):
-    """SFPMAD of single FP32 bit patterns through the C++ model; returns the result's bit pattern."""
-    return int(N.sfpmad([a], [b], [c])[0])
+ARCHS = ["wormhole_b0", "blackhole"]
 
 
-def test_sfpmad_is_partially_fused_not_fully():
+def mad_bits(a, b, c, arch="wormhole_b0"):
+    """SFPMAD of single FP32 bit patterns through the C++ model of `arch`; returns the result's bit pattern."""
+    return int(N.sfpmad([a], [b], [c], arch=arch)[0])
+
+
+@pytest.mark.parametrize("arch", ARCHS)
+def test_sfpmad_is_partially_fused_not_fully(arch):
     # a = b = 1 + 2^-23 (0x3F800001), c = -(1 + 2^-22) (0xBF800002). Exact a*b = 1 + 2^-22 + 2^-46.
     # Fully fused (std::fmaf, IEEE fusedMultiplyAdd): 2^-46 = 0x28800000. Two roundings: round(a*b) = 1 + 2^-22,
-    # plus c = 0. Wormhole (ISA Miscellaneous/FMA/fma.c): the 48-bit product significand 2^46 + 2^24 + 1 keeps
+    # plus c = 0. Both chips (ISA Miscellaneous/FMA/fma.c): the 48-bit product significand 2^46 + 2^24 + 1 keeps
     # 26 fractional bits, 2^26 + 2^4, and its 20 dropped bits (the 2^-46 term) become one sticky bit at 2^-26;
     # c's significand << 3 is 2^26 + 2^4 at the same exponent, so the difference is the sticky bit alone: 2^-26.
-    assert mad_bits(0x3F800001, 0x3F800001, 0xBF800002) == 0x32800000
+    assert mad_bits(0x3F800001, 0x3F800001, 0xBF800002, arch) == 0x32800000
 
 
-def test_sfpmad_with_b_one_or_c_zero_is_the_ieee_add_or_multiply():
+@pytest.mark.parametrize("arch", ARCHS)
+def test_sfpmad_with_b_one_or_c_zero_is_the_ieee_add_or_multiply(arch):
     # ISA SFPMAD.md: "If multiplying by one or adding zero, then the partially fused operation is equivalent to a
-    # standalone add or standalone multiply" -- numpy's float32 arithmetic (IEEE, nearest even), then the flush
-    # of denormal / -0 results to +0. Exponents keep products and sums clear of the denormal range.
+    # standalone add or standalone multiply" -- numpy's float32 arithmetic (IEEE, nearest even), then Wormhole's
+    # flush of -0 to +0. Exponents keep products and sums clear of the denormal range.
     rng = np.random.default_rng(7)
     n = 100_000
     a = (rng.standard_normal(n) * np.exp2(rng.integers(-50, 50, n))).astype(F32)
@@ -132,41 +137,53 @@ def test_sfpmad_with_b_one_or_c_zero_is_the_ieee_add_or_multiply():
     def flush(x):
         return np.where((x.view(U32) & 0x7F800000) == 0, F32(0), x).astype(F32)
 
-    assert_bits_equal(probe(N.sfpmad, a, one, c), flush(a + c))
-    assert_bits_equal(probe(N.sfpmad, one, a, c), flush(a + c))
-    assert_bits_equal(probe(N.sfpmad, a, b, zero), flush(a * b))
+    assert_bits_equal(probe(N.sfpmad, a, one, c, arch=arch), flush(a + c))
+    assert_bits_equal(probe(N.sfpmad, one, a, c, arch=arch), flush(a + c))
+    assert_bits_equal(probe(N.sfpmad, a, b, zero, arch=arch), flush(a * b))
 
 
-@pytest.mark.parametrize("a,b,c,want,why", [
-    # Inf * 0 is NaN with the product's sign, 0x7F800001; the add still runs with the product as zero and the
-    # addend's bits (1.25 = 0x3FA00000) are OR-ed in.
-    (0x7F800000, 0x00000000, 0x3FA00000, 0x7FA00001, "Inf*0 leaks the addend's mantissa"),
-    # A NaN operand: NaN with the product's (negative) sign; the product's exponent clamps to 255, the sum
-    # overflows and the NaN is returned alone.
-    (0xFFC00000, 0x3F800000, 0x00000000, 0xFF800001, "-NaN*1"),
-    # A NaN addend: NaN with the addend's sign, the sum overflows: 0xFF800001.
-    (0x3F800000, 0x3F800000, 0xFFC00000, 0xFF800001, "1*1 + -NaN"),
-    # Inf + (-Inf): NaN with the product's sign; the sum cancels to zero, the NaN alone.
-    (0x7F800000, 0x3F800000, 0xFF800000, 0x7F800001, "Inf - Inf"),
-    (0x40000000, 0x40400000, 0xFF800000, 0xFF800000, "finite + -Inf is the addend"),
-    (0x71800000, 0xF1800000, 0x3F800000, 0xFF800000, "2^100 * -2^100 overflows to -Inf before the add"),
+@pytest.mark.parametrize("a,b,c,wormhole,blackhole,why", [
+    # Inf * 0 is NaN. Wormhole: 0x7F800001 with the product's sign; the add still runs with the product as zero and
+    # the addend's bits (1.25 = 0x3FA00000) are OR-ed in. Blackhole: the canonical NaN 0x7FC00000 at once.
+    (0x7F800000, 0x00000000, 0x3FA00000, 0x7FA00001, 0x7FC00000, "Inf*0 + 1.25"),
+    # A NaN operand. Wormhole: NaN with the product's (negative) sign; the product's exponent clamps to 255, the
+    # sum overflows and the NaN is returned alone.
+    (0xFFC00000, 0x3F800000, 0x00000000, 0xFF800001, 0x7FC00000, "-NaN*1"),
+    # A NaN addend. Wormhole: NaN with the addend's sign, the sum overflows: 0xFF800001.
+    (0x3F800000, 0x3F800000, 0xFFC00000, 0xFF800001, 0x7FC00000, "1*1 + -NaN"),
+    # Inf + (-Inf). Wormhole: NaN with the product's sign; the sum cancels to zero, the NaN alone.
+    (0x7F800000, 0x3F800000, 0xFF800000, 0x7F800001, 0x7FC00000, "Inf - Inf"),
+    (0x40000000, 0x40400000, 0xFF800000, 0xFF800000, 0xFF800000, "finite + -Inf is the addend"),
+    (0x71800000, 0xF1800000, 0x3F800000, 0xFF800000, 0xFF800000, "2^100 * -2^100 overflows to -Inf before the add"),
+    # 2^100 * 2^100 overflows; plus -Inf: Wormhole counts the product as Inf, Inf - Inf = NaN (sign +, exponents
+    # 255 and 255 cancel to a zero sum: the NaN alone); Blackhole only tests Inf inputs: the addend -Inf.
+    (0x71800000, 0x71800000, 0xFF800000, 0x7F800001, 0xFF800000, "overflowed product + -Inf"),
     # Denormal inputs read as zero: 2^-149 * 2^126 would be 2^-23 in IEEE.
-    (0x00000001, 0x7E800000, 0x00000000, 0x00000000, "denormal a"),
-    (0x40000000, 0x40400000, 0x00400000, 0x40C00000, "denormal c: 2*3 + 0 = 6"),
-    # 2^-64 * -2^-63 = -2^-127, denormal: +0 (sign discarded), IEEE gives 0x80400000.
-    (0x1F800000, 0xA0000000, 0x00000000, 0x00000000, "denormal result -> +0"),
-    # -1 * 0 + -0 is -0 in IEEE; +0 here. 1*1 + -1: +0.
-    (0xBF800000, 0x00000000, 0x80000000, 0x00000000, "-0 result"),
-    (0x3F800000, 0x3F800000, 0xBF800000, 0x00000000, "cancellation"),
-    # (1 + 2^-23) 2^-64 * (2 - 2^-22) 2^-63: significands multiply to 2^47 - 2, 26 fractional bits all ones with
-    # guard bits 111 at exponent field 0: rounding carries into the smallest normal 2^-126, which is kept.
-    (0x1F800001, 0x207FFFFE, 0x00000000, 0x00800000, "rounds up into the smallest normal"),
-    # 2^-64 * (2 - 2^-23) 2^-63 = 2^-126 - 2^-150: significand 2^47 - 2^23, fraction all ones, guard bits 000:
-    # stays at exponent field 0 -> +0 (IEEE: a tie between 0x007FFFFF and 0x00800000, even -> 0x00800000).
-    (0x1F800000, 0x207FFFFF, 0x00000000, 0x00000000, "just below the smallest normal -> +0"),
+    (0x00000001, 0x7E800000, 0x00000000, 0x00000000, 0x00000000, "denormal a"),
+    (0x40000000, 0x40400000, 0x00400000, 0x40C00000, 0x40C00000, "denormal c: 2*3 + 0 = 6"),
+    # 2^-64 * -2^-63 = -2^-127, denormal. Wormhole: +0 (sign discarded). Blackhole: significand 2^26 at exponent 0
+    # is shifted one place further, 2^25 -> fraction 0x400000, no rounding, flushed to a sign-kept -0.
+    (0x1F800000, 0xA0000000, 0x00000000, 0x00000000, 0x80000000, "denormal result"),
+    # -1 * 0 + -0: zero product, zero addend. Wormhole +0; Blackhole the AND of the signs: -0.
+    (0xBF800000, 0x00000000, 0x80000000, 0x00000000, 0x80000000, "-0 result"),
+    (0x3F800000, 0x3F800000, 0xBF800000, 0x00000000, 0x00000000, "cancellation is +0"),
+    # (1 + 2^-23) 2^-64 * (2 - 2^-22) 2^-63: significands multiply to 2^47 - 2 -> 2^27 - 1 (sticky set), exponent
+    # field 0. Wormhole: fraction all ones, guard bits 111: carries into the smallest normal 2^-126, kept.
+    # Blackhole: one more shift, 2^26 - 1 (sticky kept): fraction all ones, guard bits 111: the same carry.
+    (0x1F800001, 0x207FFFFE, 0x00000000, 0x00800000, 0x00800000, "rounds up into the smallest normal"),
+    # 2^-64 * (2 - 2^-23) 2^-63 = 2^-126 - 2^-150: significand 2^47 - 2^23 -> 2^27 - 8, no sticky. Wormhole:
+    # fraction all ones, guard bits 000: stays at exponent field 0 -> +0. Blackhole: one more shift, 2^26 - 4:
+    # fraction all ones (odd), guard bits 100, a tie -> up to even: the smallest normal.
+    (0x1F800000, 0x207FFFFF, 0x00000000, 0x00000000, 0x00800000, "just below the smallest normal"),
 ])
-def test_sfpmad_special_values(a, b, c, want, why):
-    assert mad_bits(a, b, c) == want, why
+def test_sfpmad_special_values(a, b, c, wormhole, blackhole, why):
+    assert mad_bits(a, b, c, "wormhole_b0") == wormhole, why
+    assert mad_bits(a, b, c, "blackhole") == blackhole, why
+
+
+def test_sfpmad_probe_names_a_bad_arch():
+    with pytest.raises(ValueError, match="arch"):
+        N.sfpmad([0], [0], [0], arch="grayskull")
 
 
 def sweep_inputs(n=120_000):

@@ -322,6 +322,21 @@ def test_addcmul(dev, value, planted):
     assert (out != two_roundings).any()
 
 
+@pytest.mark.parametrize("arch,want", [("wormhole_b0", 0x00000000), ("blackhole", 0x80000000)])
+def test_addcmul_follows_the_program_arch_sfpmad(arch, want):
+    # The SFPU takes its SFPMAD from the program's arch (ISA Miscellaneous/FMA/fma.c fma_model_wh / fma_model_bh).
+    # Lane (0, 0): a0 = 0, a1 = 2^-64, c = -2^-63, value 1: the product -2^-127 is below the smallest normal.
+    # Wormhole flushes it to +0 (sign discarded); Blackhole shifts significand 2^26 at exponent field 0 one place
+    # further, rounds (nothing to round) and flushes to a sign-kept -0.
+    rng = np.random.default_rng(29)
+    a0, a1, b = rand_f32(rng), rand_f32(rng), rand_f32(rng)
+    a0[0, 0] = 0.0
+    a1.view(np.uint32)[0, 0] = 0x1F800000
+    b.view(np.uint32)[0, 0] = 0xA0000000
+    (out,) = run_op(_C.EmuDevice(arch), [("OP_ADDCMUL", "1")], [a0, a1], b, param=1.0, **FP32_IO)
+    assert int(out.view(np.uint32)[0, 0]) == want
+
+
 def test_copy_dest_values_is_bit_exact(dev):
     # ckernel_sfpu_copy_dest_values.h: SFPLOAD / SFPSTORE in FP32 mode, no arithmetic: denormals and NaN payloads too.
     a = rand_f32(np.random.default_rng(27))

@@ -6,6 +6,7 @@
 // the argument otherwise).
 #pragma once
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace tensix_emu::probe {
@@ -18,9 +19,10 @@ Bits fpu_elwmul(const Bits& a, const Bits& b, int math_fidelity, bool fp32_dest)
 /// MVMUL/GAPOOL-style sum of n products per output: out[r] = DEST after adding sum_k a[r*n+k]*b[r*n+k]
 /// phase by phase to dst[r]. len(a) == len(b) == len(dst) * n.
 Bits fpu_dot(const Bits& dst, const Bits& a, const Bits& b, uint32_t n, int math_fidelity, bool fp32_dest);
-/// SFPMAD a*b+c lanewise.
-Bits sfpmad(const Bits& a, const Bits& b, const Bits& c);
-/// rsqrt_tile (reciprocal) or sqrt_tile on DEST values, APPROX = approximate, DEST fp32 or 16-bit.
-Bits sfpu_sqrt(const Bits& x, bool approximate, bool reciprocal, bool fp32_dest);
+/// SFPMAD a*b+c lanewise, as the chip `arch` computes it ("wormhole_b0" / "blackhole" or an alias
+/// tt_metal_mirror::ArchParams::by_name accepts; std::invalid_argument naming `arch` otherwise).
+Bits sfpmad(const Bits& a, const Bits& b, const Bits& c, const std::string& arch);
+/// rsqrt_tile (reciprocal) or sqrt_tile on DEST values, APPROX = approximate, DEST fp32 or 16-bit, SFPMAD of `arch`.
+Bits sfpu_sqrt(const Bits& x, bool approximate, bool reciprocal, bool fp32_dest, const std::string& arch);
 
 }  // namespace tensix_emu::probe

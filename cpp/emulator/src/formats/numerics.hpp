@@ -28,7 +28,7 @@
 //    an input is 0), add/sub_binary_tile only with DstRoundingMode::NearestEven; rsqrt/sqrt
 //    (ckernel_sfpu_sqrt.h convert<vFloat16b>(..., RoundMode::Nearest) = SFPSTOCHRND, ties AWAY from zero on
 //    Wormhole: sfpi include/sfpi_lib.h, ISA SFPSTOCHRND_FloatFloat.md). mul/add/sub_unary_tile truncate. SFPU
-//    arithmetic is SFPMAD (bit-exact Wormhole model: denormal inputs as 0, denormal/-0 results as +0) and
+//    arithmetic is SFPMAD (bit-exact per arch; Wormhole: denormal inputs as 0, denormal/-0 results as +0) and
 //    rsqrt/sqrt follow the LLK's algorithm for APPROX = math_approx_mode: math/sfpu_functions.hpp.
 // 4. Packer, Dst -> L1 (from_dst). fp32 Dst -> Float16_b: the early format conversion "rounding" (the LLK sets
 //    Read_32b_data=1, Read_int8(Read_raw)=0 for bf16 pack_src: LLK: common/inc/cpack_common.h), which is
@@ -43,9 +43,9 @@
 //   the whole reduced extent (32 or 1024 products) and round into DEST once per phase; silicon's MVMUL/GAPOOL sum
 //   16 products per instruction in an order and internal precision the ISA leaves open ("the functional model
 //   should be taken as a rough guide", ISA: ELWADD.md), so reduce results may differ in the last bits.
-// - SFPMAD is bit-exact for Wormhole (math/sfpmad.hpp, after the ISA repository's Miscellaneous/FMA/fma.c
-//   fma_model_wh: product kept to 26 fractional bits plus sticky, one rounding); Blackhole runs use the same
-//   Wormhole model, which differs from Blackhole's in NaN bits, -0 and denormal results (listed there).
+// - SFPMAD is bit-exact per arch (math/sfpmad.hpp, after the ISA repository's Miscellaneous/FMA/fma.c
+//   fma_model_wh / fma_model_bh: product kept to 26 fractional bits plus sticky, one rounding); the rest of the
+//   SFPU model (SFPSTOCHRND ties, the LLK algorithms) follows the Wormhole sources for both arches.
 // - Which sfpi expressions become one SFPMAD is assumed (a * b + c in one expression), not read from the
 //   compiler; rsqrt/sqrt results depend on it in the last fp32 bit.
 // - RECIP (not used by the op) is an exact float32 division.

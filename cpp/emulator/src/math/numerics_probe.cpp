@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "arch/arch_params.hpp"
 #include "math/fidelity.hpp"
 #include "math/sfpu_functions.hpp"
 
@@ -17,6 +18,16 @@ void require_len(const Bits& v, size_t n, const char* name) {
     if (v.size() != n) {
         throw std::invalid_argument(std::string(name) + ": expected " + std::to_string(n) + " values, got " +
                                     std::to_string(v.size()));
+    }
+}
+
+/// The SFPMAD of the arch named `arch` (any name tt_metal_mirror::ArchParams::by_name accepts).
+math::SfpuArch sfpu_arch(const std::string& arch) {
+    try {
+        return tt_metal_mirror::ArchParams::by_name(arch).name == "blackhole" ? math::SfpuArch::Blackhole
+                                                                               : math::SfpuArch::Wormhole;
+    } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument(std::string("arch: ") + e.what());
     }
 }
 
@@ -45,20 +56,22 @@ Bits fpu_dot(const Bits& dst, const Bits& a, const Bits& b, uint32_t n, int math
     return out;
 }
 
-Bits sfpmad(const Bits& a, const Bits& b, const Bits& c) {
+Bits sfpmad(const Bits& a, const Bits& b, const Bits& c, const std::string& arch) {
+    const math::SfpuArch chip = sfpu_arch(arch);
     require_len(b, a.size(), "b");
     require_len(c, a.size(), "c");
     Bits out(a.size());
     for (size_t i = 0; i < a.size(); ++i) {
-        out[i] = float_bits(math::sfpmad(bits_float(a[i]), bits_float(b[i]), bits_float(c[i])));
+        out[i] = float_bits(math::sfpmad(chip, bits_float(a[i]), bits_float(b[i]), bits_float(c[i])));
     }
     return out;
 }
 
-Bits sfpu_sqrt(const Bits& x, bool approximate, bool reciprocal, bool fp32_dest) {
+Bits sfpu_sqrt(const Bits& x, bool approximate, bool reciprocal, bool fp32_dest, const std::string& arch) {
+    const math::SfpuArch chip = sfpu_arch(arch);
     Bits out(x.size());
     for (size_t i = 0; i < x.size(); ++i) {
-        out[i] = float_bits(math::sfpu_sqrt(bits_float(x[i]), approximate, reciprocal, fp32_dest));
+        out[i] = float_bits(math::sfpu_sqrt(chip, bits_float(x[i]), approximate, reciprocal, fp32_dest));
     }
     return out;
 }

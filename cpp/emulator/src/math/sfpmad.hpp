@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // Room "math": the Vector Unit's (SFPU) multiply-add SFPMAD, d = a * b + c on FP32 bit patterns, bit for bit as
-// Wormhole computes it. Source: github.com/tenstorrent/tt-isa-documentation, Miscellaneous/FMA/fma.c
-// (fma_model_wh, "bit-perfect models of ... FMA as found in Wormhole Tensix Vector Unit (SFPU)"), referenced by
+// Wormhole (steps below) and Blackhole (the differences after them) compute it. Source:
+// github.com/tenstorrent/tt-isa-documentation, Miscellaneous/FMA/fma.c (fma_model_wh, "bit-perfect models of ...
+// FMA as found in Wormhole Tensix Vector Unit (SFPU)"), referenced by
 // WormholeB0/TensixTile/TensixCoprocessor/SFPMAD.md ("partially fused"). Written here from that description:
 //
 // 1. Unpack: exponent field e and 24-bit significand m (implicit one); a denormal input (e == 0) has m = 0.
@@ -23,11 +24,12 @@
 // 8. Round to nearest, ties to even, on the 3 bits below the mantissa; a result whose exponent field is still 0
 //    (denormal) -> +0. So -0 is never produced.
 //
-// Blackhole (fma_model_bh in the same file) differs, and is NOT modelled: the emulator's SFPU evaluation
-// (math/sfpu.cpp, sfpu_functions.hpp) takes no arch, so Blackhole runs use this Wormhole model too (a known gap).
-// The inputs where the two differ:
+// Blackhole (fma_model_bh in the same file; BlackholeA0/TensixTile/TensixCoprocessor/SFPMAD.md) shares steps 1, 2,
+// 5 and 8's rounding; sfpmad_bits(SfpuArch::Blackhole, ...) follows it. The inputs where the two differ:
 // - a NaN result (Inf * 0, a NaN operand, Inf - Inf): Blackhole returns the canonical 0x7fc00000 at once;
 //   Wormhole 0x7f800001 with the product's (or a NaN addend's) sign, OR-ed with the sum's bits (step 3);
+// - finite inputs whose product overflows, plus an infinite addend of the other sign: Blackhole gives the addend,
+//   Wormhole a NaN (its Inf - Inf test counts the overflowed product as Inf);
 // - -0: a zero or underflowed product (exponent < 0) with a zero addend gives -0 on Blackhole when both the product
 //   and the addend are negative (Wormhole +0, step 4);
 // - results below the smallest normal: Blackhole shifts a sum whose exponent reaches 0 or below one place further
@@ -43,35 +45,84 @@
 
 namespace tensix_emu::math {
 
+/// Which chip's SFPMAD (the emulated program's arch, tt_metal_mirror::ArchParams::name).
+enum class SfpuArch : uint8_t { Wormhole, Blackhole };
+
+namespace sfpmad_detail {
+
+constexpr uint32_t kSign = 0x80000000u;
+
+/// One FP32 input, step 1: biased exponent, significand with its implicit one (0 for a denormal or zero).
+struct Unpacked {
+    int32_t e;
+    uint32_t m;
+    uint32_t sign;
+    bool inf() const { return e == 255 && m == 0x800000u; }
+    bool nan() const { return e == 255 && m != 0x800000u; }
+};
+inline Unpacked unpack(uint32_t u) {
+    const int32_t e = int32_t((u >> 23) & 0xffu);
+    return {e, e == 0 ? 0u : (u & 0x7fffffu) | 0x800000u, u & kSign};
+}
+
+/// Step 2: the product's significand with 26 fractional bits (46 exact -> the 20 lowest into a sticky bit).
+inline uint32_t product_significand(uint32_t ma, uint32_t mb) {
+    const uint64_t full = uint64_t(ma) * uint64_t(mb);
+    return uint32_t(full >> 20) | uint32_t((full & 0xfffffu) != 0u);
+}
+
+/// Step 5: semi-sticky right shift (an operand shifted out entirely is 0, with no sticky bit).
+inline uint32_t align(uint32_t m, int32_t shift) {
+    if (shift >= 32) {
+        return 0u;
+    }
+    const uint32_t kept = m >> shift;
+    return kept != 0u ? kept | uint32_t((kept << shift) != m) : 0u;
+}
+
+/// Steps 5, 6: the operands aligned to the larger exponent, then added in sign-magnitude; the sign is the one
+/// of the larger aligned magnitude (the product's on a tie).
+struct Sum {
+    int32_t e;
+    uint32_t m;
+    uint32_t sign;
+};
+inline Sum add(uint32_t pm, int32_t pe, uint32_t p_sign, uint32_t cm, int32_t ce, uint32_t c_sign) {
+    const int32_t e = pe > ce ? pe : ce;
+    pm = align(pm, e - pe);
+    cm = align(cm, e - ce);
+    const uint32_t m = p_sign == c_sign ? pm + cm : (pm >= cm ? pm - cm : cm - pm);
+    return {e, m, pm >= cm ? p_sign : c_sign};
+}
+
+/// Step 8's rounding: exponent field and the significand with its leading one at bit 26, nearest even.
+inline uint32_t round_nearest_even(int32_t e, uint32_t m) {
+    uint32_t r = (uint32_t(e) << 23) + ((m >> 3) & 0x7fffffu);
+    const uint32_t grs = m & 7u;
+    return r + ((grs > 4u || (grs == 4u && (r & 1u) != 0u)) ? 1u : 0u);
+}
+
+}  // namespace sfpmad_detail
+
 /// SFPMAD on FP32 bit patterns, Wormhole: a * b + c per the steps above (inputs and result: uint32 FP32 bits).
 inline uint32_t sfpmad_wormhole_bits(uint32_t a, uint32_t b, uint32_t c) {
-    constexpr uint32_t kSign = 0x80000000u;
-    auto exponent = [](uint32_t u) { return int32_t((u >> 23) & 0xffu); };
-    auto significand = [](uint32_t u) { return ((u >> 23) & 0xffu) == 0u ? 0u : (u & 0x7fffffu) | 0x800000u; };
-    const int32_t ea = exponent(a), eb = exponent(b), ec = exponent(c);
-    const uint32_t ma = significand(a), mb = significand(b), mc = significand(c);
-    const uint32_t p_sign = (a ^ b) & kSign, c_sign = c & kSign;
-
-    // Step 2: product significand with 26 fractional bits (46 exact -> drop 20 into a sticky bit).
-    const uint64_t full = uint64_t(ma) * uint64_t(mb);
-    uint32_t pm = uint32_t(full >> 20) | uint32_t((full & 0xfffffu) != 0u);
-    int32_t pe = ea + eb - 127;
-    uint32_t cm = mc << 3;
-    int32_t ce = ec;
+    using namespace sfpmad_detail;
+    const Unpacked x = unpack(a), y = unpack(b), z = unpack(c);
+    const uint32_t p_sign = x.sign ^ y.sign;
+    uint32_t pm = product_significand(x.m, y.m);
+    int32_t pe = x.e + y.e - 127;
+    const uint32_t cm = z.m << 3;
 
     // Step 3.
     uint32_t nan = 0u;
-    const bool a_inf = ea == 255 && ma == 0x800000u, b_inf = eb == 255 && mb == 0x800000u;
-    const bool a_nan = ea == 255 && !a_inf, b_nan = eb == 255 && !b_inf;
-    const bool c_inf = ec == 255 && mc == 0x800000u, c_nan = ec == 255 && !c_inf;
-    if (ea == 255 || eb == 255 || ec == 255 || pe >= 255) {
-        const bool product_inf = ea == 255 || eb == 255 || pe >= 255;
-        if (a_nan || b_nan || (a_inf && mb == 0u) || (b_inf && ma == 0u) ||
-            (c_inf && product_inf && c_sign != p_sign)) {
+    if (x.e == 255 || y.e == 255 || z.e == 255 || pe >= 255) {
+        const bool product_inf = x.e == 255 || y.e == 255 || pe >= 255;
+        if (x.nan() || y.nan() || (x.inf() && y.m == 0u) || (y.inf() && x.m == 0u) ||
+            (z.inf() && product_inf && z.sign != p_sign)) {
             nan = p_sign | 0x7f800001u;
-        } else if (c_nan) {
-            nan = c_sign | 0x7f800001u;
-        } else if (c_inf) {
+        } else if (z.nan()) {
+            nan = z.sign | 0x7f800001u;
+        } else if (z.inf()) {
             return c;
         } else {
             return p_sign | 0x7f800000u;
@@ -81,26 +132,16 @@ inline uint32_t sfpmad_wormhole_bits(uint32_t a, uint32_t b, uint32_t c) {
     // Step 4.
     if (pm == 0u || pe < 0) {
         if (nan == 0u) {
-            return mc != 0u ? c : 0u;
+            return z.m != 0u ? c : 0u;
         }
         pm = 0u;
         pe = 0;
     }
-    // Step 5.
-    auto align = [](uint32_t& m, int32_t shift) {
-        if (shift >= 32) {
-            m = 0u;
-            return;
-        }
-        const uint32_t kept = m >> shift;
-        m = kept != 0u ? kept | uint32_t((kept << shift) != m) : 0u;
-    };
-    int32_t re = pe > ce ? pe : ce;
-    align(pm, re - pe);
-    align(cm, re - ce);
-    // Step 6.
-    const uint32_t r_sign = pm >= cm ? p_sign : c_sign;
-    uint32_t rm = p_sign == c_sign ? pm + cm : (pm >= cm ? pm - cm : cm - pm);
+    // Steps 5, 6.
+    const Sum sum = add(pm, pe, p_sign, cm, z.e, z.sign);
+    int32_t re = sum.e;
+    uint32_t rm = sum.m;
+    const uint32_t r_sign = sum.sign;
     if (rm == 0u) {
         return nan;
     }
@@ -115,13 +156,58 @@ inline uint32_t sfpmad_wormhole_bits(uint32_t a, uint32_t b, uint32_t c) {
     }
     rm = n <= 0 ? rm << -n : (rm >> n) | (rm & 1u);
     // Step 8.
-    uint32_t r = (uint32_t(re) << 23) + ((rm >> 3) & 0x7fffffu);
-    const uint32_t grs = rm & 7u;
-    r += (grs > 4u || (grs == 4u && (r & 1u) != 0u)) ? 1u : 0u;
+    const uint32_t r = round_nearest_even(re, rm);
     if ((r >> 23) == 0u) {
         return nan;
     }
     return (nan != 0u ? nan : r_sign) | r;
+}
+
+/// SFPMAD on FP32 bit patterns, Blackhole: the Wormhole steps with the differences listed above.
+inline uint32_t sfpmad_blackhole_bits(uint32_t a, uint32_t b, uint32_t c) {
+    using namespace sfpmad_detail;
+    const Unpacked x = unpack(a), y = unpack(b), z = unpack(c);
+    const uint32_t p_sign = x.sign ^ y.sign;
+    const uint32_t pm = product_significand(x.m, y.m);
+    const int32_t pe = x.e + y.e - 127;
+    const uint32_t cm = z.m << 3;
+    if (x.e == 255 || y.e == 255 || z.e == 255 || pe >= 255) {
+        if (x.nan() || y.nan() || z.nan() || (x.inf() && y.m == 0u) || (y.inf() && x.m == 0u) ||
+            (z.inf() && (x.e == 255 || y.e == 255) && z.sign != p_sign)) {
+            return 0x7fc00000u;
+        }
+        return z.inf() ? c : p_sign | 0x7f800000u;
+    }
+    if (pm == 0u || pe < 0) {
+        return z.m != 0u ? c : z.sign & p_sign;
+    }
+    const Sum sum = add(pm, pe, p_sign, cm, z.e, z.sign);
+    int32_t re = sum.e;
+    uint32_t rm = sum.m;
+    const uint32_t r_sign = sum.sign;
+    if (rm == 0u) {
+        return z.sign & p_sign;
+    }
+    int32_t n = 5 - __builtin_clz(rm);
+    re += n;
+    if (re >= 255) {
+        return r_sign | 0x7f800000u;
+    }
+    if (re <= 0) {
+        n += 1;
+        re = 0;
+    }
+    rm = n <= 0 ? rm << -n : (rm >> n) | uint32_t((rm & uint32_t(n | 1)) != 0u);
+    uint32_t r = round_nearest_even(re, rm);
+    if ((r >> 23) == 0u) {
+        r = 0u;  // flushed after rounding, sign kept
+    }
+    return r_sign | r;
+}
+
+/// SFPMAD of `arch` on FP32 bit patterns.
+inline uint32_t sfpmad_bits(SfpuArch arch, uint32_t a, uint32_t b, uint32_t c) {
+    return arch == SfpuArch::Blackhole ? sfpmad_blackhole_bits(a, b, c) : sfpmad_wormhole_bits(a, b, c);
 }
 
 }  // namespace tensix_emu::math

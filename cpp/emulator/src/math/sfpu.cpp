@@ -13,18 +13,21 @@
 
 namespace tensix_emu {
 
-float sfpu_eval(SfpuOp op, float x, float p, bool approx, bool fp32_dest) {
+float sfpu_eval(SfpuOp op, float x, float p, bool approx, bool fp32_dest, math::SfpuArch arch) {
     auto store = [&](float v, bool rne) { return fp32_dest ? v : (rne ? round_to_bf16(v) : truncate_to_bf16(v)); };
     switch (op) {
         // ckernel_sfpu_square.h: v * v (SFPMUL), then float32_to_bf16_rne_prgm for a 16-bit DEST.
-        case SfpuOp::SQUARE: return fp32_dest ? math::sfpmul(x, x) : math::sfp_round_bf16_rne_int(math::sfpmul(x, x));
+        case SfpuOp::SQUARE: {
+            const float sq = math::sfpmul(arch, x, x);
+            return fp32_dest ? sq : math::sfp_round_bf16_rne_int(sq);
+        }
         // ckernel_sfpu_rsqrt.h / ckernel_sfpu_sqrt.h for APPROX, including the convert<vFloat16b> store.
-        case SfpuOp::RSQRT: return math::sfpu_sqrt(x, approx, true, fp32_dest);
-        case SfpuOp::SQRT: return math::sfpu_sqrt(x, approx, false, fp32_dest);
+        case SfpuOp::RSQRT: return math::sfpu_sqrt(arch, x, approx, true, fp32_dest);
+        case SfpuOp::SQRT: return math::sfpu_sqrt(arch, x, approx, false, fp32_dest);
         // ckernel_sfpu_binop_with_unary.h: one SFPMUL / SFPADD, stored with SFPSTORE truncation.
-        case SfpuOp::MUL_SCALAR: return store(math::sfpmul(x, p), false);
-        case SfpuOp::ADD_SCALAR: return store(math::sfpadd(x, p), false);
-        case SfpuOp::SUB_SCALAR: return store(math::sfpsub(x, p), false);
+        case SfpuOp::MUL_SCALAR: return store(math::sfpmul(arch, x, p), false);
+        case SfpuOp::ADD_SCALAR: return store(math::sfpadd(arch, x, p), false);
+        case SfpuOp::SUB_SCALAR: return store(math::sfpsub(arch, x, p), false);
         // Not used by the op's kernels and not modelled: exact float32 division, rounded to nearest even.
         case SfpuOp::RECIP: return store(1.0f / x, true);
         // Exact in float32 (std::exp); silicon's non-approximate exp (ckernel_sfpu_exp.h _sfpu_exp_21f_bf16_)
@@ -35,16 +38,17 @@ float sfpu_eval(SfpuOp op, float x, float p, bool approx, bool fp32_dest) {
     }
 }
 
-float sfpu_eval_binary(SfpuOp op, float x, float y, bool round_nearest_even, bool fp32_dest) {
+float sfpu_eval_binary(SfpuOp op, float x, float y, bool round_nearest_even, bool fp32_dest,
+                       math::SfpuArch arch) {
     // ckernel_sfpu_binary.h: one SFPADD / SFPMUL; mul with a 16-bit DEST rounds (float32_to_bf16_rne) and gives
     // 0 when either input is zero ("To match FPU behaviour ... 0 * x = 0").
     if (op == SfpuOp::MUL_BINARY) {
         if (fp32_dest) {
-            return math::sfpmul(x, y);
+            return math::sfpmul(arch, x, y);
         }
-        return x == 0.0f || y == 0.0f ? 0.0f : math::sfp_round_bf16_rne_int(math::sfpmul(x, y));
+        return x == 0.0f || y == 0.0f ? 0.0f : math::sfp_round_bf16_rne_int(math::sfpmul(arch, x, y));
     }
-    const float v = op == SfpuOp::ADD_BINARY ? math::sfpadd(x, y) : math::sfpsub(x, y);
+    const float v = op == SfpuOp::ADD_BINARY ? math::sfpadd(arch, x, y) : math::sfpsub(arch, x, y);
     return fp32_dest ? v : (round_nearest_even ? round_to_bf16(v) : truncate_to_bf16(v));
 }
 
@@ -65,15 +69,15 @@ void Sfpu::bcast_col(BinaryOp op, Dest& dest, uint32_t idata, uint32_t ibcast, c
     float* d = dest.tile(idata);
     float col[32];
     for (uint32_t r = 0; r < 32; ++r) {
-        col[r] = math::sfpu_bcast_col_value(b + r * 32);
+        col[r] = math::sfpu_bcast_col_value(arch_, b + r * 32);
     }
     for (uint32_t r = 0; r < 32; ++r) {
         for (uint32_t c = 0; c < 32; ++c) {
             float& x = d[r * 32 + c];
             // LLK _process_col_bcast_row_band_: ADD SFPADD(data, 1, b); SUB SFPMOV negate then SFPADD; MUL SFPMUL.
-            x = op == BinaryOp::ADD ? math::sfpadd(x, col[r])
-                : op == BinaryOp::SUB ? math::sfpadd(x, -col[r])
-                                      : math::sfpmul(x, col[r]);
+            x = op == BinaryOp::ADD ? math::sfpadd(arch_, x, col[r])
+                : op == BinaryOp::SUB ? math::sfpadd(arch_, x, -col[r])
+                                      : math::sfpmul(arch_, x, col[r]);
         }
     }
 }
@@ -82,15 +86,15 @@ void Sfpu::normalize_bcast_col(Dest& dest, uint32_t idata, uint32_t imean, uint3
     require_bcast_col(dest, call);
     float mean[32], inv[32];
     for (uint32_t r = 0; r < 32; ++r) {
-        mean[r] = math::sfpu_bcast_col_value(dest.tile(imean) + r * 32);
-        inv[r] = math::sfpu_bcast_col_value(dest.tile(iinv) + r * 32);
+        mean[r] = math::sfpu_bcast_col_value(arch_, dest.tile(imean) + r * 32);
+        inv[r] = math::sfpu_bcast_col_value(arch_, dest.tile(iinv) + r * 32);
     }
     float* d = dest.tile(idata);
     for (uint32_t r = 0; r < 32; ++r) {
         for (uint32_t c = 0; c < 32; ++c) {
             // LLK _process_col_normalize_row_band_ / _finish_col_normalize_row_band_: SFPMOV negate of the mean,
             // SFPADD(data, 1, -mean), then SFPMUL by the broadcast inverse std.
-            d[r * 32 + c] = math::sfpmul(math::sfpadd(d[r * 32 + c], -mean[r]), inv[r]);
+            d[r * 32 + c] = math::sfpmul(arch_, math::sfpadd(arch_, d[r * 32 + c], -mean[r]), inv[r]);
         }
     }
 }
@@ -105,7 +109,7 @@ void Sfpu::addcmul(Dest& dest, uint32_t i0, uint32_t i1, uint32_t i2, uint32_t o
     const float v = bits_to_float(value_bits);
     float r[1024];
     for (uint32_t i = 0; i < 1024; ++i) {
-        r[i] = math::sfpu_addcmul(dest.tile(i0)[i], dest.tile(i1)[i], dest.tile(i2)[i], v);
+        r[i] = math::sfpu_addcmul(arch_, dest.tile(i0)[i], dest.tile(i1)[i], dest.tile(i2)[i], v);
     }
     std::memcpy(dest.tile(odst), r, sizeof r);
 }
@@ -138,16 +142,17 @@ void Sfpu::unary(SfpuOp op, uint32_t param_bits, Dest& dest, uint32_t idst) cons
     const float p = bits_to_float(param_bits);
     float* d = dest.tile(idst);
     for (uint32_t i = 0; i < 1024; ++i) {
-        d[i] = sfpu_eval(op, d[i], p, approx_, dest.fp32());
+        d[i] = sfpu_eval(op, d[i], p, approx_, dest.fp32(), arch_);
     }
 }
 
-void Sfpu::binary(SfpuOp op, bool round_nearest_even, Dest& dest, uint32_t idst0, uint32_t idst1, uint32_t odst) {
+void Sfpu::binary(SfpuOp op, bool round_nearest_even, Dest& dest, uint32_t idst0, uint32_t idst1,
+                  uint32_t odst) const {
     const float* x = dest.tile(idst0);
     const float* y = dest.tile(idst1);
     float r[1024];
     for (uint32_t i = 0; i < 1024; ++i) {
-        r[i] = sfpu_eval_binary(op, x[i], y[i], round_nearest_even, dest.fp32());
+        r[i] = sfpu_eval_binary(op, x[i], y[i], round_nearest_even, dest.fp32(), arch_);
     }
     std::memcpy(dest.tile(odst), r, sizeof r);
 }

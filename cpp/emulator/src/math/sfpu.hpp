@@ -12,30 +12,36 @@
 //   inits touch them is not documented: pessimistically, every other compute init and every other SFPU op ends
 //   that state, and a column-broadcast op needs sfpu_bcast_col_init since. Both operands must be FP32 in DEST.
 // - Values: every op is evaluated in sfpu_eval / sfpu_eval_binary as the wheel's LLK computes it
-//   (math/sfpu_functions.hpp: SFPMAD arithmetic bit-exact as Wormhole's, math/sfpmad.hpp after the ISA
-//   repository's Miscellaneous/FMA/fma.c; addcmul's product-plus-addend as the one SFPMAD the LLK issues;
-//   rsqrt/sqrt by ckernel_sfpu_sqrt.h's algorithm for APPROX = math_approx_mode), then stored into DEST with the op's rounding (numerics.hpp,
-//   point 3; Dest::sfpu_write).
+//   (math/sfpu_functions.hpp: SFPMAD arithmetic bit-exact as the program's arch computes it, math/sfpmad.hpp
+//   after the ISA repository's Miscellaneous/FMA/fma.c; addcmul's product-plus-addend as the one SFPMAD the LLK
+//   issues; rsqrt/sqrt by ckernel_sfpu_sqrt.h's algorithm for APPROX = math_approx_mode), then stored into DEST
+//   with the op's rounding (numerics.hpp, point 3; Dest::sfpu_write).
 #pragma once
 
 #include <cstdint>
 
 #include "emu/kernel_iface.hpp"
 #include "math/dest.hpp"
+#include "math/sfpmad.hpp"
 
 namespace tensix_emu {
 
 /// The DEST value unary SFPU op `op` stores for x (param: the scalar of the binop_with_scalar ops), with
-/// APPROX = approx and the DEST format fp32_dest (16-bit: the op's BF16 store rounding included).
-float sfpu_eval(SfpuOp op, float x, float param, bool approx, bool fp32_dest);
+/// APPROX = approx and the DEST format fp32_dest (16-bit: the op's BF16 store rounding included); arch: whose
+/// SFPMAD (math/sfpmad.hpp).
+float sfpu_eval(SfpuOp op, float x, float param, bool approx, bool fp32_dest, math::SfpuArch arch);
 /// The DEST value binary SFPU op `op` (ADD/SUB/MUL_BINARY) stores for (x, y); round_nearest_even selects
-/// DstRoundingMode::NearestEven for add/sub.
-float sfpu_eval_binary(SfpuOp op, float x, float y, bool round_nearest_even, bool fp32_dest);
+/// DstRoundingMode::NearestEven for add/sub; arch: whose SFPMAD.
+float sfpu_eval_binary(SfpuOp op, float x, float y, bool round_nearest_even, bool fp32_dest, math::SfpuArch arch);
 
 class Sfpu {
 public:
-    /// From the kernel's compute config: math_approx_mode (the kernel's APPROX).
-    void configure(bool approx) { approx_ = approx; }
+    /// From the kernel's compute config: math_approx_mode (the kernel's APPROX); arch: the program's chip, whose
+    /// SFPMAD the values follow (math/sfpmad.hpp).
+    void configure(bool approx, math::SfpuArch arch) {
+        approx_ = approx;
+        arch_ = arch;
+    }
     /// *_tile_init for op.
     void init(SfpuOp op);
     /// Throws KernelFailure "<call> without its <init>" unless op was initialised.
@@ -44,8 +50,7 @@ public:
     /// DEST[idst] = op(DEST[idst], param) elementwise; param_bits is the float32 scalar's bit pattern.
     void unary(SfpuOp op, uint32_t param_bits, Dest& dest, uint32_t idst) const;
     /// DEST[odst] = DEST[idst0] op DEST[idst1]; round_nearest_even selects DstRoundingMode::NearestEven.
-    static void binary(SfpuOp op, bool round_nearest_even, Dest& dest, uint32_t idst0, uint32_t idst1,
-                       uint32_t odst);
+    void binary(SfpuOp op, bool round_nearest_even, Dest& dest, uint32_t idst0, uint32_t idst1, uint32_t odst) const;
 
     /// sfpu_bcast_col_init: the lane mask (LREG6) and the broadcast replay (slot 0) are live from here.
     void init_bcast_col() { bcast_col_live_ = true; }
@@ -67,6 +72,7 @@ private:
     bool inited_[uint32_t(SfpuOp::COUNT)] = {};
     bool bcast_col_live_ = false;
     bool approx_ = false;
+    math::SfpuArch arch_ = math::SfpuArch::Wormhole;
 };
 
 }  // namespace tensix_emu

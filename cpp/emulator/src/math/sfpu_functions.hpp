@@ -10,8 +10,8 @@
 // Miscellaneous/FMA/fma.c, fma_model_wh): partially fused -- the product keeps 26 fractional bits plus a sticky
 // bit, one rounding to nearest even; denormal inputs read as zero; denormal and -0 results are +0; NaN results
 // have the mantissa LSB set (other bits can leak from the sum). With b == 1 or c == 0 it is the IEEE add /
-// multiply (ISA: SFPMAD.md), denormals and -0 aside. Blackhole's SFPMAD differs in NaN, -0 and denormal-result
-// handling (math/sfpmad.hpp lists the cases); the emulator uses Wormhole's for both arches (a known gap).
+// multiply (ISA: SFPMAD.md), denormals and -0 aside. Blackhole's SFPMAD (fma_model_bh) differs in NaN, -0 and
+// denormal-result handling (math/sfpmad.hpp lists the cases): every function below takes the program's arch.
 // sfpi expression lowering (assumed, not documented in the wheel): `a * b` -> SFPMUL, `a + b` / `a - b` ->
 // SFPADD, `c + a * b` written as one expression -> one SFPMAD (sfpi-gcc combines them), `-y` -> a sign flip
 // (exact), sfpi::addexp -> SFPDIVP2 (ISA: SFPDIVP2.md, wrapping 8-bit exponent add, Inf/NaN unchanged).
@@ -27,17 +27,19 @@
 
 namespace tensix_emu::math {
 
-/// ISA SFPMAD: a * b + c, Wormhole bit-exact (math/sfpmad.hpp).
-inline float sfpmad(float a, float b, float c) {
-    return bits_float(sfpmad_wormhole_bits(float_bits(a), float_bits(b), float_bits(c)));
+/// ISA SFPMAD: a * b + c, bit-exact for arch (math/sfpmad.hpp).
+inline float sfpmad(SfpuArch arch, float a, float b, float c) {
+    return bits_float(sfpmad_bits(arch, float_bits(a), float_bits(b), float_bits(c)));
 }
-inline float sfpmul(float a, float b) { return sfpmad(a, b, 0.0f); }
-inline float sfpadd(float a, float b) { return sfpmad(1.0f, a, b); }
-inline float sfpsub(float a, float b) { return sfpmad(1.0f, a, -b); }
+inline float sfpmul(SfpuArch arch, float a, float b) { return sfpmad(arch, a, b, 0.0f); }
+inline float sfpadd(SfpuArch arch, float a, float b) { return sfpmad(arch, 1.0f, a, b); }
+inline float sfpsub(SfpuArch arch, float a, float b) { return sfpmad(arch, 1.0f, a, -b); }
 
 /// LLK ckernel_sfpu_addcmul.h calculate_addcmul on one lane: prod = value * b (SFPMUL), then prod * c + a as ONE
 /// SFPMAD (one rounding, the product's low bits folded into a sticky bit: math/sfpmad.hpp), FP32 DEST.
-inline float sfpu_addcmul(float a, float b, float c, float value) { return sfpmad(sfpmul(value, b), c, a); }
+inline float sfpu_addcmul(SfpuArch arch, float a, float b, float c, float value) {
+    return sfpmad(arch, sfpmul(arch, value, b), c, a);
+}
 
 /// The value LLK tt-llk tt_llk_wormhole_b0/common/inc/sfpu/ckernel_sfpu_binary_bcast.h broadcasts from one row of
 /// a column-vector tile (v: that row's columns 0..7, as SFPLOAD brings them into one 8-lane sub-vector):
@@ -45,10 +47,10 @@ inline float sfpu_addcmul(float a, float b, float c, float value) { return sfpma
 /// rotate-and-add stages (SFPSHFT2 ROR by 1, 2, 4; SFPADD) sum the 8 lanes into every lane. So the result is
 /// column 0 through SFPMUL (denormal -> +0), unless a column 1..7 holds Inf or NaN: Inf * 0 is NaN, which the adds
 /// spread (the same header's scalar path notes "multiplying those lanes by a zero mask would produce NaNs").
-inline float sfpu_bcast_col_value(const float* v) {
+inline float sfpu_bcast_col_value(SfpuArch arch, const float* v) {
     float lanes[8];
     for (int c = 0; c < 8; ++c) {
-        lanes[c] = sfpmul(v[c], c == 0 ? 1.0f : 0.0f);
+        lanes[c] = sfpmul(arch, v[c], c == 0 ? 1.0f : 0.0f);
     }
     for (int k = 1; k < 8; k *= 2) {
         float rotated[8];
@@ -56,7 +58,7 @@ inline float sfpu_bcast_col_value(const float* v) {
             rotated[c] = lanes[(c + 8 - k) % 8];
         }
         for (int c = 0; c < 8; ++c) {
-            lanes[c] = sfpadd(lanes[c], rotated[c]);
+            lanes[c] = sfpadd(arch, lanes[c], rotated[c]);
         }
     }
     return lanes[0];
@@ -110,18 +112,18 @@ constexpr float kSqrtP2 = 2.2533049f;
 
 /// LLK ckernel_sfpu_sqrt.h _calculate_sqrt_body_<APPROXIMATE, RECIPROCAL, FAST_APPROX=false> on one lane
 /// (the FP32 value before the DEST store). rsqrt_tile is RECIPROCAL = true (ckernel_sfpu_rsqrt.h).
-inline float sfpu_sqrt_body(float x, bool approximate, bool reciprocal) {
+inline float sfpu_sqrt_body(SfpuArch arch, float x, bool approximate, bool reciprocal) {
     const uint32_t xb = float_bits(x);
     const uint32_t inf_bits = 0x7f800000u;
     const uint32_t magic = approximate ? kSqrtApproxMagic : kSqrtMagic;
     float y = bits_float(magic - (xb >> 1));
     const bool finite_nonzero = inf_bits - xb != 0u && (xb << 1) != 0u;  // x != +inf, |x| != 0
     if (approximate) {
-        const float c = sfpmul(x, y);
-        const float t = sfpmad(-y, c, kSqrtApproxP1);
+        const float c = sfpmul(arch, x, y);
+        const float t = sfpmad(arch, -y, c, kSqrtApproxP1);
         if (reciprocal) {
             if (finite_nonzero) {
-                y = sfpmul(y, t);
+                y = sfpmul(arch, y, t);
                 if (sfp_sign(x)) {
                     y = bits_float(0x7fc00000u);  // std::numeric_limits<float>::quiet_NaN()
                 }
@@ -131,19 +133,19 @@ inline float sfpu_sqrt_body(float x, bool approximate, bool reciprocal) {
         } else {
             y = c;
             if (xb != inf_bits) {
-                y = sfpmul(y, t);
+                y = sfpmul(arch, y, t);
             }
         }
     } else {
-        float xy = sfpmul(x, y);
-        const float c = sfpmul(-y, xy);
-        y = sfpmul(y, sfpmad(c, sfpadd(kSqrtP2, c), kSqrtP1));
-        xy = sfpmul(x, y);
-        const float one_minus_xyy = sfpmad(-y, xy, 1.0f);
+        float xy = sfpmul(arch, x, y);
+        const float c = sfpmul(arch, -y, xy);
+        y = sfpmul(arch, y, sfpmad(arch, c, sfpadd(arch, kSqrtP2, c), kSqrtP1));
+        xy = sfpmul(arch, x, y);
+        const float one_minus_xyy = sfpmad(arch, -y, xy, 1.0f);
         if (reciprocal) {
             const float half_y = sfp_addexp(y, -1);
             if (finite_nonzero) {
-                y = sfpmad(one_minus_xyy, half_y, y);
+                y = sfpmad(arch, one_minus_xyy, half_y, y);
                 if (sfp_sign(x)) {
                     y = bits_float(0x7fc00000u);
                 }
@@ -151,9 +153,9 @@ inline float sfpu_sqrt_body(float x, bool approximate, bool reciprocal) {
                 y = bits_float(inf_bits - xb);
             }
         } else {
-            const float half_xy = sfpmul(0.5f, xy);
+            const float half_xy = sfpmul(arch, 0.5f, xy);
             if (int32_t(xb) < int32_t(inf_bits)) {  // signed compare: negative x also refines
-                y = sfpmad(one_minus_xyy, half_xy, xy);
+                y = sfpmad(arch, one_minus_xyy, half_xy, xy);
             }
         }
     }
@@ -169,8 +171,8 @@ inline float sfpu_sqrt_body(float x, bool approximate, bool reciprocal) {
 
 /// rsqrt_tile / sqrt_tile on one DEST value (LLK _calculate_sqrt_internal_): the body, then with a 16-bit
 /// DEST convert<vFloat16b>(RoundMode::Nearest) (SFPSTOCHRND, ties away) before the store.
-inline float sfpu_sqrt(float x, bool approximate, bool reciprocal, bool fp32_dest) {
-    const float y = sfpu_sqrt_body(x, approximate, reciprocal);
+inline float sfpu_sqrt(SfpuArch arch, float x, bool approximate, bool reciprocal, bool fp32_dest) {
+    const float y = sfpu_sqrt_body(arch, x, approximate, reciprocal);
     return fp32_dest ? y : sfp_round_bf16_nearest_away(y);
 }
 

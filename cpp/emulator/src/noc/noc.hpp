@@ -79,6 +79,7 @@ public:
     /// Called (m held) when a semaphore of `node` changed: the runner wakes that core's blocked kernels.
     std::function<void(NocNode&)> on_semaphore_change;
 
+    const tt_metal_mirror::ArchParams& arch() const { return arch_; }
     uint32_t num_dram_banks() const { return arch_.num_dram_banks; }
     uint32_t dram_alignment() const { return arch_.dram_alignment; }
     /// NOC address of a bank-local DRAM address; throws KernelFailure when the bank does not exist.

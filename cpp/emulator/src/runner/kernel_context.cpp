@@ -33,7 +33,8 @@ KernelContext::KernelContext(Scheduler& sched, Noc& noc, Core& core, const tt::t
         unpacker_.configure(*cc);
         packer_.configure(*cc);
         fpu_.configure(int(cc->math_fidelity), optimistic_srcb);
-        sfpu_.configure(cc->math_approx_mode);
+        sfpu_.configure(cc->math_approx_mode,
+                        noc.arch().name == "blackhole" ? math::SfpuArch::Blackhole : math::SfpuArch::Wormhole);
     }
     if (const auto* rt = k.runtime_args_of(core.coord)) {
         rt_args_ = *rt;

@@ -324,7 +324,7 @@ void KernelContext::sfpu_binary(SfpuOp op, uint32_t idst0, uint32_t idst1, uint3
     dest_.require_index(idst0, call);
     dest_.require_index(idst1, call);
     dest_.require_index(odst, call);
-    Sfpu::binary(op, round_nearest_even, dest_, idst0, idst1, odst);
+    sfpu_.binary(op, round_nearest_even, dest_, idst0, idst1, odst);
 }
 
 // ---- SFPU with DEST-resident operands (sfpu_binary_bcast.h, addcmul.h) ----
