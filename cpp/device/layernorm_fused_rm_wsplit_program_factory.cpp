@@ -112,8 +112,7 @@
 // HiFi4. The partials reach the writer in Float32 (c_26, 3 pages: x0, m_i, M2_i; stats_format is Float32 with
 // fp32_dest_acc_en, which both families have); the writer is told so (wsplit_writer_ct_args::mean_lo), adds eps
 // (eps_bits) and, for bfloat16 input, sends each core mean - x0 of its own slice (shift_out). The output is packed
-// from the fp32 DEST to the output format (round to nearest). wsplit_compute_rt_args::eps_bits is still set but no
-// longer read.
+// from the fp32 DEST to the output format (round to nearest).
 #include "device/layernorm_fused_rm_program_factory.hpp"
 
 #include <algorithm>
@@ -447,11 +446,8 @@ ProgramDescriptor LayerNormFusedRMWSplitProgramFactory::create_descriptor(const 
             r[reader_rt_args::eps] = detail::packed_bf16(attrs.eps);
             r[reader_rt_args::col_offset] = i * slice_bytes;
             reader.runtime_args.push_back({core, std::move(r)});
-            std::vector<uint32_t> c(precise ? wsplit_compute_rt_args::precise_count : wsplit_compute_rt_args::count, 0);
+            std::vector<uint32_t> c(wsplit_compute_rt_args::count, 0);
             c[wsplit_compute_rt_args::num_blocks] = blocks;
-            if (precise) {
-                c[wsplit_compute_rt_args::eps_bits] = std::bit_cast<uint32_t>(attrs.eps);
-            }
             c[wsplit_compute_rt_args::inv_w_slice_bits] = std::bit_cast<uint32_t>(1.0f / static_cast<float>(cols));
             c[wsplit_compute_rt_args::partial_last_tile] = (last && last_tile_cols < 32) ? 1u : 0u;
             compute.runtime_args.push_back({core, std::move(c)});

@@ -137,9 +137,7 @@ namespace wsplit_compute_rt_args {
 inline constexpr unsigned num_blocks = 0;        ///< tile-rows this core's group computes
 inline constexpr unsigned inv_w_slice_bits = 1;  ///< 1 / (valid columns of this core's slice) as float32 bits
 inline constexpr unsigned partial_last_tile = 2; ///< 1 when this slice ends in a partial tile (last slice, W % 32)
-inline constexpr unsigned count = 3;             ///< the FPU W-split kernel's runtime args
-inline constexpr unsigned eps_bits = 3;          ///< epsilon as float32 bits (precise kernel; unread)
-inline constexpr unsigned precise_count = 4;     ///< the precise W-split kernel's runtime args
+inline constexpr unsigned count = 3;             ///< both W-split kernels' runtime args (the writer adds eps)
 }  // namespace wsplit_compute_rt_args
 
 /// W-split writer (dataflow/writer_layernorm_fused_rm_wsplit.cpp, RISCV_0 / BRISC) compile-time args.

@@ -47,7 +47,7 @@
 //
 // Compile-time args: compute_ct_args with Wt = Ws (inv_w_bits unused), block_w = the untilize block width
 // (output_resident's: 2, 1 when Bc is odd; LayerNormFusedRMWSplitProgramFactory::block_width), then wsplit_compute_ct_args
-// (exchange_pages, chunk_tiles = Bc, fp32_input); runtime args: wsplit_compute_rt_args (eps_bits unread: the writer adds eps)
+// (exchange_pages, chunk_tiles = Bc, fp32_input); runtime args: wsplit_compute_rt_args (the writer adds eps)
 // (layernorm_fused_rm_kernel_args.hpp).
 #include <cstdint>
 
