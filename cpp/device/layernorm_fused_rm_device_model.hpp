@@ -103,7 +103,7 @@ inline constexpr uint32_t kShiftOutOps = 2;
 ///     steps of 6: 22); streaming_shifted 31 (+ x0 staged once per pass, 3 copies; - the 2 partial-sum copies of the
 ///     first chunks, which steps_per_chunk counts for every chunk);
 ///   row_resident_precise 58 (layernorm_fused_rm_precise.cpp: x0 staged 1; pass A's x0 bcast 1; split_reduce_mean of m
-///     13 (3 bf16 parts 1 + 3 + 5, 3 reduces, x 1 / W); m1 = x0 + m 3; split_reduce_mean of m2 13;
+///     13 (3 bf16 parts 1 + 3 + 5, 3 reduces, x 1 / W); m1 = x0 + m 3 (pass B's m1 bcast: per block); m2 13;
 ///     split_reduce_inv_std from S2 - m2^2: split 9, 3 reduces, x 1 / W, bcast m2, square, sub, + eps, copy, rsqrt,
 ///     2 Newton steps of 6: 31; that is 62, less the 4 steps of the first pass B block's totals, which steps_per_chunk
 ///     counts for every block); streaming_precise 56 (the same 62 less pass A's x0 bcast, now per chunk, and less the
