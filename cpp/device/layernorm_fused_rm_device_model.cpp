@@ -46,7 +46,7 @@ ArchConstants blackhole() {
     return a;
 }
 
-// (kind, steps per input tile, per tile-row, per streaming chunk, per tile when the output's section count is odd):
+// (kind, steps per input tile, per tile-row, per chunk, per tile when the output's section count is odd):
 // layernorm_fused_rm_device_model.hpp counts them.
 struct Steps {
     const char* kind;
@@ -55,8 +55,8 @@ struct Steps {
 constexpr Steps kSteps[] = {
     {"row_resident", 8, 2},           {"streaming", 10, 2},
     {"wsplit", 8, 2},                 {"row_resident_shifted", 12, 30, 0, 1},
-    {"streaming_shifted", 14, 31, 3, 1}, {"row_resident_precise", 16, 63, 0, 1},
-    {"streaming_precise", 18, 60, 5, 1}, {"wsplit_shifted", 12, 13, 0, 1},
+    {"streaming_shifted", 14, 31, 3, 1}, {"row_resident_precise", 16, 58, 5, 1},
+    {"streaming_precise", 18, 56, 7, 1}, {"wsplit_shifted", 12, 13, 0, 1},
     {"wsplit_precise", 16, 22, 0, 1}, {"ln", 7, 2},
     {"ln_large", 8, 2},               {"rms", 4, 2},
     {"layout", 1, 2}};
@@ -286,8 +286,10 @@ ProgramWork program_work(const operation_attributes_t& attrs, const tensor_args_
     const std::string kind = steps_kind(p.name, fmt, attrs.compute_config);
     // gamma and beta: tilized once per core row-resident; streaming, the reader places them as tiles (reader
     // affine_flag::pretiled): no tilize steps.
+    // Per chunk: the streaming chunks, or the precise row-resident kernel's pass B blocks of the same width.
+    const uint32_t chunks = Wt / LayerNormFusedRMStreamingProgramFactory::chunk_tiles(W, fmt, attrs.compute_config);
     c.tile_steps = r * Wt * steps_per_tile(kind) + (streaming ? 0 : 2ull * Wt) + r * steps_per_tile_row(kind) +
-                   r * (Wt / Bt) * steps_per_chunk(kind) + (Bt % 2 == 1 ? r * Wt * steps_per_odd_output_tile(kind) : 0);
+                   r * chunks * steps_per_chunk(kind) + (Bt % 2 == 1 ? r * Wt * steps_per_odd_output_tile(kind) : 0);
     p.dram_bytes = passes * rows * W * e_in + rows * W * e_out +
                    uint64_t(affine) * (streaming ? Ht : split.num_cores) * W * e_in;
     return p;

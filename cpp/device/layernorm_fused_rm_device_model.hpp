@@ -102,10 +102,12 @@ inline constexpr uint32_t kShiftOutOps = 2;
 ///     inverse std's split_reduce_inv_std: splits 4, 2 reduces, x 1 / W, + eps, copy into DST 1, rsqrt, 2 Newton
 ///     steps of 6: 22); streaming_shifted 31 (+ x0 staged once per pass, 3 copies; - the 2 partial-sum copies of the
 ///     first chunks, which steps_per_chunk counts for every chunk);
-///   row_resident_precise 63 (layernorm_fused_rm_precise.cpp: x0 staged 1; pass A's x0 bcast 1; split_reduce_mean of m
-///     13 (3 bf16 parts 1 + 3 + 5, 3 reduces, x 1 / W); m1 = x0 + m 3; pass B's m1 bcast 1; split_reduce_mean of m2 13;
+///   row_resident_precise 58 (layernorm_fused_rm_precise.cpp: x0 staged 1; pass A's x0 bcast 1; split_reduce_mean of m
+///     13 (3 bf16 parts 1 + 3 + 5, 3 reduces, x 1 / W); m1 = x0 + m 3 (pass B's m1 bcast: per block); m2 13;
 ///     split_reduce_inv_std from S2 - m2^2: split 9, 3 reduces, x 1 / W, bcast m2, square, sub, + eps, copy, rsqrt,
-///     2 Newton steps of 6: 31); streaming_precise 60 (the same, - the 3 partial-sum copies of the first chunks);
+///     2 Newton steps of 6: 31; that is 62, less the 4 steps of the first pass B block's totals, which steps_per_chunk
+///     counts for every block); streaming_precise 56 (the same 62 less pass A's x0 bcast, now per chunk, and less the
+///     first chunk's 5 partial-sum steps, which steps_per_chunk counts for every chunk);
 ///   wsplit_shifted 13 (layernorm_fused_rm_precise_wsplit.cpp, bfloat16 input: mean pass x0's tile copied for the
 ///     writer 1; 2 bf16 parts of S (h_1 packed by the pass, h_2: 3), 2 reduces, x 1 / w: 6; M2 pass m_i broadcast 1;
 ///     parts 3, 2 reduces: 5);
@@ -117,9 +119,12 @@ inline constexpr uint32_t kShiftOutOps = 2;
 /// std::invalid_argument for another kind.
 uint32_t steps_per_tile_row(const std::string& kind);
 
-/// Tile steps per chunk of the streaming kernels (0 for the other kinds): the DEST operands each chunk's statistics
-/// section loads again. streaming_shifted 3 (the partial row sum of each pass, m in the variance pass);
-/// streaming_precise 5 (pass 1: partial S, x0; pass 2: partials S1 and S2, m1). std::invalid_argument for another kind.
+/// Tile steps per chunk (0 for the other kinds): the DEST operands each chunk's statistics section loads again, for the
+/// streaming kernels, and for the precise row-resident kernel's pass B blocks (the streaming chunk's width,
+/// LayerNormFusedRMStreamingProgramFactory::chunk_tiles; centered_sums_chunk in layernorm_fused_rm_precise_common.hpp).
+/// streaming_shifted 3 (the partial row sum of each pass, m in the variance pass); streaming_precise 7 (pass 1:
+/// partial S, x0; pass 2: m1, the totals S1 and S2 copied and added at the chunk's end); row_resident_precise 5 (pass B
+/// as pass 2). std::invalid_argument for another kind.
 uint32_t steps_per_chunk(const std::string& kind);
 
 /// Extra tile steps per tile when the output's tile count (Wt row-resident, the chunk width Bt streaming, the staging

@@ -363,8 +363,9 @@ ProgramDescriptor build_descriptor(const operation_attributes_t& attrs, const te
         auto& args = compute.compile_time_args;
         args.assign(ct::count, 0);
         args[ct::Wt] = Wt;
-        // Row-resident: the untilize block width; streaming: the chunk width (its own block width).
-        args[ct::block_w] = streaming ? Bt : block_w;
+        // Row-resident: the untilize block width (the precise kernel: its statistics block, the chunk width the
+        // streaming program would take, so both sum in the same order); streaming: the chunk width.
+        args[ct::block_w] = streaming ? Bt : precise ? streaming_chunk(Wt, cc, kind) : block_w;
         args[ct::inv_w_bits] = std::bit_cast<uint32_t>(1.0f / static_cast<float>(W));
         args[ct::affine_flags] = affine_flags;
         args[ct::partial] = last_tile_cols < TILE_WIDTH ? 1u : 0u;

@@ -124,16 +124,18 @@ def work_from_descriptor(desc, arch: str, shape: list[int], e_in: int, e_out: in
     if wsplit and family:  # one precise W-split kernel, counted per input format (compile-time arg fp32_input)
         family = "_precise" if compute.compile_time_args[_C.wsplit_compute_ct_args.fp32_input] else "_shifted"
     steps = kind + family
+    # per chunk: the streaming chunks, or the precise row-resident kernel's pass B blocks (compute block_w tiles)
+    blocks = wt // compute.compile_time_args[_C.compute_ct_args.block_w] if steps == "row_resident_precise" else chunks
     affine_times = r if passes == 3 else 1
     n = lambda k, txns: [(k * c, b) for c, b in txns if c and k]  # noqa: E731
     core = CoreWork(
         read_txns=n(passes * TILE * r, per_stick(e_in)) + n(affine * affine_times, per_stick(e_affine)),
         write_txns=n(TILE * r, per_stick(e_out)),
         # its kernel's steps per tile, gamma / beta tilized (unless the reader placed them as tiles), the statistics
-        # per tile-row, the operands reloaded per streaming chunk, the unshared output loads of an odd output width
-        # (row-resident bt = wt)
+        # per tile-row, the operands reloaded per chunk (or pass B block), the unshared output loads of an odd output
+        # width (row-resident bt = wt)
         tile_steps=r * wt * STEPS[steps] + (0 if pretiled else 2 * wt * affine_times) + M.steps_per_tile_row(steps) * r
-        + r * chunks * M.steps_per_chunk(steps) + (r * wt * M.steps_per_odd_output_tile(steps) if bt % 2 else 0),
+        + r * blocks * M.steps_per_chunk(steps) + (r * wt * M.steps_per_odd_output_tile(steps) if bt % 2 else 0),
     )
     if wsplit:  # the group's rectangle, from the writer's multicast corners (NOC coordinates)
         wrt = _C.wsplit_writer_rt_args

@@ -22,6 +22,7 @@ import torch
 import ttnn
 
 import layernorm_fused_rm
+from layernorm_fused_rm import _C
 from layernorm_fused_rm.accuracy import Case, bf16_ulp, config_row, inputs, markdown, measure, row_errors
 
 STAGE7_SHAPES = [
@@ -129,3 +130,38 @@ def test_table_rows_run_or_are_rejected_with_the_reason():
     assert ok["row_err"] <= BF16_TARGET_ULPS and ok["min_pcc"] >= 0.9999, ok
     text = markdown([ok, rejected])
     assert "rejected by validate" in text and "ULP" in text
+
+
+ONE_CORE = ttnn.CoreGrid(x=1, y=1)
+
+
+@pytest.mark.parametrize("w,ratio,kwargs,factory", [
+    (4096, 1e4, {"program_factory": "streaming"}, "streaming"),
+    (4096, 1e4, {"core_grid": ONE_CORE}, "streaming"),
+    (3072, 3e4, {"core_grid": ONE_CORE}, "row-resident"),
+], ids=["streaming_forced", "streaming_default_1core", "resident_default_1core"])
+def test_fp32_large_mean_wide_rows(w, ratio, kwargs, factory):
+    # Rows m + randn lie on the float32 grid of m (2^-10 at 1e4, 2^-9 at 3e4), and so does d = x - m1: d^2's bits below
+    # the running sum's ulp are an integer square's (0, 1 or 4 mod 8), which round to nearest drops with a bias. One
+    # running sum of Wt squares per element missed the target (streaming W 4096 m/s 1e4: 3.68e-7; row-resident W
+    # 3072 m/s 3e4 without gamma / beta, which that program fits on one core: 3.75e-7); pass B now sums in blocks
+    # (centered_sums_chunk). The 1-core cases are programs the op selects by itself (no W-split on one core).
+    names = {"streaming": _C.STREAMING_PROGRAM_FACTORY, "row-resident": _C.program_factory_name()}
+    kwargs = {k: names[v] if k == "program_factory" else v for k, v in kwargs.items()}
+    x, gamma, beta = inputs(Case(33, w, ratio))
+    if factory == "row-resident":
+        gamma = beta = None  # W 3072 float32 with gamma and beta does not fit one core's L1
+    host = [None if t is None else ttnn.from_torch(t, dtype=ttnn.float32, layout=ttnn.ROW_MAJOR_LAYOUT)
+            for t in (x, gamma, beta)]
+    assert layernorm_fused_rm.create_program_descriptor(*host, **kwargs).program_factory == names[factory]
+    check(measure(x, gamma, beta, "float32", **kwargs), "float32", f"fp32 W={w} m/s={ratio:g} {factory} {kwargs}")
+
+
+def test_fp32_streaming_and_row_resident_agree_bit_for_bit():
+    # The precise row-resident kernel sums pass B in blocks of the streaming chunk's width (compute block_w), in the
+    # streaming kernel's order: the two programs give the same bits on a shape both fit.
+    x, _, _ = inputs(Case(33, 1024, 1e4))
+    host = ttnn.from_torch(x, dtype=ttnn.float32, layout=ttnn.ROW_MAJOR_LAYOUT)
+    outs = [ttnn.to_torch(ttnn.layernorm_fused_rm(host, program_factory=f))
+            for f in (_C.program_factory_name(), _C.STREAMING_PROGRAM_FACTORY)]
+    assert torch.equal(outs[0], outs[1])

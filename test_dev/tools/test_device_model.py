@@ -254,21 +254,27 @@ def test_analytic_work_equals_the_descriptors(arch, shape, factory, S, affine):
 
 
 @pytest.mark.parametrize("shape,factory", [([1, 1, 64, 3040], "streaming"), ([1, 1, 64, 4096], "streaming"),
-                                           ([1, 1, 64, 96], "resident"), ([1, 1, 64, 128], "resident")])
+                                           ([1, 1, 64, 96], "resident"), ([1, 1, 64, 128], "resident"),
+                                           ([1, 1, 64, 1024], "resident"), ([1, 1, 64, 1440], "resident")])
 def test_precise_analytic_work_equals_the_descriptors(shape, factory):
     # float32 (precise kernels): odd and even output widths (Wt 95 streams in chunks of 5, 128 in chunks of 8; Wt 3
     # and 4 row-resident), so the per-chunk reloads and the odd-output steps are counted the same both ways, and a
-    # streaming chunk is no longer bounded by DEST.
+    # streaming chunk is no longer bounded by DEST. The row-resident precise kernel sums pass B in blocks of the
+    # streaming chunk's width (compute block_w: Wt 32 in 4 blocks of 8, Wt 45 in 9 of 5), each counted as a chunk.
     a, t = _attrs_args(shape, dtype=_C.DType.FLOAT32, program_factory=FACTORIES[factory])
     desc = _C.create_program_descriptor(a, t, _C.TensorDesc(shape=shape, dtype=_C.DType.FLOAT32))
     from_desc = dm.work_from_descriptor(desc, "wormhole_b0", shape, 4, 4, 4)
     analytic = _C.model.program_work(a, t, FACTORIES[factory], 0)
     _same_work(analytic, from_desc)
-    bt = desc.kernels[0].compile_time_args[_C.reader_ct_args.Bt]
-    assert bt == {3040: 5, 4096: 8, 96: 3, 128: 4}[shape[-1]]
+    reader, compute = desc.kernels[0], desc.kernels[1]
+    bt = reader.compile_time_args[_C.reader_ct_args.Bt]
     wt = -(-shape[-1] // 32)
+    assert bt == ({3040: 5, 4096: 8} if factory == "streaming" else {w: -(-w // 32) for w in (96, 128, 1024, 1440)})[
+        shape[-1]]
+    block = compute.compile_time_args[_C.compute_ct_args.block_w]  # the chunk (streaming) or pass B block
+    assert block == {3040: 5, 4096: 8, 96: 3, 128: 4, 1024: 8, 1440: 5}[shape[-1]]
     odd = wt if bt % 2 else 0  # one extra step per tile when the output width is odd
-    per_chunk = _C.model.steps_per_chunk(analytic.name + "_precise") * (wt // bt)
+    per_chunk = _C.model.steps_per_chunk(analytic.name + "_precise") * (wt // block)
     affine = 0 if factory == "streaming" else 2 * wt  # the streaming reader places gamma / beta as tiles
     kind = analytic.name + "_precise"
     assert analytic.busiest.tile_steps == (wt * _C.model.steps_per_tile(kind) + _C.model.steps_per_tile_row(kind)

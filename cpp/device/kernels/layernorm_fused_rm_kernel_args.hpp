@@ -54,7 +54,7 @@ inline constexpr unsigned count = 8;
 /// Compute (compute/layernorm_fused_rm*.cpp, TRISC0/1/2) compile-time args, the same for all six kernels.
 namespace compute_ct_args {
 inline constexpr unsigned Wt = 0;            ///< tiles per row
-inline constexpr unsigned block_w = 1;       ///< row-resident: untilize block width; streaming: chunk width Bt
+inline constexpr unsigned block_w = 1;       ///< row-resident: untilize width (precise: pass B block); streaming: chunk Bt
 inline constexpr unsigned inv_w_bits = 2;    ///< 1 / W as float32 bits
 inline constexpr unsigned affine_flags = 3;  ///< affine_flag bits
 inline constexpr unsigned partial = 4;       ///< 1 when a row's last tile is partial (W % 32 != 0), else 0

@@ -357,24 +357,31 @@ ALWI void shift_to_mean() {
     cb_wait_front(cb_mean, 1);
 }
 
-// Pass B of the precise kernels, one chunk of `tiles` tiles of c_1: d = x - m1 (m1: column 0 of c_25 tile 0;
-// exact by Sterbenz when the mean is large against the spread, else rounded relative to |x - m1|), masked past W
-// on the row's last tile; S1 += sum_t d, S2 += sum_t d^2 (addcmul_tile). With `partial` both start from c_24's two
-// front tiles (popped). S1 is pushed to s1_cb and S2 to s2_cb (the same CB: S1 then S2). One DEST section:
-// DST 0 S1, 1 S2, 2 the tile's d, 3 m1 (then, on the row's last tile, the mask scratch).
-ALWI void centered_sums_chunk(uint32_t tiles, bool partial, bool last_chunk, uint32_t s1_cb, uint32_t s2_cb) {
+// Pass B of the precise kernels, one block of `tiles` tiles of c_1 from tile first_tile (a streaming chunk, or the
+// row-resident kernel's block of the same width): d = x - m1 (m1: column 0 of c_25 tile 0; exact by Sterbenz when the
+// mean is large against the spread, else rounded relative to |x - m1|), masked past W on the row's last tile
+// (`last_chunk`); the block's own sums S1 = sum_t d and S2 = sum_t d^2 (addcmul_tile) start from its first tile, and
+// with `partial` the running totals of the blocks before (the front tiles of s1_cb and s2_cb, popped) are added to
+// them once, at the end. S1 is pushed to s1_cb and S2 to s2_cb (the same CB: S1 then S2, 2 pages).
+// Why blocks: each element of S2 is a chain of roundings, and d = x - m1 lies on the input's grid (multiples of
+// ulp(x), 2^-10 at |x| ~ 1e4), so d^2 is a multiple of 2^-20 whose bits below the running sum's ulp (2^-17 once
+// S2 >= 64) are those of an integer square: 0, 1 or 4 units mod 8, never 2, 3, 5, 6, 7. Round to nearest drops the
+// 1 unit every time, a bias, not noise, so the error grows with the chain's length: one chain over the row (Wt
+// terms, what this did before) made S2 low by 5e-7 on average and 1 / std high by 2.3e-7 for rows 1e4 + randn at W
+// 4096 (float32 target 3e-7 of the row's scale). In blocks of Bt <= 8 tiles (streaming_chunk) no chain is longer
+// than max(Bt, Wt / Bt), and the block totals (sums of many squares) carry no such pattern (README "Numerics").
+// One DEST section: DST 0 S1, 1 S2, 2 the tile's d, then the S1 total, 3 m1 (on the row's last tile, the mask
+// scratch), then the S2 total.
+ALWI void centered_sums_chunk(uint32_t first_tile, uint32_t tiles, bool partial, bool last_chunk, uint32_t s1_cb,
+                              uint32_t s2_cb) {
     constexpr uint32_t s_1 = 0, s_2 = 1, s_d = 2, s_m1 = 3;
+    const bool one_cb = s1_cb == s2_cb;
     tile_regs_acquire();
-    if (partial) {
-        cb_wait_front(cb_sum, 2);
-        copy_from(cb_sum, 0, s_1);
-        copy_from(cb_sum, 1, s_2);
-    }
     bcast_from<BroadcastType::COL>(cb_mean, 0, s_m1);
     for (uint32_t t = 0; t < tiles; ++t) {
-        const bool first = !partial && t == 0;
+        const bool first = t == 0;
         const uint32_t w = first ? s_1 : s_d;
-        copy_from(cb_in, t, w);
+        copy_from(cb_in, first_tile + t, w);
         sub_col_dst(w, s_m1);
         if (args::partial && last_chunk && t == tiles - 1) {
             mask_padding(w, s_m1);
@@ -387,12 +394,25 @@ ALWI void centered_sums_chunk(uint32_t tiles, bool partial, bool last_chunk, uin
             add_square_dst(s_2, w);
         }
     }
+    if (partial) {  // the totals of the chunks before: S1 += total S1, S2 += total S2
+        cb_wait_front(s1_cb, one_cb ? 2 : 1);
+        if (!one_cb) {
+            cb_wait_front(s2_cb, 1);
+        }
+        copy_from(s1_cb, 0, s_d);
+        add_dst(s_1, s_d);
+        copy_from(s2_cb, one_cb ? 1 : 0, s_m1);
+        add_dst(s_2, s_m1);
+    }
     tile_regs_commit();
     if (partial) {
-        cb_pop_front(cb_sum, 2);
+        cb_pop_front(s1_cb, one_cb ? 2 : 1);
+        if (!one_cb) {
+            cb_pop_front(s2_cb, 1);
+        }
     }
-    cb_reserve_back(s1_cb, s1_cb == s2_cb ? 2 : 1);
-    if (s2_cb != s1_cb) {
+    cb_reserve_back(s1_cb, one_cb ? 2 : 1);
+    if (!one_cb) {
         cb_reserve_back(s2_cb, 1);
     }
     tile_regs_wait();
@@ -401,7 +421,7 @@ ALWI void centered_sums_chunk(uint32_t tiles, bool partial, bool last_chunk, uin
     pack_reconfig_data_format(s2_cb);
     pack_tile(s_2, s2_cb);
     tile_regs_release();
-    if (s1_cb == s2_cb) {
+    if (one_cb) {
         cb_push_back(s1_cb, 2);
     } else {
         cb_push_back(s1_cb, 1);

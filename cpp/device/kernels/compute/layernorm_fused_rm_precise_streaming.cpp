@@ -10,7 +10,9 @@
 //   pass 1  chunk 0: the row's first tile copied into c_25 (x0, exact); per chunk: tilize c_0 -> c_1;
 //           S += sum_t (x_t - x0) in DEST (the partial S kept in c_24 between chunks); then
 //           m = row sum of S / W -> c_25 tile 1; m1 = x0 + m -> c_25 tile 0
-//   pass 2  per chunk: tilize; d = x - m1 (masked past W); S1 += sum_t d, S2 += sum_t d^2 (partials in c_24); then
+//   pass 2  per chunk: tilize; d = x - m1 (masked past W); the chunk's sum_t d and sum_t d^2, to which the totals of
+//           the chunks before (c_24) are added at its end (centered_sums_chunk: no chain of roundings longer than
+//           max(Bt, Wt / Bt)); then
 //           m2 = row sum of S1 / W -> c_25 tile 1 and inv_std = 1 / sqrt(row sum of S2 / W - m2^2 + eps) -> c_27
 //   pass 3  per chunk: gamma c_6, beta c_7 (when given; tiles the reader placed) waited for, x tilized c_0 -> c_1;
 //           ((x - m1 - m2) * inv_std) * gamma + beta in DEST -> pack_untilize_dest -> c_16 (Bt pages)
@@ -57,7 +59,7 @@ void kernel_main() {
         for (uint32_t c = 0; c < chunks; ++c) {
             tilize_rows(cb_in_rm, cb_in, Bt);
             cb_wait_front(cb_in, Bt);
-            centered_sums_chunk(Bt, /*partial=*/c > 0, /*last_chunk=*/c == chunks - 1, cb_sum, cb_sum);
+            centered_sums_chunk(0, Bt, /*partial=*/c > 0, /*last_chunk=*/c == chunks - 1, cb_sum, cb_sum);
             cb_pop_front(cb_in, Bt);
         }
         split_reduce_mean(kPreciseSplit, cb_mean);  // m2, from S1
