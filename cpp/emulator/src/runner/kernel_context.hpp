@@ -94,7 +94,10 @@ public:
     void reduce_tile(PoolType type, ReduceDim dim, uint32_t icb, uint32_t icb_scaler, uint32_t itile,
                      uint32_t itile_scaler, uint32_t idst) override;
     void reduce_uninit() override;
-    void binary_init(BinaryOp op, BcastDim bcast, uint32_t icb0, uint32_t icb1, const char* call) override;
+    void binary_init(BinaryOp op, BcastDim bcast, uint32_t icb0, uint32_t icb1, bool acc_to_dest,
+                     const char* call) override;
+    void binary_math_init(BinaryOp op, BcastDim bcast, uint32_t icb0, uint32_t icb1, bool acc_to_dest,
+                          const char* call) override;
     void binary_tiles(BinaryOp op, BcastDim bcast, uint32_t icb0, uint32_t icb1, uint32_t itile0, uint32_t itile1,
                       uint32_t idst, const char* call) override;
     void copy_init(uint32_t icb) override;

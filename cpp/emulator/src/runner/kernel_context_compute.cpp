@@ -218,11 +218,20 @@ void KernelContext::reduce_tile(PoolType type, ReduceDim dim, uint32_t icb, uint
 
 // ---- element-wise binary and broadcast (FPU) ----
 
-void KernelContext::binary_init(BinaryOp op, BcastDim bcast, uint32_t icb0, uint32_t icb1, const char* call) {
+void KernelContext::binary_init(BinaryOp op, BcastDim bcast, uint32_t icb0, uint32_t icb1, bool acc_to_dest,
+                                const char* call) {
     sfpu_.clobber_bcast_col();  // see math/sfpu.hpp: the column-broadcast state
     require_started(call);
     fpu_.require_no_tilize(call);
-    fpu_.init_binary(op, bcast, icb0, icb1);
+    fpu_.init_binary(op, bcast, icb0, icb1, acc_to_dest);
+}
+
+void KernelContext::binary_math_init(BinaryOp op, BcastDim bcast, uint32_t icb0, uint32_t icb1, bool acc_to_dest,
+                                     const char* call) {
+    sfpu_.clobber_bcast_col();  // see math/sfpu.hpp: the column-broadcast state (the MOP is reprogrammed)
+    require_started(call);
+    fpu_.require_no_tilize(call);
+    fpu_.init_binary_math(op, bcast, icb0, icb1, acc_to_dest, call);
 }
 
 void KernelContext::binary_tiles(BinaryOp op, BcastDim bcast, uint32_t icb0, uint32_t icb1, uint32_t itile0,
