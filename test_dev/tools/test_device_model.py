@@ -100,7 +100,12 @@ def test_wsplit_work_by_hand(fp32_dest):
     assert w.busiest.read_txns == [(32, 1024), (2, 1024)]  # its 32 slice sticks, its gamma and beta slices
     # Round 1: its slot (256 B; 384 B with the lo parts) to 7 peers; round 2: its 4 owned rows' (mean, var) pairs,
     # 32 B (precise kernel: (mean hi, mean lo, inverse std), 48 B), to 7 peers; 2 x 7 semaphore increments.
-    slot, block, steps, row_steps = (384, 48, 12, 13) if fp32_dest else (256, 32, 8, 2)
+    # Steps per tile of the precise kernel on bfloat16 input, from layernorm_fused_rm_precise_wsplit.cpp: tilize_rows
+    # 1; stats_pass 0 (sum_shifted): one sub_tiles_bcast_cols per tile, accumulated into DEST 1; stats_pass 1:
+    # shifted (FPU), sub_dst, add_square_dst (square_tile on the first) 3; output_resident_from per 2-tile section:
+    # shifted 1 each, the two unary_bcast operands 1 per tile, normalize_col_dst 1, gamma and beta unary_bcast 2,
+    # mul_add_dst 1: 6. 11 in all.
+    slot, block, steps, row_steps = (384, 48, 11, 13) if fp32_dest else (256, 32, 8, 2)
     # Soft-float operations per tile-row: 4 owned rows x 8 partials x 7 (precise: x 8, + 33 per owned row, + 2 for
     # each of the 32 rows: bfloat16 input).
     ops = 4 * (8 * 8 + 33) + 32 * 2 if fp32_dest else 4 * 8 * 7
