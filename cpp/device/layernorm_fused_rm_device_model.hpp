@@ -100,8 +100,8 @@ inline constexpr uint32_t kShiftOutOps = 2;
 ///   row_resident_shifted 30 (finish_pass, layernorm_fused_rm_shifted_common.hpp: the mean's split_reduce_mean with one
 ///     bf16 part and a rest, 1 + 3 splits, 2 reduces, x 1 / W: 7; m brought into DEST for the variance pass 1; the
 ///     inverse std's split_reduce_inv_std: splits 4, 2 reduces, x 1 / W, + eps, copy into DST 1, rsqrt, 2 Newton
-///     steps of 6: 22); streaming_shifted 31 (+ x0 staged once per pass, 3 copies; - the 2 partial-sum copies of the
-///     first chunks, which steps_per_chunk counts for every chunk);
+///     steps of 6: 22); streaming_shifted 30 (+ x0 staged once per pass, 3 copies; - the 2 partial-sum copies of the
+///     first chunks and - m brought into DEST, which steps_per_chunk counts for every chunk);
 ///   row_resident_precise 63 (layernorm_fused_rm_precise.cpp: x0 staged 1; pass A's x0 bcast 1; split_reduce_mean of m
 ///     13 (3 bf16 parts 1 + 3 + 5, 3 reduces, x 1 / W); m1 = x0 + m 3; pass B's m1 bcast 1; split_reduce_mean of m2 13;
 ///     split_reduce_inv_std from S2 - m2^2: split 9, 3 reduces, x 1 / W, bcast m2, square, sub, + eps, copy, rsqrt,

@@ -200,6 +200,24 @@ def test_descriptor_counts_equal_the_emulators(shape, factory):
     assert work.cores == len([v for v in per_core.values() if v > 0])
 
 
+@pytest.mark.parametrize("shape,factory,S,masked", [
+    ([1, 1, 64, 1024], "resident", 0, False), ([1, 1, 64, 64], "resident", 0, False),
+    ([1, 1, 32, 4096], "streaming", 0, False), ([1, 1, 32, 4096], "wsplit", 8, False),
+    ([1, 1, 64, 1000], "resident", 0, True), ([1, 1, 64, 3000], "wsplit", 2, True),
+])
+def test_shifted_steps_equal_the_emulators_tile_ops(shape, factory, S, masked):
+    """bfloat16 with fp32 DEST (the shifted kinds): the model's tile steps of the busiest core, counted by hand from
+    the kernels (layernorm_fused_rm_device_model.hpp), equal the emulator's count of tile operations of that core's
+    compute kernel (RunStats::tile_ops_per_core: every unpack into DEST, tilized tile, FPU and SFPU call). W % 32 != 0
+    masks the row's last tile, which the model leaves out: 3 more steps in the mean pass, 2 in the variance pass."""
+    x, gamma, beta = _tensors(shape)
+    kw = {"program_factory": FACTORIES[factory]} | ({"wsplit_cores_per_row": S} if S else {})
+    a, t = _attrs_args(shape, **kw)
+    modelled = _C.model.program_work(a, t, FACTORIES[factory], S).busiest.tile_steps
+    _, stats = ttnn.layernorm_fused_rm(x, gamma, beta, return_stats=True, **kw)
+    assert max(stats["tile_ops_per_core"].values()) == modelled + (5 if masked else 0)
+
+
 @pytest.mark.skipif(not hasattr(_C, "WSPLIT_PROGRAM_FACTORY"), reason="the W-split program is not in this build")
 @pytest.mark.parametrize("shape,S", [([1, 1, 32, 4096], 2), ([1, 1, 32, 4096], 8), ([1, 1, 64, 3000], None),
                                      ([1, 1, 96, 256], 4)])
