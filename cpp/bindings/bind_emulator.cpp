@@ -159,6 +159,10 @@ void bind_emulator(nb::module_& m) {
                 "dict[tuple[int, int], int]: end of the last CB on each core (bytes, absolute L1 address).")
         .def_ro("noc_transactions_per_core", &emu::RunStats::noc_transactions_per_core,
                 "dict[tuple[int, int], int]: NOC reads + writes issued by each core's kernels.")
+        .def_ro("tile_ops_per_core", &emu::RunStats::tile_ops_per_core,
+                "dict[tuple[int, int], int]: tile operations of each core's compute kernel (cores whose compute "
+                "kernel operated on a tile): one per tile unpacked into DEST, tilized or untilized from a CB, per FPU "
+                "binary or reduce call and per SFPU call; inits and packs not counted.")
         .def_ro("kernels_run", &emu::RunStats::kernels_run, "Kernel instances (kernels x cores) run.")
         .def_ro("host_threads", &emu::RunStats::host_threads, "Host threads of the pool that ran them.")
         .def_ro("warnings", &emu::RunStats::warnings, "list[str].")

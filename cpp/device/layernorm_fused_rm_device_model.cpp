@@ -54,9 +54,9 @@ struct Steps {
 };
 constexpr Steps kSteps[] = {
     {"row_resident", 8, 2},           {"streaming", 10, 2},
-    {"wsplit", 8, 2},                 {"row_resident_shifted", 12, 30, 0, 1},
-    {"streaming_shifted", 14, 31, 3, 1}, {"row_resident_precise", 16, 58, 5, 1},
-    {"streaming_precise", 18, 56, 7, 1}, {"wsplit_shifted", 12, 13, 0, 1},
+    {"wsplit", 8, 2},                 {"row_resident_shifted", 11, 30, 0, 1},
+    {"streaming_shifted", 13, 30, 3, 1}, {"row_resident_precise", 16, 58, 5, 1},
+    {"streaming_precise", 18, 56, 7, 1}, {"wsplit_shifted", 11, 13, 0, 1},
     {"wsplit_precise", 16, 22, 0, 1}, {"ln", 7, 2},
     {"ln_large", 8, 2},               {"rms", 4, 2},
     {"layout", 1, 2}};

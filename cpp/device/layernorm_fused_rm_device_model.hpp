@@ -100,8 +100,8 @@ inline constexpr uint32_t kShiftOutOps = 2;
 ///   row_resident_shifted 30 (finish_pass, layernorm_fused_rm_shifted_common.hpp: the mean's split_reduce_mean with one
 ///     bf16 part and a rest, 1 + 3 splits, 2 reduces, x 1 / W: 7; m brought into DEST for the variance pass 1; the
 ///     inverse std's split_reduce_inv_std: splits 4, 2 reduces, x 1 / W, + eps, copy into DST 1, rsqrt, 2 Newton
-///     steps of 6: 22); streaming_shifted 31 (+ x0 staged once per pass, 3 copies; - the 2 partial-sum copies of the
-///     first chunks, which steps_per_chunk counts for every chunk);
+///     steps of 6: 22); streaming_shifted 30 (+ x0 staged once per pass, 3 copies; - the 2 partial-sum copies of the
+///     first chunks and - m brought into DEST, which steps_per_chunk counts for every chunk);
 ///   row_resident_precise 58 (layernorm_fused_rm_precise.cpp: x0 staged 1; pass A's x0 bcast 1; split_reduce_mean of m
 ///     13 (3 bf16 parts 1 + 3 + 5, 3 reduces, x 1 / W); m1 = x0 + m 3 (pass B's m1 bcast: per block); m2 13;
 ///     split_reduce_inv_std from S2 - m2^2: split 9, 3 reduces, x 1 / W, bcast m2, square, sub, + eps, copy, rsqrt,
@@ -114,8 +114,7 @@ inline constexpr uint32_t kShiftOutOps = 2;
 ///   wsplit_precise 22 (the same kernel, float32 input: mean pass x0 broadcast 1; 3 bf16 parts of S (h_1 packed by
 ///     the pass, then 3 + 3, S - h_1 packed beside h_2), 3 reduces, x 1 / w: 10; M2 pass x0 and m_i broadcast 2;
 ///     parts 6, 3 reduces: 9). The inverse std of both is the writer's (kRowOpsHiLo).
-/// Left out: the W-split kernel's mask of the last slice's partial last tile (W % 32 != 0: 2 steps per pass, on one
-/// core).
+/// Left out: the mask of the row's partial last tile (W % 32 != 0; steps_per_tile lists what it costs).
 /// std::invalid_argument for another kind.
 uint32_t steps_per_tile_row(const std::string& kind);
 
@@ -152,21 +151,28 @@ inline constexpr uint32_t kSemaphoreBytes = 4;
 ///   W-split runs one kernel for both, counted per input format) pack nothing per tile until the output, so one step per unpack into
 ///   DEST (tilize, copy_tile, unary_bcast), FPU subtraction or SFPU tile operation (sfpu_binary_bcast.h column ops and
 ///   addcmul_tile count one each; per-row operands resident in DEST, layernorm_fused_rm_precise_common.hpp):
-///   row_resident_shifted 12 (layernorm_fused_rm_shifted_common.hpp): tilize 1; mean pass: x - x0 (FPU), add 2;
-///     variance pass: x - x0, - m (SFPU broadcast), + square (addcmul) 3; output (output_resident, 2 tiles per DEST
-///     section): x - x0, m and inv_std brought in per section (1 per tile), normalize, bcast gamma, bcast beta,
-///     addcmul with untilize 6; streaming_shifted 14 (x tilized in each of the 3 passes);
+///   row_resident_shifted 11 (layernorm_fused_rm_shifted_common.hpp): tilize 1; mean pass: x - x0 accumulated into
+///     S by the FPU (sum_shifted, layernorm_fused_rm_precise_common.hpp: ELWSUB with AddDst; the row's first tile a
+///     plain subtraction, also 1) 1; variance pass: x - x0, - m (SFPU broadcast), + square (addcmul; the first tile:
+///     square) 3; output (output_resident, 2 tiles per DEST section): x - x0, m and inv_std brought in per section (1
+///     per tile), normalize, bcast gamma, bcast beta, addcmul with untilize 6; streaming_shifted 13 (x tilized in each
+///     of the 3 passes; a chunk's partial S is counted by steps_per_chunk, its tiles accumulate onto it: 1 each);
 ///   row_resident_precise 16 (layernorm_fused_rm_precise.cpp; 15.5 rounded up): tilize 1; pass A: copy, - x0, add 3;
 ///     pass B: copy, - m1, add, + square (addcmul) 4; output: copy, m1 per section (1/2), - m1, m2 and inv_std per
 ///     section (1), normalize, bcast gamma, bcast beta, addcmul 7.5; streaming_precise 18
 ///     (layernorm_fused_rm_precise_streaming.cpp: 17.5 rounded up, 3 tilizes);
-///   wsplit_shifted 12 (layernorm_fused_rm_precise_wsplit.cpp, bfloat16 input): tilize 1; mean pass: x - x0 (FPU),
-///     add 2; M2 pass: x - x0 (FPU), - m_i (kept in DEST for the pass), + square (addcmul) 3; output
+///   wsplit_shifted 11 (layernorm_fused_rm_precise_wsplit.cpp, bfloat16 input): tilize 1; mean pass: x - x0
+///     accumulated into S by the FPU (sum_shifted) 1; M2 pass: x - x0 (FPU), - m_i (kept in DEST for the pass),
+///     + square (addcmul) 3; output
 ///     (output_resident_from, 2 tiles per DEST section): x - x0 (FPU), mean - x0 and inv_std per section (1 per
 ///     tile), normalize, bcast gamma, bcast beta, addcmul with untilize 6;
 ///   wsplit_precise 16 (the same kernel, float32 input; 15.5 rounded up): tilize 1; mean pass: copy, - x0 (kept in
 ///     DEST for the pass), add 3; M2 pass: copy, - x0, - m_i, + square (addcmul) 4; output: copy, mean hi per section
 ///     (1/2), - mean hi, mean lo and inv_std per section (1), normalize, bcast gamma, bcast beta, addcmul 7.5;
+///   Not counted (no bench shape has it): W % 32 != 0, where the row's last tile is masked past W before it is added
+///   (mask_padding: row-0 broadcast of the partial scaler, multiply; 2 steps): the shifted kinds' mean pass spends 4
+///   steps on it (subtract into a scratch slot, mask, SFPU add) instead of 1 and their variance / M2 pass 5 instead
+///   of 3, on the busiest core (W-split: the last slice's core);
 ///   ln 7 (upstream layer_norm single pass): sum, x - mean, square, sum, * inv_std, * gamma, + beta;
 ///   ln_large 8 (its large-tensor 3-read path): sum | x - mean, square, sum | x - mean, * inv_std, * gamma, + beta;
 ///   rms 4: square, sum, * inv_rms, * gamma;  layout 1: tilize or untilize (to_layout).

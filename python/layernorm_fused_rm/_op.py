@@ -338,9 +338,8 @@ def _stats_dict(stats: _C.RunStats, arch: str) -> dict[str, Any]:
         "jit_compiles": stats.jit_compiles,
         "warnings": list(stats.warnings),
         # per core, keyed by (x, y)
-        "tiles_computed_per_core": dict(stats.tiles_computed_per_core),
-        "l1_high_water_per_core": dict(stats.l1_high_water_per_core),
-        "noc_transactions_per_core": dict(stats.noc_transactions_per_core),
+        **{k: dict(getattr(stats, k)) for k in ("tiles_computed_per_core", "l1_high_water_per_core",
+                                                 "noc_transactions_per_core", "tile_ops_per_core")},
         "kernels_run": stats.kernels_run,
         "host_threads": stats.host_threads,
     }

@@ -24,9 +24,11 @@ def dev():
 
 
 def run_op(dev, defines, a_tiles, b_tile, *, fmt_a=h.BF16, fmt_b=h.BF16, fmt_out=h.BF16, fp32_dest=False,
-           param=0.0, out_pages=1, a_raw=None, unpack_to_dest=None, out_raw=False, math_fidelity=None, approx=None):
+           param=0.0, out_pages=1, a_raw=None, unpack_to_dest=None, out_raw=False, math_fidelity=None, approx=None,
+           stats_out=None):
     """Runs tile_math.cpp; returns the output tiles as logical 32x32 arrays (or the raw row-major values).
-    math_fidelity ("LoFi".."HiFi4") and approx (math_approx_mode) set the compute config (None: its default)."""
+    math_fidelity ("LoFi".."HiFi4") and approx (math_approx_mode) set the compute config (None: its default);
+    stats_out: a list that receives the run's RunStats."""
     na = len(a_tiles) if a_raw is None else a_raw[1]
     bufs = h.Buffers(dev)
     try:
@@ -45,6 +47,8 @@ def run_op(dev, defines, a_tiles, b_tile, *, fmt_a=h.BF16, fmt_b=h.BF16, fmt_out
         cbs = [h.cb(0, na, fmt_a), h.cb(1, 1, fmt_b), h.cb(16, out_pages, fmt_out)]
         stats = dev.run(h.program(ks, cbs))
         assert stats.warnings == []
+        if stats_out is not None:
+            stats_out.append(stats)
         out = h.from_bytes(dev.read_dram_buffer(addr_o, out_pages * ts_o), fmt_out)
     finally:
         bufs.free()
@@ -350,3 +354,18 @@ def test_copy_dest_values_refuses_a_16bit_dest(dev):
     a = rand_bf16(np.random.default_rng(28))
     with pytest.raises(_C.EmulatorError, match="needs an fp32 DEST"):
         run_op(dev, [("OP_COPY_DEST", "1")], [a], a)
+
+
+@pytest.mark.parametrize("defines,na,ops", [
+    ([("OP_ADDCMUL", "1")], 2, 4),  # 3 copy_tile + addcmul_tile
+    ([("OP_BINARY", "sub_tiles_bcast_cols"), ("OP_BINARY_INIT", "sub_bcast_cols_init")], 1, 1),
+    ([("OP_REDUCE_ROW", "1"), ("POOL", "PoolType::SUM")], 3, 3),  # one reduce_tile per tile
+    ([("OP_TILIZE", "1")], 2, 2),  # a 2-tile block
+    ([("OP_SFPU_SCALAR", "mul_unary_tile")], 1, 2),  # copy_tile + the SFPU op; inits not counted
+], ids=["addcmul", "bcast_sub", "reduce", "tilize", "sfpu"])
+def test_tile_ops_count_every_unpack_fpu_and_sfpu_call(dev, defines, na, ops):
+    rng = np.random.default_rng(5)
+    got = []
+    run_op(dev, defines, [rand_bf16(rng) for _ in range(na)], rand_bf16(rng), stats_out=got, fp32_dest=True,
+           out_pages=na if ("OP_TILIZE", "1") in defines else 1)
+    assert dict(got[0].tile_ops_per_core) == {(0, 0): ops}

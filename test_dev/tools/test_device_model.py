@@ -100,7 +100,12 @@ def test_wsplit_work_by_hand(fp32_dest):
     assert w.busiest.read_txns == [(32, 1024), (2, 1024)]  # its 32 slice sticks, its gamma and beta slices
     # Round 1: its slot (256 B; 384 B with the lo parts) to 7 peers; round 2: its 4 owned rows' (mean, var) pairs,
     # 32 B (precise kernel: (mean hi, mean lo, inverse std), 48 B), to 7 peers; 2 x 7 semaphore increments.
-    slot, block, steps, row_steps = (384, 48, 12, 13) if fp32_dest else (256, 32, 8, 2)
+    # Steps per tile of the precise kernel on bfloat16 input, from layernorm_fused_rm_precise_wsplit.cpp: tilize_rows
+    # 1; stats_pass 0 (sum_shifted): one sub_tiles_bcast_cols per tile, accumulated into DEST 1; stats_pass 1:
+    # shifted (FPU), sub_dst, add_square_dst (square_tile on the first) 3; output_resident_from per 2-tile section:
+    # shifted 1 each, the two unary_bcast operands 1 per tile, normalize_col_dst 1, gamma and beta unary_bcast 2,
+    # mul_add_dst 1: 6. 11 in all.
+    slot, block, steps, row_steps = (384, 48, 11, 13) if fp32_dest else (256, 32, 8, 2)
     # Soft-float operations per tile-row: 4 owned rows x 8 partials x 7 (precise: x 8, + 33 per owned row, + 2 for
     # each of the 32 rows: bfloat16 input).
     ops = 4 * (8 * 8 + 33) + 32 * 2 if fp32_dest else 4 * 8 * 7
@@ -193,6 +198,24 @@ def test_descriptor_counts_equal_the_emulators(shape, factory):
     assert work.dram_bytes == stats["dram_bytes_read"] + stats["dram_bytes_written"]
     assert work.busiest.read_bytes >= 32 * shape[-1] * 2  # at least its sticks once
     assert work.cores == len([v for v in per_core.values() if v > 0])
+
+
+@pytest.mark.parametrize("shape,factory,S,masked", [
+    ([1, 1, 64, 1024], "resident", 0, False), ([1, 1, 64, 64], "resident", 0, False),
+    ([1, 1, 32, 4096], "streaming", 0, False), ([1, 1, 32, 4096], "wsplit", 8, False),
+    ([1, 1, 64, 1000], "resident", 0, True), ([1, 1, 64, 3000], "wsplit", 2, True),
+])
+def test_shifted_steps_equal_the_emulators_tile_ops(shape, factory, S, masked):
+    """bfloat16 with fp32 DEST (the shifted kinds): the model's tile steps of the busiest core, counted by hand from
+    the kernels (layernorm_fused_rm_device_model.hpp), equal the emulator's count of tile operations of that core's
+    compute kernel (RunStats::tile_ops_per_core: every unpack into DEST, tilized tile, FPU and SFPU call). W % 32 != 0
+    masks the row's last tile, which the model leaves out: 3 more steps in the mean pass, 2 in the variance pass."""
+    x, gamma, beta = _tensors(shape)
+    kw = {"program_factory": FACTORIES[factory]} | ({"wsplit_cores_per_row": S} if S else {})
+    a, t = _attrs_args(shape, **kw)
+    modelled = _C.model.program_work(a, t, FACTORIES[factory], S).busiest.tile_steps
+    _, stats = ttnn.layernorm_fused_rm(x, gamma, beta, return_stats=True, **kw)
+    assert max(stats["tile_ops_per_core"].values()) == modelled + (5 if masked else 0)
 
 
 @pytest.mark.skipif(not hasattr(_C, "WSPLIT_PROGRAM_FACTORY"), reason="the W-split program is not in this build")

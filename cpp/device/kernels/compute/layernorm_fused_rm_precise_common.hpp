@@ -189,6 +189,53 @@ constexpr uint32_t d_acc = 0;
 constexpr uint32_t d_work = 1;
 constexpr uint32_t d_tmp = 2;
 
+// ---- Row sums of x - x0 by the FPU's accumulate mode (the bfloat16-input mean passes) ----
+// ELWSUB has an AddDst flag (ISA WormholeB0/TensixTile/TensixCoprocessor/ELWSUB.md, functional model in ELWADD.md):
+// Dst += SrcA - SrcB, SrcB's column 0 broadcast supported; with an fp32 DEST `float Result = SrcA - SrcB; if (AddDst)
+// Result += ReadDstFP32(Dst); Dst = WriteDstFP32(Result)`. tt-llk llk_math_eltwise_binary.h
+// eltwise_binary_configure_mop_standard puts acc_to_dest into every ELWSUB of the MOP, for every broadcast type
+// including COL; bcast.h's inits take no acc_to_dest, so (as upstream's weighted_reduce_nc.cpp and
+// compute_indexer_score.cpp do) the full init sub_bcast_cols_init is followed by the math-only
+// llk_math_eltwise_binary_init<ELWSUB, COL, LoFi>(a, b, 1) (llk_math_binary_api.h; LoFi as sub_bcast_cols_init
+// passes: add and sub run at LoFi). Every later binary init (sub_bcast_cols_init again) reprograms the MOP with
+// acc_to_dest = 0. x - x0 of two bf16 values is exact in fp32 when their exponents differ by at most 16, so the
+// FPU's Result is the term y and DEST += y is one fp32 rounding, as the SFPU add it replaces (in the ISA's model;
+// the ISA leaves the FPU's internal precision open: "precision could be either lower or higher than what is shown").
+
+// DST[d_acc] = (DST[d_acc] when onto_acc) + sum_t (x_t - x0) over tiles 0 .. tiles - 1 of icb (bf16, SrcA), x0 =
+// column 0 of tile shift_tile of shift_cb (bf16, SrcB): one FPU subtraction per tile, the first (not onto_acc) a plain
+// one into DST[d_acc], the others accumulated into it. masked_last (W % 32 != 0, the row's last tile among these):
+// the last tile is subtracted into DST[d_work], masked past W (DST[d_tmp] scratch) and added on the SFPU, the mask
+// coming before the add (the first tile itself when it is the only one and not onto_acc: masked in DST[d_acc]).
+ALWI void sum_shifted(uint32_t icb, uint32_t shift_cb, uint32_t shift_tile, uint32_t tiles, bool onto_acc,
+                      bool masked_last) {
+    const uint32_t fused = masked_last ? tiles - 1 : tiles;  // tiles summed by the FPU alone
+    reconfig_data_format(icb, shift_cb);
+    sub_bcast_cols_init(icb, shift_cb);
+    uint32_t t = 0;
+    if (!onto_acc && fused > 0) {
+        sub_tiles_bcast_cols(icb, shift_cb, 0, shift_tile, d_acc);
+        t = 1;
+    }
+    if (t < fused) {
+        MATH((llk_math_eltwise_binary_init<EltwiseBinaryType::ELWSUB, BroadcastType::COL, MathFidelity::LoFi>(
+            icb, shift_cb, 1 /* acc_to_dest */)));
+        for (; t < fused; ++t) {
+            sub_tiles_bcast_cols(icb, shift_cb, t, shift_tile, d_acc);
+        }
+    }
+    if (masked_last) {
+        const bool alone = !onto_acc && tiles == 1;
+        const uint32_t w = alone ? d_acc : d_work;
+        sub_bcast_cols_init(icb, shift_cb);  // acc_to_dest = 0 again
+        sub_tiles_bcast_cols(icb, shift_cb, tiles - 1, shift_tile, w);
+        mask_padding(w, d_tmp);
+        if (!alone) {
+            add_dst(d_acc, w);
+        }
+    }
+}
+
 // The split of the precise kernels: S in c_24, three bf16 parts in c_26 (S - h_1 - h_2 - h_3 is at most 2^-27 |S|).
 constexpr Split kPreciseSplit{cb_sum, cb_split, 3, kNoCb};
 

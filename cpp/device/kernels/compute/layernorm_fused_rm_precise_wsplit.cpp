@@ -16,7 +16,8 @@
 // Per tile-row, on this core's slice of Ws tiles (DST: fp32, 4 tiles per half-sync section):
 //   tilize  c_0 -> c_1 (exact: Float32 via UnpackToDestFp32, bf16 through SrcA), kept until the output; c_0 (and
 //           gamma / beta's c_4, c_5 once) staged in chunks of Bc = chunk_tiles tiles, c_1 (c_6, c_7) whole
-//   mean    S = sum_t y_t (masked past W) -> c_27; x0's tile -> c_26 page 0 (hi); S split into bf16 parts (2 for
+//   mean    S = sum_t y_t (masked past W; bfloat16: one FPU subtraction per tile accumulated into DEST, sum_shifted)
+//           -> c_27; x0's tile -> c_26 page 0 (hi); S split into bf16 parts (2 for
 //           bfloat16 input, 3 for float32) -> c_24; reduce, x 1 / w_i: m_i = the slice mean of y -> c_26 page 1 (lo)
 //           and c_27
 //   M2_i    S = sum_t (y_t - m_i)^2 (m_i broadcast once into a DEST slot kept for the pass; square and add fused by
@@ -128,22 +129,29 @@ ALWI void stats_pass(uint32_t pass, bool partial_last_tile) {
     if (pass == 1) {
         bcast_from<BroadcastType::COL>(cb_row, 0, d_kept);
     }
-    for (uint32_t t = 0; t < Ws; ++t) {
-        const uint32_t w = t == 0 ? d_sum : d_term;
-        shifted(t, w);
-        if (pass == 1) {
-            sub_dst(w, d_kept);
-        }
-        if (args::partial && partial_last_tile && t == Ws - 1) {
-            mask_padding(w, d_kept);
-        }
-        if (pass == 0 && t > 0) {
-            add_dst(d_sum, d_term);
-        } else if (pass == 1 && t == 0) {
-            square_tile_init();
-            square_tile(d_sum);
-        } else if (pass == 1) {
-            add_square_dst(d_sum, d_term);  // S += d^2 (addcmul_tile)
+    if (!fp32_in && pass == 0) {
+        // One FPU subtraction per tile accumulated into S (sum_shifted, layernorm_fused_rm_precise_common.hpp; its
+        // DST slots d_acc, d_work, d_tmp are d_sum, d_term, d_kept), the masked last tile excepted.
+        static_assert(d_acc == d_sum && d_work == d_term && d_tmp == d_kept, "sum_shifted's DST slots");
+        sum_shifted(cb_in, cb_in, 0, Ws, /*onto_acc=*/false, args::partial && partial_last_tile);
+    } else {
+        for (uint32_t t = 0; t < Ws; ++t) {
+            const uint32_t w = t == 0 ? d_sum : d_term;
+            shifted(t, w);
+            if (pass == 1) {
+                sub_dst(w, d_kept);
+            }
+            if (args::partial && partial_last_tile && t == Ws - 1) {
+                mask_padding(w, d_kept);
+            }
+            if (pass == 0 && t > 0) {
+                add_dst(d_sum, d_term);  // float32 input
+            } else if (pass == 1 && t == 0) {
+                square_tile_init();
+                square_tile(d_sum);
+            } else if (pass == 1) {
+                add_square_dst(d_sum, d_term);  // S += d^2 (addcmul_tile)
+            }
         }
     }
     tile_regs_commit();

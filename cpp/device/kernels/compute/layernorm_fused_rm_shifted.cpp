@@ -6,7 +6,8 @@
 //
 // Per tile-row block of 32 rows x Wt tiles (DST: fp32, 4 tiles per half-sync section, 8 full-sync):
 //   tilize      c_0 -> c_1 (bf16), kept for all passes; x0 = column 0 of c_1 tile 0
-//   A  mean     S = sum_t (x_t - x0) (FPU subtract into DEST, SFPU sums) -> c_27; bf16(S) -> c_24, rest -> c_26;
+//   A  mean     S = sum_t (x_t - x0) (one FPU subtraction per tile accumulated into DEST; the masked last tile
+//               subtracted, masked and added on the SFPU) -> c_27; bf16(S) -> c_24, rest -> c_26;
 //               reduce, x 1/W                                                          -> c_25 (m)
 //   B  inv std  S = sum_t (x_t - x0 - m)^2 (m resident in DEST, SFPU subtract, square added by addcmul) -> c_27;
 //               split, reduce, x 1/W, + eps, rsqrt, 2 Newton steps -> c_27

@@ -39,6 +39,8 @@ ALWI void shifted_into(uint32_t t, uint32_t shift_cb, uint32_t shift_tile, uint3
 // One chunk of a statistics pass over `tiles` tiles of c_1: S = (the partial S from c_27 when `partial`) +
 // sum_t v_t element-wise in DEST, v_t = y_t (pass 0) or (y_t - m)^2 (pass 1: m resident in DEST, the square added by
 // addcmul_tile), masked past W on the row's last tile; S is pushed to c_27. DST 0 S, 1 v_t, 2 scratch, 3 m.
+// Pass 0 is one FPU subtraction per tile accumulated into S (sum_shifted, layernorm_fused_rm_precise_common.hpp),
+// the masked last tile excepted.
 ALWI void stats_chunk(uint32_t pass, uint32_t shift_cb, uint32_t shift_tile, uint32_t tiles, bool partial,
                       bool last_chunk) {
     constexpr uint32_t s_mean = 3;
@@ -47,27 +49,23 @@ ALWI void stats_chunk(uint32_t pass, uint32_t shift_cb, uint32_t shift_tile, uin
         cb_wait_front(cb_partial, 1);
         copy_from(cb_partial, 0, 0);
     }
-    if (pass == 1) {
+    if (pass == 0) {
+        sum_shifted(cb_in, shift_cb, shift_tile, tiles, partial, args::partial && last_chunk);
+    } else {
         bcast_from<BroadcastType::COL>(cb_mean, 0, s_mean);
-    }
-    for (uint32_t t = 0; t < tiles; ++t) {
-        const uint32_t w = (!partial && t == 0) ? 0 : 1;
-        shifted_into(t, shift_cb, shift_tile, w);
-        if (pass == 1) {
+        for (uint32_t t = 0; t < tiles; ++t) {
+            const uint32_t w = (!partial && t == 0) ? 0 : 1;
+            shifted_into(t, shift_cb, shift_tile, w);
             sub_col_dst(w, s_mean);
-        }
-        if (args::partial && last_chunk && t == tiles - 1) {
-            mask_padding(w, 2);
-        }
-        if (w == 0) {
-            if (pass == 1) {
+            if (args::partial && last_chunk && t == tiles - 1) {
+                mask_padding(w, 2);
+            }
+            if (w == 0) {
                 square_tile_init();
                 square_tile(0);
+            } else {
+                add_square_dst(0, w);
             }
-        } else if (pass == 1) {
-            add_square_dst(0, w);
-        } else {
-            add_dst(0, w);
         }
     }
     tile_regs_commit();

@@ -21,6 +21,7 @@ using ReduceDim = tensix_emu::ReduceDim;
 // tt-llk llk_lib/llk_defs.h, with its values.
 enum class BroadcastType : uint8_t { NONE = 0x0, COL = 0x1, ROW = 0x2, SCALAR = 0x3 };
 enum class EltwiseBinaryType : uint8_t { ELWMUL = 0, ELWDIV = 1, ELWADD = 2, ELWSUB = 3, ELWLESS = 4 };
+enum class MathFidelity : uint8_t { LoFi = 0, HiFi2 = 2, HiFi3 = 3, HiFi4 = 4 };
 /// tt-llk common/inc/ckernel_defs.h: how an SFPU result is narrowed into a 16-bit DEST.
 enum class DstRoundingMode : uint8_t { Default = 0, NearestEven = 1 };
 

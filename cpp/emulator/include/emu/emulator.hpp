@@ -93,6 +93,10 @@ struct RunStats {
     std::map<CoreKey, uint64_t> tiles_computed_per_core;    ///< tiles packed by the compute kernel of each core
     std::map<CoreKey, uint32_t> l1_high_water_per_core;     ///< bytes: end of the last CB on each core
     std::map<CoreKey, uint64_t> noc_transactions_per_core;  ///< NOC reads + writes issued by each core's kernels
+    /// Tile operations of each core's compute kernel: one per tile unpacked into DEST (copy_tile, unary_bcast),
+    /// tilized or untilized from a CB (tilize_block, pack_untilize_block), per FPU binary or reduce call and per SFPU
+    /// call; inits and packs are not counted (the fp32-DEST kernels' tile step, layernorm_fused_rm_device_model.hpp).
+    std::map<CoreKey, uint64_t> tile_ops_per_core;
     uint32_t kernels_run = 0;      ///< kernel instances (kernels x cores) run as fibers
     uint32_t host_threads = 0;     ///< host threads of the pool that ran them
     std::vector<std::string> warnings;

@@ -99,7 +99,12 @@ public:
     virtual void reduce_tile(PoolType type, ReduceDim dim, uint32_t icb, uint32_t icb_scaler, uint32_t itile,
                              uint32_t itile_scaler, uint32_t idst) = 0;
     virtual void reduce_uninit() = 0;
-    virtual void binary_init(BinaryOp op, BcastDim bcast, uint32_t icb0, uint32_t icb1, const char* call) = 0;
+    /// A full FPU binary init (add/sub/mul_init, *_bcast_*_init); acc_to_dest: Dst += result (add/sub only).
+    virtual void binary_init(BinaryOp op, BcastDim bcast, uint32_t icb0, uint32_t icb1, bool acc_to_dest,
+                             const char* call) = 0;
+    /// llk_math_eltwise_binary_init: the math side of a binary init only (math/fpu.hpp init_binary_math).
+    virtual void binary_math_init(BinaryOp op, BcastDim bcast, uint32_t icb0, uint32_t icb1, bool acc_to_dest,
+                                  const char* call) = 0;
     virtual void binary_tiles(BinaryOp op, BcastDim bcast, uint32_t icb0, uint32_t icb1, uint32_t itile0,
                               uint32_t itile1, uint32_t idst, const char* call) = 0;
     virtual void copy_init(uint32_t icb) = 0;

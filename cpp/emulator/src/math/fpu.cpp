@@ -66,12 +66,40 @@ void Fpu::require_reduce(PoolType type, ReduceDim dim, uint32_t icb, uint32_t ic
     }
 }
 
-void Fpu::init_binary(BinaryOp op, BcastDim bcast, uint32_t icb0, uint32_t icb1) {
+void Fpu::init_binary(BinaryOp op, BcastDim bcast, uint32_t icb0, uint32_t icb1, bool acc_to_dest) {
     mode_ = Mode::Binary;
     bin_op_ = op;
     bin_bcast_ = bcast;
     icb0_ = icb0;
     icb1_ = icb1;
+    // AddDst only for ELWADD / ELWSUB: tt-llk llk_lib/llk_math_eltwise_binary.h eltwise_binary_configure_mop_standard
+    // programs ELWMUL with acc_to_dest 0 whatever the caller passed (tt-metal 0.81 api/compute/eltwise_binary.h
+    // mul_init: "acc_to_dest defaults to true here for backwards compatibility with Quasar ...; it is unused on
+    // WH/BH"), so mul_init's flag changes nothing.
+    bin_acc_ = acc_to_dest && op != BinaryOp::MUL;
+}
+
+void Fpu::init_binary_math(BinaryOp op, BcastDim bcast, uint32_t icb0, uint32_t icb1, bool acc_to_dest,
+                           const char* call) {
+    // llk_math_eltwise_binary_init programs the math side only (llk_math_binary_api.h: the MOP and address modes;
+    // operand_A names the tile shape, operand_B is unused): the unpacker must already be in the state of a full init
+    // of the same operation (llk_unpack_AB_init<bcast>(icb0, icb1)), which is how upstream uses it
+    // (ttnn experimental/deepseek_prefill/attn_res_weighted_reduce_nc weighted_reduce_nc.cpp: bcast_init, then
+    // the math init with acc_to_dest = 1). The pessimistic reading: the same op, broadcast and CBs.
+    if (mode_ != Mode::Binary || bin_op_ != op || bin_bcast_ != bcast || icb0_ != icb0 || icb1_ != icb1) {
+        fail(std::string(call) + "(" + cb_name(int32_t(icb0)) + ", " + cb_name(int32_t(icb1)) +
+             "): the FPU is not initialised for this operation, broadcast and CBs by a full init (e.g. "
+             "sub_bcast_cols_init with the same CBs): the math-only init leaves the unpacker in another state");
+    }
+    if (acc_to_dest && op == BinaryOp::MUL) {
+        // The LLK programs ELWMUL with AddDst 0 whatever acc_to_dest says (eltwise_binary_configure_mop_standard),
+        // and ELWMUL accumulates into DEST by itself (ISA WormholeB0 ELWMUL.md: "Dst += SrcA * SrcB"): a kernel
+        // asking for it relies on that multiply-accumulate, which this model does not have (math/fidelity.hpp: each
+        // element-wise product starts from +0).
+        fail(std::string(call) + ": acc_to_dest with ELWMUL (a multiply-accumulate into DEST) is not modelled by "
+             "the emulator (its ELWMUL starts each product from +0)");
+    }
+    bin_acc_ = acc_to_dest;
 }
 
 void Fpu::require_binary(BinaryOp op, BcastDim bcast, uint32_t icb0, uint32_t icb1, const char* call) const {
@@ -175,6 +203,13 @@ void Fpu::eltwise_binary(BinaryOp op, BcastDim bcast, const float* a, float* b, 
         b[i] = math::read_operand(b[i], style, optimistic_srcb_);
     }
     const int n_phases = op == BinaryOp::MUL ? phases(call) : 1;
+    // Accumulate (AddDst, add and sub only): the ISA's functional model (WormholeB0 ELWADD.md, ELWSUB.md) computes
+    // `float Result = SrcA - SrcB; if (AddDst) Result += ReadDstFP32(Dst); Dst = WriteDstFP32(Result)` (16-bit DEST:
+    // `Result += ReadDstBF16(Dst); Dst = WriteDstBF16(RoundToBF16(Result))`): two float32 roundings, then DEST's
+    // write. That is the documented model, taken here as written; the ISA leaves the precision open ("precision
+    // could be either lower or higher than what is shown"), so silicon may round once (fused) instead.
+    // DEST tiles not written since the acquire read as zero (the packer clears what it releases: math/dest.hpp).
+    const bool acc = bin_acc_ && op != BinaryOp::MUL;
     float* d = dest.tile(idst);
     for (uint32_t r = 0; r < 32; ++r) {
         for (uint32_t c = 0; c < 32; ++c) {
@@ -186,8 +221,15 @@ void Fpu::eltwise_binary(BinaryOp op, BcastDim bcast, const float* a, float* b, 
                 default: bv = b[r * 32 + c];
             }
             const float av = a[r * 32 + c];
-            d[r * 32 + c] = op == BinaryOp::MUL ? math::elwmul(av, bv, n_phases, dest.fp32())
-                                                : dest.fpu_write(op == BinaryOp::ADD ? av + bv : av - bv);
+            if (op == BinaryOp::MUL) {
+                d[r * 32 + c] = math::elwmul(av, bv, n_phases, dest.fp32());
+                continue;
+            }
+            float result = op == BinaryOp::ADD ? av + bv : av - bv;  // rounded to float32 (RNE)
+            if (acc) {
+                result += d[r * 32 + c];  // the second float32 rounding
+            }
+            d[r * 32 + c] = dest.fpu_write(result);
         }
     }
 }

@@ -13,6 +13,10 @@
 //   multiply (mul_tiles and its broadcasts) is math::elwmul and every SUM/AVG reduction math::fpu_dot, over the
 //   kernel's MATH_FIDELITY phases with a DEST write per phase. Add and sub are single-phase; MAX is a plain
 //   max of float32 products (GMPOOL, no fidelity phases).
+// - Accumulate into DEST (ELWADD/ELWSUB's AddDst flag, ISA WormholeB0 ELWADD.md / ELWSUB.md: Dst += SrcA +- SrcB):
+//   set by add_init / sub_init(acc_to_dest = true) or by llk_math_eltwise_binary_init(..., acc_to_dest) after a full
+//   init of the same operation; cleared by every other binary init (each reprograms the MOP, tt-llk
+//   llk_math_eltwise_binary.h eltwise_binary_configure_mop_standard).
 #pragma once
 
 #include <cstdint>
@@ -41,7 +45,16 @@ public:
     void init_reduce(PoolType type, ReduceDim dim, uint32_t icb, uint32_t icb_scaler);
     void uninit_reduce();
     void require_reduce(PoolType type, ReduceDim dim, uint32_t icb, uint32_t icb_scaler) const;
-    void init_binary(BinaryOp op, BcastDim bcast, uint32_t icb0, uint32_t icb1);
+    /// A full binary init (unpack + math: add/sub/mul_init, *_bcast_*_init); acc_to_dest as the math init takes it
+    /// (init_binary_math). Clears any earlier accumulate mode.
+    void init_binary(BinaryOp op, BcastDim bcast, uint32_t icb0, uint32_t icb1, bool acc_to_dest);
+    /// The math-only init llk_math_eltwise_binary_init<op, bcast, fidelity>(icb0, icb1, acc_to_dest) (tt-metal 0.81
+    /// hw/ckernels/<arch>/metal/llk_api/llk_math_binary_api.h): reprograms the FPU's MOP with AddDst = acc_to_dest
+    /// for add and sub (tt-llk llk_math_eltwise_binary.h eltwise_binary_configure_mop_standard), nothing on the
+    /// unpacker. Throws KernelFailure unless a full init of the same op, broadcast and CBs is in force (the
+    /// unpacker would otherwise be in another operation's state), and for acc_to_dest on a multiply (see fpu.cpp).
+    void init_binary_math(BinaryOp op, BcastDim bcast, uint32_t icb0, uint32_t icb1, bool acc_to_dest,
+                          const char* call);
     void require_binary(BinaryOp op, BcastDim bcast, uint32_t icb0, uint32_t icb1, const char* call) const;
     void init_copy(uint32_t icb);
     void require_copy(uint32_t icb, const char* call = "copy_tile") const;
@@ -55,7 +68,8 @@ public:
     /// SrcA (swapped), every other reduce the data. Throws KernelFailure for an unknown math fidelity.
     void reduce(PoolType type, ReduceDim dim, float* a, float* s, math::SrcStyle style, Dest& dest, uint32_t idst,
                 const char* call) const;
-    /// add/sub/mul_tiles and their broadcast forms: DEST[idst] = a op bcast(b).
+    /// add/sub/mul_tiles and their broadcast forms: DEST[idst] = a op bcast(b), or (add/sub in accumulate mode)
+    /// DEST[idst] = (a op bcast(b)) + DEST[idst].
     void eltwise_binary(BinaryOp op, BcastDim bcast, const float* a, float* b, math::SrcStyle style, Dest& dest,
                         uint32_t idst, const char* call) const;
     /// copy_tile and tilize's datacopy: DEST[idst] = a.
@@ -74,6 +88,7 @@ private:
     uint32_t icb0_ = 0, icb1_ = 0, ocb_ = 0, block_ = 0;
     BinaryOp bin_op_ = BinaryOp::ADD;
     BcastDim bin_bcast_ = BcastDim::NONE;
+    bool bin_acc_ = false;  // AddDst of ELWADD / ELWSUB
     PoolType red_type_ = PoolType::SUM;
     ReduceDim red_dim_ = ReduceDim::REDUCE_ROW;
     BcastDim ubcast_dim_ = BcastDim::NONE;

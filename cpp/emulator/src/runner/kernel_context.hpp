@@ -42,6 +42,9 @@ public:
     Core& core() { return core_; }
     /// Tiles this kernel packed to L1 (pack_tile, tilize_block, pack_untilize_dest).
     uint64_t tiles_packed() const { return packer_.tiles_packed; }
+    /// Tile operations of this compute kernel (RunStats::tile_ops_per_core): one per tile unpacked into DEST
+    /// (copy_tile, unary_bcast), tilized or untilized from a CB, per FPU binary or reduce call and per SFPU call.
+    uint64_t tile_ops() const { return tile_ops_; }
 
     // ---- KernelApi: arguments, CBs, NOC (kernel_context.cpp) ----
     uint32_t get_arg(uint32_t idx, const char* call) override;
@@ -94,7 +97,10 @@ public:
     void reduce_tile(PoolType type, ReduceDim dim, uint32_t icb, uint32_t icb_scaler, uint32_t itile,
                      uint32_t itile_scaler, uint32_t idst) override;
     void reduce_uninit() override;
-    void binary_init(BinaryOp op, BcastDim bcast, uint32_t icb0, uint32_t icb1, const char* call) override;
+    void binary_init(BinaryOp op, BcastDim bcast, uint32_t icb0, uint32_t icb1, bool acc_to_dest,
+                     const char* call) override;
+    void binary_math_init(BinaryOp op, BcastDim bcast, uint32_t icb0, uint32_t icb1, bool acc_to_dest,
+                          const char* call) override;
     void binary_tiles(BinaryOp op, BcastDim bcast, uint32_t icb0, uint32_t icb1, uint32_t itile0, uint32_t itile1,
                       uint32_t idst, const char* call) override;
     void copy_init(uint32_t icb) override;
@@ -120,6 +126,7 @@ public:
     void pack_tile(uint32_t idst, uint32_t ocb, uint32_t out_tile, bool out_of_order) override;
 
 private:
+    uint64_t tile_ops_ = 0;  // tile_ops()
     /// CB idx of this core for `call` (mutex held); throws KernelFailure when it is not configured.
     CBState& cb(int32_t idx, const char* call);
     /// With the mutex held: stops when another kernel failed, then returns this CB and the call's text, e.g.

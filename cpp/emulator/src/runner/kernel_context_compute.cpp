@@ -102,6 +102,7 @@ void KernelContext::tilize_block(uint32_t icb, uint32_t block, uint32_t ocb, uin
         Fpu::datacopy(tile, dest_, tile);
         packer_.pack_next_tile(out, core_.l1, tile);
     }
+    tile_ops_ += block;
 }
 
 // ---- pack_untilize (from DEST) ----
@@ -169,6 +170,7 @@ void KernelContext::pack_untilize_block(uint32_t block_ct, uint32_t full_ct, uin
         unpack(icb, t, a, call.c_str(), UnpackTo::DestIfUnpackToDestFp32);
         Fpu::datacopy(a, dest_, t);
     }
+    tile_ops_ += block_ct;
     std::lock_guard<std::mutex> lk(sched_.m);
     packer_.untilize_dest(dest_, cb(int32_t(ocb), call.c_str()), core_.l1, block_ct, full_ct, ocb, block_c_index, call);
 }
@@ -214,15 +216,25 @@ void KernelContext::reduce_tile(PoolType type, ReduceDim dim, uint32_t icb, uint
     unpack(icb, itile, a, call);
     unpack(icb_scaler, itile_scaler, s, call);
     fpu_.reduce(type, dim, a, s, unpacker_.srca_style(core_.cbs, swapped ? icb_scaler : icb), dest_, idst, call);
+    ++tile_ops_;
 }
 
 // ---- element-wise binary and broadcast (FPU) ----
 
-void KernelContext::binary_init(BinaryOp op, BcastDim bcast, uint32_t icb0, uint32_t icb1, const char* call) {
+void KernelContext::binary_init(BinaryOp op, BcastDim bcast, uint32_t icb0, uint32_t icb1, bool acc_to_dest,
+                                const char* call) {
     sfpu_.clobber_bcast_col();  // see math/sfpu.hpp: the column-broadcast state
     require_started(call);
     fpu_.require_no_tilize(call);
-    fpu_.init_binary(op, bcast, icb0, icb1);
+    fpu_.init_binary(op, bcast, icb0, icb1, acc_to_dest);
+}
+
+void KernelContext::binary_math_init(BinaryOp op, BcastDim bcast, uint32_t icb0, uint32_t icb1, bool acc_to_dest,
+                                     const char* call) {
+    sfpu_.clobber_bcast_col();  // see math/sfpu.hpp: the column-broadcast state (the MOP is reprogrammed)
+    require_started(call);
+    fpu_.require_no_tilize(call);
+    fpu_.init_binary_math(op, bcast, icb0, icb1, acc_to_dest, call);
 }
 
 void KernelContext::binary_tiles(BinaryOp op, BcastDim bcast, uint32_t icb0, uint32_t icb1, uint32_t itile0,
@@ -240,6 +252,7 @@ void KernelContext::binary_tiles(BinaryOp op, BcastDim bcast, uint32_t icb0, uin
     unpack(icb0, itile0, a, call);
     unpack(icb1, itile1, b, call);
     fpu_.eltwise_binary(op, bcast, a, b, unpacker_.srca_style(core_.cbs, icb0), dest_, idst, call);
+    ++tile_ops_;
 }
 
 // ---- copy and unary broadcast (FPU datacopy) ----
@@ -262,6 +275,7 @@ void KernelContext::copy_tile(uint32_t icb, uint32_t itile, uint32_t idst) {
     float a[1024];
     unpack(icb, itile, a, call, UnpackTo::DestIfUnpackToDestFp32);
     Fpu::datacopy(a, dest_, idst);
+    ++tile_ops_;
 }
 
 void KernelContext::unary_bcast_init(BcastDim bcast, uint32_t icb) {
@@ -296,6 +310,7 @@ void KernelContext::unary_bcast(BcastDim bcast, uint32_t icb, uint32_t itile, ui
     float a[1024];
     unpack(icb, itile, a, call.c_str(), UnpackTo::DestIfUnpackToDestFp32);
     Fpu::broadcast_copy(bcast, a, dest_, idst);
+    ++tile_ops_;
 }
 
 // ---- SFPU ----
@@ -313,6 +328,7 @@ void KernelContext::sfpu_op(SfpuOp op, uint32_t idst, uint32_t param_bits, const
     dest_.require(DstState::Acquired, call);
     dest_.require_index(idst, call);
     sfpu_.unary(op, param_bits, dest_, idst);
+    ++tile_ops_;
 }
 
 void KernelContext::sfpu_binary(SfpuOp op, uint32_t idst0, uint32_t idst1, uint32_t odst, bool round_nearest_even,
@@ -325,6 +341,7 @@ void KernelContext::sfpu_binary(SfpuOp op, uint32_t idst0, uint32_t idst1, uint3
     dest_.require_index(idst1, call);
     dest_.require_index(odst, call);
     sfpu_.binary(op, round_nearest_even, dest_, idst0, idst1, odst);
+    ++tile_ops_;
 }
 
 // ---- SFPU with DEST-resident operands (sfpu_binary_bcast.h, addcmul.h) ----
@@ -340,6 +357,7 @@ void KernelContext::sfpu_bcast_col(BinaryOp op, uint32_t idata, uint32_t ibcast,
     dest_.require_index(idata, call);
     dest_.require_index(ibcast, call);
     sfpu_.bcast_col(op, dest_, idata, ibcast, call);
+    ++tile_ops_;
 }
 
 void KernelContext::sfpu_normalize_bcast_col(uint32_t idata, uint32_t imean, uint32_t iinv_std, const char* call) {
@@ -349,6 +367,7 @@ void KernelContext::sfpu_normalize_bcast_col(uint32_t idata, uint32_t imean, uin
     dest_.require_index(imean, call);
     dest_.require_index(iinv_std, call);
     sfpu_.normalize_bcast_col(dest_, idata, imean, iinv_std, call);
+    ++tile_ops_;
 }
 
 void KernelContext::sfpu_addcmul(uint32_t idst0, uint32_t idst1, uint32_t idst2, uint32_t odst, uint32_t value_bits,
@@ -360,6 +379,7 @@ void KernelContext::sfpu_addcmul(uint32_t idst0, uint32_t idst1, uint32_t idst2,
         dest_.require_index(i, call);
     }
     sfpu_.addcmul(dest_, idst0, idst1, idst2, odst, value_bits, call);
+    ++tile_ops_;
 }
 
 void KernelContext::sfpu_copy_dest(uint32_t idst, uint32_t odst, const char* call) {
@@ -369,6 +389,7 @@ void KernelContext::sfpu_copy_dest(uint32_t idst, uint32_t odst, const char* cal
     dest_.require_index(idst, call);
     dest_.require_index(odst, call);
     sfpu_.copy_dest(dest_, idst, odst, call);
+    ++tile_ops_;
 }
 
 // ---- DST hand-off and pack_tile ----

@@ -113,6 +113,9 @@ RunStats DeviceImpl::run(const ProgramDescriptor& program, const RunOptions& opt
         if (k->tiles_packed() > 0 || run.stats.tiles_computed_per_core.count(key) == 0) {
             run.stats.tiles_computed_per_core[key] += k->tiles_packed();
         }
+        if (k->tile_ops() > 0) {
+            run.stats.tile_ops_per_core[key] += k->tile_ops();
+        }
     }
     const NocCounters& noc = run.noc.counters();
     run.stats.dram_bytes_read = noc.dram_bytes_read;

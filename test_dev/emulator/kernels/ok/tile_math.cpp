@@ -122,6 +122,55 @@ void kernel_main() {
         copy_dest_values_init();
         copy_dest_values<DataFormat::Float32>(1, 0);
     });
+#elif defined(OP_ACC)
+    // Accumulate into DEST (FPU AddDst): DST 0 = A tile 1 (the value accumulated onto; with ACC_FRESH none, DST 0 as
+    // the packer left it), then one binary call A tile 0 op B into DST 0, its init chosen by ACC_CASE:
+    //   1 sub_bcast_cols_init + llk_math_eltwise_binary_init<ELWSUB, COL, LoFi>(A, B, 1)      (accumulates)
+    //   2 as 1, then sub_bcast_cols_init again                                                 (plain: flag cleared)
+    //   3 as 1 with the kernel's MATH_FIDELITY                                                 (accumulates)
+    //   4 add_init(A, B, true), add_tiles; 5 sub_init(A, B, true), sub_tiles                  (accumulate)
+    //   6 mul_init(A, B, true), mul_tiles                                                      (the flag changes nothing)
+    //   refused: 11 the math init after copy_init; 12 with the CBs swapped; 13 for ELWADD after sub_bcast_cols_init;
+    //            14 with ROW after sub_bcast_cols_init; 15 ELWMUL with acc_to_dest; 16 ELWMUL at LoFi under HiFi4
+    one_tile_out([] {
+#if !defined(ACC_FRESH)
+        copy_init(A);
+        copy_tile(A, 1, 0);
+#endif
+#if ACC_CASE == 1 || ACC_CASE == 2 || ACC_CASE == 3 || ACC_CASE == 12 || ACC_CASE == 13 || ACC_CASE == 14
+        sub_bcast_cols_init(A, B);
+#endif
+#if ACC_CASE == 1 || ACC_CASE == 2 || ACC_CASE == 11
+        MATH((llk_math_eltwise_binary_init<EltwiseBinaryType::ELWSUB, BroadcastType::COL, MathFidelity::LoFi>(A, B, 1)));
+#elif ACC_CASE == 3
+        MATH((llk_math_eltwise_binary_init<EltwiseBinaryType::ELWSUB, BroadcastType::COL, MATH_FIDELITY>(A, B, 1)));
+#elif ACC_CASE == 12
+        MATH((llk_math_eltwise_binary_init<EltwiseBinaryType::ELWSUB, BroadcastType::COL, MathFidelity::LoFi>(B, A, 1)));
+#elif ACC_CASE == 13
+        MATH((llk_math_eltwise_binary_init<EltwiseBinaryType::ELWADD, BroadcastType::COL, MathFidelity::LoFi>(A, B, 1)));
+#elif ACC_CASE == 14
+        MATH((llk_math_eltwise_binary_init<EltwiseBinaryType::ELWSUB, BroadcastType::ROW, MathFidelity::LoFi>(A, B, 1)));
+#elif ACC_CASE == 15 || ACC_CASE == 16
+        mul_bcast_cols_init(A, B);
+        MATH((llk_math_eltwise_binary_init<EltwiseBinaryType::ELWMUL, BroadcastType::COL,
+                                           ACC_CASE == 15 ? MATH_FIDELITY : int(MathFidelity::LoFi)>(A, B, ACC_CASE == 15)));
+#endif
+#if ACC_CASE == 2
+        sub_bcast_cols_init(A, B);
+#endif
+#if ACC_CASE <= 3 || ACC_CASE >= 11
+        sub_tiles_bcast_cols(A, B, 0, 0, 0);
+#elif ACC_CASE == 4
+        add_init(A, B, true);
+        add_tiles(A, B, 0, 0, 0);
+#elif ACC_CASE == 5
+        sub_init(A, B, true);
+        sub_tiles(A, B, 0, 0, 0);
+#elif ACC_CASE == 6
+        mul_init(A, B, true);
+        mul_tiles(A, B, 0, 0, 0);
+#endif
+    });
 #elif defined(OP_UNARY_BCAST)
     unary_bcast_init<BroadcastType::OP_UNARY_BCAST>(A);
     one_tile_out([] { unary_bcast<BroadcastType::OP_UNARY_BCAST>(A, 0, 0); });

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // Emulator version of tt-metal 0.81.1 api/compute/bcast.h: FPU binary ops with the second operand's row 0,
-// column 0 or [0][0] broadcast over the tile, and unary_bcast (one CB tile broadcast into DEST).
+// column 0 or [0][0] broadcast over the tile, and unary_bcast (one CB tile broadcast into DEST). The *_init calls
+// take no acc_to_dest (upstream's neither): a kernel switches a broadcast add/sub into accumulate mode with
+// MATH((llk_math_eltwise_binary_init<op, bcast, fidelity>(icb0, icb1, 1))) after its init (llk_math_binary_api.h).
 #pragma once
 #include "api/compute/common.h"
+#include "llk_math_binary_api.h"
 
 EMU_DEFINE_BINARY_TILES(sub_tiles_bcast_cols, SUB, COL)
 EMU_DEFINE_BINARY_TILES(add_tiles_bcast_cols, ADD, COL)
@@ -31,7 +34,7 @@ EMU_BINARY_TILES_ROW(mul_tiles_bcast_rows, MUL)
 #define EMU_BCAST_INIT(NAME, OP, BC)                                                                        \
     ALWI void NAME(uint32_t icb0, uint32_t icb1, uint32_t call_line = __builtin_LINE()) {                  \
         (void)call_line;                                                                                    \
-        api().binary_init(tensix_emu::BinaryOp::OP, tensix_emu::BcastDim::BC, icb0, icb1, #NAME);           \
+        api().binary_init(tensix_emu::BinaryOp::OP, tensix_emu::BcastDim::BC, icb0, icb1, false, #NAME);    \
     }
 EMU_BCAST_INIT(add_bcast_rows_init, ADD, ROW)
 EMU_BCAST_INIT(sub_bcast_rows_init, SUB, ROW)
