@@ -67,9 +67,10 @@ def dest(x, fp32_dest: bool) -> np.ndarray:
     return x if fp32_dest else rne_bf16(x)
 
 
-def elwmul(a, b, fidelity: str, fp32_dest: bool) -> np.ndarray:
-    """ELWMUL into a zeroed DEST: phase p adds srca_part(a, p) * srcb_part(b, p) and writes DEST."""
-    d = np.zeros(np.shape(a), dtype=F32)
+def elwmul(a, b, fidelity: str, fp32_dest: bool, d0=None) -> np.ndarray:
+    """ELWMUL onto DEST (ISA ELWMUL.md: Dst += SrcA * SrcB), DEST = d0 before (zero, as the packer leaves a
+    released section, when None): phase p adds srca_part(a, p) * srcb_part(b, p) and writes DEST."""
+    d = np.zeros(np.shape(a), dtype=F32) if d0 is None else np.asarray(d0, dtype=F32).copy()
     for p in range(PHASES[fidelity]):
         d = dest(d + srca_part(a, p) * srcb_part(b, p), fp32_dest)
     return d

@@ -2,7 +2,7 @@
 SrcB) as the emulator models it (cpp/emulator/src/math/fpu.cpp): set by add_init / sub_init(acc_to_dest = true) or
 by MATH((llk_math_eltwise_binary_init<op, bcast, fidelity>(a, b, 1))) after a full init of the same operation
 (upstream's weighted_reduce_nc.cpp pattern), cleared by the next full init; refused where silicon would run another
-operation's unpacker state or where the emulator has no model (ELWMUL's own multiply-accumulate). Kernel:
+operation's unpacker state. ELWMUL always adds onto DEST (ISA ELWMUL.md), whatever acc_to_dest says. Kernel:
 test_dev/emulator/kernels/ok/tile_math.cpp, OP_ACC."""
 
 from __future__ import annotations
@@ -92,10 +92,18 @@ def test_acc_into_a_16bit_dest_rounds_the_float32_sum_to_bf16(dev):
     assert_bits_equal(out, h.bf16_round((a - col(b)).astype(F32) + d))
 
 
-def test_mul_init_acc_to_dest_changes_nothing(dev):
-    # The LLK programs ELWMUL with acc_to_dest 0 whatever mul_init passes (upstream's default is true).
+@pytest.mark.parametrize("case", [6, 15])
+def test_elwmul_adds_onto_dest_whatever_acc_to_dest(dev, case):
+    # ISA ELWMUL.md: Dst += SrcA * SrcB (no "=" form); the LLK programs ELWMUL with acc_to_dest 0 whatever mul_init
+    # (case 6: mul_init(A, B, true), mul_tiles) or the math-only init (case 15: mul_bcast_cols_init, then
+    # llk_math_eltwise_binary_init<ELWMUL, COL>(A, B, 1), mul_tiles_bcast_cols) asks: both add onto DST 0 = A tile 1.
+    # Row 1 by hand: a = 3, d = 10, b (case 15: column 0) = 1 -> 10 + 3 = 13.
     a, b, d = operands(7)
-    assert_bits_equal(run_acc(dev, 6, a, b, d), nm.elwmul(a, b, "HiFi4", True))
+    out = run_acc(dev, case, a, b, d, math_fidelity="HiFi4")
+    b_op = col(b) if case == 15 else b
+    if case == 15:
+        assert (out[1] == 13.0).all()
+    assert_bits_equal(out, nm.elwmul(a, b_op, "HiFi4", True, d0=d))
 
 
 REFUSED = {
@@ -103,7 +111,6 @@ REFUSED = {
     12: "not initialised for this operation, broadcast and CBs by a full init",  # CBs swapped
     13: "not initialised for this operation, broadcast and CBs by a full init",  # ELWADD after a sub init
     14: "not initialised for this operation, broadcast and CBs by a full init",  # ROW after a COL init
-    15: "acc_to_dest with ELWMUL",
     16: "math fidelity other than the kernel's MATH_FIDELITY",
 }
 

@@ -29,8 +29,12 @@
 //    fp32 in index order ("float x = 0; x += ..." in MVMUL.md), then added into DEST as in 4. The ISA warns its
 //    floating-point model "should be taken as a rough guide" (order, fusion and internal precision may differ
 //    on silicon): this is where the model is least certain.
-// ELWMUL adds into DEST ("Dst += SrcA * SrcB"); the LLK relies on DEST having been zeroed (ZEROACC after the
-// pack releases it), so the model starts each element-wise product from +0.
+// ELWMUL adds into DEST ("Dst += SrcA * SrcB", ISA WormholeB0 ELWMUL.md: there is no "=" form; "to get the effect
+// of Dst = SrcA * SrcB, ZEROACC can be used prior to ELWMUL"), whatever acc_to_dest the LLK is given (tt-llk
+// llk_math_eltwise_binary.h programs ELWMUL with acc_to_dest 0 and issues no ZEROACC in the standard path): the LLK
+// relies on the packer having cleared the section it released. So the model starts each element-wise product from
+// the DEST element's current value: +0 in a section the packer cleared, and whatever an earlier call of the same
+// acquire wrote there otherwise (silicon accumulates onto it).
 #pragma once
 #include <cstdint>
 #include <stdexcept>
@@ -82,10 +86,9 @@ inline float srcb_fidelity_bits(float x, int phase) {
 /// DEST write of an FPU result (point 4): fp32 as is, 16-bit DEST rounds to BF16 nearest even.
 inline float dest_write(float v, bool fp32_dest) { return fp32_dest ? v : round_to_bf16(v); }
 
-/// ELWMUL over `phases` fidelity phases, starting from a zeroed DEST element: returns the DEST value.
-/// a = SrcA value, b = SrcB value, both as read_operand returns them.
-inline float elwmul(float a, float b, int phases, bool fp32_dest) {
-    float d = 0.0f;
+/// ELWMUL over `phases` fidelity phases onto the DEST element's value `d` (+0 in a cleared section): returns the DEST
+/// value. a = SrcA value, b = SrcB value, both as read_operand returns them.
+inline float elwmul(float a, float b, int phases, bool fp32_dest, float d = 0.0f) {
     for (int p = 0; p < phases; ++p) {
         d = dest_write(d + srca_fidelity_bits(a, p) * srcb_fidelity_bits(b, p), fp32_dest);
     }

@@ -91,14 +91,10 @@ void Fpu::init_binary_math(BinaryOp op, BcastDim bcast, uint32_t icb0, uint32_t 
              "): the FPU is not initialised for this operation, broadcast and CBs by a full init (e.g. "
              "sub_bcast_cols_init with the same CBs): the math-only init leaves the unpacker in another state");
     }
-    if (acc_to_dest && op == BinaryOp::MUL) {
-        // The LLK programs ELWMUL with AddDst 0 whatever acc_to_dest says (eltwise_binary_configure_mop_standard),
-        // and ELWMUL accumulates into DEST by itself (ISA WormholeB0 ELWMUL.md: "Dst += SrcA * SrcB"): a kernel
-        // asking for it relies on that multiply-accumulate, which this model does not have (math/fidelity.hpp: each
-        // element-wise product starts from +0).
-        fail(std::string(call) + ": acc_to_dest with ELWMUL (a multiply-accumulate into DEST) is not modelled by "
-             "the emulator (its ELWMUL starts each product from +0)");
-    }
+    // acc_to_dest with ELWMUL: accepted and changes nothing. The LLK programs ELWMUL with AddDst 0 whatever it is told
+    // (eltwise_binary_configure_mop_standard), and ELWMUL accumulates into DEST by itself (ISA WormholeB0 ELWMUL.md:
+    // "Dst += SrcA * SrcB"), which the model always does (math/fidelity.hpp elwmul): upstream's weighted_reduce_nc.cpp
+    // relies on exactly that.
     bin_acc_ = acc_to_dest;
 }
 
@@ -222,7 +218,7 @@ void Fpu::eltwise_binary(BinaryOp op, BcastDim bcast, const float* a, float* b, 
             }
             const float av = a[r * 32 + c];
             if (op == BinaryOp::MUL) {
-                d[r * 32 + c] = math::elwmul(av, bv, n_phases, dest.fp32());
+                d[r * 32 + c] = math::elwmul(av, bv, n_phases, dest.fp32(), d[r * 32 + c]);  // Dst += (ELWMUL.md)
                 continue;
             }
             float result = op == BinaryOp::ADD ? av + bv : av - bv;  // rounded to float32 (RNE)

@@ -11,7 +11,8 @@
 // - Arithmetic (math/fidelity.hpp; formats/numerics.hpp, "Where this model differs from silicon"): both operands
 //   are read in SrcA's style (a TF32 SrcB under a BF16 SrcA truncated to BF16 unless optimistic); every FPU
 //   multiply (mul_tiles and its broadcasts) is math::elwmul and every SUM/AVG reduction math::fpu_dot, over the
-//   kernel's MATH_FIDELITY phases with a DEST write per phase. Add and sub are single-phase; MAX is a plain
+//   kernel's MATH_FIDELITY phases with a DEST write per phase; ELWMUL adds onto the DEST tile's current value
+//   (ISA ELWMUL.md "Dst += SrcA * SrcB": +0 after the packer's release, an earlier result of the acquire otherwise). Add and sub are single-phase; MAX is a plain
 //   max of float32 products (GMPOOL, no fidelity phases).
 // - Accumulate into DEST (ELWADD/ELWSUB's AddDst flag, ISA WormholeB0 ELWADD.md / ELWSUB.md: Dst += SrcA +- SrcB):
 //   set by add_init / sub_init(acc_to_dest = true) or by llk_math_eltwise_binary_init(..., acc_to_dest) after a full

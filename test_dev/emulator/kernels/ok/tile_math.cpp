@@ -129,9 +129,10 @@ void kernel_main() {
     //   2 as 1, then sub_bcast_cols_init again                                                 (plain: flag cleared)
     //   3 as 1 with the kernel's MATH_FIDELITY                                                 (accumulates)
     //   4 add_init(A, B, true), add_tiles; 5 sub_init(A, B, true), sub_tiles                  (accumulate)
-    //   6 mul_init(A, B, true), mul_tiles                                                      (the flag changes nothing)
+    //   6 mul_init(A, B, true), mul_tiles; 15 mul_bcast_cols_init + the math init<ELWMUL, COL>(A, B, 1),
+    //     mul_tiles_bcast_cols                       (ELWMUL adds onto DEST whatever the flag: ISA ELWMUL.md)
     //   refused: 11 the math init after copy_init; 12 with the CBs swapped; 13 for ELWADD after sub_bcast_cols_init;
-    //            14 with ROW after sub_bcast_cols_init; 15 ELWMUL with acc_to_dest; 16 ELWMUL at LoFi under HiFi4
+    //            14 with ROW after sub_bcast_cols_init; 16 ELWMUL at LoFi under HiFi4
     one_tile_out([] {
 #if !defined(ACC_FRESH)
         copy_init(A);
@@ -158,7 +159,9 @@ void kernel_main() {
 #if ACC_CASE == 2
         sub_bcast_cols_init(A, B);
 #endif
-#if ACC_CASE <= 3 || ACC_CASE >= 11
+#if ACC_CASE == 15
+        mul_tiles_bcast_cols(A, B, 0, 0, 0);
+#elif ACC_CASE <= 3 || ACC_CASE >= 11
         sub_tiles_bcast_cols(A, B, 0, 0, 0);
 #elif ACC_CASE == 4
         add_init(A, B, true);
