@@ -381,7 +381,7 @@ def test_fp32_precise_program_configuration(program_factory):
     # The precise kernels' silicon assumptions, as the descriptor states them: HiFi4 whatever the caller asked
     # (the hi/lo reduces need every mantissa bit), Float32 CBs copied or broadcast into DEST marked
     # UnpackToDestFp32, and c_26 (the hi/lo split, read by copy_tile as TF32 and by reduce) not marked.
-    from test_device_descriptor import _program
+    from _descriptors import program as _program
 
     desc = _program({"name": "x", "shape": [1, 1, 64, 100], "dtype": "float32", "program_factory": program_factory,
                      "compute": {"fp32_dest_acc_en": True, "math_fidelity": "LoFi"}})

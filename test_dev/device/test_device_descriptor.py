@@ -17,6 +17,7 @@ import torch
 import ttnn
 
 import layernorm_fused_rm as lf
+from _descriptors import program as _program
 from layernorm_fused_rm import _C, _device
 
 # Data-driven like the conformance table: configurations validation rejects are skipped with its message.
@@ -38,36 +39,6 @@ CONFIGS = [
     {"name": "bf16_w320_wsplit_s2_beta", "shape": [2, 70, 320], "program_factory": "wsplit", "wsplit": 2,
      "affine": "beta"},
 ]
-DTYPES = {"bfloat16": (torch.bfloat16, ttnn.bfloat16, 5), "float32": (torch.float32, ttnn.float32, 0)}
-
-
-def _program(cfg):
-    tdt, dt, _ = DTYPES[cfg.get("dtype", "bfloat16")]
-    w = cfg["shape"][-1]
-    x = ttnn.from_torch(torch.zeros(cfg["shape"], dtype=tdt), dtype=dt, layout=ttnn.ROW_MAJOR_LAYOUT)
-    g = ttnn.from_torch(torch.ones(w, dtype=tdt), dtype=dt, layout=ttnn.ROW_MAJOR_LAYOUT)
-    b = ttnn.from_torch(torch.zeros(w, dtype=tdt), dtype=dt, layout=ttnn.ROW_MAJOR_LAYOUT)
-    affine = cfg.get("affine", "both")
-    g = g if affine in ("both", "gamma") else None
-    b = b if affine in ("both", "beta") else None
-    cc = None
-    if "compute" in cfg:
-        c = dict(cfg["compute"])
-        cc = _C.ComputeConfigDescriptor(math_fidelity=getattr(_C.MathFidelity, c.pop("math_fidelity", "HiFi4")), **c)
-    extra = {}
-    if "core_grid" in cfg:
-        extra["core_grid"] = ttnn.CoreGrid(y=cfg["core_grid"][0], x=cfg["core_grid"][1])
-    if "program_factory" in cfg:
-        extra["program_factory"] = {"resident": _C.program_factory_name(), "streaming": _C.STREAMING_PROGRAM_FACTORY,
-                                    "wsplit": _C.WSPLIT_PROGRAM_FACTORY}[cfg["program_factory"]]
-    if "wsplit" in cfg:
-        extra["wsplit_cores_per_row"] = cfg["wsplit"]
-    try:
-        return lf.create_program_descriptor(x, g, b, eps=1e-5, compute_kernel_config=cc, **extra)
-    except (ValueError, TypeError, RuntimeError) as e:
-        pytest.skip(f"{cfg['name']}: rejected by validation: {e}")
-
-
 def _with_addresses(desc: _C.ProgramDescriptor) -> _C.ProgramDescriptor:
     """Distinct non-zero runtime args per core so a mix-up between cores or kernels shows."""
     for ki, k in enumerate(desc.kernels):
