@@ -8,6 +8,7 @@
 #include <nanobind/stl/vector.h>
 
 #include <initializer_list>
+#include <stdexcept>
 #include <string>
 #include <utility>
 
@@ -289,6 +290,21 @@ void bind_op(nb::module_& m) {
           "Tiles per row-major staging chunk Bc the W-split program takes with S cores per tile-row: "
           "attrs.wsplit_chunk_tiles when given, else the widest divisor of Ws = Wt / S whose circular buffers "
           "fit the arch's free L1; 0 when none does.");
+    m.def(
+        "wsplit_cb_bytes",
+        [](const lf::operation_attributes_t& attrs, const lf::tensor_args_t& args, uint32_t S, uint32_t chunk) {
+            if (args.input.shape.empty()) {
+                throw std::invalid_argument("wsplit_cb_bytes: tensor_args.input.shape must not be empty");
+            }
+            return lf::LayerNormFusedRMWSplitProgramFactory::cb_bytes(
+                args.input.shape.back(), S, lf::data_format_of(args.input.dtype), lf::data_format_of(attrs.output_dtype),
+                attrs.compute_config, args.gamma.has_value(), args.beta.has_value(), chunk);
+        },
+        "attrs"_a, "tensor_args"_a, "S"_a, "chunk"_a = 0u,
+        "Bytes of L1 the W-split program's 13 CBs take per core with S cores per tile-row and staging chunks of "
+        "`chunk` tiles (0 = the whole slice Ws = Wt / S), for the input's W and dtype, attrs.output_dtype and "
+        "attrs.compute_config (LayerNormFusedRMWSplitProgramFactory::cb_bytes: the sum over the CBs the descriptor "
+        "allocates). ValueError for an empty input shape.");
     m.def("wsplit_unusable", &lf::LayerNormFusedRMWSplitProgramFactory::unusable, "attrs"_a, "tensor_args"_a, "S"_a,
           "Why the W-split program cannot run these arguments with S cores per tile-row (\"\" when it can; S = 0 "
           "checks only what does not depend on S, the input dtype): the predicate validation and selection share.");

@@ -243,8 +243,8 @@ ProgramWork program_work(const operation_attributes_t& attrs, const tensor_args_
         p.split = s;
         p.cores = split.num_cores * s;
         add_stick(c.read_txns, TILE_HEIGHT * r, slice_cols, chunk_cols, e_in);
-        if (affine) {
-            add_stick(c.read_txns, affine, slice_cols, chunk_cols, e_in);
+        if (affine) {  // gamma / beta's slice once, in the same chunks; the reader's copy into tiles is RISC-V work
+            add_stick(c.read_txns, affine, slice_cols, chunk_cols, e_in);  // in L1, no NOC transaction (as streaming)
         }
         add_stick(c.write_txns, TILE_HEIGHT * r, slice_cols, chunk_cols, e_out);
         // Per tile-row and round, one message and one semaphore increment to each of the S - 1 peers (a multicast
@@ -256,7 +256,8 @@ ProgramWork program_work(const operation_attributes_t& attrs, const tensor_args_
         c.write_txns.emplace_back(r * (s - 1), wsplit_exchange::result_block_bytes(s, precise));
         c.write_txns.emplace_back(kExchangeRounds * r * (s - 1), kSemaphoreBytes);
         const std::string kind = steps_kind(p.name, fmt, attrs.compute_config);
-        c.tile_steps = r * (Wt / s) * steps_per_tile(kind) + 2ull * (Wt / s) + r * steps_per_tile_row(kind);
+        // gamma / beta: placed as tiles by the reader (affine_flag::pretiled), no tilize steps.
+        c.tile_steps = r * (Wt / s) * steps_per_tile(kind) + r * steps_per_tile_row(kind);
         if (std::max<uint32_t>(F::chunk_tiles(attrs, tensor_args, s), 1) % 2 == 1) {  // 1-tile output sections
             c.tile_steps += r * (Wt / s) * steps_per_odd_output_tile(kind);
         }
@@ -284,8 +285,9 @@ ProgramWork program_work(const operation_attributes_t& attrs, const tensor_args_
     }
     add_stick(c.write_txns, TILE_HEIGHT * r, W, Bt * TILE_WIDTH, e_out);
     const std::string kind = steps_kind(p.name, fmt, attrs.compute_config);
-    // gamma and beta: tilized once per core row-resident; streaming, the reader places them as tiles (reader
-    // affine_flag::pretiled): no tilize steps.
+    // gamma and beta: tilized once per core row-resident; streaming (and W-split), the reader places them as tiles
+    // (reader affine_flag::pretiled): no tilize steps; its copy into the tiles is RISC-V work in L1, no NOC
+    // transaction (the NOC reads of gamma / beta are the same either way).
     // Per chunk: the streaming chunks, or the precise row-resident kernel's pass B blocks of the same width.
     const uint32_t chunks = Wt / LayerNormFusedRMStreamingProgramFactory::chunk_tiles(W, fmt, attrs.compute_config);
     c.tile_steps = r * Wt * steps_per_tile(kind) + (streaming ? 0 : 2ull * Wt) + r * steps_per_tile_row(kind) +
@@ -337,7 +339,7 @@ std::vector<Candidate> candidates(const operation_attributes_t& attrs, const ten
         const bool exchange_bound = front == LayerNormFusedRMWSplitProgramFactory::name && t.exchange_us >= t.compute_us &&
                                     LayerNormFusedRMWSplitProgramFactory::precise_kernel(fmt, attrs.compute_config);
         // Exchange-bound: the row-resident program goes first only up to the W-split's time plus its exchange term
-        // (that term taken twice over), never whatever it models (bfloat16 1x1x32x1536 on Wormhole: W-split 21 us,
+        // (that term taken twice over), never whatever it models (bfloat16 1x1x32x1536 on Wormhole: W-split 19 us,
         // row-resident 233 us).
         const double limit = exchange_bound ? std::max(t.us + t.exchange_us, t.us * (1.0 + kModelError))
                                             : t.us * (1.0 + kModelError);

@@ -145,8 +145,8 @@ inline constexpr uint32_t kSemaphoreBytes = 4;
 /// counted from the compute kernels (cpp/device/kernels/compute/layernorm_fused_rm_compute_common.hpp) and, for
 /// upstream, from tt-metal's normalization / data-movement kernels (read with the search tools):
 ///   row_resident / wsplit 8: tilize, sum (mean), (x - m)^2, sum (variance), x - mean, * inv_std, * gamma, + beta with
-///     untilize (gamma and beta tilized once per core: + 2 per tile of W, or of the W-split's slice; the streaming
-///     program's reader places them as tiles, reader affine_flag::pretiled, so it tilizes neither);
+///     untilize (row-resident: gamma and beta tilized once per core, + 2 per tile of W; the streaming and W-split
+///     programs' reader places them as tiles, reader affine_flag::pretiled, so they tilize neither);
 ///   The fp32-DEST kernels (compute_kernel_of: shifted for bfloat16 with fp32_dest_acc_en, precise for float32; the
 ///   W-split runs one kernel for both, counted per input format) pack nothing per tile until the output, so one step per unpack into
 ///   DEST (tilize, copy_tile, unary_bcast), FPU subtraction or SFPU tile operation (sfpu_binary_bcast.h column ops and
@@ -258,13 +258,13 @@ struct Candidate {
 /// W-split, the row-resident program goes first when it fits and models within kModelError of it, or, for the
 /// precise W-split kernel (fp32 DEST), when the W-split's exchange term is no smaller than its compute term and the
 /// row-resident program models within that exchange term of it (the exchange counted twice: never a program slower
-/// than that, e.g. bfloat16 1x1x32x1536 on Wormhole: the W-split models 21 us, row-resident 233 us; the W-split runs): the per-tile-row exchange adds latencies the model leaves out (semaphore round trips beyond the
+/// than that, e.g. bfloat16 1x1x32x1536 on Wormhole: the W-split models 19 us, row-resident 233 us; the W-split runs): the per-tile-row exchange adds latencies the model leaves out (semaphore round trips beyond the
 /// flight floor, skew between the cores of a group), and the precise kernel's exchange carries the tail of the row
 /// statistics (the corrected mean, the division and the inverse std) in soft float at an unsourced cost per
 /// operation, so where it is the larger part of a W-split's time the model does not tell it apart from the
-/// row-resident program (e.g. bfloat16 1x1x64x128, default config, on Wormhole: the W-split with S = 4 models 21 us,
-/// 12 of them exchange, the row-resident program 29 us; row-resident runs, as the stage-5 gate requires; 1x1x32x4096:
-/// 26 us with 13 of exchange, so the W-split runs). The FPU W-split kernel's exchange is a plain sum; its selection is
+/// row-resident program (e.g. bfloat16 1x1x64x128, default config, on Wormhole: the W-split with S = 4 models 20 us,
+/// 12 of them exchange, the row-resident program 29 us; row-resident runs, as the stage-5 gate requires; 1x1x32x2048:
+/// 20 us with 7.5 of exchange, so the W-split runs). The FPU W-split kernel's exchange is a plain sum; its selection is
 /// the fastest (the stage-4 gate: 64 x 128 with a 16-bit DEST). select_program_factory takes the first.
 std::vector<Candidate> candidates(const operation_attributes_t& attrs, const tensor_args_t& tensor_args);
 

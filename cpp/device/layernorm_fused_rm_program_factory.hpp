@@ -138,7 +138,8 @@ struct LayerNormFusedRMWSplitProgramFactory {
     static Layout layout(uint32_t S, uint32_t grid_x, uint32_t grid_y, const tt_metal_mirror::ArchParams& arch);
     /// Bytes of L1 the 13 CBs take per core for slices of Ws = Wt / S tiles staged in row-major chunks of `chunk`
     /// tiles (a divisor of Ws; 0 = Ws, unchunked): c_1, c_6, c_7 (and the FPU kernel's c_24) hold Ws tiles, c_0, c_4,
-    /// c_5, c_16 one chunk (see the .cpp for the roles).
+    /// c_5, c_16 one chunk (see the .cpp for the roles): the sum over the CB list create_descriptor allocates, so the
+    /// fit check, the chunk rule and the program agree (the emulator places the CBs from the unreserved base).
     static uint64_t cb_bytes(uint32_t W, uint32_t S, DataFormat in_format, DataFormat out_format,
                              const ComputeConfigDescriptor& cc, bool has_gamma = true, bool has_beta = true,
                              uint32_t chunk = 0);

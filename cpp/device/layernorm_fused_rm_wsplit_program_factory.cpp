@@ -2,8 +2,8 @@
 //
 // W-split program of ttnn.layernorm_fused_rm: every tile-row (32 sticks) is split over a group of S cores, a
 // gx x gy rectangle of the grid. Core i of a group owns tile columns [i * Ws, (i + 1) * Ws), Ws = Wt / S: it reads
-// its slice of the 32 sticks and of gamma / beta once (the row-resident reader with a column offset), tilizes it,
-// and computes per-row partial statistics of its slice: the slice mean m_i and M2_i = sum over the slice of
+// its slice of the 32 sticks and of gamma / beta once (the row-resident reader with a column offset; gamma / beta
+// placed as tiles by the reader, affine_flag::pretiled, as the streaming program's), tilizes the sticks, and computes per-row partial statistics of its slice: the slice mean m_i and M2_i = sum over the slice of
 // (x - m_i)^2, centered on its own mean. The writer kernel of each core then exchanges them with the group in two
 // rounds per tile-row, a reduce-scatter then an all-gather (layout: wsplit_exchange in
 // kernels/layernorm_fused_rm_kernel_args.hpp):
@@ -75,8 +75,9 @@
 //   c_1  input slice tilized                    Ws   compute
 //   c_2  reduce scaler (1.0; partial tile)      1|2  reader, persistent (every core; only the last slice uses the partial)
 //   c_3  epsilon                                1    reader, persistent
-//   c_4/c_5 gamma/beta chunk row-major          Bc   reader -> compute (1 page when absent)
-//   c_6/c_7 gamma/beta slice tilized            Ws   compute, persistent
+//   c_4/c_5 gamma/beta chunk row-major          Bc   reader only: staging, never pushed (1 page when absent)
+//   c_6/c_7 gamma/beta slice as tiles           Ws   reader -> compute, persistent: row 0 of each tile = the
+//        vector (the reader's affine_flag::pretiled; rows 1..31 not written, the compute kernels read row 0 only)
 //   c_16 output sticks, a chunk of the slice    Bc   compute (pack_untilize) -> writer
 //   c_24 (x - m_i)^2, then x - mean             Ws   compute
 //   c_25 mean: the row's combined statistics    2P   writer -> compute, P pages per tile-row: page 0 the combined
@@ -86,12 +87,13 @@
 //        compute); two halves (tile-row parity)
 //   c_26 variance: this slice's partials        2    compute -> writer: m_i tile, M2_i tile
 //   c_27 1 / sqrt(var + eps); first the slice mean m_i for the squares    1    compute
-// Staging in chunks. Only the tilized slice (c_1, c_6, c_7; the FPU kernel's c_24) must stay resident for a whole
-// tile-row; the row-major staging moves Bc tiles' width at a time, as in the streaming program: the reader sends
-// gamma's Ws / Bc chunks, then beta's (once), then per tile-row the input's, each chunk the 32 sticks' columns
+// Staging in chunks. Only the slice's tiles (c_1, c_6, c_7; the FPU kernel's c_24) must stay resident for a whole
+// tile-row; the row-major staging moves Bc tiles' width at a time, as in the streaming program: the reader places
+// gamma's Ws / Bc chunks as tiles in c_6, then beta's in c_7 (once; each chunk read into c_4 / c_5 and copied into
+// row 0 of its Bc tiles), then per tile-row sends the input's, each chunk the 32 sticks' columns
 // [k Bc 32, (k + 1) Bc 32) of the slice (row stride Bc 32 elements; c_0 holds one chunk, so every chunk lands on the
 // same L1 and a partial last chunk has its columns past W zeroed); the compute kernel tilizes each chunk into c_1
-// (c_6, c_7) and untilizes its output one chunk into c_16 at a time, which the writer writes before the next.
+// and untilizes its output one chunk into c_16 at a time, which the writer writes before the next.
 // chunk_tiles picks the widest Bc that fits L1 (Ws wherever the unchunked slice fits: one NOC transaction per stick
 // and slice, as before); wsplit_chunk_tiles forces one. So Blackhole float32 1 x 128 x 65536 (S at most 32 there:
 // Ws = 64 float32 tiles, 1923072 B of CBs unchunked against 1461120 B free) runs with Bc = 32 in 1398784 B instead
@@ -108,8 +110,8 @@
 // a row (bfloat16 by the FPU, float32 on the SFPU). It keeps the centred values in DEST: c_24 holds the bf16 parts
 // of a row-sum tile (2 bfloat16 pages for bfloat16 input, 3 for float32), c_27 the row-sum tile and its remainder,
 // then the slice mean m_i (2 Float32 pages); c_25 and c_27 unpack straight to the fp32 DEST, and so do c_0, c_1,
-// c_4..c_7 when they are Float32 (bf16 CBs stay unmarked: exact in the 19-bit source registers); math fidelity
-// HiFi4. The partials reach the writer in Float32 (c_26, 3 pages: x0, m_i, M2_i; stats_format is Float32 with
+// c_6, c_7 when they are Float32 (c_4, c_5 marked too, never unpacked; bf16 CBs stay unmarked: exact in the 19-bit
+// source registers); math fidelity HiFi4. The partials reach the writer in Float32 (c_26, 3 pages: x0, m_i, M2_i; stats_format is Float32 with
 // fp32_dest_acc_en, which both families have); the writer is told so (wsplit_writer_ct_args::mean_lo), adds eps
 // (eps_bits) and, for bfloat16 input, sends each core mean - x0 of its own slice (shift_out). The output is packed
 // from the fp32 DEST to the output format (round to nearest).
@@ -149,6 +151,44 @@ std::vector<uint32_t> axis_origins(const std::vector<uint32_t>& noc, uint32_t gr
     return out;
 }
 
+// One CB of the program: its index, pages (one tile of `format` each) and data format.
+struct CbPlan {
+    unsigned index;
+    uint32_t pages;
+    DataFormat format;
+};
+
+// The 13 CBs the program allocates on every core (roles and capacities: the header), for slices of Ws = Wt / S tiles
+// staged in chunks of `chunk` tiles (0 = Ws): the one list create_descriptor allocates and cb_bytes sums.
+std::vector<CbPlan> cb_plan(uint32_t W, uint32_t S, DataFormat fmt, DataFormat out_fmt,
+                            const ComputeConfigDescriptor& cc, bool has_gamma, bool has_beta, uint32_t chunk) {
+    using F = LayerNormFusedRMWSplitProgramFactory;
+    const uint32_t Ws = (W + 31) / 32 / S;
+    const uint32_t Bc = chunk == 0 ? Ws : chunk;
+    const DataFormat sf = stats_format(cc, fmt);
+    const bool precise = F::precise_kernel(fmt, cc);
+    const DataFormat bf16 = DataFormat::Float16_b;
+    // The precise kernel's c_24: one bf16 page per part of a row-sum tile, 3 for float32 input and 2 for bfloat16
+    // (kParts, layernorm_fused_rm_precise_wsplit.cpp); the FPU kernel's: the slice's centred tiles.
+    const CbPlan centered = precise ? CbPlan{cb::centered, fmt == DataFormat::Float32 ? 3u : 2u, bf16}
+                                    : CbPlan{cb::centered, Ws, fmt};
+    return {
+        {cb::in_rm, Bc, fmt},
+        {cb::in_tiled, Ws, fmt},
+        {cb::scaler, W % 32 != 0 ? 2u : 1u, bf16},
+        {cb::eps, 1, bf16},
+        {cb::gamma_rm, has_gamma ? Bc : 1, fmt},
+        {cb::beta_rm, has_beta ? Bc : 1, fmt},
+        {cb::gamma_tiled, has_gamma ? Ws : 1, fmt},
+        {cb::beta_tiled, has_beta ? Ws : 1, fmt},
+        {cb::out_rm, Bc, out_fmt},
+        centered,
+        {cb::mean, 2 * F::exchange_pages(S, sf, precise), sf},
+        {cb::variance, precise ? 3u : 2u, sf},
+        {cb::inv_std, precise ? 2u : 1u, sf},
+    };
+}
+
 }  // namespace
 
 LayerNormFusedRMWSplitProgramFactory::Layout LayerNormFusedRMWSplitProgramFactory::layout(
@@ -182,17 +222,11 @@ uint32_t LayerNormFusedRMWSplitProgramFactory::exchange_pages(uint32_t S, DataFo
 uint64_t LayerNormFusedRMWSplitProgramFactory::cb_bytes(uint32_t W, uint32_t S, DataFormat in_format,
                                                         DataFormat out_format, const ComputeConfigDescriptor& cc,
                                                         bool has_gamma, bool has_beta, uint32_t chunk) {
-    const uint64_t Ws = (W + 31) / 32 / S;
-    const uint64_t Bc = chunk == 0 ? Ws : chunk;
-    const DataFormat sf = stats_format(cc, in_format);
-    const bool precise = precise_kernel(in_format, cc);
-    // Resident: c_1 (and the FPU kernel's c_24) Ws tiles, c_6 / c_7 Ws tiles when given; staging: c_0 one chunk,
-    // c_4 / c_5 one chunk when given (else 1 page each, as c_6 / c_7); the precise kernel's c_24: 3 bf16 parts.
-    const uint64_t in_tiles = (precise ? 1ull : 2ull) * Ws + Bc + (has_gamma ? Ws + Bc : 2) + (has_beta ? Ws + Bc : 2);
-    const uint64_t bf16_tiles = (W % 32 ? 2 : 1) + 1 + (precise ? 3 : 0);  // c_2, c_3 (and c_24)
-    return in_tiles * tile_size(in_format) + Bc * tile_size(out_format) +  // c_16: one chunk
-           bf16_tiles * tile_size(DataFormat::Float16_b) +
-           (2ull * exchange_pages(S, sf, precise) + (precise ? 5 : 3)) * tile_size(sf);
+    uint64_t bytes = 0;
+    for (const CbPlan& c : cb_plan(W, S, in_format, out_format, cc, has_gamma, has_beta, chunk)) {
+        bytes += uint64_t(c.pages) * tile_size(c.format);
+    }
+    return bytes;
 }
 
 uint32_t LayerNormFusedRMWSplitProgramFactory::chunk_tiles(const operation_attributes_t& attrs,
@@ -303,7 +337,7 @@ ProgramDescriptor LayerNormFusedRMWSplitProgramFactory::create_descriptor(const 
     }
     const uint32_t last_tile_cols = W - 32 * (Wt - 1);
     const bool has_gamma = tensor_args.gamma.has_value(), has_beta = tensor_args.beta.has_value();
-    const uint32_t affine_flags = (has_gamma ? 1u : 0u) | (has_beta ? 2u : 0u);
+    const uint32_t affine_flags = (has_gamma ? affine_flag::gamma : 0u) | (has_beta ? affine_flag::beta : 0u);
     const DataFormat fmt = data_format_of(in.dtype), out_fmt = data_format_of(attrs.output_dtype);
     const ComputeConfigDescriptor& cc = attrs.compute_config;
     const DataFormat sf = stats_format(cc, fmt);
@@ -332,23 +366,9 @@ ProgramDescriptor LayerNormFusedRMWSplitProgramFactory::create_descriptor(const 
         desc.cbs.push_back(CBDescriptor{
             pages * tile_size(f), cores, {CBFormatDescriptor{static_cast<uint8_t>(index), f, tile_size(f)}}});
     };
-    add_cb(cb::in_rm, Bc, fmt);
-    add_cb(cb::in_tiled, Ws, fmt);
-    add_cb(cb::scaler, last_tile_cols < 32 ? 2 : 1, DataFormat::Float16_b);
-    add_cb(cb::eps, 1, DataFormat::Float16_b);
-    add_cb(cb::gamma_rm, has_gamma ? Bc : 1, fmt);
-    add_cb(cb::beta_rm, has_beta ? Bc : 1, fmt);
-    add_cb(cb::gamma_tiled, has_gamma ? Ws : 1, fmt);
-    add_cb(cb::beta_tiled, has_beta ? Ws : 1, fmt);
-    add_cb(cb::out_rm, Bc, out_fmt);
-    if (precise) {
-        add_cb(cb::centered, fmt == DataFormat::Float32 ? 3 : 2, DataFormat::Float16_b);  // one page per bf16 part
-    } else {
-        add_cb(cb::centered, Ws, fmt);
+    for (const CbPlan& c : cb_plan(W, S, fmt, out_fmt, cc, has_gamma, has_beta, Bc)) {
+        add_cb(c.index, c.pages, c.format);
     }
-    add_cb(cb::mean, 2 * P, sf);
-    add_cb(cb::variance, precise ? 3 : 2, sf);
-    add_cb(cb::inv_std, precise ? 2 : 1, sf);
     for (uint32_t id = 0; id < 4; ++id) {  // round-1 arrivals (0, 1) and round-2 arrivals (2, 3), by tile-row parity
         desc.semaphores.push_back(tt::tt_metal::SemaphoreDescriptor{id, cores, 0});
     }
@@ -357,10 +377,11 @@ ProgramDescriptor LayerNormFusedRMWSplitProgramFactory::create_descriptor(const 
     const uint32_t slice_bytes = Ws * 32 * ds, out_slice_bytes = Ws * 32 * out_ds;
     const uint32_t full_cols = Ws * 32, last_cols = W - (S - 1) * full_cols;
 
-    // The row-resident reader, its "row" being this core's slice (runtime arg col_offset), in chunks of Bc tiles.
+    // The row-resident reader, its "row" being this core's slice (runtime arg col_offset), in chunks of Bc tiles; it
+    // places the slice of gamma / beta as tiles in c_6 / c_7 (affine_flag::pretiled, as for the streaming program).
     KernelDescriptor reader = detail::reader_kernel(
-        cores, detail::ReaderShape{stick_bytes, Ws, Bc, 1u, Bc * 32 * ds, affine_flags, last_tile_cols,
-                                   tile_size(fmt), detail::align_up(stick_bytes, arch.dram_alignment)});
+        cores, detail::ReaderShape{stick_bytes, Ws, Bc, 1u, Bc * 32 * ds, affine_flags | affine_flag::pretiled,
+                                   last_tile_cols, tile_size(fmt), detail::align_up(stick_bytes, arch.dram_alignment)});
 
     KernelDescriptor compute;
     compute.kernel_source =
@@ -380,6 +401,8 @@ ProgramDescriptor LayerNormFusedRMWSplitProgramFactory::create_descriptor(const 
         // As the row-resident program's precise kernel (layernorm_fused_rm_program_factory.cpp): Float32 CBs copied,
         // tilized or broadcast into DEST unpack straight to the fp32 DEST; c_24 (bf16 parts) is read by reduce through
         // SrcB and c_26 only packed, so neither is marked (ISA UNPACR_Regular.md); the reduces need HiFi3 or HiFi4.
+        // c_4 / c_5 stay marked as the streaming program's do, though only the reader uses them (it places gamma /
+        // beta as tiles): the mode of a CB that is never unpacked changes nothing.
         // bfloat16 input (the shifted family's config): its CBs stay unmarked, as bf16 is exact in the 19-bit source
         // registers (tilize, copy_tile and unary_bcast through SrcA / SrcB lose nothing); only the Float32 statistics
         // CBs c_25 and c_27 are marked.

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """W-split staging in chunks (issue 12: every bench shape reads its input once). Only the tilized slice (c_1) and the
-tilized gamma / beta (c_6, c_7) stay resident for a tile-row; the row-major staging (c_0 input sticks, c_4 / c_5 gamma
-/ beta, c_16 output sticks) moves Bc tiles' width at a time: wsplit_chunk_tiles, by default the widest divisor of the
+gamma / beta tiles (c_6, c_7, placed by the reader) stay resident for a tile-row; the row-major staging (c_0 input
+sticks, the reader's c_4 / c_5 gamma / beta, c_16 output sticks) moves Bc tiles' width at a time: wsplit_chunk_tiles, by default the widest divisor of the
 slice width Ws = Wt / S whose circular buffers fit L1 (Ws where the unchunked slice fits). Chunking changes where the
 row-major bytes wait, not the math: every kernel family gives the unchunked result bit for bit, so the accuracy
 bounds of test_wsplit.py carry over; they are checked again here on slices whose staging must be chunked. Blackhole
@@ -89,6 +89,45 @@ def test_chunked_staging_equals_the_whole_slice_bit_for_bit(dtype, fp32_dest, m,
     assert pages[0] == pages[16] == chunks[0] and pages[1] == 9
     for cb, given in ((4, affine[0]), (5, affine[1])):
         assert pages[cb] == (chunks[0] if given else 1) and pages[cb + 2] == (9 if given else 1)
+
+
+@pytest.mark.parametrize("dtype,fp32_dest,affine,chunk", [
+    (ttnn.bfloat16, True, (True, True), 0), (ttnn.bfloat16, True, (False, True), 3), (ttnn.float32, True, (True, True), 0),
+    (ttnn.float32, True, (True, False), 1), (ttnn.bfloat16, False, (True, True), 0), (ttnn.bfloat16, False, (False, False), 3),
+], ids=lambda v: str(v).replace("DataType.", "").replace(" ", ""))
+def test_cb_bytes_are_what_the_descriptor_allocates_and_the_emulator_places(dtype, fp32_dest, affine, chunk):
+    # LayerNormFusedRMWSplitProgramFactory::cb_bytes (the L1 fit check and the chunk rule) against the descriptor's CBs
+    # and the emulator's L1 high-water (CBs placed from the unreserved base, every size a multiple of the alignment).
+    g = torch.Generator().manual_seed(3)
+    x = torch.randn(1, 1, 65, 570, generator=g)
+    gamma = torch.randn(570, generator=g) if affine[0] else None
+    beta = torch.randn(570, generator=g) if affine[1] else None
+    h = lambda t: _host(t, dtype)  # noqa: E731
+    run_kw = dict(wsplit_cores_per_row=2, wsplit_chunk_tiles=chunk) if chunk else dict(wsplit_cores_per_row=2)
+    kw = dict(program_factory=WSPLIT, compute_kernel_config=_cfg(fp32_dest), **run_kw)
+    desc = layernorm_fused_rm.create_program_descriptor(h(x), h(gamma), h(beta), **kw)
+    attrs, args = dm.op_arguments(h(x), h(gamma), h(beta), **kw)
+    need = _C.wsplit_cb_bytes(attrs, args, 2, chunk)
+    assert need == _cb_bytes(desc)
+    _, stats = _run(x, gamma, beta, dtype, _cfg(fp32_dest), **run_kw)
+    base = _C.ArchParams.by_name("wormhole_b0").l1_unreserved_base
+    assert set(stats["l1_high_water_per_core"].values()) == {base + need}
+    # c_24 of the precise kernel (fp32 DEST): one bf16 page per part of a row-sum tile, 2 for bfloat16 input, 3 for
+    # float32 (kParts, layernorm_fused_rm_precise_wsplit.cpp); the FPU kernel's: the slice's Ws = 9 tiles.
+    assert _pages(desc)[24] == ((3 if dtype == ttnn.float32 else 2) if fp32_dest else 9)
+
+
+def test_cb_bytes_by_hand():
+    # bfloat16 65 x 570 with gamma and beta, fp32 DEST (the precise kernel), S = 2 unchunked: Ws = 9 bf16 tiles of
+    # 2048 B in c_0, c_1, c_4..c_7, c_16; 2 scaler tiles (570 % 32 != 0), eps and 2 bf16 parts in c_24; Float32
+    # tiles of 4096 B: c_25 2 x P with P = 3 statistics pages + 1 page of exchange area (2 slots of 384 B and 2
+    # owners' blocks of 16 rows x 12 B = 1152 B), c_26 3, c_27 2. 3 parts of c_24 (the earlier count) would be 2048 B
+    # more.
+    h = lambda t: _host(t, ttnn.bfloat16)  # noqa: E731
+    v = torch.zeros(570)
+    attrs, args = dm.op_arguments(h(torch.zeros(1, 1, 65, 570)), h(v), h(v), program_factory=WSPLIT,
+                                  wsplit_cores_per_row=2)
+    assert _C.wsplit_cb_bytes(attrs, args, 2) == 7 * 9 * 2048 + (2 + 1 + 2) * 2048 + (2 * 4 + 3 + 2) * 4096
 
 
 @pytest.mark.parametrize("dtype,fp32_dest", [(ttnn.float32, True), (ttnn.bfloat16, False)], ids=["fp32", "fp16_dest"])

@@ -15,9 +15,10 @@ namespace layernorm_fused_rm {
 namespace affine_flag {
 inline constexpr unsigned gamma = 1u << 0;  ///< gamma given
 inline constexpr unsigned beta = 1u << 1;   ///< beta given
-/// Reader only (the streaming program): gamma / beta reach the compute kernel as tiles (c_6 / c_7, their row 0 = the vector, as
-/// unary_bcast<ROW> and the *_bcast_rows ops read it), placed by the reader from the row-major chunk it stages in
-/// c_4 / c_5; without it the reader pushes the row-major blocks (c_4 / c_5) for the compute kernel to tilize.
+/// Reader only (the streaming and W-split programs): gamma / beta reach the compute kernel as tiles (c_6 / c_7, their
+/// row 0 = the vector, as unary_bcast<ROW> and the *_bcast_rows ops read it), placed by the reader from the row-major
+/// chunk it stages in c_4 / c_5; without it (row-resident) the reader pushes the row-major blocks (c_4 / c_5) for the
+/// compute kernel to tilize.
 inline constexpr unsigned pretiled = 1u << 2;
 }  // namespace affine_flag
 

@@ -78,16 +78,16 @@ ALWI void tilize_rows(uint32_t icb, uint32_t ocb, uint32_t tiles, uint32_t chunk
     tilize_uninit(icb, ocb);
 }
 
-// gamma and beta, those given, for `tiles` tiles: tilized from their row-major CBs (`chunk` tiles at a time, 0: all
-// at once; tilize_rows) and waited for.
+// gamma and beta, those given, for `tiles` tiles: tilized from their row-major CBs (one block: tilize_rows) and
+// waited for.
 template <bool has_gamma, bool has_beta>
-ALWI void tilize_affine(uint32_t tiles, uint32_t chunk = 0) {
+ALWI void tilize_affine(uint32_t tiles) {
     if constexpr (has_gamma) {
-        tilize_rows(cb_gamma_rm, cb_gamma, tiles, chunk);
+        tilize_rows(cb_gamma_rm, cb_gamma, tiles);
         cb_wait_front(cb_gamma, tiles);
     }
     if constexpr (has_beta) {
-        tilize_rows(cb_beta_rm, cb_beta, tiles, chunk);
+        tilize_rows(cb_beta_rm, cb_beta, tiles);
         cb_wait_front(cb_beta, tiles);
     }
 }
@@ -115,13 +115,12 @@ ALWI void pop_affine(uint32_t tiles) {
 }
 
 // Start of every compute kernel: hardware start-up, then the persistent CBs: gamma and beta (those given) tilized for
-// the whole row when `resident_affine_tiles` is Wt (row-resident programs; streaming ones pass 0 and tilize them per
-// chunk; the W-split its slice, from row-major chunks of `affine_chunk` tiles: tilize_rows), the reduce scaler and
-// eps waited for.
-ALWI void begin_kernel(uint32_t resident_affine_tiles, uint32_t affine_chunk = 0) {
+// the whole row when `resident_affine_tiles` is Wt (row-resident programs; the streaming and W-split programs pass 0:
+// their reader places gamma / beta as tiles, wait_affine), the reduce scaler and eps waited for.
+ALWI void begin_kernel(uint32_t resident_affine_tiles) {
     compute_kernel_hw_startup(cb_in_rm, cb_in_rm, cb_in);
     if (resident_affine_tiles > 0) {
-        tilize_affine<args::has_gamma, args::has_beta>(resident_affine_tiles, affine_chunk);
+        tilize_affine<args::has_gamma, args::has_beta>(resident_affine_tiles);
     }
     cb_wait_front(cb_scaler, args::scaler_tiles);
     cb_wait_front(cb_eps, 1);

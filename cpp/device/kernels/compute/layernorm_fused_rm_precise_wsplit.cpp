@@ -14,8 +14,9 @@
 //     pass into a DEST slot kept for the pass, y = x - x0 on the SFPU: exact when x is within a factor 2 of x0
 //     (Sterbenz), else one rounding of 2^-24 |x - x0|, relative to the spread of the row, not to its mean.
 // Per tile-row, on this core's slice of Ws tiles (DST: fp32, 4 tiles per half-sync section):
-//   tilize  c_0 -> c_1 (exact: Float32 via UnpackToDestFp32, bf16 through SrcA), kept until the output; c_0 (and
-//           gamma / beta's c_4, c_5 once) staged in chunks of Bc = chunk_tiles tiles, c_1 (c_6, c_7) whole
+//   tilize  c_0 -> c_1 (exact: Float32 via UnpackToDestFp32, bf16 through SrcA), kept until the output; c_0 staged
+//           in chunks of Bc = chunk_tiles tiles, c_1 whole (gamma / beta's c_6, c_7: the slice's tiles as the reader
+//           placed them, reader affine_flag::pretiled, waited for once)
 //   mean    S = sum_t y_t (masked past W; bfloat16: one FPU subtraction per tile accumulated into DEST, sum_shifted)
 //           -> c_27; x0's tile -> c_26 page 0 (hi); S split into bf16 parts (2 for
 //           bfloat16 input, 3 for float32) -> c_24; reduce, x 1 / w_i: m_i = the slice mean of y -> c_26 page 1 (lo)
@@ -60,7 +61,8 @@ using namespace lnfrm::precise;
 namespace {
 namespace wct = layernorm_fused_rm::wsplit_compute_ct_args;
 constexpr uint32_t exchange_pages = get_compile_time_arg_val(wct::exchange_pages);
-// Bc: the row-major staging chunk (c_0, c_4, c_5, c_16 hold Bc pages; c_1, c_6, c_7 the whole slice).
+// Bc: the row-major staging chunk (c_0, c_16 hold Bc pages, and the reader's c_4, c_5; c_1, c_6, c_7 the whole
+// slice).
 constexpr uint32_t chunk_tiles = get_compile_time_arg_val(wct::chunk_tiles);
 constexpr bool fp32_in = get_compile_time_arg_val(wct::fp32_input) != 0;
 constexpr uint32_t kParts = fp32_in ? 3 : 2;
@@ -211,7 +213,8 @@ void kernel_main() {
     const uint32_t inv_w_slice_bits = get_arg_val<uint32_t>(rt::inv_w_slice_bits);
     const bool partial_last_tile = get_arg_val<uint32_t>(rt::partial_last_tile) != 0;
 
-    begin_kernel(Ws, chunk_tiles);
+    begin_kernel(0);
+    wait_affine<has_gamma, has_beta>(Ws);  // the slice of gamma / beta, placed as tiles by the reader
 
     for (uint32_t block = 0; block < num_blocks; ++block) {
         tilize_rows(cb_in_rm, cb_in, Ws, chunk_tiles);
@@ -245,5 +248,6 @@ void kernel_main() {
         cb_pop_front(cb_stats, exchange_pages);
     }
 
-    end_kernel(Ws);
+    pop_affine<has_gamma, has_beta>(Ws);
+    end_kernel(0);
 }

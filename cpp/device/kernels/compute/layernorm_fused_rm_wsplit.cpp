@@ -9,9 +9,10 @@
 //   (the writer exchanges the partials with the other cores of the tile-row and combines them)
 //   inv std    rsqrt(c_25 tile 1 + eps)                    -> c_27      (c_25: P pages from the writer)
 //   x - mean   sub_bcast_cols(c_1, c_25 tile 0)            -> c_24      (c_1, c_25 popped)
-//   normalize, gamma, beta, untilize: as the row-resident kernel, on the slice (gamma/beta hold the slice); with
-//              both gamma and beta the * gamma pass runs over the whole slice, then + beta and the untilize into c_16
-//              one chunk of Bc = chunk_tiles tiles at a time (c_0, c_4, c_5 are staged in such chunks too)
+//   normalize, gamma, beta, untilize: as the row-resident kernel, on the slice (gamma/beta hold the slice, as tiles
+//              the reader placed in c_6 / c_7: reader affine_flag::pretiled, waited for once); with both gamma and
+//              beta the * gamma pass runs over the whole slice, then + beta and the untilize into c_16 one chunk of
+//              Bc = chunk_tiles tiles at a time (c_0 is staged in such chunks too)
 //
 // w_i is the number of valid columns of the slice (Ws * 32, less in the last slice when W % 32 != 0, whose last
 // tile is then reduced with the partial scaler tile). Compile-time args: compute_ct_args with Wt = Ws (inv_w_bits
@@ -26,7 +27,8 @@ using namespace lnfrm;
 namespace {
 constexpr uint32_t exchange_pages =
     get_compile_time_arg_val(layernorm_fused_rm::wsplit_compute_ct_args::exchange_pages);
-// Bc: the row-major staging chunk (c_0, c_4, c_5, c_16 hold Bc pages; c_1, c_6, c_7, c_24 the whole slice).
+// Bc: the row-major staging chunk (c_0, c_16 hold Bc pages, and the reader's c_4, c_5; c_1, c_6, c_7, c_24 the whole
+// slice).
 constexpr uint32_t chunk_tiles = get_compile_time_arg_val(layernorm_fused_rm::wsplit_compute_ct_args::chunk_tiles);
 
 // Slice mean: the row sum of the Ws tiles of c_1 times 1 / w_i, packed twice from the same DEST tile (no copy
@@ -71,10 +73,8 @@ void kernel_main() {
     static_assert(Ws % chunk_tiles == 0 && chunk_tiles % block_w == 0,
                   "the staging chunk divides the slice and the untilize block divides the chunk");
 
-    compute_kernel_hw_startup(cb_in_rm, cb_in_rm, cb_in);
-    tilize_affine<has_gamma, has_beta>(Ws, chunk_tiles);
-    cb_wait_front(cb_scaler, scaler_tiles);
-    cb_wait_front(cb_eps, 1);
+    begin_kernel(0);
+    wait_affine<has_gamma, has_beta>(Ws);  // the slice of gamma / beta, placed as tiles by the reader
 
     for (uint32_t block = 0; block < num_blocks; ++block) {
         tilize_rows(cb_in_rm, cb_in, Ws, chunk_tiles);
@@ -109,6 +109,5 @@ void kernel_main() {
     }
 
     pop_affine<has_gamma, has_beta>(Ws);
-    cb_pop_front(cb_scaler, scaler_tiles);
-    cb_pop_front(cb_eps, 1);
+    end_kernel(0);
 }

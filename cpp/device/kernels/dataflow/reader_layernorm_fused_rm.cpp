@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// Reader of ttnn.layernorm_fused_rm (RISCV_1 / NCRISC), for both programs. Generates the reduce-scaler
+// Reader of ttnn.layernorm_fused_rm (RISCV_1 / NCRISC), for the three programs. Generates the reduce-scaler
 // and epsilon tiles, then streams the input one tile-row block (32 sticks) at a time, in column chunks of
 // Bt tiles (chunk_bytes of every stick). gamma and beta are staged as 32-row row-major blocks (row 0 =
-// the vector, rows 1..31 = 0) for the compute kernel to tilize, or, with affine_flag::pretiled (the streaming
-// program), placed by this kernel as row 0 of tiles in c_6 / c_7 (push_vector_tiles).
+// the vector, rows 1..31 = 0) for the compute kernel to tilize (row-resident), or, with affine_flag::pretiled (the
+// streaming and W-split programs), placed by this kernel as row 0 of tiles in c_6 / c_7 (push_vector_tiles).
 //   row-resident (passes = 1): one chunk = the whole row; gamma and beta once; every block once.
-//   W-split (passes = 1, the "row" being this core's slice): the slice in Wt / Bt chunks (Bt = Wt unless its
-//   row-major staging would not fit L1): gamma's chunks, then beta's, once; every block once, chunk by chunk.
+//   W-split (passes = 1, the "row" being this core's slice, bytes [col_offset, col_offset + Wt 32 elements) of each
+//   stick, the last slice's last chunk ending at W): the slice in Wt / Bt chunks (Bt = Wt unless its row-major
+//   staging would not fit L1): gamma's chunks as tiles, then beta's, once; every block once, chunk by chunk.
 //   streaming (passes = 3): every block is sent three times, chunk by chunk (mean, variance,
 //   normalize); in the third pass each x chunk is preceded by its gamma and beta chunks.
 //
@@ -236,8 +237,8 @@ void kernel_main() {
         zero_block(cb_beta_rm, Bt, tile_bytes);
     }
     if constexpr (passes == 1) {
-        // Row-resident: one chunk. W-split: every chunk of gamma, then of beta (the compute kernel tilizes them in
-        // that order into its persistent c_6, c_7).
+        // Row-resident: one chunk (the compute kernel tilizes it into c_6, c_7). W-split: every chunk of gamma, then
+        // of beta, placed in that order as the tiles of the persistent c_6, c_7.
         for (uint32_t c = 0; c < chunks; ++c) {
             push_gamma(c);
         }
