@@ -28,7 +28,8 @@
 // read); NOC congestion, virtual channels and router buffering; the RISC-V instructions that issue each transaction;
 // math fidelity and the cost difference of fp32 and bf16 operations (every tile step costs C: the kernel families
 // differ in their counted steps, not in the cost of a step); L1 bank conflicts; the partial last tile-row (the busiest
-// core is counted with 32 sticks per tile-row).
+// core is counted with 32 sticks per tile-row); the 4 or 5 steps of masking a partial last tile (W % 32 != 0) in the
+// fp32-DEST kernels (steps_per_tile).
 #pragma once
 
 #include <cstdint>
