@@ -105,10 +105,10 @@ uint32_t steps_per_chunk(const std::string& kind);
 uint32_t steps_per_output_section(const std::string& kind);
 
 /// Steps per tile fewer than steps_per_tile's (which has both gamma and beta) with `affine` of them given (0, 1 or 2):
-/// FPU kinds 1 with one or none (affine_untilize: the one's operation, or a copy_tile, in DEST instead of the * gamma
-/// pass and the + beta in DEST); fp32-DEST kinds 1 with one (its unary_bcast and one SFPU operation instead of two
-/// unary_bcast and addcmul_tile: output_resident_from), 3 with none; upstream's kinds 0. std::invalid_argument for
-/// another kind or affine > 2.
+/// FPU kinds 1 with one or none (affine_untilize: the one's operation in DEST, or with none a copy_tile into DEST,
+/// instead of the * gamma pass and the + beta in DEST: 1 step instead of 2); fp32-DEST kinds (output_resident_from)
+/// 1 with one (its unary_bcast and mul / add_binary_tile instead of two unary_bcast and addcmul_tile), 3 with none;
+/// upstream's kinds 0. std::invalid_argument for another kind or affine > 2.
 uint32_t affine_steps_saved(const std::string& kind, uint32_t affine);
 
 /// Tile steps of one core of OUR programs (kinds steps_kind names): r tile-rows of `tiles` tiles each (Wt, or the
