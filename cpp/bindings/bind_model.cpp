@@ -96,11 +96,19 @@ void bind_model(nb::module_& top) {
     m.def("steps_per_tile_row", &md::steps_per_tile_row, "kind"_a,
           "Tile steps per tile-row (row statistics) of a kind steps_per_tile knows; ValueError for another.");
     m.def("steps_per_chunk", &md::steps_per_chunk, "kind"_a,
-          "Tile steps per streaming chunk (DEST operands reloaded per chunk; 0 for non-streaming kinds); ValueError "
-          "for an unknown kind.");
-    m.def("steps_per_odd_output_tile", &md::steps_per_odd_output_tile, "kind"_a,
-          "Extra tile steps per tile when the output's tile count (Wt, or the chunk width Bt streaming) is odd; "
-          "ValueError for an unknown kind.");
+          "Tile steps per chunk (streaming chunks, the precise row-resident kernel's pass B blocks; 0 for the kinds "
+          "without chunks); ValueError for an unknown kind.");
+    m.def("steps_per_output_section", &md::steps_per_output_section, "kind"_a,
+          "Tile steps per output DEST section (2 tiles, 1 when the output block is odd) of the fp32-DEST kinds, 0 for "
+          "the others; ValueError for an unknown kind.");
+    m.def("affine_steps_saved", &md::affine_steps_saved, "kind"_a, "affine"_a,
+          "Steps per tile fewer than steps_per_tile's (gamma and beta) with `affine` (0, 1, 2) of them given; "
+          "ValueError for an unknown kind or affine > 2.");
+    m.def("core_tile_steps", &md::core_tile_steps, "kind"_a, "r"_a, "tiles"_a, "chunks"_a, "out_block"_a, "affine"_a,
+          "tilized_affine_tiles"_a,
+          "Tile steps of one core: r tile-rows of `tiles` tiles, `chunks` chunks per tile-row, output blocks of "
+          "`out_block` tiles, `affine` of gamma / beta given, + tilized_affine_tiles (layernorm_fused_rm_device_model"
+          ".hpp); the mask of a partial last tile left out. ValueError for an unknown kind.");
     m.def("steps_kind", &md::steps_kind, "program"_a, "in_format"_a, "compute_config"_a,
           "Steps kind of one of the op's programs (row_resident, streaming, wsplit) for an input DataFormat and "
           "compute config: the program plus _shifted / _precise for its compute kernel family.");

@@ -46,19 +46,19 @@ ArchConstants blackhole() {
     return a;
 }
 
-// (kind, steps per input tile, per tile-row, per chunk, per tile when the output's section count is odd):
-// layernorm_fused_rm_device_model.hpp counts them.
+// (kind, steps per input tile, per tile-row, per chunk, per output DEST section, per output tile saved without gamma
+// or beta (1 given, none given)): layernorm_fused_rm_device_model.hpp counts them.
 struct Steps {
     const char* kind;
-    uint32_t per_tile, per_tile_row, per_chunk = 0, odd_output = 0;
+    uint32_t per_tile, per_tile_row, per_chunk = 0, per_output_section = 0, one_affine_saved = 0, no_affine_saved = 0;
 };
 constexpr Steps kSteps[] = {
-    {"row_resident", 8, 2},           {"streaming", 10, 2},
-    {"wsplit", 8, 2},                 {"row_resident_shifted", 11, 30, 0, 1},
-    {"streaming_shifted", 13, 30, 3, 1}, {"row_resident_precise", 16, 58, 5, 1},
-    {"streaming_precise", 18, 56, 7, 1}, {"wsplit_shifted", 11, 13, 0, 1},
-    {"wsplit_precise", 16, 22, 0, 1}, {"ln", 7, 2},
-    {"ln_large", 8, 2},               {"rms", 4, 2},
+    {"row_resident", 9, 4, 0, 0, 1, 1},          {"streaming", 11, 2, 2, 0, 1, 1},
+    {"wsplit", 9, 4, 0, 0, 1, 1},                {"row_resident_shifted", 10, 30, 0, 2, 1, 3},
+    {"streaming_shifted", 12, 30, 3, 2, 1, 3},   {"row_resident_precise", 14, 57, 4, 3, 1, 3},
+    {"streaming_precise", 16, 55, 6, 3, 1, 3},   {"wsplit_shifted", 10, 13, 0, 2, 1, 3},
+    {"wsplit_precise", 14, 21, 0, 3, 1, 3},      {"ln", 7, 2},
+    {"ln_large", 8, 2},                          {"rms", 4, 2},
     {"layout", 1, 2}};
 
 const Steps& steps_of(const std::string& kind) {
@@ -133,7 +133,25 @@ uint32_t steps_per_tile_row(const std::string& kind) { return steps_of(kind).per
 
 uint32_t steps_per_chunk(const std::string& kind) { return steps_of(kind).per_chunk; }
 
-uint32_t steps_per_odd_output_tile(const std::string& kind) { return steps_of(kind).odd_output; }
+uint32_t steps_per_output_section(const std::string& kind) { return steps_of(kind).per_output_section; }
+
+uint32_t affine_steps_saved(const std::string& kind, uint32_t affine) {
+    if (affine > 2) {
+        throw std::invalid_argument("device model: affine must be 0, 1 or 2 (gamma / beta given), got " +
+                                    std::to_string(affine));
+    }
+    const Steps& s = steps_of(kind);
+    return affine == 2 ? 0 : (affine == 1 ? s.one_affine_saved : s.no_affine_saved);
+}
+
+uint64_t core_tile_steps(const std::string& kind, uint64_t r, uint32_t tiles, uint32_t chunks, uint32_t out_block,
+                         uint32_t affine, uint64_t tilized_affine_tiles) {
+    const Steps& s = steps_of(kind);
+    const uint64_t sections = out_block % 2 == 0 ? tiles / 2 : tiles;  // resident_block_w: 2 tiles, 1 when odd
+    const uint64_t per_row = uint64_t(tiles) * (s.per_tile - affine_steps_saved(kind, affine)) +
+                             sections * s.per_output_section + s.per_tile_row + uint64_t(chunks) * s.per_chunk;
+    return r * per_row + tilized_affine_tiles;
+}
 
 std::vector<std::pair<std::string, uint32_t>> all_steps_per_tile() {
     std::vector<std::pair<std::string, uint32_t>> out;
@@ -257,10 +275,9 @@ ProgramWork program_work(const operation_attributes_t& attrs, const tensor_args_
         c.write_txns.emplace_back(kExchangeRounds * r * (s - 1), kSemaphoreBytes);
         const std::string kind = steps_kind(p.name, fmt, attrs.compute_config);
         // gamma / beta: placed as tiles by the reader (affine_flag::pretiled), no tilize steps.
-        c.tile_steps = r * (Wt / s) * steps_per_tile(kind) + r * steps_per_tile_row(kind);
-        if (std::max<uint32_t>(F::chunk_tiles(attrs, tensor_args, s), 1) % 2 == 1) {  // 1-tile output sections
-            c.tile_steps += r * (Wt / s) * steps_per_odd_output_tile(kind);
-        }
+        // Output sections of the staging chunk's width (output_resident_from per chunk).
+        c.tile_steps = core_tile_steps(kind, r, Wt / s, 1, std::max<uint32_t>(F::chunk_tiles(attrs, tensor_args, s), 1),
+                                       affine, 0);
         const uint64_t flight = exchange_flight_cycles(attrs.arch, lay.gx, lay.gy);
         const bool shift_out = precise && fmt != DataFormat::Float32;  // wsplit_writer_ct_args::shift_out
         c.exchanges = {Exchange{r, flight, wsplit_combine_cycles(s, precise, shift_out)}, Exchange{r, flight, 0}};
@@ -290,8 +307,7 @@ ProgramWork program_work(const operation_attributes_t& attrs, const tensor_args_
     // transaction (the NOC reads of gamma / beta are the same either way).
     // Per chunk: the streaming chunks, or the precise row-resident kernel's pass B blocks of the same width.
     const uint32_t chunks = Wt / LayerNormFusedRMStreamingProgramFactory::chunk_tiles(W, fmt, attrs.compute_config);
-    c.tile_steps = r * Wt * steps_per_tile(kind) + (streaming ? 0 : 2ull * Wt) + r * steps_per_tile_row(kind) +
-                   r * chunks * steps_per_chunk(kind) + (Bt % 2 == 1 ? r * Wt * steps_per_odd_output_tile(kind) : 0);
+    c.tile_steps = core_tile_steps(kind, r, Wt, chunks, Bt, affine, streaming ? 0 : uint64_t(affine) * Wt);
     p.dram_bytes = passes * rows * W * e_in + rows * W * e_out +
                    uint64_t(affine) * (streaming ? Ht : split.num_cores) * W * e_in;
     return p;

@@ -28,7 +28,8 @@
 // read); NOC congestion, virtual channels and router buffering; the RISC-V instructions that issue each transaction;
 // math fidelity and the cost difference of fp32 and bf16 operations (every tile step costs C: the kernel families
 // differ in their counted steps, not in the cost of a step); L1 bank conflicts; the partial last tile-row (the busiest
-// core is counted with 32 sticks per tile-row).
+// core is counted with 32 sticks per tile-row); the 4 or 5 steps of masking a partial last tile (W % 32 != 0) in the
+// fp32-DEST kernels (steps_per_tile).
 #pragma once
 
 #include <cstdint>
@@ -94,44 +95,31 @@ inline constexpr uint32_t kRowOpsHiLo = 33;
 /// shift_out): statistics page 0 takes mean - x0 of the core's own slice, (hi - x0) + lo: 2, for all 32 rows.
 inline constexpr uint32_t kShiftOutOps = 2;
 
-/// Tile steps per tile-row (the row statistics, besides the per-tile steps) of each kind steps_per_tile knows, counted
-/// from the kernels as one step per unpack into DEST (copy_tile, unary_bcast), FPU reduce or SFPU tile operation:
-///   FPU kernels (row_resident, streaming, wsplit) and upstream's: 2;
-///   row_resident_shifted 30 (finish_pass, layernorm_fused_rm_shifted_common.hpp: the mean's split_reduce_mean with one
-///     bf16 part and a rest, 1 + 3 splits, 2 reduces, x 1 / W: 7; m brought into DEST for the variance pass 1; the
-///     inverse std's split_reduce_inv_std: splits 4, 2 reduces, x 1 / W, + eps, copy into DST 1, rsqrt, 2 Newton
-///     steps of 6: 22); streaming_shifted 30 (+ x0 staged once per pass, 3 copies; - the 2 partial-sum copies of the
-///     first chunks and - m brought into DEST, which steps_per_chunk counts for every chunk);
-///   row_resident_precise 58 (layernorm_fused_rm_precise.cpp: x0 staged 1; pass A's x0 bcast 1; split_reduce_mean of m
-///     13 (3 bf16 parts 1 + 3 + 5, 3 reduces, x 1 / W); m1 = x0 + m 3 (pass B's m1 bcast: per block); m2 13;
-///     split_reduce_inv_std from S2 - m2^2: split 9, 3 reduces, x 1 / W, bcast m2, square, sub, + eps, copy, rsqrt,
-///     2 Newton steps of 6: 31; that is 62, less the 4 steps of the first pass B block's totals, which steps_per_chunk
-///     counts for every block); streaming_precise 56 (the same 62 less pass A's x0 bcast, now per chunk, and less the
-///     first chunk's 5 partial-sum steps, which steps_per_chunk counts for every chunk);
-///   wsplit_shifted 13 (layernorm_fused_rm_precise_wsplit.cpp, bfloat16 input: mean pass x0's tile copied for the
-///     writer 1; 2 bf16 parts of S (h_1 packed by the pass, h_2: 3), 2 reduces, x 1 / w: 6; M2 pass m_i broadcast 1;
-///     parts 3, 2 reduces: 5);
-///   wsplit_precise 22 (the same kernel, float32 input: mean pass x0 broadcast 1; 3 bf16 parts of S (h_1 packed by
-///     the pass, then 3 + 3, S - h_1 packed beside h_2), 3 reduces, x 1 / w: 10; M2 pass x0 and m_i broadcast 2;
-///     parts 6, 3 reduces: 9). The inverse std of both is the writer's (kRowOpsHiLo).
-/// Left out: the mask of the row's partial last tile (W % 32 != 0; steps_per_tile lists what it costs).
+/// Tile steps per tile-row of a kind (the row statistics and what the kernel loads once per row), per chunk (0 for
+/// the kinds without chunks: the streaming kernels' chunks of Bt tiles, the precise row-resident kernel's pass B
+/// blocks of the same width, compute block_w), and per output DEST section of the fp32-DEST kinds (2 output tiles per
+/// section, 1 when the output block is odd: resident_block_w; 0 for the others): steps_per_tile counts them.
 /// std::invalid_argument for another kind.
 uint32_t steps_per_tile_row(const std::string& kind);
-
-/// Tile steps per chunk (0 for the other kinds): the DEST operands each chunk's statistics section loads again, for the
-/// streaming kernels, and for the precise row-resident kernel's pass B blocks (the streaming chunk's width,
-/// LayerNormFusedRMStreamingProgramFactory::chunk_tiles; centered_sums_chunk in layernorm_fused_rm_precise_common.hpp).
-/// streaming_shifted 3 (the partial row sum of each pass, m in the variance pass); streaming_precise 7 (pass 1:
-/// partial S, x0; pass 2: m1, the totals S1 and S2 copied and added at the chunk's end); row_resident_precise 5 (pass B
-/// as pass 2). std::invalid_argument for another kind.
 uint32_t steps_per_chunk(const std::string& kind);
+uint32_t steps_per_output_section(const std::string& kind);
 
-/// Extra tile steps per tile when the output's tile count (Wt row-resident, the chunk width Bt streaming, the staging
-/// chunk Bc W-split) is odd:
-/// output_resident (layernorm_fused_rm_precise_common.hpp) then untilizes 1 tile per DEST section instead of 2, so
-/// the section's operand loads are not shared: 1 for the shifted and precise kinds (shifted 7 output steps instead of
-/// 6; precise 9 instead of 7.5, whose half step steps_per_tile already rounds up), 0 for the others.
-uint32_t steps_per_odd_output_tile(const std::string& kind);
+/// Steps per tile fewer than steps_per_tile's (which has both gamma and beta) with `affine` of them given (0, 1 or 2):
+/// FPU kinds 1 with one or none (affine_untilize: the one's operation in DEST, or with none a copy_tile into DEST,
+/// instead of the * gamma pass and the + beta in DEST: 1 step instead of 2); fp32-DEST kinds (output_resident_from)
+/// 1 with one (its unary_bcast and mul / add_binary_tile instead of two unary_bcast and addcmul_tile), 3 with none;
+/// upstream's kinds 0. std::invalid_argument for another kind or affine > 2.
+uint32_t affine_steps_saved(const std::string& kind, uint32_t affine);
+
+/// Tile steps of one core of OUR programs (kinds steps_kind names): r tile-rows of `tiles` tiles each (Wt, or the
+/// W-split's slice Ws), `chunks` chunks per tile-row (steps_per_chunk), output blocks of `out_block` tiles (Wt
+/// row-resident, Bt streaming, the W-split's staging chunk Bc: sections of 2 tiles when even, else 1), `affine` of
+/// gamma / beta given, plus `tilized_affine_tiles` (gamma / beta tilized once per core: the row-resident programs,
+/// affine x Wt). = r x (tiles x (steps_per_tile - affine_steps_saved) + sections x steps_per_output_section +
+/// steps_per_tile_row + chunks x steps_per_chunk) + tilized_affine_tiles. Leaves out the mask of a partial last tile
+/// (steps_per_tile). std::invalid_argument for an unknown kind.
+uint64_t core_tile_steps(const std::string& kind, uint64_t r, uint32_t tiles, uint32_t chunks, uint32_t out_block,
+                         uint32_t affine, uint64_t tilized_affine_tiles);
 
 /// Exchange rounds per tile-row of the W-split writer: partials to every peer, then the owners' combined rows.
 inline constexpr uint32_t kExchangeRounds = 2;
@@ -141,38 +129,68 @@ inline constexpr uint32_t kExchangeRounds = 2;
 /// owner's result_block_bytes(S) block.
 inline constexpr uint32_t kSemaphoreBytes = 4;
 
-/// Tile steps per input tile of each kind of program (a step = one 32x32 tile unpacked, operated on, packed),
-/// counted from the compute kernels (cpp/device/kernels/compute/layernorm_fused_rm_compute_common.hpp) and, for
-/// upstream, from tt-metal's normalization / data-movement kernels (read with the search tools):
-///   row_resident / wsplit 8: tilize, sum (mean), (x - m)^2, sum (variance), x - mean, * inv_std, * gamma, + beta with
-///     untilize (row-resident: gamma and beta tilized once per core, + 2 per tile of W; the streaming and W-split
-///     programs' reader places them as tiles, reader affine_flag::pretiled, so they tilize neither);
-///   The fp32-DEST kernels (compute_kernel_of: shifted for bfloat16 with fp32_dest_acc_en, precise for float32; the
-///   W-split runs one kernel for both, counted per input format) pack nothing per tile until the output, so one step per unpack into
-///   DEST (tilize, copy_tile, unary_bcast), FPU subtraction or SFPU tile operation (sfpu_binary_bcast.h column ops and
-///   addcmul_tile count one each; per-row operands resident in DEST, layernorm_fused_rm_precise_common.hpp):
-///   row_resident_shifted 11 (layernorm_fused_rm_shifted_common.hpp): tilize 1; mean pass: x - x0 accumulated into
-///     S by the FPU (sum_shifted, layernorm_fused_rm_precise_common.hpp: ELWSUB with AddDst; the row's first tile a
-///     plain subtraction, also 1) 1; variance pass: x - x0, - m (SFPU broadcast), + square (addcmul; the first tile:
-///     square) 3; output (output_resident, 2 tiles per DEST section): x - x0, m and inv_std brought in per section (1
-///     per tile), normalize, bcast gamma, bcast beta, addcmul with untilize 6; streaming_shifted 13 (x tilized in each
-///     of the 3 passes; a chunk's partial S is counted by steps_per_chunk, its tiles accumulate onto it: 1 each);
-///   row_resident_precise 16 (layernorm_fused_rm_precise.cpp; 15.5 rounded up): tilize 1; pass A: copy, - x0, add 3;
-///     pass B: copy, - m1, add, + square (addcmul) 4; output: copy, m1 per section (1/2), - m1, m2 and inv_std per
-///     section (1), normalize, bcast gamma, bcast beta, addcmul 7.5; streaming_precise 18
-///     (layernorm_fused_rm_precise_streaming.cpp: 17.5 rounded up, 3 tilizes);
-///   wsplit_shifted 11 (layernorm_fused_rm_precise_wsplit.cpp, bfloat16 input): tilize 1; mean pass: x - x0
-///     accumulated into S by the FPU (sum_shifted) 1; M2 pass: x - x0 (FPU), - m_i (kept in DEST for the pass),
-///     + square (addcmul) 3; output
-///     (output_resident_from, 2 tiles per DEST section): x - x0 (FPU), mean - x0 and inv_std per section (1 per
-///     tile), normalize, bcast gamma, bcast beta, addcmul with untilize 6;
-///   wsplit_precise 16 (the same kernel, float32 input; 15.5 rounded up): tilize 1; mean pass: copy, - x0 (kept in
-///     DEST for the pass), add 3; M2 pass: copy, - x0, - m_i, + square (addcmul) 4; output: copy, mean hi per section
-///     (1/2), - mean hi, mean lo and inv_std per section (1), normalize, bcast gamma, bcast beta, addcmul 7.5;
-///   Not counted (no bench shape has it): W % 32 != 0, where the row's last tile is masked past W before it is added
-///   (mask_padding: row-0 broadcast of the partial scaler, multiply; 2 steps): the shifted kinds' mean pass spends 4
-///   steps on it (subtract into a scratch slot, mask, SFPU add) instead of 1 and their variance / M2 pass 5 instead
-///   of 3, on the busiest core (W-split: the last slice's core);
+/// Tile steps per input tile of each kind of program, with gamma and beta. A step is what the emulator counts
+/// (RunStats::tile_ops_per_core): one tile unpacked into DEST (tilize, copy_tile, unary_bcast), one FPU tile operation
+/// (binary, broadcast, reduce_tile) or one SFPU tile operation (sfpu_binary_bcast.h column ops and addcmul_tile count
+/// one each); packs are not steps. Counted from the compute kernels (cpp/device/kernels/compute/), per tile, per
+/// tile-row (steps_per_tile_row), per chunk (steps_per_chunk) and per output section (steps_per_output_section):
+///   FPU kernels (16-bit DEST; layernorm_fused_rm_compute_common.hpp), each operation packed to a CB:
+///   row_resident 9 (layernorm_fused_rm.cpp): tilize 1; the mean's reduce 1; x - m, square 2; the variance's reduce 1;
+///     x - m 1; * inv_std 1; * gamma (a pass over c_24) 1; + beta in DEST, untilized 1. Per tile-row 4: x 1 / W after
+///     each row sum (mul_unary_tile) 2; inv_std: + eps, rsqrt 2. Gamma and beta tilized once per core (begin_kernel:
+///     core_tile_steps' tilized_affine_tiles);
+///   streaming 11 (layernorm_fused_rm_streaming.cpp): the same, x tilized in each of the 3 passes (+2). Per chunk 2:
+///     the partial row sum copied back into DEST (row_sum, first = false) in passes 1 and 2; per tile-row 2: the 4
+///     above less the first chunk's 2 copies (none);
+///   wsplit 9 (layernorm_fused_rm_wsplit.cpp): slice_mean's reduce and the rest as row_resident, on the slice. Per
+///     tile-row 4: x 1 / w_i, x 1.0 (row_sum of M2), + eps, rsqrt;
+///   fp32-DEST kernels (compute_kernel_of: shifted for bfloat16, precise for float32; the W-split runs one kernel for
+///   both, counted per input format), nothing packed per tile until the output; per-row operands resident in DEST
+///   (layernorm_fused_rm_precise_common.hpp), each "brought in" = one unary_bcast:
+///   row_resident_shifted 10 (layernorm_fused_rm_shifted.cpp, layernorm_fused_rm_shifted_common.hpp): tilize 1; mean
+///     pass: x - x0 accumulated into S by the FPU (sum_shifted: ELWSUB with AddDst; the row's first tile a plain
+///     subtraction) 1; variance pass: x - x0, - m (sfpu_sub_bcast_col), + square (addcmul; the first tile:
+///     square_tile) 3; output (output_resident): x - x0, normalize, gamma and beta brought in, addcmul 5. Per output
+///     section 2: m and inv_std brought in. Per tile-row 30: the mean (finish_pass 0, split_reduce_mean with one bf16
+///     part and a rest: split 1 + 3, 2 reduces, x 1 / W) 7; m brought in for the variance pass 1; the inverse std
+///     (split_reduce_inv_std: split 4, 2 reduces, x 1 / W, + eps, copy_dest_values, rsqrt, 2 Newton steps of 6:
+///     newton_rsqrt) 22;
+///   streaming_shifted 12 (layernorm_fused_rm_shifted_streaming.cpp): the same, x tilized in each of the 3 passes
+///     (+2). Per chunk 3: the partial S copied back into DEST in both statistics passes 2, m brought in per chunk of
+///     the variance pass 1. Per tile-row 30: the 30 above + x0's tile staged (stage_shift) in each pass 3, - the first
+///     chunk's 2 partial copies, - m (counted per chunk) 1;
+///   wsplit_shifted 10 (layernorm_fused_rm_precise_wsplit.cpp, bfloat16 input): tilize 1; mean pass sum_shifted 1; M2
+///     pass: x - x0 (FPU), - m_i, + square 3; output (output_resident_from): x - x0 (FPU), normalize, gamma and beta
+///     brought in, addcmul 5. Per output section 2: mean - x0 and inv_std brought in. Per tile-row 13: x0's tile
+///     copied into DEST (for the writer) 1; finish_sum of S (split_parts: S and h_1 copied, subtracted 3; 2 reduces;
+///     x 1 / w_i) 6; m_i brought in for the M2 pass 1; finish_sum of M2 (3, 2 reduces) 5;
+///   row_resident_precise 14 (layernorm_fused_rm_precise.cpp): tilize 1; pass A (x0_sum_chunk): copy, - x0, add 3;
+///     pass B (centered_sums_chunk): copy, - m1, add, + square (addcmul) 4; output: copy, - m1 (shift_by_m1),
+///     normalize, gamma and beta brought in, addcmul 6. Per output section 3: m1, m2 and inv_std brought in. Per pass
+///     B block 4: m1 brought in 1, the block's first tile squared by one mul_binary_tile instead of add and addcmul
+///     -1, the totals of the blocks before copied and added 4. Per tile-row 57: x0 staged (stage_x0) 1; pass A's x0
+///     brought in 1, its first tile not added -1; the mean of x - x0 (split_reduce_mean, 3 bf16 parts: split 1 + 3 +
+///     5, 3 reduces, x 1 / W) 13; m1 = x0 + m (shift_to_mean: 2 brought in, add) 3; m2 13; the inverse std
+///     (split_reduce_inv_std: split 9, 3 reduces, x 1 / W, m2 brought in, squared, subtracted, + eps,
+///     copy_dest_values, rsqrt, 2 Newton steps of 6) 31; less the first block's totals (none) 4;
+///   streaming_precise 16 (layernorm_fused_rm_precise_streaming.cpp): the same, x tilized in each of the 3 passes
+///     (+2). Per chunk 6: pass 1's x0 brought in and its partial S copied back in 2, pass 2 as a pass B block 4. Per
+///     tile-row 55: row_resident_precise's 57 less pass A's x0 (counted per chunk) 1, less the first chunk's S copy
+///     (none) 1;
+///   wsplit_precise 14 (layernorm_fused_rm_precise_wsplit.cpp, float32 input): tilize 1; mean pass: copy, - x0 (in
+///     DEST for the pass), add 3; M2 pass: copy, - x0, - m_i, + square 4; output (shift_by_x0 with the mean's hi
+///     part): copy, - mean hi, normalize, gamma and beta brought in, addcmul 6. Per output section 3: mean hi, mean
+///     lo and inv_std brought in. Per tile-row 21: mean pass x0 brought in 1, its first tile not added -1; finish_sum
+///     of S (3 bf16 parts: split_parts 3 + 3, 3 reduces, x 1 / w_i) 10; M2 pass x0 and m_i brought in 2; finish_sum
+///     of M2 (6, 3 reduces) 9. The inverse std of both W-split kinds is the writer's (kRowOpsHiLo);
+///   Left out: W % 32 != 0, where the row's last tile is masked past W (mask_padding: row 0 of the partial scaler
+///   brought in, multiply: 2 steps): 0 more for the FPU kinds (their reduce takes the partial scaler tile instead);
+///   5 for the shifted kinds (mean pass: the last tile subtracted into a scratch slot, masked and added on the SFPU,
+///   4 steps instead of 1; variance / M2 pass: the mask 2), 4 when the masked tile is the first of its sum (Wt = 1,
+///   or a W-split slice of 1 tile: masked in place, not added); 4 for the precise kinds (the mask in passes A and B,
+///   or the W-split's mean and M2 passes); on the busiest core (W-split: the last slice's core).
+///   Upstream's, from tt-metal's normalization / data-movement kernels (read with the search tools), each with 2 per
+///   tile-row (the inverse std's + eps and rsqrt) and no chunk or section terms:
 ///   ln 7 (upstream layer_norm single pass): sum, x - mean, square, sum, * inv_std, * gamma, + beta;
 ///   ln_large 8 (its large-tensor 3-read path): sum | x - mean, square, sum | x - mean, * inv_std, * gamma, + beta;
 ///   rms 4: square, sum, * inv_rms, * gamma;  layout 1: tilize or untilize (to_layout).

@@ -128,9 +128,10 @@ uint32_t centered_pages(uint32_t Bt, bool precise, bool streaming) { return prec
 
 // Row CB width of the streaming program. The FPU kernel holds a chunk in DEST: the largest divisor of Wt that fits it.
 // The fp32-DEST kernels take one tile at a time into their statistics sections and untilize 2 tiles per output
-// section (output_resident), so DEST does not bound their chunk; each chunk reloads 3 (shifted) or 5 (precise) DEST
-// operands (model::steps_per_chunk) and an odd chunk untilizes 1 tile per section: the largest even divisor of Wt
-// up to kFp32DestChunkMax (those reloads <= 0.7 step per tile), else the largest divisor up to it.
+// section (output_resident), so DEST does not bound their chunk; each chunk costs 3 (shifted) or 6 (precise) more
+// steps (model::steps_per_chunk: partial sums and operands brought back into DEST) and an odd chunk untilizes 1 tile
+// per section: the largest even divisor of Wt up to kFp32DestChunkMax (those steps <= 0.75 per tile), else the
+// largest divisor up to it.
 constexpr uint32_t kFp32DestChunkMax = 8;
 uint32_t streaming_chunk(uint32_t Wt, const ComputeConfigDescriptor& cc, ComputeKernel kind) {
     if (kind == ComputeKernel::Fpu) {

@@ -131,11 +131,10 @@ def work_from_descriptor(desc, arch: str, shape: list[int], e_in: int, e_out: in
     core = CoreWork(
         read_txns=n(passes * TILE * r, per_stick(e_in)) + n(affine * affine_times, per_stick(e_affine)),
         write_txns=n(TILE * r, per_stick(e_out)),
-        # its kernel's steps per tile, gamma / beta tilized (unless the reader placed them as tiles), the statistics
-        # per tile-row, the operands reloaded per chunk (or pass B block), the unshared output loads of an odd output
-        # width (row-resident bt = wt)
-        tile_steps=r * wt * STEPS[steps] + (0 if pretiled else 2 * wt * affine_times) + M.steps_per_tile_row(steps) * r
-        + r * blocks * M.steps_per_chunk(steps) + (r * wt * M.steps_per_odd_output_tile(steps) if bt % 2 else 0),
+        # its kernel's steps (_C.model.core_tile_steps): r tile-rows of wt tiles, the chunks (or pass B blocks),
+        # output blocks of bt tiles (row-resident bt = wt; W-split the staging chunk), gamma / beta tilized once per
+        # core unless the reader placed them as tiles
+        tile_steps=M.core_tile_steps(steps, r, wt, blocks, bt, affine, 0 if pretiled else affine * wt),
     )
     if wsplit:  # the group's rectangle, from the writer's multicast corners (NOC coordinates)
         wrt = _C.wsplit_writer_rt_args

@@ -75,7 +75,7 @@ def test_steps_follow_the_compute_kernel_family():
     for p in ("row_resident", "streaming", "wsplit"):
         k = kind(p, bf16, fp32_dest)
         assert _C.model.steps_per_tile(k) > _C.model.steps_per_tile(p)
-        assert _C.model.steps_per_tile_row(k) > _C.model.steps_per_tile_row(p) == 2
+        assert _C.model.steps_per_tile_row(k) > _C.model.steps_per_tile_row(p)
     with pytest.raises(ValueError, match="wsplit_precise"):
         _C.model.steps_per_tile_row("nope")
 
@@ -102,18 +102,20 @@ def test_wsplit_work_by_hand(fp32_dest):
     # 32 B (precise kernel: (mean hi, mean lo, inverse std), 48 B), to 7 peers; 2 x 7 semaphore increments.
     # Steps per tile of the precise kernel on bfloat16 input, from layernorm_fused_rm_precise_wsplit.cpp: tilize_rows
     # 1; stats_pass 0 (sum_shifted): one sub_tiles_bcast_cols per tile, accumulated into DEST 1; stats_pass 1:
-    # shifted (FPU), sub_dst, add_square_dst (square_tile on the first) 3; output_resident_from per 2-tile section:
-    # shifted 1 each, the two unary_bcast operands 1 per tile, normalize_col_dst 1, gamma and beta unary_bcast 2,
-    # mul_add_dst 1: 6. 11 in all.
-    slot, block, steps, row_steps = (384, 48, 11, 13) if fp32_dest else (256, 32, 8, 2)
+    # shifted (FPU), sub_dst, add_square_dst (square_tile on the first) 3; output_resident_from (staging chunk of 16
+    # tiles: sections of 2): shifted, normalize_col_dst, gamma and beta unary_bcast, mul_add_dst 5 per tile, the two
+    # unary_bcast operands 2 per section: 10 per tile, 8 sections x 2, 13 per tile-row. The FPU kernel
+    # (layernorm_fused_rm_wsplit.cpp): tilize, reduce, subtract, square, reduce, subtract, * inv_std, * gamma, + beta:
+    # 9 per tile; x 1 / w_i, x 1.0, + eps, rsqrt: 4 per tile-row.
+    slot, block, steps, sections, row_steps = (384, 48, 10, 8 * 2, 13) if fp32_dest else (256, 32, 9, 0, 4)
     # Soft-float operations per tile-row: 4 owned rows x 8 partials x 7 (precise: x 8, + 33 per owned row, + 2 for
     # each of the 32 rows: bfloat16 input).
     ops = 4 * (8 * 8 + 33) + 32 * 2 if fp32_dest else 4 * 8 * 7
     assert w.busiest.write_txns == [(32, 1024), (7, slot), (7, block), (2 * 7, 4)]
-    # 16 tiles x the kernel's steps per tile, the statistics per tile-row; no tilize of gamma and beta: the reader
-    # places their slices as tiles (reader_ct_args affine_flags: affine_flag::pretiled), so no NOC transaction either
-    # besides the two slice reads above.
-    assert w.busiest.tile_steps == 16 * steps + row_steps
+    # 16 tiles x the kernel's steps per tile, the output sections, the statistics per tile-row; no tilize of gamma
+    # and beta: the reader places their slices as tiles (reader_ct_args affine_flags: affine_flag::pretiled), so no NOC
+    # transaction either besides the two slice reads above.
+    assert w.busiest.tile_steps == 16 * steps + sections + row_steps
     ex = w.busiest.exchanges
     assert [(e.count, e.combine_cycles) for e in ex] == [(1, ops * 20), (1, 0)]
     assert ex[0].flight_cycles == ex[1].flight_cycles == _C.model.exchange_flight_cycles("wormhole_b0", 8, 1)
@@ -202,22 +204,71 @@ def test_descriptor_counts_equal_the_emulators(shape, factory):
     assert work.cores == len([v for v in per_core.values() if v > 0])
 
 
-@pytest.mark.parametrize("shape,factory,S,masked", [
-    ([1, 1, 64, 1024], "resident", 0, False), ([1, 1, 64, 64], "resident", 0, False),
-    ([1, 1, 32, 4096], "streaming", 0, False), ([1, 1, 32, 4096], "wsplit", 8, False),
-    ([1, 1, 64, 1000], "resident", 0, True), ([1, 1, 64, 3000], "wsplit", 2, True),
+_CONFIGS = {  # compute kernel family: (input dtype, fp32_dest_acc_en)
+    "fpu": (ttnn.bfloat16, False), "shifted": (ttnn.bfloat16, True), "precise": (ttnn.float32, True)}
+
+
+def _masked_steps(kind, tiles):
+    """Steps the model leaves out when W % 32 != 0 (layernorm_fused_rm_device_model.hpp, steps_per_tile), on the
+    busiest core: the FPU kernels reduce the row's last tile with the partial scaler tile (no extra step); the shifted
+    kernels' mean pass subtracts it into a scratch slot, masks it (mask_padding: the partial scaler's row 0 brought
+    in, multiply) and adds it on the SFPU (4 steps instead of 1), and their variance / M2 pass masks it (2): 5, or 4
+    when it is the only tile of its sum (`tiles` = 1: masked in place, not added); the precise kernels mask it in
+    both statistics passes: 4."""
+    if kind.endswith("_shifted"):
+        return 4 if tiles == 1 else 5
+    return 4 if kind.endswith("_precise") else 0
+
+
+@pytest.mark.parametrize("config,shape,factory,S,extra", [
+    # FPU kernels (16-bit DEST): odd Wt, a masked last tile (no extra step), 9 streaming chunks of 5, W-split S 2 / 8,
+    # gamma alone, neither gamma nor beta, 2 tile-rows on one core (gamma / beta tilized once per core)
+    ("fpu", [1, 1, 32, 96], "resident", 0, {}), ("fpu", [1, 1, 32, 1000], "resident", 0, {}),
+    ("fpu", [1, 1, 32, 1440], "streaming", 0, {}), ("fpu", [1, 1, 32, 1000], "wsplit", 2, {}),
+    ("fpu", [1, 1, 32, 256], "wsplit", 8, {}), ("fpu", [1, 1, 32, 160], "streaming", 0, {"beta": False}),
+    ("fpu", [1, 1, 32, 64], "resident", 0, {"gamma": False, "beta": False}),
+    ("fpu", [1, 1, 64, 64], "resident", 0, {"one_core": True}),
+    # shifted kernels (bfloat16, fp32 DEST): odd output blocks, masked (Wt 3 and Wt 1), 5 streaming chunks of 5 (odd),
+    # the W-split's staging in chunks of 1 tile (odd sections) and a masked slice of 1 tile, one of gamma / beta
+    ("shifted", [1, 1, 32, 96], "resident", 0, {}), ("shifted", [1, 1, 32, 80], "resident", 0, {}),
+    ("shifted", [1, 1, 32, 20], "resident", 0, {}), ("shifted", [1, 1, 32, 800], "streaming", 0, {}),
+    ("shifted", [1, 1, 32, 1000], "streaming", 0, {}), ("shifted", [1, 1, 32, 512], "wsplit", 2, {"chunk": 1}),
+    ("shifted", [1, 1, 32, 256], "wsplit", 8, {}), ("shifted", [1, 1, 32, 54], "wsplit", 2, {}),
+    ("shifted", [1, 1, 32, 160], "streaming", 0, {"gamma": False}),
+    ("shifted", [1, 1, 64, 64], "resident", 0, {"one_core": True, "beta": False}),
+    # precise kernels (float32): pass B in 4 blocks of 8 and in 9 odd blocks of 5, masked, streaming chunks of 5, the
+    # W-split chunked (4 tiles), S = 8, masked, without gamma and beta
+    ("precise", [1, 1, 32, 1024], "resident", 0, {}), ("precise", [1, 1, 32, 1440], "resident", 0, {}),
+    ("precise", [1, 1, 32, 80], "resident", 0, {}), ("precise", [1, 1, 32, 800], "streaming", 0, {}),
+    ("precise", [1, 1, 32, 1000], "streaming", 0, {}), ("precise", [1, 1, 32, 512], "wsplit", 2, {"chunk": 4}),
+    ("precise", [1, 1, 32, 256], "wsplit", 8, {}), ("precise", [1, 1, 32, 1000], "wsplit", 2, {}),
+    ("precise", [1, 1, 32, 128], "wsplit", 2, {"gamma": False, "beta": False}),
 ])
-def test_shifted_steps_equal_the_emulators_tile_ops(shape, factory, S, masked):
-    """bfloat16 with fp32 DEST (the shifted kinds): the model's tile steps of the busiest core, counted by hand from
-    the kernels (layernorm_fused_rm_device_model.hpp), equal the emulator's count of tile operations of that core's
-    compute kernel (RunStats::tile_ops_per_core: every unpack into DEST, tilized tile, FPU and SFPU call). W % 32 != 0
-    masks the row's last tile, which the model leaves out: 3 more steps in the mean pass, 2 in the variance pass."""
-    x, gamma, beta = _tensors(shape)
-    kw = {"program_factory": FACTORIES[factory]} | ({"wsplit_cores_per_row": S} if S else {})
-    a, t = _attrs_args(shape, **kw)
-    modelled = _C.model.program_work(a, t, FACTORIES[factory], S).busiest.tile_steps
+def test_steps_equal_the_emulators_tile_ops(config, shape, factory, S, extra):
+    """Every compute kernel kind of our programs: the model's tile steps of the busiest core, counted by hand from the
+    kernels (layernorm_fused_rm_device_model.hpp), equal the emulator's count of tile operations of that core's compute
+    kernel (RunStats::tile_ops_per_core: every unpack into DEST, tilized tile, FPU and SFPU call), plus, when W % 32 !=
+    0, the mask of the row's last tile, which the model leaves out (_masked_steps)."""
+    dtype, fp32_dest = _CONFIGS[config]
+    W = shape[-1]
+    g = torch.Generator().manual_seed(1)
+    tdt = torch.float32 if dtype == ttnn.float32 else torch.bfloat16
+    conv = lambda t: ttnn.from_torch(t.to(tdt), dtype=dtype, layout=ttnn.ROW_MAJOR_LAYOUT)  # noqa: E731
+    x = conv(torch.randn(shape, generator=g))
+    gamma = conv(torch.randn([W], generator=g)) if extra.get("gamma", True) else None
+    beta = conv(torch.randn([W], generator=g)) if extra.get("beta", True) else None
+    kw = {"program_factory": FACTORIES[factory],
+          "compute_kernel_config": ttnn.WormholeComputeKernelConfig(math_fidelity=ttnn.MathFidelity.HiFi4,
+                                                                    fp32_dest_acc_en=fp32_dest)}
+    kw |= ({"wsplit_cores_per_row": S} if S else {}) | ({"wsplit_chunk_tiles": extra["chunk"]} if "chunk" in extra
+                                                        else {})
+    if extra.get("one_core"):  # both tile-rows on one core (a CoreGrid built here: nanobind objects at import leak)
+        kw["core_grid"] = ttnn.CoreGrid(y=1, x=1)
+    work = dm.op_work(x, gamma, beta, FACTORIES[factory], S, **kw)
+    kind = work.name + ("" if config == "fpu" else "_" + config)
     _, stats = ttnn.layernorm_fused_rm(x, gamma, beta, return_stats=True, **kw)
-    assert max(stats["tile_ops_per_core"].values()) == modelled + (5 if masked else 0)
+    masked = _masked_steps(kind, -(-W // 32) // max(S, 1)) if W % 32 else 0
+    assert max(stats["tile_ops_per_core"].values()) == work.busiest.tile_steps + masked
 
 
 @pytest.mark.skipif(not hasattr(_C, "WSPLIT_PROGRAM_FACTORY"), reason="the W-split program is not in this build")
@@ -283,7 +334,7 @@ def test_analytic_work_equals_the_descriptors(arch, shape, factory, S, affine):
                                            ([1, 1, 64, 1024], "resident"), ([1, 1, 64, 1440], "resident")])
 def test_precise_analytic_work_equals_the_descriptors(shape, factory):
     # float32 (precise kernels): odd and even output widths (Wt 95 streams in chunks of 5, 128 in chunks of 8; Wt 3
-    # and 4 row-resident), so the per-chunk reloads and the odd-output steps are counted the same both ways, and a
+    # and 4 row-resident), so the per-chunk reloads and the output sections are counted the same both ways, and a
     # streaming chunk is no longer bounded by DEST. The row-resident precise kernel sums pass B in blocks of the
     # streaming chunk's width (compute block_w: Wt 32 in 4 blocks of 8, Wt 45 in 9 of 5), each counted as a chunk.
     a, t = _attrs_args(shape, dtype=_C.DType.FLOAT32, program_factory=FACTORIES[factory])
@@ -298,12 +349,12 @@ def test_precise_analytic_work_equals_the_descriptors(shape, factory):
         shape[-1]]
     block = compute.compile_time_args[_C.compute_ct_args.block_w]  # the chunk (streaming) or pass B block
     assert block == {3040: 5, 4096: 8, 96: 3, 128: 4, 1024: 8, 1440: 5}[shape[-1]]
-    odd = wt if bt % 2 else 0  # one extra step per tile when the output width is odd
+    sections = wt if bt % 2 else wt // 2  # output sections of 2 tiles, 1 when the output width is odd
     per_chunk = _C.model.steps_per_chunk(analytic.name + "_precise") * (wt // block)
     affine = 0 if factory == "streaming" else 2 * wt  # the streaming reader places gamma / beta as tiles
     kind = analytic.name + "_precise"
     assert analytic.busiest.tile_steps == (wt * _C.model.steps_per_tile(kind) + _C.model.steps_per_tile_row(kind)
-                                           + per_chunk + odd + affine)
+                                           + per_chunk + sections * _C.model.steps_per_output_section(kind) + affine)
 
 
 @pytest.mark.parametrize("dtype,fp32_dest,e", [("BFLOAT16", False, 2), ("FLOAT32", True, 4)],
