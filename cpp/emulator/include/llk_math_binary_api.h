@@ -21,8 +21,8 @@ constexpr tensix_emu::BinaryOp binary_op(EltwiseBinaryType t) {
 
 /// DEST op: the FPU's binary operation `eltwise_binary_type` with SrcB broadcast `src_b_bcast_type` reprogrammed with
 /// AddDst = acc_to_dest (math/fpu.hpp init_binary_math: refused unless a full init of the same op, broadcast and CBs
-/// is in force; acc_to_dest on ELWMUL changes nothing: ELWMUL always adds into DEST). math_fidelity: a MathFidelity, or the kernel's MATH_FIDELITY (an
-/// integer in the emulator's JIT). Add and sub run at LoFi whatever is asked (llk_math_common_api.h
+/// is in force; acc_to_dest on ELWMUL changes nothing: ELWMUL always adds into DEST). math_fidelity: a MathFidelity,
+/// or the kernel's MATH_FIDELITY (an integer in the emulator's JIT). Add and sub run at LoFi whatever is asked (llk_math_common_api.h
 /// get_effective_math_fidelity: "Math fidelity only applies to ELWMUL; for all other binary ops (ELWADD/ELWSUB),
 /// LoFi is used"), so their fidelity is not checked; a multiply must ask for the kernel's MATH_FIDELITY, the
 /// fidelity the emulator's ELWMUL runs at.
