@@ -38,6 +38,17 @@ nb::dict time_dict(const md::ProgramTime& t) {
     return d;
 }
 
+// {"add", "mul", "div"} of soft-float figures (operation counts, or cycles per operation).
+nb::dict softfloat_dict(uint32_t add, uint32_t mul, uint32_t div) {
+    nb::dict d;
+    d["add"] = add;
+    d["mul"] = mul;
+    d["div"] = div;
+    return d;
+}
+
+nb::dict softfloat_dict(const md::SoftfloatOps& o) { return softfloat_dict(o.add, o.mul, o.div); }
+
 uint64_t txn_bytes(const md::Txns& t) {
     uint64_t n = 0;
     for (const auto& [count, bytes] : t) {
@@ -53,11 +64,13 @@ void bind_model(nb::module_& top) {
         "model", "Device-time model of the op's programs (a floor, not a promise): layernorm_fused_rm_device_model.hpp.");
     m.attr("CYCLES_PER_TILE_STEP") = md::kCyclesPerTileStep;
     m.attr("MODEL_ERROR") = md::kModelError;
-    m.attr("SOFTFLOAT_OP_CYCLES") = md::kSoftfloatOpCycles;
-    m.attr("COMBINE_OPS") = md::kCombineOps;
-    m.attr("COMBINE_OPS_HI_LO") = md::kCombineOpsHiLo;
-    m.attr("ROW_OPS_HI_LO") = md::kRowOpsHiLo;
-    m.attr("SHIFT_OUT_OPS") = md::kShiftOutOps;
+    m.attr("SOFTFLOAT_CYCLES") =
+        softfloat_dict(md::kSoftfloatAddCycles, md::kSoftfloatMulCycles, md::kSoftfloatDivCycles);
+    m.attr("COMBINE_OPS") = softfloat_dict(md::kCombineOps);
+    m.attr("ROW_OPS") = softfloat_dict(md::kRowOps);
+    m.attr("COMBINE_OPS_HI_LO") = softfloat_dict(md::kCombineOpsHiLo);
+    m.attr("ROW_OPS_HI_LO") = softfloat_dict(md::kRowOpsHiLo);
+    m.attr("SHIFT_OUT_OPS") = softfloat_dict(md::kShiftOutOps);
     m.attr("EXCHANGE_ROUNDS") = md::kExchangeRounds;
     m.attr("SLOT_BYTES") = layernorm_fused_rm::wsplit_exchange::slot_bytes;
     m.def("slot_bytes_of", &layernorm_fused_rm::wsplit_exchange::slot_bytes_of, nb::arg("mean_lo"),
@@ -174,9 +187,9 @@ void bind_model(nb::module_& top) {
     m.def("exchange_flight_cycles", &md::exchange_flight_cycles, "arch"_a, "gx"_a, "gy"_a,
           "Cycles of one exchange round's flight across a gx x gy group: multicast then semaphore increment.");
     m.def("wsplit_combine_cycles", &md::wsplit_combine_cycles, "S"_a, "mean_lo"_a = false, "shift_out"_a = false,
-          "Soft-float combine cycles per tile-row of one W-split core: ceil(32 / S) x S x COMBINE_OPS; mean_lo (the "
-          "precise kernel's hi + lo exchange): ceil(32 / S) x (S x COMBINE_OPS_HI_LO + ROW_OPS_HI_LO), plus with "
-          "shift_out (bfloat16 input) 32 x SHIFT_OUT_OPS; x SOFTFLOAT_OP_CYCLES.");
+          "Soft-float combine cycles per tile-row of one W-split core: ceil(32 / S) x (S x COMBINE_OPS + ROW_OPS); "
+          "mean_lo (the precise kernel's hi + lo exchange): ceil(32 / S) x (S x COMBINE_OPS_HI_LO + ROW_OPS_HI_LO), "
+          "plus with shift_out (bfloat16 input) 32 x SHIFT_OUT_OPS; each operation at SOFTFLOAT_CYCLES of its kind.");
     m.def("program_work", &md::program_work, "attrs"_a, "tensor_args"_a, "factory"_a, "S"_a = 0,
           "ProgramWork of one of the op's programs for validated arguments, analytically (no descriptor); S: W-split "
           "cores per tile-row (0: the factory's choice). ValueError for an unknown factory or an S with no layout.");

@@ -195,7 +195,7 @@ ProgramTime program_time(const ProgramWork& p, double cycles_per_step) {
         combine += double(e.count) * double(e.combine_cycles);
     }
     t.exchange_us = us(flight + combine);
-    t.combine_us = us(combine);  // of which the soft-float combine (an estimate)
+    t.combine_us = us(combine);  // of which the soft-float combine (measured cycles per operation)
     t.dram_chip_us = double(p.dram_bytes) / (a.dram_gb_per_s * 1e3);
     const double core = std::max({t.noc_read_us, t.noc_write_us, t.compute_us}) + t.exchange_us;
     t.us = std::max(t.dram_chip_us, core);
@@ -223,8 +223,9 @@ uint64_t exchange_flight_cycles(const std::string& arch, uint32_t gx, uint32_t g
 
 uint64_t wsplit_combine_cycles(uint32_t S, bool mean_lo, bool shift_out) {
     const uint64_t owned_rows = (TILE_HEIGHT + S - 1) / S;
-    const uint64_t ops = mean_lo ? owned_rows * (S * kCombineOpsHiLo + kRowOpsHiLo) : owned_rows * S * kCombineOps;
-    return (ops + (shift_out ? uint64_t(TILE_HEIGHT) * kShiftOutOps : 0)) * kSoftfloatOpCycles;
+    const uint64_t per_row = mean_lo ? softfloat_cycles(kCombineOpsHiLo, S) + softfloat_cycles(kRowOpsHiLo)
+                                     : softfloat_cycles(kCombineOps, S) + softfloat_cycles(kRowOps);
+    return owned_rows * per_row + (shift_out ? softfloat_cycles(kShiftOutOps, TILE_HEIGHT) : 0);
 }
 
 ProgramWork program_work(const operation_attributes_t& attrs, const tensor_args_t& tensor_args,

@@ -18,7 +18,8 @@
 //     constant (kCyclesPerTileStep).
 //   exchange (W-split, per tile-row) = two rounds, each the flight of a multicast then a semaphore increment across
 //     the group (NIU + hops + NIU each), plus the soft-float combine on the writer RISC-V: ceil(32 / S) rows owned x
-//     S partial updates x kCombineOps fp32 operations x kSoftfloatOpCycles (an estimate).
+//     S partial updates x kCombineOps fp32 operations (+ kRowOps per owned row), each at its measured cycles
+//     (kSoftfloatAddCycles, kSoftfloatMulCycles, kSoftfloatDivCycles: tools/softfloat_cycles/).
 //
 // Assumptions (why it is a floor): perfect overlap of reader, compute and writer (double buffering never stalls); no
 // kernel launch / dispatch time; no DRAM access latency (only its bandwidth); no NOC congestion beyond the chip DRAM
@@ -66,34 +67,64 @@ inline constexpr double kCyclesPerTileStep = 332.38347;
 /// over a one-read program within it (`candidates`).
 inline constexpr double kModelError = 0.11410015;
 
-/// Cycles of one fp32 operation in soft float on a data-movement RISC-V. NOT SOURCED: an ESTIMATE. The baby RISC-Vs
-/// are RV32IM with no F extension (tt-isa-documentation WormholeB0/TensixTile/BabyRISCV/README.md), so each fp32
-/// operation is a libgcc call of at least ~20 instructions (unpack, align, add/multiply, normalize, round, pack) at
-/// the documented one instruction per cycle. A floor; division costs more.
-inline constexpr uint32_t kSoftfloatOpCycles = 20;
+/// Cycles of one call of libgcc's fp32 soft-float routines on a data-movement RISC-V, MEASURED: the baby RISC-Vs are
+/// RV32IM with no F extension (tt-isa-documentation WormholeB0/TensixTile/BabyRISCV/README.md), so each fp32 operation
+/// of the W-split writer is a call of __addsf3 / __subsf3, __mulsf3 or __divsf3. tools/softfloat_cycles/ (README.md,
+/// results.csv) runs Debian's rv32im/ilp32 libgcc (GCC 12.2) in an emulator on operands in the writer's value ranges
+/// and times each executed instruction with the README's pipeline (one instruction per cycle, mul 2 cycles, div >= 6,
+/// loads 2 cycles from local data RAM and >= 8 from L1, every branch predicted: the floor case); each figure is the
+/// ceiling of the mean over the operand classes, the call instruction included (add: the larger of __addsf3 66.5 and
+/// __subsf3 79.1; mul 112.1; div 122.4). Not below the typical cost; a mispredicted taken branch costs 2 more cycles
+/// (all of them mispredicted: add 104.5, mul 122.4, div with 33-cycle divisions 244.4). Left out: the writer's own
+/// volatile L1 loads and stores of the operands (>= 8 cycles each), instruction cache misses, and the difference of
+/// tt-metal's toolchain (SFPI's GCC and its libgcc build) from Debian's (the same soft-fp algorithms in libgcc; its
+/// instruction counts may differ by compiler version).
+inline constexpr uint32_t kSoftfloatAddCycles = 80;
+inline constexpr uint32_t kSoftfloatMulCycles = 113;
+inline constexpr uint32_t kSoftfloatDivCycles = 123;
+
+/// fp32 operations by routine: add counts __addsf3 and __subsf3 (a + b, a - b), mul __mulsf3, div __divsf3.
+struct SoftfloatOps {
+    uint32_t add = 0;
+    uint32_t mul = 0;
+    uint32_t div = 0;
+};
+
+/// Cycles of `n` times these operations: add x kSoftfloatAddCycles + mul x kSoftfloatMulCycles + div x
+/// kSoftfloatDivCycles, x n.
+constexpr uint64_t softfloat_cycles(const SoftfloatOps& ops, uint64_t n = 1) {
+    return n * (uint64_t(ops.add) * kSoftfloatAddCycles + uint64_t(ops.mul) * kSoftfloatMulCycles +
+                uint64_t(ops.div) * kSoftfloatDivCycles);
+}
 
 /// fp32 operations per (owned row, partial) of the distributed combine in the W-split writer
 /// (kernels/dataflow/writer_layernorm_fused_rm_wsplit.cpp, step 2), counted from its source. FPU kernel's exchange
 /// (mean_lo = 0; K is the constant 0.0f, and d_j = m_j - 0.0f is folded by the compiler, x - (+0) == x for every x):
-/// mean += w_j * d_j (mul, add); M2 += M2_j + n_j * (d_j - mean)^2 (sub, 2 mul, 2 add): 7, with the weights
-/// compile-time constants.
-inline constexpr uint32_t kCombineOps = 7;
+/// mean += w_j * d_j (mul, add); M2 += M2_j + n_j * (d_j - mean)^2 (sub, 2 mul, 2 add): 4 add, 3 mul, with the
+/// weights compile-time constants.
+inline constexpr SoftfloatOps kCombineOps{4, 3, 0};
+
+/// fp32 operations per owned row of the FPU kernel's combine, besides its kCombineOps per partial: var = M2 / W, a
+/// division (W a compile-time constant).
+inline constexpr SoftfloatOps kRowOps{0, 0, 1};
 
 /// As kCombineOps for the precise kernel's exchange (mean_lo = 1: per slice x0_j, the mean m_j of x - x0_j, M2_j;
-/// combine_precise in the writer): d_j = (x0_j - R) + m_j (sub, add) and its sum (add): 3; e_j = d_j - d1 (sub) and
-/// its sum (add): 2; e_j^2 (mul): 1; one addition each in the pairwise sums of M2_j and of e_j^2: 2. 8 in all.
-inline constexpr uint32_t kCombineOpsHiLo = 8;
+/// combine_precise in the writer): d_j = (x0_j - R) + m_j (sub, add) and its sum (add); e_j = d_j - d1 (sub) and its
+/// sum (add); e_j^2 (mul); one addition each in the pairwise sums of M2_j and of e_j^2 (add, add): 7 add, 1 mul (the
+/// sums over S partials take S - 1 additions; counted as S, an overcount of 5 additions per row).
+inline constexpr SoftfloatOps kCombineOpsHiLo{7, 1, 0};
 
 /// fp32 operations per owned row of the precise kernel's combine, besides its kCombineOpsHiLo per partial
-/// (writer_layernorm_fused_rm_wsplit.cpp, combine_precise and its caller): R = slice 0's mean 1; d1 = w_full sum +
-/// w_last d_last 3; c likewise 3; d = d1 + c 1; M2 = sum M2_j + (n_full sum e_j^2 + n_last e_last^2) 4; / W 1 (a
-/// division: counted as one operation, though libgcc's takes longer); + eps 1; inv_sqrt 17 (a / 2, two Newton steps
-/// of 4, a last step of 8); the mean R + d as hi + lo (Fast2Sum) 2. 33 in all.
-inline constexpr uint32_t kRowOpsHiLo = 33;
+/// (writer_layernorm_fused_rm_wsplit.cpp, combine_precise and its caller): R = slice 0's mean 1 add; d1 = w_full sum
+/// + w_last d_last 2 mul 1 add; c likewise 2 mul 1 add; d = d1 + c 1 add; M2 = sum M2_j + (n_full sum e_j^2 + n_last
+/// e_last^2) 2 mul 2 add; / W 1 div; + eps 1 add; inv_sqrt 12 mul 5 add (a / 2 1 mul, two Newton steps of 3 mul 1
+/// add, a last step of 5 mul 3 add); the mean R + d as hi + lo (Fast2Sum: a + b, hi - a, b - (hi - a)) 3 add. 15
+/// add, 18 mul, 1 div in all.
+inline constexpr SoftfloatOps kRowOpsHiLo{15, 18, 1};
 
 /// fp32 operations per row on EVERY core of the precise kernel's exchange with bfloat16 input (wsplit_writer_ct_args::
-/// shift_out): statistics page 0 takes mean - x0 of the core's own slice, (hi - x0) + lo: 2, for all 32 rows.
-inline constexpr uint32_t kShiftOutOps = 2;
+/// shift_out): statistics page 0 takes mean - x0 of the core's own slice, (hi - x0) + lo: 2 add, for all 32 rows.
+inline constexpr SoftfloatOps kShiftOutOps{2, 0, 0};
 
 /// Tile steps per tile-row of a kind (the row statistics and what the kernel loads once per row), per chunk (0 for
 /// the kinds without chunks: the streaming kernels' chunks of Bt tiles, the precise row-resident kernel's pass B
@@ -247,9 +278,9 @@ ProgramTime program_time(const ProgramWork& p, double cycles_per_step = kCyclesP
 /// hop x (gx - 1 + gy - 1) hops + NIU (tt-isa-documentation NoC README, Performance).
 uint64_t exchange_flight_cycles(const std::string& arch, uint32_t gx, uint32_t gy);
 
-/// Soft-float combine cycles per tile-row of one core of an S-core group: ceil(32 / S) owned rows x S partial
-/// updates x kCombineOps x kSoftfloatOpCycles; mean_lo (the precise kernel's exchange): ceil(32 / S) x (S x
-/// kCombineOpsHiLo + kRowOpsHiLo), plus with shift_out (bfloat16 input) 32 x kShiftOutOps, x kSoftfloatOpCycles.
+/// Soft-float combine cycles per tile-row of one core of an S-core group (softfloat_cycles of): ceil(32 / S) owned rows x
+/// (S x kCombineOps + kRowOps); mean_lo (the precise kernel's exchange): ceil(32 / S) x (S x kCombineOpsHiLo +
+/// kRowOpsHiLo), plus with shift_out (bfloat16 input) 32 x kShiftOutOps.
 uint64_t wsplit_combine_cycles(uint32_t S, bool mean_lo = false, bool shift_out = false);
 
 /// Work of one of OUR programs for these arguments, analytically (no descriptor): factory = a program factory name,
@@ -271,19 +302,20 @@ struct Candidate {
 /// (LayerNormFusedRMWSplitProgramFactory::unusable), in the order of `better`, except that when the fastest is the
 /// streaming program (3 reads of the input), the fastest program reading the input once within kModelError of it
 /// goes first. Why: the model leaves out DRAM latency and NOC congestion, which grow with DRAM traffic, so within its
-/// error the program moving a third of the bytes is the safer choice (e.g. bfloat16 1x1x4096x32768 on Blackhole:
-/// streaming models 3632 us, the W-split (S = 8) 3946 us: 9 % apart; the W-split runs). Likewise, when the fastest is then a
+/// error the program moving a third of the bytes is the safer choice (e.g. bfloat16 1x1x8192x16384 on Blackhole:
+/// streaming models 3387 us, the W-split (S = 4) 3506 us: 4 % apart; the W-split runs). Likewise, when the fastest is then a
 /// W-split, the row-resident program goes first when it fits and models within kModelError of it, or, for the
 /// precise W-split kernel (fp32 DEST), when the W-split's exchange term is no smaller than its compute term and the
 /// row-resident program models within that exchange term of it (the exchange counted twice: never a program slower
-/// than that, e.g. bfloat16 1x1x32x1536 on Wormhole: the W-split models 19 us, row-resident 233 us; the W-split runs): the per-tile-row exchange adds latencies the model leaves out (semaphore round trips beyond the
+/// than that, e.g. bfloat16 1x1x32x1536 on Wormhole: the W-split models 50 us, 41 of them exchange, row-resident 217
+/// us; the W-split runs): the per-tile-row exchange adds latencies the model leaves out (semaphore round trips beyond the
 /// flight floor, skew between the cores of a group), and the precise kernel's exchange carries the tail of the row
-/// statistics (the corrected mean, the division and the inverse std) in soft float at an unsourced cost per
-/// operation, so where it is the larger part of a W-split's time the model does not tell it apart from the
-/// row-resident program (e.g. bfloat16 1x1x64x128, default config, on Wormhole: the W-split with S = 4 models 20 us,
-/// 12 of them exchange, the row-resident program 29 us; row-resident runs, as the stage-5 gate requires; 1x1x32x2048:
-/// 20 us with 7.5 of exchange, so the W-split runs). The FPU W-split kernel's exchange is a plain sum; its selection is
-/// the fastest (the stage-4 gate: 64 x 128 with a 16-bit DEST). select_program_factory takes the first.
+/// statistics (the corrected mean, the division and the inverse std) in soft float, at a cost per operation measured
+/// on Debian's libgcc, not on silicon (kSoftfloatAddCycles), so where it is the larger part of a W-split's time the model does not tell it apart from the
+/// row-resident program (e.g. bfloat16 1x1x256x512, default config, on Wormhole: the W-split with S = 8 models 52 us,
+/// 40 of them exchange, the row-resident program 79 us; row-resident runs; 1x1x512x2048: 116 us with 54 of exchange,
+/// so the W-split runs). The FPU W-split kernel's exchange is a plain sum; its selection is the fastest (e.g.
+/// 1x1x64x512 with a 16-bit DEST: S = 16, 25 us, 22 of them exchange). select_program_factory takes the first.
 std::vector<Candidate> candidates(const operation_attributes_t& attrs, const tensor_args_t& tensor_args);
 
 /// Selection order: lower modelled time, then fewer cores, then row-resident before streaming before W-split,

@@ -25,7 +25,7 @@
 //     sample variances", Stanford CS-TR-79-773, whose abstract states it; S slices follow by induction,
 //     since sum_j n_j (m_j - mean) = 0; every term is non-negative: no cancellation). fp32 in soft-float (the
 //     data-movement RISC-Vs have no FPU; libgcc, correctly rounded like the host's SSE float math the emulator
-//     runs): 7 operations per (row, partial) (precise kernel: 8, and 33 per row with the inverse std), one
+//     runs): 7 operations per (row, partial) (precise kernel: 8, and 34 per row with the inverse std), one
 //     division per row, in slot order;
 //   round 2: each owner writes its rows' (d, var) (precise kernel: mean hi, mean lo, inverse std) into its
 //     16-byte-aligned block of a result area after the slots
@@ -37,7 +37,7 @@
 // The compute kernel normalizes its slice with them and the writer writes the slice of the 32 output sticks. DRAM
 // traffic is the minimum: every input byte read once, every output byte written once, gamma / beta once per core
 // (each core its own slice). Per tile-row the combine costs each core ceil(32 / S) x S x 7 soft-float operations
-// (S = 64: 448; precise kernel: ceil(32 / S) x (S x 8 + 33), + 64 for bfloat16 input: 609) where combining all 32 rows on every core with Chan's pairwise update costs 32 x (S - 1) x ~12
+// (S = 64: 448; precise kernel: ceil(32 / S) x (S x 8 + 34), + 64 for bfloat16 input: 610) where combining all 32 rows on every core with Chan's pairwise update costs 32 x (S - 1) x ~12
 // (24192).
 //
 // Exchange ordering. Tile-row b (counted per group from 0) uses c_25 half h = b % 2 (P pages at the same L1 address

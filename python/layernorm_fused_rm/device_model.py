@@ -41,7 +41,8 @@ M = _C.model
 
 FLOOR_NOTE = ("model_us is a FLOOR with stated assumptions, not a promise: perfect reader/compute/writer overlap, "
               "no dispatch or launch time, no DRAM latency or NOC congestion, one fitted cycles-per-tile-step, "
-              "soft-float combine of the W-split an unsourced estimate (20 cycles per fp32 operation)")
+              "soft-float combine of the W-split at cycles per fp32 operation measured on Debian's libgcc in an "
+              "emulator (tools/softfloat_cycles), not on silicon")
 
 TILE = 32  # tile side (32x32 tiles, faces 16x16)
 
@@ -51,7 +52,7 @@ ProgramWork = M.ProgramWork
 Exchange = M.Exchange
 noc_cycles = M.noc_cycles
 program_time = M.program_time
-SOFTFLOAT_OP_CYCLES = M.SOFTFLOAT_OP_CYCLES
+SOFTFLOAT_CYCLES: dict[str, int] = dict(M.SOFTFLOAT_CYCLES)  # per fp32 operation: add (and sub), mul, div
 STEPS: dict[str, int] = dict(M.all_steps_per_tile())
 ARCHS = ("wormhole_b0", "blackhole")
 
@@ -259,14 +260,17 @@ def constants() -> dict[str, Any]:
     out["cycles_per_tile_step"] = {"value": CYCLES_PER_TILE_STEP,
                                    "source": "fitted to CALIBRATION (tt-mlir#7717, tt-metal#8060) by "
                                              "fit_cycles_per_step; a literal in the C++ model"}
-    out["softfloat_op_cycles"] = {"value": SOFTFLOAT_OP_CYCLES, "source": "ESTIMATE (not sourced): >= ~20 RV32IM "
-                                  "instructions per libgcc soft-float call, 1 instruction/cycle (BabyRISCV README)"}
+    out["softfloat_cycles"] = {"value": dict(SOFTFLOAT_CYCLES),
+                               "source": "measured: tools/softfloat_cycles/results.csv (libgcc __addsf3/__subsf3, "
+                                         "__mulsf3, __divsf3 for rv32im, Debian GCC 12.2, run in Unicorn on the "
+                                         "writer's operand ranges, timed with tt-isa-documentation WormholeB0/"
+                                         "TensixTile/BabyRISCV/README.md; floor case, the mean over operand classes)"}
     out["combine"] = {"value": {"ops_per_partial_update": M.COMBINE_OPS, "exchange_rounds": M.EXCHANGE_ROUNDS,
-                                "ops_per_partial_update_hi_lo": M.COMBINE_OPS_HI_LO,
+                                "ops_per_owned_row": M.ROW_OPS, "ops_per_partial_update_hi_lo": M.COMBINE_OPS_HI_LO,
                                 "ops_per_owned_row_hi_lo": M.ROW_OPS_HI_LO, "ops_per_row_shift_out": M.SHIFT_OUT_OPS},
                       "source": "the W-split writer's distributed combine, counted from its source: per tile-row "
-                                "ceil(32 / S) owned rows x S partial updates x 7 fp32 operations per core (precise "
-                                "kernel: 8, plus 36 per owned row with the inverse std, plus 2 per row on every core "
-                                "for bfloat16 input), two exchange rounds"}
+                                "ceil(32 / S) owned rows x (S partial updates x 7 fp32 operations + 1 division) per "
+                                "core (precise kernel: 8, plus 34 per owned row with the inverse std, plus 2 per row "
+                                "on every core for bfloat16 input), two exchange rounds"}
     out["steps_per_tile"] = {"value": dict(STEPS), "source": "counted from the compute kernels (module docstring)"}
     return out
