@@ -343,8 +343,9 @@ JitResult jit_kernel(const tt::tt_metal::KernelDescriptor& k, const std::vector<
             for (const auto& f : flags) {
                 cmd += " " + shell_quote(f);
             }
-            cmd += " -c -x c++ " + shell_quote(src) + " -o " + shell_quote(obj) + " && " + shell_quote(cxx) + " " +
-                   kLinkCommand + " " + shell_quote(obj) + " -o " + shell_quote(out);
+            // In a subshell, so run_command's 2>&1 captures the compiler's diagnostics as well as the linker's.
+            cmd = "(" + cmd + " -c -x c++ " + shell_quote(src) + " -o " + shell_quote(obj) + " && " + shell_quote(cxx) +
+                  " " + kLinkCommand + " " + shell_quote(obj) + " -o " + shell_quote(out) + ")";
             auto [output, rc] = run_command(cmd);
             std::string why;
             std::optional<std::string> library;
