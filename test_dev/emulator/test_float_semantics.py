@@ -10,6 +10,7 @@ Expected values come from IEEE fp32 arithmetic in numpy and from GCC's documente
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -46,6 +47,7 @@ def _run(monkeypatch, capfd, flags=None):
     for line in capfd.readouterr().out.splitlines():
         _, _, risc, text = line.split(":", 3)
         f = text.split()
+        assert f[8:] == ["text", "nan", "-0"], line  # DPRINT's own float text is not at the flags' mercy
         out[risc] = (int(f[1], 16), int(f[3], 16), int(f[5]), int(f[7], 16))
     assert set(out) == {"BR", "TR2"}, out
     return out
@@ -63,7 +65,8 @@ def test_kernels_see_tt_metal_081_float_semantics(monkeypatch, capfd):
 
 def test_plain_fast_math_folds_fast2sum(monkeypatch, capfd):
     """-ffast-math alone (tt-metal before PR #52236): -fassociative-math folds lo to 0, -ffinite-math-only folds
-    isnan to false, -fno-signed-zeros folds -0 + 0 to -0."""
+    isnan to false, -fno-signed-zeros folds -0 + 0 to -0. Run after the default-flag test in the same process and
+    cache dir: the flags are part of the JIT cache key (a library built with other flags is not reused)."""
     recip = _bits(X * (np.float32(1) / np.float32(10)))
     for risc, got in _run(monkeypatch, capfd, "-ffast-math").items():
         assert got == (0, recip, 0, MINUS_ZERO), risc
@@ -99,3 +102,25 @@ def test_fast_math_kernels_leave_the_emulator_ieee(monkeypatch, capfd, tmp_path)
 
 
 
+
+
+def test_no_float_model_is_inlined_into_kernels():
+    """The kernel TU sees only the emulator's kernel API headers (cpp/emulator/include, the JIT's include root): they
+    forward to the emulator library (compiled without fast-math), where the bit-exact FPU / SFPU / packer models live
+    (cpp/emulator/src/math, src/formats). The only header with float code is emu/dprint_format.hpp (host-side DPRINT
+    text, which reads NaN / inf / sign from the bits); emu/emulator.hpp (a double setting) is host-only, included by
+    no kernel-side header. A new header with float arithmetic inlined into kernels must be checked under the
+    kernel's fast-math flags, then listed here."""
+    root = Path(__file__).resolve().parents[2] / "cpp" / "emulator" / "include"
+    with_float, includes_emulator = set(), set()
+    for p in sorted(root.rglob("*")):
+        if not p.is_file():
+            continue
+        text = p.read_text()
+        if '"emu/emulator.hpp"' in text:
+            includes_emulator.add(p.name)
+        code = re.sub(r'"(\\.|[^"\\])*"', '""', re.sub(r"/\*.*?\*/", "", re.sub(r"//[^\n]*", "", text), flags=re.S))
+        if re.search(r"\b(float|double)\b|\b\d+\.\d*f?\b", code):
+            with_float.add(str(p.relative_to(root)))
+    assert with_float == {"emu/dprint_format.hpp", "emu/emulator.hpp"}
+    assert not includes_emulator

@@ -27,9 +27,9 @@ struct JitResult {
 
 /// Compiles (or finds in the cache) the kernel of `k` and returns its entry point. `cbs` are the program's CBs:
 /// the per-kernel generated headers (jit/generated_headers.hpp) take their formats and sizes from them. The cache
-/// key is the SHA-256 of the compiler and its `--version`, the flags (compile-time args, defines), the generated
-/// wrapper (which holds the generated headers), the kernel source, the headers beside it and one folder up, and
-/// every emulator header. The on-disk cache is described in jit_cache.hpp. Throws CompileError with the compiler
+/// key is the SHA-256 of the compiler and its `--version`, the flags (compile-time args, defines, float flags), the
+/// link command, the generated wrapper (which holds the generated headers), the kernel source, the headers beside it
+/// and one folder up, and every emulator header. The on-disk cache is described in jit_cache.hpp. Throws CompileError with the compiler
 /// output, or naming the cache file and $LAYERNORM_FUSED_RM_JIT_CACHE when the cache dir is unsafe or a rebuilt
 /// library does not load.
 JitResult jit_kernel(const tt::tt_metal::KernelDescriptor& k, const std::vector<tt::tt_metal::CBDescriptor>& cbs);
