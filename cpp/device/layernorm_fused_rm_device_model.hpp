@@ -105,7 +105,8 @@ constexpr uint64_t softfloat_cycles(const SoftfloatOps& ops, uint64_t n = 1) {
 inline constexpr SoftfloatOps kCombineOps{4, 3, 0};
 
 /// fp32 operations per owned row of the FPU kernel's combine, besides its kCombineOps per partial: var = M2 / W, a
-/// division (W a compile-time constant).
+/// division (W a compile-time constant, passed through the writer's opaque(): under tt-metal's -ffast-math,
+/// -freciprocal-math would otherwise turn it into a multiplication by 1 / W).
 inline constexpr SoftfloatOps kRowOps{0, 0, 1};
 
 /// As kCombineOps for the precise kernel's exchange (mean_lo = 1: per slice x0_j, the mean m_j of x - x0_j, M2_j;
@@ -119,7 +120,8 @@ inline constexpr SoftfloatOps kCombineOpsHiLo{7, 1, 0};
 /// + w_last d_last 2 mul 1 add; c likewise 2 mul 1 add; d = d1 + c 1 add; M2 = sum M2_j + (n_full sum e_j^2 + n_last
 /// e_last^2) 2 mul 2 add; / W 1 div; + eps 1 add; inv_sqrt 12 mul 5 add (a / 2 1 mul, two Newton steps of 3 mul 1
 /// add, a last step of 5 mul 3 add); the mean R + d as hi + lo (Fast2Sum: a + b, hi - a, b - (hi - a)) 3 add. 15
-/// add, 18 mul, 1 div in all.
+/// add, 18 mul, 1 div in all. The writer's opaque() barriers (which keep -ffast-math from reassociating these, or
+/// folding the Fast2Sum to lo = 0, or / W into * (1 / W)) are no fp32 operations: nothing is added or removed.
 inline constexpr SoftfloatOps kRowOpsHiLo{15, 18, 1};
 
 /// fp32 operations per row on EVERY core of the precise kernel's exchange with bfloat16 input (wsplit_writer_ct_args::

@@ -27,6 +27,11 @@
 //      Ws / Bc chunks; c_16 holds one), into the tile-row's sticks.
 // Soft-float: the data-movement RISC-Vs (RV32IM) have no FPU, so every fp32 operation here is a libgcc call,
 // correctly rounded like the host's SSE float math the emulator runs.
+// Fast-math: tt-metal compiles kernels with -ffast-math (tt_metal/jit_build/build.cpp; 0.81.1 adds
+// -fno-finite-math-only -fsigned-zeros -fno-associative-math, earlier versions did not), so the compiler may replace
+// x / C by x * (1 / C) and, without -fno-associative-math, reassociate: b - ((a + b) - a) becomes 0. Every
+// intermediate whose rounding an error analysis here relies on passes through opaque() (below), so the operations
+// run as written under -ffast-math in full (test_dev/op/test_wsplit_fast_math.py).
 //
 // Compile-time and runtime args: layernorm_fused_rm_kernel_args.hpp (wsplit_writer_ct_args, wsplit_writer_rt_args).
 #include <cstdint>
@@ -40,6 +45,17 @@ constexpr uint32_t cb_out_rm = layernorm_fused_rm::cb::out_rm;
 constexpr uint32_t cb_stats = layernorm_fused_rm::cb::mean;       // c_25: combined statistics + exchange area
 constexpr uint32_t cb_partial = layernorm_fused_rm::cb::variance;  // c_26: this slice's partials
 namespace ex = layernorm_fused_rm::wsplit_exchange;
+
+// x unchanged, but opaque to the optimiser: an asm statement that may modify its "+r" operand (GCC manual, Extended
+// Asm), so no algebraic identity (reassociation, x - x = 0, a reciprocal of a known divisor) can reach through it.
+// Defined behaviour, unlike __attribute__((optimize("no-fast-math"))), which the GCC manual (Common Function
+// Attributes, optimize) calls not suitable in production code. No fp32 operation: on the RV32IM data-movement cores
+// (ilp32, soft-float) a float already lives in an integer register, so it emits nothing; on the host two register
+// moves.
+FORCE_INLINE float opaque(float x) {
+    asm volatile("" : "+r"(x));
+    return x;
+}
 
 // Element index of (row r, column 0) in a 32x32 tile of four 16x16 faces, face-major (faces 0 and 2 hold column 0).
 FORCE_INLINE uint32_t col0_index(uint32_t r) { return (r / 16) * 2 * 256 + (r % 16) * 16; }
@@ -115,8 +131,8 @@ FORCE_INLINE float inv_sqrt(float a) {
     __builtin_memcpy(&i, &y, 4);
     i &= 0xfffff000u;  // 1 implicit + 11 stored mantissa bits
     __builtin_memcpy(&y, &i, 4);
-    const float r = 0.5f - h * (y * y);
-    return y + y * (r + 1.5f * (r * r));
+    const float r = 0.5f - h * opaque(y * y);                 // y * y exact, kept apart from h
+    return y + opaque(y * (r + 1.5f * (r * r)));             // not refactored into y * (1 + ...)
 }
 
 // The precise kernel's combine of row r (wsplit_exchange: slot j holds hi_j = x0 of slice j at [r], M2_j at
@@ -140,7 +156,7 @@ FORCE_INLINE float combine_precise(volatile tt_l1_ptr float* s0, uint32_t r, flo
     const float R = s0[r] + s0[64 + r];
     float sum = 0.0f;
     for (uint32_t j = 0; j < S; ++j) {
-        const float dj = (s0[j * kSlotFloats + r] - R) + dev[j * kSlotFloats];
+        const float dj = opaque(s0[j * kSlotFloats + r] - R) + dev[j * kSlotFloats];  // not (x0_j + lo_j) - R
         dev[j * kSlotFloats] = dj;
         if (j < S - 1) {
             sum = sum + dj;
@@ -165,7 +181,7 @@ FORCE_INLINE float combine_precise(volatile tt_l1_ptr float* s0, uint32_t r, flo
     const float e2_sum = pairwise_sum(dev, kSlotFloats, S - 1);
     const float m2 = m2_sum + (n_full * e2_sum + n_last * dev[(S - 1) * kSlotFloats]);
     d = d1 + c;
-    inv_std = inv_sqrt(m2 / W + eps);
+    inv_std = inv_sqrt(m2 / opaque(W) + eps);  // a division, not m2 * (1 / W) (-freciprocal-math)
     return R;
 }
 
@@ -279,13 +295,15 @@ void kernel_main() {
                                                                     static_cast<float>(W), eps, d, inv_std);
                     // The mean K + d as hi + lo, hi = K + d rounded: Fast2Sum (Dekker 1971), exact when the addend
                     // of larger magnitude comes first (compared on the bits: |a| >= |b| of finite floats is an
-                    // integer comparison of their magnitudes, no soft-float call). 2 fp32 operations.
+                    // integer comparison of their magnitudes, no soft-float call). 3 fp32 operations (a + b, hi - a,
+                    // b - t); hi and t opaque, or -fassociative-math folds lo to 0 (and with hi alone opaque, GCC
+                    // rewrites b - (hi - a) as (a + b) - hi, also 0).
                     const bool k_first = (__builtin_bit_cast(uint32_t, K) & 0x7fffffffu) >=
                                          (__builtin_bit_cast(uint32_t, d) & 0x7fffffffu);
                     const float a = k_first ? K : d, b = k_first ? d : K;
-                    const float hi = a + b;
+                    const float hi = opaque(a + b);
                     row_out[0] = hi;
-                    row_out[1] = b - (hi - a);
+                    row_out[1] = b - opaque(hi - a);
                     row_out[2] = inv_std;
                     continue;
                 }
@@ -299,7 +317,7 @@ void kernel_main() {
                     m2 = m2 + s0[j * kSlotFloats + 32 + r] + (j == S - 1 ? n_last : n_full) * d * d;
                 }
                 row_out[0] = mean;
-                row_out[1] = m2 / static_cast<float>(W);
+                row_out[1] = m2 / opaque(static_cast<float>(W));  // a division (kRowOps), not m2 * (1 / W)
             }
             // 3. Round 2: this core's rows to every other core of the group.
             noc_async_write_multicast(my_block, get_noc_multicast_addr(x0, y0, x1, y1, my_block), block_bytes, S - 1);
@@ -326,7 +344,7 @@ void kernel_main() {
                 // mean - x0 of this slice: (hi - x0) + lo, hi - x0 exact when they are within a factor 2, else one
                 // rounding relative to |mean - x0|, at most the row's range (x0 is an element of the row). 2 fp32
                 // operations per row (device model: kShiftOutOps).
-                store_stat<stats_fp32>(stats_l1, col0_index(r), (row[0] - s0[my * kSlotFloats + r]) + row[1]);
+                store_stat<stats_fp32>(stats_l1, col0_index(r), opaque(row[0] - s0[my * kSlotFloats + r]) + row[1]);
                 store_stat<stats_fp32>(stats_l1 + stats_tile_bytes, col0_index(r), row[2]);
             } else {
                 store_stat<stats_fp32>(stats_l1, col0_index(r), row[0]);

@@ -126,13 +126,17 @@ Arg to_arg(const T& v) {
 
 /// fmt's default float text: the shortest digits that read back to the same float (float32 args) or double, in
 /// fixed notation when the decimal exponent is in [-4, 16), else d.ddde+XX (fmt format.h do_write_float).
+/// Inlined into the kernel TU, so compiled with the kernel's float flags (jit.hpp kJitKernelFloatFlags, or -ffast-math
+/// in full through $LAYERNORM_FUSED_RM_JIT_FLOAT_FLAGS): NaN, infinity, sign and zero are read from the bits (integer
+/// code -ffinite-math-only and -fno-signed-zeros cannot fold); the rest is exact comparisons and libc calls.
 inline std::string shortest_float(double v, bool is_float32) {
-    if (v != v) return "nan";
-    if (v == 1.0 / 0.0) return "inf";
-    if (v == -1.0 / 0.0) return "-inf";
-    std::string sign = std::signbit(v) ? "-" : "";
-    v = std::fabs(v);
-    if (v == 0.0) return sign + "0";
+    const uint64_t bits = __builtin_bit_cast(uint64_t, v);
+    const uint64_t mag = bits & 0x7fffffffffffffffull;
+    std::string sign = bits >> 63 ? "-" : "";
+    if (mag > 0x7ff0000000000000ull) return "nan";
+    if (mag == 0x7ff0000000000000ull) return sign + "inf";
+    if (mag == 0) return sign + "0";
+    v = __builtin_bit_cast(double, mag);
     char buf[64];
     for (int p = 1; p <= 17; ++p) {
         std::snprintf(buf, sizeof buf, "%.*e", p - 1, v);

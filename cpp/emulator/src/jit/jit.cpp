@@ -42,6 +42,11 @@ std::map<std::string, std::string> g_compiler_versions;
 
 constexpr size_t kDefaultMaxLoaded = 256;
 
+// The link of the compiled kernel object into its library, without the compile flags: with -ffast-math on the link
+// line GCC 12 adds crtfastmath.o even to a -shared library (GCC 13 stopped, PR 55522), whose constructor sets FTZ and
+// DAZ in MXCSR when the library is loaded, flushing the emulator's own subnormals (its bit-exact models) from then on.
+constexpr const char* kLinkCommand = "-shared -fPIC";
+
 size_t max_loaded_locked() {
     if (g_max_loaded == 0) {
         g_max_loaded = kDefaultMaxLoaded;
@@ -154,6 +159,24 @@ std::string compiler_version_locked(const std::string& cxx) {
 
 }  // namespace
 
+std::vector<std::string> kernel_float_flags() {
+    std::string spec = kJitKernelFloatFlags;
+    if (const char* env = std::getenv(kJitFloatFlagsEnv); env && *env) {
+        spec = env;
+    }
+    std::vector<std::string> out;
+    std::istringstream words(spec);
+    for (std::string w; words >> w;) {
+        if (w.rfind("-f", 0) != 0) {
+            throw CompileError(std::string(kJitFloatFlagsEnv) +
+                               " must hold only -f... float-semantics flags separated by spaces (such as -ffast-math "
+                               "-fno-associative-math), got '" + w + "' in '" + spec + "'");
+        }
+        out.push_back(w);
+    }
+    return out;
+}
+
 void set_include_root(const std::string& dir) {
     std::lock_guard<std::mutex> lk(g_dirs_mutex);
     g_include_root = dir;
@@ -204,6 +227,12 @@ JitResult jit_kernel(const tt::tt_metal::KernelDescriptor& k, const std::vector<
     // the library (dl-lookup.c), so an evicted kernel would stay mapped.
     std::vector<std::string> flags = {"-std=c++20", "-O2", "-fPIC", "-shared", "-fvisibility=hidden", "-fno-gnu-unique",
                                       "-I" + inc, "-I" + fs::path(k.kernel_source).parent_path().string()};
+    // Float semantics of the kernel TU as tt-metal compiles it for every RISC-V (BRISC, NCRISC, TRISC0..2): one
+    // common flag string (kJitKernelFloatFlags), or $LAYERNORM_FUSED_RM_JIT_FLOAT_FLAGS. Compile flags only: the
+    // link (kLinkCommand) runs without them, see there.
+    for (auto& f : kernel_float_flags()) {
+        flags.push_back(std::move(f));
+    }
     for (auto& f : upstream_include_flags(k.kernel_source)) {
         flags.push_back(std::move(f));
     }
@@ -246,6 +275,7 @@ JitResult jit_kernel(const tt::tt_metal::KernelDescriptor& k, const std::vector<
     for (const auto& f : flags) {
         h.field(f);
     }
+    h.field(kLinkCommand);
     h.field(wrapper);
     h.field(k.kernel_source);
     h.field(read_file(k.kernel_source));
@@ -306,13 +336,16 @@ JitResult jit_kernel(const tt::tt_metal::KernelDescriptor& k, const std::vector<
             }
             // Compile from a per-process source into a per-process output, then publish both by rename.
             const std::string src = jit_cache::temp_path(dir, stem + ".cpp");
+            const std::string obj = jit_cache::temp_path(dir, stem + ".o");
             const std::string out = jit_cache::temp_path(dir, stem + ".so");
             jit_cache::publish(dir, fs::path(src).filename().string(), wrapper, 0644);
             std::string cmd = shell_quote(cxx);
             for (const auto& f : flags) {
                 cmd += " " + shell_quote(f);
             }
-            cmd += " -x c++ " + shell_quote(src) + " -o " + shell_quote(out);
+            // In a subshell, so run_command's 2>&1 captures the compiler's diagnostics as well as the linker's.
+            cmd = "(" + cmd + " -c -x c++ " + shell_quote(src) + " -o " + shell_quote(obj) + " && " + shell_quote(cxx) +
+                  " " + kLinkCommand + " " + shell_quote(obj) + " -o " + shell_quote(out) + ")";
             auto [output, rc] = run_command(cmd);
             std::string why;
             std::optional<std::string> library;
@@ -320,6 +353,7 @@ JitResult jit_kernel(const tt::tt_metal::KernelDescriptor& k, const std::vector<
                 library = jit_cache::read_nofollow(out, &why);
             }
             ::unlink(src.c_str());
+            ::unlink(obj.c_str());
             ::unlink(out.c_str());
             if (rc != 0 || !library) {
                 throw CompileError("emulator JIT: compiling kernel '" + k.kernel_source + "' failed:\n" + output +
