@@ -257,7 +257,8 @@ ProgramWork program_work(const operation_attributes_t& attrs, const tensor_args_
         const uint64_t r = split.units_group_1;
         const uint32_t slice_cols = Wt / s * TILE_WIDTH;  // the busiest core's slice: a full one
         // Staged in chunks of Bc tiles (F::chunk_tiles; Bc = Ws where the slice fits L1 unchunked).
-        const uint32_t chunk_cols = std::max<uint32_t>(F::chunk_tiles(attrs, tensor_args, s), 1) * TILE_WIDTH;
+        const uint32_t Bc = std::max<uint32_t>(F::chunk_tiles(attrs, tensor_args, s), 1);
+        const uint32_t chunk_cols = Bc * TILE_WIDTH;
         p.name = "wsplit";
         p.split = s;
         p.cores = split.num_cores * s;
@@ -277,8 +278,7 @@ ProgramWork program_work(const operation_attributes_t& attrs, const tensor_args_
         const std::string kind = steps_kind(p.name, fmt, attrs.compute_config);
         // gamma / beta: placed as tiles by the reader (affine_flag::pretiled), no tilize steps.
         // Output sections of the staging chunk's width (output_resident_from per chunk).
-        c.tile_steps = core_tile_steps(kind, r, Wt / s, 1, std::max<uint32_t>(F::chunk_tiles(attrs, tensor_args, s), 1),
-                                       affine, 0);
+        c.tile_steps = core_tile_steps(kind, r, Wt / s, 1, Bc, affine, 0);
         const uint64_t flight = exchange_flight_cycles(attrs.arch, lay.gx, lay.gy);
         const bool shift_out = precise && fmt != DataFormat::Float32;  // wsplit_writer_ct_args::shift_out
         c.exchanges = {Exchange{r, flight, wsplit_combine_cycles(s, precise, shift_out)}, Exchange{r, flight, 0}};

@@ -72,11 +72,11 @@ void Fpu::init_binary(BinaryOp op, BcastDim bcast, uint32_t icb0, uint32_t icb1,
     bin_bcast_ = bcast;
     icb0_ = icb0;
     icb1_ = icb1;
-    // AddDst only for ELWADD / ELWSUB: tt-llk llk_lib/llk_math_eltwise_binary.h eltwise_binary_configure_mop_standard
-    // programs ELWMUL with acc_to_dest 0 whatever the caller passed (tt-metal 0.81 api/compute/eltwise_binary.h
-    // mul_init: "acc_to_dest defaults to true here for backwards compatibility with Quasar ...; it is unused on
-    // WH/BH"), so mul_init's flag changes nothing.
-    bin_acc_ = acc_to_dest && op != BinaryOp::MUL;
+    // AddDst acts on ELWADD / ELWSUB only (eltwise_binary): tt-llk llk_lib/llk_math_eltwise_binary.h
+    // eltwise_binary_configure_mop_standard programs ELWMUL with acc_to_dest 0 whatever the caller passed (tt-metal
+    // 0.81 api/compute/eltwise_binary.h mul_init: "acc_to_dest defaults to true here for backwards compatibility with
+    // Quasar ...; it is unused on WH/BH"), so mul_init's flag changes nothing.
+    bin_acc_ = acc_to_dest;
 }
 
 void Fpu::init_binary_math(BinaryOp op, BcastDim bcast, uint32_t icb0, uint32_t icb1, bool acc_to_dest,
@@ -205,7 +205,7 @@ void Fpu::eltwise_binary(BinaryOp op, BcastDim bcast, const float* a, float* b, 
     // write. That is the documented model, taken here as written; the ISA leaves the precision open ("precision
     // could be either lower or higher than what is shown"), so silicon may round once (fused) instead.
     // DEST tiles not written since the acquire read as zero (the packer clears what it releases: math/dest.hpp).
-    const bool acc = bin_acc_ && op != BinaryOp::MUL;
+    // ELWMUL always adds onto DEST (elwmul), whatever bin_acc_ says.
     float* d = dest.tile(idst);
     for (uint32_t r = 0; r < 32; ++r) {
         for (uint32_t c = 0; c < 32; ++c) {
@@ -222,7 +222,7 @@ void Fpu::eltwise_binary(BinaryOp op, BcastDim bcast, const float* a, float* b, 
                 continue;
             }
             float result = op == BinaryOp::ADD ? av + bv : av - bv;  // rounded to float32 (RNE)
-            if (acc) {
+            if (bin_acc_) {
                 result += d[r * 32 + c];  // the second float32 rounding
             }
             d[r * 32 + c] = dest.fpu_write(result);

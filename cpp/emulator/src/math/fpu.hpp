@@ -12,8 +12,8 @@
 //   are read in SrcA's style (a TF32 SrcB under a BF16 SrcA truncated to BF16 unless optimistic); every FPU
 //   multiply (mul_tiles and its broadcasts) is math::elwmul and every SUM/AVG reduction math::fpu_dot, over the
 //   kernel's MATH_FIDELITY phases with a DEST write per phase; ELWMUL adds onto the DEST tile's current value
-//   (ISA ELWMUL.md "Dst += SrcA * SrcB": +0 after the packer's release, an earlier result of the acquire otherwise). Add and sub are single-phase; MAX is a plain
-//   max of float32 products (GMPOOL, no fidelity phases).
+//   (ISA ELWMUL.md "Dst += SrcA * SrcB": +0 after the packer's release, an earlier result of the acquire
+//   otherwise). Add and sub are single-phase; MAX is a plain max of float32 products (GMPOOL, no fidelity phases).
 // - Accumulate into DEST (ELWADD/ELWSUB's AddDst flag, ISA WormholeB0 ELWADD.md / ELWSUB.md: Dst += SrcA +- SrcB):
 //   set by add_init / sub_init(acc_to_dest = true) or by llk_math_eltwise_binary_init(..., acc_to_dest) after a full
 //   init of the same operation; cleared by every other binary init (each reprograms the MOP, tt-llk
@@ -52,8 +52,9 @@ public:
     /// The math-only init llk_math_eltwise_binary_init<op, bcast, fidelity>(icb0, icb1, acc_to_dest) (tt-metal 0.81
     /// hw/ckernels/<arch>/metal/llk_api/llk_math_binary_api.h): reprograms the FPU's MOP with AddDst = acc_to_dest
     /// for add and sub (tt-llk llk_math_eltwise_binary.h eltwise_binary_configure_mop_standard), nothing on the
-    /// unpacker. Throws KernelFailure unless a full init of the same op, broadcast and CBs is in force (the
-    /// unpacker would otherwise be in another operation's state), and for acc_to_dest on a multiply (see fpu.cpp).
+    /// unpacker; on a multiply acc_to_dest changes nothing (ELWMUL always adds onto DEST). Throws KernelFailure unless
+    /// a full init of the same op, broadcast and CBs is in force (the unpacker would otherwise be in another
+    /// operation's state).
     void init_binary_math(BinaryOp op, BcastDim bcast, uint32_t icb0, uint32_t icb1, bool acc_to_dest,
                           const char* call);
     void require_binary(BinaryOp op, BcastDim bcast, uint32_t icb0, uint32_t icb1, const char* call) const;
@@ -89,7 +90,7 @@ private:
     uint32_t icb0_ = 0, icb1_ = 0, ocb_ = 0, block_ = 0;
     BinaryOp bin_op_ = BinaryOp::ADD;
     BcastDim bin_bcast_ = BcastDim::NONE;
-    bool bin_acc_ = false;  // AddDst of ELWADD / ELWSUB
+    bool bin_acc_ = false;  // AddDst, as the last binary init set it (acts on ELWADD / ELWSUB only)
     PoolType red_type_ = PoolType::SUM;
     ReduceDim red_dim_ = ReduceDim::REDUCE_ROW;
     BcastDim ubcast_dim_ = BcastDim::NONE;
