@@ -94,6 +94,10 @@ CALLS = [
     ("addcmul_tile_init", "addcmul_tile_init();"),
     ("copy_dest_values_init", "copy_dest_values_init();"),
     ("copy_dest_values", "copy_dest_values<DataFormat::Float32>(0, 1);"),
+    ("sfpu_reduce_init", "sfpu_reduce_init<PoolType::SUM, DataFormat::Float32>();"),
+    ("sfpu_reduce", "sfpu_reduce<PoolType::SUM, DataFormat::Float32, ReduceDim::REDUCE_COL>(0);"),
+    ("transpose_dest_init", "transpose_dest_init<true, true>();"),
+    ("transpose_dest", "transpose_dest<true, true>(0);"),
     ("addcmul_tile", "addcmul_tile<DataFormat::Float32>(0, 1, 2, 0, 0x3f800000u);"),
 ]
 

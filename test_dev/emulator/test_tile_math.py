@@ -25,8 +25,9 @@ def dev():
 
 def run_op(dev, defines, a_tiles, b_tile, *, fmt_a=h.BF16, fmt_b=h.BF16, fmt_out=h.BF16, fp32_dest=False,
            param=0.0, out_pages=1, a_raw=None, unpack_to_dest=None, out_raw=False, math_fidelity=None, approx=None,
-           stats_out=None):
-    """Runs tile_math.cpp; returns the output tiles as logical 32x32 arrays (or the raw row-major values).
+           stats_out=None, kernel="ok/tile_math.cpp"):
+    """Runs tile_math.cpp (or `kernel`, another compute kernel with its CBs and CT args); returns the output tiles
+    as logical 32x32 arrays (or the raw row-major values).
     math_fidelity ("LoFi".."HiFi4") and approx (math_approx_mode) set the compute config (None: its default);
     stats_out: a list that receives the run's RunStats."""
     na = len(a_tiles) if a_raw is None else a_raw[1]
@@ -40,7 +41,7 @@ def run_op(dev, defines, a_tiles, b_tile, *, fmt_a=h.BF16, fmt_b=h.BF16, fmt_out
         ks = [
             h.reader("ok/reader_tiles.cpp", ct=[na, 1, *h.accessor_args(ts_a), *h.accessor_args(ts_b)],
                      rt=[addr_a, addr_b]),
-            h.compute("ok/tile_math.cpp", ct=[na, h.f32_bits(param)], defines=defines, fp32_dest=fp32_dest,
+            h.compute(kernel, ct=[na, h.f32_bits(param)], defines=defines, fp32_dest=fp32_dest,
                       unpack_to_dest=unpack_to_dest, math_fidelity=math_fidelity, approx=approx),
             h.writer("ok/writer_tiles.cpp", ct=[out_pages, *h.accessor_args(ts_o)], rt=[addr_o]),
         ]

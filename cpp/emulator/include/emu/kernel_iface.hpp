@@ -126,6 +126,14 @@ public:
                               const char* call) = 0;
     /// copy_dest_values<Float32> (copy_dest_values.h): DST[odst] = DST[idst], bit for bit (fp32 DEST only here).
     virtual void sfpu_copy_dest(uint32_t idst, uint32_t odst, const char* call) = 0;
+    /// sfpu_reduce_init<SUM, Float32> (compute_kernel_api.h): records the float column-reduce replay.
+    virtual void sfpu_reduce_init() = 0;
+    /// sfpu_reduce<SUM, Float32, REDUCE_COL>(idst, ct_dim, rt_dim): column sums of DST[idst] into its row 0.
+    virtual void sfpu_reduce_col_sum(uint32_t idst, uint32_t ct_dim, uint32_t rt_dim, const char* call) = 0;
+    /// transpose_dest_init<is_32bit, transpose_of_faces> (transpose_dest.h).
+    virtual void transpose_dest_init(bool is_32bit, bool transpose_of_faces) = 0;
+    /// transpose_dest<is_32bit, transpose_of_faces>(idst): DST[idst] transposed in place.
+    virtual void transpose_dest(bool is_32bit, bool transpose_of_faces, uint32_t idst) = 0;
     /// unary_bcast (bcast.h): copy one tile of icb into DST broadcasting row 0 / column 0 / [0][0].
     virtual void unary_bcast_init(BcastDim bcast, uint32_t icb) = 0;
     virtual void unary_bcast(BcastDim bcast, uint32_t icb, uint32_t itile, uint32_t idst) = 0;

@@ -25,6 +25,10 @@ enum class DstState { Idle, Acquired, Committed, Waited };
 /// Most tiles any DEST mode holds (16-bit DEST, full-sync).
 inline constexpr uint32_t kMaxDestTiles = 16;
 
+/// The bits the emulator writes where a call leaves DEST values the API does not define (a quiet NaN with a
+/// recognisable payload, so a kernel that reads them sees NaN in its output, never a plausible number).
+inline constexpr uint32_t kDestPoisonBits = 0x7fc0deadu;
+
 class Dest {
 public:
     Dest();

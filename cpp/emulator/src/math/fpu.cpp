@@ -4,6 +4,7 @@
 #include "math/fpu.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 
@@ -136,6 +137,19 @@ void Fpu::require_unary_bcast(BcastDim bcast, uint32_t icb, const std::string& c
     }
 }
 
+void Fpu::init_transpose_dest(bool is_32bit, bool faces) {
+    mode_ = Mode::TransposeDest;
+    tr_32bit_ = is_32bit;
+    tr_faces_ = faces;
+}
+
+void Fpu::require_transpose_dest(bool is_32bit, bool faces, const std::string& call) const {
+    if (mode_ != Mode::TransposeDest || tr_32bit_ != is_32bit || tr_faces_ != faces) {
+        fail(call + " without transpose_dest_init with the same template arguments in force (another FPU init "
+             "since reprograms ADDR_MOD_0..3 and the MOP it runs)");
+    }
+}
+
 // ---- tile math ----
 
 int Fpu::phases(const char* call) const {
@@ -247,6 +261,19 @@ void Fpu::broadcast_copy(BcastDim bcast, const float* a, Dest& dest, uint32_t id
                             : bcast == BcastDim::SCALAR ? a[0]
                                                         : a[r * 32 + c];
             d[r * 32 + c] = dest.fpu_write(v);
+        }
+    }
+}
+
+void Fpu::transpose_dest(Dest& dest, uint32_t idst, bool faces) {
+    float* d = dest.tile(idst);
+    float old[1024];
+    std::memcpy(old, d, sizeof old);
+    for (uint32_t r = 0; r < 32; ++r) {
+        for (uint32_t c = 0; c < 32; ++c) {
+            // Within a face: (16 fr + i, 16 fc + j) <- (16 fr + j, 16 fc + i); whole tile: (r, c) <- (c, r).
+            const uint32_t src = faces ? c * 32 + r : ((r & 16u) | (c & 15u)) * 32 + ((c & 16u) | (r & 15u));
+            d[r * 32 + c] = old[src];
         }
     }
 }

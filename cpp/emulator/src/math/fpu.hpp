@@ -18,6 +18,17 @@
 //   set by add_init / sub_init(acc_to_dest = true) or by llk_math_eltwise_binary_init(..., acc_to_dest) after a full
 //   init of the same operation; cleared by every other binary init (each reprograms the MOP, tt-llk
 //   llk_math_eltwise_binary.h eltwise_binary_configure_mop_standard).
+// - transpose_dest (tt-metal 0.81.1 api/compute/transpose_dest.h, LLK tt-llk tt_llk_wormhole_b0/llk_lib/
+//   llk_math_transpose_dest.h): an in-place transpose of one DEST tile by MOVD2B / TRNSPSRCB / MOVB2D / MOVA2D through
+//   SrcB and SrcA, programmed by transpose_dest_init (ADDR_MOD_0..3, the MOP, replay slots 16..): like every other
+//   FPU init it replaces the operation in force, and transpose_dest needs its init with the same template arguments.
+//   Modelled: <is_32bit, transpose_of_faces> = <true, true> (32x32, the hi and lo 16-bit halves moved separately),
+//   <true, false> (each 16x16 face in place, the faces where they are) and <false, true> (32x32 of a 16-bit DEST),
+//   all bit for bit: the call sets the zero-flag PRESERVE policy itself (_configure_preserve_zero_flag_state_) and
+//   tt-llk tests/python_tests/test_transpose_dest.py calls the 32-bit path a "Lossless transpose of 32-bit values
+//   in dest" (Float32 and Int32). <false, false> is refused (the LLK's note: "not supported"), and is_32bit must
+//   match the DEST mode: the 32-bit path moves DEST_32B_LOW halves of 32-bit data, the 16-bit path 16-bit data only
+//   (the LLK test pairs them so); the emulator refuses a mismatch rather than guess what it does.
 #pragma once
 
 #include <cstdint>
@@ -63,6 +74,10 @@ public:
     void init_unary_bcast(BcastDim bcast, uint32_t icb);
     void uninit_unary_bcast(BcastDim bcast, uint32_t icb);
     void require_unary_bcast(BcastDim bcast, uint32_t icb, const std::string& call) const;
+    /// transpose_dest_init<is_32bit, transpose_of_faces> (the combination checked by the caller).
+    void init_transpose_dest(bool is_32bit, bool faces);
+    /// Throws KernelFailure unless transpose_dest_init with the same template arguments is in force.
+    void require_transpose_dest(bool is_32bit, bool faces, const std::string& call) const;
 
     // ---- tile math: a, b, s are logical 32x32 tiles (row-major) as unpacked; style: SrcA's (fidelity.hpp) ----
     /// reduce_tile: accumulates the reduction of `a` scaled by the scaler tile `s` into DEST tile idst (REDUCE_ROW
@@ -80,12 +95,14 @@ public:
     static void datacopy(const float* a, const Dest& dest, float* out);
     /// unary_bcast: DEST[idst] = row 0 / column 0 / [0][0] of a broadcast over the tile.
     static void broadcast_copy(BcastDim bcast, const float* a, Dest& dest, uint32_t idst);
+    /// transpose_dest: DEST[idst][r][c] = old [c][r] (faces: the whole 32x32 tile), or within each 16x16 face.
+    static void transpose_dest(Dest& dest, uint32_t idst, bool faces);
 
 private:
     int phases(const char* call) const;
     int math_fidelity_ = 4;
     bool optimistic_srcb_ = false;
-    enum class Mode { None, Tilize, Reduce, Binary, Copy, UnaryBcast };
+    enum class Mode { None, Tilize, Reduce, Binary, Copy, UnaryBcast, TransposeDest };
     Mode mode_ = Mode::None;
     uint32_t icb0_ = 0, icb1_ = 0, ocb_ = 0, block_ = 0;
     BinaryOp bin_op_ = BinaryOp::ADD;
@@ -94,6 +111,7 @@ private:
     PoolType red_type_ = PoolType::SUM;
     ReduceDim red_dim_ = ReduceDim::REDUCE_ROW;
     BcastDim ubcast_dim_ = BcastDim::NONE;
+    bool tr_32bit_ = false, tr_faces_ = true;
 };
 
 }  // namespace tensix_emu

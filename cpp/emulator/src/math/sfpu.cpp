@@ -57,7 +57,7 @@ void Sfpu::require_bcast_col(const Dest& dest, const char* call) const {
         fail(std::string(call) + " needs an fp32 DEST (sfpu_binary_bcast.h: 'Both source registers must contain FP32 "
              "data (compile with fp32_dest_acc_en = true)'); this kernel has " + dest.mode_text());
     }
-    if (!bcast_col_live_) {
+    if (replay_ != SfpuReplay::BcastCol) {
         fail(std::string(call) + " without sfpu_bcast_col_init since the last other compute init or SFPU op (its "
              "lane mask in LREG6 and replay slot 0 are not preserved by them)");
     }
@@ -121,6 +121,46 @@ void Sfpu::copy_dest(Dest& dest, uint32_t idst, uint32_t odst, const char* call)
              ": the FP32 SFPLOAD/SFPSTORE mode needs an fp32 DEST (ckernel_sfpu_copy_dest_values.h)");
     }
     std::memcpy(dest.tile(odst), dest.tile(idst), 1024 * sizeof(float));
+}
+
+void Sfpu::reduce_col_sum(Dest& dest, uint32_t idst, const char* call) const {
+    if (!dest.fp32()) {
+        // LLK llk_defs.h GetSfpLoadStoreInstrMod<Float32>: FP32 load/store whatever the DEST mode; ISA SFPLOAD.md
+        // MOD0_FMT_FP32 reads Dst32b, which over 16-bit data joins two different rows' halves (ISA Dst.md).
+        fail(std::string(call) + "<SUM, Float32> with " + dest.mode_text() + ": its FP32 SFPLOAD/SFPSTORE need an "
+             "fp32 DEST (fp32_dest_acc_en = true); on 16-bit DEST data the result is undefined");
+    }
+    if (replay_ != SfpuReplay::ReduceSum) {
+        fail(std::string(call) + " without sfpu_reduce_init since the last other compute init or FPU/SFPU op (it "
+             "replays the sequence sfpu_reduce_init recorded into the SFPU replay slots, which other code reuses)");
+    }
+    // LLK ckernel_sfpu_reduce.h perform_reduce_col_sum_avg<SUM, FP32> on each half of each face column pair: four
+    // SFPLOADs per face bring rows 4m..4m+3 (even or odd columns) into LREG m (upper face) and LREG 4+m (lower face;
+    // ISA SFPLOAD.md: lane = 8 * row-in-group + column / 2). init_reduce_sum_avg's replay (0, 6) folds each face:
+    // LREG2 = LREG2 + LREG3, LREG1 = LREG1 + LREG2, LREG0 = LREG0 + LREG1 (same for 4..7), so lane row k holds
+    // U_k = x[k] + (x[4+k] + (x[8+k] + x[12+k])) and L_k, the same over rows 16..31; SFPADD(LREG0, 1, LREG4) gives
+    // P_k = U_k + L_k. SFPTRANSP (ISA SFPTRANSP.md) puts P_k in lane row 0 of LREG k, then the half reduce adds
+    // them: Wormhole replay (6, 4) = (P_0 + P_1) + (P_2 + P_3); Blackhole's copy of the header records replay
+    // (6, 3) = P_0 + (P_1 + (P_2 + P_3)). Every add is SFPADD = SFPMAD(a, 1.0, c), one rounding (math/sfpmad.hpp).
+    // SFPSTORE of LREG0 writes its 4 lane rows back to rows 0..3 of faces 0 and 1: row 0 is the sum the API
+    // promises ("placing output values into the first row"); rows 1..3 receive transposition by-products the API
+    // does not define: poisoned (pessimistic). Rows 4..31 are not written.
+    const auto add = [this](float a, float c) { return math::sfpadd(arch_, a, c); };
+    float* d = dest.tile(idst);
+    for (uint32_t col = 0; col < 32; ++col) {
+        const auto x = [&](uint32_t row) { return d[row * 32 + col]; };
+        float p[4];
+        for (uint32_t k = 0; k < 4; ++k) {
+            const float u = add(x(k), add(x(4 + k), add(x(8 + k), x(12 + k))));
+            const float l = add(x(16 + k), add(x(20 + k), add(x(24 + k), x(28 + k))));
+            p[k] = add(u, l);
+        }
+        d[col] = arch_ == math::SfpuArch::Blackhole ? add(p[0], add(p[1], add(p[2], p[3])))
+                                                     : add(add(p[0], p[1]), add(p[2], p[3]));
+        for (uint32_t row = 1; row < 4; ++row) {
+            d[row * 32 + col] = bits_to_float(kDestPoisonBits);
+        }
+    }
 }
 
 void Sfpu::init(SfpuOp op) {

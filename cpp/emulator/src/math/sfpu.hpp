@@ -11,6 +11,13 @@
 //   replay slots (LLK ckernel_sfpu_mac.h: "the replay slots (0..6) are shared with other SFPU ops"), and which math
 //   inits touch them is not documented: pessimistically, every other compute init and every other SFPU op ends
 //   that state, and a column-broadcast op needs sfpu_bcast_col_init since. Both operands must be FP32 in DEST.
+// - sfpu_reduce<SUM, Float32, REDUCE_COL> (compute_kernel_api.h) also replays what its init recorded: sfpu_reduce_init
+//   records the float reduce sequence into replay slots 0..9 (LLK ckernel_sfpu_reduce.h init_reduce_sum_avg,
+//   lltt::record(0, 10); Blackhole 0..8). One recording owns the SFPU's replay slots at a time (SfpuReplay): each
+//   recording init takes them, and everything that ends the column-broadcast state above ends the reduce's too
+//   (pessimistic: tt-llk cmath_common.h splits the buffer, "replay_buf_offset = 16; // split replay buffer usage
+//   between fpu/sfpu", so FPU inits should leave slots 0..15 alone, but which SFPU code records there is not
+//   documented). sfpu_reduce itself records nothing and keeps its recording live for the next sfpu_reduce.
 // - Values: every op is evaluated in sfpu_eval / sfpu_eval_binary as the wheel's LLK computes it
 //   (math/sfpu_functions.hpp: SFPMAD arithmetic bit-exact as the program's arch computes it, math/sfpmad.hpp
 //   after the ISA repository's Miscellaneous/FMA/fma.c; addcmul's product-plus-addend as the one SFPMAD the LLK
@@ -53,9 +60,12 @@ public:
     void binary(SfpuOp op, bool round_nearest_even, Dest& dest, uint32_t idst0, uint32_t idst1, uint32_t odst) const;
 
     /// sfpu_bcast_col_init: the lane mask (LREG6) and the broadcast replay (slot 0) are live from here.
-    void init_bcast_col() { bcast_col_live_ = true; }
-    /// Anything else the math thread initialises or runs on the SFPU: the column-broadcast state is gone.
-    void clobber_bcast_col() { bcast_col_live_ = false; }
+    void init_bcast_col() { replay_ = SfpuReplay::BcastCol; }
+    /// sfpu_reduce_init<SUM, Float32>: the float column-reduce replay (slots 0..9) is live from here.
+    void init_reduce_sum() { replay_ = SfpuReplay::ReduceSum; }
+    /// Anything else the math thread initialises or runs on the FPU/SFPU: no recording of ours is live any more
+    /// (see the header comment).
+    void clobber_replay() { replay_ = SfpuReplay::None; }
     /// DEST[idata] = DEST[idata] op (column 0 of DEST[ibcast] broadcast), sfpu_{add,sub,mul}_bcast_col.
     void bcast_col(BinaryOp op, Dest& dest, uint32_t idata, uint32_t ibcast, const char* call) const;
     /// DEST[idata] = (DEST[idata] - col 0 of DEST[imean]) * col 0 of DEST[iinv], sfpu_normalize_bcast_col.
@@ -67,10 +77,17 @@ public:
     /// DEST[odst] = DEST[idst] bit for bit, copy_dest_values<Float32> (fp32 DEST).
     void copy_dest(Dest& dest, uint32_t idst, uint32_t odst, const char* call) const;
 
+    /// sfpu_reduce<SUM, Float32, REDUCE_COL>(idst): row 0 of DEST[idst] = the column sums of its 32 rows in the
+    /// LLK's order and SFPADD rounding (sfpu.cpp), rows 1..3 = kDestPoison, rows 4..31 unchanged. Throws
+    /// KernelFailure for a 16-bit DEST or unless sfpu_reduce_init's recording is live.
+    void reduce_col_sum(Dest& dest, uint32_t idst, const char* call) const;
+
 private:
     void require_bcast_col(const Dest& dest, const char* call) const;
+    /// Whose recording the SFPU replay slots hold (see the header comment).
+    enum class SfpuReplay { None, BcastCol, ReduceSum };
     bool inited_[uint32_t(SfpuOp::COUNT)] = {};
-    bool bcast_col_live_ = false;
+    SfpuReplay replay_ = SfpuReplay::None;
     bool approx_ = false;
     math::SfpuArch arch_ = math::SfpuArch::Wormhole;
 };

@@ -43,7 +43,8 @@ public:
     /// Tiles this kernel packed to L1 (pack_tile, tilize_block, pack_untilize_dest).
     uint64_t tiles_packed() const { return packer_.tiles_packed; }
     /// Tile operations of this compute kernel (RunStats::tile_ops_per_core): one per tile unpacked into DEST
-    /// (copy_tile, unary_bcast), tilized or untilized from a CB, per FPU binary or reduce call and per SFPU call.
+    /// (copy_tile, unary_bcast), tilized or untilized from a CB, per FPU binary, reduce or transpose_dest call and
+    /// per SFPU call (sfpu_reduce included).
     uint64_t tile_ops() const { return tile_ops_; }
 
     // ---- KernelApi: arguments, CBs, NOC (kernel_context.cpp) ----
@@ -115,6 +116,10 @@ public:
     void sfpu_addcmul(uint32_t idst0, uint32_t idst1, uint32_t idst2, uint32_t odst, uint32_t value_bits,
                       const char* call) override;
     void sfpu_copy_dest(uint32_t idst, uint32_t odst, const char* call) override;
+    void sfpu_reduce_init() override;
+    void sfpu_reduce_col_sum(uint32_t idst, uint32_t ct_dim, uint32_t rt_dim, const char* call) override;
+    void transpose_dest_init(bool is_32bit, bool transpose_of_faces) override;
+    void transpose_dest(bool is_32bit, bool transpose_of_faces, uint32_t idst) override;
     void unary_bcast_init(BcastDim bcast, uint32_t icb) override;
     void unary_bcast(BcastDim bcast, uint32_t icb, uint32_t itile, uint32_t idst) override;
     void unary_bcast_uninit(BcastDim bcast, uint32_t icb) override;

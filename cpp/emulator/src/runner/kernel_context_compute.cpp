@@ -36,7 +36,7 @@ void KernelContext::unpack(uint32_t icb, uint32_t itile, float* out, const char*
 // ---- configuration ----
 
 void KernelContext::hw_startup(uint32_t icb0, uint32_t icb1, uint32_t ocb) {
-    sfpu_.clobber_bcast_col();  // see math/sfpu.hpp: the column-broadcast state
+    sfpu_.clobber_replay();  // see math/sfpu.hpp: the SFPU replay state
     const char* call = "compute_kernel_hw_startup";
     require_compute(call);
     std::lock_guard<std::mutex> lk(sched_.m);
@@ -67,20 +67,20 @@ void KernelContext::reconfig_data_format(Operand which, int32_t old_cb, uint32_t
 // ---- tilize (unpack-tilize to SrcA, datacopy to DEST, pack) ----
 
 void KernelContext::tilize_init(uint32_t icb, uint32_t block, uint32_t ocb) {
-    sfpu_.clobber_bcast_col();  // see math/sfpu.hpp: the column-broadcast state
+    sfpu_.clobber_replay();  // see math/sfpu.hpp: the SFPU replay state
     require_started("tilize_init");
     packer_.require_untilize_inactive("tilize_init", "call pack_untilize_uninit first");
     fpu_.init_tilize(icb, block, ocb);
 }
 
 void KernelContext::tilize_uninit(uint32_t icb, uint32_t ocb) {
-    sfpu_.clobber_bcast_col();  // see math/sfpu.hpp: the column-broadcast state
+    sfpu_.clobber_replay();  // see math/sfpu.hpp: the SFPU replay state
     require_started("tilize_uninit");
     fpu_.uninit_tilize(icb, ocb);
 }
 
 void KernelContext::tilize_block(uint32_t icb, uint32_t block, uint32_t ocb, uint32_t in_tile, uint32_t out_tile) {
-    sfpu_.clobber_bcast_col();  // see math/sfpu.hpp: the column-broadcast state
+    sfpu_.clobber_replay();  // see math/sfpu.hpp: the SFPU replay state
     const std::string call = "tilize_block(" + cb_name(int32_t(icb)) + ", " + std::to_string(block) + ", " +
                              cb_name(int32_t(ocb)) + ")";
     require_started(call.c_str());
@@ -178,7 +178,7 @@ void KernelContext::pack_untilize_block(uint32_t block_ct, uint32_t full_ct, uin
 // ---- reduce ----
 
 void KernelContext::reduce_init(PoolType type, ReduceDim dim, uint32_t icb, uint32_t icb_scaler, uint32_t ocb) {
-    sfpu_.clobber_bcast_col();  // see math/sfpu.hpp: the column-broadcast state
+    sfpu_.clobber_replay();  // see math/sfpu.hpp: the SFPU replay state
     require_started("reduce_init");
     if (type == PoolType::MIN) {
         // ttnn kernel_lib reduce_helpers_common.hpp is_sfpu_reduce_path: MIN runs as an SFPU reduce on WH/BH.
@@ -190,7 +190,7 @@ void KernelContext::reduce_init(PoolType type, ReduceDim dim, uint32_t icb, uint
 }
 
 void KernelContext::reduce_uninit() {
-    sfpu_.clobber_bcast_col();  // see math/sfpu.hpp: the column-broadcast state
+    sfpu_.clobber_replay();  // see math/sfpu.hpp: the SFPU replay state
     require_started("reduce_uninit");
     packer_.clear_reduce_mask();
     fpu_.uninit_reduce();
@@ -198,7 +198,7 @@ void KernelContext::reduce_uninit() {
 
 void KernelContext::reduce_tile(PoolType type, ReduceDim dim, uint32_t icb, uint32_t icb_scaler, uint32_t itile,
                                 uint32_t itile_scaler, uint32_t idst) {
-    sfpu_.clobber_bcast_col();  // see math/sfpu.hpp: the column-broadcast state
+    sfpu_.clobber_replay();  // see math/sfpu.hpp: the SFPU replay state
     const char* call = "reduce_tile";
     require_started(call);
     fpu_.require_reduce(type, dim, icb, icb_scaler);
@@ -223,7 +223,7 @@ void KernelContext::reduce_tile(PoolType type, ReduceDim dim, uint32_t icb, uint
 
 void KernelContext::binary_init(BinaryOp op, BcastDim bcast, uint32_t icb0, uint32_t icb1, bool acc_to_dest,
                                 const char* call) {
-    sfpu_.clobber_bcast_col();  // see math/sfpu.hpp: the column-broadcast state
+    sfpu_.clobber_replay();  // see math/sfpu.hpp: the SFPU replay state
     require_started(call);
     fpu_.require_no_tilize(call);
     fpu_.init_binary(op, bcast, icb0, icb1, acc_to_dest);
@@ -231,7 +231,7 @@ void KernelContext::binary_init(BinaryOp op, BcastDim bcast, uint32_t icb0, uint
 
 void KernelContext::binary_math_init(BinaryOp op, BcastDim bcast, uint32_t icb0, uint32_t icb1, bool acc_to_dest,
                                      const char* call) {
-    sfpu_.clobber_bcast_col();  // see math/sfpu.hpp: the column-broadcast state (the MOP is reprogrammed)
+    sfpu_.clobber_replay();  // see math/sfpu.hpp: the SFPU replay state (the MOP is reprogrammed)
     require_started(call);
     fpu_.require_no_tilize(call);
     fpu_.init_binary_math(op, bcast, icb0, icb1, acc_to_dest, call);
@@ -239,7 +239,7 @@ void KernelContext::binary_math_init(BinaryOp op, BcastDim bcast, uint32_t icb0,
 
 void KernelContext::binary_tiles(BinaryOp op, BcastDim bcast, uint32_t icb0, uint32_t icb1, uint32_t itile0,
                                  uint32_t itile1, uint32_t idst, const char* call) {
-    sfpu_.clobber_bcast_col();  // see math/sfpu.hpp: the column-broadcast state
+    sfpu_.clobber_replay();  // see math/sfpu.hpp: the SFPU replay state
     require_started(call);
     fpu_.require_binary(op, bcast, icb0, icb1, call);
     dest_.require(DstState::Acquired, call);
@@ -258,14 +258,14 @@ void KernelContext::binary_tiles(BinaryOp op, BcastDim bcast, uint32_t icb0, uin
 // ---- copy and unary broadcast (FPU datacopy) ----
 
 void KernelContext::copy_init(uint32_t icb) {
-    sfpu_.clobber_bcast_col();  // see math/sfpu.hpp: the column-broadcast state
+    sfpu_.clobber_replay();  // see math/sfpu.hpp: the SFPU replay state
     require_started("copy_init");
     fpu_.require_no_tilize("copy_init");
     fpu_.init_copy(icb);
 }
 
 void KernelContext::copy_tile(uint32_t icb, uint32_t itile, uint32_t idst) {
-    sfpu_.clobber_bcast_col();  // see math/sfpu.hpp: the column-broadcast state
+    sfpu_.clobber_replay();  // see math/sfpu.hpp: the SFPU replay state
     const char* call = "copy_tile";
     require_started(call);
     fpu_.require_copy(icb);
@@ -279,7 +279,7 @@ void KernelContext::copy_tile(uint32_t icb, uint32_t itile, uint32_t idst) {
 }
 
 void KernelContext::unary_bcast_init(BcastDim bcast, uint32_t icb) {
-    sfpu_.clobber_bcast_col();  // see math/sfpu.hpp: the column-broadcast state
+    sfpu_.clobber_replay();  // see math/sfpu.hpp: the SFPU replay state
     const char* call = "unary_bcast_init";
     require_started(call);
     fpu_.require_no_tilize(call);
@@ -291,13 +291,13 @@ void KernelContext::unary_bcast_init(BcastDim bcast, uint32_t icb) {
 }
 
 void KernelContext::unary_bcast_uninit(BcastDim bcast, uint32_t icb) {
-    sfpu_.clobber_bcast_col();  // see math/sfpu.hpp: the column-broadcast state
+    sfpu_.clobber_replay();  // see math/sfpu.hpp: the SFPU replay state
     require_started("unary_bcast_uninit");
     fpu_.uninit_unary_bcast(bcast, icb);
 }
 
 void KernelContext::unary_bcast(BcastDim bcast, uint32_t icb, uint32_t itile, uint32_t idst) {
-    sfpu_.clobber_bcast_col();  // see math/sfpu.hpp: the column-broadcast state
+    sfpu_.clobber_replay();  // see math/sfpu.hpp: the SFPU replay state
     const std::string call = "unary_bcast(" + cb_name(int32_t(icb)) + ")";
     require_started(call.c_str());
     fpu_.require_unary_bcast(bcast, icb, call);
@@ -316,13 +316,13 @@ void KernelContext::unary_bcast(BcastDim bcast, uint32_t icb, uint32_t itile, ui
 // ---- SFPU ----
 
 void KernelContext::sfpu_init(SfpuOp op) {
-    sfpu_.clobber_bcast_col();  // see math/sfpu.hpp: the column-broadcast state
+    sfpu_.clobber_replay();  // see math/sfpu.hpp: the SFPU replay state
     require_started("SFPU *_tile_init");
     sfpu_.init(op);
 }
 
 void KernelContext::sfpu_op(SfpuOp op, uint32_t idst, uint32_t param_bits, const char* call) {
-    sfpu_.clobber_bcast_col();  // see math/sfpu.hpp: the column-broadcast state
+    sfpu_.clobber_replay();  // see math/sfpu.hpp: the SFPU replay state
     require_started(call);
     sfpu_.require_init(op, call, "*_tile_init");
     dest_.require(DstState::Acquired, call);
@@ -333,7 +333,7 @@ void KernelContext::sfpu_op(SfpuOp op, uint32_t idst, uint32_t param_bits, const
 
 void KernelContext::sfpu_binary(SfpuOp op, uint32_t idst0, uint32_t idst1, uint32_t odst, bool round_nearest_even,
                                 const char* call) {
-    sfpu_.clobber_bcast_col();  // see math/sfpu.hpp: the column-broadcast state
+    sfpu_.clobber_replay();  // see math/sfpu.hpp: the SFPU replay state
     require_started(call);
     sfpu_.require_init(op, call, "*_binary_tile_init");
     dest_.require(DstState::Acquired, call);
@@ -372,7 +372,7 @@ void KernelContext::sfpu_normalize_bcast_col(uint32_t idata, uint32_t imean, uin
 
 void KernelContext::sfpu_addcmul(uint32_t idst0, uint32_t idst1, uint32_t idst2, uint32_t odst, uint32_t value_bits,
                                  const char* call) {
-    sfpu_.clobber_bcast_col();  // see math/sfpu.hpp: the column-broadcast state
+    sfpu_.clobber_replay();  // see math/sfpu.hpp: the SFPU replay state
     require_started(call);
     dest_.require(DstState::Acquired, call);
     for (uint32_t i : {idst0, idst1, idst2, odst}) {
@@ -383,12 +383,63 @@ void KernelContext::sfpu_addcmul(uint32_t idst0, uint32_t idst1, uint32_t idst2,
 }
 
 void KernelContext::sfpu_copy_dest(uint32_t idst, uint32_t odst, const char* call) {
-    sfpu_.clobber_bcast_col();  // see math/sfpu.hpp: the column-broadcast state
+    sfpu_.clobber_replay();  // see math/sfpu.hpp: the SFPU replay state
     require_started(call);
     dest_.require(DstState::Acquired, call);
     dest_.require_index(idst, call);
     dest_.require_index(odst, call);
     sfpu_.copy_dest(dest_, idst, odst, call);
+    ++tile_ops_;
+}
+
+// ---- SFPU column reduce (compute_kernel_api.h) and transpose in DEST (transpose_dest.h) ----
+
+void KernelContext::sfpu_reduce_init() {
+    require_started("sfpu_reduce_init");
+    sfpu_.init_reduce_sum();  // records its replay: see math/sfpu.hpp
+}
+
+void KernelContext::sfpu_reduce_col_sum(uint32_t idst, uint32_t ct_dim, uint32_t rt_dim, const char* call) {
+    require_started(call);
+    if (ct_dim != 1 || rt_dim != 1) {
+        // compute_kernel_api.h: "ct_dim ... must be 1 when reduce_dim is REDUCE_COL" (rt_dim likewise).
+        fail(std::string(call) + "<SUM, Float32, REDUCE_COL> with ct_dim = " + std::to_string(ct_dim) +
+             ", rt_dim = " + std::to_string(rt_dim) + ": REDUCE_COL operates on a single tile (both must be 1)");
+    }
+    dest_.require(DstState::Acquired, call);
+    dest_.require_index(idst, call);
+    sfpu_.reduce_col_sum(dest_, idst, call);
+    ++tile_ops_;
+}
+
+void KernelContext::transpose_dest_init(bool is_32bit, bool transpose_of_faces) {
+    sfpu_.clobber_replay();  // see math/sfpu.hpp: the SFPU replay state
+    const char* call = "transpose_dest_init";
+    require_started(call);
+    if (!is_32bit && !transpose_of_faces) {
+        unsupported("transpose_dest_init<false, false> (tt-llk llk_math_transpose_dest.h: "
+                    "\"<transpose_of_faces=false, is_32bit=false>: not supported\")");
+    }
+    fpu_.require_no_tilize(call);
+    fpu_.init_transpose_dest(is_32bit, transpose_of_faces);
+}
+
+void KernelContext::transpose_dest(bool is_32bit, bool transpose_of_faces, uint32_t idst) {
+    sfpu_.clobber_replay();  // see math/sfpu.hpp: the SFPU replay state
+    const std::string call = std::string("transpose_dest<") + (is_32bit ? "true" : "false") + ", " +
+                             (transpose_of_faces ? "true" : "false") + ">(" + std::to_string(idst) + ")";
+    require_started(call.c_str());
+    if (!is_32bit && !transpose_of_faces) {
+        unsupported("transpose_dest<false, false> (tt-llk llk_math_transpose_dest.h: not supported)");
+    }
+    fpu_.require_transpose_dest(is_32bit, transpose_of_faces, call);
+    if (is_32bit != dest_.fp32()) {
+        fail(call + " with " + dest_.mode_text() + ": is_32bit must match the DEST mode (the 32-bit path moves the "
+             "DEST_32B_LOW halves of 32-bit data, the 16-bit path 16-bit data; math/fpu.hpp)");
+    }
+    dest_.require(DstState::Acquired, call.c_str());
+    dest_.require_index(idst, call.c_str());
+    Fpu::transpose_dest(dest_, idst, transpose_of_faces);
     ++tile_ops_;
 }
 
