@@ -68,17 +68,13 @@ void bind_model(nb::module_& top) {
         softfloat_dict(md::kSoftfloatAddCycles, md::kSoftfloatMulCycles, md::kSoftfloatDivCycles);
     m.attr("COMBINE_OPS") = softfloat_dict(md::kCombineOps);
     m.attr("ROW_OPS") = softfloat_dict(md::kRowOps);
-    m.attr("COMBINE_OPS_HI_LO") = softfloat_dict(md::kCombineOpsHiLo);
-    m.attr("ROW_OPS_HI_LO") = softfloat_dict(md::kRowOpsHiLo);
-    m.attr("SHIFT_OUT_OPS") = softfloat_dict(md::kShiftOutOps);
     m.attr("EXCHANGE_ROUNDS") = md::kExchangeRounds;
     m.attr("SLOT_BYTES") = layernorm_fused_rm::wsplit_exchange::slot_bytes;
-    m.def("slot_bytes_of", &layernorm_fused_rm::wsplit_exchange::slot_bytes_of, nb::arg("mean_lo"),
-          "Bytes of a W-split core's round-1 slot: 256 (FPU kernel), 384 with mean_lo (precise kernel: hi + lo means).");
     m.def("result_block_bytes", &layernorm_fused_rm::wsplit_exchange::result_block_bytes, nb::arg("S"),
-          nb::arg("mean_lo") = false,
-          "Bytes of a W-split owner's round-2 message for S cores per tile-row: 8 B per owned row (FPU kernel), 12 B "
-          "with mean_lo (precise kernel), padded to 16 B (wsplit_exchange, layernorm_fused_rm_kernel_args.hpp).");
+          "Bytes of a W-split owner's round-2 message for S cores per tile-row (the FPU kernel's exchange): 8 B per "
+          "owned row, padded to 16 B (wsplit_exchange, layernorm_fused_rm_kernel_args.hpp).");
+    m.attr("TILE_RUNS") = layernorm_fused_rm::wsplit_exchange::tile_runs;
+    m.attr("TILE_RUN_BYTES") = layernorm_fused_rm::wsplit_exchange::tile_run_bytes;
     m.attr("SEMAPHORE_BYTES") = md::kSemaphoreBytes;
 
     m.def(
@@ -186,10 +182,12 @@ void bind_model(nb::module_& top) {
         "noc_read_us, noc_write_us, compute_us, exchange_us, combine_us, dram_chip_us.");
     m.def("exchange_flight_cycles", &md::exchange_flight_cycles, "arch"_a, "gx"_a, "gy"_a,
           "Cycles of one exchange round's flight across a gx x gy group: multicast then semaphore increment.");
-    m.def("wsplit_combine_cycles", &md::wsplit_combine_cycles, "S"_a, "mean_lo"_a = false, "shift_out"_a = false,
-          "Soft-float combine cycles per tile-row of one W-split core: ceil(32 / S) x (S x COMBINE_OPS + ROW_OPS); "
-          "mean_lo (the precise kernel's hi + lo exchange): ceil(32 / S) x (S x COMBINE_OPS_HI_LO + ROW_OPS_HI_LO), "
-          "plus with shift_out (bfloat16 input) 32 x SHIFT_OUT_OPS; each operation at SOFTFLOAT_CYCLES of its kind.");
+    m.def("wsplit_combine_cycles", &md::wsplit_combine_cycles, "S"_a,
+          "Soft-float combine cycles per tile-row of one W-split core with the FPU kernel: ceil(32 / S) x (S x "
+          "COMBINE_OPS + ROW_OPS), each operation at SOFTFLOAT_CYCLES of its kind.");
+    m.def("wsplit_combine_steps", &md::wsplit_combine_steps, "S"_a, "fp32_input"_a,
+          "Tile steps per tile-row of the precise W-split kernel's combine on the compute core: 19 G + 24 (float32 "
+          "input) or 19 G + 27 (bfloat16), G = ceil(S / 32) slot groups (layernorm_fused_rm_device_model.hpp).");
     m.def("program_work", &md::program_work, "attrs"_a, "tensor_args"_a, "factory"_a, "S"_a = 0,
           "ProgramWork of one of the op's programs for validated arguments, analytically (no descriptor); S: W-split "
           "cores per tile-row (0: the factory's choice). ValueError for an unknown factory or an S with no layout.");

@@ -67,8 +67,8 @@ void bind_kernel_args(nb::module_& m) {
             {{"stick_bytes", a::stick_bytes}, {"Ws", a::Ws}, {"slice_bytes", a::slice_bytes}, {"S", a::S},
              {"exchange_pages", a::exchange_pages}, {"stats_tile_bytes", a::stats_tile_bytes},
              {"stats_fp32", a::stats_fp32}, {"full_slice_cols", a::full_slice_cols},
-             {"last_slice_cols", a::last_slice_cols}, {"W", a::W}, {"mean_lo", a::mean_lo},
-             {"chunk_tiles", a::chunk_tiles}, {"eps_bits", a::eps_bits}, {"shift_out", a::shift_out},
+             {"last_slice_cols", a::last_slice_cols}, {"W", a::W}, {"tile_exchange", a::tile_exchange},
+             {"chunk_tiles", a::chunk_tiles},
              {"count", a::count}, {"output_accessor", a::output_accessor}});
     }
     {
@@ -89,6 +89,13 @@ void bind_kernel_args(nb::module_& m) {
         add("wsplit_compute_ct_args", "W-split compute compile-time arg indices after compute_ct_args.",
             {{"exchange_pages", a::exchange_pages}, {"chunk_tiles", a::chunk_tiles}, {"fp32_input", a::fp32_input},
              {"count", a::count}});
+    }
+    {
+        namespace a = lf::wsplit_compute_rt_args;
+        add("wsplit_compute_rt_args", "W-split compute runtime arg indices (per core); eps_bits read by the precise "
+            "kernel only.",
+            {{"num_blocks", a::num_blocks}, {"inv_w_slice_bits", a::inv_w_slice_bits},
+             {"partial_last_tile", a::partial_last_tile}, {"eps_bits", a::eps_bits}, {"count", a::count}});
     }
     {
         namespace a = lf::compute_rt_args;

@@ -221,11 +221,14 @@ uint64_t exchange_flight_cycles(const std::string& arch, uint32_t gx, uint32_t g
     return 2ull * (2ull * a.niu_cycles + uint64_t(a.hop_cycles) * hops);  // the multicast, then the semaphore
 }
 
-uint64_t wsplit_combine_cycles(uint32_t S, bool mean_lo, bool shift_out) {
+uint64_t wsplit_combine_cycles(uint32_t S) {
     const uint64_t owned_rows = (TILE_HEIGHT + S - 1) / S;
-    const uint64_t per_row = mean_lo ? softfloat_cycles(kCombineOpsHiLo, S) + softfloat_cycles(kRowOpsHiLo)
-                                     : softfloat_cycles(kCombineOps, S) + softfloat_cycles(kRowOps);
-    return owned_rows * per_row + (shift_out ? softfloat_cycles(kShiftOutOps, TILE_HEIGHT) : 0);
+    return owned_rows * (softfloat_cycles(kCombineOps, S) + softfloat_cycles(kRowOps));
+}
+
+uint64_t wsplit_combine_steps(uint32_t S, bool fp32_input) {
+    const uint64_t G = wsplit_exchange::groups(S);
+    return 19 * G + (fp32_input ? 24 : 27);
 }
 
 ProgramWork program_work(const operation_attributes_t& attrs, const tensor_args_t& tensor_args,
@@ -267,21 +270,28 @@ ProgramWork program_work(const operation_attributes_t& attrs, const tensor_args_
             add_stick(c.read_txns, affine, slice_cols, chunk_cols, e_in);  // in L1, no NOC transaction (as streaming)
         }
         add_stick(c.write_txns, TILE_HEIGHT * r, slice_cols, chunk_cols, e_out);
-        // Per tile-row and round, one message and one semaphore increment to each of the S - 1 peers (a multicast
-        // counted per destination, as the emulator counts it): round 1 this core's slot, round 2 (an owner, the
-        // busiest kind of core) its rows' combined statistics.
-        // The precise kernel (fp32-DEST families) exchanges hi + lo slice means (384 B slots; round 2 12 B per row).
+        // Per tile-row and round, messages and one semaphore increment to each of the S - 1 peers (a multicast counted
+        // per destination, as the emulator counts it). The precise kernel (fp32-DEST families): one round, this core's
+        // row of the 3 slot tiles (tile_runs runs of 64 B); its combine is compute (wsplit_combine_steps). The FPU
+        // kernel: round 1 this core's slot, round 2 (an owner, the busiest kind of core) its rows' combined
+        // statistics, and the soft-float combine.
         const bool precise = F::precise_kernel(fmt, attrs.compute_config);
-        c.write_txns.emplace_back(r * (s - 1), wsplit_exchange::slot_bytes_of(precise));
-        c.write_txns.emplace_back(r * (s - 1), wsplit_exchange::result_block_bytes(s, precise));
-        c.write_txns.emplace_back(kExchangeRounds * r * (s - 1), kSemaphoreBytes);
+        const uint64_t flight = exchange_flight_cycles(attrs.arch, lay.gx, lay.gy);
         const std::string kind = steps_kind(p.name, fmt, attrs.compute_config);
         // gamma / beta: placed as tiles by the reader (affine_flag::pretiled), no tilize steps.
         // Output sections of the staging chunk's width (output_resident_from per chunk).
         c.tile_steps = core_tile_steps(kind, r, Wt / s, 1, Bc, affine, 0);
-        const uint64_t flight = exchange_flight_cycles(attrs.arch, lay.gx, lay.gy);
-        const bool shift_out = precise && fmt != DataFormat::Float32;  // wsplit_writer_ct_args::shift_out
-        c.exchanges = {Exchange{r, flight, wsplit_combine_cycles(s, precise, shift_out)}, Exchange{r, flight, 0}};
+        if (precise) {
+            c.write_txns.emplace_back(r * (s - 1) * wsplit_exchange::tile_runs, wsplit_exchange::tile_run_bytes);
+            c.write_txns.emplace_back(r * (s - 1), kSemaphoreBytes);
+            c.tile_steps += r * wsplit_combine_steps(s, fmt == DataFormat::Float32);
+            c.exchanges = {Exchange{r, flight, 0}};
+        } else {
+            c.write_txns.emplace_back(r * (s - 1), wsplit_exchange::slot_bytes);
+            c.write_txns.emplace_back(r * (s - 1), wsplit_exchange::result_block_bytes(s));
+            c.write_txns.emplace_back(kExchangeRounds * r * (s - 1), kSemaphoreBytes);
+            c.exchanges = {Exchange{r, flight, wsplit_combine_cycles(s)}, Exchange{r, flight, 0}};
+        }
         p.dram_bytes = rows * W * (e_in + e_out) + uint64_t(affine) * split.num_cores * W * e_in;
         return p;
     }
@@ -346,20 +356,13 @@ std::vector<Candidate> candidates(const operation_attributes_t& attrs, const ten
     }
     std::stable_sort(out.begin(), out.end(), better);
     // Near-ties within the model's error: a program reading the input once goes before a streaming one (3 reads);
-    // the row-resident program (one read, no exchange) goes before a W-split, and so it does before a precise W-split
-    // whose exchange term is no smaller than its compute term (candidates' comment).
-    auto prefer = [&](const char* front, auto&& preferred) {
+    // the row-resident program (one read, no exchange) goes before a W-split, each of the two taken as uncertain by
+    // the model's error on its own (candidates' comment).
+    auto prefer = [&](const char* front, double factor, auto&& preferred) {
         if (out.empty() || out.front().factory != front) {
             return;
         }
-        const ProgramTime& t = out.front().time;
-        const bool exchange_bound = front == LayerNormFusedRMWSplitProgramFactory::name && t.exchange_us >= t.compute_us &&
-                                    LayerNormFusedRMWSplitProgramFactory::precise_kernel(fmt, attrs.compute_config);
-        // Exchange-bound: the row-resident program goes first only up to the W-split's time plus its exchange term
-        // (that term taken twice over), never whatever it models (bfloat16 1x1x32x1536 on Wormhole: W-split 19 us,
-        // row-resident 233 us).
-        const double limit = exchange_bound ? std::max(t.us + t.exchange_us, t.us * (1.0 + kModelError))
-                                            : t.us * (1.0 + kModelError);
+        const double limit = out.front().time.us * factor;
         for (auto it = out.begin() + 1; it != out.end() && it->time.us <= limit; ++it) {
             if (preferred(it->factory)) {
                 std::rotate(out.begin(), it, it + 1);
@@ -367,9 +370,9 @@ std::vector<Candidate> candidates(const operation_attributes_t& attrs, const ten
             }
         }
     };
-    prefer(LayerNormFusedRMStreamingProgramFactory::name,
+    prefer(LayerNormFusedRMStreamingProgramFactory::name, 1.0 + kModelError,
            [](const std::string& f) { return f != LayerNormFusedRMStreamingProgramFactory::name; });
-    prefer(LayerNormFusedRMWSplitProgramFactory::name,
+    prefer(LayerNormFusedRMWSplitProgramFactory::name, (1.0 + kModelError) / (1.0 - kModelError),
            [](const std::string& f) { return f == LayerNormFusedRMProgramFactory::name; });
     return out;
 }

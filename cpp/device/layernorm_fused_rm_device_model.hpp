@@ -16,10 +16,11 @@
 //     and writes on separate NOCs (reader and writer RISC-Vs), one flit per cycle per link.
 //   compute = tile steps x C; C = cycles of one tile step (unpack + math + pack of one 32x32 tile), the ONE fitted
 //     constant (kCyclesPerTileStep).
-//   exchange (W-split, per tile-row) = two rounds, each the flight of a multicast then a semaphore increment across
-//     the group (NIU + hops + NIU each), plus the soft-float combine on the writer RISC-V: ceil(32 / S) rows owned x
-//     S partial updates x kCombineOps fp32 operations (+ kRowOps per owned row), each at its measured cycles
-//     (kSoftfloatAddCycles, kSoftfloatMulCycles, kSoftfloatDivCycles: tools/softfloat_cycles/).
+//   exchange (W-split, per tile-row) = the flight of a multicast then a semaphore increment across the group (NIU +
+//     hops + NIU each); the precise kernel's exchange has one such round and its combine is compute (tile steps:
+//     wsplit_combine_steps); the FPU kernel's has two, plus its soft-float combine on the writer RISC-V:
+//     ceil(32 / S) rows owned x S partial updates x kCombineOps fp32 operations (+ kRowOps per owned row), each at
+//     its measured cycles (kSoftfloatAddCycles, kSoftfloatMulCycles, kSoftfloatDivCycles: tools/softfloat_cycles/).
 //
 // Assumptions (why it is a floor): perfect overlap of reader, compute and writer (double buffering never stalls); no
 // kernel launch / dispatch time; no DRAM access latency (only its bandwidth); no NOC congestion beyond the chip DRAM
@@ -99,8 +100,8 @@ constexpr uint64_t softfloat_cycles(const SoftfloatOps& ops, uint64_t n = 1) {
 
 /// fp32 operations per (owned row, partial) of the distributed combine in the W-split writer
 /// (kernels/dataflow/writer_layernorm_fused_rm_wsplit.cpp, step 2), counted from its source. FPU kernel's exchange
-/// (mean_lo = 0; K is the constant 0.0f, and d_j = m_j - 0.0f is folded by the compiler, x - (+0) == x for every x):
-/// mean += w_j * d_j (mul, add); M2 += M2_j + n_j * (d_j - mean)^2 (sub, 2 mul, 2 add): 4 add, 3 mul, with the
+/// (the FPU kernel's exchange): mean += w_j * m_j (mul, add); M2 += M2_j + n_j * (m_j - mean)^2 (sub, 2 mul, 2 add):
+/// 4 add, 3 mul, with the
 /// weights compile-time constants.
 inline constexpr SoftfloatOps kCombineOps{4, 3, 0};
 
@@ -109,24 +110,16 @@ inline constexpr SoftfloatOps kCombineOps{4, 3, 0};
 /// -freciprocal-math would otherwise turn it into a multiplication by 1 / W).
 inline constexpr SoftfloatOps kRowOps{0, 0, 1};
 
-/// As kCombineOps for the precise kernel's exchange (mean_lo = 1: per slice x0_j, the mean m_j of x - x0_j, M2_j;
-/// combine_precise in the writer): d_j = (x0_j - R) + m_j (sub, add) and its sum (add); e_j = d_j - d1 (sub) and its
-/// sum (add); e_j^2 (mul); one addition each in the pairwise sums of M2_j and of e_j^2 (add, add): 7 add, 1 mul (the
-/// sums over S partials take S - 1 additions; counted as S, an overcount of 5 additions per row).
-inline constexpr SoftfloatOps kCombineOpsHiLo{7, 1, 0};
-
-/// fp32 operations per owned row of the precise kernel's combine, besides its kCombineOpsHiLo per partial
-/// (writer_layernorm_fused_rm_wsplit.cpp, combine_precise and its caller): R = slice 0's mean 1 add; d1 = w_full sum
-/// + w_last d_last 2 mul 1 add; c likewise 2 mul 1 add; d = d1 + c 1 add; M2 = sum M2_j + (n_full sum e_j^2 + n_last
-/// e_last^2) 2 mul 2 add; / W 1 div; + eps 1 add; inv_sqrt 12 mul 5 add (a / 2 1 mul, two Newton steps of 3 mul 1
-/// add, a last step of 5 mul 3 add); the mean R + d as hi + lo (Fast2Sum: a + b, hi - a, b - (hi - a)) 3 add. 15
-/// add, 18 mul, 1 div in all. The writer's opaque() barriers (which keep -ffast-math from reassociating these, or
-/// folding the Fast2Sum to lo = 0, or / W into * (1 / W)) are no fp32 operations: nothing is added or removed.
-inline constexpr SoftfloatOps kRowOpsHiLo{15, 18, 1};
-
-/// fp32 operations per row on EVERY core of the precise kernel's exchange with bfloat16 input (wsplit_writer_ct_args::
-/// shift_out): statistics page 0 takes mean - x0 of the core's own slice, (hi - x0) + lo: 2 add, for all 32 rows.
-inline constexpr SoftfloatOps kShiftOutOps{2, 0, 0};
+/// Tile steps per tile-row of the precise W-split kernel's combine (layernorm_fused_rm_precise_wsplit.cpp,
+/// combine_offset and combine_finish), counted from its source for G = ceil(S / 32) slot groups (what the emulator
+/// counts: each unary_bcast, copy_tile, SFPU op, sfpu_reduce and transpose_dest one step; inits and packs none):
+/// combine_offset 7 G + 3 (R: 2 brought in, add 3; per group D = (H - R) + L: 2 copied, sub, add 4, weights copied,
+/// mul 2, past the first group added 1; the column sums 1); combine_finish 12 G + 21, bfloat16 input 3 more (R 3; d
+/// brought in 1; per group D 4, - d 1, counts copied, 2 mul 3, M2_j copied and added 2, past the first group d
+/// brought in again and the term added 2; the column sums 1; x 1 / W, + eps, copy_dest_values, rsqrt 4; 2 Newton
+/// steps of 5 (newton_step) 10; 3 transposes and d brought in again 4; bfloat16: x0 brought in, sub, add 3). In all
+/// 19 G + 24 (float32 input), 19 G + 27 (bfloat16).
+uint64_t wsplit_combine_steps(uint32_t S, bool fp32_input);
 
 /// Tile steps per tile-row of a kind (the row statistics and what the kernel loads once per row), per chunk (0 for
 /// the kinds without chunks: the streaming kernels' chunks of Bt tiles, the precise row-resident kernel's pass B
@@ -154,12 +147,13 @@ uint32_t affine_steps_saved(const std::string& kind, uint32_t affine);
 uint64_t core_tile_steps(const std::string& kind, uint64_t r, uint32_t tiles, uint32_t chunks, uint32_t out_block,
                          uint32_t affine, uint64_t tilized_affine_tiles);
 
-/// Exchange rounds per tile-row of the W-split writer: partials to every peer, then the owners' combined rows.
+/// Exchange rounds per tile-row of the W-split writer with the FPU kernel: partials to every peer, then the owners'
+/// combined rows. The precise kernel's tile exchange has one.
 inline constexpr uint32_t kExchangeRounds = 2;
 
 /// Bytes of a semaphore increment. The exchange messages' bytes come from the writer's layout
-/// (wsplit_exchange in device/kernels/layernorm_fused_rm_kernel_args.hpp): round 1 a slot_bytes slot, round 2 an
-/// owner's result_block_bytes(S) block.
+/// (wsplit_exchange in device/kernels/layernorm_fused_rm_kernel_args.hpp): FPU kernel round 1 a slot_bytes slot,
+/// round 2 an owner's result_block_bytes(S) block; precise kernel tile_runs runs of tile_run_bytes.
 inline constexpr uint32_t kSemaphoreBytes = 4;
 
 /// Tile steps per input tile of each kind of program, with gamma and beta. A step is what the emulator counts
@@ -215,7 +209,8 @@ inline constexpr uint32_t kSemaphoreBytes = 4;
 ///     part): copy, - mean hi, normalize, gamma and beta brought in, addcmul 6. Per output section 3: mean hi, mean
 ///     lo and inv_std brought in. Per tile-row 21: mean pass x0 brought in 1, its first tile not added -1; finish_sum
 ///     of S (3 bf16 parts: split_parts 3 + 3, 3 reduces, x 1 / w_i) 10; M2 pass x0 and m_i brought in 2; finish_sum
-///     of M2 (6, 3 reduces) 9. The inverse std of both W-split kinds is the writer's (kRowOpsHiLo);
+///     of M2 (6, 3 reduces) 9. Both W-split kinds add wsplit_combine_steps per tile-row (the combine, with the
+///     inverse std), not in these constants: it depends on S;
 ///   Left out: W % 32 != 0, where the row's last tile is masked past W (mask_padding: row 0 of the partial scaler
 ///   brought in, multiply: 2 steps): 0 more for the FPU kinds (their reduce takes the partial scaler tile instead);
 ///   5 for the shifted kinds (mean pass: the last tile subtracted into a scratch slot, masked and added on the SFPU,
@@ -280,10 +275,10 @@ ProgramTime program_time(const ProgramWork& p, double cycles_per_step = kCyclesP
 /// hop x (gx - 1 + gy - 1) hops + NIU (tt-isa-documentation NoC README, Performance).
 uint64_t exchange_flight_cycles(const std::string& arch, uint32_t gx, uint32_t gy);
 
-/// Soft-float combine cycles per tile-row of one core of an S-core group (softfloat_cycles of): ceil(32 / S) owned rows x
-/// (S x kCombineOps + kRowOps); mean_lo (the precise kernel's exchange): ceil(32 / S) x (S x kCombineOpsHiLo +
-/// kRowOpsHiLo), plus with shift_out (bfloat16 input) 32 x kShiftOutOps.
-uint64_t wsplit_combine_cycles(uint32_t S, bool mean_lo = false, bool shift_out = false);
+/// Soft-float combine cycles per tile-row of one core of an S-core group with the FPU kernel (softfloat_cycles of):
+/// ceil(32 / S) owned rows x (S x kCombineOps + kRowOps). (The precise kernel combines on the compute core:
+/// wsplit_combine_steps.)
+uint64_t wsplit_combine_cycles(uint32_t S);
 
 /// Work of one of OUR programs for these arguments, analytically (no descriptor): factory = a program factory name,
 /// S = W-split cores per tile-row (0: the factory's choice; ignored by the others). Uses the factories' own helpers
@@ -304,20 +299,15 @@ struct Candidate {
 /// (LayerNormFusedRMWSplitProgramFactory::unusable), in the order of `better`, except that when the fastest is the
 /// streaming program (3 reads of the input), the fastest program reading the input once within kModelError of it
 /// goes first. Why: the model leaves out DRAM latency and NOC congestion, which grow with DRAM traffic, so within its
-/// error the program moving a third of the bytes is the safer choice (e.g. bfloat16 1x1x8192x16384 on Blackhole:
-/// streaming models 3387 us, the W-split (S = 4) 3506 us: 4 % apart; the W-split runs). Likewise, when the fastest is then a
-/// W-split, the row-resident program goes first when it fits and models within kModelError of it, or, for the
-/// precise W-split kernel (fp32 DEST), when the W-split's exchange term is no smaller than its compute term and the
-/// row-resident program models within that exchange term of it (the exchange counted twice: never a program slower
-/// than that, e.g. bfloat16 1x1x32x1536 on Wormhole: the W-split models 50 us, 41 of them exchange, row-resident 217
-/// us; the W-split runs): the per-tile-row exchange adds latencies the model leaves out (semaphore round trips beyond the
-/// flight floor, skew between the cores of a group), and the precise kernel's exchange carries the tail of the row
-/// statistics (the corrected mean, the division and the inverse std) in soft float, at a cost per operation measured
-/// on Debian's libgcc, not on silicon (kSoftfloatAddCycles), so where it is the larger part of a W-split's time the model does not tell it apart from the
-/// row-resident program (e.g. bfloat16 1x1x256x512, default config, on Wormhole: the W-split with S = 8 models 52 us,
-/// 40 of them exchange, the row-resident program 79 us; row-resident runs; 1x1x512x2048: 116 us with 54 of exchange,
-/// so the W-split runs). The FPU W-split kernel's exchange is a plain sum; its selection is the fastest (e.g.
-/// 1x1x64x512 with a 16-bit DEST: S = 16, 25 us, 22 of them exchange). select_program_factory takes the first.
+/// error the program moving a third of the bytes is the safer choice (e.g. bfloat16 1x1x4096x16384 on Blackhole:
+/// streaming models 1693 us, the W-split 1806 us: 7 % apart; the W-split runs). Likewise, when the fastest is then a
+/// W-split, the row-resident program goes first when it fits and the two are not told apart with each modelled time
+/// uncertain by kModelError on its own: t_row_resident (1 - e) <= t_wsplit (1 + e), i.e. row-resident within a factor
+/// (1 + e) / (1 - e) = 1.258 of the W-split. Why each on its own: the W-split's time has terms only it has and the
+/// model leaves out (its writer's L1 copies and NOC issues for the exchange, semaphore round trips beyond the flight
+/// floor, skew between the cores of a group), and its combine is SFPU work on DEST counted at the cycles per step
+/// fitted to other kernels; so the two programs' errors need not move together (bfloat16 1x1x64x128: the W-split
+/// with S = 4 models 23.7 us, row-resident 27.3 us, 15 % apart: row-resident runs). select_program_factory takes the first.
 std::vector<Candidate> candidates(const operation_attributes_t& attrs, const tensor_args_t& tensor_args);
 
 /// Selection order: lower modelled time, then fewer cores, then row-resident before streaming before W-split,

@@ -148,11 +148,12 @@ struct LayerNormFusedRMWSplitProgramFactory {
     /// arch's free L1 (Ws where the unchunked slice fits, so such shapes keep one chunk per slice); 0 when even
     /// 1-tile chunks do not fit or S does not divide Wt.
     static uint32_t chunk_tiles(const operation_attributes_t& attrs, const tensor_args_t& tensor_args, uint32_t S);
-    /// Pages of c_25 per tile-row: the combined mean and variance tiles, then the S exchanged partials (256 B each).
-    /// mean_lo: the precise kernel's exchange (3 statistics pages, 384 B slots; wsplit_exchange).
-    static uint32_t exchange_pages(uint32_t S, DataFormat stats_format, bool mean_lo = false);
+    /// Pages of c_25 per tile-row: the combined mean and variance tiles, then the S exchanged partials (256 B each)
+    /// and the round-2 result area; tile_exchange (the precise kernel): the slot, weight and count tiles,
+    /// wsplit_exchange::tile_pages(S) Float32 pages (layernorm_fused_rm_kernel_args.hpp).
+    static uint32_t exchange_pages(uint32_t S, DataFormat stats_format, bool tile_exchange = false);
     /// Whether the W-split runs its precise compute kernel (layernorm_fused_rm_precise_wsplit.cpp, fp32 DEST, slice
-    /// means exchanged as hi + lo) rather than the FPU one: for every fp32-DEST family of compute_kernel_of (Precise:
+    /// means exchanged as hi + lo and combined on its SFPU) rather than the FPU one: for every fp32-DEST family of compute_kernel_of (Precise:
     /// float32 input; Shifted: bfloat16 input with fp32_dest_acc_en), a fixed rule of dtype and config. So every
     /// family keeps its numerics contract in the W-split (README "Numerics"): the fp32 DEST arithmetic and the hi + lo
     /// slice means hold the shifted family's bound for bfloat16 input (measured 0.25 bf16 ULP of the row scale on

@@ -4,46 +4,47 @@
 // gx x gy rectangle of the grid. Core i of a group owns tile columns [i * Ws, (i + 1) * Ws), Ws = Wt / S: it reads
 // its slice of the 32 sticks and of gamma / beta once (the row-resident reader with a column offset; gamma / beta
 // placed as tiles by the reader, affine_flag::pretiled, as the streaming program's), tilizes the sticks, and computes per-row partial statistics of its slice: the slice mean m_i and M2_i = sum over the slice of
-// (x - m_i)^2, centered on its own mean. The writer kernel of each core then exchanges them with the group in two
-// rounds per tile-row, a reduce-scatter then an all-gather (layout: wsplit_exchange in
-// kernels/layernorm_fused_rm_kernel_args.hpp):
-//   round 1: it copies column 0 of the partial tiles (32 means, 32 M2s as fp32, 256 B; the precise kernel's 32
-//     first elements x0 of the slice, 32 M2s and 32 slice means of x - x0, 384 B) into slot i of an exchange area at the same L1 address on every core of the group,
-//     multicasts that slot to the other S - 1 cores of the rectangle, flushes, increments each peer's round-1
-//     semaphore and waits for S - 1 arrivals;
-//   combine: core i combines only the rows it owns, [i R, min(32, (i + 1) R)), R = ceil(32 / S) (the first
-//     ceil(32 / R) cores own rows, the others none), with the two-pass sum form of the parallel variance: with
-//     n_j the slice widths (compile-time: Ws * 32, the last slice fewer when W % 32 != 0) and N = W,
-//         d = sum_j (n_j / N) d_j,   M2 = sum_j M2_j + sum_j n_j (d_j - d)^2,   var = M2 / N,   mean = K + d,
-//     on the slice means relative to K (precise kernel: slice 0's mean; FPU kernel: 0), d_j = m_j - K =
-//     (hi_j - K) + lo_j. The precise kernel sends its slice mean as an fp32 pair hi_j + lo_j (x0_j and the mean of
-//     x - x0_j), its combine corrects d with a second pass over the partials and computes the inverse std in soft
-//     float, and every core gets the mean as hi + lo, so the row mean keeps fp32 accuracy of the spread, not of
-//     |mean|, also when a slice's first element is an outlier; the FPU kernel sends no lo and gets d. The form is the exact
-//     decomposition of the total sum of squares into within- and between-slice parts (for two slices it is the
-//     combination formula of Chan, Golub, LeVeque 1979, "Updating formulae and a pairwise algorithm for computing
-//     sample variances", Stanford CS-TR-79-773, whose abstract states it; S slices follow by induction,
-//     since sum_j n_j (m_j - mean) = 0; every term is non-negative: no cancellation). fp32 in soft-float (the
-//     data-movement RISC-Vs have no FPU; libgcc, correctly rounded like the host's SSE float math the emulator
-//     runs): 7 operations per (row, partial) (precise kernel: 8, and 34 per row with the inverse std), one
-//     division per row, in slot order;
-//   round 2: each owner writes its rows' (d, var) (precise kernel: mean hi, mean lo, inverse std) into its
-//     16-byte-aligned block of a result area after the slots
-//     (same L1 address on every core), multicasts the block to the other S - 1 cores, flushes, and increments each
-//     peer's round-2 semaphore; every core waits for the other owners' signals and copies the 32 rows into column 0
-//     of c_25 pages 0 (d; precise kernel: mean hi, or for bfloat16 input mean - x0 of its own slice), 1 (variance;
-//     precise kernel: inverse std) and (precise kernel) 2 (mean lo) in the statistics format. Owners compute,
-//     everyone copies: every core of a group gets bit-identical row statistics.
+// (x - m_i)^2, centered on its own mean, and exchanges them with the other cores of its group (layout: wsplit_exchange
+// in kernels/layernorm_fused_rm_kernel_args.hpp). Two exchanges, one per compute kernel (below):
+//   precise kernel (fp32 DEST, the default): a tile exchange in one round. Each core sends its slice's first element
+//     x0_i, the mean m_i of x - x0_i and M2_i about it; its writer stores them as row i of three Float32 slot tiles of
+//     c_25 (one column per row of the tile-row; 32 slots per tile, a second group of tiles past 32), multicasts that
+//     row of each tile (2 runs of 64 B) to the other S - 1 cores at the same L1 address, flushes, increments each
+//     peer's round-1 semaphore, waits for S - 1 arrivals and pushes the tiles to its compute kernel, which combines
+//     all 32 rows at once on the SFPU (layernorm_fused_rm_precise_wsplit.cpp): relative to R = slice 0's mean
+//     x0_0 + m_0, d_j = (x0_j - R) + m_j, d = sum_j (n_j / N) d_j, M2 = sum_j (M2_j + n_j (d_j - d)^2), the column
+//     sums by sfpu_reduce and the results made columns by transpose_dest. Every core computes every row itself, so
+//     every core of a group gets bit-identical statistics; the mean stays the pair R + d (fp32 accuracy of the
+//     spread, not of |mean|, also when a slice's first element is an outlier);
+//   FPU kernel (16-bit DEST): two rounds per tile-row, a reduce-scatter then an all-gather, combined in soft float:
+//     round 1: the writer copies column 0 of the partial tiles (32 means, 32 M2s as fp32, 256 B) into slot i of an
+//     exchange area at the same L1 address on every core of the group, multicasts that slot to the other S - 1
+//     cores of the rectangle, flushes, increments each peer's round-1 semaphore and waits for S - 1 arrivals;
+//     combine: core i combines only the rows it owns, [i R, min(32, (i + 1) R)), R = ceil(32 / S) (the first
+//     ceil(32 / R) cores own rows, the others none): mean = sum_j (n_j / N) m_j, M2 = sum_j M2_j + sum_j n_j
+//     (m_j - mean)^2, var = M2 / N, in fp32 soft float (7 operations per (row, partial), one division per row);
+//     round 2: each owner writes its rows' (mean, var) into its 16-byte-aligned block of a result area after the
+//     slots (same L1 address on every core), multicasts the block, flushes, and increments each peer's round-2
+//     semaphore; every core waits for the other owners' signals and copies the 32 rows into column 0 of c_25 pages
+//     0 (mean) and 1 (variance). Owners compute, everyone copies: bit-identical statistics on every core.
+// Both use the two-pass sum form of the parallel variance, with n_j the slice widths (compile-time: Ws * 32, the last
+// slice fewer when W % 32 != 0) and N = W: the exact decomposition of the total sum of squares into within- and
+// between-slice parts (for two slices it is the combination formula of Chan, Golub, LeVeque 1979, "Updating formulae
+// and a pairwise algorithm for computing sample variances", Stanford CS-TR-79-773, whose abstract states it; S slices
+// follow by induction, since sum_j n_j (m_j - mean) = 0; every term is non-negative: no cancellation).
 // The compute kernel normalizes its slice with them and the writer writes the slice of the 32 output sticks. DRAM
 // traffic is the minimum: every input byte read once, every output byte written once, gamma / beta once per core
-// (each core its own slice). Per tile-row the combine costs each core ceil(32 / S) x S x 7 soft-float operations
-// (S = 64: 448; precise kernel: ceil(32 / S) x (S x 8 + 34), + 64 for bfloat16 input: 610) where combining all 32 rows on every core with Chan's pairwise update costs 32 x (S - 1) x ~12
-// (24192).
+// (each core its own slice). Per tile-row the precise combine costs each core 19 G + 24 tile steps (bfloat16: 27; G =
+// ceil(S / 32); device model wsplit_combine_steps), where the writer's soft-float combine of the earlier precise
+// exchange cost ceil(32 / S) x (S x 8 + 34) operations (S = 32: about 25000 cycles, 4 to 6 times its compute).
 //
 // Exchange ordering. Tile-row b (counted per group from 0) uses c_25 half h = b % 2 (P pages at the same L1 address
-// on every core of the group: the same CB, the same push/pop sequence), round-1 semaphore h and round-2 semaphore
-// 2 + h. Write "c done(b)" for core c's writer having finished its loop iteration b: every read of its slots and
-// result area of b, and both semaphore resets of b. Every step of a writer's loop is sequential, so:
+// on every core of the group: the same CB, the same push/pop sequence), round-1 semaphore h and (FPU kernel)
+// round-2 semaphore 2 + h. Write "c done(b)" for core c's writer having finished its loop iteration b: every read of
+// its slots and result area of b, and both semaphore resets of b. In the tile exchange the compute kernel reads the
+// slots of b, and the writer's iteration b ends with the output chunks of b, which the compute kernel produces only
+// after its combine of b: so done_c(b) includes every read of c's slots of b there too, and the argument below holds
+// with round 1 alone. Every step of a writer's loop is sequential, so:
 //   (A) c's round-1 signal for b is sent after done_c(b - 1);
 //   (B) any core's round-1 wait for b ends only after every peer's round-1 signal for b, hence after done_p(b - 1)
 //       of every peer p (A);
@@ -59,17 +60,18 @@
 // reaches c after done_c(b - 1), so after c reset the round-2 semaphore of b - 1 and b - 2; the increments for b + 1
 // come after done_c(b), after c's reset for b. So a single round-2 semaphore would do; the round-2 pair keeps the
 // parity scheme uniform (and costs 16 B of L1).
-// L1 areas. Peers write only c's slots and result blocks (pages 2.. of a half), never pages 0 and 1, which only c's
-// writer writes after cb_reserve_back (so the compute kernel's reads of pages 0 and 1 of b are safe until it pops
-// them). A peer's round-1 write for b + 2 into half h of c follows c's round-1 signal for b + 1 (A, B), so done_c(b):
+// L1 areas. Peers write only c's slots and result blocks (FPU kernel: pages 2.. of a half, never pages 0 and 1, which
+// only c's writer writes after cb_reserve_back, so the compute kernel's reads of pages 0 and 1 of b are safe until it
+// pops them; tile exchange: only the rows of slices in the slot tiles, never the rows of no slice, which c's writer
+// zeroes, nor the weight and count tiles, which it writes, on the first use of each half). A peer's round-1 write for b + 2 into half h of c follows c's round-1 signal for b + 1 (A, B), so done_c(b):
 // c has finished reading its slots of b. An owner's round-2 write for b + 2 (C) follows done_c(b + 1). So no write
 // of a fast core ever lands on a slot or result block that a slower core still reads; within b, the slots and
 // blocks written by different cores are disjoint, and a core reads a slot or block only after the semaphore that
 // its writer incremented after noc_async_write_barrier (the data flushed before the signal).
 //
-// Circular buffers (pages; Ws = Wt / S; Bc = the staging chunk, a divisor of Ws: chunk_tiles; P = exchange pages =
-// 2 (precise kernel: 3) + ceil(exchange area bytes / stats tile bytes), the exchange area S x 256 B of slots (precise
-// kernel: 384 B) and a result area of ceil(32 / R) blocks of 16-byte-padded 8 R B (precise kernel: 12 R B),
+// Circular buffers (pages; Ws = Wt / S; Bc = the staging chunk, a divisor of Ws: chunk_tiles; P = exchange pages:
+// precise kernel 5 G Float32 tiles (wsplit_exchange::tile_pages), FPU kernel 2 + ceil(exchange area bytes / stats tile
+// bytes), the exchange area S x 256 B of slots and a result area of ceil(32 / R) blocks of 16-byte-padded 8 R B,
 // <= 512 B):
 //   c_0  input sticks, a chunk of the slice     Bc   reader -> compute (tilize)
 //   c_1  input slice tilized                    Ws   compute
@@ -80,13 +82,13 @@
 //        vector (the reader's affine_flag::pretiled; rows 1..31 not written, the compute kernels read row 0 only)
 //   c_16 output sticks, a chunk of the slice    Bc   compute (pack_untilize) -> writer
 //   c_24 (x - m_i)^2, then x - mean             Ws   compute
-//   c_25 mean: the row's combined statistics    2P   writer -> compute, P pages per tile-row: page 0 the combined
-//        mean (precise kernel: its hi part, or mean - x0 of the slice), page 1 the combined variance (precise
-//        kernel: the inverse std), precise kernel: page 2 the mean's lo part (column 0 of each tile),
-//        then the exchange area (the S received partials, then the owners' results; never read by
-//        compute); two halves (tile-row parity)
-//   c_26 variance: this slice's partials        2    compute -> writer: m_i tile, M2_i tile
-//   c_27 1 / sqrt(var + eps); first the slice mean m_i for the squares    1    compute
+//   c_25 mean: the row's statistics             2P   writer -> compute, P pages per tile-row, two halves (tile-row
+//        parity). Precise kernel: the S slices' partials as slot tiles and the weight and count tiles, combined by
+//        compute. FPU kernel: page 0 the combined mean, page 1 the combined variance (column 0), then the exchange
+//        area (the S received partials, then the owners' results; never read by compute)
+//   c_26 variance: this slice's partials        2|3  compute -> writer: FPU kernel m_i, M2_i tiles; precise x0, m, M2
+//   c_27 1 / sqrt(var + eps); first the slice mean m_i for the squares    1    compute (precise kernel: 2, float32
+//        input 3: its row sums, m_i, the combine's d, then its statistics chunk)
 // Staging in chunks. Only the slice's tiles (c_1, c_6, c_7; the FPU kernel's c_24) must stay resident for a whole
 // tile-row; the row-major staging moves Bc tiles' width at a time, as in the streaming program: the reader places
 // gamma's Ws / Bc chunks as tiles in c_6, then beta's in c_7 (once; each chunk read into c_4 / c_5 and copied into
@@ -96,10 +98,10 @@
 // and untilizes its output one chunk into c_16 at a time, which the writer writes before the next.
 // chunk_tiles picks the widest Bc that fits L1 (Ws wherever the unchunked slice fits: one NOC transaction per stick
 // and slice, as before); wsplit_chunk_tiles forces one. So Blackhole float32 1 x 128 x 65536 (S at most 32 there:
-// Ws = 64 float32 tiles, 1923072 B of CBs unchunked against 1461120 B free) runs with Bc = 32 in 1398784 B instead
+// Ws = 64 float32 tiles, 1910784 B of CBs unchunked against 1461120 B free) runs with Bc = 32 in 1386496 B instead
 // of streaming each row 3 times.
 // Semaphores (kernel-config region, get_semaphore): 0 and 1 count round-1 arrivals of tile-rows of even / odd
-// parity, 2 and 3 round-2 arrivals.
+// parity, 2 and 3 (FPU kernel only) round-2 arrivals.
 //
 // Compute kernel: by the row-resident program's fixed rule (compute_kernel_of: input dtype and fp32_dest_acc_en, never
 // the data; precise_kernel). BFLOAT16 input with a 16-bit DEST (the FPU family) runs the FPU kernel
@@ -111,10 +113,10 @@
 // of a row-sum tile (2 bfloat16 pages for bfloat16 input, 3 for float32), c_27 the row-sum tile and its remainder,
 // then the slice mean m_i (2 Float32 pages); c_25 and c_27 unpack straight to the fp32 DEST, and so do c_0, c_1,
 // c_6, c_7 when they are Float32 (c_4, c_5 marked too, never unpacked; bf16 CBs stay unmarked: exact in the 19-bit
-// source registers); math fidelity HiFi4. The partials reach the writer in Float32 (c_26, 3 pages: x0, m_i, M2_i; stats_format is Float32 with
-// fp32_dest_acc_en, which both families have); the writer is told so (wsplit_writer_ct_args::mean_lo), adds eps
-// (eps_bits) and, for bfloat16 input, sends each core mean - x0 of its own slice (shift_out). The output is packed
-// from the fp32 DEST to the output format (round to nearest).
+// source registers); math fidelity HiFi4. The partials reach the writer in Float32 (c_26, 3 pages: x0, m_i, M2_i;
+// stats_format is Float32 with fp32_dest_acc_en, which both families have); the writer is told to run the tile
+// exchange (wsplit_writer_ct_args::tile_exchange), and the compute kernel adds eps (a runtime arg). The output is
+// packed from the fp32 DEST to the output format (round to nearest).
 #include "device/layernorm_fused_rm_program_factory.hpp"
 
 #include <algorithm>
@@ -185,7 +187,9 @@ std::vector<CbPlan> cb_plan(uint32_t W, uint32_t S, DataFormat fmt, DataFormat o
         centered,
         {cb::mean, 2 * F::exchange_pages(S, sf, precise), sf},
         {cb::variance, precise ? 3u : 2u, sf},
-        {cb::inv_std, precise ? 2u : 1u, sf},
+        // The precise kernel's c_27: its statistics chunk (inverse std, mean - x0; float32 input: inverse std, R, d)
+        // starts at page 0 of the ring (layernorm_fused_rm_precise_wsplit.cpp, CBs).
+        {cb::inv_std, precise ? (fmt == DataFormat::Float32 ? 3u : 2u) : 1u, sf},
     };
 }
 
@@ -214,9 +218,12 @@ LayerNormFusedRMWSplitProgramFactory::Layout LayerNormFusedRMWSplitProgramFactor
     return best;
 }
 
-uint32_t LayerNormFusedRMWSplitProgramFactory::exchange_pages(uint32_t S, DataFormat stats_fmt, bool mean_lo) {
+uint32_t LayerNormFusedRMWSplitProgramFactory::exchange_pages(uint32_t S, DataFormat stats_fmt, bool tile_exchange) {
+    if (tile_exchange) {
+        return wsplit_exchange::tile_pages(S);
+    }
     const uint32_t page = tile_size(stats_fmt);
-    return wsplit_exchange::stats_pages(mean_lo) + (wsplit_exchange::area_bytes(S, mean_lo) + page - 1) / page;
+    return wsplit_exchange::stats_pages + (wsplit_exchange::area_bytes(S) + page - 1) / page;
 }
 
 uint64_t LayerNormFusedRMWSplitProgramFactory::cb_bytes(uint32_t W, uint32_t S, DataFormat in_format,
@@ -369,7 +376,8 @@ ProgramDescriptor LayerNormFusedRMWSplitProgramFactory::create_descriptor(const 
     for (const CbPlan& c : cb_plan(W, S, fmt, out_fmt, cc, has_gamma, has_beta, Bc)) {
         add_cb(c.index, c.pages, c.format);
     }
-    for (uint32_t id = 0; id < 4; ++id) {  // round-1 arrivals (0, 1) and round-2 arrivals (2, 3), by tile-row parity
+    // Round-1 arrivals (0, 1) and, the FPU kernel's exchange, round-2 arrivals (2, 3), by tile-row parity.
+    for (uint32_t id = 0; id < (precise ? 2u : 4u); ++id) {
         desc.semaphores.push_back(tt::tt_metal::SemaphoreDescriptor{id, cores, 0});
     }
 
@@ -436,10 +444,8 @@ ProgramDescriptor LayerNormFusedRMWSplitProgramFactory::create_descriptor(const 
         a[ct::full_slice_cols] = full_cols;
         a[ct::last_slice_cols] = last_cols;
         a[ct::W] = W;
-        a[ct::mean_lo] = precise ? 1u : 0u;
+        a[ct::tile_exchange] = precise ? 1u : 0u;
         a[ct::chunk_tiles] = Bc;
-        a[ct::eps_bits] = std::bit_cast<uint32_t>(attrs.eps);
-        a[ct::shift_out] = precise && fmt != DataFormat::Float32 ? 1u : 0u;
     }
     detail::append_interleaved_accessor_args(writer.compile_time_args,
                                              detail::align_up(out_stick_bytes, arch.dram_alignment));
@@ -473,6 +479,7 @@ ProgramDescriptor LayerNormFusedRMWSplitProgramFactory::create_descriptor(const 
             c[wsplit_compute_rt_args::num_blocks] = blocks;
             c[wsplit_compute_rt_args::inv_w_slice_bits] = std::bit_cast<uint32_t>(1.0f / static_cast<float>(cols));
             c[wsplit_compute_rt_args::partial_last_tile] = (last && last_tile_cols < 32) ? 1u : 0u;
+            c[wsplit_compute_rt_args::eps_bits] = std::bit_cast<uint32_t>(attrs.eps);
             compute.runtime_args.push_back({core, std::move(c)});
             namespace wr = wsplit_writer_rt_args;
             std::vector<uint32_t> w(wr::count, 0);

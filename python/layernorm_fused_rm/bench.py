@@ -457,8 +457,8 @@ DEFINITIONS = {
                     "row-resident, streaming, the W-split with every S its predicate accepts; ties: fewer cores, "
                     "then row-resident, streaming, W-split, then smaller S; within the model's calibration error "
                     "of a streaming program, a one-read program goes first; the row-resident program goes before "
-                    "a W-split within that error, or before a precise (fp32 DEST) W-split whose exchange term is no "
-                    "smaller than its compute term): the first of model.candidates; select_program_factory runs it "
+                    "a W-split within that error taken on each of the two, a factor (1 + e) / (1 - e)): the first of "
+                    "model.candidates; select_program_factory runs it "
                     "(split = its S)",
     "model": "terms of each modelled program (us): chosen, candidates, unfused (its 3 ops)",
     "cores_used": "cores whose compute runtime arg [0] (tile-rows) is > 0 (W-split: S per tile-row group)",

@@ -8,7 +8,8 @@ to_layout(ROW_MAJOR)`` is counted the same way, one program per op, the three op
 
 The model itself lives in C++, one source of truth, bound as ``_C.model`` (cpp/device/layernorm_fused_rm_device_model.hpp:
 the formula, its assumptions, what it leaves out, the arch constants with their sources, NOC occupancy, program time,
-the W-split's two-round exchange and soft-float combine, and the work of the op's three programs computed analytically
+the W-split's exchange (one round of tiles and a combine in tile steps with fp32 DEST; two rounds and a soft-float
+combine with a 16-bit DEST), and the work of the op's three programs computed analytically
 from the arguments; ``select_program_factory`` picks the program with the lowest modelled time that fits L1, near-ties
 within the calibration error (``_C.model.MODEL_ERROR``) going to a one-read program over streaming: the first of
 ``_C.model.candidates``). This module adds what only the bench and the calibration need: the work of upstream's
@@ -41,8 +42,9 @@ M = _C.model
 
 FLOOR_NOTE = ("model_us is a FLOOR with stated assumptions, not a promise: perfect reader/compute/writer overlap, "
               "no dispatch or launch time, no DRAM latency or NOC congestion, one fitted cycles-per-tile-step, "
-              "soft-float combine of the W-split at cycles per fp32 operation measured on Debian's libgcc in an "
-              "emulator (tools/softfloat_cycles), not on silicon")
+              "every tile step (the W-split's SFPU combine included) at that cost, the 16-bit-DEST W-split's "
+              "soft-float combine at cycles per fp32 operation measured on Debian's libgcc in an emulator "
+              "(tools/softfloat_cycles), not on silicon")
 
 TILE = 32  # tile side (32x32 tiles, faces 16x16)
 
@@ -89,12 +91,13 @@ def work_from_descriptor(desc, arch: str, shape: list[int], e_in: int, e_out: in
     times (1, or 3 streaming); each given gamma / beta once per core, or once per tile-row when passes = 3. The writer
     writes each output stick of the tile-row in the same chunks. W-split (program factory name contains "WSplit"):
     S = writer compile-time arg S, the core's slice is reader Wt tiles of the row (in chunks of Bt: the staging chunk
-    when its unchunked CBs would not fit L1; the writer writes the same chunks), and per tile-row and exchange round
-    (_C.model.EXCHANGE_ROUNDS) the writer sends a message (round 1 its slot, _C.model.slot_bytes_of(mean_lo): 256 B, or
-    384 B for the precise kernel, writer compile-time arg mean_lo; round 2 an owner's result block,
-    _C.model.result_block_bytes(S, mean_lo): 8 B per owned row, 12 B with mean_lo) and a semaphore increment to each
-    of the S - 1 peers
-    of its group, whose rectangle the writer's multicast corners give. DRAM bytes of the whole program: input `passes`
+    when its unchunked CBs would not fit L1; the writer writes the same chunks). Per tile-row the writer sends to each
+    of the S - 1 peers of its group, whose rectangle the writer's multicast corners give: with the precise kernel
+    (writer compile-time arg tile_exchange) _C.model.TILE_RUNS runs of TILE_RUN_BYTES (its row of the 3 slot tiles) and
+    one semaphore increment, the combine being _C.model.wsplit_combine_steps tile steps of the compute kernel; with the
+    FPU kernel, per exchange round (_C.model.EXCHANGE_ROUNDS) a message (round 1 its slot, _C.model.SLOT_BYTES; round
+    2 an owner's result block, _C.model.result_block_bytes(S): 8 B per owned row) and a semaphore increment, plus
+    the soft-float combine (_C.model.wsplit_combine_cycles). DRAM bytes of the whole program: input `passes`
     times, output once, gamma and beta once per group of S cores (per tile-row when streaming). Raises ValueError
     when no core has a tile-row.
     """
@@ -116,12 +119,11 @@ def work_from_descriptor(desc, arch: str, shape: list[int], e_in: int, e_out: in
     last = cols - (chunks - 1) * bt * TILE  # elements in the last chunk
     per_stick = lambda e: [(chunks - 1, bt * TILE * e), (1, last * e)]  # noqa: E731
     kind = "wsplit" if wsplit else ("streaming" if passes == 3 else "row_resident")
-    # The precise W-split kernel's writer exchanges hi + lo slice means (compile-time arg mean_lo).
-    mean_lo = wsplit and bool(writer.compile_time_args[_C.wsplit_writer_ct_args.mean_lo])
+    # The precise W-split kernel's tile exchange (writer compile-time arg tile_exchange), combined by compute.
+    tiles = wsplit and bool(writer.compile_time_args[_C.wsplit_writer_ct_args.tile_exchange])
     # The compute kernel's family, from its file name: layernorm_fused_rm{,_shifted,_precise}{,_streaming,_wsplit}.cpp
     source = compute.kernel_source.rsplit("/", 1)[-1]
     family = "_precise" if "_precise" in source else ("_shifted" if "_shifted" in source else "")
-    shift_out = mean_lo and bool(writer.compile_time_args[_C.wsplit_writer_ct_args.shift_out])
     if wsplit and family:  # one precise W-split kernel, counted per input format (compile-time arg fp32_input)
         family = "_precise" if compute.compile_time_args[_C.wsplit_compute_ct_args.fp32_input] else "_shifted"
     steps = kind + family
@@ -142,11 +144,16 @@ def work_from_descriptor(desc, arch: str, shape: list[int], e_in: int, e_out: in
         a = writer.runtime_args[0][1]
         gx, gy = abs(a[wrt.mcast_x1] - a[wrt.mcast_x0]) + 1, abs(a[wrt.mcast_y1] - a[wrt.mcast_y0]) + 1
         flight = M.exchange_flight_cycles(arch, gx, gy)
-        core.exchanges = [Exchange(r, flight, M.wsplit_combine_cycles(S, mean_lo, shift_out)), Exchange(r, flight, 0)]
-        rounds = M.EXCHANGE_ROUNDS * r * (S - 1)
         msgs = r * (S - 1)
-        core.write_txns = core.write_txns + [(msgs, M.slot_bytes_of(mean_lo)), (msgs, M.result_block_bytes(S, mean_lo)),
-                                             (rounds, M.SEMAPHORE_BYTES)]
+        if tiles:
+            fp32_input = bool(compute.compile_time_args[_C.wsplit_compute_ct_args.fp32_input])
+            core.tile_steps += r * M.wsplit_combine_steps(S, fp32_input)
+            core.exchanges = [Exchange(r, flight, 0)]
+            core.write_txns = core.write_txns + [(msgs * M.TILE_RUNS, M.TILE_RUN_BYTES), (msgs, M.SEMAPHORE_BYTES)]
+        else:
+            core.exchanges = [Exchange(r, flight, M.wsplit_combine_cycles(S)), Exchange(r, flight, 0)]
+            core.write_txns = core.write_txns + [(msgs, M.SLOT_BYTES), (msgs, M.result_block_bytes(S)),
+                                                 (M.EXCHANGE_ROUNDS * msgs, M.SEMAPHORE_BYTES)]
     rows = math.prod(shape) // W
     cores = len(working)
     # gamma and beta: the whole row once per group of S cores (each core its slice), per tile-row when streaming
@@ -266,11 +273,14 @@ def constants() -> dict[str, Any]:
                                          "writer's operand ranges, timed with tt-isa-documentation WormholeB0/"
                                          "TensixTile/BabyRISCV/README.md; floor case, the mean over operand classes)"}
     out["combine"] = {"value": {"ops_per_partial_update": M.COMBINE_OPS, "exchange_rounds": M.EXCHANGE_ROUNDS,
-                                "ops_per_owned_row": M.ROW_OPS, "ops_per_partial_update_hi_lo": M.COMBINE_OPS_HI_LO,
-                                "ops_per_owned_row_hi_lo": M.ROW_OPS_HI_LO, "ops_per_row_shift_out": M.SHIFT_OUT_OPS},
-                      "source": "the W-split writer's distributed combine, counted from its source: per tile-row "
-                                "ceil(32 / S) owned rows x (S partial updates x 7 fp32 operations + 1 division) per "
-                                "core (precise kernel: 8, plus 34 per owned row with the inverse std, plus 2 per row "
-                                "on every core for bfloat16 input), two exchange rounds"}
+                                "ops_per_owned_row": M.ROW_OPS,
+                                "precise_steps_per_tile_row": {"float32": M.wsplit_combine_steps(32, True),
+                                                               "bfloat16": M.wsplit_combine_steps(32, False)}},
+                      "source": "the W-split's combine, counted from its source: FPU kernel (16-bit DEST), the "
+                                "writer's soft-float combine, per tile-row ceil(32 / S) owned rows x (S partial "
+                                "updates x 7 fp32 operations + 1 division) per core, two exchange rounds; precise "
+                                "kernel (the fp32-DEST families), one exchange round of tile rows and a combine of "
+                                "19 G + 24 (bfloat16: 27) tile steps on the compute core, G = ceil(S / 32) (shown for "
+                                "S <= 32)"}
     out["steps_per_tile"] = {"value": dict(STEPS), "source": "counted from the compute kernels (module docstring)"}
     return out

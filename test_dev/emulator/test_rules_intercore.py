@@ -154,8 +154,11 @@ def test_semaphore_multicast_before_the_data_was_flushed_is_a_race(dev, bufs):
 
 
 # The W-split program's own writer (cpp/device/kernels/dataflow/writer_layernorm_fused_rm_wsplit.cpp), broken by text
-# substitution in a copy of the kernel root: one broken exchange per round.
+# substitution in a copy of the kernel root: one broken exchange per round, for both exchanges (the precise kernel's
+# tile exchange, one round: the default config; the FPU kernel's two rounds: a 16-bit DEST).
 WSPLIT_WRITER = "writer_layernorm_fused_rm_wsplit.cpp"
+TILE_SIGNAL = "signal_peers<S>(sem_addr, my);"
+TILE_BARRIER = "noc_async_write_barrier();  // the rows have landed everywhere before any peer is told so"
 ROUND1_SIGNAL = "signal_peers<S>(sem1_addr, my);"
 ROUND2_SIGNAL = "signal_peers<S>(sem2_addr, my);"
 ROUND2_BARRIER = "noc_async_write_barrier();  // the block has landed everywhere before any peer is told so"
@@ -163,22 +166,25 @@ ROUND2_BARRIER = "noc_async_write_barrier();  // the block has landed everywhere
 
 @pytest.fixture
 def broken_wsplit_writer(tmp_path):
-    """Returns break_(old, new): the kernel root becomes a copy whose W-split writer has `old` replaced by `new`."""
+    """Returns break_(old, new, fp32_dest): the kernel root becomes a copy whose W-split writer has `old` replaced by
+    `new`, run with fp32 DEST (the precise kernel's tile exchange) or a 16-bit DEST (the FPU kernel's exchange)."""
     root = tmp_path / "kernels"
     shutil.copytree(layernorm_fused_rm.KERNEL_ROOT, root)
     writer = root / "dataflow" / WSPLIT_WRITER
     src = writer.read_text()
 
-    def break_(old, new):
+    def break_(old, new, fp32_dest=True):
         assert src.count(old) == 1, f"the W-split writer changed: update this sabotage ({old!r})"
         writer.write_text(src.replace(old, new))
         _C.set_kernel_root(str(root))
         layernorm_fused_rm.clear_program_cache()
         x = ttnn.from_torch(torch.randn(1, 1, 32, 256).to(torch.bfloat16), dtype=ttnn.bfloat16,
                             layout=ttnn.ROW_MAJOR_LAYOUT)
+        cfg = ttnn.WormholeComputeKernelConfig(math_fidelity=ttnn.MathFidelity.HiFi4, fp32_dest_acc_en=fp32_dest)
         t0 = time.monotonic()
         try:
-            ttnn.layernorm_fused_rm(x, program_factory=_C.WSPLIT_PROGRAM_FACTORY, wsplit_cores_per_row=2)
+            ttnn.layernorm_fused_rm(x, program_factory=_C.WSPLIT_PROGRAM_FACTORY, wsplit_cores_per_row=2,
+                                    compute_kernel_config=cfg)
         finally:
             assert time.monotonic() - t0 < 10.0
     try:
@@ -188,12 +194,14 @@ def broken_wsplit_writer(tmp_path):
         layernorm_fused_rm.clear_program_cache()
 
 
-@pytest.mark.parametrize("signal,sem", [(ROUND1_SIGNAL, 0), (ROUND2_SIGNAL, 2)], ids=["round1", "round2"])
-def test_wsplit_core_that_never_signals_is_a_deadlock_naming_the_rounds_semaphore(broken_wsplit_writer, signal, sem):
+@pytest.mark.parametrize("signal,sem,fp32_dest", [(TILE_SIGNAL, 0, True), (ROUND1_SIGNAL, 0, False),
+                                                  (ROUND2_SIGNAL, 2, False)], ids=["tiles", "round1", "round2"])
+def test_wsplit_core_that_never_signals_is_a_deadlock_naming_the_rounds_semaphore(broken_wsplit_writer, signal, sem,
+                                                                                  fp32_dest):
     # S = 2, one tile-row: core 1 skips its signal of one round; core 0 waits for it forever (round 2: core 0 got
     # core 1's partials, but never core 1's rows 16..31). In round 1, core 1 then waits in round 2 for core 0.
     with pytest.raises(DeadlockError) as info:
-        broken_wsplit_writer(signal, "if (my != 1) { " + signal + " }")
+        broken_wsplit_writer(signal, "if (my != 1) { " + signal + " }", fp32_dest)
     msg = str(info.value)
     assert (f"writer {WSPLIT_WRITER} @ core (0,0): blocked in noc_semaphore_wait(semaphore {sem}, 1): semaphore {sem} "
             "at L1 ") in msg, msg
@@ -202,9 +210,11 @@ def test_wsplit_core_that_never_signals_is_a_deadlock_naming_the_rounds_semaphor
         assert "blocked in noc_semaphore_wait(semaphore 0" not in msg, msg
 
 
-def test_wsplit_round_2_signal_before_the_rows_were_flushed_is_a_race(broken_wsplit_writer):
+@pytest.mark.parametrize("barrier,sem,fp32_dest", [(TILE_BARRIER, 0, True), (ROUND2_BARRIER, 2, False)],
+                         ids=["tiles", "round2"])
+def test_wsplit_signal_before_the_rows_were_flushed_is_a_race(broken_wsplit_writer, barrier, sem, fp32_dest):
     with pytest.raises(EmulatorError) as info:
-        broken_wsplit_writer(ROUND2_BARRIER, "")
+        broken_wsplit_writer(barrier, "", fp32_dest)
     msg = str(info.value)
-    assert "noc_semaphore_inc(semaphore 2): signals a semaphore of core (" in msg, msg
+    assert f"noc_semaphore_inc(semaphore {sem}): signals a semaphore of core (" in msg, msg
     assert "no noc_async_write_barrier / noc_async_writes_flushed before the signal (a race)" in msg, msg

@@ -72,13 +72,13 @@ def test_forced_wsplit_meets_the_row_resident_bounds(shape, S):
     assert diff <= 2 * float(bf16_ulp(ref.abs().max())), (diff, r)
 
 
-def test_decode_row_splits_over_32_cores_and_reads_each_byte_once():
+def test_decode_row_splits_over_64_cores_and_reads_each_byte_once():
     # Forced: the staged gates fix the default program of such shapes (select_program_factory's comment). The model's
-    # S: 32 (test_selection_rule), half of Wormhole's 8 x 8 grid.
+    # S: 64 (test_selection_rule), all of Wormhole's 8 x 8 grid.
     shape = [1, 1, 32, 4096]
     x, gamma, beta = _inputs(shape, 7)
     y, stats = _run(x, gamma, beta, program_factory=WSPLIT)
-    assert stats["cores_used"] == 32
+    assert stats["cores_used"] == 64
     r = report(y, layernorm_fused_rm.golden(x, gamma, beta, 1e-5))
     assert r["pcc"] >= 0.9999 and r["max_ulp_at_scale"] <= 4.0, r
     # Each row read once, each core reading its own slice of gamma and beta: the minimum.
@@ -86,7 +86,7 @@ def test_decode_row_splits_over_32_cores_and_reads_each_byte_once():
     assert stats["dram_bytes_written"] == 32 * 4096 * 2
     desc = layernorm_fused_rm.create_program_descriptor(_host(x), _host(gamma), _host(beta), program_factory=WSPLIT)
     assert desc.program_factory == WSPLIT
-    assert len(desc.semaphores) == 4  # round 1 and round 2, each by tile-row parity
+    assert len(desc.semaphores) == 2  # the tile exchange's one round, by tile-row parity
 
 
 def test_decode_row_on_blackhole_uses_32_cores(monkeypatch):
@@ -132,12 +132,12 @@ def test_selection_rule():
             assert d.kernels[2].compile_time_args[3] == s
         return s
 
-    # By hand, the exchange of 1x1x32x4096 on Wormhole (one tile-row, the precise kernel: fp32 DEST by default): the
-    # soft-float combine (device model, kCombineOpsHiLo etc.; add 80, mul 113, div 123 cycles) costs an owner
-    # ceil(32 / S) x (S x 673 + 3357) cycles, and every core 32 x 160 (mean - x0): S = 64 51549 cycles, S = 32 30013,
-    # S = 16 2 x (16 x 673 + 3357) + 5120 = 33370; with the compute (S = 64: 11.6 us, S = 32: 19.0, S = 16: 33.6) and
-    # the flights, S = 64 models 63.7 us, S = 32 49.4 us, S = 16 67.3 us; fewer cores take longer still.
-    assert chosen([1, 1, 32, 4096]) == 32
+    # By hand, 1x1x32x4096 on Wormhole (one tile-row, the precise kernel: fp32 DEST by default), tile steps per core
+    # (device model): 10 per tile of the slice (Ws = 128 / S), 2 per output section of 2 tiles, 13 per tile-row, and the
+    # combine on the compute core (wsplit_combine_steps: 46 for one group of 32 slots, 65 for two): S = 64 2 x 10 + 2 +
+    # 13 + 65 = 100 steps (33.2 us), S = 32 40 + 4 + 13 + 46 = 103 (34.2 us), S = 16 80 + 8 + 13 + 46 = 147 (48.9 us);
+    # the exchange is one round's flight (0.2-0.3 us). S = 64 is the fastest.
+    assert chosen([1, 1, 32, 4096]) == 64
     for shape in ([1, 1, 96, 1024], [1, 1, 2048, 512], [1, 1, 2048, 4096]):
         assert chosen(shape) >= 2
     assert chosen([1, 1, 32, 32]) == 0  # Wt = 1: nothing to split
@@ -196,7 +196,7 @@ def _run32(x, gamma, beta, S, **kw):
 # float32 cases: a partial tile-row and a partial last tile (33 x 100), S up to 64 (S = 9: non-owner cores in the
 # distributed combine), gamma / beta given or not, rows m + s * randn with |m| / s <= 1 (stage-7's 3 randn - 1, and
 # test_accuracy's m = 0) and with a large mean against the spread (test_accuracy's m / s = 300 and 1e4): the slice
-# means travel as fp32 hi + lo pairs and are combined relative to slice 0's mean, so the row mean keeps fp32 accuracy
+# means travel as fp32 pairs x0 + m and are combined relative to slice 0's mean, so the row mean keeps fp32 accuracy
 # of the spread, not of |mean| (sent as one fp32 value each, such rows are off by ~1e-5 (m / s = 300) to ~1e-3 (1e4)
 # of the row scale).
 FP32_CASES = [
@@ -238,10 +238,10 @@ def test_forced_float32_wsplit_meets_the_precise_bound(shape, S, affine, m, s):
 
 
 def test_float32_wsplit_64_slices():
-    # S = 64 slices (the most on Wormhole), 16384 columns: the combine sums 64 partial M2s per row, pairwise in the
-    # precise exchange. Measured over seeds 1..8 of these inputs: 1.3e-7 to 1.9e-7 of the row scale (the earlier
-    # kernel's compensated (Neumaier) sum: 1.4e-7 to 2.2e-7, a plain running fp32 sum 1.8e-7 to 2.5e-7; 3.04e-7 on
-    # seed 1 with the FPU kernel's summation order); the streaming precise program: 1.7e-7 on seed 1.
+    # S = 64 slices (the most on Wormhole), 16384 columns: the combine sums 64 partial M2s per row, two groups of 32
+    # slots, each summed by sfpu_reduce's tree. Measured over seeds 1..8 of these inputs: 1.4e-7 to 2.2e-7 of the row
+    # scale (the writer's soft-float combine before it, pairwise sums and a corrected mean: 1.1e-7 to 1.5e-7; its
+    # compensated (Neumaier) sum earlier: 1.4e-7 to 2.2e-7); the streaming precise program: 1.7e-7 on seed 1.
     g = torch.Generator().manual_seed(1)
     x = torch.randn(1, 1, 32, 16384, generator=g)
     gamma, beta = torch.randn(16384, generator=g), torch.randn(16384, generator=g)
@@ -254,7 +254,7 @@ def test_float32_wsplit_program_configuration():
     # The precise W-split kernel's silicon assumptions, as the descriptor states them: HiFi4 whatever the caller
     # asked, the Float32 CBs copied or broadcast into DEST marked UnpackToDestFp32, c_24 (the bf16 parts of a
     # row-sum tile, read by reduce through SrcB) and c_26 (the partials m hi, m lo, M2, only packed) not marked;
-    # float32 pages; the writer told to exchange the mean as hi + lo.
+    # float32 pages (c_27: 3, the inverse std and the mean's two parts); the writer told to run the tile exchange.
     x = _host32(torch.zeros(1, 1, 32, 512))
     cfg = ttnn.WormholeComputeKernelConfig(math_fidelity=ttnn.MathFidelity.LoFi, fp32_dest_acc_en=True)
     desc = layernorm_fused_rm.create_program_descriptor(x, program_factory=WSPLIT, wsplit_cores_per_row=4,
@@ -268,11 +268,13 @@ def test_float32_wsplit_program_configuration():
            for cb in desc.cbs for fd in cb.format_descriptors}
     f32, bf16 = _C.DataFormat.Float32, _C.DataFormat.Float16_b
     assert cbs[0] == (4, f32) and cbs[1] == (4, f32) and cbs[16] == (4, f32)
-    assert cbs[24] == (3, bf16) and cbs[26] == (3, f32) and cbs[27] == (2, f32)
+    assert cbs[24] == (3, bf16) and cbs[26] == (3, f32) and cbs[27] == (3, f32)
+    assert cbs[25] == (2 * 5, f32)  # two halves of the S = 4 slots' hi, lo, M2 tiles and the weight and count tiles
     (wr,) = [k for k in desc.kernels if k.kernel_source.endswith("writer_layernorm_fused_rm_wsplit.cpp")]
-    assert wr.compile_time_args[10] == 1  # wsplit_writer_ct_args::mean_lo: the partials' mean as hi + lo
-    assert wr.compile_time_args[_C.wsplit_writer_ct_args.shift_out] == 0  # page 0 the mean's hi part, page 2 its lo
+    assert wr.compile_time_args[10] == 1  # wsplit_writer_ct_args::tile_exchange
     assert k.compile_time_args[_C.wsplit_compute_ct_args.fp32_input] == 1
+    assert k.compile_time_args[_C.wsplit_compute_ct_args.exchange_pages] == 5
+    assert len(desc.semaphores) == 2  # one round, by tile-row parity
 
 
 BF16_OFFSETS = [(0.0, 1.0), (30.0, 1.0), (256.0, 8.0), (300.0, 1.0)]  # (m, s): rows m + s randn, |m| / s up to 300
@@ -301,32 +303,32 @@ def test_default_config_wsplit_meets_the_shifted_bound(m, s):
 def test_bf16_wsplit_kernel_follows_the_config(fp32_dest):
     # bfloat16 input: fp32 DEST runs the precise W-split kernel (HiFi4; only the Float32 statistics CBs c_25, c_27
     # marked UnpackToDestFp32: bf16 CBs pass the source registers exactly; bf16 row CBs; 2 bf16 parts per row sum in
-    # c_24; Float32 partials, 3 pages; the writer exchanges hi + lo, adds eps itself and sends mean - x0 of the slice);
-    # a 16-bit DEST runs the FPU W-split kernel (no lo part).
+    # c_24; Float32 partials, 3 pages; the writer runs the tile exchange, the compute kernel combines and adds eps, a
+    # runtime arg); a 16-bit DEST runs the FPU W-split kernel (the writer's soft-float exchange, two rounds).
     x = _host(torch.zeros(1, 1, 32, 512))
     cfg = ttnn.WormholeComputeKernelConfig(math_fidelity=ttnn.MathFidelity.LoFi, fp32_dest_acc_en=fp32_dest)
     desc = layernorm_fused_rm.create_program_descriptor(x, program_factory=WSPLIT, wsplit_cores_per_row=4,
                                                         compute_kernel_config=cfg)
     (k,) = [k for k in desc.kernels if k.is_compute]
     (wr,) = [k for k in desc.kernels if k.kernel_source.endswith("writer_layernorm_fused_rm_wsplit.cpp")]
-    mean_lo = wr.compile_time_args[_C.wsplit_writer_ct_args.mean_lo]
+    tiles = wr.compile_time_args[_C.wsplit_writer_ct_args.tile_exchange]
     cbs = {fd.buffer_index: (cb.total_size // fd.page_size, fd.data_format)
            for cb in desc.cbs for fd in cb.format_descriptors}
     bf16 = _C.DataFormat.Float16_b
     assert cbs[0] == (4, bf16) and cbs[1] == (4, bf16) and cbs[16] == (4, bf16)
     if not fp32_dest:
-        assert k.kernel_source.endswith("/layernorm_fused_rm_wsplit.cpp") and mean_lo == 0
+        assert k.kernel_source.endswith("/layernorm_fused_rm_wsplit.cpp") and tiles == 0
+        assert len(desc.semaphores) == 4  # round 1 and round 2, each by tile-row parity
         return
-    assert k.kernel_source.endswith("/layernorm_fused_rm_precise_wsplit.cpp") and mean_lo == 1
+    assert k.kernel_source.endswith("/layernorm_fused_rm_precise_wsplit.cpp") and tiles == 1
     assert k.config.math_fidelity == _C.MathFidelity.HiFi4
     fp32 = _C.UnpackToDestMode.UnpackToDestFp32
     assert [i for i, md in enumerate(k.config.unpack_to_dest_mode) if md == fp32] == [25, 27]
     f32 = _C.DataFormat.Float32
     assert cbs[24] == (2, bf16) and cbs[26] == (3, f32) and cbs[27] == (2, f32)
     assert k.compile_time_args[_C.wsplit_compute_ct_args.fp32_input] == 0
-    wct = _C.wsplit_writer_ct_args
-    assert wr.compile_time_args[wct.shift_out] == 1
-    assert wr.compile_time_args[wct.eps_bits] == struct.unpack("<I", struct.pack("<f", 1e-5))[0]
+    eps = struct.unpack("<I", struct.pack("<f", 1e-5))[0]
+    assert all(a[_C.wsplit_compute_rt_args.eps_bits] == eps for _, a in k.runtime_args)
 
 
 def test_program_cache_hit_rewrites_the_addresses():
@@ -375,8 +377,8 @@ OUTLIER_CASES = [(1024, 2), (1024, 8), (2048, 64)]
 @pytest.mark.parametrize("dtype", ["bfloat16", "float32"])
 @pytest.mark.parametrize("W,S", OUTLIER_CASES, ids=[f"W{w}-S{s}" for w, s in OUTLIER_CASES])
 def test_first_element_outlier(dtype, W, S):
-    """The precise W-split kernel centres each slice on its own first element x0 and the writer combines the slice
-    means relative to slice 0's mean: rows whose first element is an outlier (1e4 in a row of randn; on odd rows also
+    """The precise W-split kernel centres each slice on its own first element x0 and combines the slice means
+    relative to slice 0's mean: rows whose first element is an outlier (1e4 in a row of randn; on odd rows also
     -3e3 first in the slice at W / 2) make x - x0 large for the rest of the slice and slot 0's x0 far from the row's
     mean. Against torch float64: float32 within the float32 target (3e-7 of the row scale) and the precise per-element
     bound; bfloat16 within the default config's bound (0.5 ULP + 1e-3 of the row scale, no worse than the row-resident

@@ -120,14 +120,13 @@ def test_cb_bytes_are_what_the_descriptor_allocates_and_the_emulator_places(dtyp
 def test_cb_bytes_by_hand():
     # bfloat16 65 x 570 with gamma and beta, fp32 DEST (the precise kernel), S = 2 unchunked: Ws = 9 bf16 tiles of
     # 2048 B in c_0, c_1, c_4..c_7, c_16; 2 scaler tiles (570 % 32 != 0), eps and 2 bf16 parts in c_24; Float32
-    # tiles of 4096 B: c_25 2 x P with P = 3 statistics pages + 1 page of exchange area (2 slots of 384 B and 2
-    # owners' blocks of 16 rows x 12 B = 1152 B), c_26 3, c_27 2. 3 parts of c_24 (the earlier count) would be 2048 B
-    # more.
+    # tiles of 4096 B: c_25 2 x P with P = 5 (the tile exchange of one slot group: hi, lo, M2, weight and count
+    # tiles), c_26 3, c_27 2. 3 parts of c_24 (an earlier count) would be 2048 B more.
     h = lambda t: _host(t, ttnn.bfloat16)  # noqa: E731
     v = torch.zeros(570)
     attrs, args = dm.op_arguments(h(torch.zeros(1, 1, 65, 570)), h(v), h(v), program_factory=WSPLIT,
                                   wsplit_cores_per_row=2)
-    assert _C.wsplit_cb_bytes(attrs, args, 2) == 7 * 9 * 2048 + (2 + 1 + 2) * 2048 + (2 * 4 + 3 + 2) * 4096
+    assert _C.wsplit_cb_bytes(attrs, args, 2) == 7 * 9 * 2048 + (2 + 1 + 2) * 2048 + (2 * 5 + 3 + 2) * 4096
 
 
 @pytest.mark.parametrize("dtype,fp32_dest", [(ttnn.float32, True), (ttnn.bfloat16, False)], ids=["fp32", "fp16_dest"])
@@ -194,14 +193,14 @@ def _blackhole_wide(monkeypatch, **kw):
 
 def test_blackhole_float32_65536_forced_at_32_cores_fits_l1(monkeypatch):
     # S = 32 (the most a Blackhole multicast rectangle allows here): Ws = 64 float32 tiles. Unchunked the CBs take
-    # 1923072 B (c_0, c_1, c_4..c_7, c_16: 7 x 64 x 4096 B), more than the 1461120 B free; in chunks of 32 tiles the
+    # 1910784 B (c_0, c_1, c_4..c_7, c_16: 7 x 64 x 4096 B), more than the 1461120 B free; in chunks of 32 tiles the
     # staging CBs take half of that.
     free = _C.ArchParams.by_name("blackhole").free_l1_bytes()
     x, g, desc = _blackhole_wide(monkeypatch, program_factory=WSPLIT, wsplit_cores_per_row=32)
     pages = _pages(desc)
     assert all(pages[c] == 32 for c in STAGING) and all(pages[c] == 64 for c in RESIDENT)
     assert _cb_bytes(desc) <= free
-    with pytest.raises(ValueError, match="slices of 64 tiles staged in chunks of 64 need 1923072 bytes"):
+    with pytest.raises(ValueError, match="slices of 64 tiles staged in chunks of 64 need 1910784 bytes"):
         layernorm_fused_rm.create_program_descriptor(x, g, g, program_factory=WSPLIT, wsplit_cores_per_row=32,
                                                      wsplit_chunk_tiles=64)
 

@@ -52,15 +52,14 @@ def test_exchange_by_hand():
     assert _C.model.wsplit_combine_cycles(64) == 1 * (64 * 659 + 123)
     assert _C.model.wsplit_combine_cycles(5) == 7 * (5 * 659 + 123)
     assert _C.model.wsplit_combine_cycles(2) == 16 * (2 * 659 + 123)
-    # The precise kernel's exchange (combine_precise in the writer, counted by hand): per (row, partial) 7 add + 1 mul
-    # (673 cycles); per owned row 15 add + 18 mul + 1 div (3357; the inverse std among them); with bfloat16 input 2
-    # add per row on every core (mean - x0: 160).
-    assert _C.model.wsplit_combine_cycles(64, True) == 1 * (64 * 673 + 3357)
-    assert _C.model.wsplit_combine_cycles(5, mean_lo=True) == 7 * (5 * 673 + 3357)
-    assert _C.model.wsplit_combine_cycles(64, True, True) == 1 * (64 * 673 + 3357) + 32 * 160
-    ops = (_C.model.COMBINE_OPS, _C.model.ROW_OPS, _C.model.COMBINE_OPS_HI_LO, _C.model.ROW_OPS_HI_LO,
-           _C.model.SHIFT_OUT_OPS)
-    assert [(o["add"], o["mul"], o["div"]) for o in ops] == [(4, 3, 0), (0, 0, 1), (7, 1, 0), (15, 18, 1), (2, 0, 0)]
+    ops = (_C.model.COMBINE_OPS, _C.model.ROW_OPS)
+    assert [(o["add"], o["mul"], o["div"]) for o in ops] == [(4, 3, 0), (0, 0, 1)]
+    # The precise kernel's combine is compute (combine_offset and combine_finish in the precise W-split kernel,
+    # counted by hand per tile-row, G = ceil(S / 32) groups of 32 slots): float32 10 + 33 steps for G = 1, each group
+    # past the first 7 + 12 more; bfloat16 3 more (x0 brought in, sub, add).
+    assert _C.model.wsplit_combine_steps(32, True) == 43 and _C.model.wsplit_combine_steps(2, True) == 43
+    assert _C.model.wsplit_combine_steps(64, True) == 43 + 19 and _C.model.wsplit_combine_steps(33, False) == 46 + 19
+    assert _C.model.wsplit_combine_steps(4, False) == 46
 
 
 def test_steps_follow_the_compute_kernel_family():
@@ -104,27 +103,32 @@ def test_wsplit_work_by_hand(fp32_dest):
     w = _C.model.program_work(a, t, _C.WSPLIT_PROGRAM_FACTORY, 8)
     assert (w.name, w.cores, w.split) == ("wsplit", 16, 8)
     assert w.busiest.read_txns == [(32, 1024), (2, 1024)]  # its 32 slice sticks, its gamma and beta slices
-    # Round 1: its slot (256 B; 384 B with the lo parts) to 7 peers; round 2: its 4 owned rows' (mean, var) pairs,
-    # 32 B (precise kernel: (mean hi, mean lo, inverse std), 48 B), to 7 peers; 2 x 7 semaphore increments.
+    # FPU kernel: round 1 its slot (256 B) to 7 peers; round 2 its 4 owned rows' (mean, var) pairs, 32 B, to 7 peers;
+    # 2 x 7 semaphore increments. Precise kernel (tile exchange): its row of the 3 slot tiles, 2 runs of 64 B each, to
+    # 7 peers (42 writes), 7 semaphore increments, one round.
     # Steps per tile of the precise kernel on bfloat16 input, from layernorm_fused_rm_precise_wsplit.cpp: tilize_rows
     # 1; stats_pass 0 (sum_shifted): one sub_tiles_bcast_cols per tile, accumulated into DEST 1; stats_pass 1:
     # shifted (FPU), sub_dst, add_square_dst (square_tile on the first) 3; output_resident_from (staging chunk of 16
     # tiles: sections of 2): shifted, normalize_col_dst, gamma and beta unary_bcast, mul_add_dst 5 per tile, the two
-    # unary_bcast operands 2 per section: 10 per tile, 8 sections x 2, 13 per tile-row. The FPU kernel
-    # (layernorm_fused_rm_wsplit.cpp): tilize, reduce, subtract, square, reduce, subtract, * inv_std, * gamma, + beta:
-    # 9 per tile; x 1 / w_i, x 1.0, + eps, rsqrt: 4 per tile-row.
-    slot, block, steps, sections, row_steps = (384, 48, 10, 8 * 2, 13) if fp32_dest else (256, 32, 9, 0, 4)
-    # Soft-float cycles per tile-row: 4 owned rows x (8 partials x 659 + a division 123) (precise: 8 partials x 673
-    # + 3357 per owned row, + 160 for each of the 32 rows: bfloat16 input); test_exchange_by_hand derives the figures.
-    combine = 4 * (8 * 673 + 3357) + 32 * 160 if fp32_dest else 4 * (8 * 659 + 123)
-    assert w.busiest.write_txns == [(32, 1024), (7, slot), (7, block), (2 * 7, 4)]
+    # unary_bcast operands 2 per section: 10 per tile, 8 sections x 2, 13 per tile-row, and the combine's 46
+    # (test_exchange_by_hand). The FPU kernel (layernorm_fused_rm_wsplit.cpp): tilize, reduce, subtract, square,
+    # reduce, subtract, * inv_std, * gamma, + beta: 9 per tile; x 1 / w_i, x 1.0, + eps, rsqrt: 4 per tile-row.
+    steps, sections, row_steps = (10, 8 * 2, 13 + 46) if fp32_dest else (9, 0, 4)
+    if fp32_dest:
+        assert w.busiest.write_txns == [(32, 1024), (7 * 6, 64), (7, 4)]
+    else:
+        assert w.busiest.write_txns == [(32, 1024), (7, 256), (7, 32), (2 * 7, 4)]
     # 16 tiles x the kernel's steps per tile, the output sections, the statistics per tile-row; no tilize of gamma
     # and beta: the reader places their slices as tiles (reader_ct_args affine_flags: affine_flag::pretiled), so no NOC
     # transaction either besides the two slice reads above.
     assert w.busiest.tile_steps == 16 * steps + sections + row_steps
     ex = w.busiest.exchanges
-    assert [(e.count, e.combine_cycles) for e in ex] == [(1, combine), (1, 0)]
-    assert ex[0].flight_cycles == ex[1].flight_cycles == _C.model.exchange_flight_cycles("wormhole_b0", 8, 1)
+    flight = _C.model.exchange_flight_cycles("wormhole_b0", 8, 1)
+    if fp32_dest:  # one round, no soft float
+        assert [(e.count, e.flight_cycles, e.combine_cycles) for e in ex] == [(1, flight, 0)]
+    else:  # soft-float cycles per tile-row: 4 owned rows x (8 partials x 659 + a division 123)
+        assert [(e.count, e.flight_cycles, e.combine_cycles) for e in ex] == [(1, flight, 4 * (8 * 659 + 123)),
+                                                                              (1, flight, 0)]
     # DRAM: input once, output once, gamma and beta once per group (2 groups).
     assert w.dram_bytes == 64 * 4096 * 2 * 2 + 2 * 2 * 4096 * 2
 
@@ -141,15 +145,14 @@ def test_selection_is_the_first_candidate_and_choose_cores_per_row_its_best_s(dt
             cands = _C.model.candidates(a, t)
             times = [c["us"] for c in cands]
             # The first: the fastest, or a one-read near-tie of a streaming one, or the row-resident program before a
-            # W-split that models within the model's error of it or spends no less on its exchange than on compute.
+            # W-split that models within the model's error of it, the error taken on each: (1 + e) / (1 - e).
             assert times[1:] == sorted(times[1:])
             w0 = cands[1] if len(cands) > 1 else cands[0]
+            e = _C.model.MODEL_ERROR
             assert times[0] == min(times) or (
-                w0["factory"] == _C.STREAMING_PROGRAM_FACTORY and times[0] <= times[1] * (1 + _C.model.MODEL_ERROR)) or (
+                w0["factory"] == _C.STREAMING_PROGRAM_FACTORY and times[0] <= times[1] * (1 + e)) or (
                 cands[0]["factory"] == _C.program_factory_name() and w0["factory"] == _C.WSPLIT_PROGRAM_FACTORY and
-                (times[0] <= times[1] * (1 + _C.model.MODEL_ERROR) or
-                 (fp32_dest and w0["exchange_us"] >= w0["compute_us"] and
-                  times[0] <= times[1] + w0["exchange_us"])))
+                times[0] <= times[1] * (1 + e) / (1 - e))
             ws = [c for c in cands if c["factory"] == _C.WSPLIT_PROGRAM_FACTORY]
             assert _C.select_program_factory(a, t) == cands[0]["factory"]
             assert _C.wsplit_cores_per_row(a, t) == (ws[0]["split"] if ws else 0)
@@ -240,6 +243,7 @@ def _masked_steps(kind, tiles):
     ("shifted", [1, 1, 32, 20], "resident", 0, {}), ("shifted", [1, 1, 32, 800], "streaming", 0, {}),
     ("shifted", [1, 1, 32, 1000], "streaming", 0, {}), ("shifted", [1, 1, 32, 512], "wsplit", 2, {"chunk": 1}),
     ("shifted", [1, 1, 32, 256], "wsplit", 8, {}), ("shifted", [1, 1, 32, 54], "wsplit", 2, {}),
+    ("shifted", [1, 1, 32, 2048], "wsplit", 64, {}),  # two slot groups in the combine
     ("shifted", [1, 1, 32, 160], "streaming", 0, {"gamma": False}),
     ("shifted", [1, 1, 64, 64], "resident", 0, {"one_core": True, "beta": False}),
     # precise kernels (float32): pass B in 4 blocks of 8 and in 9 odd blocks of 5, masked, streaming chunks of 5, the
@@ -249,6 +253,7 @@ def _masked_steps(kind, tiles):
     ("precise", [1, 1, 32, 1000], "streaming", 0, {}), ("precise", [1, 1, 32, 512], "wsplit", 2, {"chunk": 4}),
     ("precise", [1, 1, 32, 256], "wsplit", 8, {}), ("precise", [1, 1, 32, 1000], "wsplit", 2, {}),
     ("precise", [1, 1, 32, 128], "wsplit", 2, {"gamma": False, "beta": False}),
+    ("precise", [1, 1, 32, 1270], "wsplit", 40, {}),  # two slot groups, the second of 8 slots; masked
 ])
 def test_steps_equal_the_emulators_tile_ops(config, shape, factory, S, extra):
     """Every compute kernel kind of our programs: the model's tile steps of the busiest core, counted by hand from the
@@ -375,7 +380,7 @@ def test_wsplit_kernels_analytic_work_equals_the_descriptors(dtype, fp32_dest, e
         desc = _C.create_program_descriptor(a, t, _C.TensorDesc(shape=shape, dtype=dt))
         analytic = _C.model.program_work(a, t, FACTORIES["wsplit"], S)
         _same_work(analytic, dm.work_from_descriptor(desc, "wormhole_b0", shape, e, e, e))
-        precise = bool(desc.kernels[2].compile_time_args[_C.wsplit_writer_ct_args.mean_lo])
+        precise = bool(desc.kernels[2].compile_time_args[_C.wsplit_writer_ct_args.tile_exchange])
         assert precise == fp32_dest
 
 
@@ -422,39 +427,26 @@ def test_model_error_is_the_c_literal():
     assert _C.model.MODEL_ERROR == pytest.approx(dm.calibration()["max_abs_error"], rel=1e-6)
 
 
-def test_exchange_bound_wsplit_yields_to_the_row_resident_program():
-    """bfloat16 1x1x256x512 on Wormhole, fp32 DEST (the precise W-split kernel): the W-split (S = 8) models faster than
-    the row-resident program beyond the model's error, but most of its time is the exchange (flight floor and the
-    soft-float combine, 4 owned rows x (8 x 673 + 3357) + 32 x 160 cycles: 40 us of 52): the row-resident program (79
-    us) runs. 1x1x512x2048: the W-split (S = 4, 116 us) models over 2x faster than the row-resident program (which
-    fits L1) with its compute the larger term: it runs. 1x1x32x1536: exchange-bound, but the row-resident program
-    models slower than the W-split plus its exchange term: the W-split runs. A 16-bit DEST (the FPU W-split kernel, a
-    plain-sum exchange; 1x1x64x512, exchange-bound): the fastest runs."""
+def test_precise_wsplit_exchange_is_flight_only_and_selection_takes_the_fastest():
+    """The precise W-split kernel's exchange has no soft float (its combine is compute: wsplit_combine_steps), so its
+    exchange term is the one round's flight: bfloat16 1x1x256x512 on Wormhole (default config), where the earlier
+    soft-float exchange was 40 us of the W-split's 52 and the row-resident program ran by a rule for exchange-bound
+    W-splits (now gone), runs the fastest W-split, faster than the row-resident program beyond the model's error. The
+    FPU kernel's W-split keeps its soft-float combine (1x1x64x512 with a 16-bit DEST: the fastest runs)."""
+    a, t = _attrs_args([1, 1, 256, 512])
+    cands = _C.model.candidates(a, t)
+    rr = next(c for c in cands if c["factory"] == _C.program_factory_name())
+    assert cands[0]["factory"] == _C.WSPLIT_PROGRAM_FACTORY and cands[0]["us"] == min(c["us"] for c in cands)
+    assert cands[0]["combine_us"] == 0 and cands[0]["exchange_us"] < 0.1 * cands[0]["compute_us"]
+    assert cands[0]["us"] * (1 + _C.model.MODEL_ERROR) < rr["us"]
+    assert _C.select_program_factory(a, t) == _C.WSPLIT_PROGRAM_FACTORY
     a, t = _attrs_args([1, 1, 64, 512], fp32_dest=False)
     cands = _C.model.candidates(a, t)
     assert cands[0]["factory"] == _C.WSPLIT_PROGRAM_FACTORY and cands[0]["us"] == min(c["us"] for c in cands)
-    assert cands[0]["exchange_us"] >= cands[0]["compute_us"]
-    a, t = _attrs_args([1, 1, 256, 512])
-    cands = _C.model.candidates(a, t)
-    ws = min((c for c in cands if c["factory"] == _C.WSPLIT_PROGRAM_FACTORY), key=lambda c: c["us"])
-    assert ws["us"] * (1 + _C.model.MODEL_ERROR) < cands[0]["us"] and ws["exchange_us"] >= ws["compute_us"]
-    assert _C.select_program_factory(a, t) == cands[0]["factory"] == _C.program_factory_name()
-    a, t = _attrs_args([1, 1, 512, 2048])
-    cands = _C.model.candidates(a, t)
-    rr = next(c for c in cands if c["factory"] == _C.program_factory_name())
-    assert cands[0]["factory"] == _C.WSPLIT_PROGRAM_FACTORY and cands[0]["compute_us"] > cands[0]["exchange_us"]
-    assert rr["us"] > 2 * cands[0]["us"]
-    # Exchange-bound but row-resident far slower (bfloat16 1x1x32x1536, Wt = 48 on one core): the rule yields only
-    # up to the W-split's time plus its exchange term, so the W-split runs.
-    a, t = _attrs_args([1, 1, 32, 1536])
-    cands = _C.model.candidates(a, t)
-    rr = next(c for c in cands if c["factory"] == _C.program_factory_name())
-    assert cands[0]["factory"] == _C.WSPLIT_PROGRAM_FACTORY and cands[0]["exchange_us"] >= cands[0]["compute_us"]
-    assert rr["us"] > cands[0]["us"] + cands[0]["exchange_us"]
-    assert _C.select_program_factory(a, t) == _C.WSPLIT_PROGRAM_FACTORY
+    assert cands[0]["combine_us"] > 0
 
 
-@pytest.mark.parametrize("shape,fp32_dest,arch", [([1, 1, 8192, 16384], True, "blackhole"),
+@pytest.mark.parametrize("shape,fp32_dest,arch", [([1, 1, 4096, 16384], True, "blackhole"),
                                                    ([1, 1, 8192, 32768], False, "blackhole")])
 def test_near_ties_go_to_the_fewest_dram_bytes(shape, fp32_dest, arch):
     """Blackhole bfloat16 (the precise W-split kernel against the shifted streaming one; the FPU kernels with a 16-bit

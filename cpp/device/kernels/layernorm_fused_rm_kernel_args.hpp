@@ -89,46 +89,60 @@ inline constexpr unsigned count = 3;
 }  // namespace writer_rt_args
 
 /// Layout of the W-split exchange (writer_layernorm_fused_rm_wsplit.cpp; design and ordering proof:
-/// layernorm_fused_rm_wsplit_program_factory.cpp), shared by the factory (c_25 sizing) and the writer; `mean_lo`:
-/// the precise kernel's exchange (wsplit_writer_ct_args::mean_lo), whose slice means travel as fp32 hi + lo pairs.
-/// c_25 starts with stats_pages(mean_lo) statistics tiles (FPU kernel: mean, variance; precise kernel: page 0 the
-/// mean's hi part (float32 input) or mean - x0 of the core's slice (bfloat16 input), page 1 the inverse std, page 2
-/// the mean's lo part). Round 1: each of the S cores of a group sends a slot of slot_bytes_of(mean_lo) (its 32 slice
-/// means (precise kernel: 32 slice first elements x0), 32 slice M2s, with mean_lo 32 slice means of x - x0, fp32).
-/// Round 2: core k owns rows [k R, min(32, (k + 1) R)) of the tile-row, R = rows_per_owner(S) = ceil(32 / S), so the
-/// first owners(S) = ceil(32 / R) cores own rows (<= S; e.g. S = 9: R = 4, 8 owners; S = 64: R = 1, 32 owners);
-/// owner k sends block k of the result area: its rows' statistics as fp32 (FPU kernel: mean, variance, 8 B per row;
-/// precise kernel: the mean's hi and lo parts and the inverse std, 12 B per row), the block padded to 16 B so every
-/// block starts 16-byte aligned (the L1 alignment of NOC transfers, pessimistic for L1 -> L1).
+/// layernorm_fused_rm_wsplit_program_factory.cpp), shared by the factory (c_25 sizing), the writer and the precise
+/// compute kernel. Two exchanges:
+/// FPU kernel (soft-float combine on the writer, wsplit_writer_ct_args::tile_exchange = 0): c_25 starts with stats_pages(false) = 2 statistics
+/// tiles (mean, variance). Round 1: each of the S cores of a group sends a slot of slot_bytes (its 32 slice means and
+/// 32 slice M2s, fp32). Round 2: core k owns rows [k R, min(32, (k + 1) R)) of the tile-row, R = rows_per_owner(S) =
+/// ceil(32 / S), so the first owners(S) = ceil(32 / R) cores own rows (<= S; e.g. S = 9: R = 4, 8 owners; S = 64:
+/// R = 1, 32 owners); owner k sends block k of the result area: its rows' (mean, variance) as fp32, 8 B per row, the
+/// block padded to 16 B so every block starts 16-byte aligned (the L1 alignment of NOC transfers, pessimistic for
+/// L1 -> L1).
+/// Precise kernel (tile exchange, tile_exchange = 1, combined by the compute kernel on the SFPU): c_25 holds only Float32 tiles,
+/// tile_pages(S) per tile-row, in groups of 32 slots (groups(S) = ceil(S / 32)): for group g the slot tiles
+/// hi_page(g) (row j: the first element x0 of slice 32 g + j, one column per row of the tile-row), lo_page(g) (row j:
+/// that slice's mean of x - x0) and m2_page(g) (row j: its M2), then the constant tiles weight_page(S, g) (row j:
+/// n_j / W, every column) and count_page(S, g) (row j: n_j), n_j the slice's valid columns, 0 in the rows of no
+/// slice. Each core writes its own row of the three slot tiles and multicasts it (per tile: 2 runs of 64 B, face
+/// columns 0-15 and 16-31) to the other S - 1 cores; one round, no result area.
 namespace wsplit_exchange {
-inline constexpr unsigned slot_bytes = 256;  ///< bytes of one core's round-1 partials (FPU kernel)
-inline constexpr unsigned slot_bytes_of(bool mean_lo) { return mean_lo ? 384 : slot_bytes; }
-inline constexpr unsigned stats_pages(bool mean_lo) { return mean_lo ? 3 : 2; }
+// ---- the FPU kernel's exchange ----
+inline constexpr unsigned slot_bytes = 256;  ///< bytes of one core's round-1 partials
+inline constexpr unsigned stats_pages = 2;   ///< statistics tiles at the start of each c_25 half
 inline constexpr unsigned rows_per_owner(unsigned S) { return (32 + S - 1) / S; }
 inline constexpr unsigned owners(unsigned S) { return (32 + rows_per_owner(S) - 1) / rows_per_owner(S); }
-/// fp32 values per row of a round-2 block: (mean, variance), with mean_lo (mean hi, mean lo, inverse std).
-inline constexpr unsigned result_floats(bool mean_lo) { return mean_lo ? 3 : 2; }
-inline constexpr unsigned result_block_bytes(unsigned S, bool mean_lo = false) {
-    return (4 * result_floats(mean_lo) * rows_per_owner(S) + 15) / 16 * 16;
-}
+inline constexpr unsigned result_floats = 2;  ///< fp32 values per row of a round-2 block: mean, variance
+inline constexpr unsigned result_block_bytes(unsigned S) { return (4 * result_floats * rows_per_owner(S) + 15) / 16 * 16; }
 /// Bytes of the round-2 result area: owners(S) blocks (at most 32 x 16 = 512).
-inline constexpr unsigned result_bytes(unsigned S, bool mean_lo = false) {
-    return owners(S) * result_block_bytes(S, mean_lo);
-}
+inline constexpr unsigned result_bytes(unsigned S) { return owners(S) * result_block_bytes(S); }
 /// Bytes of the exchange area after the statistics pages of c_25: the S slots, then the result area.
-inline constexpr unsigned area_bytes(unsigned S, bool mean_lo = false) {
-    return S * slot_bytes_of(mean_lo) + result_bytes(S, mean_lo);
-}
+inline constexpr unsigned area_bytes(unsigned S) { return S * slot_bytes + result_bytes(S); }
+// ---- the precise kernel's tile exchange ----
+/// Slot groups: 32 slots (the rows of a tile) per group.
+inline constexpr unsigned groups(unsigned S) { return (S + 31) / 32; }
+inline constexpr unsigned slot_tiles_per_group = 3;  ///< hi, lo, M2
+inline constexpr unsigned hi_page(unsigned g) { return slot_tiles_per_group * g; }
+inline constexpr unsigned lo_page(unsigned g) { return slot_tiles_per_group * g + 1; }
+inline constexpr unsigned m2_page(unsigned g) { return slot_tiles_per_group * g + 2; }
+inline constexpr unsigned weight_page(unsigned S, unsigned g) { return slot_tiles_per_group * groups(S) + g; }
+inline constexpr unsigned count_page(unsigned S, unsigned g) { return (slot_tiles_per_group + 1) * groups(S) + g; }
+/// Pages of c_25 per tile-row (one half): 5 per group.
+inline constexpr unsigned tile_pages(unsigned S) { return (slot_tiles_per_group + 2) * groups(S); }
+/// NOC writes per peer and tile-row: 2 runs of 64 B (face columns 0-15, 16-31) of each of the 3 slot tiles.
+inline constexpr unsigned tile_runs = 2 * slot_tiles_per_group;
+inline constexpr unsigned tile_run_bytes = 64;
 }  // namespace wsplit_exchange
 
 /// W-split compute kernels (compute/layernorm_fused_rm_wsplit.cpp, FPU; layernorm_fused_rm_precise_wsplit.cpp,
-/// precise): compute_ct_args with Wt = the slice's tiles Ws, then the pages of c_25 per tile-row.
+/// precise): compute_ct_args with Wt = the slice's tiles Ws (inv_w_bits: 1 / W of the whole row), then these.
 namespace wsplit_compute_ct_args {
-inline constexpr unsigned exchange_pages = compute_ct_args::count;  ///< P: statistics pages, exchange area
+/// P, pages of c_25 per tile-row: FPU kernel the statistics pages and exchange area; precise kernel
+/// wsplit_exchange::tile_pages(S)
+inline constexpr unsigned exchange_pages = compute_ct_args::count;
 /// Bc: tiles per row-major staging chunk (c_0, c_4, c_5, c_16 hold Bc pages; divides Ws; Ws = unchunked)
 inline constexpr unsigned chunk_tiles = exchange_pages + 1;
 /// Precise kernel: 1 when the input is FLOAT32 (x - x0 on the SFPU, 3 bf16 parts per row sum), 0 bfloat16 (x - x0
-/// by the FPU, 2 parts; the writer sends mean - x0 of the slice: wsplit_writer_ct_args::shift_out).
+/// by the FPU, 2 parts; the combine ends with mean - x0 of the slice).
 inline constexpr unsigned fp32_input = chunk_tiles + 1;
 inline constexpr unsigned count = fp32_input + 1;
 }  // namespace wsplit_compute_ct_args
@@ -138,7 +152,8 @@ namespace wsplit_compute_rt_args {
 inline constexpr unsigned num_blocks = 0;        ///< tile-rows this core's group computes
 inline constexpr unsigned inv_w_slice_bits = 1;  ///< 1 / (valid columns of this core's slice) as float32 bits
 inline constexpr unsigned partial_last_tile = 2; ///< 1 when this slice ends in a partial tile (last slice, W % 32)
-inline constexpr unsigned count = 3;             ///< both W-split kernels' runtime args (the writer adds eps)
+inline constexpr unsigned eps_bits = 3;          ///< epsilon as float32 bits (precise kernel; the FPU kernel reads c_3)
+inline constexpr unsigned count = 4;             ///< both W-split kernels' runtime args
 }  // namespace wsplit_compute_rt_args
 
 /// W-split writer (dataflow/writer_layernorm_fused_rm_wsplit.cpp, RISCV_0 / BRISC) compile-time args.
@@ -153,14 +168,11 @@ inline constexpr unsigned stats_fp32 = 6;        ///< 1 when the statistics form
 inline constexpr unsigned full_slice_cols = 7;   ///< columns of every slice but the last: Ws * 32
 inline constexpr unsigned last_slice_cols = 8;   ///< valid columns of the last slice
 inline constexpr unsigned W = 9;                 ///< row width
-inline constexpr unsigned mean_lo = 10;          ///< 1: partials and combined mean as fp32 hi + lo (precise kernel)
+/// 1: the precise kernel's tile exchange (wsplit_exchange), combined by the compute kernel; 0: the FPU kernel's
+/// exchange, combined here in soft float
+inline constexpr unsigned tile_exchange = 10;
 inline constexpr unsigned chunk_tiles = 11;      ///< Bc: tiles per c_16 chunk (divides Ws; Ws = the whole slice)
-/// mean_lo only: epsilon as float32 bits (the writer sends 1 / sqrt(var + eps) in place of the variance).
-inline constexpr unsigned eps_bits = 12;
-/// mean_lo only: 1 when statistics page 0 takes mean - x0 of this core's slice (bfloat16 input: the compute kernel
-/// centres x - x0 by the FPU), 0 when it takes the mean's hi part and page 2 its lo part (float32 input).
-inline constexpr unsigned shift_out = 13;
-inline constexpr unsigned count = 14;
+inline constexpr unsigned count = 12;
 inline constexpr unsigned output_accessor = count;  ///< TensorAccessorArgs of the output
 }  // namespace wsplit_writer_ct_args
 
