@@ -136,17 +136,22 @@ ALWI void reduce_parts(const Split& sp, uint32_t ocb, uint32_t idst) {
     reduce_uninit();
 }
 
-// One Newton step for y ~ 1/sqrt(a): y += y * (1 - a y^2) / 2 (DST tiles y, a; t is clobbered). The correction is
-// small, so its own rounding is negligible: the step squares the relative error (e -> 1.5 e^2) and adds about one
-// fp32 rounding. Two steps take silicon's approximate rsqrt (relative error up to 8.8e-4, math_approx_mode,
-// ckernel_sfpu_sqrt.h) and its precise one to fp32 accuracy, so no result depends on which rsqrt ran.
-ALWI void newton_rsqrt(uint32_t y, uint32_t a, uint32_t t) {
+// DST[t] = (1 - a y^2) / 2 = 1/2 - (a y) y / 2, the residual of a Newton step for y ~ 1/sqrt(a) (DST tiles y, a).
+ALWI void newton_residual(uint32_t y, uint32_t a, uint32_t t) {
     mul_binary_tile_init();
     mul_binary_tile(a, y, t);
     mul_binary_tile(t, y, t);
     binop_with_scalar_tile_init();
     mul_unary_tile(t, kMinusHalfBits);
     add_unary_tile(t, kHalfBits);
+}
+
+// One Newton step for y ~ 1/sqrt(a): y += y * (1 - a y^2) / 2 (DST tiles y, a; t is clobbered). The correction is
+// small, so its own rounding is negligible: the step squares the relative error (e -> 1.5 e^2) and adds about one
+// fp32 rounding. Two steps take silicon's approximate rsqrt (relative error up to 8.8e-4, math_approx_mode,
+// ckernel_sfpu_sqrt.h) and its precise one to fp32 accuracy, so no result depends on which rsqrt ran.
+ALWI void newton_rsqrt(uint32_t y, uint32_t a, uint32_t t) {
+    newton_residual(y, a, t);
     mul_binary_tile_init();
     mul_binary_tile(t, y, t);
     add_dst(y, t);

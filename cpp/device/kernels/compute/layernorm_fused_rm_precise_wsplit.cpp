@@ -284,12 +284,7 @@ ALWI void combine_offset() {
 // operations fused (addcmul_tile: y + 1.0 * y * t); as newton_rsqrt (layernorm_fused_rm_precise_common.hpp) in 5
 // steps instead of 6.
 ALWI void newton_step(uint32_t y, uint32_t a, uint32_t t) {
-    mul_binary_tile_init();
-    mul_binary_tile(a, y, t);
-    mul_binary_tile(t, y, t);
-    binop_with_scalar_tile_init();
-    mul_unary_tile(t, kMinusHalfBits);
-    add_unary_tile(t, kHalfBits);
+    newton_residual(y, a, t);
     addcmul_tile_init();
     addcmul_tile<DataFormat::Float32>(y, y, t, y, kUnitBits);
 }
