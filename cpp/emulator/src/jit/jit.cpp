@@ -4,6 +4,7 @@
 #include "jit/jit.hpp"
 
 #include <algorithm>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -38,6 +39,10 @@ std::unordered_map<std::string, Lru::iterator> g_loaded_index;
 size_t g_max_loaded = 0;  // 0: not read from the environment yet
 JitCacheStats g_stats;
 std::set<std::string> g_cleaned_dirs;  // cache dirs whose stale temporaries this process removed
+// Keys a thread of this process is building (cache lookup, compile, load) outside g_jit_mutex; another thread asking
+// for the same key waits on g_built until it is in g_loaded_index (or its builder failed).
+std::set<std::string> g_building;
+std::condition_variable g_built;
 std::map<std::string, std::string> g_compiler_versions;
 
 constexpr size_t kDefaultMaxLoaded = 256;
@@ -266,7 +271,7 @@ JitResult jit_kernel(const tt::tt_metal::KernelDescriptor& k, const std::vector<
         "}\n"
         "extern \"C\" __attribute__((visibility(\"default\"))) void emu_kernel_entry() { kernel_main(); }\n";
 
-    std::lock_guard<std::mutex> lk(g_jit_mutex);
+    std::unique_lock<std::mutex> lk(g_jit_mutex);
     // The key: everything the library's bytes depend on (compiler and its version, flags, the generated
     // wrapper, the kernel source, the emulator's headers, the headers beside the kernel).
     jit_cache::Sha256 h;
@@ -285,6 +290,9 @@ JitResult jit_kernel(const tt::tt_metal::KernelDescriptor& k, const std::vector<
     const std::string stem = fs::path(k.kernel_source).stem().string() + "-" + key.substr(0, 16);
 
     JitResult res;
+    // Another thread of this process building the same key: wait for it (then a hit in memory, or build here if it
+    // failed).
+    g_built.wait(lk, [&] { return g_building.count(key) == 0; });
     if (auto it = g_loaded_index.find(key); it != g_loaded_index.end()) {
         g_loaded.splice(g_loaded.begin(), g_loaded, it->second);  // most recently used
         ++g_stats.hits_in_memory;
@@ -300,81 +308,100 @@ JitResult jit_kernel(const tt::tt_metal::KernelDescriptor& k, const std::vector<
         jit_cache::clean_stale_temporaries(dir, 300.0);
     }
     res.so_path = (fs::path(dir) / (stem + ".so")).string();
-
-    // A cached entry is used only when its trailer names this key and its bytes hash to the recorded SHA-256;
-    // anything else (missing, symlink, truncated, garbage, another kernel's, not loadable) is rebuilt once.
-    std::string rejected;
-    auto try_cached = [&]() -> std::shared_ptr<jit_cache::LoadedLibrary> {
-        std::string why;
-        auto entry = jit_cache::read_nofollow(res.so_path, &why);
-        std::optional<std::string> library;
-        if (entry) {
-            library = jit_cache::open_entry(*entry, key, &why);
-        }
-        std::shared_ptr<jit_cache::LoadedLibrary> lib;
-        if (library) {
-            lib = jit_cache::load(dir, stem, *library, &current_kernel_api, &why);
-        }
-        if (!lib) {
-            rejected = why;
-        }
-        return lib;
-    };
-    auto lib = try_cached();
-    if (lib) {
-        ++g_stats.hits_on_disk;
-        res.cache_hit = true;
-    } else {
-        jit_cache::StemLock lock(dir, stem);
-        lib = try_cached();  // another process may have built it while this one waited for the lock
+    // The disk cache and the compile run without g_jit_mutex, so the kernels of a program build side by side
+    // (program_run.cpp); the stem's file lock (jit_cache::StemLock, flock: per open file, so it excludes threads as
+    // well as processes) orders builders of one stem.
+    g_building.insert(key);
+    lk.unlock();
+    JitCacheStats counted;  // this build's counts, added to g_stats under the lock
+    std::shared_ptr<jit_cache::LoadedLibrary> lib;
+    try {
+        // A cached entry is used only when its trailer names this key and its bytes hash to the recorded SHA-256;
+        // anything else (missing, symlink, truncated, garbage, another kernel's, not loadable) is rebuilt once.
+        std::string rejected;
+        auto try_cached = [&]() -> std::shared_ptr<jit_cache::LoadedLibrary> {
+            std::string why;
+            auto entry = jit_cache::read_nofollow(res.so_path, &why);
+            std::optional<std::string> library;
+            if (entry) {
+                library = jit_cache::open_entry(*entry, key, &why);
+            }
+            std::shared_ptr<jit_cache::LoadedLibrary> lib;
+            if (library) {
+                lib = jit_cache::load(dir, stem, *library, &current_kernel_api, &why);
+            }
+            if (!lib) {
+                rejected = why;
+            }
+            return lib;
+        };
+        lib = try_cached();
         if (lib) {
-            ++g_stats.hits_on_disk;
+            ++counted.hits_on_disk;
             res.cache_hit = true;
         } else {
-            if (rejected != "missing") {
-                ++g_stats.rebuilds;
-            }
-            // Compile from a per-process source into a per-process output, then publish both by rename.
-            const std::string src = jit_cache::temp_path(dir, stem + ".cpp");
-            const std::string obj = jit_cache::temp_path(dir, stem + ".o");
-            const std::string out = jit_cache::temp_path(dir, stem + ".so");
-            jit_cache::publish(dir, fs::path(src).filename().string(), wrapper, 0644);
-            std::string cmd = shell_quote(cxx);
-            for (const auto& f : flags) {
-                cmd += " " + shell_quote(f);
-            }
-            // In a subshell, so run_command's 2>&1 captures the compiler's diagnostics as well as the linker's.
-            cmd = "(" + cmd + " -c -x c++ " + shell_quote(src) + " -o " + shell_quote(obj) + " && " + shell_quote(cxx) +
-                  " " + kLinkCommand + " " + shell_quote(obj) + " -o " + shell_quote(out) + ")";
-            auto [output, rc] = run_command(cmd);
-            std::string why;
-            std::optional<std::string> library;
-            if (rc == 0) {
-                library = jit_cache::read_nofollow(out, &why);
-            }
-            ::unlink(src.c_str());
-            ::unlink(obj.c_str());
-            ::unlink(out.c_str());
-            if (rc != 0 || !library) {
-                throw CompileError("emulator JIT: compiling kernel '" + k.kernel_source + "' failed:\n" + output +
-                                   "\ncommand: " + cmd + (rc == 0 ? "\noutput: " + why : ""));
-            }
-            ++g_stats.compiles;
-            jit_cache::publish(dir, stem + ".cpp", wrapper, 0644);
-            jit_cache::publish(dir, stem + ".so", jit_cache::make_entry(*library, key), 0644);
-            lib = jit_cache::load(dir, stem, *library, &current_kernel_api, &why);
-            if (!lib) {
-                const std::string what = rejected == "missing"
-                                             ? "was compiled into '" + res.so_path + "'"
-                                             : "was rebuilt into '" + res.so_path + "' (the cached library was rejected: " +
-                                                   rejected + ")";
-                throw CompileError("emulator JIT: kernel '" + k.kernel_source + "' " + what +
-                                   " and the new library does not load: " + why + ". The JIT cache dir is '" + dir +
-                                   "' (" + jit_cache::kCacheEnv + "); remove the file or point " + jit_cache::kCacheEnv +
-                                   " at an empty private directory");
+            jit_cache::StemLock lock(dir, stem);
+            lib = try_cached();  // another process may have built it while this one waited for the lock
+            if (lib) {
+                ++counted.hits_on_disk;
+                res.cache_hit = true;
+            } else {
+                if (rejected != "missing") {
+                    ++counted.rebuilds;
+                }
+                // Compile from a per-process source into a per-process output, then publish both by rename.
+                const std::string src = jit_cache::temp_path(dir, stem + ".cpp");
+                const std::string obj = jit_cache::temp_path(dir, stem + ".o");
+                const std::string out = jit_cache::temp_path(dir, stem + ".so");
+                jit_cache::publish(dir, fs::path(src).filename().string(), wrapper, 0644);
+                std::string cmd = shell_quote(cxx);
+                for (const auto& f : flags) {
+                    cmd += " " + shell_quote(f);
+                }
+                // In a subshell, so run_command's 2>&1 captures the compiler's diagnostics as well as the linker's.
+                cmd = "(" + cmd + " -c -x c++ " + shell_quote(src) + " -o " + shell_quote(obj) + " && " + shell_quote(cxx) +
+                      " " + kLinkCommand + " " + shell_quote(obj) + " -o " + shell_quote(out) + ")";
+                auto [output, rc] = run_command(cmd);
+                std::string why;
+                std::optional<std::string> library;
+                if (rc == 0) {
+                    library = jit_cache::read_nofollow(out, &why);
+                }
+                ::unlink(src.c_str());
+                ::unlink(obj.c_str());
+                ::unlink(out.c_str());
+                if (rc != 0 || !library) {
+                    throw CompileError("emulator JIT: compiling kernel '" + k.kernel_source + "' failed:\n" + output +
+                                       "\ncommand: " + cmd + (rc == 0 ? "\noutput: " + why : ""));
+                }
+                ++counted.compiles;
+                jit_cache::publish(dir, stem + ".cpp", wrapper, 0644);
+                jit_cache::publish(dir, stem + ".so", jit_cache::make_entry(*library, key), 0644);
+                lib = jit_cache::load(dir, stem, *library, &current_kernel_api, &why);
+                if (!lib) {
+                    const std::string what = rejected == "missing"
+                                                 ? "was compiled into '" + res.so_path + "'"
+                                                 : "was rebuilt into '" + res.so_path + "' (the cached library was rejected: " +
+                                                       rejected + ")";
+                    throw CompileError("emulator JIT: kernel '" + k.kernel_source + "' " + what +
+                                       " and the new library does not load: " + why + ". The JIT cache dir is '" + dir +
+                                       "' (" + jit_cache::kCacheEnv + "); remove the file or point " + jit_cache::kCacheEnv +
+                                       " at an empty private directory");
+                }
             }
         }
+    } catch (...) {
+        lk.lock();
+        g_building.erase(key);
+        g_built.notify_all();
+        throw;
     }
+    lk.lock();
+    g_building.erase(key);
+    g_built.notify_all();
+    g_stats.hits_on_disk += counted.hits_on_disk;
+    g_stats.rebuilds += counted.rebuilds;
+    g_stats.compiles += counted.compiles;
     g_loaded.emplace_front(key, lib);
     g_loaded_index[key] = g_loaded.begin();
     evict_locked(max_loaded_locked());

@@ -29,7 +29,9 @@ struct JitResult {
 /// the per-kernel generated headers (jit/generated_headers.hpp) take their formats and sizes from them. The cache
 /// key is the SHA-256 of the compiler and its `--version`, the flags (compile-time args, defines, float flags), the
 /// link command, the generated wrapper (which holds the generated headers), the kernel source, the headers beside it
-/// and one folder up, and every emulator header. The on-disk cache is described in jit_cache.hpp. Throws CompileError with the compiler
+/// and one folder up, and every emulator header. The on-disk cache is described in jit_cache.hpp. Thread-safe: calls
+/// for different keys compile side by side (the process lock covers only the in-memory index; a call for a key
+/// another thread is building waits for it). Throws CompileError with the compiler
 /// output, or naming the cache file and $LAYERNORM_FUSED_RM_JIT_CACHE when the cache dir is unsafe or a rebuilt
 /// library does not load.
 JitResult jit_kernel(const tt::tt_metal::KernelDescriptor& k, const std::vector<tt::tt_metal::CBDescriptor>& cbs);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <future>
 #include <map>
 #include <string>
 
@@ -72,10 +73,17 @@ RunStats DeviceImpl::run(const ProgramDescriptor& program, const RunOptions& opt
         run.sched.wake_locked(core_of_node.at(&n)->fibers);
     };
 
-    // JIT every kernel (compile errors surface before any fiber starts).
-    std::vector<emu_kernel_entry_fn> entries;
+    // JIT every kernel (compile errors surface before any fiber starts), the program's kernels side by side: each
+    // compile is a host compiler process, and jit_kernel holds its process-wide lock only around the cache index
+    // (jit.cpp). Results are taken in kernel order, so the first failing kernel's CompileError is the one thrown
+    // (every future is waited for first: std::async's futures join in their destructors).
+    std::vector<std::future<JitResult>> builds;
     for (const auto& k : program.kernels) {
-        JitResult jr = jit_kernel(k, program.cbs);
+        builds.push_back(std::async(std::launch::async, [&k, &program] { return jit_kernel(k, program.cbs); }));
+    }
+    std::vector<emu_kernel_entry_fn> entries;
+    for (auto& b : builds) {
+        JitResult jr = b.get();
         (jr.cache_hit ? run.stats.jit_cache_hits : run.stats.jit_compiles) += 1;
         entries.push_back(jr.entry);
         libraries.push_back(jr.library);
